@@ -1,0 +1,1 @@
+// Service worker: arrives with the PWA issue.

@@ -1,0 +1,36 @@
+"""Tendu: just-in-time stock management. ``create_app`` wires config → extensions → blueprints → errors → pwa."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from server import config, database, errors, extensions
+
+log = logging.getLogger("tendu")
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=config.from_environment()["TENDU_INSTANCE_PATH"])
+    app.config.update(config.from_environment())
+    app.config.update(overrides or {})
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", database.engine_options(url))
+    app.config.setdefault("SQLALCHEMY_ECHO", app.config["TENDU_SQL_ECHO"])
+    if url.startswith("sqlite:///"):
+        from pathlib import Path
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+
+    db = extensions.db
+    db.init_app(app)
+    with app.app_context():
+        database.configure(db.engine)
+    extensions.migrate.init_app(app, db, directory=str(config.ROOT / "migrations"), render_as_batch=True)
+    extensions.api.init_app(app)
+
+    from server import api as http, cli, pwa
+    http.register(app, extensions.api)
+    errors.register(app)
+    pwa.register(app)
+    cli.register(app)
+    return app

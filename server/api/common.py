@@ -1,0 +1,115 @@
+"""Pieces every resource shares: number fields, event fields, pagination, and the master-data views."""
+from __future__ import annotations
+
+from copy import copy
+from decimal import Decimal
+
+from flask.views import MethodView
+from marshmallow import Schema, fields, missing, validate
+
+from server.api.security import role
+from server.queries.paging import paginate, search
+from server.services import master
+
+CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$",
+                       error="1-64 letters, digits, '.', '_' or '-', starting with a letter or digit.")
+
+
+class Number(fields.Decimal):
+    """Exact on the way in (Decimal), a plain JSON number on the way out."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_nan", False)
+        super().__init__(**kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        value = Decimal(value)
+        return int(value) if value == value.to_integral_value() else float(value)
+
+
+class EventIn(Schema):
+    """Fields every write from a device carries, so replays are recognised and times are the device's."""
+    client_event_id = fields.UUID(required=True, metadata={"description": "Made on the device; a replay with "
+                                                           "the same id returns the first result."})
+    occurred_at = fields.AwareDateTime(required=True, metadata={"description": "Device time, with zone."})
+    device = fields.String(validate=validate.Length(max=64), load_default=None)
+
+
+class PageArgs(Schema):
+    q = fields.String(load_default=None, validate=validate.Length(max=100), metadata={"description": "Search text"})
+    active = fields.Boolean(load_default=None)
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+def page_of(item_schema: type[Schema], name: str) -> type[Schema]:
+    return Schema.from_dict({
+        "items": fields.List(fields.Nested(item_schema)),
+        "total": fields.Integer(),
+        "page": fields.Integer(),
+        "per_page": fields.Integer(),
+    }, name=name)
+
+
+def patch_of(schema: type[Schema], key: str) -> type[Schema]:
+    """The PATCH twin of a create schema: every field optional and no defaults filled in."""
+    declared = {}
+    for name, field in schema._declared_fields.items():
+        if name != key:
+            declared[name] = copy(field)
+            declared[name].required, declared[name].load_default = False, missing
+    return Schema.from_dict(declared, name=schema.__name__.removesuffix("In") + "Patch")
+
+
+def master_views(blp, model, *, out: type[Schema], create: type[Schema], search_columns, list_options=(),
+                 service=None):
+    """Register list/create/read/update/deactivate for a master-data model keyed by its business key.
+
+    ``service`` (defaults to ``server.services.master``) supplies ``create``/``update`` so a resource
+    with references to resolve (products: supplier, barcodes) keeps the same routes.
+    """
+    service = service or master
+    key = master.key_of(model)
+    noun = model.__name__
+    page_schema = page_of(out, f"{noun}Page")
+    update = patch_of(create, key)
+
+    class Collection(MethodView):
+        @blp.arguments(PageArgs, location="query")
+        @blp.response(200, page_schema)
+        def get(self, args):
+            """List, with search and pagination."""
+            stmt = search(model, args["q"], args["active"], *search_columns(model)).options(*list_options)
+            return paginate(stmt, args["page"], args["per_page"])
+
+        @role("supervisor")
+        @blp.arguments(create)
+        @blp.response(201, out)
+        def post(self, data):
+            """Create."""
+            return service.create(model, data)
+
+    class Item(MethodView):
+        @blp.response(200, out)
+        def get(self, **kw):
+            """Read one."""
+            return master.get(model, kw[key])
+
+        @role("supervisor")
+        @blp.arguments(update)
+        @blp.response(200, out)
+        def patch(self, data, **kw):
+            """Change some fields."""
+            return service.update(model, kw[key], data)
+
+        @role("supervisor")
+        @blp.response(200, out)
+        def delete(self, **kw):
+            """Deactivate (the row stays: the ledger refers to it)."""
+            return service.update(model, kw[key], {"active": False})
+
+    Collection.__name__, Item.__name__ = f"{noun}Collection", f"{noun}Item"
+    blp.route("")(Collection)
+    blp.route(f"/<string:{key}>")(Item)

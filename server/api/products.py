@@ -1,0 +1,43 @@
+"""Products with their barcodes."""
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+from sqlalchemy.orm import joinedload, selectinload
+
+from server.api.common import CODE, Number, master_views
+from server.models import Product
+from server.services import catalog
+
+blp = Blueprint("products", __name__, url_prefix="/api/v1/products", description="Products and barcodes")
+
+
+class BarcodeIn(Schema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=128))
+    pack_qty = Number(load_default=1, validate=validate.Range(min=0.001, max=1_000_000))
+
+
+class ProductIn(Schema):
+    sku = fields.String(required=True, validate=CODE)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    unit = fields.String(load_default="pce", validate=validate.Length(min=1, max=16))
+    unit_cost = Number(load_default=0, places=4, validate=validate.Range(min=0, max=10_000_000))
+    active = fields.Boolean(load_default=True)
+    critical = fields.Boolean(load_default=False)
+    supplier = fields.String(load_default=None, allow_none=True, validate=CODE)
+    moq = Number(load_default=0, validate=validate.Range(min=0, max=1_000_000))
+    pack_multiple = Number(load_default=1, validate=validate.Range(min=0.001, max=1_000_000))
+    policy_overrides = fields.Dict(keys=fields.String(), load_default=dict)
+    barcodes = fields.List(fields.Nested(BarcodeIn), load_default=list, validate=validate.Length(max=50))
+
+
+class ProductOut(ProductIn):
+    id = fields.Integer()
+    supplier = fields.Function(lambda p: p.supplier.code if p.supplier else None)
+    created_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()
+
+
+master_views(blp, Product, out=ProductOut, create=ProductIn,
+             search_columns=lambda m: (m.sku, m.name),
+             list_options=(selectinload(Product.barcodes), joinedload(Product.supplier)), service=catalog)

@@ -1,0 +1,38 @@
+"""Settings from the environment (``TENDU_*``), with defaults that run on one machine with SQLite."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default=None):
+    return os.environ.get(f"TENDU_{name}", default)
+
+
+def _bool(value) -> bool:
+    return str(value).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def from_environment() -> dict:
+    instance = Path(_env("INSTANCE_PATH", ROOT / "instance"))
+    return {
+        "SQLALCHEMY_DATABASE_URI": _env("DATABASE_URL", f"sqlite:///{instance / 'tendu.db'}"),
+        "SECRET_KEY": _env("SECRET_KEY", "dev-only-change-me"),
+        "TENDU_INSTANCE_PATH": str(instance),
+        # Device clocks drift; a scan stamped a little ahead of the server is still believable.
+        "TENDU_CLOCK_SKEW_SECONDS": int(_env("CLOCK_SKEW_SECONDS", 300)),
+        "TENDU_TOKEN_TTL_HOURS": int(_env("TOKEN_TTL_HOURS", 12)),
+        "TENDU_SQL_ECHO": _bool(_env("SQL_ECHO", "0")),
+        "MAX_CONTENT_LENGTH": int(_env("MAX_CONTENT_MB", 11)) * 1024 * 1024,
+        # flask-smorest / OpenAPI
+        "API_TITLE": "Tendu",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.1.0",
+        "OPENAPI_URL_PREFIX": "/api",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "docs",
+        "OPENAPI_SWAGGER_UI_URL": _env("SWAGGER_UI_URL", "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/"),
+        "JSON_SORT_KEYS": False,
+    }

@@ -1,0 +1,122 @@
+"""One JSON error shape for everything: ``{"error": {"code", "message", "field"?, "details"?}}``.
+
+Domain errors carry their own English and French messages; HTTP errors raised by Flask or by request
+parsing get theirs here. The language follows ``Accept-Language``.
+"""
+from __future__ import annotations
+
+import logging
+
+from flask import jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from server.domain import errors as de
+
+log = logging.getLogger(__name__)
+
+STATUS = {
+    de.BadRequest: 400, de.Unauthorized: 401, de.Forbidden: 403, de.NotFound: 404,
+    de.Conflict: 409, de.TooLarge: 413, de.Unsupported: 415, de.Invalid: 422,
+}
+
+HTTP_MESSAGES = {
+    400: ("bad_request", "The request could not be read.", "La requête est illisible."),
+    401: ("unauthorized", "Sign in first: a valid token is required.", "Connectez-vous d'abord : un jeton valide est requis."),
+    403: ("forbidden", "Your role does not allow this.", "Votre rôle ne permet pas cette action."),
+    404: ("not_found", "Nothing here.", "Rien à cette adresse."),
+    405: ("method_not_allowed", "This method is not allowed here.", "Méthode non autorisée ici."),
+    409: ("conflict", "This conflicts with the current state.", "Conflit avec l'état actuel."),
+    413: ("too_large", "The request is too large.", "La requête est trop volumineuse."),
+    415: ("unsupported_media_type", "Send JSON (Content-Type: application/json).", "Envoyez du JSON (Content-Type: application/json)."),
+    422: ("validation_error", "Some fields are invalid.", "Certains champs sont invalides."),
+    429: ("too_many_requests", "Too many attempts; wait a moment.", "Trop de tentatives ; patientez un instant."),
+    500: ("internal_error", "Unexpected server error; nothing was changed.", "Erreur inattendue du serveur ; rien n'a été modifié."),
+}
+
+
+# French for the validation messages people meet most; others stay in English.
+FIELD_MESSAGES_FR = {
+    "Missing data for required field.": "Champ obligatoire manquant.",
+    "Unknown field.": "Champ inconnu.",
+    "Not a valid number.": "Nombre invalide.",
+    "Not a valid integer.": "Entier invalide.",
+    "Not a valid string.": "Texte invalide.",
+    "Not a valid boolean.": "Booléen invalide.",
+    "Not a valid UUID.": "UUID invalide.",
+    "Not a valid datetime.": "Date et heure invalides.",
+    "Not a valid date.": "Date invalide.",
+    "Not a valid email address.": "Adresse e-mail invalide.",
+    "Field may not be null.": "Ce champ ne peut pas être vide.",
+    "Invalid input type.": "Type de donnée invalide.",
+}
+
+
+def language() -> str:
+    return request.accept_languages.best_match(["en", "fr"], default="en") if request else "en"
+
+
+def error_response(status: int, code: str, message: str, field=None, details=None):
+    body = {"code": code, "message": message}
+    if field is not None:
+        body["field"] = field
+    if details:
+        body["details"] = details
+    return jsonify(error=body), status
+
+
+def _status_of(exc: de.DomainError) -> int:
+    for cls in type(exc).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return 400
+
+
+def _domain(exc: de.DomainError):
+    return error_response(_status_of(exc), exc.code, exc.message(language()), exc.field, exc.details or None)
+
+
+def _first_field(messages: dict) -> tuple[str | None, str | None]:
+    """webargs nests messages by location then field: return the first field and its first message."""
+    for fields in messages.values():
+        if isinstance(fields, dict):
+            for name, msgs in fields.items():
+                first = msgs[0] if isinstance(msgs, list) and msgs else msgs
+                if isinstance(first, dict):  # nested schema: go one level down
+                    inner, text = _first_field({"_": first})
+                    return f"{name}.{inner}", text
+                return name, str(first)
+    return None, None
+
+
+def _http(exc: HTTPException):
+    status = exc.code or 500
+    code, en, fr = HTTP_MESSAGES.get(status, (f"http_{status}", exc.name, exc.name))
+    lang = language()
+    message = fr if lang == "fr" else en
+    data = getattr(exc, "data", None) or {}
+    messages = data.get("messages") if isinstance(data, dict) else None
+    field = None
+    if messages:
+        field, first = _first_field(messages)
+        if status == 400 and "json" in messages and field is None:
+            code = "bad_json"
+            message = "Le corps JSON est illisible." if lang == "fr" else "The JSON body could not be read."
+        elif field:
+            detail = FIELD_MESSAGES_FR.get(first, first) if lang == "fr" else first
+            message = f"{message} {field} : {detail}" if lang == "fr" else f"{message} {field}: {detail}"
+    return error_response(status, code, message, field, messages or None)
+
+
+def _unexpected(exc: Exception):
+    if isinstance(exc, HTTPException):
+        return _http(exc)
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    code, en, fr = HTTP_MESSAGES[500]
+    return error_response(500, code, fr if language() == "fr" else en)
+
+
+def register(app) -> None:
+    # Registered after flask-smorest's own handler so that ours wins.
+    app.register_error_handler(de.DomainError, _domain)
+    app.register_error_handler(HTTPException, _http)
+    app.register_error_handler(Exception, _unexpected)

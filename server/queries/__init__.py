@@ -1,0 +1,1 @@
+"""Read side: SQL in, plain data out, for lists, reports and dashboards."""

@@ -1,0 +1,154 @@
+"""The ledger: append movements and keep stock levels in step, in the same transaction."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from server.domain.errors import Conflict, Invalid, NotFound
+from server.domain.movements import check_occurred_at, check_quantity, fmt_qty, level_deltas
+from server.extensions import db
+from server.models import Location, Movement, MovementKind, Product, StockLevel
+from server.models.base import utcnow
+from server.services import master
+from server.services.idempotency import once
+
+
+@dataclass
+class MovementRequest:
+    client_event_id: str
+    kind: MovementKind
+    product_id: int
+    qty: Decimal
+    occurred_at: datetime
+    from_location_id: int | None = None
+    to_location_id: int | None = None
+    lot: str = ""
+    expiry: date | None = None
+    unit_cost: Decimal | None = None
+    reason: str | None = None
+    reverses_id: int | None = None
+    po_line_id: int | None = None
+    so_line_id: int | None = None
+    user_id: int | None = None
+    device: str | None = None
+    extra: dict = field(default_factory=dict)
+
+    def identity(self) -> dict:
+        """What must match for a repeated id to count as the same request."""
+        return {"kind": int(self.kind), "product_id": self.product_id, "qty": self.qty,
+                "from_location_id": self.from_location_id, "to_location_id": self.to_location_id,
+                "lot": self.lot}
+
+
+def _upsert(session):
+    return (postgresql if session.get_bind().dialect.name == "postgresql" else sqlite).insert
+
+
+def _add_stock(session, product_id: int, location_id: int, lot: str, expiry, qty: Decimal) -> None:
+    ins = _upsert(session)(StockLevel).values(product_id=product_id, location_id=location_id, lot=lot,
+                                              expiry=expiry, qty=qty)
+    session.execute(ins.on_conflict_do_update(
+        index_elements=[StockLevel.product_id, StockLevel.location_id, StockLevel.lot],
+        set_={"qty": StockLevel.qty + ins.excluded.qty}))
+
+
+def _remove_stock(session, product_id: int, location_id: int, lot: str, qty: Decimal) -> None:
+    # One conditional UPDATE: the check and the decrement are a single atomic step (row lock on PG).
+    result = session.execute(
+        update(StockLevel)
+        .where(StockLevel.product_id == product_id, StockLevel.location_id == location_id,
+               StockLevel.lot == lot, StockLevel.qty >= qty)
+        .values(qty=StockLevel.qty - qty))
+    if result.rowcount != 1:
+        have = session.scalar(select(StockLevel.qty).where(
+            StockLevel.product_id == product_id, StockLevel.location_id == location_id,
+            StockLevel.lot == lot)) or Decimal(0)
+        where = session.get(Location, location_id).code
+        lot_txt = f" (lot {lot})" if lot else ""
+        raise Conflict("insufficient_stock",
+                       f"Only {fmt_qty(have)} on hand at {where}{lot_txt}; {fmt_qty(qty)} requested.",
+                       f"Seulement {fmt_qty(have)} en stock en {where}{lot_txt} ; {fmt_qty(qty)} demandé(s).",
+                       field="qty", details={"on_hand": fmt_qty(have), "requested": fmt_qty(qty), "location": where})
+
+
+def append(session, req: MovementRequest) -> Movement:
+    """Write one movement and its stock effect. The caller owns the transaction."""
+    check_quantity(req.qty)
+    check_occurred_at(req.occurred_at, utcnow(), current_app.config["TENDU_CLOCK_SKEW_SECONDS"])
+    deltas = level_deltas(req.qty, req.from_location_id, req.to_location_id)
+    movement = Movement(client_event_id=req.client_event_id, kind=int(req.kind), product_id=req.product_id,
+                        qty=req.qty, from_location_id=req.from_location_id, to_location_id=req.to_location_id,
+                        lot=req.lot, expiry=req.expiry, unit_cost=req.unit_cost, reason=req.reason,
+                        reverses_id=req.reverses_id, po_line_id=req.po_line_id, so_line_id=req.so_line_id,
+                        occurred_at=req.occurred_at, recorded_at=utcnow(), user_id=req.user_id,
+                        device=req.device)
+    session.add(movement)
+    # Decrements first: a refusal then costs nothing, and locks are always taken source before destination.
+    for location_id, delta in sorted(deltas, key=lambda d: d[1]):
+        if delta < 0:
+            _remove_stock(session, req.product_id, location_id, req.lot, -delta)
+        else:
+            _add_stock(session, req.product_id, location_id, req.lot, req.expiry, delta)
+    session.flush()
+    return movement
+
+
+def post(req: MovementRequest) -> tuple[Movement, bool]:
+    """Append exactly once per ``client_event_id``. Returns (movement, created)."""
+    return once(Movement, req.client_event_id, req.identity(), lambda s: append(s, req))
+
+
+def adjust(*, client_event_id: str, sku: str, location: str, qty: Decimal, reason: str, occurred_at: datetime,
+           lot: str = "", expiry=None, unit_cost=None, user_id=None, device=None) -> tuple[Movement, bool]:
+    """A correction with a reason: positive adds stock at ``location``, negative removes it."""
+    check_quantity(qty, allow_negative=True)
+    if not (reason or "").strip():
+        raise Invalid("reason_required", "An adjustment needs a reason.", "Un ajustement demande un motif.",
+                      field="reason")
+    product = master.get(Product, sku)
+    place = master.get(Location, location)
+    inbound = qty > 0
+    return post(MovementRequest(
+        client_event_id=client_event_id, kind=MovementKind.ADJUSTMENT, product_id=product.id, qty=abs(qty),
+        occurred_at=occurred_at, to_location_id=place.id if inbound else None,
+        from_location_id=None if inbound else place.id, lot=lot, expiry=expiry,
+        unit_cost=unit_cost if inbound else None, reason=reason.strip(), user_id=user_id, device=device))
+
+
+def transfer(*, client_event_id: str, sku: str, from_location: str, to_location: str, qty: Decimal,
+             occurred_at: datetime, lot: str = "", kind=MovementKind.TRANSFER, user_id=None,
+             device=None) -> tuple[Movement, bool]:
+    product = master.get(Product, sku)
+    source, target = master.get(Location, from_location), master.get(Location, to_location)
+    return post(MovementRequest(
+        client_event_id=client_event_id, kind=kind, product_id=product.id, qty=qty, occurred_at=occurred_at,
+        from_location_id=source.id, to_location_id=target.id, lot=lot, user_id=user_id, device=device))
+
+
+def reverse(*, movement_id: int, client_event_id: str, reason: str, occurred_at: datetime, user_id=None,
+            device=None) -> tuple[Movement, bool]:
+    """Undo a movement with its mirror image; the original stays in the ledger."""
+    original = db.session.get(Movement, movement_id)
+    if original is None:
+        raise NotFound("unknown_movement", f"No movement {movement_id}.", f"Aucun mouvement {movement_id}.")
+    if original.kind == MovementKind.REVERSAL:
+        raise Conflict("reversal_of_reversal", "A reversal cannot itself be reversed; record a new movement.",
+                       "Une annulation ne s'annule pas ; enregistrez un nouveau mouvement.")
+    if db.session.scalar(select(Movement.id).where(Movement.reverses_id == movement_id)) and not \
+            db.session.scalar(select(Movement.id).where(Movement.client_event_id == client_event_id)):
+        raise Conflict("already_reversed", f"Movement {movement_id} is already reversed.",
+                       f"Le mouvement {movement_id} est déjà annulé.")
+    if not (reason or "").strip():
+        raise Invalid("reason_required", "A reversal needs a reason.", "Une annulation demande un motif.",
+                      field="reason")
+    return post(MovementRequest(
+        client_event_id=client_event_id, kind=MovementKind.REVERSAL, product_id=original.product_id,
+        qty=original.qty, occurred_at=occurred_at, from_location_id=original.to_location_id,
+        to_location_id=original.from_location_id, lot=original.lot, expiry=original.expiry,
+        unit_cost=original.unit_cost, reason=reason.strip(), reverses_id=original.id, user_id=user_id,
+        device=device))

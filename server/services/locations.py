@@ -1,0 +1,24 @@
+"""Locations: a parent zone is named by its code."""
+from __future__ import annotations
+
+from server.domain.errors import Invalid
+from server.models import Location
+from server.services import master
+
+
+def _resolve(session, location: Location, data: dict) -> None:
+    if "parent" not in data:
+        return
+    parent = master.get(Location, data["parent"], session) if data["parent"] else None
+    if parent is not None and parent.code == location.code:
+        raise Invalid("own_parent", "A location cannot contain itself.", "Un emplacement ne peut se contenir.",
+                      field="parent")
+    location.parent = parent
+
+
+def create(model, data: dict) -> Location:
+    return master.create(model, data, prepare=_resolve)
+
+
+def update(model, code: str, data: dict) -> Location:
+    return master.update(model, code, data, prepare=_resolve)

@@ -1,0 +1,74 @@
+"""Master data (locations, suppliers, customers, products): create, update, deactivate, by business key."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from server.database import write_transaction
+from server.domain.errors import Conflict, NotFound
+from server.extensions import db
+from server.models import Customer, Location, Product, Supplier
+
+# model → (business key column, English noun, French noun)
+KEYS = {
+    Product: ("sku", "product", "produit"),
+    Location: ("code", "location", "emplacement"),
+    Supplier: ("code", "supplier", "fournisseur"),
+    Customer: ("code", "customer", "client"),
+}
+
+
+def key_of(model) -> str:
+    return KEYS[model][0]
+
+
+def not_found(model, key: str) -> NotFound:
+    _, en, fr = KEYS[model]
+    return NotFound(f"unknown_{en}", f"No {en} {key!r}.", f"Aucun {fr} « {key} ».", field=en,
+                    details={"key": key})
+
+
+def get(model, key: str, session=None):
+    session = session or db.session
+    obj = session.scalar(select(model).where(getattr(model, key_of(model)) == key))
+    if obj is None:
+        raise not_found(model, key)
+    return obj
+
+
+def _duplicate(model, key) -> Conflict:
+    _, en, fr = KEYS[model]
+    return Conflict("duplicate", f"A {en} {key!r} exists already.", f"Un {fr} « {key} » existe déjà.",
+                    field=key_of(model))
+
+
+def _columns(model) -> set[str]:
+    # Only plain columns are copied; references (supplier code, barcodes) are resolved by ``prepare``.
+    return set(model.__table__.columns.keys()) - {"id"}
+
+
+def create(model, data: dict, prepare=None):
+    """Insert one row; ``prepare(session, obj, data)`` resolves references inside the same transaction."""
+    key = data[key_of(model)]
+    try:
+        with write_transaction() as s:
+            if s.scalar(select(model.id).where(getattr(model, key_of(model)) == key)):
+                raise _duplicate(model, key)
+            obj = model(**{k: v for k, v in data.items() if k in _columns(model)})
+            if prepare:
+                prepare(s, obj, data)
+            s.add(obj)
+    except IntegrityError:  # a concurrent insert of the same key won the race
+        raise _duplicate(model, key) from None
+    return obj
+
+
+def update(model, key: str, data: dict, prepare=None):
+    with write_transaction() as s:
+        obj = get(model, key, s)
+        for name, value in data.items():
+            if name in _columns(model) and name != key_of(model):
+                setattr(obj, name, value)
+        if prepare:
+            prepare(s, obj, data)
+    return obj

@@ -1,0 +1,63 @@
+from sqlalchemy import select, update
+
+from server.extensions import db
+from server.models import ApiToken
+from tests.conftest import PASSWORD
+
+
+def test_token_issued_and_used(client, tokens):
+    res = client.post("/api/v1/auth/tokens", json={"username": "operator", "password": PASSWORD, "device": "tc52"})
+    assert res.status_code == 201
+    body = res.json
+    assert body["role"] == "operator" and body["username"] == "operator"
+    assert body["token"].startswith("tdu_") and body["expires_at"]
+    me = client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {body['token']}"})
+    assert me.status_code == 200 and me.json["username"] == "operator"
+
+
+def test_tokens_are_stored_hashed(app, client, tokens):
+    raw = tokens["operator"]["Authorization"].split()[1]
+    with app.app_context():
+        stored = db.session.scalars(select(ApiToken.token_hash)).all()
+    assert raw not in stored and all(len(h) == 64 for h in stored)
+
+
+def test_wrong_password_gives_401_in_the_error_shape(client, tokens):
+    res = client.post("/api/v1/auth/tokens", json={"username": "operator", "password": "nope-nope"})
+    assert res.status_code == 401
+    assert res.json == {"error": {"code": "bad_credentials", "message": "Wrong user name or password."}}
+    fr = client.post("/api/v1/auth/tokens", json={"username": "ghost", "password": "nope-nope"},
+                     headers={"Accept-Language": "fr-FR,fr;q=0.9"})
+    assert fr.status_code == 401 and fr.json["error"]["message"] == "Nom d'utilisateur ou mot de passe incorrect."
+
+
+def test_revoked_token_is_refused(client, tokens):
+    assert client.delete("/api/v1/auth/tokens/current", headers=tokens["operator"]).status_code == 204
+    res = client.get("/api/v1/auth/me", headers=tokens["operator"])
+    assert res.status_code == 401 and res.json["error"]["code"] == "invalid_token"
+
+
+def test_expired_token_is_refused(app, client, tokens):
+    with app.app_context():
+        db.session.execute(update(ApiToken).values(expires_at=ApiToken.created_at))
+        db.session.commit()
+    res = client.get("/api/v1/auth/me", headers=tokens["supervisor"])
+    assert res.status_code == 401 and res.json["error"]["code"] == "token_expired"
+
+
+def test_garbage_authorization_headers(client, tokens):
+    for header in ("Bearer", "Basic abc", "Bearer tdu_forged", "tdu_x"):
+        res = client.get("/api/v1/auth/me", headers={"Authorization": header})
+        assert res.status_code == 401, header
+        assert set(res.json["error"]) >= {"code", "message"}
+
+
+def test_admin_creates_users_others_cannot(client, tokens):
+    new = {"username": "lea", "role": "operator", "password": "long enough pw"}
+    assert client.post("/api/v1/users", json=new, headers=tokens["supervisor"]).status_code == 403
+    res = client.post("/api/v1/users", json=new, headers=tokens["admin"])
+    assert res.status_code == 201 and "password" not in res.json and "password_hash" not in res.json
+    again = client.post("/api/v1/users", json=new, headers=tokens["admin"])
+    assert again.status_code == 409
+    login = client.post("/api/v1/auth/tokens", json={"username": "lea", "password": "long enough pw"})
+    assert login.status_code == 201

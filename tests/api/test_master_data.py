@@ -1,0 +1,111 @@
+"""Products, locations, suppliers, customers: list with search and pages, create, read, update, deactivate."""
+import pytest
+
+from tests.conftest import fingerprint
+
+RESOURCES = {
+    "suppliers": ({"code": "ACME", "name": "Acme Freins", "declared_lead_time_days": 5}, "code"),
+    "customers": ({"code": "GARAGE1", "name": "Garage du Centre"}, "code"),
+    "locations": ({"code": "A-01-01", "name": "Aisle A", "walk_order": 10}, "code"),
+    "products": ({"sku": "BRK-001", "name": "Brake pad front", "unit_cost": "12.3456"}, "sku"),
+}
+
+
+@pytest.mark.parametrize("path", RESOURCES)
+def test_crud_cycle(client, tokens, path):
+    body, key = RESOURCES[path]
+    url, sup, op = f"/api/v1/{path}", tokens["supervisor"], tokens["operator"]
+    created = client.post(url, json=body, headers=sup)
+    assert created.status_code == 201, created.json
+    assert created.json[key] == body[key] and created.json["active"] is True
+    assert client.get(f"{url}/{body[key]}", headers=op).json == created.json
+    patched = client.patch(f"{url}/{body[key]}", json={"name": "Renamed"}, headers=sup)
+    assert patched.status_code == 200 and patched.json["name"] == "Renamed"
+    # PATCH touches only what it names: defaults are not re-applied
+    assert patched.json["active"] is True
+    gone = client.delete(f"{url}/{body[key]}", headers=sup)
+    assert gone.status_code == 200 and gone.json["active"] is False
+    assert client.get(f"{url}?active=false", headers=op).json["total"] == 1
+    assert client.get(f"{url}?active=true", headers=op).json["total"] == 0
+
+
+@pytest.mark.parametrize("path", RESOURCES)
+def test_duplicate_key_is_409_and_writes_nothing(app, client, tokens, path):
+    body, _ = RESOURCES[path]
+    assert client.post(f"/api/v1/{path}", json=body, headers=tokens["supervisor"]).status_code == 201
+    with app.app_context():
+        before = fingerprint()
+    res = client.post(f"/api/v1/{path}", json=body, headers=tokens["supervisor"])
+    assert res.status_code == 409 and res.json["error"]["code"] == "duplicate"
+    with app.app_context():
+        assert fingerprint() == before
+
+
+def test_unknown_item_is_404(client, tokens):
+    res = client.get("/api/v1/products/NOPE", headers=tokens["operator"])
+    assert res.status_code == 404
+    assert res.json["error"]["code"] == "unknown_product" and "NOPE" in res.json["error"]["message"]
+
+
+def test_search_and_pagination(client, tokens):
+    for i in range(12):
+        client.post("/api/v1/products", json={"sku": f"P{i:02}", "name": f"Filter {i}" if i % 2 else f"Pad {i}"},
+                    headers=tokens["supervisor"])
+    page = client.get("/api/v1/products?per_page=5&page=2", headers=tokens["operator"]).json
+    assert page["total"] == 12 and [p["sku"] for p in page["items"]] == ["P05", "P06", "P07", "P08", "P09"]
+    found = client.get("/api/v1/products?q=FILTER", headers=tokens["operator"]).json
+    assert found["total"] == 6 and all("Filter" in p["name"] for p in found["items"])
+    assert client.get("/api/v1/products?per_page=501", headers=tokens["operator"]).status_code == 422
+
+
+def test_product_with_supplier_and_barcodes(client, tokens):
+    sup = tokens["supervisor"]
+    client.post("/api/v1/suppliers", json={"code": "ACME", "name": "Acme"}, headers=sup)
+    res = client.post("/api/v1/products", headers=sup, json={
+        "sku": "BRK-1", "name": "Pad", "supplier": "ACME",
+        "barcodes": [{"code": " 4006381333931 "}, {"code": "14006381333938", "pack_qty": 12}]})
+    assert res.status_code == 201, res.json
+    assert res.json["supplier"] == "ACME"
+    # EAN-13 stored as GTIN-14; the carton code counts 12 units
+    assert res.json["barcodes"] == [{"code": "04006381333931", "pack_qty": 1},
+                                    {"code": "14006381333938", "pack_qty": 12}]
+    clash = client.post("/api/v1/products", headers=sup,
+                        json={"sku": "BRK-2", "name": "Other", "barcodes": [{"code": "4006381333931"}]})
+    assert clash.status_code == 409 and clash.json["error"]["code"] == "duplicate_barcode"
+    bad = client.post("/api/v1/products", headers=sup,
+                      json={"sku": "BRK-3", "name": "Other", "barcodes": [{"code": "4006381333932"}]})
+    assert bad.status_code == 422 and bad.json["error"]["code"] == "bad_check_digit"
+    unknown_supplier = client.post("/api/v1/products", headers=sup, json={"sku": "BRK-4", "name": "x", "supplier": "NOPE"})
+    assert unknown_supplier.status_code == 404 and unknown_supplier.json["error"]["code"] == "unknown_supplier"
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"sku": "has space", "name": "x"}, "sku"),
+    ({"sku": "OK", "name": ""}, "name"),
+    ({"sku": "OK", "name": "x", "unit_cost": -1}, "unit_cost"),
+    ({"sku": "OK", "name": "x", "unit_cost": "NaN"}, "unit_cost"),
+    ({"sku": "OK", "name": "x", "surprise": 1}, "surprise"),
+])
+def test_invalid_product_is_422_with_the_field(app, client, tokens, body, field):
+    with app.app_context():
+        before = fingerprint()
+    res = client.post("/api/v1/products", json=body, headers=tokens["supervisor"])
+    assert res.status_code == 422
+    assert res.json["error"]["code"] == "validation_error" and res.json["error"]["field"] == field
+    with app.app_context():
+        assert fingerprint() == before
+
+
+def test_operator_reads_but_cannot_write_master_data(client, tokens):
+    assert client.get("/api/v1/products", headers=tokens["operator"]).status_code == 200
+    res = client.post("/api/v1/products", json={"sku": "X", "name": "x"}, headers=tokens["operator"])
+    assert res.status_code == 403
+
+
+def test_location_parent(client, tokens):
+    sup = tokens["supervisor"]
+    client.post("/api/v1/locations", json={"code": "ZONE-A", "kind": "zone"}, headers=sup)
+    res = client.post("/api/v1/locations", json={"code": "A-01", "parent": "ZONE-A"}, headers=sup)
+    assert res.status_code == 201 and res.json["parent"] == "ZONE-A" and res.json["kind"] == "bin"
+    own = client.patch("/api/v1/locations/A-01", json={"parent": "A-01"}, headers=sup)
+    assert own.status_code == 422 and own.json["error"]["code"] == "own_parent"

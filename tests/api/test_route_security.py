@@ -1,0 +1,70 @@
+"""Every /api route, present and future: 401 without a token, 403 when the role is too low."""
+import re
+
+import pytest
+
+from server.api.security import RANK, required_role
+
+METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
+# Documentation is public like static files: the OpenAPI document and its viewer hold no data.
+PUBLIC_DOCS = {"/api/openapi.json", "/api/docs", "/api/docs/<path:filename>"}
+
+
+def concrete(rule: str) -> str:
+    """Fill URL variables with plausible values so the request reaches the route."""
+    return re.sub(r"<(?:(\w+):)?(\w+)>", lambda m: "1" if m.group(1) == "int" else "X1", rule)
+
+
+def api_routes(app):
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api") and rule.rule not in PUBLIC_DOCS:
+            for method in sorted(rule.methods & METHODS):
+                yield rule, method
+
+
+def test_there_are_routes_to_check(app):
+    assert len(list(api_routes(app))) >= 20
+
+
+def test_every_api_route_needs_a_token(app, client):
+    unprotected = []
+    with app.test_request_context():
+        for rule, method in api_routes(app):
+            if required_role(rule.endpoint, method) is None:
+                continue  # declared public (sign-in)
+            res = client.open(concrete(rule.rule), method=method, json={})
+            if res.status_code != 401 or "error" not in (res.json or {}):
+                unprotected.append(f"{method} {rule.rule} → {res.status_code}")
+    assert unprotected == []
+
+
+def test_only_sign_in_is_public(app):
+    with app.test_request_context():
+        public = [f"{m} {r.rule}" for r, m in api_routes(app) if required_role(r.endpoint, m) is None]
+    assert public == ["POST /api/v1/auth/tokens"]
+
+
+@pytest.mark.parametrize("caller", ["operator", "supervisor"])
+def test_routes_above_the_callers_role_answer_403(app, client, tokens, caller):
+    leaks, checked = [], 0
+    with app.test_request_context():
+        needs = [(r, m, required_role(r.endpoint, m)) for r, m in api_routes(app)]
+    for rule, method, needed in needs:
+        if needed is None or RANK[needed] <= RANK[caller]:
+            continue
+        checked += 1
+        res = client.open(concrete(rule.rule), method=method, json={}, headers=tokens[caller])
+        if res.status_code != 403 or res.json["error"]["code"] != "forbidden":
+            leaks.append(f"{method} {rule.rule} → {res.status_code}")
+    assert checked > 0 and leaks == []
+
+
+def test_docs_are_served(client):
+    spec = client.get("/api/openapi.json")
+    assert spec.status_code == 200 and "/api/v1/products" in spec.json["paths"]
+    assert client.get("/api/docs").status_code == 200
+
+
+def test_health_needs_no_token(client):
+    res = client.get("/healthz")
+    assert res.status_code == 200 and res.json["database"] == "ok"
