@@ -1,0 +1,13 @@
+"""Barcode reading for Tendu: what a scan means (GTIN, GS1 data, SSCC, Tendu label or free text).
+
+Pure domain code: no Flask, no database. See ``parse`` and ``make_label``.
+"""
+from server.domain.barcodes.labels import LABEL_TYPES, make_label
+from server.domain.barcodes.parser import DEFAULT_FNC1_SUBSTITUTES, parse
+from server.domain.barcodes.refusals import ERROR_CODES, BarcodeError
+from server.domain.barcodes.result import KINDS, Element, ParseResult
+
+__all__ = [
+    "DEFAULT_FNC1_SUBSTITUTES", "ERROR_CODES", "KINDS", "LABEL_TYPES",
+    "BarcodeError", "Element", "ParseResult", "make_label", "parse",
+]
