@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from sqlalchemy import text
 
+from server.domain.movements import fmt_qty
 from server.extensions import db
 
 LEDGER_SUMS = text("""
@@ -36,7 +37,7 @@ class Difference:
     def __str__(self) -> str:
         lot = f" lot {self.lot}" if self.lot else ""
         return (f"product {self.product_id} at location {self.location_id}{lot}: "
-                f"ledger says {self.ledger}, cached level says {self.cached}")
+                f"ledger says {fmt_qty(self.ledger)}, cached level says {fmt_qty(self.cached)}")
 
 
 def _qty(raw) -> Decimal:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from server.database import write_transaction
-from server.domain.errors import Conflict
+from server.domain.errors import Conflict, DomainError
 from server.extensions import db
 
 
@@ -29,13 +29,20 @@ def _check_same(existing, expected: dict):
 
 
 def once(model, client_event_id: str, expected: dict, work: Callable):
-    """Run ``work(session)`` in one write transaction unless the id is known. Returns (row, created)."""
+    """Run ``work(session)`` in one write transaction unless the id is known. Returns (row, created).
+
+    The work is attempted first and the unique index refuses a replay: new events, the common case,
+    cost no extra look-up; a replay costs one rolled-back transaction.
+    """
     try:
         with write_transaction() as s:
-            existing = _find(s, model, client_event_id)
-            if existing is None:
-                return work(s), True
+            return work(s), True
     except IntegrityError:
+        existing = _find(db.session, model, client_event_id)
+        if existing is None:
+            raise
+    except DomainError:
+        # A replay of a request that has since become impossible (stock moved on) is still a replay.
         existing = _find(db.session, model, client_event_id)
         if existing is None:
             raise

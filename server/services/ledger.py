@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from server.domain.errors import Conflict, Invalid, NotFound
@@ -45,6 +45,10 @@ class MovementRequest:
                 "lot": self.lot}
 
 
+# Stock rows are never held as objects in the session: skip the ORM's in-memory synchronisation.
+_CORE = {"synchronize_session": False}
+
+
 def _upsert(session):
     return (postgresql if session.get_bind().dialect.name == "postgresql" else sqlite).insert
 
@@ -54,7 +58,7 @@ def _add_stock(session, product_id: int, location_id: int, lot: str, expiry, qty
                                               expiry=expiry, qty=qty)
     session.execute(ins.on_conflict_do_update(
         index_elements=[StockLevel.product_id, StockLevel.location_id, StockLevel.lot],
-        set_={"qty": StockLevel.qty + ins.excluded.qty}))
+        set_={"qty": StockLevel.qty + ins.excluded.qty}), execution_options=_CORE)
 
 
 def _remove_stock(session, product_id: int, location_id: int, lot: str, qty: Decimal) -> None:
@@ -63,7 +67,7 @@ def _remove_stock(session, product_id: int, location_id: int, lot: str, qty: Dec
         update(StockLevel)
         .where(StockLevel.product_id == product_id, StockLevel.location_id == location_id,
                StockLevel.lot == lot, StockLevel.qty >= qty)
-        .values(qty=StockLevel.qty - qty))
+        .values(qty=StockLevel.qty - qty), execution_options=_CORE)
     if result.rowcount != 1:
         have = session.scalar(select(StockLevel.qty).where(
             StockLevel.product_id == product_id, StockLevel.location_id == location_id,
@@ -81,20 +85,19 @@ def append(session, req: MovementRequest) -> Movement:
     check_quantity(req.qty)
     check_occurred_at(req.occurred_at, utcnow(), current_app.config["TENDU_CLOCK_SKEW_SECONDS"])
     deltas = level_deltas(req.qty, req.from_location_id, req.to_location_id)
-    movement = Movement(client_event_id=req.client_event_id, kind=int(req.kind), product_id=req.product_id,
-                        qty=req.qty, from_location_id=req.from_location_id, to_location_id=req.to_location_id,
-                        lot=req.lot, expiry=req.expiry, unit_cost=req.unit_cost, reason=req.reason,
-                        reverses_id=req.reverses_id, po_line_id=req.po_line_id, so_line_id=req.so_line_id,
-                        occurred_at=req.occurred_at, recorded_at=utcnow(), user_id=req.user_id,
-                        device=req.device)
-    session.add(movement)
+    # ORM bulk INSERT … RETURNING: one statement, no unit-of-work bookkeeping on the hot path.
+    movement = session.scalars(insert(Movement).returning(Movement), [dict(
+        client_event_id=req.client_event_id, kind=int(req.kind), product_id=req.product_id, qty=req.qty,
+        from_location_id=req.from_location_id, to_location_id=req.to_location_id, lot=req.lot,
+        expiry=req.expiry, unit_cost=req.unit_cost, reason=req.reason, reverses_id=req.reverses_id,
+        po_line_id=req.po_line_id, so_line_id=req.so_line_id, occurred_at=req.occurred_at,
+        recorded_at=utcnow(), user_id=req.user_id, device=req.device)]).one()
     # Decrements first: a refusal then costs nothing, and locks are always taken source before destination.
     for location_id, delta in sorted(deltas, key=lambda d: d[1]):
         if delta < 0:
             _remove_stock(session, req.product_id, location_id, req.lot, -delta)
         else:
             _add_stock(session, req.product_id, location_id, req.lot, req.expiry, delta)
-    session.flush()
     return movement
 
 
@@ -104,7 +107,8 @@ def post(req: MovementRequest) -> tuple[Movement, bool]:
 
 
 def adjust(*, client_event_id: str, sku: str, location: str, qty: Decimal, reason: str, occurred_at: datetime,
-           lot: str = "", expiry=None, unit_cost=None, user_id=None, device=None) -> tuple[Movement, bool]:
+           lot: str = "", expiry=None, unit_cost=None, user_id=None, device=None,
+           kind: MovementKind = MovementKind.ADJUSTMENT) -> tuple[Movement, bool]:
     """A correction with a reason: positive adds stock at ``location``, negative removes it."""
     check_quantity(qty, allow_negative=True)
     if not (reason or "").strip():
@@ -114,7 +118,7 @@ def adjust(*, client_event_id: str, sku: str, location: str, qty: Decimal, reaso
     place = master.get(Location, location)
     inbound = qty > 0
     return post(MovementRequest(
-        client_event_id=client_event_id, kind=MovementKind.ADJUSTMENT, product_id=product.id, qty=abs(qty),
+        client_event_id=client_event_id, kind=kind, product_id=product.id, qty=abs(qty),
         occurred_at=occurred_at, to_location_id=place.id if inbound else None,
         from_location_id=None if inbound else place.id, lot=lot, expiry=expiry,
         unit_cost=unit_cost if inbound else None, reason=reason.strip(), user_id=user_id, device=device))

@@ -42,6 +42,12 @@ def _duplicate(model, key) -> Conflict:
                     field=key_of(model))
 
 
+def assign_number(session, order, prefix: str) -> None:
+    """Orders get a short readable number from their id (PO-000042), unique by construction."""
+    session.flush()
+    order.number = f"{prefix}-{order.id:06d}"
+
+
 def _columns(model) -> set[str]:
     # Only plain columns are copied; references (supplier code, barcodes) are resolved by ``prepare``.
     return set(model.__table__.columns.keys()) - {"id"}
