@@ -44,12 +44,17 @@ def check():
 
 @click.command("demo")
 @click.option("--seed", default=7, show_default=True, help="Same seed, same data.")
-def demo(seed):
+@click.option("--days", default=365, show_default=True, help="How much history to simulate.")
+@click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when the database has data.")
+def demo(seed, days, if_empty):
     """Fill an empty database with a believable small distributor (a year of history)."""
     from server.services.demo import DemoNotEmpty, generate
     try:
-        report = generate(seed=seed, echo=click.echo)
+        report = generate(seed=seed, days=days, echo=click.echo)
     except DemoNotEmpty as exc:
+        if if_empty:
+            click.echo("demo: the database has data already; nothing added.")
+            return
         raise click.ClickException(str(exc)) from None
     for line in report:
         click.echo(line)

@@ -1,0 +1,59 @@
+"""The demo: deterministic, consistent with its ledger, and with suppliers that do not keep their word."""
+import hashlib
+from collections import defaultdict
+
+from sqlalchemy import func, select
+
+from server.extensions import db
+from server.models import (Barcode, Movement, Product, PurchaseOrder, PurchaseOrderEvent, SalesOrder, Supplier)
+from server.services.demo import generate
+
+DAYS, PRODUCTS = 60, 40
+
+
+def digest() -> str:
+    rows = db.session.execute(select(Product.sku, Product.name, Product.unit_cost, Barcode.code)
+                              .join(Barcode).order_by(Barcode.code)).all()
+    moves = db.session.execute(select(Movement.kind, Movement.qty, Movement.lot, Movement.client_event_id)
+                               .order_by(Movement.client_event_id)).all()
+    return hashlib.sha256(repr((rows, moves)).encode()).hexdigest()
+
+
+def wipe():
+    from server.models import Base
+    for table in reversed(Base.metadata.sorted_tables):
+        db.session.execute(table.delete())
+    db.session.commit()
+
+
+def test_demo_is_deterministic_consistent_and_realistic(app, ctx):
+    report = generate(seed=3, days=DAYS, products=PRODUCTS, echo=lambda *_: None)
+    assert db.session.scalar(select(func.count(Product.id))) == PRODUCTS
+    assert db.session.scalar(select(func.count(PurchaseOrder.id))) > 10
+    assert db.session.scalar(select(func.count(SalesOrder.id))) > 50
+    assert any("operator" in line and "password" in line for line in report)
+
+    result = app.test_cli_runner().invoke(args=["ledger", "check"])
+    assert result.exit_code == 0, result.output
+
+    # Measured lead time (need detected → put away, first receipt) against the supplier's promise.
+    measured = defaultdict(list)
+    events = db.session.execute(select(Supplier.code, Supplier.declared_lead_time_days, PurchaseOrderEvent.order_id,
+                                       PurchaseOrderEvent.kind, PurchaseOrderEvent.occurred_at)
+                                .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderEvent.order_id)
+                                .join(Supplier, Supplier.id == PurchaseOrder.supplier_id)).all()
+    per_order = defaultdict(dict)
+    for code, declared, order, kind, at in events:
+        per_order[(code, declared, order)].setdefault(kind, at)
+    for (code, declared, _), kinds in per_order.items():
+        if "need_detected" in kinds and "put_away" in kinds:
+            days = (kinds["put_away"] - kinds["need_detected"]).total_seconds() / 86400
+            measured[code].append(days / declared)
+    ratio = {code: sum(r) / len(r) for code, r in measured.items()}
+    assert ratio["LENTOR"] > 1.5           # slow: far longer than promised
+    assert 0.8 < ratio["FREINEX"] < 1.3    # reliable: about what it says
+
+    first = digest()
+    wipe()
+    generate(seed=3, days=DAYS, products=PRODUCTS, echo=lambda *_: None)
+    assert digest() == first
