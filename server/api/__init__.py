@@ -1,10 +1,10 @@
 """HTTP layer: one blueprint per resource; each route loads input, calls a service, dumps the result."""
 from __future__ import annotations
 
-from server.api import auth, locations, partners, products, security, stock
+from server.api import auth, barcodes, locations, partners, products, security, stock
 from server.api.health import blp as health
 
-BLUEPRINTS = (auth.blp, products.blp, locations.blp, partners.suppliers, partners.customers, stock.blp)
+BLUEPRINTS = (auth.blp, barcodes.blp, products.blp, locations.blp, partners.suppliers, partners.customers, stock.blp)
 
 
 def register(app, api) -> None:

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
+from server.database import write_transaction
 from server.domain.errors import Conflict
 from server.models import Barcode, Product, Supplier
 from server.services import master
@@ -27,11 +29,9 @@ def _replace_barcodes(session, product: Product, wanted: list[dict]) -> None:
     if product.id is not None:
         session.execute(delete(Barcode).where(Barcode.product_id == product.id))
         session.flush()
-    taken = session.scalars(select(Barcode).where(Barcode.code.in_(seen))).all()
+    taken = session.scalars(select(Barcode).where(Barcode.code.in_(seen))).first()
     if taken:
-        raise Conflict("duplicate_barcode", f"Barcode {taken[0].code} already names another product.",
-                       f"Le code {taken[0].code} désigne déjà un autre produit.", field="barcodes",
-                       details={"code": taken[0].code})
+        raise _taken(taken.code)
     product.barcodes = [Barcode(code=code, pack_qty=qty) for code, qty in codes]
 
 
@@ -41,3 +41,23 @@ def create(model, data: dict) -> Product:
 
 def update(model, sku: str, data: dict) -> Product:
     return master.update(model, sku, data, prepare=_resolve)
+
+
+def link_barcode(code: str, sku: str, pack_qty) -> Barcode:
+    """Add one more code to a product, e.g. a carton GTIN or a supplier's own reference."""
+    normalised = normalise_code(code)
+    try:
+        with write_transaction() as s:
+            product = master.get(Product, sku, s)
+            if s.scalar(select(Barcode.id).where(Barcode.code == normalised)):
+                raise _taken(normalised)
+            barcode = Barcode(code=normalised, product_id=product.id, pack_qty=pack_qty)
+            s.add(barcode)
+    except IntegrityError:  # linked concurrently by someone else
+        raise _taken(normalised) from None
+    return barcode
+
+
+def _taken(code: str) -> Conflict:
+    return Conflict("duplicate_barcode", f"Barcode {code} already names a product.",
+                    f"Le code {code} désigne déjà un produit.", field="code", details={"code": code})

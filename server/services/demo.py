@@ -300,8 +300,12 @@ class Demo:
                            occurred_at=shipped_at, device="demo")
 
     def run(self) -> None:
+        month = None
         while self.queue and self.queue[0][0] <= self.now:
             when, _, action, args = heapq.heappop(self.queue)
+            if when.month != month:
+                month = when.month
+                self.echo(f"demo: {when:%Y-%m} ({self.counts['sales orders']} sales orders so far)")
             action(when, *args)
 
 

@@ -1,0 +1,184 @@
+"""Barcodes: parse a scan, resolve it to what it names, link a new code, read codes in a photo."""
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from flask_smorest.fields import Upload
+from marshmallow import Schema, fields, validate
+
+from server import decoding
+from server.api.common import CODE, Number
+from server.api.security import role
+from server.domain.barcodes import parse
+from server.domain.errors import DomainError
+from server.queries import lookup
+from server.services import catalog
+
+blp = Blueprint("barcodes", __name__, url_prefix="/api/v1", description="Barcodes: parse, look up, decode photos")
+
+SCAN = validate.Length(min=1, max=512)
+
+
+class CodeIn(Schema):
+    code = fields.String(required=True, validate=SCAN, metadata={"description": "As typed or scanned, AIM prefix "
+                                                                 "and GS separators included"})
+
+
+class LookupArgs(CodeIn):
+    pass
+
+
+class LinkIn(Schema):
+    code = fields.String(required=True, validate=SCAN)
+    product = fields.String(required=True, validate=CODE, metadata={"description": "SKU"})
+    pack_qty = Number(load_default=1, validate=validate.Range(min=0.001, max=1_000_000))
+
+
+class LinkOut(Schema):
+    code = fields.String()
+    product = fields.String()
+    pack_qty = Number()
+
+
+class Element(Schema):
+    ai = fields.String()
+    label_en = fields.String()
+    label_fr = fields.String()
+    value = fields.String()
+    parsed = fields.Raw()
+
+
+class ParseOut(Schema):
+    kind = fields.String()
+    value = fields.String()
+    raw = fields.String()
+    symbology = fields.String()
+    aim = fields.String(allow_none=True)
+    gtin = fields.String(allow_none=True)
+    content_gtin = fields.String(allow_none=True)
+    sscc = fields.String(allow_none=True)
+    lot = fields.String(allow_none=True)
+    serial = fields.String(allow_none=True)
+    expiry = fields.String(allow_none=True)
+    best_before = fields.String(allow_none=True)
+    count = fields.Integer(allow_none=True)
+    content_count = fields.Integer(allow_none=True)
+    net_weight_kg = fields.String(allow_none=True)
+    reference = fields.String(allow_none=True)
+    elements = fields.List(fields.Nested(Element))
+    warnings = fields.List(fields.String())
+
+
+class ProductBrief(Schema):
+    sku = fields.String()
+    name = fields.String()
+    unit = fields.String()
+    active = fields.Boolean()
+    critical = fields.Boolean()
+
+
+class StockLine(Schema):
+    location = fields.String()
+    kind = fields.String()
+    lot = fields.String(allow_none=True)
+    expiry = fields.Date(allow_none=True)
+    qty = Number()
+
+
+class Availability(Schema):
+    on_hand = Number()
+    reserved = Number()
+    available = Number(metadata={"description": "On hand minus reserved"})
+    on_order = Number()
+    expected_date = fields.Date(allow_none=True)
+    by_location = fields.List(fields.Nested(StockLine))
+
+
+class BinLine(Schema):
+    sku = fields.String()
+    name = fields.String()
+    lot = fields.String(allow_none=True)
+    expiry = fields.Date(allow_none=True)
+    qty = Number()
+
+
+class LookupOut(Schema):
+    kind = fields.String(metadata={"description": "product, location, purchase_order or sales_order"})
+    parse = fields.Nested(ParseOut)
+    product = fields.Nested(ProductBrief, allow_none=True)
+    pack_qty = Number(allow_none=True)
+    quantity = Number(allow_none=True, metadata={"description": "Units this scan stands for"})
+    lot = fields.String(allow_none=True)
+    expiry = fields.Date(allow_none=True)
+    stock = fields.Nested(Availability, allow_none=True)
+    location = fields.Dict(allow_none=True)
+    contents = fields.List(fields.Nested(BinLine))
+    order = fields.Dict(allow_none=True)
+
+
+class ImageIn(Schema):
+    image = Upload(required=True, metadata={"description": "JPEG, PNG or WebP, 10 MB at most"})
+
+
+class SymbolOut(Schema):
+    text = fields.String()
+    format = fields.String()
+    aim = fields.String(allow_none=True)
+    gs1 = fields.Boolean()
+    position = fields.List(fields.List(fields.Integer()))
+    engine = fields.String()
+    parse = fields.Nested(ParseOut, allow_none=True)
+    error = fields.Dict(allow_none=True)
+
+
+class DecodeOut(Schema):
+    symbols = fields.List(fields.Nested(SymbolOut))
+
+
+@blp.route("/barcodes/parse")
+class Parse(MethodView):
+    @blp.arguments(CodeIn)
+    @blp.response(200, ParseOut)
+    def post(self, data):
+        """What a scan means: symbology, GTIN, GS1 fields with their AI, warnings; 422 with a precise code."""
+        return parse(data["code"]).to_dict()
+
+
+@blp.route("/lookup")
+class Lookup(MethodView):
+    @blp.arguments(LookupArgs, location="query")
+    @blp.response(200, LookupOut)
+    def get(self, args):
+        """The product, location or document a code names, with the stock that matters."""
+        return lookup.resolve(parse(args["code"]))
+
+
+@blp.route("/barcodes")
+class Link(MethodView):
+    @role("supervisor")
+    @blp.arguments(LinkIn)
+    @blp.response(201, LinkOut)
+    def post(self, data):
+        """Link a code (a new GTIN, a supplier's own code) to a product."""
+        barcode = catalog.link_barcode(data["code"], data["product"], data["pack_qty"])
+        return {"code": barcode.code, "product": data["product"], "pack_qty": barcode.pack_qty}
+
+
+def _symbol(symbol: decoding.Symbol) -> dict:
+    out = symbol.to_dict()
+    try:
+        code = f"{symbol.aim}{symbol.text}" if symbol.aim else symbol.text
+        out["parse"], out["error"] = parse(code).to_dict(), None
+    except DomainError as exc:  # a refusal is shown next to the symbol, not as a failed request
+        out["parse"], out["error"] = None, {"code": exc.code, "message": exc.en, "message_fr": exc.fr}
+    return out
+
+
+@blp.route("/barcodes/decode")
+class Decode(MethodView):
+    @blp.arguments(ImageIn, location="files")
+    @blp.response(200, DecodeOut)
+    def post(self, files):
+        """Every barcode found in a photo, each with its parse result."""
+        data = files["image"].read(decoding.MAX_BYTES + 1)
+        return {"symbols": [_symbol(s) for s in decoding.decode_image(data)]}
