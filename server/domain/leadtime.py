@@ -1,0 +1,340 @@
+"""Lead-time statistics and supplier reliability (DESIGN §4).
+
+A lead time is measured per purchase-order line from its own events, end point to end point:
+``available − need_detected``. The four stages are shown to explain *where* time goes, but the total is
+never their sum of variances: the stages are correlated (a late supplier often ships by express).
+
+Quantiles use Hyndman & Fan (1996) definition 7, numpy's default ``method="linear"`` (also R's default and
+Excel's PERCENTILE.INC): with sorted values x₁…xₙ, the p-quantile is read at position h = (n−1)·p + 1 and
+interpolated linearly between x⌊h⌋ and x⌈h⌉.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from .errors import Invalid
+
+QUANTILE_METHOD = "linear"
+QUANTILE_METHOD_NAME = "Hyndman-Fan type 7 (numpy 'linear')"
+
+# MAD × 1.4826 estimates σ for normal data (1 / Φ⁻¹(0.75)); robust to the odd lost delivery.
+MADN_SCALE = 1.4826
+
+# Bühlmann credibility: a product's own history gets weight n / (n + k). With k = 5, five receptions
+# count as much as the supplier's pool, twenty receptions count 80 %. Chosen for a B2B catalogue where a
+# supplier's products share its process (same picking, same carrier), so the pool is informative.
+SHRINKAGE_K = 5.0
+# From this many receptions the product's own figures are used alone (weight 29/34 = 0.85 just below).
+FULL_CREDIBILITY_N = 30
+# With no measurement at all, the declared lead time's spread is unknown; 25 % is a prudent coefficient
+# of variation for supplier lead times until receptions are measured (replaced by the pool's CV if any).
+DECLARED_CV = 0.25
+Z90 = 1.2815515655446004  # Φ⁻¹(0.90), for a p90 when only a mean and sd are known
+
+SOURCE_MEASURED = "measured"
+SOURCE_SHRUNK = "shrunk_to_supplier"
+SOURCE_DECLARED = "declared"
+
+STAGES = ("order_delay", "supplier_delay", "transport_delay", "reception_delay")
+SECONDS_PER_DAY = 86_400.0
+
+
+# ---------------------------------------------------------------------------------------------- stats
+@dataclass(frozen=True)
+class DurationStats:
+    """Summary of durations in days. Statistics that need more data than ``n`` are None."""
+    n: int
+    mean: float | None
+    sd: float | None          # sample standard deviation (ddof=1); None when n < 2
+    median: float | None
+    mad: float | None         # median absolute deviation from the median
+    madn: float | None        # 1.4826 · MAD
+    p50: float | None
+    p90: float | None
+    min: float | None
+    max: float | None
+    quantile_method: str = QUANTILE_METHOD_NAME
+
+
+def _clean_durations(durations: Iterable[float], field: str) -> np.ndarray:
+    values = np.asarray(list(durations) if not isinstance(durations, np.ndarray) else durations, dtype=float)
+    values = values.ravel()
+    if not np.all(np.isfinite(values)):
+        raise Invalid("duration_not_finite", "A duration is missing or not a number.",
+                      "Une durée est manquante ou n'est pas un nombre.", field=field)
+    if np.any(values < 0):
+        raise Invalid("duration_negative", "A duration is negative: check the order of the events.",
+                      "Une durée est négative : vérifiez l'ordre des événements.", field=field)
+    return values
+
+
+def quantile(values: np.ndarray, p: float) -> float:
+    return float(np.quantile(values, p, method=QUANTILE_METHOD))
+
+
+def describe_durations(durations: Iterable[float], *, field: str = "durations") -> DurationStats:
+    """n, mean, sd (ddof=1), median, MAD, MADn, p50, p90, min, max of durations in days."""
+    x = _clean_durations(durations, field)
+    n = int(x.size)
+    if n == 0:
+        return DurationStats(0, None, None, None, None, None, None, None, None, None)
+    median = float(np.median(x))
+    mad = float(np.median(np.abs(x - median)))
+    return DurationStats(
+        n=n, mean=float(x.mean()), sd=float(x.std(ddof=1)) if n >= 2 else None,
+        median=median, mad=mad, madn=MADN_SCALE * mad,
+        p50=quantile(x, 0.5), p90=quantile(x, 0.9), min=float(x.min()), max=float(x.max()),
+    )
+
+
+# ------------------------------------------------------------------------------------------ estimate
+@dataclass(frozen=True)
+class LeadTimeEstimate:
+    """The lead time to plan with, and where it came from."""
+    source: str               # "measured" | "shrunk_to_supplier" | "declared"
+    mean: float
+    sd: float
+    p50: float
+    p90: float
+    n: int                    # the product's own receptions
+    weight: float             # weight of the product's own data in mean/p50/p90 (1 = own data only)
+    product: DurationStats
+    supplier: DurationStats
+    declared_days: float | None
+    note_en: str
+    note_fr: str
+
+
+def credibility_weight(n: int, k: float = SHRINKAGE_K) -> float:
+    """Bühlmann weight n / (n + k) of a product's own history against its supplier's pool."""
+    return n / (n + k) if n > 0 else 0.0
+
+
+def _blend(own: float | None, pool: float | None, w: float) -> float:
+    if own is None:
+        return float(pool)
+    if pool is None:
+        return float(own)
+    return w * own + (1.0 - w) * pool
+
+
+def _from_declared(declared: float, pool: DurationStats, product: DurationStats) -> LeadTimeEstimate:
+    cv = pool.sd / pool.mean if pool.sd is not None and pool.mean else DECLARED_CV
+    sd = declared * cv
+    return LeadTimeEstimate(
+        SOURCE_DECLARED, declared, sd, declared, declared + Z90 * sd, 0, 0.0, product, pool, declared,
+        f"No reception measured yet: supplier's declared {declared:g} days, spread assumed (CV {cv:.2f}).",
+        f"Aucune réception mesurée : délai annoncé par le fournisseur, {declared:g} jours, "
+        f"dispersion supposée (CV {cv:.2f}).",
+    )
+
+
+def _shrunk(product: DurationStats, pool: DurationStats, k: float, declared: float | None) -> LeadTimeEstimate:
+    w = credibility_weight(product.n, k)
+    # The variance's credibility counts degrees of freedom (n − 1): one reception says nothing of spread.
+    w_var = credibility_weight(product.n - 1, k)
+    own_var = product.sd ** 2 if product.sd is not None else None
+    pool_var = pool.sd ** 2 if pool.sd is not None else 0.0
+    sd = math.sqrt(_blend(own_var, pool_var, w_var))
+    return LeadTimeEstimate(
+        SOURCE_SHRUNK, _blend(product.mean, pool.mean, w), sd,
+        _blend(product.p50, pool.p50, w), _blend(product.p90, pool.p90, w),
+        product.n, w, product, pool, declared,
+        f"{product.n} reception(s) of this product, weighted {w:.0%} against the supplier's "
+        f"{pool.n} receptions (weight n/(n+{k:g})).",
+        f"{product.n} réception(s) de ce produit, pondérée(s) à {w:.0%} face aux {pool.n} réceptions "
+        f"du fournisseur (poids n/(n+{k:g})).",
+    )
+
+
+def _measured(product: DurationStats, pool: DurationStats, declared: float | None) -> LeadTimeEstimate:
+    sd = product.sd if product.sd is not None else 0.0
+    return LeadTimeEstimate(
+        SOURCE_MEASURED, product.mean, sd, product.p50, product.p90, product.n, 1.0, product, pool, declared,
+        f"Measured on {product.n} reception(s) of this product.",
+        f"Mesuré sur {product.n} réception(s) de ce produit.",
+    )
+
+
+def estimate_lead_time(product_durations: Iterable[float], supplier_durations: Iterable[float] = (),
+                       declared_days: float | None = None, *, k: float = SHRINKAGE_K,
+                       full_credibility_n: int = FULL_CREDIBILITY_N) -> LeadTimeEstimate:
+    """Lead time to plan with for one product.
+
+    - n == 0: the supplier's declared lead time (spread from the pool's CV, else ``DECLARED_CV``);
+      without a declared figure, the supplier's pool itself (weight 0, source "shrunk_to_supplier").
+    - 1 ≤ n < ``full_credibility_n`` and a supplier pool of ≥ 2 lines: each statistic is the credibility
+      blend w·own + (1−w)·pool with w = n/(n+k); the variance uses w = (n−1)/(n−1+k).
+    - otherwise: the product's own measurements.
+    ``supplier_durations`` is the supplier's pool (all its lines, this product's included).
+    """
+    product = describe_durations(product_durations, field="product_durations")
+    pool = describe_durations(supplier_durations, field="supplier_durations")
+    if declared_days is not None and not (math.isfinite(declared_days) and declared_days >= 0):
+        raise Invalid("declared_lead_time_invalid", "The declared lead time must be zero or more days.",
+                      "Le délai annoncé doit être d'au moins zéro jour.", field="declared_days")
+    if product.n == 0:
+        if declared_days is not None:
+            return _from_declared(float(declared_days), pool, product)
+        if pool.n == 0:
+            raise Invalid("lead_time_unknown", "No lead time measured nor declared for this supplier.",
+                          "Aucun délai mesuré ni annoncé pour ce fournisseur.", field="declared_days")
+        return _shrunk(product, pool, k, declared_days)
+    if product.n < full_credibility_n and pool.n >= 2:
+        return _shrunk(product, pool, k, declared_days)
+    return _measured(product, pool, declared_days)
+
+
+# ------------------------------------------------------------------------------------------- stages
+@dataclass(frozen=True)
+class StageBreakdown:
+    """Durations in days; None where an event bounding it is missing."""
+    total: float | None
+    order_delay: float | None       # need detected → PO sent
+    supplier_delay: float | None    # PO sent → shipped
+    transport_delay: float | None   # shipped → arrived at dock
+    reception_delay: float | None   # arrived → available in stock (put away)
+
+
+def days_between(start, end) -> float | None:
+    """end − start in days for datetimes, dates or plain day numbers; None if either is missing."""
+    if start is None or end is None:
+        return None
+    if isinstance(start, datetime) != isinstance(end, datetime):
+        raise Invalid("mixed_time_types", "Dates and date-times cannot be mixed.",
+                      "On ne peut pas mélanger dates et dates-heures.")
+    if isinstance(start, (datetime, date)):
+        return (end - start).total_seconds() / SECONDS_PER_DAY
+    return float(end) - float(start)
+
+
+def stage_breakdown(need_detected=None, ordered=None, shipped=None, arrived=None,
+                    available=None) -> StageBreakdown:
+    """Total and the four stages of one PO line. ``available`` is the put-away time (or the receipt when
+    there is no put-away step). The total comes from the end points, so a missing middle event does not
+    hide it."""
+    points = [need_detected, ordered, shipped, arrived, available]
+    present = [p for p in points if p is not None]
+    for earlier, later in zip(present, present[1:]):
+        if days_between(earlier, later) < 0:
+            raise Invalid("events_out_of_order", "The events of this line are out of order.",
+                          "Les événements de cette ligne ne sont pas dans l'ordre.")
+    stages = [days_between(a, b) for a, b in zip(points, points[1:])]
+    return StageBreakdown(days_between(need_detected, available), *stages)
+
+
+def stage_durations(need_detected: np.ndarray, ordered: np.ndarray, shipped: np.ndarray,
+                    arrived: np.ndarray, available: np.ndarray) -> dict[str, np.ndarray]:
+    """Vectorised ``stage_breakdown`` for many lines: datetime64 arrays (NaT where missing) → float days
+    (NaN where missing). Ordering is not checked here; filter negative values before describing them."""
+    points = [np.asarray(p, dtype="datetime64[s]") for p in (need_detected, ordered, shipped, arrived, available)]
+
+    def span(a, b):
+        delta = (b - a).astype("timedelta64[s]")
+        days = delta.astype(np.int64).astype(float) / SECONDS_PER_DAY
+        return np.where(np.isnat(delta), np.nan, days)
+
+    out = {name: span(a, b) for name, a, b in zip(STAGES, points, points[1:])}
+    out["total"] = span(points[0], points[-1])
+    return out
+
+
+# -------------------------------------------------------------------------------------- reliability
+@dataclass(frozen=True)
+class LineOutcome:
+    """What a supplier promised and did on one PO line."""
+    ordered_qty: float
+    promised_at: date | datetime | float
+    first_received_at: date | datetime | float | None = None   # None: nothing received yet
+    first_receipt_qty: float = 0.0
+    received_qty: float = 0.0                                   # all receipts of the line so far
+
+
+@dataclass(frozen=True)
+class LatenessSummary:
+    """Days late per line (negative = early) over received lines."""
+    n: int
+    mean: float | None
+    p50: float | None
+    p90: float | None
+    max: float | None
+    late_share: float | None            # share of lines later than the window
+    mean_days_late_when_late: float | None
+    quantile_method: str = QUANTILE_METHOD_NAME
+
+
+@dataclass(frozen=True)
+class SupplierReliability:
+    lines: int                # lines judged (received or overdue)
+    otif_lines: int
+    otif: float | None        # on time AND in full, per line, jointly
+    on_time: float | None     # for information: each criterion alone
+    in_full: float | None
+    fill_rate: float | None   # Σ min(received, ordered) / Σ ordered
+    overdue_lines: int        # not received, window over: count as failures
+    pending_lines: int        # not received, still in time: not judged yet
+    lateness: LatenessSummary
+    days_late: tuple[float, ...]
+
+
+def _lateness_summary(days_late: np.ndarray, late_days: float) -> LatenessSummary:
+    if days_late.size == 0:
+        return LatenessSummary(0, None, None, None, None, None, None)
+    late = days_late[days_late > late_days]
+    return LatenessSummary(
+        n=int(days_late.size), mean=float(days_late.mean()), p50=quantile(days_late, 0.5),
+        p90=quantile(days_late, 0.9), max=float(days_late.max()), late_share=late.size / days_late.size,
+        mean_days_late_when_late=float(late.mean()) if late.size else None,
+    )
+
+
+def supplier_reliability(lines: Sequence[LineOutcome], *, early_days: float = math.inf,
+                         late_days: float = 0.0, as_of=None) -> SupplierReliability:
+    """OTIF, fill rate and lateness of a supplier's lines.
+
+    On time: the first receipt falls in [promised − early_days, promised + late_days] (default: any day up
+    to the promised one). In full: the first receipt brings the whole ordered quantity. OTIF counts lines
+    meeting both at once. A line not received whose window ended before ``as_of`` is an OTIF failure and
+    counts with what it received (nothing) in the fill rate; one still in time is left out (pending).
+    Over-deliveries do not make up for shortages elsewhere: each line's receipt is capped at its order.
+    """
+    judged = ontime = infull = otif = overdue = pending = 0
+    ordered_units = received_units = 0.0
+    days_late = []
+    for line in lines:
+        if not line.ordered_qty > 0:
+            raise Invalid("ordered_qty_not_positive", "An ordered quantity must be greater than zero.",
+                          "Une quantité commandée doit être supérieure à zéro.", field="ordered_qty")
+        if line.first_received_at is None:
+            window_over = as_of is not None and days_between(line.promised_at, as_of) > late_days
+            if not window_over:
+                pending += 1
+                continue
+            overdue += 1
+        else:
+            lateness = days_between(line.promised_at, line.first_received_at)
+            days_late.append(lateness)
+            is_on_time = -early_days <= lateness <= late_days
+            is_in_full = line.first_receipt_qty >= line.ordered_qty
+            ontime += is_on_time
+            infull += is_in_full
+            otif += is_on_time and is_in_full
+        judged += 1
+        ordered_units += line.ordered_qty
+        received_units += min(line.received_qty, line.ordered_qty)
+
+    def share(count: int) -> float | None:
+        return count / judged if judged else None
+
+    return SupplierReliability(
+        lines=judged, otif_lines=otif, otif=share(otif), on_time=share(ontime), in_full=share(infull),
+        fill_rate=received_units / ordered_units if ordered_units else None,
+        overdue_lines=overdue, pending_lines=pending,
+        lateness=_lateness_summary(np.asarray(days_late, dtype=float), late_days),
+        days_late=tuple(days_late),
+    )

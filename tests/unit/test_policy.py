@@ -1,0 +1,325 @@
+"""Safety stock, reorder point, EOQ, push/pull and promise dates against hand-worked examples."""
+import math
+from datetime import date
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from server.domain.errors import Invalid
+from server.domain.policy import (
+    PolicyInput, abc_classes, daily_demand_moments, eoq, expected_undershoot, gamma_loss, gamma_sf,
+    k_for_fill_rate, lead_time_demand_after_demand, norm_cdf, norm_ppf, normal_loss, normal_loss_at,
+    order_up_to_levels, plan_policy, promise_date, pull_purchase_quantity, push_pull, push_pull_modes,
+    reorder_points, round_order_quantity, sigma_dl, undershoot_moments, z_for_cycle_service,
+)
+
+TIGHT = dict(rel=1e-9, abs=1e-9)
+SIX = dict(abs=1e-6)
+
+
+# --------------------------------------------------------------------------------- normal maths
+@pytest.mark.parametrize("p, z", [(0.5, 0.0), (0.90, 1.2815516), (0.95, 1.6448536), (0.975, 1.9599640),
+                                  (0.98, 2.0537489), (0.99, 2.3263479)])
+def test_z_for_cycle_service_matches_tables(p, z):
+    assert z_for_cycle_service(p) == pytest.approx(z, abs=5e-8)
+
+
+def test_ppf_and_cdf_are_inverse_and_refuse_certainty():
+    assert norm_cdf(norm_ppf(0.95)) == pytest.approx(0.95, abs=1e-14)
+    assert norm_cdf(1.0) == pytest.approx(0.8413447, abs=5e-8)
+    for p in (0.0, 1.0, 1.5):
+        with pytest.raises(Invalid):
+            norm_ppf(p)
+
+
+def test_normal_loss_values():
+    assert normal_loss(0.0) == pytest.approx(0.3989423, abs=5e-8)          # φ(0) = 1/√(2π)
+    # G(1) = φ(1) − 1·(1 − Φ(1)) = 0.2419707 − 0.1586553 = 0.0833155
+    assert normal_loss(1.0) == pytest.approx(0.0833155, abs=5e-8)
+    # G(2) = 0.0539910 − 2·0.0227501 = 0.0084907
+    assert normal_loss(2.0) == pytest.approx(0.0084907, abs=5e-8)
+    # G(−k) = k + G(k): G(−1) = 1.0833155
+    assert normal_loss(-1.0) == pytest.approx(1.0833155, abs=5e-8)
+    np.testing.assert_allclose(normal_loss(np.array([0.0, 1.0])), [0.3989423, 0.0833155], atol=5e-8)
+
+
+def test_k_from_fill_rate_textbook_relation():
+    # G(k) = Q(1 − β)/σ: σ = 100, β = 0.95, Q = 100·G(1)/0.05 = 166.6309 → G(k) = G(1) → k = 1
+    q = 100 * 0.0833154706 / 0.05
+    assert k_for_fill_rate(0.95, q, 100, exact=False) == pytest.approx(1.0, abs=1e-6)
+    # G(0) = 0.398942: Q(1 − β)/σ = 0.398942 with Q = 398.942, β = 0.9, σ = 100 → k = 0
+    assert k_for_fill_rate(0.9, 3989.422804, 1000, exact=False) == pytest.approx(0.0, abs=1e-6)
+
+
+def test_k_from_fill_rate_exact_relation():
+    # G(k) − G(k + Q/σ) = Q(1 − β)/σ with Q = σ = 100 (a = 1) and k = 0.5:
+    # G(0.5) = 0.3520653 − 0.5·0.3085375 = 0.1977966; G(1.5) = 0.1295176 − 1.5·0.0668072 = 0.0293068
+    # → 1 − β = 0.1684898 → β = 0.8315102
+    assert k_for_fill_rate(0.8315102, 100, 100) == pytest.approx(0.5, abs=1e-5)
+    # the textbook relation with the same numbers asks for more: G(k) = 0.1684898 → k ≈ 0.58
+    assert k_for_fill_rate(0.8315102, 100, 100, exact=False) > 0.55
+
+
+def test_k_is_zero_without_uncertainty_and_can_be_negative_with_big_orders():
+    assert k_for_fill_rate(0.95, 50, 0.0) == 0.0
+    # Q/σ = 20, β = 0.9: G(k) ≈ 2 → k ≈ −1.99: the order quantity alone gives most of the service
+    assert k_for_fill_rate(0.9, 2000, 100) == pytest.approx(-1.9915, abs=1e-3)
+    with pytest.raises(Invalid):
+        k_for_fill_rate(1.0, 10, 10)
+
+
+def test_k_vectorised_matches_scalar():
+    betas, qs, sigmas = np.array([0.9, 0.95, 0.99]), np.array([10.0, 200.0, 5.0]), np.array([7.0, 30.0, 12.0])
+    vec = k_for_fill_rate(betas, qs, sigmas)
+    for b, q, s, k in zip(betas, qs, sigmas, vec):
+        assert k_for_fill_rate(b, q, s) == pytest.approx(k, abs=1e-12)
+        assert normal_loss(k) - normal_loss(k + q / s) == pytest.approx(q * (1 - b) / s, abs=1e-12)
+
+
+# ---------------------------------------------------------------------------- lead-time demand
+def test_sigma_dl_both_variabilities():
+    # d̄ 10, σ_d 4, E[L] 9, σ_L 2: √(9·16 + 100·4) = √(144 + 400) = √544 = 23.323808
+    assert sigma_dl(10, 4, 9, 2) == pytest.approx(math.sqrt(544), **TIGHT)
+    assert sigma_dl(10, 4, 9, 0) == pytest.approx(12.0, **TIGHT)            # √144: demand only
+
+
+def test_undershoot():
+    # (σ_d² + d̄²)/(2d̄) = (16 + 100)/20 = 5.8
+    assert expected_undershoot(10, 4) == pytest.approx(5.8, **TIGHT)
+    assert expected_undershoot(0, 0) == 0.0
+    mean, sd = undershoot_moments(10, 4)                                     # no E[D³]: Var U = E[U]²/3
+    assert (mean, sd) == (pytest.approx(5.8), pytest.approx(5.8 / math.sqrt(3)))
+    # daily demand always 6: E[D³] = 216 → E[U²] = 216/(3·6) = 12, E[U] = 36/12 = 3 → Var 3 → sd √3
+    mean, sd = undershoot_moments(6, 0, 216)
+    assert mean == pytest.approx(3.0, **TIGHT) and sd == pytest.approx(math.sqrt(3), **TIGHT)
+
+
+def test_reorder_point_cycle_service_with_undershoot():
+    r = reorder_points(10, 4, 9, 2, 100, cycle_service=0.95)
+    assert r.mean_lead_time_demand == pytest.approx(90.0, **TIGHT)          # 10·9
+    assert r.undershoot == pytest.approx(5.8, **TIGHT)
+    # σ_X = √(544 + 5.8²/3) = √(544 + 11.213333) = √555.213333 = 23.562965
+    assert r.sigma_x == pytest.approx(23.5629653, abs=1e-6)
+    # SS = 1.6448536·23.5629653 = 38.757629; s = 90 + 5.8 + 38.757629 = 134.557629
+    assert r.safety_stock == pytest.approx(38.757629, abs=1e-5)
+    assert r.reorder_point == pytest.approx(134.557629, abs=1e-5)
+
+
+def test_reorder_point_without_undershoot_is_the_textbook_one():
+    r = reorder_points(10, 4, 9, 2, 100, cycle_service=0.95, undershoot=False)
+    # SS = 1.6448536·23.323808 = 38.364249; s = 90 + 38.364249 = 128.364249
+    assert r.safety_stock == pytest.approx(38.364249, abs=1e-5)
+    assert r.reorder_point == pytest.approx(128.364249, abs=1e-5)
+
+
+def test_reorder_point_fill_rate_solves_the_shortage_equation():
+    r = reorder_points(10, 4, 9, 2, 276, fill_rate=0.98)
+    mean_x, s = 95.8, r.reorder_point                                         # 90 + E[U] 5.8
+    short = normal_loss_at(s, mean_x, r.sigma_x) - normal_loss_at(s + 276, mean_x, r.sigma_x)
+    assert short == pytest.approx(276 * 0.02, abs=1e-9)                     # Q(1 − β) = 5.52 units per cycle
+
+
+def test_reorder_points_vectorised_and_zero_demand():
+    r = reorder_points(np.array([10.0, 0.0]), np.array([4.0, 0.0]), 9, 2, np.array([100.0, 5.0]), fill_rate=0.95)
+    single = reorder_points(10, 4, 9, 2, 100, fill_rate=0.95)
+    assert r.reorder_point[0] == pytest.approx(single.reorder_point, abs=1e-9)
+    assert r.reorder_point[1] == 0.0 and r.safety_stock[1] == 0.0
+
+
+def test_ambiguous_target_refused():
+    with pytest.raises(Invalid):
+        reorder_points(10, 4, 9, 2, 100)
+    with pytest.raises(Invalid):
+        reorder_points(10, 4, 9, 2, 100, fill_rate=0.9, cycle_service=0.9)
+
+
+# ------------------------------------------------------------------------------------------ gamma
+def test_gamma_tail_and_loss_closed_forms():
+    assert gamma_sf(1.0, 1.0) == pytest.approx(math.exp(-1), abs=1e-14)      # exponential: e^−x
+    assert gamma_sf(2.0, 2.0) == pytest.approx(3 * math.exp(-2), abs=1e-14)  # shape 2: e^−x(1 + x) = 0.406006
+    assert gamma_sf(30.0, 3.0) == pytest.approx(math.exp(-30) * (1 + 30 + 450), abs=1e-25)   # continued fraction
+    # mean = sd = 2 is an exponential with θ = 2: E[(X − 1)⁺] = θe^(−1/θ) = 2e^−0.5 = 1.213061
+    assert gamma_loss(1.0, 2.0, 2.0) == pytest.approx(2 * math.exp(-0.5), abs=1e-12)
+    assert gamma_loss(-3.0, 2.0, 2.0) == pytest.approx(5.0, **TIGHT)          # E[X] − s below zero
+
+
+def test_gamma_reorder_points_exponential_case():
+    # X exponential, θ = 2 (given as measured lead-time demand, no undershoot).
+    kw = dict(ltd_mean=2.0, ltd_sd=2.0, undershoot=False, gamma=True)
+    # CSL 0.9: s = −θ·ln(0.1) = 2·2.302585 = 4.605170
+    assert reorder_points(1, 1, 2, 0, 4, cycle_service=0.9, **kw).reorder_point == pytest.approx(4.6051702, abs=1e-6)
+    # β 0.9, Q 4: θe^(−s/θ)(1 − e^(−Q/θ)) = Q(1 − β) → e^(−s/2) = 0.4 / (2·0.8646647) = 0.2313032
+    # → s = −2·ln(0.2313032) = −2·(−1.4640245) = 2.928049
+    r = reorder_points(1, 1, 2, 0, 4, fill_rate=0.9, **kw)
+    assert r.reorder_point == pytest.approx(2.928049, abs=1e-5) and r.gamma is True
+
+
+# ---------------------------------------------------------------------------- measured after demand
+def test_lead_time_demand_after_demand_by_hand():
+    # history 2,2,0,0,0,0,0,0,3,3 and E[L] = 1: the day after each demand day, weighted by its size:
+    # t=0 (w 2) → 2, t=1 (w 2) → 0, t=8 (w 3) → 3: mean (4 + 0 + 9)/7 = 13/7 = 1.857143 > d̄·L = 1
+    # var = [2·(2−13/7)² + 2·(13/7)² + 3·(3−13/7)²]/7 = 10.857143/7 = 1.551020 → sd 1.245400,
+    # floored at the formula √(E[L]σ_d²) = √(16/9) = 1.333333
+    mean, sd = lead_time_demand_after_demand(np.array([2, 2, 0, 0, 0, 0, 0, 0, 3, 3.0]), 1.0, 0.0)
+    assert mean == pytest.approx(13 / 7, **TIGHT)
+    assert sd == pytest.approx(4 / 3, **TIGHT)
+
+
+def test_lead_time_demand_after_demand_rows_match_single_series():
+    rng = np.random.default_rng(3)
+    h = rng.poisson(0.7, (3, 200)).astype(float)
+    mean, sd = lead_time_demand_after_demand(h, [2.5, 4.0, 7.2], [0.5, 0.0, 1.0])
+    for i, (lt, ls) in enumerate([(2.5, 0.5), (4.0, 0.0), (7.2, 1.0)]):
+        m1, s1 = lead_time_demand_after_demand(h[i], lt, ls)
+        assert (mean[i], sd[i]) == (pytest.approx(m1, **TIGHT), pytest.approx(s1, **TIGHT))
+        assert m1 >= h[i].mean() * lt - 1e-12
+
+
+def test_daily_moments():
+    m = daily_demand_moments([0, 2, 0, 4])
+    # mean 6/4 = 1.5; Σ(x − x̄)² = 2.25 + 0.25 + 2.25 + 6.25 = 11 → /3 → sd 1.914854; E[D³] = (8 + 64)/4 = 18
+    assert (m.mean, m.sd, m.m3) == (1.5, pytest.approx(math.sqrt(11 / 3), **TIGHT), 18.0)
+
+
+# ----------------------------------------------------------------------------------- (R, S)
+def test_order_up_to_cycle_service():
+    r = order_up_to_levels(10, 4, 9, 2, 7, cycle_service=0.95)
+    # protection R + L = 16: μ = 160; σ = √(16·16 + 100·4) = √656 = 25.612497
+    # SS = 1.6448536·25.612497 = 42.128809; S = 202.128809
+    assert r.mean_protection_demand == pytest.approx(160.0, **TIGHT)
+    assert r.sigma_rl == pytest.approx(math.sqrt(656), **TIGHT)
+    assert r.order_up_to == pytest.approx(202.128809, abs=1e-5)
+
+
+def test_order_up_to_fill_rate_solves_its_equation():
+    r = order_up_to_levels(10, 4, 9, 2, 7, fill_rate=0.95)
+    late = normal_loss_at(r.order_up_to, 160, math.sqrt(656)) - normal_loss_at(r.order_up_to, 90, math.sqrt(544))
+    assert late == pytest.approx(10 * 7 * 0.05, abs=1e-9)                  # d̄·R·(1 − β) = 3.5
+
+
+# ---------------------------------------------------------------------------------- quantities
+def test_eoq_and_rounding():
+    # √(2·3650·50/5) = √73000 = 270.185122
+    assert eoq(3650, 50, 5) == pytest.approx(math.sqrt(73000), **TIGHT)
+    # packs of 12: 270.185/12 = 22.52 → 23 packs = 276
+    assert round_order_quantity(270.185122, 0, 12) == 276
+    assert round_order_quantity(270.185122, 300, 12) == 300                  # MOQ 300 = 25 packs
+    assert round_order_quantity(270.185122, 290, 12) == 300                  # 290/12 = 24.2 → 25 packs
+    assert round_order_quantity(0.4, 0, 6) == 6                              # at least one pack
+    assert round_order_quantity(15, 0, 10) == 20                             # 1.5 packs rounds up, not to even
+    assert pull_purchase_quantity(7, 10, 4) == 12                           # max(7, 10) = 10 → 3 packs of 4
+    with pytest.raises(Invalid):
+        round_order_quantity(10, 0, 0)
+    with pytest.raises(Invalid):
+        eoq(100, 50, 0)
+
+
+# --------------------------------------------------------------------------------- ABC, push/pull
+def test_abc_on_consumption_value():
+    # total 100, sorted 50, 30, 10, 5, 3, 2, 0: cumulative share before each: 0, .5, .8, .9, .95, .98
+    # → A while < 80 %: 50, 30; B while < 95 %: 10, 5; C: 3, 2 and the zero
+    out = abc_classes([10, 50, 0, 3, 30, 5, 2])
+    assert list(out) == ["B", "A", "C", "C", "A", "B", "C"]
+    assert list(abc_classes([0, 0])) == ["C", "C"]
+
+
+def test_push_pull_rule():
+    assert push_pull("C", "smooth")[0] == "push"
+    assert push_pull("A", "intermittent")[0] == "push"
+    assert push_pull("C", "intermittent")[0] == "pull"
+    mode, en, fr = push_pull("A", "lumpy")
+    assert mode == "pull" and "lumpy" in en and "sporadique" in fr
+    mode, en, fr = push_pull("C", "lumpy", critical=True)
+    assert mode == "push" and en.startswith("Critical") and fr.startswith("Référence critique")
+    modes, codes = push_pull_modes(["A", "C", "C"], ["smooth", "intermittent", "lumpy"], [False, False, True])
+    assert list(modes) == ["push", "pull", "push"] and list(codes) == ["frequent", "rare_cheap", "critical"]
+    with pytest.raises(Invalid):
+        push_pull("D", "smooth")
+
+
+# ---------------------------------------------------------------------------------- explained plan
+BASE = dict(demand_mean=10, demand_sd=4, lead_time_mean=9, lead_time_sd=2, variability_class="smooth",
+            abc_class="A", ordering_cost=50, holding_cost_per_unit_year=5, pack_multiple=12)
+
+
+def test_plan_policy_shows_every_number():
+    r = plan_policy(PolicyInput(**BASE))
+    assert r.mode == "push" and r.service_kind == "fill_rate" and r.service_target == 0.98   # class A default
+    assert r.eoq == pytest.approx(math.sqrt(73000), **TIGHT) and r.order_quantity == 276
+    assert r.distribution == "normal" and r.undershoot == pytest.approx(5.8)
+    assert r.reorder_point == pytest.approx(reorder_points(10, 4, 9, 2, 276, fill_rate=0.98).reorder_point, **TIGHT)
+    names = [s.name for s in r.steps]
+    for needed in ("mode", "fill_rate_target", "eoq", "order_quantity", "mean_lead_time_demand", "sigma_dl",
+                   "undershoot", "sigma_x", "safety_factor", "safety_stock", "reorder_point"):
+        assert needed in names
+    sigma_step = next(s for s in r.steps if s.name == "sigma_dl")
+    assert "√(9·4² + 10²·2²)" in sigma_step.formula and sigma_step.source.startswith("lead time: measured")
+    assert r.overrides == ()
+
+
+def test_critical_gets_higher_target_and_stays_push():
+    r = plan_policy(PolicyInput(**{**BASE, "variability_class": "lumpy", "abc_class": "C", "critical": True}))
+    assert r.mode == "push" and r.service_target == 0.995 and r.distribution == "gamma"
+    assert r.reorder_point is not None
+
+
+def test_pull_item_has_no_stock_figures():
+    r = plan_policy(PolicyInput(**{**BASE, "variability_class": "lumpy", "abc_class": "B"}))
+    assert r.mode == "pull" and r.reorder_point is None and r.safety_stock is None and r.order_quantity is None
+    assert r.steps[-1].name == "stocking" and "sporadique" in r.reason_fr
+
+
+def test_overrides_are_applied_last_and_reported():
+    computed = plan_policy(PolicyInput(**BASE))
+    r = plan_policy(PolicyInput(**BASE, overrides={"safety_stock": 30, "order_quantity": 240}))
+    assert r.safety_stock == 30 and r.order_quantity == 240
+    assert r.reorder_point == pytest.approx(90 + 5.8 + 30, **TIGHT)         # covered demand + forced SS
+    assert [(o.name, o.value) for o in r.overrides] == [("order_quantity", 240), ("safety_stock", 30)]
+    assert r.overrides[1].computed == pytest.approx(computed.safety_stock, **TIGHT)
+    assert {s.source for s in r.steps[-3:]} == {"buyer override"}
+    forced = plan_policy(PolicyInput(**BASE, overrides={"reorder_point": 120, "mode": "pull"}))
+    assert forced.mode == "pull" and forced.reason_en.startswith("Buyer override")
+    lumpy = {**BASE, "variability_class": "lumpy"}                         # the rule says pull
+    forced_push = plan_policy(PolicyInput(**lumpy, overrides={"reorder_point": 120, "mode": "push"}))
+    covered = forced_push.mean_lead_time_demand + forced_push.undershoot
+    assert forced_push.mode == "push" and forced_push.reorder_point == 120
+    assert forced_push.safety_stock == pytest.approx(120 - covered, **TIGHT)   # implied by the forced s
+    assert plan_policy(PolicyInput(**lumpy, overrides={"reorder_point": 120})).reorder_point is None   # still pull
+    with pytest.raises(Invalid):
+        plan_policy(PolicyInput(**BASE, overrides={"colour": "red"}))
+
+
+def test_periodic_review_plan():
+    r = plan_policy(PolicyInput(**{**BASE, "review_period_days": 7}, cycle_service_target=0.95))
+    assert r.order_up_to == pytest.approx(202.128809, abs=1e-5) and r.reorder_point is None
+    assert r.order_quantity is None
+
+
+def test_plan_needs_a_way_to_size_orders():
+    with pytest.raises(Invalid) as err:
+        plan_policy(PolicyInput(10, 4, 9, 2, "smooth", "A"))
+    assert err.value.code == "order_quantity_unknown"
+
+
+# ------------------------------------------------------------------------------------------ promise
+def test_promise_dates():
+    today = date(2026, 3, 2)
+    pull = promise_date("pull", today=today, order_date=today, lead_time_p50=6, lead_time_p90=9.5, handling_days=1.2)
+    assert pull.date == date(2026, 3, 13) and pull.days == 11                # ⌈9.5 + 1.2⌉ = 11 days
+    p50 = promise_date("pull", today=today, lead_time_p50=6, lead_time_p90=9.5, handling_days=1.2, quantile="p50")
+    assert p50.date == date(2026, 3, 10)                                     # ⌈6 + 1.2⌉ = 8 days
+    stock = promise_date("push", today=today, in_stock=True, handling_days=0.4)
+    assert stock.date == date(2026, 3, 3) and stock.basis == "in_stock"      # ⌈0.4⌉ = 1 day
+    coming = promise_date("push", today=today, next_arrival=date(2026, 3, 5), handling_days=1)
+    assert coming.date == date(2026, 3, 6) and coming.basis == "next_arrival"
+    with pytest.raises(Invalid):
+        promise_date("pull", today=today, handling_days=1)                  # no lead time known
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.floats(0.5, 0.999), st.floats(0.1, 500), st.floats(0.1, 200))
+def test_fill_rate_k_property(beta, q, sigma):
+    k = k_for_fill_rate(beta, q, sigma)
+    assert normal_loss(k) - normal_loss(k + q / sigma) == pytest.approx(q * (1 - beta) / sigma, rel=1e-7, abs=1e-12)
