@@ -14,11 +14,6 @@ from server.domain import errors as de
 
 log = logging.getLogger(__name__)
 
-STATUS = {
-    de.BadRequest: 400, de.Unauthorized: 401, de.Forbidden: 403, de.NotFound: 404,
-    de.Conflict: 409, de.TooLarge: 413, de.Unsupported: 415, de.Invalid: 422,
-}
-
 HTTP_MESSAGES = {
     400: ("bad_request", "The request could not be read.", "La requête est illisible."),
     401: ("unauthorized", "Sign in first: a valid token is required.", "Connectez-vous d'abord : un jeton valide est requis."),
@@ -64,15 +59,15 @@ def error_response(status: int, code: str, message: str, field=None, details=Non
     return jsonify(error=body), status
 
 
-def _status_of(exc: de.DomainError) -> int:
-    for cls in type(exc).__mro__:
-        if cls in STATUS:
-            return STATUS[cls]
-    return 400
-
-
 def _domain(exc: de.DomainError):
-    return error_response(_status_of(exc), exc.code, exc.message(language()), exc.field, exc.details or None)
+    return error_response(exc.status, exc.code, exc.message(language()), exc.field, exc.details or None)
+
+
+def render_record(record: dict):
+    """A refusal stored by ``DomainError.as_record`` (a refused scan), answered in today's language."""
+    return {"code": record["code"], "message": record["fr"] if language() == "fr" else record["en"],
+            **({"field": record["field"]} if record.get("field") else {}),
+            **({"details": record["details"]} if record.get("details") else {})}
 
 
 def _first_field(messages: dict) -> tuple[str | None, str | None]:
