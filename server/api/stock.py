@@ -11,6 +11,7 @@ from server.api.security import role
 from server.models import MovementKind
 from server.queries import stock as queries
 from server.services import ledger
+from server.services.stamp import Stamp
 
 blp = Blueprint("stock", __name__, url_prefix="/api/v1", description="Stock levels and movements")
 
@@ -94,9 +95,9 @@ def _written(result):
     return queries.describe(movement), 201 if created else 200
 
 
-def _who(data: dict) -> dict:
-    return {"client_event_id": str(data["client_event_id"]), "occurred_at": data["occurred_at"],
-            "user_id": g.user.id, "device": data["device"]}
+def stamp_of(data: dict) -> Stamp:
+    """The device's id and time, and the signed-in user, from a write's body."""
+    return Stamp(str(data["client_event_id"]), data["occurred_at"], g.user.id, data["device"])
 
 
 @blp.route("/stock")
@@ -126,9 +127,9 @@ class Adjustments(MethodView):
     @blp.alt_response(200, schema=MovementOut, description="Replay of a known client_event_id")
     def post(self, data):
         """Correct stock with a reason (positive adds, negative removes)."""
-        return _written(ledger.adjust(sku=data["product"], location=data["location"], qty=data["qty"],
-                                      reason=data["reason"], lot=data["lot"], expiry=data["expiry"],
-                                      unit_cost=data["unit_cost"], **_who(data)))
+        return _written(ledger.adjust(stamp_of(data), sku=data["product"], location=data["location"],
+                                      qty=data["qty"], reason=data["reason"], lot=data["lot"],
+                                      expiry=data["expiry"], unit_cost=data["unit_cost"]))
 
 
 @blp.route("/transfers")
@@ -138,9 +139,9 @@ class Transfers(MethodView):
     @blp.alt_response(200, schema=MovementOut, description="Replay of a known client_event_id")
     def post(self, data):
         """Move stock between two locations."""
-        return _written(ledger.transfer(sku=data["product"], from_location=data["from_location"],
+        return _written(ledger.transfer(stamp_of(data), sku=data["product"], from_location=data["from_location"],
                                         to_location=data["to_location"], qty=data["qty"], lot=data["lot"],
-                                        kind=MovementKind.TRANSFER, **_who(data)))
+                                        kind=MovementKind.TRANSFER))
 
 
 @blp.route("/movements/<int:movement_id>/reversal")
@@ -151,4 +152,4 @@ class Reversal(MethodView):
     @blp.alt_response(200, schema=MovementOut, description="Replay of a known client_event_id")
     def post(self, data, movement_id):
         """Undo a movement with its mirror image."""
-        return _written(ledger.reverse(movement_id=movement_id, reason=data["reason"], **_who(data)))
+        return _written(ledger.reverse(stamp_of(data), movement_id=movement_id, reason=data["reason"]))

@@ -90,6 +90,7 @@ class SalesOrderLine(Base):
     __table_args__ = (
         CheckConstraint("qty_ordered > 0", name="qty_positive"),
         CheckConstraint("qty_reserved >= 0", name="reserved_not_negative"),
+        CheckConstraint("qty_short >= 0", name="short_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -98,6 +99,8 @@ class SalesOrderLine(Base):
     qty_ordered: Mapped[Decimal] = mapped_column(Quantity())
     unit_price: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
     qty_reserved: Mapped[Decimal] = mapped_column(Quantity(), default=Decimal(0))
+    # Found missing on the shelf while picking: no longer expected to ship.
+    qty_short: Mapped[Decimal] = mapped_column(Quantity(), default=Decimal(0), server_default="0")
 
     order: Mapped[SalesOrder] = relationship(back_populates="lines")
 

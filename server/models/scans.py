@@ -18,7 +18,7 @@ class ScanEvent(Base):
     action: Mapped[str] = mapped_column(String(16))
     context: Mapped[dict] = mapped_column(JSON, default=dict)
     parsed: Mapped[dict | None] = mapped_column(JSON)
-    outcome: Mapped[str] = mapped_column(String(16), index=True)  # applied | refused | looked_up
+    outcome: Mapped[str] = mapped_column(String(16), index=True)  # applied|looked_up|refused|pending|rejected
     error_code: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[int] = mapped_column(SmallInteger)
     response: Mapped[dict] = mapped_column(JSON, default=dict)  # returned again, as is, on replay
@@ -26,3 +26,7 @@ class ScanEvent(Base):
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     device: Mapped[str | None] = mapped_column(String(64))
+    # A scan waiting for a supervisor (over-receipt, unexpected product, large count variance).
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    decision_note: Mapped[str | None] = mapped_column(String(500))

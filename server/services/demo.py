@@ -23,6 +23,7 @@ from server.extensions import db
 from server.models import Customer, Location, MovementKind, Product, Supplier, User
 from server.models.base import utcnow
 from server.services import auth, catalog, ledger, master, purchasing, sales
+from server.services.stamp import Stamp
 
 DOCK, DISPATCH = "DOCK", "DISPATCH"
 
@@ -106,8 +107,8 @@ class Demo:
         self.counts = {"purchase orders": 0, "sales orders": 0, "stock-outs": 0}
 
     # --- helpers -------------------------------------------------------------------------------
-    def uid(self) -> str:
-        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+    def stamp(self, when: datetime) -> Stamp:
+        return Stamp(str(uuid.UUID(int=self.rng.getrandbits(128), version=4)), when, device="demo")
 
     def at(self, when: datetime, action, *args) -> None:
         heapq.heappush(self.queue, (when, next(self.counter), action, args))
@@ -182,9 +183,8 @@ class Demo:
         for item in self.items:
             qty = max(item.pack, round(item.daily * (item.supplier.declared + 14) / item.pack) * item.pack)
             lot = "OUV" if item.lot_tracked else ""
-            ledger.adjust(client_event_id=self.uid(), sku=item.sku, location=item.bin, qty=Decimal(qty),
-                          reason="Stock d'ouverture", occurred_at=self.start, lot=lot,
-                          kind=MovementKind.OPENING)
+            ledger.adjust(self.stamp(self.start), sku=item.sku, location=item.bin, qty=Decimal(qty),
+                          reason="Stock d'ouverture", lot=lot, kind=MovementKind.OPENING)
             item.lots.append([lot, qty])
 
     def plan(self) -> None:
@@ -252,27 +252,24 @@ class Demo:
             self.at(received + self.hours(0, 1), self.receive, order.number, line.id, item, first)
 
     def po_event(self, when, number, kind, promised) -> None:
-        purchasing.record_event(number=number, kind=kind, client_event_id=self.uid(), occurred_at=when,
-                                promised_date=promised, device="demo")
+        purchasing.record_event(self.stamp(when), number=number, kind=kind, promised_date=promised)
 
     def receive(self, when, number, line_id, item: Item, qty: int) -> None:
         lot = f"L{when:%y%m%d}{self.rng.randrange(100):02d}" if item.lot_tracked else ""
         expiry = (when + timedelta(days=730)).date() if item.lot_tracked else None
-        purchasing.receive(number=number, line_id=line_id, qty=Decimal(qty), dock=DOCK, client_event_id=self.uid(),
-                           occurred_at=when, lot=lot, expiry=expiry, device="demo")
+        purchasing.receive(self.stamp(when), number=number, line_id=line_id, qty=Decimal(qty), dock=DOCK, lot=lot,
+                           expiry=expiry)
         self.at(when + self.hours(0.3, 5), self.put_away, number, line_id, item, qty, lot)
 
     def put_away(self, when, number, line_id, item: Item, qty: int, lot: str) -> None:
-        purchasing.put_away(number=number, line_id=line_id, qty=Decimal(qty), from_location=DOCK,
-                            to_location=item.bin, client_event_id=self.uid(), occurred_at=when, lot=lot,
-                            device="demo")
+        purchasing.put_away(self.stamp(when), number=number, line_id=line_id, qty=Decimal(qty), from_location=DOCK,
+                            to_location=item.bin, lot=lot)
         item.on_order -= qty
         item.lots.append([lot, qty])
 
     def sell(self, when, lines: list[dict]) -> None:
         customer = f"C{self.rng.randrange(len(CUSTOMERS)) + 1:03d}"
-        order, _ = sales.create_order(customer=customer, lines=lines, ordered_at=when, client_event_id=self.uid(),
-                                      device="demo")
+        order, _ = sales.create_order(self.stamp(when), customer=customer, lines=lines)
         self.counts["sales orders"] += 1
         by_sku = {i.sku: i for i in self.items}
         picked_at = when + self.hours(0.2, 3)
@@ -283,9 +280,8 @@ class Demo:
             while remaining and item.lots:  # oldest lot first
                 lot, have = item.lots[0]
                 take = min(have, remaining)
-                sales.pick(number=order.number, line_id=line.id, qty=Decimal(take), from_location=item.bin,
-                           dispatch=DISPATCH, client_event_id=self.uid(), occurred_at=picked_at, lot=lot,
-                           device="demo")
+                sales.pick(self.stamp(picked_at), number=order.number, line_id=line.id, qty=Decimal(take),
+                           from_location=item.bin, dispatch=DISPATCH, lot=lot)
                 picked_any = True
                 remaining -= take
                 item.lots[0][1] -= take
@@ -296,8 +292,7 @@ class Demo:
         if picked_any:
             shipped_at = picked_at + self.hours(0.5, 6)
             if shipped_at < self.now:
-                sales.ship(number=order.number, dispatch=DISPATCH, client_event_id=self.uid(),
-                           occurred_at=shipped_at, device="demo")
+                sales.ship(self.stamp(shipped_at), number=order.number, dispatch=DISPATCH)
 
     def run(self) -> None:
         month = None

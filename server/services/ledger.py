@@ -1,8 +1,8 @@
 """The ledger: append movements and keep stock levels in step, in the same transaction."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from flask import current_app
@@ -16,15 +16,19 @@ from server.models import Location, Movement, MovementKind, Product, StockLevel
 from server.models.base import utcnow
 from server.services import master
 from server.services.idempotency import once
+from server.services.locks import lock_products
+from server.services.stamp import Stamp
+
+# Stock rows are never held as objects in the session: skip the ORM's in-memory synchronisation.
+_CORE = {"synchronize_session": False}
 
 
 @dataclass
 class MovementRequest:
-    client_event_id: str
+    stamp: Stamp
     kind: MovementKind
     product_id: int
     qty: Decimal
-    occurred_at: datetime
     from_location_id: int | None = None
     to_location_id: int | None = None
     lot: str = ""
@@ -34,19 +38,12 @@ class MovementRequest:
     reverses_id: int | None = None
     po_line_id: int | None = None
     so_line_id: int | None = None
-    user_id: int | None = None
-    device: str | None = None
-    extra: dict = field(default_factory=dict)
 
     def identity(self) -> dict:
         """What must match for a repeated id to count as the same request."""
         return {"kind": int(self.kind), "product_id": self.product_id, "qty": self.qty,
                 "from_location_id": self.from_location_id, "to_location_id": self.to_location_id,
                 "lot": self.lot}
-
-
-# Stock rows are never held as objects in the session: skip the ORM's in-memory synchronisation.
-_CORE = {"synchronize_session": False}
 
 
 def _upsert(session):
@@ -81,18 +78,18 @@ def _remove_stock(session, product_id: int, location_id: int, lot: str, qty: Dec
 
 
 def append(session, req: MovementRequest) -> Movement:
-    """Write one movement and its stock effect. The caller owns the transaction."""
+    """Write one movement and its stock effect. The caller owns the transaction (and the product lock)."""
     check_quantity(req.qty)
-    check_occurred_at(req.occurred_at, utcnow(), current_app.config["TENDU_CLOCK_SKEW_SECONDS"])
+    check_occurred_at(req.stamp.occurred_at, utcnow(), current_app.config["TENDU_CLOCK_SKEW_SECONDS"])
     deltas = level_deltas(req.qty, req.from_location_id, req.to_location_id)
     # ORM bulk INSERT … RETURNING: one statement, no unit-of-work bookkeeping on the hot path.
     movement = session.scalars(insert(Movement).returning(Movement), [dict(
-        client_event_id=req.client_event_id, kind=int(req.kind), product_id=req.product_id, qty=req.qty,
+        client_event_id=req.stamp.client_event_id, kind=int(req.kind), product_id=req.product_id, qty=req.qty,
         from_location_id=req.from_location_id, to_location_id=req.to_location_id, lot=req.lot,
         expiry=req.expiry, unit_cost=req.unit_cost, reason=req.reason, reverses_id=req.reverses_id,
-        po_line_id=req.po_line_id, so_line_id=req.so_line_id, occurred_at=req.occurred_at,
-        recorded_at=utcnow(), user_id=req.user_id, device=req.device)]).one()
-    # Decrements first: a refusal then costs nothing, and locks are always taken source before destination.
+        po_line_id=req.po_line_id, so_line_id=req.so_line_id, occurred_at=req.stamp.occurred_at,
+        recorded_at=utcnow(), user_id=req.stamp.user_id, device=req.stamp.device)]).one()
+    # Decrements first: a refusal then costs nothing.
     for location_id, delta in sorted(deltas, key=lambda d: d[1]):
         if delta < 0:
             _remove_stock(session, req.product_id, location_id, req.lot, -delta)
@@ -102,13 +99,15 @@ def append(session, req: MovementRequest) -> Movement:
 
 
 def post(req: MovementRequest) -> tuple[Movement, bool]:
-    """Append exactly once per ``client_event_id``. Returns (movement, created)."""
-    return once(Movement, req.client_event_id, req.identity(), lambda s: append(s, req))
+    """Append exactly once per ``client_event_id``, under the product's lock. Returns (movement, created)."""
+    def work(s):
+        lock_products(s, [req.product_id])
+        return append(s, req)
+    return once(Movement, req.stamp.client_event_id, req.identity(), work)
 
 
-def adjust(*, client_event_id: str, sku: str, location: str, qty: Decimal, reason: str, occurred_at: datetime,
-           lot: str = "", expiry=None, unit_cost=None, user_id=None, device=None,
-           kind: MovementKind = MovementKind.ADJUSTMENT) -> tuple[Movement, bool]:
+def adjust(stamp: Stamp, *, sku: str, location: str, qty: Decimal, reason: str, lot: str = "", expiry=None,
+           unit_cost=None, kind: MovementKind = MovementKind.ADJUSTMENT) -> tuple[Movement, bool]:
     """A correction with a reason: positive adds stock at ``location``, negative removes it."""
     check_quantity(qty, allow_negative=True)
     if not (reason or "").strip():
@@ -118,24 +117,20 @@ def adjust(*, client_event_id: str, sku: str, location: str, qty: Decimal, reaso
     place = master.get(Location, location)
     inbound = qty > 0
     return post(MovementRequest(
-        client_event_id=client_event_id, kind=kind, product_id=product.id, qty=abs(qty),
-        occurred_at=occurred_at, to_location_id=place.id if inbound else None,
-        from_location_id=None if inbound else place.id, lot=lot, expiry=expiry,
-        unit_cost=unit_cost if inbound else None, reason=reason.strip(), user_id=user_id, device=device))
+        stamp=stamp, kind=kind, product_id=product.id, qty=abs(qty),
+        to_location_id=place.id if inbound else None, from_location_id=None if inbound else place.id,
+        lot=lot, expiry=expiry, unit_cost=unit_cost if inbound else None, reason=reason.strip()))
 
 
-def transfer(*, client_event_id: str, sku: str, from_location: str, to_location: str, qty: Decimal,
-             occurred_at: datetime, lot: str = "", kind=MovementKind.TRANSFER, user_id=None,
-             device=None) -> tuple[Movement, bool]:
+def transfer(stamp: Stamp, *, sku: str, from_location: str, to_location: str, qty: Decimal, lot: str = "",
+             kind=MovementKind.TRANSFER) -> tuple[Movement, bool]:
     product = master.get(Product, sku)
     source, target = master.get(Location, from_location), master.get(Location, to_location)
-    return post(MovementRequest(
-        client_event_id=client_event_id, kind=kind, product_id=product.id, qty=qty, occurred_at=occurred_at,
-        from_location_id=source.id, to_location_id=target.id, lot=lot, user_id=user_id, device=device))
+    return post(MovementRequest(stamp=stamp, kind=kind, product_id=product.id, qty=qty,
+                                from_location_id=source.id, to_location_id=target.id, lot=lot))
 
 
-def reverse(*, movement_id: int, client_event_id: str, reason: str, occurred_at: datetime, user_id=None,
-            device=None) -> tuple[Movement, bool]:
+def reverse(stamp: Stamp, *, movement_id: int, reason: str) -> tuple[Movement, bool]:
     """Undo a movement with its mirror image; the original stays in the ledger."""
     original = db.session.get(Movement, movement_id)
     if original is None:
@@ -143,16 +138,14 @@ def reverse(*, movement_id: int, client_event_id: str, reason: str, occurred_at:
     if original.kind == MovementKind.REVERSAL:
         raise Conflict("reversal_of_reversal", "A reversal cannot itself be reversed; record a new movement.",
                        "Une annulation ne s'annule pas ; enregistrez un nouveau mouvement.")
-    if db.session.scalar(select(Movement.id).where(Movement.reverses_id == movement_id)) and not \
-            db.session.scalar(select(Movement.id).where(Movement.client_event_id == client_event_id)):
+    already = db.session.scalar(select(Movement.client_event_id).where(Movement.reverses_id == movement_id))
+    if already and already != stamp.client_event_id:
         raise Conflict("already_reversed", f"Movement {movement_id} is already reversed.",
                        f"Le mouvement {movement_id} est déjà annulé.")
     if not (reason or "").strip():
         raise Invalid("reason_required", "A reversal needs a reason.", "Une annulation demande un motif.",
                       field="reason")
     return post(MovementRequest(
-        client_event_id=client_event_id, kind=MovementKind.REVERSAL, product_id=original.product_id,
-        qty=original.qty, occurred_at=occurred_at, from_location_id=original.to_location_id,
-        to_location_id=original.from_location_id, lot=original.lot, expiry=original.expiry,
-        unit_cost=original.unit_cost, reason=reason.strip(), reverses_id=original.id, user_id=user_id,
-        device=device))
+        stamp=stamp, kind=MovementKind.REVERSAL, product_id=original.product_id, qty=original.qty,
+        from_location_id=original.to_location_id, to_location_id=original.from_location_id, lot=original.lot,
+        expiry=original.expiry, unit_cost=original.unit_cost, reason=reason.strip(), reverses_id=original.id))

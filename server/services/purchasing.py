@@ -1,11 +1,16 @@
-"""Purchase orders: create, record their lifecycle, receive at the dock, put away into bins."""
+"""Purchase orders: create, record their lifecycle, receive at the dock, put away into bins.
+
+``book_*`` functions do the work inside a transaction someone else owns (a scan, a batch); the public
+functions of the same name wrap one of them in its own idempotent transaction.
+"""
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from collections import defaultdict
+from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 
 from server.database import write_transaction
 from server.domain.errors import Invalid, NotFound
@@ -17,25 +22,35 @@ from server.models import (Location, Movement, MovementKind, Product, PurchaseOr
 from server.models.base import utcnow
 from server.services import ledger, master
 from server.services.idempotency import once
+from server.services.locks import lock_products
+from server.services.stamp import Stamp
+
+OPEN = ("draft", "need_detected", "ordered", "shipped", "arrived", "received", "put_away")
 
 
 def create_order(*, supplier: str, lines: list[dict], promised_date: date | None = None,
-                 user_id: int | None = None) -> PurchaseOrder:
+                 user_id: int | None = None, session=None) -> PurchaseOrder:
     if not lines:
         raise Invalid("no_lines", "An order needs at least one line.", "Une commande a au moins une ligne.",
                       field="lines")
+    if session is not None:
+        return _new_order(session, supplier, lines, promised_date, user_id)
     with write_transaction() as s:
-        vendor = master.get(Supplier, supplier, s)
-        order = PurchaseOrder(number=f"tmp-{uuid.uuid4()}", supplier_id=vendor.id, promised_date=promised_date,
-                              created_by_id=user_id)
-        for line in lines:
-            product = master.get(Product, line["sku"], s)
-            qty = check_quantity(Decimal(line["qty"]), field="lines.qty")
-            cost = line.get("unit_cost")
-            order.lines.append(PurchaseOrderLine(product_id=product.id, qty_ordered=qty,
-                                                 unit_cost=product.unit_cost if cost is None else cost))
-        s.add(order)
-        master.assign_number(s, order, "PO")
+        return _new_order(s, supplier, lines, promised_date, user_id)
+
+
+def _new_order(s, supplier: str, lines: list[dict], promised_date, user_id) -> PurchaseOrder:
+    vendor = master.get(Supplier, supplier, s)
+    order = PurchaseOrder(number=f"tmp-{uuid.uuid4()}", supplier_id=vendor.id, promised_date=promised_date,
+                          created_by_id=user_id)
+    for line in lines:
+        product = master.get(Product, line["sku"], s)
+        qty = check_quantity(Decimal(line["qty"]), field="lines.qty")
+        cost = line.get("unit_cost")
+        order.lines.append(PurchaseOrderLine(product_id=product.id, qty_ordered=qty,
+                                             unit_cost=product.unit_cost if cost is None else cost))
+    s.add(order)
+    master.assign_number(s, order, "PO")
     return order
 
 
@@ -43,12 +58,12 @@ def get_order(number: str, session=None) -> PurchaseOrder:
     session = session or db.session
     order = session.scalar(select(PurchaseOrder).where(PurchaseOrder.number == number))
     if order is None:
-        raise NotFound("unknown_purchase_order", f"No purchase order {number}.", f"Aucune commande fournisseur {number}.",
-                       field="order", details={"number": number})
+        raise NotFound("unknown_purchase_order", f"No purchase order {number}.",
+                       f"Aucune commande fournisseur {number}.", field="order", details={"number": number})
     return order
 
 
-def _line(order: PurchaseOrder, line_id: int | None) -> PurchaseOrderLine | None:
+def line_of(order: PurchaseOrder, line_id: int | None) -> PurchaseOrderLine | None:
     if line_id is None:
         return None
     for line in order.lines:
@@ -58,14 +73,14 @@ def _line(order: PurchaseOrder, line_id: int | None) -> PurchaseOrderLine | None
                    f"La ligne {line_id} n'est pas sur {order.number}.", field="line_id")
 
 
-def _append_event(session, order: PurchaseOrder, *, kind: str, client_event_id: str, occurred_at: datetime,
-                  line_id=None, promised_date=None, user_id=None, device=None, note=None) -> PurchaseOrderEvent:
+def append_event(session, order: PurchaseOrder, kind: str, stamp: Stamp, *, line_id=None, promised_date=None,
+                 note=None) -> PurchaseOrderEvent:
     recorded = [(e.kind, e.occurred_at) for e in order.events
                 if e.line_id is None or line_id is None or e.line_id == line_id]
-    flagged = check_event(kind, occurred_at, recorded, purchase=True)
-    event = PurchaseOrderEvent(order_id=order.id, line_id=line_id, kind=kind, client_event_id=client_event_id,
-                               occurred_at=occurred_at, recorded_at=utcnow(), user_id=user_id, device=device,
-                               out_of_order=flagged, promised_date=promised_date, note=note)
+    flagged = check_event(kind, stamp.occurred_at, recorded, purchase=True)
+    event = PurchaseOrderEvent(order_id=order.id, line_id=line_id, kind=kind, client_event_id=stamp.client_event_id,
+                               occurred_at=stamp.occurred_at, recorded_at=utcnow(), user_id=stamp.user_id,
+                               device=stamp.device, out_of_order=flagged, promised_date=promised_date, note=note)
     session.add(event)
     order.events.append(event)
     if kind == "confirmed" and promised_date:
@@ -74,52 +89,81 @@ def _append_event(session, order: PurchaseOrder, *, kind: str, client_event_id: 
     return event
 
 
-def record_event(*, number: str, kind: str, client_event_id: str, occurred_at: datetime, line_id=None,
-                 promised_date=None, user_id=None, device=None, note=None) -> tuple[PurchaseOrderEvent, bool]:
+def record_event(stamp: Stamp, *, number: str, kind: str, line_id=None, promised_date=None,
+                 note=None) -> tuple[PurchaseOrderEvent, bool]:
     if kind == "confirmed" and promised_date is None:
         raise Invalid("promised_date_required", "A confirmation carries the promised date.",
                       "Une confirmation indique la date promise.", field="promised_date")
 
     def work(s):
         order = get_order(number, s)
-        _line(order, line_id)
-        return _append_event(s, order, kind=kind, client_event_id=client_event_id, occurred_at=occurred_at,
-                             line_id=line_id, promised_date=promised_date, user_id=user_id, device=device, note=note)
-    return once(PurchaseOrderEvent, client_event_id, {"kind": kind, "line_id": line_id}, work)
+        line_of(order, line_id)
+        return append_event(s, order, kind, stamp, line_id=line_id, promised_date=promised_date, note=note)
+    return once(PurchaseOrderEvent, stamp.client_event_id, {"kind": kind, "line_id": line_id}, work)
 
 
-def receive(*, number: str, line_id: int, qty: Decimal, dock: str, client_event_id: str, occurred_at: datetime,
-            lot: str = "", expiry=None, user_id=None, device=None) -> tuple[Movement, bool]:
+def received_by_line(session, order: PurchaseOrder) -> dict[int, Decimal]:
+    """Units received so far per line, from the ledger."""
+    rows = session.execute(select(Movement.po_line_id, func.sum(Movement.qty))
+                           .where(Movement.po_line_id.in_([ln.id for ln in order.lines]),
+                                  Movement.kind == int(MovementKind.RECEIPT))
+                           .group_by(Movement.po_line_id))
+    return defaultdict(Decimal, {line_id: qty for line_id, qty in rows})
+
+
+def book_receipt(s, order: PurchaseOrder, line: PurchaseOrderLine, qty: Decimal, dock: Location, stamp: Stamp,
+                 *, lot: str = "", expiry=None) -> Movement:
     """Goods counted in at the dock against a PO line: a receipt movement and a 'received' event."""
+    lock_products(s, [line.product_id])
+    movement = ledger.append(s, ledger.MovementRequest(
+        stamp=stamp, kind=MovementKind.RECEIPT, product_id=line.product_id, qty=qty, to_location_id=dock.id,
+        lot=lot, expiry=expiry, unit_cost=line.unit_cost, po_line_id=line.id))
+    append_event(s, order, "received", stamp, line_id=line.id)
+    return movement
+
+
+def receive(stamp: Stamp, *, number: str, line_id: int, qty: Decimal, dock: str, lot: str = "",
+            expiry=None) -> tuple[Movement, bool]:
     def work(s):
         order = get_order(number, s)
-        line = _line(order, line_id)
-        place = master.get(Location, dock, s)
-        movement = ledger.append(s, ledger.MovementRequest(
-            client_event_id=client_event_id, kind=MovementKind.RECEIPT, product_id=line.product_id, qty=qty,
-            occurred_at=occurred_at, to_location_id=place.id, lot=lot, expiry=expiry, unit_cost=line.unit_cost,
-            po_line_id=line.id, user_id=user_id, device=device))
-        _append_event(s, order, kind="received", client_event_id=client_event_id, occurred_at=occurred_at,
-                      line_id=line.id, user_id=user_id, device=device)
-        return movement
+        return book_receipt(s, order, line_of(order, line_id), qty, master.get(Location, dock, s), stamp,
+                            lot=lot, expiry=expiry)
     expected = {"kind": int(MovementKind.RECEIPT), "po_line_id": line_id, "qty": qty, "lot": lot}
-    return once(Movement, client_event_id, expected, work)
+    return once(Movement, stamp.client_event_id, expected, work)
 
 
-def put_away(*, number: str, line_id: int, qty: Decimal, from_location: str, to_location: str,
-             client_event_id: str, occurred_at: datetime, lot: str = "", user_id=None,
-             device=None) -> tuple[Movement, bool]:
-    """Dock to bin for a received PO line: the moment the goods become available to pick."""
+def awaiting_put_away(s, product_id: int, lot: str) -> list[tuple[PurchaseOrderLine, Decimal]]:
+    """PO lines of this product received but not yet put away, oldest first: put-away is credited FIFO."""
+    signed = func.sum(func.coalesce(
+        case((Movement.kind == int(MovementKind.RECEIPT), Movement.qty),
+                (Movement.kind == int(MovementKind.PUT_AWAY), -Movement.qty), else_=0), 0))
+    rows = s.execute(select(Movement.po_line_id, signed.label("left"))
+                     .where(Movement.product_id == product_id, Movement.lot == lot,
+                            Movement.po_line_id.is_not(None))
+                     .group_by(Movement.po_line_id).order_by(Movement.po_line_id)).all()
+    pending = [(line_id, left) for line_id, left in rows if left and left > 0]
+    lines = {ln.id: ln for ln in s.scalars(select(PurchaseOrderLine).where(
+        PurchaseOrderLine.id.in_([line_id for line_id, _ in pending])))}
+    return [(lines[line_id], left) for line_id, left in pending]
+
+
+def book_put_away(s, line: PurchaseOrderLine | None, product_id: int, qty: Decimal, source: Location,
+                  target: Location, stamp: Stamp, *, lot: str = "") -> Movement:
+    """Dock to bin: the moment goods become available to pick, credited to the PO line they came with."""
+    lock_products(s, [product_id])
+    movement = ledger.append(s, ledger.MovementRequest(
+        stamp=stamp, kind=MovementKind.PUT_AWAY, product_id=product_id, qty=qty, from_location_id=source.id,
+        to_location_id=target.id, lot=lot, po_line_id=line.id if line else None))
+    if line is not None:
+        append_event(s, line.order, "put_away", stamp, line_id=line.id)
+    return movement
+
+
+def put_away(stamp: Stamp, *, number: str, line_id: int, qty: Decimal, from_location: str, to_location: str,
+             lot: str = "") -> tuple[Movement, bool]:
     def work(s):
-        order = get_order(number, s)
-        line = _line(order, line_id)
-        source, target = master.get(Location, from_location, s), master.get(Location, to_location, s)
-        movement = ledger.append(s, ledger.MovementRequest(
-            client_event_id=client_event_id, kind=MovementKind.PUT_AWAY, product_id=line.product_id, qty=qty,
-            occurred_at=occurred_at, from_location_id=source.id, to_location_id=target.id, lot=lot,
-            po_line_id=line.id, user_id=user_id, device=device))
-        _append_event(s, order, kind="put_away", client_event_id=client_event_id, occurred_at=occurred_at,
-                      line_id=line.id, user_id=user_id, device=device)
-        return movement
+        line = line_of(get_order(number, s), line_id)
+        return book_put_away(s, line, line.product_id, qty, master.get(Location, from_location, s),
+                             master.get(Location, to_location, s), stamp, lot=lot)
     expected = {"kind": int(MovementKind.PUT_AWAY), "po_line_id": line_id, "qty": qty, "lot": lot}
-    return once(Movement, client_event_id, expected, work)
+    return once(Movement, stamp.client_event_id, expected, work)

@@ -1,35 +1,44 @@
-"""Sales orders: create (the moment demand is measured), pick into dispatch, ship out."""
+"""Sales orders: create and reserve (the moment demand is measured), pick into dispatch, ship out.
+
+Reservations are taken under the product's row lock: available = on hand in pickable places − reserved,
+so two orders placed at the same instant can never both reserve the last unit.
+"""
 from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from server.database import write_transaction
 from server.domain.errors import Conflict, Invalid, NotFound
 from server.domain.lifecycle import check_event, stage_reached
-from server.domain.movements import check_quantity
+from server.domain.movements import check_quantity, fmt_qty
 from server.extensions import db
 from server.models import (Customer, Location, Movement, MovementKind, Product, SalesOrder, SalesOrderEvent,
-                           SalesOrderLine)
+                           SalesOrderLine, StockLevel)
 from server.models.base import utcnow
 from server.services import ledger, master
 from server.services.idempotency import once
+from server.services.locks import lock_products
+from server.services.stamp import Stamp
+
+PICKABLE = ("bin",)
+OPEN = ("ordered", "picked", "packed")
 
 
-def create_order(*, customer: str, lines: list[dict], ordered_at: datetime, client_event_id: str,
-                 requested_date: date | None = None, user_id=None, device=None) -> tuple[SalesOrder, bool]:
+def create_order(stamp: Stamp, *, customer: str, lines: list[dict], requested_date: date | None = None,
+                 ) -> tuple[SalesOrder, bool]:
+    """Record the customer's demand (at ``stamp.occurred_at``) and reserve what is available."""
     if not lines:
         raise Invalid("no_lines", "An order needs at least one line.", "Une commande a au moins une ligne.",
                       field="lines")
 
     def work(s):
         buyer = master.get(Customer, customer, s)
-        order = SalesOrder(number=f"tmp-{uuid.uuid4()}", customer_id=buyer.id, ordered_at=ordered_at,
-                           requested_date=requested_date, created_by_id=user_id, status="ordered")
+        order = SalesOrder(number=f"tmp-{uuid.uuid4()}", customer_id=buyer.id, ordered_at=stamp.occurred_at,
+                           requested_date=requested_date, created_by_id=stamp.user_id, status="ordered")
         for line in lines:
             product = master.get(Product, line["sku"], s)
             order.lines.append(SalesOrderLine(product_id=product.id,
@@ -37,13 +46,32 @@ def create_order(*, customer: str, lines: list[dict], ordered_at: datetime, clie
                                               unit_price=line.get("unit_price") or 0))
         s.add(order)
         master.assign_number(s, order, "SO")
-        _append_event(s, order, kind="ordered", client_event_id=client_event_id, occurred_at=ordered_at,
-                      user_id=user_id, device=device)
-        return order
+        reserve(s, order)
+        return append_event(s, order, "ordered", stamp)
 
     # The 'ordered' event carries the client's id, so a replayed creation finds its order through it.
-    event, created = once(SalesOrderEvent, client_event_id, {"kind": "ordered"}, lambda s: work(s).events[0])
+    event, created = once(SalesOrderEvent, stamp.client_event_id, {"kind": "ordered"}, work)
     return db.session.get(SalesOrder, event.order_id), created
+
+
+def available(s, product_id: int) -> Decimal:
+    """On hand in pickable places minus what open orders have reserved. Call under the product lock."""
+    on_hand = s.scalar(select(func.coalesce(func.sum(StockLevel.qty), 0))
+                       .join(Location, Location.id == StockLevel.location_id)
+                       .where(StockLevel.product_id == product_id, Location.kind.in_(PICKABLE)))
+    reserved = s.scalar(select(func.coalesce(func.sum(SalesOrderLine.qty_reserved), 0))
+                        .join(SalesOrder).where(SalesOrderLine.product_id == product_id,
+                                                SalesOrder.status.in_(OPEN)))
+    return Decimal(on_hand or 0) - Decimal(reserved or 0)
+
+
+def reserve(s, order: SalesOrder) -> None:
+    s.flush()
+    lock_products(s, [ln.product_id for ln in order.lines])
+    for line in order.lines:
+        free = available(s, line.product_id)
+        line.qty_reserved = max(Decimal(0), min(line.qty_ordered - line.qty_reserved, free)) + line.qty_reserved
+    s.flush()
 
 
 def get_order(number: str, session=None) -> SalesOrder:
@@ -55,36 +83,83 @@ def get_order(number: str, session=None) -> SalesOrder:
     return order
 
 
-def _append_event(session, order: SalesOrder, *, kind: str, client_event_id: str, occurred_at: datetime,
-                  line_id=None, user_id=None, device=None) -> SalesOrderEvent:
-    flagged = check_event(kind, occurred_at, [(e.kind, e.occurred_at) for e in order.events], purchase=False)
-    event = SalesOrderEvent(order_id=order.id, line_id=line_id, kind=kind, client_event_id=client_event_id,
-                            occurred_at=occurred_at, recorded_at=utcnow(), user_id=user_id, device=device,
-                            out_of_order=flagged)
+def append_event(session, order: SalesOrder, kind: str, stamp: Stamp, *, line_id=None,
+                 note=None) -> SalesOrderEvent:
+    flagged = check_event(kind, stamp.occurred_at, [(e.kind, e.occurred_at) for e in order.events], purchase=False)
+    event = SalesOrderEvent(order_id=order.id, line_id=line_id, kind=kind, client_event_id=stamp.client_event_id,
+                            occurred_at=stamp.occurred_at, recorded_at=utcnow(), user_id=stamp.user_id,
+                            device=stamp.device, out_of_order=flagged, note=note)
     session.add(event)
     order.events.append(event)
     order.status = stage_reached({e.kind for e in order.events}, purchase=False) or order.status
     return event
 
 
-def pick(*, number: str, line_id: int, qty: Decimal, from_location: str, dispatch: str, client_event_id: str,
-         occurred_at: datetime, lot: str = "", user_id=None, device=None) -> tuple[Movement, bool]:
+def picked_by_line(s, order: SalesOrder) -> dict[int, Decimal]:
+    rows = s.execute(select(Movement.so_line_id, func.sum(Movement.qty))
+                     .where(Movement.so_line_id.in_([ln.id for ln in order.lines]),
+                            Movement.kind == int(MovementKind.PICK))
+                     .group_by(Movement.so_line_id))
+    return defaultdict(Decimal, {line_id: qty for line_id, qty in rows})
+
+
+def line_for_product(order: SalesOrder, product_id: int, picked: dict) -> SalesOrderLine:
+    """The order's line for this product that still needs picking (the first, if the product is on several)."""
+    candidates = [ln for ln in order.lines if ln.product_id == product_id]
+    if not candidates:
+        raise Conflict("not_on_order", f"This item is not on order {order.number}: put it back.",
+                       f"Cet article n'est pas sur la commande {order.number} : remettez-le en place.",
+                       field="code", details={"order": order.number})
+    for line in candidates:
+        if to_pick(line, picked) > 0:
+            return line
+    return candidates[0]
+
+
+def to_pick(line: SalesOrderLine, picked: dict) -> Decimal:
+    return line.qty_ordered - picked[line.id] - line.qty_short
+
+
+def book_pick(s, order: SalesOrder, line: SalesOrderLine, qty: Decimal, source: Location, dispatch: Location,
+              stamp: Stamp, *, lot: str = "") -> Movement:
+    lock_products(s, [line.product_id])
+    left = to_pick(line, picked_by_line(s, order))
+    if qty > left:
+        raise Conflict("over_pick", f"Only {fmt_qty(left)} left to pick on this line; {fmt_qty(qty)} scanned.",
+                       f"Il ne reste que {fmt_qty(left)} à préparer sur cette ligne ; {fmt_qty(qty)} scanné(s).",
+                       field="qty", details={"left": fmt_qty(left)})
+    movement = ledger.append(s, ledger.MovementRequest(
+        stamp=stamp, kind=MovementKind.PICK, product_id=line.product_id, qty=qty, from_location_id=source.id,
+        to_location_id=dispatch.id, lot=lot, so_line_id=line.id))
+    line.qty_reserved = max(Decimal(0), line.qty_reserved - qty)
+    append_event(s, order, "picked", stamp, line_id=line.id)
+    return movement
+
+
+def pick(stamp: Stamp, *, number: str, line_id: int, qty: Decimal, from_location: str, dispatch: str,
+         lot: str = "") -> tuple[Movement, bool]:
     def work(s):
         order = get_order(number, s)
         line = next((ln for ln in order.lines if ln.id == line_id), None)
         if line is None:
             raise NotFound("unknown_order_line", f"Line {line_id} is not on {number}.",
                            f"La ligne {line_id} n'est pas sur {number}.", field="line_id")
-        source, target = master.get(Location, from_location, s), master.get(Location, dispatch, s)
-        movement = ledger.append(s, ledger.MovementRequest(
-            client_event_id=client_event_id, kind=MovementKind.PICK, product_id=line.product_id, qty=qty,
-            occurred_at=occurred_at, from_location_id=source.id, to_location_id=target.id, lot=lot,
-            so_line_id=line.id, user_id=user_id, device=device))
-        _append_event(s, order, kind="picked", client_event_id=client_event_id, occurred_at=occurred_at,
-                      line_id=line.id, user_id=user_id, device=device)
-        return movement
+        return book_pick(s, order, line, qty, master.get(Location, from_location, s),
+                         master.get(Location, dispatch, s), stamp, lot=lot)
     expected = {"kind": int(MovementKind.PICK), "so_line_id": line_id, "qty": qty, "lot": lot}
-    return once(Movement, client_event_id, expected, work)
+    return once(Movement, stamp.client_event_id, expected, work)
+
+
+def book_short(s, order: SalesOrder, line: SalesOrderLine, qty: Decimal, stamp: Stamp, reason: str) -> SalesOrderLine:
+    """The shelf had less than the order asked for: record it and release the reservation."""
+    left = to_pick(line, picked_by_line(s, order))
+    if qty > left:
+        raise Conflict("over_short", f"Only {fmt_qty(left)} left to pick on this line.",
+                       f"Il ne reste que {fmt_qty(left)} à préparer sur cette ligne.", field="qty")
+    line.qty_short += qty
+    line.qty_reserved = max(Decimal(0), min(line.qty_reserved, left - qty))
+    append_event(s, order, "picked", stamp, line_id=line.id, note=f"short {fmt_qty(qty)}: {reason}"[:500])
+    return line
 
 
 def _picked_not_shipped(session, order: SalesOrder) -> dict[tuple[int, int, str], Decimal]:
@@ -98,21 +173,50 @@ def _picked_not_shipped(session, order: SalesOrder) -> dict[tuple[int, int, str]
     return {k: v for k, v in balance.items() if v > 0}
 
 
-def ship(*, number: str, dispatch: str, client_event_id: str, occurred_at: datetime, user_id=None,
-         device=None) -> tuple[SalesOrderEvent, bool]:
+def book_ship(s, order: SalesOrder, dispatch: Location, stamp: Stamp) -> SalesOrderEvent:
     """Everything picked for the order leaves the warehouse; one 'shipped' event for the order."""
+    outgoing = _picked_not_shipped(s, order)
+    if not outgoing:
+        raise Conflict("nothing_to_ship", f"Nothing is picked for {order.number}: pick it first.",
+                       f"Rien n'est préparé pour {order.number} : préparez-la d'abord.", field="order")
+    lock_products(s, [product_id for _, product_id, _ in outgoing])
+    for (line_id, product_id, lot), qty in sorted(outgoing.items()):
+        ledger.append(s, ledger.MovementRequest(
+            stamp=stamp.derived(line_id, lot), kind=MovementKind.SHIPMENT, product_id=product_id, qty=qty,
+            from_location_id=dispatch.id, lot=lot, so_line_id=line_id))
+    for line in order.lines:
+        line.qty_reserved = Decimal(0)
+    return append_event(s, order, "shipped", stamp)
+
+
+def ship(stamp: Stamp, *, number: str, dispatch: str) -> tuple[SalesOrderEvent, bool]:
     def work(s):
-        order = get_order(number, s)
-        place = master.get(Location, dispatch, s)
-        outgoing = _picked_not_shipped(s, order)
-        if not outgoing:
-            raise Conflict("nothing_to_ship", f"Nothing is picked for {number}.",
-                           f"Rien n'est préparé pour {number}.", field="order")
-        for (line_id, product_id, lot), qty in sorted(outgoing.items()):
-            ledger.append(s, ledger.MovementRequest(
-                client_event_id=str(uuid.uuid5(uuid.UUID(client_event_id), f"{line_id}:{lot}")),
-                kind=MovementKind.SHIPMENT, product_id=product_id, qty=qty, occurred_at=occurred_at,
-                from_location_id=place.id, lot=lot, so_line_id=line_id, user_id=user_id, device=device))
-        return _append_event(s, order, kind="shipped", client_event_id=client_event_id, occurred_at=occurred_at,
-                             user_id=user_id, device=device)
-    return once(SalesOrderEvent, client_event_id, {"kind": "shipped"}, work)
+        return book_ship(s, get_order(number, s), master.get(Location, dispatch, s), stamp)
+    return once(SalesOrderEvent, stamp.client_event_id, {"kind": "shipped"}, work)
+
+
+def record_event(stamp: Stamp, *, number: str, kind: str, note=None) -> tuple[SalesOrderEvent, bool]:
+    """Paper steps without stock movement, e.g. 'packed'."""
+    def work(s):
+        return append_event(s, get_order(number, s), kind, stamp, note=note)
+    return once(SalesOrderEvent, stamp.client_event_id, {"kind": kind}, work)
+
+
+def dispatch_of(s, code: str | None = None) -> Location:
+    """The dispatch area named, or the only one there is."""
+    return _place_of_kind(s, code, "dispatch")
+
+
+def dock_of(s, code: str | None = None) -> Location:
+    return _place_of_kind(s, code, "dock")
+
+
+def _place_of_kind(s, code: str | None, kind: str) -> Location:
+    if code:
+        return master.get(Location, code, s)
+    place = s.scalar(select(Location).where(Location.kind == kind, Location.active.is_(True)).order_by(Location.id))
+    if place is None:
+        raise NotFound(f"no_{kind}", f"No {kind} location is set up.", f"Aucun emplacement de type {kind}.",
+                       field="context")
+    return place
+

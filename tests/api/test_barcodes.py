@@ -71,11 +71,11 @@ def test_on_order_and_expected_date(app, client, tokens, catalogue):
     from server.services import purchasing
     with app.app_context():
         order = purchasing.create_order(supplier="ACME", lines=[{"sku": "PAD-1", "qty": 24}])
-        purchasing.record_event(number=order.number, kind="ordered", **_at("2026-01-05T08:00:00+00:00"))
-        purchasing.record_event(number=order.number, kind="confirmed", promised_date=_date("2026-01-12"),
-                                **_at("2026-01-05T10:00:00+00:00"))
-        purchasing.receive(number=order.number, line_id=order.lines[0].id, qty=_dec(10), dock="DOCK",
-                           **_at("2026-01-11T09:00:00+00:00"))
+        purchasing.record_event(_at("2026-01-05T08:00:00+00:00"), number=order.number, kind="ordered")
+        purchasing.record_event(_at("2026-01-05T10:00:00+00:00"), number=order.number, kind="confirmed",
+                                promised_date=_date("2026-01-12"))
+        purchasing.receive(_at("2026-01-11T09:00:00+00:00"), number=order.number, line_id=order.lines[0].id,
+                           qty=_dec(10), dock="DOCK")
         number = order.number
     stock = client.get(f"/api/v1/lookup?code={EAN}", headers=tokens["operator"]).json["stock"]
     assert stock["on_order"] == 14 and stock["expected_date"] == "2026-01-12"
@@ -87,7 +87,8 @@ def test_on_order_and_expected_date(app, client, tokens, catalogue):
 def _at(iso):
     import uuid
     from datetime import datetime
-    return {"client_event_id": str(uuid.uuid4()), "occurred_at": datetime.fromisoformat(iso)}
+    from server.services.stamp import Stamp
+    return Stamp(str(uuid.uuid4()), datetime.fromisoformat(iso))
 
 
 def _date(iso):

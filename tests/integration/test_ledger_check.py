@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from server.extensions import db
 from server.models import Location, MovementKind, Product, StockLevel
 from server.services import ledger
+from server.services.stamp import Stamp
 
 
 def now():
@@ -17,10 +18,9 @@ def now():
 def seed():
     db.session.add_all([Product(sku="P1", name="Pad"), Location(code="A"), Location(code="B")])
     db.session.commit()
-    ledger.adjust(client_event_id=str(uuid.uuid4()), sku="P1", location="A", qty=Decimal(10), reason="open",
-                  occurred_at=now(), lot="L1")
-    ledger.transfer(client_event_id=str(uuid.uuid4()), sku="P1", from_location="A", to_location="B",
-                    qty=Decimal("2.5"), occurred_at=now(), lot="L1", kind=MovementKind.PUT_AWAY)
+    ledger.adjust(Stamp(str(uuid.uuid4()), now()), sku="P1", location="A", qty=Decimal(10), reason="open", lot="L1")
+    ledger.transfer(Stamp(str(uuid.uuid4()), now()), sku="P1", from_location="A", to_location="B",
+                    qty=Decimal("2.5"), lot="L1", kind=MovementKind.PUT_AWAY)
 
 
 def test_check_is_clean_after_real_movements(app, ctx):
