@@ -24,6 +24,10 @@ def from_environment() -> dict:
         # Device clocks drift; a scan stamped a little ahead of the server is still believable.
         "TENDU_CLOCK_SKEW_SECONDS": int(_env("CLOCK_SKEW_SECONDS", 300)),
         "TENDU_TOKEN_TTL_HOURS": int(_env("TOKEN_TTL_HOURS", 12)),
+        # Receiving more than ordered by up to this share books silently; beyond, a supervisor decides.
+        "TENDU_OVER_RECEIPT_TOLERANCE": float(_env("OVER_RECEIPT_TOLERANCE", 0.05)),
+        # A count off by more than this share of the expected quantity (and more than one unit) waits.
+        "TENDU_COUNT_VARIANCE_SHARE": float(_env("COUNT_VARIANCE_SHARE", 0.10)),
         "TENDU_SQL_ECHO": _bool(_env("SQL_ECHO", "0")),
         "MAX_CONTENT_LENGTH": int(_env("MAX_CONTENT_MB", 11)) * 1024 * 1024,
         # flask-smorest / OpenAPI

@@ -1,10 +1,11 @@
 """HTTP layer: one blueprint per resource; each route loads input, calls a service, dumps the result."""
 from __future__ import annotations
 
-from server.api import auth, barcodes, locations, partners, products, security, stock
+from server.api import auth, barcodes, locations, orders, partners, products, scans, security, stock
 from server.api.health import blp as health
 
-BLUEPRINTS = (auth.blp, barcodes.blp, products.blp, locations.blp, partners.suppliers, partners.customers, stock.blp)
+BLUEPRINTS = (auth.blp, scans.blp, barcodes.blp, products.blp, locations.blp, partners.suppliers, partners.customers,
+              stock.blp, orders.purchase, orders.selling)
 
 
 def register(app, api) -> None:

@@ -58,6 +58,7 @@ class PurchaseOrderLine(Base):
     unit_cost: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
 
     order: Mapped[PurchaseOrder] = relationship(back_populates="lines")
+    product: Mapped["Product"] = relationship(lazy="joined")  # noqa: F821
 
 
 class PurchaseOrderEvent(_EventColumns, Base):
@@ -103,6 +104,7 @@ class SalesOrderLine(Base):
     qty_short: Mapped[Decimal] = mapped_column(Quantity(), default=Decimal(0), server_default="0")
 
     order: Mapped[SalesOrder] = relationship(back_populates="lines")
+    product: Mapped["Product"] = relationship(lazy="joined")  # noqa: F821
 
 
 class SalesOrderEvent(_EventColumns, Base):

@@ -77,11 +77,18 @@ def _remove_stock(session, product_id: int, location_id: int, lot: str, qty: Dec
                        field="qty", details={"on_hand": fmt_qty(have), "requested": fmt_qty(qty), "location": where})
 
 
+def _lot_expiry(session, product_id: int, location_id: int, lot: str) -> date | None:
+    return session.scalar(select(StockLevel.expiry).where(
+        StockLevel.product_id == product_id, StockLevel.location_id == location_id, StockLevel.lot == lot))
+
+
 def append(session, req: MovementRequest) -> Movement:
     """Write one movement and its stock effect. The caller owns the transaction (and the product lock)."""
     check_quantity(req.qty)
     check_occurred_at(req.stamp.occurred_at, utcnow(), current_app.config["TENDU_CLOCK_SKEW_SECONDS"])
     deltas = level_deltas(req.qty, req.from_location_id, req.to_location_id)
+    if req.expiry is None and req.lot and req.from_location_id is not None:
+        req.expiry = _lot_expiry(session, req.product_id, req.from_location_id, req.lot)  # the lot keeps its date
     # ORM bulk INSERT … RETURNING: one statement, no unit-of-work bookkeeping on the hot path.
     movement = session.scalars(insert(Movement).returning(Movement), [dict(
         client_event_id=req.stamp.client_event_id, kind=int(req.kind), product_id=req.product_id, qty=req.qty,

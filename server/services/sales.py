@@ -19,6 +19,7 @@ from server.extensions import db
 from server.models import (Customer, Location, Movement, MovementKind, Product, SalesOrder, SalesOrderEvent,
                            SalesOrderLine, StockLevel)
 from server.models.base import utcnow
+from server.queries.picking import picked_by_line
 from server.services import ledger, master
 from server.services.idempotency import once
 from server.services.locks import lock_products
@@ -95,14 +96,6 @@ def append_event(session, order: SalesOrder, kind: str, stamp: Stamp, *, line_id
     return event
 
 
-def picked_by_line(s, order: SalesOrder) -> dict[int, Decimal]:
-    rows = s.execute(select(Movement.so_line_id, func.sum(Movement.qty))
-                     .where(Movement.so_line_id.in_([ln.id for ln in order.lines]),
-                            Movement.kind == int(MovementKind.PICK))
-                     .group_by(Movement.so_line_id))
-    return defaultdict(Decimal, {line_id: qty for line_id, qty in rows})
-
-
 def line_for_product(order: SalesOrder, product_id: int, picked: dict) -> SalesOrderLine:
     """The order's line for this product that still needs picking (the first, if the product is on several)."""
     candidates = [ln for ln in order.lines if ln.product_id == product_id]
@@ -160,6 +153,19 @@ def book_short(s, order: SalesOrder, line: SalesOrderLine, qty: Decimal, stamp: 
     line.qty_reserved = max(Decimal(0), min(line.qty_reserved, left - qty))
     append_event(s, order, "picked", stamp, line_id=line.id, note=f"short {fmt_qty(qty)}: {reason}"[:500])
     return line
+
+
+def short(stamp: Stamp, *, number: str, line_id: int, qty: Decimal, reason: str) -> tuple[SalesOrderEvent, bool]:
+    def work(s):
+        order = get_order(number, s)
+        line = next((ln for ln in order.lines if ln.id == line_id), None)
+        if line is None:
+            raise NotFound("unknown_order_line", f"Line {line_id} is not on {number}.",
+                           f"La ligne {line_id} n'est pas sur {number}.", field="line_id")
+        lock_products(s, [line.product_id])
+        book_short(s, order, line, qty, stamp, reason)
+        return order.events[-1]
+    return once(SalesOrderEvent, stamp.client_event_id, {"kind": "picked"}, work)
 
 
 def _picked_not_shipped(session, order: SalesOrder) -> dict[tuple[int, int, str], Decimal]:

@@ -1,0 +1,229 @@
+"""Purchase orders and sales orders: create, follow their lifecycle, pick lists, short picks."""
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+from sqlalchemy import select
+
+from server.api.common import CODE, EventIn, Number, PageArgs, page_of
+from server.api.security import role
+from server.api.stock import stamp_of
+from server.extensions import db
+from server.models import PO_EVENTS, PurchaseOrder, SalesOrder
+from server.queries import orders as queries
+from server.queries.paging import paginate
+from server.queries.picking import pick_list
+from server.services import purchasing, sales
+
+purchase = Blueprint("purchase_orders", __name__, url_prefix="/api/v1/purchase-orders", description="Purchase orders")
+selling = Blueprint("sales_orders", __name__, url_prefix="/api/v1/sales-orders", description="Sales orders")
+
+
+class PoLineIn(Schema):
+    product = fields.String(required=True, validate=CODE)
+    qty = Number(required=True, validate=validate.Range(min=0.001, max=1_000_000))
+    unit_cost = Number(load_default=None, places=4, validate=validate.Range(min=0, max=10_000_000))
+
+
+class PoIn(Schema):
+    supplier = fields.String(required=True, validate=CODE)
+    lines = fields.List(fields.Nested(PoLineIn), required=True, validate=validate.Length(min=1, max=500))
+    promised_date = fields.Date(load_default=None)
+
+
+class LineOut(Schema):
+    line_id = fields.Integer()
+    sku = fields.String()
+    name = fields.String()
+    ordered = Number()
+    received = Number()
+    reserved = Number()
+    picked = Number()
+    short = Number()
+    left = Number()
+    unit_cost = Number()
+    unit_price = Number()
+
+
+class EventOut(Schema):
+    kind = fields.String()
+    line_id = fields.Integer(allow_none=True)
+    occurred_at = fields.AwareDateTime()
+    recorded_at = fields.AwareDateTime()
+    out_of_order = fields.Boolean()
+    promised_date = fields.Date(allow_none=True)
+    note = fields.String(allow_none=True)
+    device = fields.String(allow_none=True)
+
+
+class OrderOut(Schema):
+    number = fields.String()
+    status = fields.String()
+    supplier = fields.String()
+    customer = fields.String()
+    promised_date = fields.Date(allow_none=True)
+    ordered_at = fields.AwareDateTime(allow_none=True)
+    label = fields.String(metadata={"description": "Scan this to work on the order"})
+    lines = fields.List(fields.Nested(LineOut))
+    events = fields.List(fields.Nested(EventOut))
+
+
+class OrderBrief(Schema):
+    number = fields.String()
+    status = fields.String()
+    promised_date = fields.Date(allow_none=True)
+    ordered_at = fields.AwareDateTime(allow_none=True)
+
+
+class OrderArgs(PageArgs):
+    status = fields.String(load_default=None, validate=validate.Length(max=16))
+
+
+class PoEventIn(EventIn):
+    kind = fields.String(required=True, validate=validate.OneOf(PO_EVENTS))
+    line_id = fields.Integer(load_default=None)
+    promised_date = fields.Date(load_default=None)
+    note = fields.String(load_default=None, validate=validate.Length(max=500))
+
+
+class SoLineIn(Schema):
+    product = fields.String(required=True, validate=CODE)
+    qty = Number(required=True, validate=validate.Range(min=0.001, max=1_000_000))
+    unit_price = Number(load_default=None, places=4, validate=validate.Range(min=0, max=10_000_000))
+
+
+class SoIn(EventIn):
+    customer = fields.String(required=True, validate=CODE)
+    lines = fields.List(fields.Nested(SoLineIn), required=True, validate=validate.Length(min=1, max=500))
+    requested_date = fields.Date(load_default=None)
+
+
+class SoEventIn(EventIn):
+    kind = fields.String(required=True, validate=validate.OneOf(["packed"]))
+    note = fields.String(load_default=None, validate=validate.Length(max=500))
+
+
+class ShortIn(EventIn):
+    qty = Number(required=True, validate=validate.Range(min=0.001, max=1_000_000))
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class Stop(Schema):
+    line_id = fields.Integer()
+    sku = fields.String()
+    name = fields.String()
+    bin = fields.String(allow_none=True, metadata={"description": "None: not on any shelf"})
+    lot = fields.String(allow_none=True)
+    expiry = fields.Date(allow_none=True)
+    qty = Number()
+
+
+class PickListOut(Schema):
+    order = fields.String()
+    lines = fields.List(fields.Nested(Stop))
+
+
+def _list(model, args):
+    stmt = select(model).order_by(model.id.desc())
+    if args["status"]:
+        stmt = stmt.where(model.status == args["status"])
+    if args["q"]:
+        stmt = stmt.where(model.number.ilike(f"%{args['q']}%"))
+    return paginate(stmt, args["page"], args["per_page"])
+
+
+@purchase.route("")
+class PurchaseOrders(MethodView):
+    @purchase.arguments(OrderArgs, location="query")
+    @purchase.response(200, page_of(OrderBrief, "PurchaseOrderPage"))
+    def get(self, args):
+        """Purchase orders, newest first."""
+        return _list(PurchaseOrder, args)
+
+    @role("supervisor")
+    @purchase.arguments(PoIn)
+    @purchase.response(201, OrderOut)
+    def post(self, data):
+        """Create a purchase order (draft until its 'ordered' event)."""
+        lines = [{"sku": ln["product"], "qty": ln["qty"], "unit_cost": ln["unit_cost"]} for ln in data["lines"]]
+        order = purchasing.create_order(supplier=data["supplier"], lines=lines, promised_date=data["promised_date"])
+        return queries.purchase_order(order.number)
+
+
+@purchase.route("/<string:number>")
+class PurchaseOrderItem(MethodView):
+    @purchase.response(200, OrderOut)
+    def get(self, number):
+        """One purchase order with its lines (ordered and received) and its lifecycle events."""
+        return queries.purchase_order(number)
+
+
+@purchase.route("/<string:number>/events")
+class PurchaseOrderEvents(MethodView):
+    @purchase.arguments(PoEventIn)
+    @purchase.response(201, EventOut)
+    @purchase.alt_response(200, schema=EventOut, description="Replay of a known client_event_id")
+    def post(self, data, number):
+        """Record a lifecycle step (ordered, confirmed with promised date, shipped, arrived…)."""
+        event, created = purchasing.record_event(stamp_of(data), number=number, kind=data["kind"],
+                                                 line_id=data["line_id"], promised_date=data["promised_date"],
+                                                 note=data["note"])
+        return event, 201 if created else 200
+
+
+@selling.route("")
+class SalesOrders(MethodView):
+    @selling.arguments(OrderArgs, location="query")
+    @selling.response(200, page_of(OrderBrief, "SalesOrderPage"))
+    def get(self, args):
+        """Sales orders, newest first."""
+        return _list(SalesOrder, args)
+
+    @selling.arguments(SoIn)
+    @selling.response(201, OrderOut)
+    @selling.alt_response(200, schema=OrderOut, description="Replay of a known client_event_id")
+    def post(self, data):
+        """Take a customer's order: its time is when demand is measured; available stock is reserved."""
+        lines = [{"sku": ln["product"], "qty": ln["qty"], "unit_price": ln["unit_price"]} for ln in data["lines"]]
+        order, created = sales.create_order(stamp_of(data), customer=data["customer"], lines=lines,
+                                            requested_date=data["requested_date"])
+        return queries.sales_order(order.number), 201 if created else 200
+
+
+@selling.route("/<string:number>")
+class SalesOrderItem(MethodView):
+    @selling.response(200, OrderOut)
+    def get(self, number):
+        """One sales order: per line ordered, reserved, picked, short and left to pick."""
+        return queries.sales_order(number)
+
+
+@selling.route("/<string:number>/pick-list")
+class PickList(MethodView):
+    @selling.response(200, PickListOut)
+    def get(self, number):
+        """Where to pick each line, in walking order, first expiry first."""
+        order = sales.get_order(number)
+        return {"order": order.number, "lines": pick_list(db.session, order)}
+
+
+@selling.route("/<string:number>/events")
+class SalesOrderEvents(MethodView):
+    @selling.arguments(SoEventIn)
+    @selling.response(201, EventOut)
+    @selling.alt_response(200, schema=EventOut, description="Replay of a known client_event_id")
+    def post(self, data, number):
+        """Record a paper step such as 'packed'."""
+        event, created = sales.record_event(stamp_of(data), number=number, kind=data["kind"], note=data["note"])
+        return event, 201 if created else 200
+
+
+@selling.route("/<string:number>/lines/<int:line_id>/short")
+class ShortPick(MethodView):
+    @selling.arguments(ShortIn)
+    @selling.response(200, OrderOut)
+    def post(self, data, number, line_id):
+        """The shelf is short: record what cannot be picked and release its reservation."""
+        sales.short(stamp_of(data), number=number, line_id=line_id, qty=data["qty"], reason=data["reason"])
+        return queries.sales_order(number)

@@ -1,0 +1,51 @@
+"""The pick list: what to take from which bin, in walking order, first expiry first within a product."""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from server.models import Location, Movement, MovementKind, SalesOrder, StockLevel
+
+
+def picked_by_line(s, order: SalesOrder) -> dict[int, Decimal]:
+    rows = s.execute(select(Movement.so_line_id, func.sum(Movement.qty))
+                     .where(Movement.so_line_id.in_([ln.id for ln in order.lines]),
+                            Movement.kind == int(MovementKind.PICK))
+                     .group_by(Movement.so_line_id))
+    return defaultdict(Decimal, {line_id: qty for line_id, qty in rows})
+
+
+def pick_list(s, order: SalesOrder) -> list[dict]:
+    picked = picked_by_line(s, order)
+    stops = []
+    for line in order.lines:
+        left = line.qty_ordered - picked[line.id] - line.qty_short
+        if left > 0:
+            stops += _allocate(s, line, left)
+    return sorted(stops, key=lambda stop: (stop["walk_order"] is None, stop["walk_order"] or 0, stop["bin"] or ""))
+
+
+def _allocate(s, line, left: Decimal) -> list[dict]:
+    levels = s.execute(
+        select(Location.code, Location.walk_order, StockLevel.lot, StockLevel.expiry, StockLevel.qty)
+        .join(Location, Location.id == StockLevel.location_id)
+        .where(StockLevel.product_id == line.product_id, StockLevel.qty > 0, Location.kind == "bin")).all()
+    levels.sort(key=lambda lv: (lv.expiry or date.max, lv.walk_order, lv.code, lv.lot))
+    stops = []
+    for level in levels:
+        if left <= 0:
+            break
+        take = min(left, level.qty)
+        stops.append(_stop(line, level.code, level.walk_order, level.lot or None, level.expiry, take))
+        left -= take
+    if left > 0:  # nothing on the shelves for the rest: the picker should know before walking
+        stops.append(_stop(line, None, None, None, None, left))
+    return stops
+
+
+def _stop(line, bin_code, walk_order, lot, expiry, qty) -> dict:
+    return {"line_id": line.id, "sku": line.product.sku, "name": line.product.name, "bin": bin_code,
+            "walk_order": walk_order, "lot": lot, "expiry": expiry, "qty": qty}

@@ -1,0 +1,148 @@
+"""One entry point for every scan from every device: parse, apply, and remember the answer.
+
+Each scan is one transaction: its effects and its ``ScanEvent`` (raw code, parse, outcome, the answer
+given) commit together. A refused scan leaves only its ``ScanEvent``. A scan id seen before gets the
+stored answer back and writes nothing, so an offline queue can be replayed as often as the Wi-Fi wants.
+Scans that rules hold back (over-receipt, unexpected item, large count variance) wait as ``pending``
+until a supervisor accepts or rejects them.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from server.database import write_transaction
+from server.domain.barcodes import BarcodeError, parse
+from server.domain.errors import Conflict, DomainError, NotFound
+from server.extensions import db
+from server.models import ScanEvent
+from server.models.base import utcnow
+from server.services.scans import counting, picking, reception
+from server.services.scans.common import Outcome, PendingDecision, Scan, say
+
+HANDLERS = {
+    "lookup": counting.lookup,
+    "receive": reception.receive,
+    "put_away": reception.put_away,
+    "pick": picking.pick,
+    "ship": picking.ship,
+    "count": counting.count,
+    "transfer": counting.transfer,
+}
+ACTIONS = tuple(HANDLERS)
+OUTCOMES = {200: "looked_up", 201: "applied", 202: "pending"}
+MAX_BATCH = 500
+
+
+def apply(scan: Scan) -> tuple[int, dict]:
+    """Apply one scan exactly once. Returns (status, answer); the answer's messages are in both languages."""
+    stored = _stored(scan)
+    if stored is not None:
+        return stored
+    try:
+        parsed = parse(scan.code)
+    except BarcodeError as refusal:
+        return _record_refusal(scan, None, refusal)
+    try:
+        with write_transaction() as s:
+            outcome = HANDLERS[scan.action](s, scan, parsed)
+            event = _event(scan, parsed.to_dict(), outcome.status, outcome.body)
+            s.add(event)
+        return event.status, event.response
+    except IntegrityError:
+        db.session.rollback()
+        stored = _stored(scan)
+        if stored is None:
+            raise
+        return stored
+    except PendingDecision as held:
+        return _record(scan, parsed.to_dict(), 202, _answer(scan, "pending", held))
+    except DomainError as refusal:
+        return _record_refusal(scan, parsed.to_dict(), refusal)
+
+
+def apply_batch(scans: list[Scan]) -> list[tuple[str, int, dict]]:
+    """An offline queue, in the order it was scanned; one answer per scan, each in its own transaction."""
+    return [(scan.client_event_id, *apply(scan)) for scan in scans]
+
+
+def decide(client_event_id: str, *, accept: bool, note: str | None, user_id: int) -> tuple[int, dict]:
+    """A supervisor accepts (the scan is applied as it stands) or rejects a pending scan."""
+    event = db.session.scalar(select(ScanEvent).where(ScanEvent.client_event_id == client_event_id))
+    if event is None:
+        raise NotFound("unknown_scan", "No such scan.", "Scan introuvable.")
+    if event.outcome != "pending":
+        raise Conflict("not_pending", f"This scan is {event.outcome}, not waiting for a decision.",
+                       f"Ce scan est « {event.outcome} », il n'attend pas de décision.")
+    scan = Scan(event.client_event_id, event.raw_code, event.occurred_at, event.action, dict(event.context),
+                event.user_id, event.device, forced=True)
+    with write_transaction() as s:
+        if accept:
+            outcome = HANDLERS[scan.action](s, scan, parse(scan.code))
+        else:
+            outcome = Outcome(200, {"outcome": "rejected", "action": scan.action,
+                                    "message": say("Rejected by a supervisor: nothing was booked.",
+                                                   "Refusé par un responsable : rien n'a été enregistré.")})
+        body = _jsonable({"client_event_id": scan.client_event_id, "action": scan.action, **outcome.body})
+        event.outcome = body["outcome"]
+        event.status, event.response = outcome.status, body
+        s.add(event)
+        event.decided_by_id, event.decided_at, event.decision_note = user_id, utcnow(), note
+    return outcome.status, body
+
+
+def _stored(scan: Scan) -> tuple[int, dict] | None:
+    event = db.session.scalar(select(ScanEvent).where(ScanEvent.client_event_id == scan.client_event_id))
+    if event is None:
+        return None
+    if (event.raw_code, event.action) != (scan.code, scan.action):
+        raise Conflict("client_event_id_reused", "This scan id was already used for another scan.",
+                       "Cet identifiant de scan a déjà servi pour un autre scan.", field="client_event_id")
+    return event.status, event.response
+
+
+def _answer(scan: Scan, outcome: str, error: DomainError) -> dict:
+    return {"client_event_id": scan.client_event_id, "action": scan.action, "outcome": outcome,
+            "error": error.as_record(), "message": say(error.en, error.fr)}
+
+
+def _record_refusal(scan: Scan, parsed: dict | None, refusal: DomainError) -> tuple[int, dict]:
+    return _record(scan, parsed, refusal.status, _answer(scan, "refused", refusal))
+
+
+def _record(scan: Scan, parsed: dict | None, status: int, body: dict) -> tuple[int, dict]:
+    """Keep the scan and the answer it got, alone in its own transaction (nothing else was written)."""
+    try:
+        with write_transaction() as s:
+            event = _event(scan, parsed, status, body)
+            s.add(event)
+    except IntegrityError:
+        db.session.rollback()
+        return _stored(scan)
+    return event.status, event.response
+
+
+def _event(scan: Scan, parsed: dict | None, status: int, body: dict) -> ScanEvent:
+    body = {"client_event_id": scan.client_event_id, "action": scan.action, **body}
+    outcome = body.get("outcome") or OUTCOMES.get(status, "refused")
+    error = (body.get("error") or {}).get("code")
+    return ScanEvent(client_event_id=scan.client_event_id, raw_code=scan.code[:512], action=scan.action,
+                     context=scan.context, parsed=parsed, outcome=outcome, error_code=error, status=status,
+                     response=_jsonable(body), occurred_at=scan.occurred_at, recorded_at=utcnow(),
+                     user_id=scan.user_id, device=scan.device)
+
+
+def _jsonable(value):
+    """Answers are stored as JSON: Decimals become numbers and dates ISO strings, as the API sends them."""
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value

@@ -1,0 +1,83 @@
+"""Cycle counts by bin, transfers between bins, and plain look-ups."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import current_app
+from sqlalchemy import select
+
+from server.domain.errors import Invalid
+from server.domain.movements import fmt_qty
+from server.models import MovementKind, StockLevel
+from server.queries import lookup as lookups
+from server.services import ledger
+from server.services.locks import lock_products
+from server.services.scans.common import (Outcome, PendingDecision, Scan, applied, brief, context_number, fefo_lot,
+                                          item_of, looked_up, place, scanned_units)
+
+
+def count(s, scan: Scan, parsed) -> Outcome:
+    if parsed.kind == "location":
+        return looked_up({"bin": parsed.reference}, f"Counting {parsed.reference}: scan each item and enter its count.",
+                         f"Inventaire de {parsed.reference} : scannez chaque article et saisissez sa quantité.")
+    where = place(s, scan, "bin", "Scan the bin's label first.", "Scannez d'abord l'étiquette de l'emplacement.")
+    item = item_of(s, parsed)
+    counted = context_number(scan, "qty", required=True) * item.units
+    if counted < 0:
+        raise Invalid("quantity_negative", "A count cannot be negative.", "Un comptage ne peut être négatif.",
+                      field="context.qty")
+    lot = item.lot or str(scan.context.get("lot") or "")
+    lock_products(s, [item.product.id])
+    expected = s.scalar(select(StockLevel.qty).where(StockLevel.product_id == item.product.id,
+                                                     StockLevel.location_id == where.id,
+                                                     StockLevel.lot == lot)) or Decimal(0)
+    variance = counted - expected
+    body = {"product": brief(item.product), "bin": where.code, "lot": lot or None, "expected": expected,
+            "counted": counted, "variance": variance}
+    if variance == 0:
+        return applied(body, f"{item.product.name}: {fmt_qty(counted)}, as expected.",
+                       f"{item.product.name} : {fmt_qty(counted)}, comme prévu.")
+    _hold_large_variance(scan, expected, variance)
+    ledger.append(s, ledger.MovementRequest(
+        stamp=scan.stamp, kind=MovementKind.COUNT, product_id=item.product.id, qty=abs(variance),
+        to_location_id=where.id if variance > 0 else None, from_location_id=None if variance > 0 else where.id,
+        lot=lot, expiry=item.expiry, reason="cycle count"))
+    sign = "+" if variance > 0 else ""
+    return applied(body, f"{item.product.name}: {fmt_qty(counted)} counted, {fmt_qty(expected)} expected "
+                   f"({sign}{fmt_qty(variance)}); stock corrected.",
+                   f"{item.product.name} : {fmt_qty(counted)} comptés, {fmt_qty(expected)} attendus "
+                   f"({sign}{fmt_qty(variance)}) ; stock corrigé.")
+
+
+def _hold_large_variance(scan: Scan, expected: Decimal, variance: Decimal) -> None:
+    share = Decimal(str(current_app.config["TENDU_COUNT_VARIANCE_SHARE"]))
+    if scan.forced or abs(variance) <= max(Decimal(1), expected * share):
+        return
+    raise PendingDecision("count_variance",
+                          f"The count differs by {fmt_qty(variance)} from the {fmt_qty(expected)} expected: "
+                          "a supervisor must confirm it.",
+                          f"Le comptage diffère de {fmt_qty(variance)} des {fmt_qty(expected)} attendus : "
+                          "un responsable doit le confirmer.",
+                          details={"expected": fmt_qty(expected), "variance": fmt_qty(variance)})
+
+
+def transfer(s, scan: Scan, parsed) -> Outcome:
+    source = place(s, scan, "from", "Scan the bin to take from first.", "Scannez d'abord l'emplacement d'origine.")
+    target = place(s, scan, "to", "Scan the destination bin first.", "Scannez d'abord l'emplacement de destination.")
+    item = item_of(s, parsed)
+    qty = scanned_units(scan, item)
+    lot = item.lot or str(scan.context.get("lot") or "") or fefo_lot(s, item.product.id, source.id, qty)
+    lock_products(s, [item.product.id])
+    ledger.append(s, ledger.MovementRequest(stamp=scan.stamp, kind=MovementKind.TRANSFER, product_id=item.product.id,
+                                            qty=qty, from_location_id=source.id, to_location_id=target.id, lot=lot))
+    return applied({"product": brief(item.product), "qty": qty, "lot": lot or None, "from": source.code,
+                    "to": target.code},
+                   f"{fmt_qty(qty)} × {item.product.name} moved from {source.code} to {target.code}.",
+                   f"{fmt_qty(qty)} × {item.product.name} déplacé(s) de {source.code} vers {target.code}.")
+
+
+def lookup(s, scan: Scan, parsed) -> Outcome:
+    found = lookups.resolve(parsed)
+    name = (found.get("product") or found.get("location") or found.get("order") or {})
+    label = name.get("name") or name.get("number") or parsed.value
+    return looked_up(found, str(label), str(label))

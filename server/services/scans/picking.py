@@ -1,0 +1,79 @@
+"""On the shelves and at dispatch: pick an order bin by bin, then ship it by its label."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from server.domain.errors import Conflict, Invalid
+from server.domain.movements import fmt_qty
+from server.models import Location, SalesOrder, StockLevel
+from server.queries.picking import pick_list
+from server.services import sales
+from server.services.scans.common import Outcome, Scan, applied, brief, fefo_lot, item_of, looked_up, place, scanned_units
+
+
+def _order(s, scan: Scan, parsed) -> SalesOrder:
+    number = parsed.reference if parsed.kind == "sales_order" else scan.context.get("order")
+    if not number:
+        raise Invalid("order_required", "Scan the order's label first.", "Scannez d'abord l'étiquette de la commande.",
+                      field="context.order")
+    order = sales.get_order(str(number), s)
+    if order.status in ("shipped", "cancelled"):
+        raise Conflict("order_closed", f"{order.number} is already {order.status}.",
+                       f"{order.number} est déjà {'expédiée' if order.status == 'shipped' else 'annulée'}.",
+                       field="context.order")
+    return order
+
+
+def pick(s, scan: Scan, parsed) -> Outcome:
+    if parsed.kind == "sales_order":
+        order = _order(s, scan, parsed)
+        return looked_up({"order": order.number, "lines": pick_list(s, order)},
+                         f"Picking {order.number}: go to the first bin.",
+                         f"Préparation de {order.number} : allez au premier emplacement.")
+    if parsed.kind == "location":
+        return looked_up({"bin": parsed.reference}, f"Bin {parsed.reference}: scan the item.",
+                         f"Emplacement {parsed.reference} : scannez l'article.")
+    order = _order(s, scan, parsed)
+    source = place(s, scan, "bin", "Scan the bin's label first.", "Scannez d'abord l'étiquette de l'emplacement.")
+    item = item_of(s, parsed)
+    line = sales.line_for_product(order, item.product.id, sales.picked_by_line(s, order))
+    qty = scanned_units(scan, item)
+    _check_in_bin(s, item.product, source)
+    lot = item.lot or str(scan.context.get("lot") or "") or fefo_lot(s, item.product.id, source.id, qty)
+    dispatch = sales.dispatch_of(s, scan.context.get("dispatch"))
+    sales.book_pick(s, order, line, qty, source, dispatch, scan.stamp, lot=lot)
+    now_picked = sales.picked_by_line(s, order)
+    picked, left = now_picked[line.id], sales.to_pick(line, now_picked)
+    return applied({"order": order.number, "product": brief(item.product), "qty": qty, "lot": lot or None,
+                    "line": {"line_id": line.id, "ordered": line.qty_ordered, "picked": picked, "left": left}},
+                   f"{fmt_qty(qty)} × {item.product.name} picked ({fmt_qty(picked)}/{fmt_qty(line.qty_ordered)}).",
+                   f"{fmt_qty(qty)} × {item.product.name} prélevé(s) ({fmt_qty(picked)}/{fmt_qty(line.qty_ordered)}).")
+
+
+def _check_in_bin(s, product, source: Location) -> None:
+    here = s.scalar(select(StockLevel.qty).where(StockLevel.product_id == product.id,
+                                                 StockLevel.location_id == source.id, StockLevel.qty > 0).limit(1))
+    if here is not None:
+        return
+    elsewhere = s.scalars(select(Location.code).join(StockLevel, StockLevel.location_id == Location.id)
+                          .where(StockLevel.product_id == product.id, StockLevel.qty > 0, Location.kind == "bin")
+                          .order_by(Location.walk_order).limit(3)).all()
+    where_en = f" It is in {', '.join(elsewhere)}." if elsewhere else " There is none in stock."
+    where_fr = f" Il se trouve en {', '.join(elsewhere)}." if elsewhere else " Il n'y en a plus en stock."
+    raise Conflict("not_in_bin", f"{product.name} is not in {source.code}.{where_en}",
+                   f"{product.name} n'est pas en {source.code}.{where_fr}", field="context.bin",
+                   details={"bin": source.code, "found_in": elsewhere})
+
+
+def ship(s, scan: Scan, parsed) -> Outcome:
+    if parsed.kind != "sales_order":
+        raise Conflict("scan_order_label", "To ship, scan the order's label.",
+                       "Pour expédier, scannez l'étiquette de la commande.", field="code")
+    order = _order(s, scan, parsed)
+    sales.book_ship(s, order, sales.dispatch_of(s, scan.context.get("dispatch")), scan.stamp)
+    shipped = sum((ln for ln in sales.picked_by_line(s, order).values()), Decimal(0))
+    return applied({"order": order.number, "status": order.status, "units": shipped},
+                   f"{order.number} shipped ({fmt_qty(shipped)} units).",
+                   f"{order.number} expédiée ({fmt_qty(shipped)} unités).")

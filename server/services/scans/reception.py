@@ -1,0 +1,111 @@
+"""At the dock: receive cartons against a purchase order, then put them away into bins."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import current_app
+
+from server.domain.errors import Conflict, Invalid
+from server.domain.movements import fmt_qty
+from server.models import PurchaseOrder, PurchaseOrderLine, Supplier
+from server.services import purchasing, sales
+from server.services.scans.common import (Outcome, PendingDecision, Scan, applied, brief, fefo_lot, item_of,
+                                          looked_up, place, scanned_units)
+
+CLOSED = ("closed", "cancelled")
+
+
+def reception_state(s, order: PurchaseOrder) -> dict:
+    """The running totals the operator watches: ordered and received per line."""
+    received = purchasing.received_by_line(s, order)
+    supplier = s.get(Supplier, order.supplier_id)
+    return {"order": {"number": order.number, "status": order.status, "supplier": supplier.code},
+            "lines": [{"line_id": ln.id, "sku": ln.product.sku, "name": ln.product.name, "ordered": ln.qty_ordered,
+                       "received": received[ln.id]} for ln in order.lines]}
+
+
+def receive(s, scan: Scan, parsed) -> Outcome:
+    if parsed.kind == "purchase_order":
+        order = purchasing.get_order(parsed.reference, s)
+        return looked_up(reception_state(s, order), f"Receiving {order.number}: scan the items.",
+                         f"Réception de {order.number} : scannez les articles.")
+    number = scan.context.get("order")
+    if not number:
+        raise Invalid("order_required", "Scan the purchase order's label first.",
+                      "Scannez d'abord l'étiquette de la commande fournisseur.", field="context.order")
+    order = purchasing.get_order(str(number), s)
+    if order.status in CLOSED:
+        raise Conflict("order_closed", f"{order.number} is {order.status}: nothing more can be received on it.",
+                       f"{order.number} est close : plus rien ne peut y être reçu.", field="context.order")
+    item = item_of(s, parsed)
+    qty = scanned_units(scan, item)
+    line = _line_to_fill(s, scan, order, item.product, qty)
+    lot = item.lot or str(scan.context.get("lot") or "")
+    purchasing.book_receipt(s, order, line, qty, sales.dock_of(s, scan.context.get("dock")), scan.stamp,
+                            lot=lot, expiry=item.expiry)
+    state = reception_state(s, order)
+    got = next(ln for ln in state["lines"] if ln["line_id"] == line.id)
+    name, total = item.product.name, f"{fmt_qty(got['received'])}/{fmt_qty(got['ordered'])}"
+    return applied({**state, "product": brief(item.product), "qty": qty, "lot": lot or None, "expiry": item.expiry,
+                    "line_id": line.id},
+                   f"{fmt_qty(qty)} × {name} received on {order.number} ({total}).",
+                   f"{fmt_qty(qty)} × {name} reçu(s) sur {order.number} ({total}).")
+
+
+def _line_to_fill(s, scan: Scan, order: PurchaseOrder, product, qty: Decimal) -> PurchaseOrderLine:
+    received = purchasing.received_by_line(s, order)
+    lines = [ln for ln in order.lines if ln.product_id == product.id]
+    if not lines:
+        if not scan.forced:
+            raise PendingDecision("unexpected_product",
+                                  f"{product.name} is not on {order.number}: set it aside for a supervisor.",
+                                  f"{product.name} n'est pas sur {order.number} : mettez-le de côté pour un responsable.",
+                                  details={"order": order.number, "sku": product.sku})
+        line = PurchaseOrderLine(product_id=product.id, qty_ordered=qty, unit_cost=product.unit_cost)
+        order.lines.append(line)
+        s.flush()
+        return line
+    line = next((ln for ln in lines if received[ln.id] < ln.qty_ordered), lines[-1])
+    tolerance = Decimal(str(current_app.config["TENDU_OVER_RECEIPT_TOLERANCE"]))
+    if received[line.id] + qty > line.qty_ordered * (1 + tolerance) and not scan.forced:
+        total = received[line.id] + qty
+        raise PendingDecision("over_receipt",
+                              f"That makes {fmt_qty(total)} received for {fmt_qty(line.qty_ordered)} ordered: "
+                              "a supervisor must accept it.",
+                              f"Cela fait {fmt_qty(total)} reçus pour {fmt_qty(line.qty_ordered)} commandés : "
+                              "un responsable doit l'accepter.",
+                              details={"ordered": fmt_qty(line.qty_ordered), "received": fmt_qty(total)})
+    return line
+
+
+def put_away(s, scan: Scan, parsed) -> Outcome:
+    if parsed.kind == "location":
+        return looked_up({"bin": parsed.reference}, f"Bin {parsed.reference}: scan the items to put here.",
+                         f"Emplacement {parsed.reference} : scannez les articles à y ranger.")
+    target = place(s, scan, "bin", "Scan the bin's label first.", "Scannez d'abord l'étiquette de l'emplacement.")
+    if target.kind != "bin":
+        raise Conflict("not_a_bin", f"{target.code} is not a bin.", f"{target.code} n'est pas un emplacement de stockage.",
+                       field="context.bin")
+    source = sales.dock_of(s, scan.context.get("from"))
+    item = item_of(s, parsed)
+    qty = scanned_units(scan, item)
+    lot = item.lot or str(scan.context.get("lot") or "") or fefo_lot(s, item.product.id, source.id, qty)
+    _credit_lines(s, scan, item.product.id, qty, source, target, lot)
+    return applied({"product": brief(item.product), "qty": qty, "lot": lot or None, "bin": target.code},
+                   f"{fmt_qty(qty)} × {item.product.name} put away in {target.code}.",
+                   f"{fmt_qty(qty)} × {item.product.name} rangé(s) en {target.code}.")
+
+
+def _credit_lines(s, scan: Scan, product_id: int, qty: Decimal, source, target, lot: str) -> None:
+    """One movement per PO line the goods came with (oldest first), so each line's put-away time is known."""
+    left, first = qty, True
+    for line, waiting in purchasing.awaiting_put_away(s, product_id, lot):
+        if left <= 0:
+            break
+        part = min(left, waiting)
+        stamp = scan.stamp if first else scan.stamp.derived("line", line.id)
+        purchasing.book_put_away(s, line, product_id, part, source, target, stamp, lot=lot)
+        left, first = left - part, False
+    if left > 0:
+        stamp = scan.stamp if first else scan.stamp.derived("rest")
+        purchasing.book_put_away(s, None, product_id, left, source, target, stamp, lot=lot)
