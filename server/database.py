@@ -61,3 +61,19 @@ def write_transaction():
     except BaseException:
         session.rollback()
         raise
+
+
+# PostgreSQL's "deadlock detected" and "could not serialize": the transaction was rolled back whole and
+# may simply be run again.
+RETRYABLE = {"40P01", "40001"}
+
+
+def retrying(work, attempts: int = 3):
+    """Run ``work()`` (which opens its own write transaction) again after a deadlock or serialisation abort."""
+    from sqlalchemy.exc import OperationalError
+    for attempt in range(attempts):
+        try:
+            return work()
+        except OperationalError as exc:
+            if getattr(exc.orig, "sqlstate", None) not in RETRYABLE or attempt == attempts - 1:
+                raise

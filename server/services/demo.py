@@ -95,11 +95,11 @@ def check_digit(body: str) -> str:
 
 
 class Demo:
-    def __init__(self, seed: int, days: int, echo):
+    def __init__(self, seed: int, days: int, echo, now: datetime):
         self.rng = random.Random(seed)
         self.seed = seed
         self.echo = echo
-        self.now = utcnow()
+        self.now = now
         self.start = datetime.combine((self.now - timedelta(days=days)).date(), time(0), timezone.utc)
         self.queue: list = []
         self.counter = itertools.count()
@@ -304,10 +304,11 @@ class Demo:
             action(when, *args)
 
 
-def generate(seed: int = 7, days: int = 365, products: int = 200, echo=print) -> list[str]:
+def generate(seed: int = 7, days: int = 365, products: int = 200, echo=print, now: datetime | None = None) -> list[str]:
+    """The demo up to ``now`` (default: the start of this hour, so runs within the hour are identical)."""
     if db.session.scalar(select(func.count(Product.id))) or db.session.scalar(select(func.count(User.id))):
         raise DemoNotEmpty("The database is not empty: the demo fills a new database only.")
-    demo = Demo(seed, days, echo)
+    demo = Demo(seed, days, echo, now or utcnow().replace(minute=0, second=0, microsecond=0))
     logins = demo.users()
     bins = demo.places()
     demo.partners()

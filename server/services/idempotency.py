@@ -10,7 +10,7 @@ from typing import Callable
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from server.database import write_transaction
+from server.database import retrying, write_transaction
 from server.domain.errors import Conflict, DomainError
 from server.extensions import db
 
@@ -34,9 +34,11 @@ def once(model, client_event_id: str, expected: dict, work: Callable):
     The work is attempted first and the unique index refuses a replay: new events, the common case,
     cost no extra look-up; a replay costs one rolled-back transaction.
     """
-    try:
+    def attempt():
         with write_transaction() as s:
             return work(s), True
+    try:
+        return retrying(attempt)
     except IntegrityError:
         existing = _find(db.session, model, client_event_id)
         if existing is None:

@@ -1,8 +1,9 @@
 """Per-product locks: every change to a product's stock or reservations happens under its row lock.
 
-On PostgreSQL ``SELECT … FOR UPDATE`` on the product rows, always in id order, so two transactions never
-wait on each other in a cycle. On SQLite the IMMEDIATE write transaction already serialises writers and
-``FOR UPDATE`` is not emitted.
+On PostgreSQL ``SELECT … FOR NO KEY UPDATE`` on the product rows, always in id order, so two transactions
+never wait on each other in a cycle. NO KEY: inserting an order line takes a KEY SHARE lock on its product
+(the foreign key check), which a plain FOR UPDATE would then wait for — two orders for the same product
+would deadlock. On SQLite the IMMEDIATE write transaction already serialises writers.
 """
 from __future__ import annotations
 
@@ -14,4 +15,4 @@ from server.models import Product
 def lock_products(session, product_ids) -> None:
     ids = sorted(set(product_ids))
     if ids:
-        session.execute(select(Product.id).where(Product.id.in_(ids)).order_by(Product.id).with_for_update())
+        session.execute(select(Product.id).where(Product.id.in_(ids)).order_by(Product.id).with_for_update(key_share=True))

@@ -1,6 +1,8 @@
 """Master data (locations, suppliers, customers, products): create, update, deactivate, by business key."""
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -40,6 +42,11 @@ def _duplicate(model, key) -> Conflict:
     _, en, fr = KEYS[model]
     return Conflict("duplicate", f"A {en} {key!r} exists already.", f"Un {fr} « {key} » existe déjà.",
                     field=key_of(model))
+
+
+def temporary_number() -> str:
+    """A unique placeholder until the order has an id (fits the 32-character number column)."""
+    return f"tmp-{uuid.uuid4().hex}"[:32]
 
 
 def assign_number(session, order, prefix: str) -> None:

@@ -5,7 +5,6 @@ functions of the same name wrap one of them in its own idempotent transaction.
 """
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
@@ -41,7 +40,7 @@ def create_order(*, supplier: str, lines: list[dict], promised_date: date | None
 
 def _new_order(s, supplier: str, lines: list[dict], promised_date, user_id) -> PurchaseOrder:
     vendor = master.get(Supplier, supplier, s)
-    order = PurchaseOrder(number=f"tmp-{uuid.uuid4()}", supplier_id=vendor.id, promised_date=promised_date,
+    order = PurchaseOrder(number=master.temporary_number(), supplier_id=vendor.id, promised_date=promised_date,
                           created_by_id=user_id)
     for line in lines:
         product = master.get(Product, line["sku"], s)

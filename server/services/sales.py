@@ -5,7 +5,6 @@ so two orders placed at the same instant can never both reserve the last unit.
 """
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
@@ -38,10 +37,11 @@ def create_order(stamp: Stamp, *, customer: str, lines: list[dict], requested_da
 
     def work(s):
         buyer = master.get(Customer, customer, s)
-        order = SalesOrder(number=f"tmp-{uuid.uuid4()}", customer_id=buyer.id, ordered_at=stamp.occurred_at,
+        products = [master.get(Product, line["sku"], s) for line in lines]
+        lock_products(s, [p.id for p in products])  # before the lines exist: see locks.py
+        order = SalesOrder(number=master.temporary_number(), customer_id=buyer.id, ordered_at=stamp.occurred_at,
                            requested_date=requested_date, created_by_id=stamp.user_id, status="ordered")
-        for line in lines:
-            product = master.get(Product, line["sku"], s)
+        for product, line in zip(products, lines):
             order.lines.append(SalesOrderLine(product_id=product.id,
                                               qty_ordered=check_quantity(Decimal(line["qty"]), field="lines.qty"),
                                               unit_price=line.get("unit_price") or 0))
@@ -67,8 +67,8 @@ def available(s, product_id: int) -> Decimal:
 
 
 def reserve(s, order: SalesOrder) -> None:
+    """Reserve what is free for each line. The caller holds the products' locks."""
     s.flush()
-    lock_products(s, [ln.product_id for ln in order.lines])
     for line in order.lines:
         free = available(s, line.product_id)
         line.qty_reserved = max(Decimal(0), min(line.qty_ordered - line.qty_reserved, free)) + line.qty_reserved
@@ -121,6 +121,12 @@ def book_pick(s, order: SalesOrder, line: SalesOrderLine, qty: Decimal, source: 
         raise Conflict("over_pick", f"Only {fmt_qty(left)} left to pick on this line; {fmt_qty(qty)} scanned.",
                        f"Il ne reste que {fmt_qty(left)} à préparer sur cette ligne ; {fmt_qty(qty)} scanné(s).",
                        field="qty", details={"left": fmt_qty(left)})
+    allowed = line.qty_reserved + max(Decimal(0), available(s, line.product_id))
+    if qty > allowed:
+        raise Conflict("reserved_for_others", f"Only {fmt_qty(allowed)} may be picked for this order: the rest is "
+                       "reserved for other orders.",
+                       f"Seulement {fmt_qty(allowed)} peuvent être prélevés pour cette commande : le reste est "
+                       "réservé à d'autres commandes.", field="qty", details={"allowed": fmt_qty(allowed)})
     movement = ledger.append(s, ledger.MovementRequest(
         stamp=stamp, kind=MovementKind.PICK, product_id=line.product_id, qty=qty, from_location_id=source.id,
         to_location_id=dispatch.id, lot=lot, so_line_id=line.id))

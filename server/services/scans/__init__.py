@@ -14,7 +14,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from server.database import write_transaction
+from server.database import retrying, write_transaction
 from server.domain.barcodes import BarcodeError, parse
 from server.domain.errors import Conflict, DomainError, NotFound
 from server.extensions import db
@@ -46,12 +46,14 @@ def apply(scan: Scan) -> tuple[int, dict]:
         parsed = parse(scan.code)
     except BarcodeError as refusal:
         return _record_refusal(scan, None, refusal)
-    try:
+    def attempt():
         with write_transaction() as s:
             outcome = HANDLERS[scan.action](s, scan, parsed)
             event = _event(scan, parsed.to_dict(), outcome.status, outcome.body)
             s.add(event)
         return event.status, event.response
+    try:
+        return retrying(attempt)
     except IntegrityError:
         db.session.rollback()
         stored = _stored(scan)

@@ -1,0 +1,152 @@
+"""The scan endpoint's promises: exactly once, refusals that change nothing, decisions, batches."""
+import random
+
+import pytest
+from sqlalchemy import func, select
+
+from server.extensions import db
+from server.models import Movement
+from tests.conftest import event, fingerprint
+from tests.flows.conftest import CARTON, EAN, OTHER_EAN
+
+
+def stock(client, headers, sku="PAD"):
+    items = client.get(f"/api/v1/stock?product={sku}", headers=headers).json["items"]
+    return {(i["location"], i["lot"]): i["qty"] for i in items}
+
+
+@pytest.fixture
+def shelf(client, warehouse):
+    """40 pads in A-01, and an ordered PO of 24 pads."""
+    sup = warehouse["supervisor"]
+    client.post("/api/v1/adjustments", json=event(product="PAD", location="A-01", qty=40, reason="open"), headers=sup)
+    po = client.post("/api/v1/purchase-orders", headers=sup,
+                     json={"supplier": "ACME", "lines": [{"product": "PAD", "qty": 24}]}).json
+    client.post(f"/api/v1/purchase-orders/{po['number']}/events", json=event(kind="ordered"), headers=sup)
+    return po["number"]
+
+
+def test_a_replayed_scan_answers_the_same_and_writes_once(app, client, scanner, shelf):
+    body = scanner.body(CARTON, "receive", order=shelf)
+    first = client.post("/api/v1/scans", json=body, headers=scanner.headers)
+    again = client.post("/api/v1/scans", json=body, headers=scanner.headers)
+    assert (first.status_code, again.status_code) == (201, 201) and first.json == again.json
+    assert stock(client, scanner.headers)[("DOCK", "")] == 12
+    reused = client.post("/api/v1/scans", json={**body, "code": EAN}, headers=scanner.headers)
+    assert reused.status_code == 409 and reused.json["error"]["code"] == "client_event_id_reused"
+
+
+@pytest.mark.parametrize("code, action, context, status, error", [
+    ("4006381333932", "receive", {"order": "PO"}, 422, "bad_check_digit"),
+    ("5000000000005", "receive", {"order": "PO"}, 404, "unknown_code"),
+    (EAN, "receive", {}, 422, "order_required"),
+    (EAN, "put_away", {}, 422, "bin_required"),
+    (EAN, "transfer", {"from": "A-01", "to": "B-01", "qty": 41}, 409, "insufficient_stock"),
+    (EAN, "pick", {"order": "SO-999999", "bin": "A-01"}, 404, "unknown_sales_order"),
+    (EAN, "ship", {}, 409, "scan_order_label"),
+    ("TL:LOC:A-01", "receive", {"order": "PO"}, 409, "not_an_item"),
+    (EAN, "count", {"bin": "A-01"}, 422, "qty_required"),
+])
+def test_refused_scans_leave_only_their_record(app, client, scanner, shelf, code, action, context, status, error):
+    context = {k: (shelf if v == "PO" else v) for k, v in context.items()}
+    with app.app_context():
+        before = fingerprint()
+    got, body = scanner.scan(code, action, **context)
+    assert (got, body["outcome"], body["error"]["code"]) == (status, "refused", error), body
+    assert body["message"]
+    with app.app_context():
+        after = fingerprint()
+    assert after.pop("scan_events") == before.pop("scan_events") + 1 and after == before
+
+
+def test_over_receipt_waits_for_a_supervisor_who_accepts(client, warehouse, scanner, shelf):
+    assert scanner.scan(CARTON, "receive", order=shelf, qty=2)[0] == 201          # 24 of 24
+    held_body = scanner.body(EAN, "receive", order=shelf, qty=3)                  # 27 > 24 × 1.05
+    held = client.post("/api/v1/scans", json=held_body, headers=scanner.headers)
+    assert held.status_code == 202 and held.json["outcome"] == "pending"
+    assert held.json["error"]["code"] == "over_receipt"
+    assert stock(client, scanner.headers)[("DOCK", "")] == 24
+    pending = client.get("/api/v1/scans?outcome=pending", headers=warehouse["supervisor"]).json
+    assert [p["client_event_id"] for p in pending] == [held_body["client_event_id"]]
+    url = f"/api/v1/scans/{held_body['client_event_id']}/decision"
+    assert client.post(url, json={"accept": True}, headers=warehouse["operator"]).status_code == 403
+    decided = client.post(url, json={"accept": True, "note": "supplier sent extra"}, headers=warehouse["supervisor"])
+    assert decided.status_code == 201 and decided.json["outcome"] == "applied"
+    assert stock(client, scanner.headers)[("DOCK", "")] == 27
+    replay = client.post("/api/v1/scans", json=held_body, headers=scanner.headers)
+    assert replay.status_code == 201 and replay.json["outcome"] == "applied"
+    again = client.post(url, json={"accept": True}, headers=warehouse["supervisor"])
+    assert again.status_code == 409 and again.json["error"]["code"] == "not_pending"
+
+
+def test_unexpected_item_rejected_books_nothing(client, warehouse, scanner, shelf):
+    body = scanner.body(OTHER_EAN, "receive", order=shelf)
+    held = client.post("/api/v1/scans", json=body, headers=scanner.headers)
+    assert held.status_code == 202 and held.json["error"]["code"] == "unexpected_product"
+    res = client.post(f"/api/v1/scans/{body['client_event_id']}/decision", json={"accept": False},
+                      headers=warehouse["supervisor"])
+    assert res.status_code == 200 and res.json["outcome"] == "rejected"
+    assert stock(client, scanner.headers, "WIPER") == {}
+
+
+def test_counts_correct_small_variances_and_hold_large_ones(client, warehouse, scanner, shelf):
+    status, body = scanner.scan(EAN, "count", bin="A-01", qty=38)        # 2 short of 40: within 10 %
+    assert status == 201 and (body["expected"], body["counted"], body["variance"]) == (40, 38, -2)
+    assert stock(client, scanner.headers)[("A-01", "")] == 38
+    status, body = scanner.scan(EAN, "count", bin="A-01", qty=20)
+    assert status == 202 and body["error"]["code"] == "count_variance"
+    assert stock(client, scanner.headers)[("A-01", "")] == 38
+    status, body = scanner.scan(EAN, "count", bin="A-01", qty=38)
+    assert status == 201 and body["variance"] == 0
+
+
+def test_transfer_and_lookup_by_scan(client, scanner, shelf):
+    status, body = scanner.scan(EAN, "transfer", **{"from": "A-01", "to": "B-01", "qty": 4})
+    assert status == 201 and (body["from"], body["to"], body["qty"]) == ("A-01", "B-01", 4)
+    status, body = scanner.scan(EAN, "lookup")
+    assert status == 200 and body["outcome"] == "looked_up" and body["stock"]["on_hand"] == 40
+
+
+def test_wrong_bin_says_where_the_item_is(client, warehouse, scanner, shelf):
+    so = client.post("/api/v1/sales-orders", headers=warehouse["operator"],
+                     json=event(customer="GARAGE", lines=[{"product": "PAD", "qty": 2}])).json
+    status, body = scanner.scan(EAN, "pick", order=so["number"], bin="B-01")
+    assert status == 409 and body["error"]["code"] == "not_in_bin" and "A-01" in body["message"]
+    over = scanner.scan(EAN, "pick", order=so["number"], bin="A-01", qty=3)
+    assert over[0] == 409 and over[1]["error"]["code"] == "over_pick"
+
+
+def test_short_pick_releases_the_reservation(client, warehouse, shelf):
+    op = warehouse["operator"]
+    so = client.post("/api/v1/sales-orders", headers=op,
+                     json=event(customer="GARAGE", lines=[{"product": "PAD", "qty": 10}])).json
+    line = so["lines"][0]["line_id"]
+    res = client.post(f"/api/v1/sales-orders/{so['number']}/lines/{line}/short", headers=op,
+                      json=event(qty=4, reason="damaged"))
+    assert res.status_code == 200
+    got = res.json["lines"][0]
+    assert (got["short"], got["left"], got["reserved"]) == (4, 6, 6)
+
+
+def test_batch_replayed_three_times_applies_each_scan_once(app, client, warehouse, scanner, shelf):
+    queue = [scanner.body(EAN, "transfer", **{"from": "A-01", "to": "B-01"}) for _ in range(30)]
+    rng = random.Random(4)
+    for attempt in range(3):
+        sent = queue if attempt == 2 else [s for s in queue if rng.random() < 0.6]  # losses on the first tries
+        res = client.post("/api/v1/scans/batch", json={"scans": sent}, headers=scanner.headers)
+        assert res.status_code == 200
+        assert [r["client_event_id"] for r in res.json["results"]] == [s["client_event_id"] for s in sent]
+        assert all(r["status"] == 201 for r in res.json["results"])
+    assert stock(client, scanner.headers) == {("A-01", ""): 10, ("B-01", ""): 30}
+    with app.app_context():
+        ids = {s["client_event_id"] for s in queue}
+        assert db.session.scalar(select(func.count(Movement.id)).where(Movement.client_event_id.in_(ids))) == 30
+
+
+def test_batch_limits(client, scanner, shelf):
+    too_many = {"scans": [scanner.body(EAN, "lookup") for _ in range(501)]}
+    assert client.post("/api/v1/scans/batch", json=too_many, headers=scanner.headers).status_code == 422
+    bad_context = scanner.body(EAN, "lookup")
+    bad_context["context"] = {"nested": {"x": 1}}
+    res = client.post("/api/v1/scans", json=bad_context, headers=scanner.headers)
+    assert res.status_code == 422 and res.json["error"]["field"] == "context"
