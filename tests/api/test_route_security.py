@@ -12,7 +12,12 @@ PUBLIC_DOCS = {"/api/openapi.json", "/api/docs", "/api/docs/<path:filename>"}
 
 def concrete(rule: str) -> str:
     """Fill URL variables with plausible values so the request reaches the route."""
-    return re.sub(r"<(?:(\w+):)?(\w+)>", lambda m: "1" if m.group(1) == "int" else "X1", rule)
+    def value(m):
+        converter, options = m.group(1), m.group(2)
+        if converter == "any":
+            return options.split(",")[0].strip().strip("\"'")
+        return "1" if converter == "int" else "X1"
+    return re.sub(r"<(?:(\w+)(?:\(([^)]*)\))?:)?(\w+)>", value, rule)
 
 
 def api_routes(app):

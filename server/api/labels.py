@@ -1,0 +1,56 @@
+"""Printable labels: one PNG for a bin, a product or a document, or an A4 sheet of them as PDF."""
+from __future__ import annotations
+
+from flask import Response
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from server import labels
+from server.queries.labels import KINDS, label_for
+
+blp = Blueprint("labels", __name__, url_prefix="/api/v1/labels", description="Printable labels")
+
+
+class PngArgs(Schema):
+    symbology = fields.String(load_default=None, validate=validate.OneOf(sorted(labels.SYMBOLOGIES)))
+    width_mm = fields.Float(load_default=70.0, validate=validate.Range(min=15, max=200))
+    height_mm = fields.Float(load_default=37.0, validate=validate.Range(min=15, max=200))
+    dpi = fields.Integer(load_default=300, validate=validate.Range(min=72, max=600))
+
+
+class SheetItem(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    key = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    copies = fields.Integer(load_default=1, validate=validate.Range(min=1, max=500))
+
+
+class SheetIn(Schema):
+    items = fields.List(fields.Nested(SheetItem), required=True, validate=validate.Length(min=1, max=500))
+    grid = fields.String(load_default="3x8", validate=validate.OneOf(sorted(labels.GRIDS)))
+    start_cell = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    symbology = fields.String(load_default=None, validate=validate.OneOf(sorted(labels.SYMBOLOGIES)))
+
+
+@blp.route('/<any("locations", "products", "purchase-orders", "sales-orders"):kind>/<string:key>.png')
+class Png(MethodView):
+    @blp.arguments(PngArgs, location="query")
+    @blp.response(200, content_type="image/png")
+    def get(self, args, kind, key):
+        """One label as a PNG (300 dpi by default), ready for a label printer."""
+        png = labels.render_png(label_for(kind, key, args["symbology"]), width_mm=args["width_mm"],
+                                height_mm=args["height_mm"], dpi=args["dpi"])
+        return Response(png, mimetype="image/png")
+
+
+@blp.route("/sheet")
+class Sheet(MethodView):
+    @blp.arguments(SheetIn)
+    @blp.response(200, content_type="application/pdf")
+    def post(self, data):
+        """An A4 sheet (or several) of labels on a common grid, starting at any cell of a used sheet."""
+        specs = [label_for(item["kind"], item["key"], data["symbology"])
+                 for item in data["items"] for _ in range(item["copies"])]
+        pdf = labels.render_sheet(specs, grid=data["grid"], start_cell=data["start_cell"])
+        return Response(pdf, mimetype="application/pdf",
+                        headers={"Content-Disposition": 'inline; filename="tendu-labels.pdf"'})
