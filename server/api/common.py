@@ -4,12 +4,14 @@ from __future__ import annotations
 from copy import copy
 from decimal import Decimal
 
+from flask import g
 from flask.views import MethodView
 from marshmallow import Schema, fields, missing, validate
 
 from server.api.security import role
 from server.queries.paging import paginate, search
 from server.services import master
+from server.services.stamp import Stamp
 
 CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$",
                        error="1-64 letters, digits, '.', '_' or '-', starting with a letter or digit.")
@@ -35,6 +37,11 @@ class EventIn(Schema):
                                                            "the same id returns the first result."})
     occurred_at = fields.AwareDateTime(required=True, metadata={"description": "Device time, with zone."})
     device = fields.String(validate=validate.Length(max=64), load_default=None)
+
+
+def stamp_of(data: dict) -> Stamp:
+    """The device's id and time (from an ``EventIn`` body) and the signed-in user."""
+    return Stamp(str(data["client_event_id"]), data["occurred_at"], g.user.id, data["device"])
 
 
 class PageArgs(Schema):

@@ -6,9 +6,8 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
-from server.api.common import CODE, EventIn, Number, PageArgs, page_of
+from server.api.common import CODE, EventIn, Number, PageArgs, page_of, stamp_of
 from server.api.security import role
-from server.api.stock import stamp_of
 from server.extensions import db
 from server.models import PO_EVENTS, PurchaseOrder, SalesOrder
 from server.queries import orders as queries

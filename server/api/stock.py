@@ -1,17 +1,15 @@
 """Stock levels, the ledger, and the writes that correct or move stock outside an order flow."""
 from __future__ import annotations
 
-from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from server.api.common import CODE, EventIn, Number, page_of
+from server.api.common import CODE, EventIn, Number, page_of, stamp_of
 from server.api.security import role
 from server.models import MovementKind
 from server.queries import stock as queries
 from server.services import ledger
-from server.services.stamp import Stamp
 
 blp = Blueprint("stock", __name__, url_prefix="/api/v1", description="Stock levels and movements")
 
@@ -93,11 +91,6 @@ def _written(result):
     """201 for a new movement, 200 with the same body for a replay."""
     movement, created = result
     return queries.describe(movement), 201 if created else 200
-
-
-def stamp_of(data: dict) -> Stamp:
-    """The device's id and time, and the signed-in user, from a write's body."""
-    return Stamp(str(data["client_event_id"]), data["occurred_at"], g.user.id, data["device"])
 
 
 @blp.route("/stock")
