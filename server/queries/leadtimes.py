@@ -1,0 +1,160 @@
+"""Measured lead times and supplier reliability, from purchase-order events and receipts.
+
+Per PO line: need detected, ordered, shipped and arrived are the order's first such events; received and
+put away the line's first. The line is *available* at its first put-away (or first receipt when nothing
+was put away). The first receipt is every receipt of the line on the day of the first one: cartons of one
+delivery are scanned over minutes or hours, not days.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+
+from server.domain import leadtime
+from server.extensions import db
+from server.models import (Movement, MovementKind, Product, PurchaseOrder, PurchaseOrderEvent, PurchaseOrderLine,
+                           Supplier)
+
+ORDER_STEPS = ("need_detected", "ordered", "shipped", "arrived")
+LINE_STEPS = ("received", "put_away")
+
+
+@dataclass
+class LineHistory:
+    line_id: int
+    order_number: str
+    supplier_id: int
+    product_id: int
+    ordered_qty: float
+    promised: date | None
+    times: dict                      # step → first occurrence (datetime)
+    first_receipt_qty: float
+    received_qty: float
+
+    @property
+    def available(self) -> datetime | None:
+        return self.times.get("put_away") or self.times.get("received")
+
+    def breakdown(self) -> leadtime.StageBreakdown:
+        t = self.times
+        return leadtime.stage_breakdown(t.get("need_detected"), t.get("ordered"), t.get("shipped"),
+                                        t.get("arrived"), self.available)
+
+
+def line_histories(*, supplier_id: int | None = None, product_id: int | None = None,
+                   since: datetime | None = None, until: datetime | None = None) -> list[LineHistory]:
+    lines = select(PurchaseOrderLine.id, PurchaseOrderLine.order_id, PurchaseOrderLine.product_id,
+                   PurchaseOrderLine.qty_ordered, PurchaseOrder.number, PurchaseOrder.supplier_id,
+                   PurchaseOrder.promised_date).join(PurchaseOrder)
+    if supplier_id:
+        lines = lines.where(PurchaseOrder.supplier_id == supplier_id)
+    if product_id:
+        lines = lines.where(PurchaseOrderLine.product_id == product_id)
+    rows = db.session.execute(lines).all()
+    order_ids = {r.order_id for r in rows}
+    line_ids = [r.id for r in rows]
+    order_times = _firsts(PurchaseOrderEvent.order_id, order_ids, ORDER_STEPS, line_level=False)
+    line_times = _firsts(PurchaseOrderEvent.line_id, line_ids, LINE_STEPS, line_level=True)
+    receipts = _receipts(line_ids)
+    out = []
+    for r in rows:
+        times = {**order_times.get(r.order_id, {}), **line_times.get(r.id, {})}
+        first_qty, total = receipts.get(r.id, (0.0, 0.0))
+        history = LineHistory(r.id, r.number, r.supplier_id, r.product_id, float(r.qty_ordered), r.promised_date,
+                              times, first_qty, total)
+        moment = history.available or times.get("ordered")
+        if (since and (moment is None or moment < since)) or (until and moment and moment >= until):
+            continue
+        out.append(history)
+    return out
+
+
+def _firsts(key, ids, steps, *, line_level: bool) -> dict:
+    if not ids:
+        return {}
+    stmt = (select(key, PurchaseOrderEvent.kind, func.min(PurchaseOrderEvent.occurred_at))
+            .where(key.in_(ids), PurchaseOrderEvent.kind.in_(steps)).group_by(key, PurchaseOrderEvent.kind))
+    if not line_level:
+        stmt = stmt.where(PurchaseOrderEvent.line_id.is_(None))
+    found: dict = defaultdict(dict)
+    for owner, kind, first in db.session.execute(stmt):
+        found[owner][kind] = first
+    return found
+
+
+def _receipts(line_ids) -> dict[int, tuple[float, float]]:
+    """line → (units received on the first receipt's day, units received in all)."""
+    if not line_ids:
+        return {}
+    rows = db.session.execute(select(Movement.po_line_id, Movement.occurred_at, Movement.qty)
+                              .where(Movement.po_line_id.in_(line_ids), Movement.kind == int(MovementKind.RECEIPT))
+                              .order_by(Movement.po_line_id, Movement.occurred_at))
+    out: dict[int, tuple[float, float]] = {}
+    first_day: dict[int, date] = {}
+    for line_id, at, qty in rows:
+        first_day.setdefault(line_id, at.date())
+        first, total = out.get(line_id, (0.0, 0.0))
+        out[line_id] = (first + float(qty) if at.date() == first_day[line_id] else first, total + float(qty))
+    return out
+
+
+def supplier_summaries(histories: list[LineHistory], *, as_of: datetime) -> list[dict]:
+    """Per supplier: declared vs measured lead time, each stage, OTIF, fill rate, lateness."""
+    by_supplier: dict[int, list[LineHistory]] = defaultdict(list)
+    for h in histories:
+        by_supplier[h.supplier_id].append(h)
+    suppliers = {s.id: s for s in db.session.scalars(select(Supplier).where(Supplier.id.in_(by_supplier)))}
+    out = []
+    for supplier_id, lines in sorted(by_supplier.items(), key=lambda kv: suppliers[kv[0]].code):
+        supplier = suppliers[supplier_id]
+        breakdowns = [h.breakdown() for h in lines if h.available]
+        totals = [b.total for b in breakdowns if b.total is not None]
+        stages = {stage: leadtime.describe_durations([getattr(b, stage) for b in breakdowns
+                                                      if getattr(b, stage) is not None], field=stage)
+                  for stage in leadtime.STAGES}
+        outcomes = [leadtime.LineOutcome(h.ordered_qty, h.promised, _date(h.times.get("received")),
+                                         h.first_receipt_qty, h.received_qty) for h in lines if h.promised]
+        reliability = leadtime.supplier_reliability(outcomes, as_of=as_of.date()) if outcomes else None
+        out.append({"supplier": supplier.code, "name": supplier.name,
+                    "declared_days": supplier.declared_lead_time_days, "lines": len(lines),
+                    "lead_time": leadtime.describe_durations(totals, field="lead_time"), "stages": stages,
+                    "reliability": reliability})
+    return out
+
+
+def _date(moment: datetime | None) -> date | None:
+    return moment.date() if moment else None
+
+
+def product_estimates(histories: list[LineHistory]) -> list[dict]:
+    """Per product: the lead time to plan with, shrunk toward its supplier's pool when it has few receipts."""
+    pools: dict[int, list[float]] = defaultdict(list)
+    own: dict[tuple[int, int], list[float]] = defaultdict(list)
+    for h in histories:
+        total = h.breakdown().total if h.available else None
+        if total is not None:
+            pools[h.supplier_id].append(total)
+            own[(h.supplier_id, h.product_id)].append(total)
+    keys = {(h.supplier_id, h.product_id) for h in histories}
+    products = {p.id: p for p in db.session.scalars(select(Product).where(Product.id.in_({k[1] for k in keys})))}
+    suppliers = {s.id: s for s in db.session.scalars(select(Supplier).where(Supplier.id.in_({k[0] for k in keys})))}
+    out = []
+    for supplier_id, product_id in sorted(keys, key=lambda k: (suppliers[k[0]].code, products[k[1]].sku)):
+        supplier = suppliers[supplier_id]
+        estimate = leadtime.estimate_lead_time(own[(supplier_id, product_id)], pools[supplier_id],
+                                               supplier.declared_lead_time_days)
+        out.append({"sku": products[product_id].sku, "supplier": supplier.code, "estimate": estimate})
+    return out
+
+
+def estimate_for(product: Product) -> leadtime.LeadTimeEstimate:
+    """The lead time to plan one product with (its preferred supplier's pool and promise)."""
+    supplier = db.session.get(Supplier, product.supplier_id) if product.supplier_id else None
+    histories = line_histories(supplier_id=supplier.id) if supplier else line_histories(product_id=product.id)
+    pool = [h.breakdown().total for h in histories if h.available]
+    own = [h.breakdown().total for h in histories if h.available and h.product_id == product.id]
+    return leadtime.estimate_lead_time([t for t in own if t is not None], [t for t in pool if t is not None],
+                                       supplier.declared_lead_time_days if supplier else None)
