@@ -160,6 +160,9 @@ def test_a_batch_forecasts_each_row_as_its_observed_values_alone(rows):
     (lambda: forecast.select_forecast([1.0, 2.0], 1, candidates=("ses", "prophet")), "unknown_method"),
     (lambda: forecast.select_forecast([1.0, 2.0], 1, candidates=("ses",), anchor="imapa"),
      "unknown_method"),
+    (lambda: forecast.select_forecast([1.0, 2.0], 1, bias_weight=-1.0), "invalid_bias_weight"),
+    (lambda: forecast.select_forecast([1.0, 2.0], 1, bias_weight=np.nan), "invalid_bias_weight"),
+    (lambda: forecast.select_forecast([1.0, 2.0], 1, anchor_weight=1.5), "invalid_anchor_weight"),
 ])
 def test_invalid_input_is_refused(call, code):
     with pytest.raises(Invalid) as refused:
@@ -176,26 +179,65 @@ def test_rolling_origins_stay_inside_the_history():
 
 
 def test_selection_picks_the_candidate_that_erred_least():
-    # Origins 2 and 3 (span 2, h 1). Series A = 1,1,1,1: naive forecasts 1 and 1 for 1 and 1
+    # Plain mean squared error (bias weight 0). Origins 2 and 3 (span 2, h 1). Series A = 1,1,1,1: naive forecasts 1 and 1 for 1 and 1
     # (errors 0), zero errs by −1 twice → naive. Series B = 0,5,0,0: naive forecasts 5 then 0 for
     # 0 and 0 (SSE 25), zero is exact → zero. Series C never had demand: a tie, first candidate.
     y = np.array([[1.0, 1, 1, 1], [0, 5, 0, 0], [0, 0, 0, 0]])
     chosen = forecast.select_forecast(y, 1, candidates=("naive", "zero"), anchor=None, span=2,
-                                      n_origins=2)
+                                      n_origins=2, bias_weight=0.0)
     assert chosen.methods.tolist() == ["naive", "zero", "naive"]
     np.testing.assert_allclose(chosen.rmse, [[0, 1], [np.sqrt(12.5), 0], [0, 0]])
     np.testing.assert_allclose(chosen.bias, [[0, -1], [2.5, 0], [0, 0]])
     np.testing.assert_array_equal(chosen.level, [1.0, 0.0, 0.0])
     # Anchored on naive: the chosen level averaged with naive's (B: (0 + 0) / 2; A: (1 + 1) / 2).
     anchored = forecast.select_forecast(y, 1, candidates=("naive", "zero"), anchor="naive", span=2,
-                                        n_origins=2)
+                                        n_origins=2, bias_weight=0.0)
     np.testing.assert_array_equal(anchored.level, [1.0, 0.0, 0.0])
     y[1, 3] = 8.0   # naive's level on B is now 8: half of it with zero chosen... B's errors change
     anchored = forecast.select_forecast(y, 1, candidates=("naive", "zero"), anchor="naive", span=2,
-                                        n_origins=2)
+                                        n_origins=2, bias_weight=0.0)
     # B = 0,5,0,8: naive errs 5 − 0 = 5 then 0 − 8 = −8 (SSE 89); zero errs 0 and −8 (SSE 64).
     assert anchored.methods[1] == "zero"
     assert anchored.level[1] == (0.0 + 8.0) / 2
+
+
+def test_selection_weighs_the_mean_error():
+    # B = 0,5,0,8, origins 2 and 3, h 1. Naive errs +5 then −8: MSE (25 + 64)/2 = 44.5, ME −1.5;
+    # zero errs 0 then −8: MSE 32, ME −4. Bias weight 0: 32 < 44.5 → zero. Bias weight 2:
+    # naive 44.5 + 2·1.5² = 49, zero 32 + 2·4² = 64 → naive. The break-even weight is
+    # (44.5 − 32)/(16 − 2.25) = 0.909…: 0.9 still picks zero, 0.95 naive.
+    y = np.array([[0.0, 5, 0, 8]])
+    pick = lambda weight: forecast.select_forecast(y, 1, candidates=("naive", "zero"), anchor=None,
+                                                   span=2, n_origins=2, bias_weight=weight)
+    assert [pick(w).methods[0] for w in (0.0, 0.9, 0.95, 2.0)] == ["zero", "zero", "naive", "naive"]
+    chosen = pick(2.0)
+    np.testing.assert_allclose(chosen.rmse[0], [np.sqrt(44.5), np.sqrt(32)])
+    np.testing.assert_allclose(chosen.bias[0], [-1.5, -4.0])
+    assert chosen.level[0] == 8.0
+
+
+def test_selection_anchor_weight():
+    # Same series: zero chosen (bias weight 0), level 0; naive (the anchor) forecasts 8.
+    # Anchor weight w gives (1 − w)·0 + w·8; the default 0.5 is the plain average.
+    y = np.array([[0.0, 5, 0, 8]])
+    levels = [forecast.select_forecast(y, 1, candidates=("naive", "zero"), anchor="naive", span=2,
+                                       n_origins=2, bias_weight=0.0, **kw).level[0]
+              for kw in ({"anchor_weight": 0.0}, {"anchor_weight": 0.25}, {}, {"anchor_weight": 1.0})]
+    assert levels == [0.0, 2.0, 4.0, 8.0]
+
+
+def test_default_selection_candidates():
+    # The default: the four methods of the previous selection first (ties go to SES), then zero and
+    # the faster SES and TSB; criterion MSE + 2·ME²; half of IMAPA in every forecast.
+    assert forecast.DEFAULT_CANDIDATES == ("ses", "tsb", "adida", "imapa", "zero", "ses_0.2",
+                                           "tsb_0.2")
+    assert forecast.DEFAULT_BIAS_WEIGHT == 2.0
+    # A product whose demand stopped at the first origin: every method but zero over-forecasts
+    # the zeros that followed, so zero is chosen and the forecast is half of IMAPA's.
+    y = np.array([[3.0, 0, 4, 0, 5, 2, 0, 3, 4, 0, 0, 0, 0, 0, 0, 0]])
+    chosen = forecast.select_forecast(y, 4)
+    assert chosen.methods[0] == "zero"
+    assert chosen.level[0] == forecast.imapa(y, tol=1e-4).level[0] / 2
 
 
 def test_selection_scores_only_periods_inside_the_history():
@@ -225,6 +267,9 @@ def test_selection_levels_are_the_methods_own_forecasts():
     np.testing.assert_allclose(chosen.levels[:, 1], forecast.tsb(y).level, rtol=1e-12)
     np.testing.assert_allclose(chosen.levels[:, 2], forecast.adida(y).level, rtol=1e-12)
     np.testing.assert_allclose(chosen.levels[:, 3], forecast.imapa(y).level, rtol=1e-12)
+    np.testing.assert_array_equal(chosen.levels[:, 4], 0.0)
+    np.testing.assert_allclose(chosen.levels[:, 5], forecast.ses(y, 0.2).level, rtol=1e-12)
+    np.testing.assert_allclose(chosen.levels[:, 6], forecast.tsb(y, 0.2, 0.2).level, rtol=1e-12)
     picked = chosen.levels[np.arange(50), chosen.choice]
     np.testing.assert_allclose(chosen.level, (picked + chosen.levels[:, 3]) / 2)
 
