@@ -1,12 +1,12 @@
 """HTTP layer: one blueprint per resource; each route loads input, calls a service, dumps the result."""
 from __future__ import annotations
 
-from server.api import analytics, auth, barcodes, labels, locations, orders, partners, products, scans, security, stock
+from server.api import (analytics, auth, barcodes, labels, locations, orders, partners, planning, products, scans,
+                        security, stock)
 from server.api.health import blp as health
 
 BLUEPRINTS = (auth.blp, scans.blp, barcodes.blp, products.blp, locations.blp, partners.suppliers, partners.customers,
-              stock.blp, orders.purchase, orders.selling, labels.blp,
-              analytics.blp)
+              stock.blp, orders.purchase, orders.selling, labels.blp, analytics.blp, planning.blp)
 
 
 def register(app, api) -> None:

@@ -1,0 +1,142 @@
+"""Decisions from measurements: a product's policy explained, what to order now, and ordering it."""
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from flask import g
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from server.api.common import CODE, Number
+from server.api.security import role
+from server.errors import language
+from server.models import Product
+from server.models.base import utcnow
+from server.queries import orders as order_views
+from server.queries import planning
+from server.services import master, replenishment
+
+blp = Blueprint("planning", __name__, url_prefix="/api/v1", description="Policies and replenishment")
+
+
+class StepOut(Schema):
+    name = fields.String()
+    value = fields.Raw()
+    formula = fields.String()
+    source = fields.String()
+
+
+class PolicyOut(Schema):
+    sku = fields.String()
+    name = fields.String()
+    mode = fields.String(metadata={"description": "push (kept in stock) or pull (bought against orders)"})
+    reason = fields.String()
+    demand = fields.Dict(metadata={"description": "Daily mean and sd, weekly forecast and method, class, ADI, CV²"})
+    lead_time = fields.Dict(metadata={"description": "Estimate to plan with and where it comes from"})
+    policy = fields.Dict(metadata={"description": "Every figure of the policy"})
+    steps = fields.List(fields.Nested(StepOut))
+    if_declared = fields.Dict(metadata={"description": "The same policy on the supplier's declared lead time"})
+
+
+class Suggestion(Schema):
+    sku = fields.String()
+    name = fields.String()
+    mode = fields.String()
+    supplier = fields.String(allow_none=True)
+    qty = Number()
+    projected = Number(metadata={"description": "On hand + on order − reserved"})
+    reorder_point = Number(allow_none=True)
+    on_hand = Number()
+    on_order = Number()
+    reserved = Number()
+    reason = fields.String()
+    lead_time_p50 = fields.Float()
+    lead_time_p90 = fields.Float()
+    lead_time_source = fields.String()
+    expected_p50 = fields.Date()
+    expected_p90 = fields.Date()
+
+
+class SuggestionsOut(Schema):
+    generated_at = fields.AwareDateTime(metadata={"description": "Pass back as suggested_at when ordering"})
+    items = fields.List(fields.Nested(Suggestion))
+
+
+class OrderItem(Schema):
+    sku = fields.String(required=True, validate=CODE)
+    qty = Number(required=True, validate=validate.Range(min=0.001, max=1_000_000))
+    supplier = fields.String(load_default=None, validate=CODE)
+
+
+class OrdersIn(Schema):
+    suggested_at = fields.AwareDateTime(required=True)
+    items = fields.List(fields.Nested(OrderItem), required=True, validate=validate.Length(min=1, max=2000))
+
+
+class CreatedOrder(Schema):
+    number = fields.String()
+    supplier = fields.String()
+    status = fields.String()
+    lines = fields.List(fields.Dict())
+
+
+def _plain(value):
+    """Dataclasses and numpy scalars as JSON-ready values."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def _declared(p) -> dict:
+    other = p.as_if_declared()
+    return {"lead_time_mean": p.inputs.lead_time_mean if p.supplier is None else p.supplier.declared_lead_time_days,
+            "safety_stock": other.safety_stock, "reorder_point": other.reorder_point,
+            "order_up_to": other.order_up_to}
+
+
+@blp.route("/products/<string:sku>/policy")
+class ProductPolicy(MethodView):
+    @blp.response(200, PolicyOut)
+    def get(self, sku):
+        """Safety stock, reorder point, push or pull: every number, its formula and where it came from."""
+        [p] = planning.plan([master.get(Product, sku)])
+        result = p.policy
+        policy = {k: v for k, v in asdict(result).items() if k not in ("steps", "reason_en", "reason_fr")}
+        return {"sku": p.product.sku, "name": p.product.name, "mode": result.mode,
+                "reason": result.reason_fr if language() == "fr" else result.reason_en,
+                "demand": {"daily_mean": p.daily_mean, "daily_sd": p.daily_sd, "weekly_forecast": p.weekly_forecast,
+                           "forecast_method": p.forecast_method, "class": p.demand_class, "adi": p.adi,
+                           "cv2": p.cv2, "abc": p.abc, "history_days": planning.HISTORY_DAYS},
+                "lead_time": _plain(asdict(p.lead_time)), "policy": _plain(policy),
+                "steps": [_plain(asdict(step)) for step in result.steps],
+                "if_declared": _declared(p)}
+
+
+@blp.route("/replenishment")
+class Replenishment(MethodView):
+    @role("supervisor")
+    @blp.response(200, SuggestionsOut)
+    def get(self):
+        """What to order now, with quantities, suppliers and expected arrival (p50 and p90 of measured lead time)."""
+        now = utcnow()
+        items = planning.suggestions(planning.plan(today=now.date()), now.date())
+        lang = language()
+        for item in items:
+            item["reason"] = item.pop("reason_fr") if lang == "fr" else item.pop("reason_en")
+        return {"generated_at": now, "items": items}
+
+
+@blp.route("/replenishment/orders")
+class ReplenishmentOrders(MethodView):
+    @role("supervisor")
+    @blp.arguments(OrdersIn)
+    @blp.response(201, CreatedOrder(many=True))
+    def post(self, data):
+        """Turn a reviewed selection into draft purchase orders, one per supplier."""
+        orders = replenishment.create_orders(data["items"], suggested_at=data["suggested_at"], user_id=g.user.id)
+        return [order_views.purchase_order(order.number) for order in orders]

@@ -1,0 +1,39 @@
+"""Turn reviewed replenishment suggestions into draft purchase orders, one per supplier."""
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from datetime import datetime
+
+from server.database import write_transaction
+from server.domain.errors import Invalid
+from server.domain.movements import check_occurred_at
+from server.models import Product, Supplier
+from server.models.base import utcnow
+from server.services import master, purchasing
+from server.services.stamp import Stamp
+
+
+def create_orders(items: list[dict], *, suggested_at: datetime, user_id: int, device: str | None = None) -> list:
+    """Draft POs whose 'need_detected' is when the suggestion was made: the lead-time clock starts honestly.
+
+    ``items``: [{"sku", "qty", "supplier"?}]; the supplier defaults to the product's own.
+    """
+    check_occurred_at(suggested_at, utcnow(), 300)
+    by_supplier: dict[str, list[dict]] = defaultdict(list)
+    with write_transaction() as s:
+        for item in items:
+            product = master.get(Product, item["sku"], s)
+            code = item.get("supplier") or (s.get(Supplier, product.supplier_id).code if product.supplier_id else None)
+            if code is None:
+                raise Invalid("no_supplier", f"{product.sku} has no supplier: choose one.",
+                              f"{product.sku} n'a pas de fournisseur : choisissez-en un.", field="items.supplier",
+                              details={"sku": product.sku})
+            by_supplier[code].append({"sku": product.sku, "qty": item["qty"]})
+        orders = []
+        for code, lines in sorted(by_supplier.items()):
+            order = purchasing.create_order(supplier=code, lines=lines, user_id=user_id, session=s)
+            stamp = Stamp(str(uuid.uuid4()), suggested_at, user_id, device)
+            purchasing.append_event(s, order, "need_detected", stamp)
+            orders.append(order)
+    return orders

@@ -1,0 +1,101 @@
+"""The JIT engine on the demo year: measured lead times, reliability, policies, replenishment, orders."""
+
+
+import pytest
+from sqlalchemy import select
+
+from server.extensions import db
+from server.models import PurchaseOrder, PurchaseOrderEvent, User
+from server.services.auth import new_token
+from server.services.demo import generate
+from tests.conftest import event
+
+
+
+
+@pytest.fixture
+def demo_year(app):
+    """Half a year of the demo distributor; tokens for its own users."""
+    with app.app_context():
+        generate(seed=11, days=180, products=60, echo=lambda *_: None)
+        tokens = {}
+        for user in db.session.scalars(select(User)):
+            raw, _ = new_token(user, ttl_hours=1)
+            tokens[user.role] = {"Authorization": f"Bearer {raw}"}
+        db.session.remove()
+    return tokens
+
+
+def test_lead_times_policies_and_replenishment(app, client, demo_year):
+    sup = demo_year["supervisor"]
+    suppliers = {s["supplier"]: s for s in client.get("/api/v1/analytics/suppliers", headers=sup).json}
+    slow, erratic, reliable = suppliers["LENTOR"], suppliers["ALEA"], suppliers["FREINEX"]
+    # Measured against declared: the slow one takes far longer than it says, the reliable one about what it says.
+    assert slow["lead_time"]["mean"] > 1.5 * slow["declared_days"]
+    assert abs(reliable["lead_time"]["mean"] - reliable["declared_days"]) < 0.25 * reliable["declared_days"]
+    assert erratic["lead_time"]["sd"] > 2 * reliable["lead_time"]["sd"]
+    assert slow["reliability"]["otif"] < 0.3
+    assert erratic["reliability"]["otif"] < reliable["reliability"]["otif"] - 0.2
+    assert reliable["reliability"]["otif"] > 0.8
+    assert set(slow["stages"]) == {"order_delay", "supplier_delay", "transport_delay", "reception_delay"}
+
+    detail = client.get("/api/v1/analytics/lead-times?supplier=LENTOR", headers=sup).json
+    assert detail["quantile_method"].startswith("Hyndman-Fan type 7")
+    assert {p["estimate"]["source"] for p in detail["products"]} <= {"measured", "shrunk_to_supplier", "declared"}
+
+    # What measuring changes: the same product's safety stock on the measured lead time against the promise.
+    def measured_minus_declared(code):
+        skus = [p["sku"] for p in client.get(f"/api/v1/analytics/lead-times?supplier={code}", headers=sup).json["products"]]
+        gaps = []
+        for sku in skus:
+            policy = client.get(f"/api/v1/products/{sku}/policy", headers=sup).json
+            if policy["mode"] == "push" and policy["demand"]["daily_mean"] > 0.05:
+                gaps.append((policy["policy"]["safety_stock"] - policy["if_declared"]["safety_stock"])
+                            / policy["demand"]["daily_mean"])
+        assert gaps, code
+        return sum(gaps) / len(gaps)       # in days of demand
+    slow, erratic, reliable = (measured_minus_declared(code) for code in ("LENTOR", "ALEA", "FREINEX"))
+    assert abs(reliable) < 0.5                # reliable: the promise was about right
+    assert slow > reliable + 1                # slow: days more stock than the promise suggests
+    assert erratic > reliable                 # erratic: more stock too
+
+    one = client.get(f"/api/v1/products/{detail['products'][0]['sku']}/policy", headers=sup).json
+    names = [s["name"] for s in one["steps"]]
+    assert names[0] == "mode" and "sigma_dl" in names and one["reason"]
+
+    # Empty the shelves of a push item with nothing on order: the plan must ask for it.
+    policies = [client.get(f"/api/v1/products/{e['sku']}/policy", headers=sup).json for e in detail["products"]]
+    push = next(p for p in policies if p["mode"] == "push" and p["policy"]["reorder_point"] > 0
+                and _on_order(client, sup, p["sku"]) == 0)
+    for item in client.get(f"/api/v1/stock?product={push['sku']}", headers=sup).json["items"]:
+        if item["location"] != "DISPATCH":
+            client.post("/api/v1/adjustments", headers=sup, json=event(
+                product=push["sku"], location=item["location"], lot=item["lot"], qty=-item["qty"], reason="test"))
+    plan = client.get("/api/v1/replenishment", headers=sup).json
+    for item in plan["items"]:
+        assert item["qty"] > 0 and item["expected_p90"] >= item["expected_p50"]
+        if item["mode"] == "push":
+            assert item["projected"] <= item["reorder_point"]
+    mine = {i["sku"]: i for i in plan["items"]}[push["sku"]]
+    assert mine["qty"] >= push["policy"]["order_quantity"] and mine["supplier"] == "LENTOR"
+
+    chosen = plan["items"][:3]
+    created = client.post("/api/v1/replenishment/orders", headers=sup, json={
+        "suggested_at": plan["generated_at"], "items": [{"sku": i["sku"], "qty": i["qty"]} for i in chosen]})
+    assert created.status_code == 201, created.json
+    assert sorted(o["supplier"] for o in created.json) == sorted({i["supplier"] for i in chosen})
+    with app.app_context():
+        numbers = [o["number"] for o in created.json]
+        needs = db.session.execute(select(PurchaseOrderEvent.occurred_at).join(PurchaseOrder)
+                                   .where(PurchaseOrder.number.in_(numbers),
+                                          PurchaseOrderEvent.kind == "need_detected")).scalars().all()
+    assert len(needs) == len(numbers)
+    assert all(n.isoformat().startswith(plan["generated_at"][:19]) for n in needs)
+
+
+def test_replenishment_is_for_supervisors(client, tokens):
+    assert client.get("/api/v1/replenishment", headers=tokens["operator"]).status_code == 403
+
+
+def _on_order(client, headers, sku):
+    return client.get(f"/api/v1/lookup?code=TL:PRD:{sku}", headers=headers).json["stock"]["on_order"]
