@@ -1,0 +1,38 @@
+// Calls to /api/v1 with the bearer token and the operator's language. Answers {status, body} for any
+// HTTP status (errors are data here); a network failure throws NetworkError.
+import { clearSession, session } from "./session.js";
+import { language, t } from "./i18n.js";
+
+export class NetworkError extends Error {}
+
+export async function api(path, { method = "GET", body, timeoutMs = 15000 } = {}) {
+  const headers = { "Accept": "application/json", "Accept-Language": language() };
+  const current = session();
+  if (current) headers.Authorization = `Bearer ${current.token}`;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  let response;
+  try {
+    response = await fetch(path, {
+      method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+      cache: "no-store", signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (error) {
+    throw new NetworkError(error.message);
+  }
+  const data = await response.json().catch(() => null);
+  if (response.status === 401 && current) clearSession();
+  return { status: response.status, body: data };
+}
+
+// The operator-facing sentence for an answer: the scan's own message, else the error's.
+export function messageOf(body) {
+  return body?.message || body?.error?.message || "";
+}
+
+// "What to do next" for a refusal: the server's hint when it gives one, else one chosen by status.
+export function nextStepOf(status, body) {
+  const hint = body?.error?.details?.next_step || body?.next_step;
+  if (hint) return hint;
+  const key = { 409: "step_409", 422: "step_422", 404: "step_404", 403: "step_403" }[status] || "step_default";
+  return t(key);
+}

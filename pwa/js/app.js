@@ -1,0 +1,95 @@
+// Start-up: language, service worker, routing between screens, the scanner capture and the sync.
+import { h, replaceChildren } from "./dom.js";
+import { language, t } from "./i18n.js";
+import { session } from "./session.js";
+import { settings } from "./settings.js";
+import { startWedge } from "./wedge.js";
+import { startSync } from "./sync.js";
+import { counts, onOutboxChange } from "./outbox.js";
+import { hideFlash } from "./feedback.js";
+import { watchForUpdates } from "./updates.js";
+import signIn from "./screens/sign-in.js";
+import home from "./screens/home.js";
+import receive from "./screens/receive.js";
+import putAway from "./screens/put-away.js";
+import pick from "./screens/pick.js";
+import ship from "./screens/ship.js";
+import count from "./screens/count.js";
+import lookup from "./screens/lookup.js";
+import queue from "./screens/queue.js";
+import settingsScreen from "./screens/settings.js";
+
+const ROUTES = {
+  "#/sign-in": signIn, "#/": home, "#/receive": receive, "#/put-away": putAway, "#/pick": pick,
+  "#/ship": ship, "#/count": count, "#/lookup": lookup, "#/queue": queue, "#/settings": settingsScreen,
+};
+
+const main = document.getElementById("view");
+let current = null;       // {route, screen, handle}
+let routeOptions = {};    // passed once to the next screen (a code to look up, a notice)
+
+function navigate(hash, options = {}) {
+  routeOptions = options;
+  if (location.hash === hash) show();
+  else location.hash = hash;
+}
+
+function show() {
+  const route = ROUTES[location.hash] ? location.hash : "#/";
+  const screen = ROUTES[route];
+  if (!screen.public && !session()) return navigate("#/sign-in");
+  current?.handle?.destroy?.();
+  hideFlash();
+  document.documentElement.lang = language();
+  document.getElementById("title").textContent = t(screen.title);
+  document.getElementById("back").hidden = route === "#/" || route === "#/sign-in";
+  main.replaceChildren();
+  main.dataset.screen = route.slice(2) || "home";
+  const options = routeOptions;
+  routeOptions = {};
+  current = { route, screen, handle: screen.render(main, { ...options, navigate }) || {} };
+}
+
+async function showQueueBadge() {
+  const { pending, refused } = await counts();
+  const badge = document.getElementById("queue-badge");
+  badge.textContent = refused ? `${pending} · ⚠ ${refused}` : String(pending);
+  badge.className = `badge${refused ? " has-refused" : ""}${pending ? " has-pending" : ""}`;
+  badge.title = `${t("pending")}: ${pending} · ${t("to_resolve")}: ${refused}`;
+}
+
+function showNetwork() {
+  const status = document.getElementById("network");
+  status.textContent = navigator.onLine ? t("online") : t("offline");
+  status.className = navigator.onLine ? "network online" : "network offline";
+}
+
+function onScan(code) {
+  if (current?.handle?.onCode) current.handle.onCode(code, "wedge");
+  else if (session()) navigate("#/lookup", { initialCode: code });
+}
+
+function start() {
+  settings();
+  document.getElementById("back").addEventListener("click", () => navigate("#/"));
+  document.getElementById("flash").addEventListener("click", hideFlash);
+  window.addEventListener("hashchange", show);
+  window.addEventListener("tendu:signed-out", () => navigate("#/sign-in", { notice: t("signed_out_notice") }));
+  window.addEventListener("tendu:relabel", () => { show(); showNetwork(); });
+  window.addEventListener("online", showNetwork);
+  window.addEventListener("offline", showNetwork);
+  onOutboxChange(showQueueBadge);
+  startWedge({ onScan, layout: () => settings().keyboardLayout });
+  showNetwork();
+  showQueueBadge();
+  show();
+  startSync();
+  watchForUpdates((apply) => {
+    const banner = h("div", { class: "update-banner", id: "update-banner" }, t("update_ready"),
+      h("button", { class: "primary", onClick: apply }, t("update_now")));
+    replaceChildren(document.getElementById("updates"), banner);
+  });
+  document.body.dataset.ready = "true"; // for tests and monitoring: the shell is running
+}
+
+start();

@@ -1,0 +1,163 @@
+// French and English. The language comes from the browser unless the operator picks one in Settings.
+import { settings } from "./settings.js";
+
+const STRINGS = {
+  en: {
+    app_name: "Tendu",
+    back: "Back",
+    online: "Online", offline: "Offline",
+    update_ready: "A new version is ready.", update_now: "Update",
+    // sign in
+    sign_in: "Sign in", username: "User name", password: "Password", device_name: "Device name",
+    signing_in: "Signing in…", sign_in_failed: "Sign-in failed", sign_in_offline: "No network: sign in when the Wi-Fi is back.",
+    signed_out_notice: "Your session has ended. Sign in again; scans waiting on this device are kept.",
+    // home
+    home: "Tendu", receive: "Receive", put_away: "Put away", pick: "Pick", ship: "Ship", count: "Count",
+    lookup: "Look up", queue: "Sync queue", settings: "Settings",
+    hello: "Signed in as {user} ({role})",
+    // scan panel
+    scan_hint: "Scan with the handheld, use the camera, or type the code.",
+    camera: "Camera", type_code: "Type code", code: "Code", ok: "OK", stop_camera: "Stop camera",
+    torch: "Torch", camera_failed: "The camera could not start: {reason}. Type the code instead.",
+    camera_no_decoder: "This browser cannot read barcodes from the camera. Type the code instead.",
+    camera_starting: "Starting the camera…",
+    // results
+    scan_applied: "Done", scan_lookup: "Found", scan_pending: "Waiting for a supervisor",
+    scan_refused: "Refused", scan_queued: "Saved on this device",
+    queued_detail: "No network: the scan will be sent when the connection is back.",
+    next_step: "What to do: {step}",
+    step_409: "check the order and the bin, then scan the right item.",
+    step_422: "the label could not be read: type the code by hand or scan another label.",
+    step_404: "this code is unknown: ask a supervisor to link it to a product, then scan again.",
+    step_403: "ask a supervisor to do this.",
+    step_default: "check the label and the order, then scan again or ask a supervisor.",
+    // receive
+    receive_title: "Reception", receive_prompt_order: "Scan the purchase order label (TL:PO:…)",
+    receive_prompt_items: "Scan the cartons or items of {order}",
+    change_order: "Change order", order: "Order", line_ordered: "ordered", line_received: "received",
+    need_order_first: "Scan the purchase order label first.",
+    no_lines_yet: "Lines appear after the order label is read by the server.",
+    waiting_scans: "{n} scan(s) waiting to be sent",
+    // put away
+    put_away_title: "Put-away", put_away_prompt_bin: "Scan the bin label (TL:LOC:…)",
+    put_away_prompt_items: "Scan the items you put in {bin}", bin: "Bin", change_bin: "Change bin",
+    need_bin_first: "Scan the bin label first.",
+    // pick
+    pick_title: "Picking", pick_prompt_order: "Scan the sales order label (TL:SO:…)",
+    pick_prompt_bin: "Go to {bin} and scan the bin label", pick_prompt_item: "Scan the item in {bin}",
+    pick_done: "Everything is picked.", pick_list_offline: "No network and no saved pick list for {order}.",
+    wrong_bin_hint: "Expected bin {expected}; you scanned {bin}.",
+    lot: "Lot", expiry: "Expiry", qty: "Qty",
+    // ship
+    ship_title: "Shipment", ship_prompt: "Scan the sales order label (TL:SO:…) to ship it",
+    // count
+    count_title: "Cycle count", count_prompt_bin: "Scan the bin label (TL:LOC:…)",
+    count_prompt_item: "Type the quantity counted, then scan the item", counted_qty: "Quantity counted",
+    need_qty_first: "Type the quantity counted first.",
+    // lookup
+    lookup_title: "Look up", lookup_prompt: "Scan or type any code: product, bin or document",
+    on_hand: "On hand", reserved: "Reserved", available: "Available", on_order: "On order",
+    expected: "Expected", where: "Where", contents: "Contents", nothing_here: "Nothing here.",
+    cached_as_of: "No network: data from {age}.", no_cached_data: "No network, and this code was never looked up on this device.",
+    // queue
+    queue_title: "Sync queue", to_resolve: "To resolve", pending: "Waiting to be sent", sent: "Sent",
+    send_now: "Send now", scan_again: "Scan again", dismiss: "Dismiss", nothing_pending: "Nothing waiting.",
+    nothing_to_resolve: "Nothing to resolve.", next_try: "Next try {when}", last_problem: "Last problem: {problem}",
+    problem_network: "no network", problem_server: "the server is unavailable", problem_auth: "sign in again",
+    // settings
+    settings_title: "Settings", language: "Language", language_auto: "From the browser",
+    fnc1_substitute: "FNC1 substitute sent by the scanner", fnc1_help: "Character your scanner sends instead of the invisible GS separator (e.g. ~). Leave empty if it sends the real one.",
+    keyboard_layout: "Scanner keyboard layout", layout_auto: "Automatic", layout_us: "Scanner set for a US QWERTY keyboard",
+    layout_help: "Choose US QWERTY if the scanner types &é\"' instead of 1234 on this device.",
+    sound: "Sound", vibration: "Vibration", sign_out: "Sign out", save: "Save", saved: "Saved", version: "Version",
+    // time
+    just_now: "just now", minutes_ago: "{n} min ago", hours_ago: "{n} h ago", days_ago: "{n} days ago",
+    in_seconds: "in {n} s",
+  },
+  fr: {
+    app_name: "Tendu",
+    back: "Retour",
+    online: "En ligne", offline: "Hors ligne",
+    update_ready: "Une nouvelle version est prête.", update_now: "Mettre à jour",
+    sign_in: "Se connecter", username: "Identifiant", password: "Mot de passe", device_name: "Nom de l'appareil",
+    signing_in: "Connexion…", sign_in_failed: "Connexion refusée", sign_in_offline: "Pas de réseau : connectez-vous quand le Wi-Fi revient.",
+    signed_out_notice: "Votre session est terminée. Reconnectez-vous ; les scans en attente sur cet appareil sont conservés.",
+    home: "Tendu", receive: "Réception", put_away: "Rangement", pick: "Préparation", ship: "Expédition",
+    count: "Inventaire", lookup: "Consulter", queue: "File d'envoi", settings: "Réglages",
+    hello: "Connecté : {user} ({role})",
+    scan_hint: "Scannez avec la douchette, utilisez la caméra ou tapez le code.",
+    camera: "Caméra", type_code: "Taper le code", code: "Code", ok: "OK", stop_camera: "Arrêter la caméra",
+    torch: "Lampe", camera_failed: "La caméra n'a pas démarré : {reason}. Tapez le code.",
+    camera_no_decoder: "Ce navigateur ne sait pas lire les codes avec la caméra. Tapez le code.",
+    camera_starting: "Démarrage de la caméra…",
+    scan_applied: "Fait", scan_lookup: "Trouvé", scan_pending: "En attente d'un responsable",
+    scan_refused: "Refusé", scan_queued: "Enregistré sur l'appareil",
+    queued_detail: "Pas de réseau : le scan partira dès le retour de la connexion.",
+    next_step: "Que faire : {step}",
+    step_409: "vérifiez la commande et l'emplacement, puis scannez le bon article.",
+    step_422: "l'étiquette est illisible : tapez le code à la main ou scannez une autre étiquette.",
+    step_404: "code inconnu : demandez à un responsable de l'associer à un article, puis rescannez.",
+    step_403: "demandez à un responsable.",
+    step_default: "vérifiez l'étiquette et la commande, puis rescannez ou demandez à un responsable.",
+    receive_title: "Réception", receive_prompt_order: "Scannez l'étiquette de la commande fournisseur (TL:PO:…)",
+    receive_prompt_items: "Scannez les colis ou articles de {order}",
+    change_order: "Changer de commande", order: "Commande", line_ordered: "commandé", line_received: "reçu",
+    need_order_first: "Scannez d'abord l'étiquette de la commande.",
+    no_lines_yet: "Les lignes s'affichent quand le serveur a lu l'étiquette de la commande.",
+    waiting_scans: "{n} scan(s) en attente d'envoi",
+    put_away_title: "Rangement", put_away_prompt_bin: "Scannez l'étiquette de l'emplacement (TL:LOC:…)",
+    put_away_prompt_items: "Scannez les articles rangés en {bin}", bin: "Emplacement", change_bin: "Changer d'emplacement",
+    need_bin_first: "Scannez d'abord l'étiquette de l'emplacement.",
+    pick_title: "Préparation", pick_prompt_order: "Scannez l'étiquette de la commande client (TL:SO:…)",
+    pick_prompt_bin: "Allez en {bin} et scannez l'emplacement", pick_prompt_item: "Scannez l'article en {bin}",
+    pick_done: "Tout est prélevé.", pick_list_offline: "Pas de réseau et pas de liste enregistrée pour {order}.",
+    wrong_bin_hint: "Emplacement attendu {expected} ; vous avez scanné {bin}.",
+    lot: "Lot", expiry: "DLC", qty: "Qté",
+    ship_title: "Expédition", ship_prompt: "Scannez l'étiquette de la commande client (TL:SO:…) pour l'expédier",
+    count_title: "Inventaire tournant", count_prompt_bin: "Scannez l'étiquette de l'emplacement (TL:LOC:…)",
+    count_prompt_item: "Tapez la quantité comptée, puis scannez l'article", counted_qty: "Quantité comptée",
+    need_qty_first: "Tapez d'abord la quantité comptée.",
+    lookup_title: "Consulter", lookup_prompt: "Scannez ou tapez un code : article, emplacement ou document",
+    on_hand: "En stock", reserved: "Réservé", available: "Disponible", on_order: "En commande",
+    expected: "Attendu le", where: "Où", contents: "Contenu", nothing_here: "Rien ici.",
+    cached_as_of: "Pas de réseau : données d'il y a {age}.", no_cached_data: "Pas de réseau, et ce code n'a jamais été consulté sur cet appareil.",
+    queue_title: "File d'envoi", to_resolve: "À régler", pending: "En attente d'envoi", sent: "Envoyés",
+    send_now: "Envoyer maintenant", scan_again: "Rescanner", dismiss: "Écarter", nothing_pending: "Rien en attente.",
+    nothing_to_resolve: "Rien à régler.", next_try: "Prochain essai {when}", last_problem: "Dernier problème : {problem}",
+    problem_network: "pas de réseau", problem_server: "serveur indisponible", problem_auth: "reconnectez-vous",
+    settings_title: "Réglages", language: "Langue", language_auto: "Celle du navigateur",
+    fnc1_substitute: "Remplaçant du FNC1 envoyé par la douchette", fnc1_help: "Caractère que la douchette envoie à la place du séparateur GS invisible (ex. ~). Laissez vide si elle envoie le vrai.",
+    keyboard_layout: "Clavier de la douchette", layout_auto: "Automatique", layout_us: "Douchette réglée en QWERTY US",
+    layout_help: "Choisissez QWERTY US si la douchette tape &é\"' au lieu de 1234 sur cet appareil.",
+    sound: "Son", vibration: "Vibration", sign_out: "Se déconnecter", save: "Enregistrer", saved: "Enregistré", version: "Version",
+    just_now: "à l'instant", minutes_ago: "{n} min", hours_ago: "{n} h", days_ago: "{n} jours",
+    in_seconds: "dans {n} s",
+  },
+};
+
+export function language() {
+  const chosen = settings().language;
+  if (chosen === "en" || chosen === "fr") return chosen;
+  for (const tag of navigator.languages || [navigator.language || "en"]) {
+    const base = tag.toLowerCase().split("-")[0];
+    if (base in STRINGS) return base;
+  }
+  return "en";
+}
+
+export function t(key, vars = {}) {
+  const text = STRINGS[language()][key] ?? STRINGS.en[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ""));
+}
+
+export function age(isoDate) {
+  const minutes = Math.round((Date.now() - new Date(isoDate).getTime()) / 60000);
+  if (minutes < 1) return t("just_now");
+  if (minutes < 60) return t("minutes_ago", { n: minutes });
+  if (minutes < 48 * 60) return t("hours_ago", { n: Math.round(minutes / 60) });
+  return t("days_ago", { n: Math.round(minutes / 1440) });
+}
+
+export function formatNumber(value) {
+  return value === null || value === undefined ? "–" : new Intl.NumberFormat(language()).format(Number(value));
+}

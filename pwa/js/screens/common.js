@@ -1,0 +1,43 @@
+// Pieces shared by the scanning screens: the context kept across reloads (the order, the bin) and the
+// list of the last scans with their outcome.
+import { h, replaceChildren, visibleCode } from "../dom.js";
+import { messageOf } from "../api.js";
+import { t } from "../i18n.js";
+import { feedback } from "../feedback.js";
+
+export function loadContext(screen) {
+  try {
+    return JSON.parse(localStorage.getItem(`tendu.context.${screen}`) || "{}");
+  } catch {
+    return {};
+  }
+}
+
+export function saveContext(screen, context) {
+  localStorage.setItem(`tendu.context.${screen}`, JSON.stringify(context));
+}
+
+// A mistake the device can see by itself (no order scanned yet…): said at once, nothing recorded.
+export function operatorError(message) {
+  feedback("error", { title: t("scan_refused"), big: message });
+}
+
+export function recentScans() {
+  const items = [];
+  const list = h("ol", { class: "recent", id: "recent-scans" });
+  return {
+    element: list,
+    add(code, answer) {
+      const label = answer.state === "queued" ? t("scan_queued")
+        : answer.state === "refused" ? `${t("scan_refused")}: ${messageOf(answer.body)}`
+          : messageOf(answer.body) || t("scan_applied");
+      items.unshift(h("li", { class: `recent-${answer.state}` }, h("code", {}, visibleCode(code)), " ", label));
+      items.length = Math.min(items.length, 8);
+      replaceChildren(list, items);
+    },
+  };
+}
+
+export function contextBar(...entries) {
+  return h("dl", { class: "context" }, entries.flatMap(([label, value, id]) => [h("dt", {}, label), h("dd", { id }, value || "—")]));
+}

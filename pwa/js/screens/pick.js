@@ -1,0 +1,112 @@
+// Picking: scan the sales order label, then follow the list in walking order — scan the bin, then the item.
+import { h, replaceChildren } from "../dom.js";
+import { formatNumber, t } from "../i18n.js";
+import { readLabel } from "../labels.js";
+import { showAnswer, submitScan } from "../scanner.js";
+import { cacheGet, cachePut } from "../store.js";
+import { api, NetworkError } from "../api.js";
+import { scanPanel } from "../scan-panel.js";
+import { contextBar, loadContext, operatorError, recentScans, saveContext } from "./common.js";
+
+export default {
+  title: "pick_title",
+  render(main) {
+    const context = loadContext("pick"); // {order, bin, picked: {line_id: qty}}
+    context.picked ??= {};
+    const panel = scanPanel({ onCode });
+    const recent = recentScans();
+    const bar = h("div");
+    const list = h("ol", { class: "pick-list", id: "pick-list" });
+    main.append(bar, panel.element, list, recent.element);
+    let lines = [];
+
+    // A line may be split over several bins (rows); what was picked fills its rows in walking order.
+    function remaining(row) {
+      let picked = Number(context.picked[row.line_id] || 0);
+      for (const candidate of lines) {
+        if (candidate.line_id !== row.line_id) continue;
+        const taken = Math.min(picked, Number(candidate.qty));
+        if (candidate === row) return Number(row.qty) - taken;
+        picked -= taken;
+      }
+      return 0;
+    }
+    const nextLine = () => lines.find((line) => remaining(line) > 0);
+    show();
+    if (context.order) loadPickList();
+
+    function show() {
+      replaceChildren(bar, contextBar([t("order"), context.order, "current-order"], [t("bin"), context.bin, "current-bin"]));
+      const next = nextLine();
+      panel.setPrompt(!context.order ? t("pick_prompt_order")
+        : !lines.length ? "" : !next ? t("pick_done")
+          : context.bin === next.bin ? t("pick_prompt_item", { bin: next.bin }) : t("pick_prompt_bin", { bin: next.bin }));
+      replaceChildren(list, lines.map((line) => h("li", {
+        class: `pick-line${line === next ? " current" : ""}${remaining(line) <= 0 ? " complete" : ""}`,
+        dataset: { lineId: line.line_id, sku: line.sku },
+      },
+      h("div", { class: "pick-bin" }, line.bin),
+      h("div", { class: "line-name" }, line.name, " ", h("small", {}, line.sku),
+        line.lot ? h("small", {}, ` · ${t("lot")} ${line.lot}`) : null,
+        line.expiry ? h("small", {}, ` · ${t("expiry")} ${line.expiry}`) : null),
+      h("div", { class: "tally" }, h("b", {}, formatNumber(Number(line.qty) - remaining(line))), " / ", formatNumber(line.qty)))));
+    }
+
+    async function loadPickList() {
+      const key = `pick-list:${context.order}`;
+      try {
+        const { status, body } = await api(`/api/v1/sales-orders/${encodeURIComponent(context.order)}/pick-list`);
+        if (status === 200) {
+          lines = body.lines;
+          await cachePut(key, lines);
+        } else {
+          operatorError(body?.error?.message || String(status));
+        }
+      } catch (error) {
+        if (!(error instanceof NetworkError)) throw error;
+        lines = (await cacheGet(key))?.value || [];
+        if (!lines.length) operatorError(t("pick_list_offline", { order: context.order }));
+      }
+      show();
+    }
+
+    function onAnswer({ detail }) {
+      const { scan, body } = detail;
+      if (scan.action !== "pick" || scan.context.order !== context.order || !body?.line?.line_id) return;
+      context.picked[body.line.line_id] = Number(body.line.picked); // the server's total for the line
+      saveContext("pick", context);
+      show();
+    }
+    window.addEventListener("tendu:answer", onAnswer);
+
+    async function onCode(code) {
+      const label = readLabel(code);
+      if (label?.type === "SO") {
+        Object.assign(context, { order: label.value, bin: null, picked: label.value === context.order ? context.picked : {} });
+        saveContext("pick", context);
+        return loadPickList();
+      }
+      if (!context.order) return operatorError(t("pick_prompt_order"));
+      if (label?.type === "LOC") {
+        const expected = nextLine()?.bin;
+        context.bin = label.value;
+        saveContext("pick", context);
+        show();
+        if (expected && expected !== label.value) operatorError(t("wrong_bin_hint", { expected, bin: label.value }));
+        return;
+      }
+      if (!context.bin) return operatorError(t("need_bin_first"));
+      const answer = await submitScan({ code, action: "pick", context: { order: context.order, bin: context.bin } });
+      recent.add(code, answer);
+      showAnswer(answer);
+    }
+
+    return {
+      onCode,
+      destroy() {
+        panel.destroy();
+        window.removeEventListener("tendu:answer", onAnswer);
+      },
+    };
+  },
+};

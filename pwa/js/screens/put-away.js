@@ -1,0 +1,39 @@
+// Put-away: scan the bin label, then each item placed in it (dock → bin).
+import { h, replaceChildren } from "../dom.js";
+import { t } from "../i18n.js";
+import { readLabel } from "../labels.js";
+import { showAnswer, submitScan } from "../scanner.js";
+import { scanPanel } from "../scan-panel.js";
+import { contextBar, loadContext, operatorError, recentScans, saveContext } from "./common.js";
+
+export default {
+  title: "put_away_title",
+  render(main) {
+    const context = loadContext("put_away");
+    const panel = scanPanel({ onCode });
+    const recent = recentScans();
+    const bar = h("div");
+    main.append(bar, panel.element, recent.element);
+    showContext();
+
+    function showContext() {
+      replaceChildren(bar, contextBar([t("bin"), context.bin, "current-bin"]));
+      panel.setPrompt(context.bin ? t("put_away_prompt_items", { bin: context.bin }) : t("put_away_prompt_bin"));
+    }
+
+    async function onCode(code) {
+      const label = readLabel(code);
+      if (label?.type === "LOC") {
+        context.bin = label.value;
+        saveContext("put_away", context);
+        return showContext();
+      }
+      if (!context.bin) return operatorError(t("need_bin_first"));
+      const answer = await submitScan({ code, action: "put_away", context: { bin: context.bin } });
+      recent.add(code, answer);
+      showAnswer(answer);
+    }
+
+    return { onCode, destroy: panel.destroy };
+  },
+};

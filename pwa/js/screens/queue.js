@@ -1,0 +1,59 @@
+// The sync queue: what waits to be sent, what the server refused (with the reason and what to do), what
+// went through. A refused scan stays here until the operator scans it again or dismisses it.
+import { h, replaceChildren, visibleCode } from "../dom.js";
+import { age, t } from "../i18n.js";
+import { dismiss, onOutboxChange, retry, scansIn } from "../outbox.js";
+import { flush, onSyncStatus, syncStatus } from "../sync.js";
+import { messageOf, nextStepOf } from "../api.js";
+
+export default {
+  title: "queue_title",
+  render(main) {
+    const status = h("p", { class: "note", id: "sync-status" });
+    const resolve = h("section", { id: "to-resolve" });
+    const pending = h("section", { id: "pending" });
+    const sent = h("section", { id: "sent" });
+    main.append(h("button", { class: "primary wide", id: "send-now", onClick: () => flush() }, t("send_now")),
+      status, resolve, pending, sent);
+
+    async function refresh() {
+      const [refused, waiting, done] = await Promise.all([scansIn("refused"), scansIn("pending"), scansIn("sent")]);
+      replaceChildren(resolve, h("h2", {}, `${t("to_resolve")} (${refused.length})`),
+        refused.length ? refused.map(refusedItem) : h("p", { class: "note" }, t("nothing_to_resolve")));
+      replaceChildren(pending, h("h2", {}, `${t("pending")} (${waiting.length})`),
+        waiting.length ? h("ol", {}, waiting.map(scanItem)) : h("p", { class: "note" }, t("nothing_pending")));
+      replaceChildren(sent, h("h2", {}, `${t("sent")} (${done.length})`),
+        h("ol", {}, done.slice(-30).reverse().map((scan) => scanItem(scan, messageOf(scan.answer)))));
+      showStatus();
+    }
+
+    function showStatus() {
+      const { problem, nextTryAt } = syncStatus();
+      const parts = [];
+      if (problem) parts.push(t("last_problem", { problem: t(`problem_${problem}`) }));
+      if (nextTryAt) parts.push(t("next_try", { when: t("in_seconds", { n: Math.max(0, Math.round((nextTryAt - Date.now()) / 1000)) }) }));
+      status.textContent = parts.join(" · ");
+    }
+
+    const stopOutbox = onOutboxChange(refresh);
+    const stopStatus = onSyncStatus(showStatus);
+    refresh();
+    return { destroy() { stopOutbox(); stopStatus(); } };
+  },
+};
+
+function scanItem(scan, detail = "") {
+  return h("li", { class: "scan-item", dataset: { state: scan.state, eventId: scan.client_event_id } },
+    h("div", {}, h("b", {}, t(scan.action)), " ", h("code", {}, visibleCode(scan.code))),
+    h("small", {}, age(scan.occurred_at), detail ? ` · ${detail}` : ""));
+}
+
+function refusedItem(scan) {
+  return h("article", { class: "refused", dataset: { eventId: scan.client_event_id } },
+    h("ol", {}, scanItem(scan)),
+    h("p", { class: "error" }, messageOf(scan.answer)),
+    h("p", {}, t("next_step", { step: nextStepOf(scan.status, scan.answer) })),
+    h("div", { class: "row" },
+      h("button", { class: "primary", onClick: async () => { await retry(scan.seq); flush(); } }, t("scan_again")),
+      h("button", { onClick: () => dismiss(scan.seq) }, t("dismiss"))));
+}

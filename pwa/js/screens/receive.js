@@ -1,0 +1,83 @@
+// Reception of a purchase order: scan its label, then cartons and items; running totals per line.
+import { h, replaceChildren } from "../dom.js";
+import { formatNumber, t } from "../i18n.js";
+import { readLabel } from "../labels.js";
+import { showAnswer, submitScan } from "../scanner.js";
+import { cacheGet, cachePut } from "../store.js";
+import { scanPanel } from "../scan-panel.js";
+import { contextBar, loadContext, operatorError, recentScans, saveContext } from "./common.js";
+
+export default {
+  title: "receive_title",
+  render(main) {
+    const context = loadContext("receive");
+    const panel = scanPanel({ onCode });
+    const recent = recentScans();
+    const bar = h("div");
+    const table = h("div", { class: "lines", id: "reception-lines" });
+    main.append(bar, panel.element, table, recent.element);
+    let lines = [];
+    showContext();
+    showCachedLines();
+
+    function showContext() {
+      replaceChildren(bar, contextBar([t("order"), context.order, "current-order"], [t("bin"), context.dock, "current-dock"]));
+      panel.setPrompt(context.order ? t("receive_prompt_items", { order: context.order }) : t("receive_prompt_order"));
+    }
+
+    async function showCachedLines() {
+      const cached = context.order ? await cacheGet(`reception:${context.order}`) : null;
+      lines = cached?.value || [];
+      showLines();
+    }
+
+    function showLines(highlightSku) {
+      if (!lines.length) return replaceChildren(table, h("p", { class: "note" }, context.order ? t("no_lines_yet") : ""));
+      replaceChildren(table, lines.map((line) => h("div", {
+        class: `line${line.sku === highlightSku ? " highlight" : ""}${Number(line.received) >= Number(line.ordered) ? " complete" : ""}`,
+        dataset: { sku: line.sku, lineId: line.line_id },
+      },
+      h("div", { class: "line-name" }, line.name, " ", h("small", {}, line.sku)),
+      h("div", { class: "tally" }, h("b", { class: "received" }, formatNumber(line.received)), " / ",
+        h("span", { class: "ordered" }, formatNumber(line.ordered))),
+      h("progress", { max: Number(line.ordered) || 1, value: Number(line.received) || 0 }))));
+    }
+
+    function onAnswer({ detail }) {
+      const { scan, body } = detail;
+      if (scan.action !== "receive" || scan.context.order !== context.order || !Array.isArray(body?.lines)) return;
+      lines = body.lines;
+      cachePut(`reception:${context.order}`, lines);
+      showLines(body.product?.sku);
+    }
+    window.addEventListener("tendu:answer", onAnswer);
+
+    async function onCode(code) {
+      const label = readLabel(code);
+      if (label?.type === "LOC") {
+        context.dock = label.value;
+        saveContext("receive", context);
+        return showContext();
+      }
+      if (label?.type === "PO" && label.value !== context.order) {
+        context.order = label.value;
+        saveContext("receive", context);
+        showContext();
+        await showCachedLines();
+      } else if (!label && !context.order) {
+        return operatorError(t("need_order_first"));
+      }
+      const answer = await submitScan({ code, action: "receive", context: { order: context.order, dock: context.dock } });
+      recent.add(code, answer);
+      showAnswer(answer);
+    }
+
+    return {
+      onCode,
+      destroy() {
+        panel.destroy();
+        window.removeEventListener("tendu:answer", onAnswer);
+      },
+    };
+  },
+};

@@ -1,0 +1,23 @@
+// Copies the browser files of our npm dependencies into pwa/vendor/, so the app serves them from its
+// own origin (never a CDN). Runs after `npm ci`; pwa/vendor/ is generated, hence git-ignored.
+import { cpSync, mkdirSync, rmSync, existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const zxing = join(root, "node_modules", "zxing-wasm", "dist");
+const target = join(root, "pwa", "vendor", "zxing-wasm");
+
+if (!existsSync(zxing)) {
+  console.error("copy-vendor: node_modules/zxing-wasm is missing; run `npm ci` at the repository root.");
+  process.exit(1);
+}
+rmSync(target, { recursive: true, force: true });
+// The reader's ES module imports "../share.js": keep that layout. The .wasm sits beside it and the app
+// points zxing at it with locateFile.
+for (const file of ["es/reader/index.js", "es/share.js", "reader/zxing_reader.wasm"]) {
+  mkdirSync(dirname(join(target, file)), { recursive: true });
+  cpSync(join(zxing, file), join(target, file));
+}
+cpSync(join(root, "node_modules", "zxing-wasm", "LICENSE"), join(target, "LICENSE"));
+console.log(`copy-vendor: zxing-wasm reader copied to ${target}`);

@@ -1,0 +1,82 @@
+"""Seed data for the browser tests, written through Tendu's services; prints what the tests need as JSON.
+
+Run with the e2e server's environment (``TENDU_DATABASE_URL``): ``python tests/e2e/seed.py``. One purchase
+order per test that receives goods, so the tests do not depend on each other's order.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import uuid
+from datetime import datetime, timezone
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from server import create_app  # noqa: E402
+from server.models import Location, Product, Supplier  # noqa: E402
+from server.services import auth, catalog, master, purchasing  # noqa: E402
+from server.services.stamp import Stamp  # noqa: E402
+
+USERNAME, PASSWORD = "e2e-operator", "e2e-operator-password"
+SUPPLIER = "E2E-SUP"
+LOCATIONS = (("DOCK", "dock", 0), ("DISPATCH", "dispatch", 9999), ("A-01", "bin", 1), ("A-02", "bin", 2))
+
+
+def gtin(body: str) -> str:
+    """``body`` completed with its GS1 check digit (mod 10, weights 3 and 1 from the right)."""
+    total = sum(int(digit) * (3 if index % 2 == 0 else 1) for index, digit in enumerate(reversed(body)))
+    return body + str((10 - total % 10) % 10)
+
+
+# sku → (name, unit GTIN, carton pack or None). GTINs in the 20–29 "restricted circulation" range.
+PRODUCTS = {
+    "E2E-A": ("Plaquettes E2E A", gtin("200000000001"), None),
+    "E2E-B": ("Filtre E2E B", gtin("200000000002"), 6),
+    "E2E-C": ("Bougie E2E C", gtin("200000000003"), None),
+    "E2E-D": ("Ampoule E2E D", gtin("200000000004"), None),
+    "E2E-L": ("Huile E2E lot", gtin("200000000005"), None),
+    "E2E-CAM": ("Courroie E2E camera", gtin("200000000006"), None),
+    "E2E-DM": ("Batterie E2E datamatrix", gtin("200000000007"), None),
+}
+ORDERS = {  # purpose → lines (sku, qty)
+    "wedge": (("E2E-A", 3), ("E2E-B", 12)),
+    "offline": (("E2E-C", 100),),
+    "unavailable": (("E2E-D", 100),),
+    "separator": (("E2E-L", 50),),
+    "camera": (("E2E-CAM", 10), ("E2E-DM", 10)),
+}
+
+
+def seed() -> dict:
+    auth.create_user(USERNAME, "operator", PASSWORD)
+    for code, kind, walk in LOCATIONS:
+        master.create(Location, {"code": code, "name": code, "kind": kind, "walk_order": walk})
+    master.create(Supplier, {"code": SUPPLIER, "name": "E2E supplier", "declared_lead_time_days": 3,
+                             "review_period_days": 7})
+    for sku, (name, unit_gtin, pack) in PRODUCTS.items():
+        barcodes = [{"code": unit_gtin}]
+        if pack:
+            barcodes.append({"code": carton_gtin(unit_gtin), "pack_qty": pack})
+        catalog.create(Product, {"sku": sku, "name": name, "unit_cost": Decimal("5.00"), "supplier": SUPPLIER,
+                                 "barcodes": barcodes})
+    orders = {}
+    for purpose, lines in ORDERS.items():
+        order = purchasing.create_order(supplier=SUPPLIER, lines=[{"sku": sku, "qty": qty} for sku, qty in lines])
+        stamp = Stamp(str(uuid.uuid4()), datetime.now(timezone.utc))
+        purchasing.record_event(stamp, number=order.number, kind="ordered")
+        orders[purpose] = order.number
+    return {"username": USERNAME, "password": PASSWORD, "orders": orders,
+            "products": {sku: {"name": name, "gtin": code, "carton": carton_gtin(code) if pack else None, "pack": pack}
+                         for sku, (name, code, pack) in PRODUCTS.items()}}
+
+
+def carton_gtin(unit_gtin: str) -> str:
+    """The GTIN-14 of a carton of the unit: indicator digit 1, the unit's first 12 digits, a new check digit."""
+    return gtin("1" + unit_gtin[:12])
+
+
+if __name__ == "__main__":
+    with create_app().app_context():
+        print(json.dumps(seed()))

@@ -1,0 +1,75 @@
+"""Offline first: scans stored on the device before any network call, replayed once each, in order."""
+from __future__ import annotations
+
+import time
+
+from tests.e2e.helpers import (open_screen, outbox, receipts_of, screenshot, sign_in, wait_for_outbox,
+                               wait_for_service_worker, wedge)
+
+SCANS = 20
+
+
+def start_reception(page, server, purpose: str) -> tuple[str, str]:
+    order = server.seed["orders"][purpose]
+    sign_in(page, server)
+    wait_for_service_worker(page)
+    open_screen(page, "receive")
+    wedge(page, f"TL:PO:{order}")
+    page.wait_for_selector("#reception-lines .line")
+    wait_for_outbox(page, "pending", 0)
+    return order
+
+
+def test_twenty_scans_offline_then_a_reload_then_online_make_exactly_twenty_movements(context, page, scan_api):
+    order = start_reception(page, scan_api, "offline")
+    gtin = scan_api.seed["products"]["E2E-C"]["gtin"]
+
+    context.set_offline(True)
+    for _ in range(SCANS):
+        wedge(page, f"]E0{gtin}")
+    wait_for_outbox(page, "pending", SCANS)
+    screenshot(page, "offline-20-scans-queued")
+
+    page.reload()  # offline: the service worker serves the shell; the outbox is in IndexedDB
+    page.wait_for_selector("body[data-ready=true] #scan-prompt")
+    assert len(outbox(page, "pending")) == SCANS
+    assert receipts_of(scan_api, order) == []
+
+    context.set_offline(False)
+    wait_for_outbox(page, "pending", 0)
+    sent = [scan for scan in outbox(page, "sent") if scan["code"] == f"]E0{gtin}"]
+    receipts = receipts_of(scan_api, order)
+    assert len(receipts) == SCANS
+    assert sorted(event_id for event_id, *_ in receipts) == sorted(scan["client_event_id"] for scan in sent)
+    assert len({event_id for event_id, *_ in receipts}) == SCANS, "a scan was applied twice"
+    page.wait_for_function("document.querySelector(`#reception-lines .line[data-sku='E2E-C'] .received`)"
+                           "?.textContent === '20'")
+
+
+def test_twenty_scans_while_the_server_answers_503_are_applied_once_each(page, scan_api):
+    order = start_reception(page, scan_api, "unavailable")
+    gtin = scan_api.seed["products"]["E2E-D"]["gtin"]
+    refusals = []
+    unavailable_until = time.monotonic() + 8
+
+    def flaky(route):
+        if time.monotonic() < unavailable_until:
+            refusals.append(route.request.post_data_json)
+            route.fulfill(status=503, json={"error": {"code": "unavailable", "message": "Down for a moment."}})
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/scans/batch", flaky)
+    for _ in range(SCANS):
+        wedge(page, f"]E0{gtin}")
+    wait_for_outbox(page, "pending", SCANS, timeout_ms=5000)
+    assert refusals, "the server was never asked while it was down"
+    page.goto("/#/queue")
+    page.wait_for_selector("#sync-status")
+    screenshot(page, "queue-while-server-503")
+
+    wait_for_outbox(page, "pending", 0, timeout_ms=60000)
+    receipts = receipts_of(scan_api, order)
+    assert len(receipts) == SCANS
+    assert len({event_id for event_id, *_ in receipts}) == SCANS, "a scan was applied twice"
+    assert all(qty == 1 for _, qty, _, _ in receipts)

@@ -1,0 +1,49 @@
+"""Static checks of pwa/ that need no browser: the service worker precaches the whole shell under the
+same version as the app, the shell stays small, and nothing inline or foreign would trip a strict CSP."""
+from __future__ import annotations
+
+import gzip
+import re
+from pathlib import Path
+
+PWA = Path(__file__).resolve().parents[2] / "pwa"
+SHELL_DIRS = ("js", "css", "icons")
+MAX_SHELL_GZIPPED = 150 * 1024
+
+
+def precached() -> set[str]:
+    listing = re.search(r"const SHELL = \[(.*?)\];", (PWA / "sw.js").read_text(), re.S).group(1)
+    return set(re.findall(r'"([^"]+)"', listing))
+
+
+def shell_files() -> list[Path]:
+    files = [PWA / "index.html", PWA / "manifest.webmanifest"]
+    return files + sorted(p for d in SHELL_DIRS for p in (PWA / d).rglob("*") if p.is_file())
+
+
+def test_the_service_worker_precaches_every_shell_file_and_nothing_missing():
+    expected = {"/"} | {"/" + str(p.relative_to(PWA)) for p in shell_files() if p.name != "index.html"}
+    assert precached() == expected
+
+
+def test_the_service_worker_and_the_app_carry_the_same_version():
+    sw = re.search(r'const VERSION = "([^"]+)"', (PWA / "sw.js").read_text()).group(1)
+    app = re.search(r'SHELL_VERSION = "([^"]+)"', (PWA / "js" / "version.js").read_text()).group(1)
+    assert sw == app
+
+
+def test_the_shell_stays_under_150_kb_gzipped():
+    size = sum(len(gzip.compress(p.read_bytes())) for p in shell_files() + [PWA / "sw.js"])
+    assert size <= MAX_SHELL_GZIPPED, f"{size} bytes gzipped"
+
+
+def test_no_inline_script_style_or_handler_and_nothing_from_another_origin():
+    html = (PWA / "index.html").read_text()
+    assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html) == [], "inline <script>"
+    assert not re.search(r"<style|\sstyle=|\son[a-z]+=", html), "inline style or event handler"
+    for path in shell_files() + [PWA / "sw.js"]:
+        if path.suffix in (".png",):
+            continue
+        text = path.read_text()
+        assert not re.search(r"https?://(?!www\.w3\.org/2000/svg)", text), f"absolute URL in {path.name}"
+        assert "eval(" not in text and "new Function(" not in text, path.name

@@ -1,0 +1,107 @@
+"""The app shell: sign in at phone size, installability, offline start, languages, touch targets."""
+from __future__ import annotations
+
+from tests.e2e.helpers import (CHROMIUM, CHROMIUM_ARGS, VIEWPORT, new_context, screenshot, sign_in,
+                               wait_for_service_worker)
+
+MIN_TOUCH_PX = 48
+
+
+def test_sign_in_at_phone_size_shows_the_six_jobs(page, server):
+    sign_in(page, server)
+    for job in ("receive", "put_away", "pick", "ship", "count", "lookup"):
+        assert page.locator(f"#go-{job}").is_visible()
+    assert page.viewport_size == {"width": 360, "height": 740}
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360, "no sideways scrolling on a phone"
+    screenshot(page, "home-360x740")
+
+
+def test_wrong_password_is_said_plainly(page, server):
+    page.goto("/")
+    page.fill("#username", server.seed["username"])
+    page.fill("#password", "not the password")
+    page.click("#sign-in-form button[type=submit]")
+    page.wait_for_function("document.querySelector('#sign-in-error').textContent.startsWith('Sign-in failed')")
+
+
+def test_touch_targets_are_at_least_48_px(page, server):
+    sign_in(page, server)
+    for screen in ("", "receive", "put-away", "pick", "ship", "count", "lookup", "queue", "settings"):
+        page.goto(f"/#/{screen}")
+        page.wait_for_selector("main#view > *")
+        small = page.evaluate("""(min) => [...document.querySelectorAll('button, a, select, input')]
+            .filter((el) => el.offsetParent !== null && el.type !== 'checkbox')
+            .map((el) => [el.id || el.textContent.trim().slice(0, 20), el.getBoundingClientRect()])
+            .filter(([, box]) => box.height < min || box.width < min)
+            .map(([name, box]) => `${name}: ${Math.round(box.width)}x${Math.round(box.height)}`)""", MIN_TOUCH_PX)
+        assert small == [], f"targets under {MIN_TOUCH_PX} px on #{screen}: {small}"
+
+
+def test_manifest_passes_chromium_installability_checks(playwright_driver, server, tmp_path):
+    # A normal profile: Playwright's fresh contexts are incognito, which Chromium never offers to install.
+    context = playwright_driver.chromium.launch_persistent_context(
+        str(tmp_path / "profile"), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
+        base_url=server.base_url, viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        page.goto("/")
+        wait_for_service_worker(page)
+        cdp = context.new_cdp_session(page)
+        manifest = cdp.send("Page.getAppManifest")
+        assert manifest.get("errors") == [], manifest.get("errors")
+        assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] == []
+    finally:
+        context.close()
+
+
+def test_service_worker_serves_the_shell_offline(context, page, server):
+    sign_in(page, server)
+    wait_for_service_worker(page)
+    context.set_offline(True)
+    page.reload()
+    page.wait_for_selector("body[data-ready=true] #go-receive")
+    assert page.locator("#network").inner_text() == "Offline"
+    page.click("#go-lookup")
+    page.wait_for_selector("#scan-prompt")
+    screenshot(page, "offline-shell")
+    context.set_offline(False)
+
+
+def test_language_follows_the_browser_and_can_be_switched(browser, server):
+    context = new_context(browser, server, locale="fr-FR")
+    page = context.new_page()
+    try:
+        page.goto("/")
+        page.wait_for_selector("#sign-in-form")
+        assert page.locator("#sign-in-form button[type=submit]").inner_text() == "Se connecter"
+        sign_in(page, server)
+        assert page.locator("#go-receive").inner_text().endswith("Réception")
+        page.goto("/#/settings")
+        page.select_option("select[name=language]", "en")
+        page.click("#back")
+        page.wait_for_selector("#go-receive")
+        assert page.locator("#go-receive").inner_text().endswith("Receive")
+        assert page.evaluate("document.documentElement.lang") == "en"
+    finally:
+        context.close()
+
+
+def test_look_up_online_then_offline_from_the_last_synced_data(context, page, server):
+    product = server.seed["products"]["E2E-A"]
+    sign_in(page, server)
+    wait_for_service_worker(page)
+    page.click("#go-lookup")
+    page.click("#type-button")
+    page.fill("#manual-code", product["gtin"])
+    page.press("#manual-code", "Enter")
+    page.wait_for_selector(f"#lookup-result h2:text('{product['name']}')")
+    assert page.locator("#lookup-age").count() == 0
+
+    context.set_offline(True)
+    page.fill("#manual-code", product["gtin"])
+    page.press("#manual-code", "Enter")
+    page.wait_for_selector("#lookup-age")
+    assert page.locator("#lookup-age").inner_text().startswith("No network: data from")
+    assert page.locator("#lookup-result h2").inner_text() == product["name"]
+    screenshot(page, "lookup-offline-from-cache")
+    context.set_offline(False)

@@ -1,0 +1,90 @@
+"""Handheld scanners in keyboard-wedge mode: bursts recognised anywhere, GS and AIM prefixes kept."""
+from __future__ import annotations
+
+import re
+
+from tests.e2e.helpers import (GS, fake_scan_api, open_screen, outbox, receipts_of, scan_events, screenshot,
+                               sign_in, wait_for_outbox, wedge)
+
+
+def row(page, sku: str):
+    return page.locator(f"#reception-lines .line[data-sku='{sku}']")
+
+
+def wait_for_received(page, sku: str, received: str) -> None:
+    page.wait_for_function("([sku, received]) => document.querySelector(`#reception-lines .line[data-sku='${sku}'] .received`)"
+                           "?.textContent === received", arg=[sku, received], timeout=15000)
+
+
+def test_receive_a_po_by_wedge_scans_with_running_totals(page, scan_api):
+    seed = scan_api.seed
+    order, a, b = seed["orders"]["wedge"], seed["products"]["E2E-A"], seed["products"]["E2E-B"]
+    sign_in(page, scan_api)
+    open_screen(page, "receive")
+    screenshot(page, "receive-1-waiting-for-order")
+    wedge(page, f"TL:PO:{order}")
+    wait_for_received(page, "E2E-A", "0")
+    assert row(page, "E2E-A").locator(".ordered").inner_text() == "3"
+    assert row(page, "E2E-B").locator(".ordered").inner_text() == "12"
+    screenshot(page, "receive-2-order-lines")
+
+    wedge(page, f"]E0{a['gtin']}")
+    wait_for_received(page, "E2E-A", "1")
+    wedge(page, f"]E0{a['gtin']}")
+    wait_for_received(page, "E2E-A", "2")
+    screenshot(page, "receive-3-flash-after-item")
+    wedge(page, f"]C101{b['carton']}")  # a carton of 6
+    wait_for_received(page, "E2E-B", "6")
+    page.wait_for_selector("#flash", state="hidden")
+    screenshot(page, "receive-4-running-totals")
+
+    assert [float(qty) for _, qty, _, _ in receipts_of(scan_api, order)] == [1, 1, 6]
+    wait_for_outbox(page, "pending", 0)
+
+
+def test_a_gs1_128_burst_with_gs_after_a_lot_reaches_the_server_intact(page, scan_api):
+    seed = scan_api.seed
+    order, oil = seed["orders"]["separator"], seed["products"]["E2E-L"]
+    code = f"]C101{oil['gtin'].zfill(14)}10LOT-7{GS}17271231"  # the lot is variable-length: GS ends it
+    sign_in(page, scan_api)
+    open_screen(page, "receive")
+    wedge(page, f"TL:PO:{order}")
+    wait_for_received(page, "E2E-L", "0")
+    wedge(page, code)
+    wait_for_received(page, "E2E-L", "1")
+
+    raw_codes = [raw for _, raw, outcome, _ in scan_events(scan_api, order) if outcome == "applied"]
+    assert raw_codes == [code]
+    [(_, qty, lot, expiry)] = receipts_of(scan_api, order)
+    assert (float(qty), lot, expiry) == (1, "LOT-7", "2027-12-31")
+
+
+def test_wedge_burst_is_queued_with_its_id_time_aim_prefix_and_gs(page, server):
+    applied = []
+    fake_scan_api(page, applied)
+    sign_in(page, server)
+    open_screen(page, "receive")
+    wedge(page, "TL:PO:PO-TEST")
+    code = f"]C10112000000000029{GS}10AB{GS}3712"
+    wedge(page, code)
+    wait_for_outbox(page, "sent", 2)
+    label, item = applied
+    assert (label["code"], label["action"], label["context"]) == ("TL:PO:PO-TEST", "receive", {"order": "PO-TEST"})
+    assert (item["code"], item["action"], item["context"]) == (code, "receive", {"order": "PO-TEST"})
+    assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", item["client_event_id"])
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d", item["occurred_at"])
+
+
+def test_human_typing_and_typing_in_fields_are_left_alone(page, server):
+    applied = []
+    fake_scan_api(page, applied)
+    sign_in(page, server)
+    open_screen(page, "receive")
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    page.keyboard.type("12345", delay=150)  # a person, not a scanner
+    page.keyboard.press("Enter")
+    page.click("#type-button")
+    page.keyboard.type("ABC123", delay=5)  # fast, but into the focused manual-entry field
+    assert page.input_value("#manual-code") == "ABC123"
+    page.wait_for_timeout(500)
+    assert applied == [] and outbox(page, "pending") == [] and outbox(page, "sent") == []
