@@ -248,8 +248,10 @@ def test_plan_policy_shows_every_number():
     r = plan_policy(PolicyInput(**BASE))
     assert r.mode == "push" and r.service_kind == "fill_rate" and r.service_target == 0.98   # class A default
     assert r.eoq == pytest.approx(math.sqrt(73000), **TIGHT) and r.order_quantity == 276
-    assert r.distribution == "normal" and r.undershoot == pytest.approx(5.8)
-    assert r.reorder_point == pytest.approx(reorder_points(10, 4, 9, 2, 276, fill_rate=0.98).reorder_point, **TIGHT)
+    # the lead time varies (σ_L = 2): X is right-skewed, so a gamma (see distribution_for_class)
+    assert r.distribution == "gamma" and r.undershoot == pytest.approx(5.8)
+    expected = reorder_points(10, 4, 9, 2, 276, fill_rate=0.98, gamma=True).reorder_point
+    assert r.reorder_point == pytest.approx(expected, **TIGHT)
     names = [s.name for s in r.steps]
     for needed in ("mode", "fill_rate_target", "eoq", "order_quantity", "mean_lead_time_demand", "sigma_dl",
                    "undershoot", "sigma_x", "safety_factor", "safety_stock", "reorder_point"):
@@ -257,6 +259,12 @@ def test_plan_policy_shows_every_number():
     sigma_step = next(s for s in r.steps if s.name == "sigma_dl")
     assert "√(9·4² + 10²·2²)" in sigma_step.formula and sigma_step.source.startswith("lead time: measured")
     assert r.overrides == ()
+
+
+def test_smooth_with_a_fixed_lead_time_stays_normal():
+    r = plan_policy(PolicyInput(**{**BASE, "lead_time_sd": 0}))
+    assert r.distribution == "normal"
+    assert r.reorder_point == pytest.approx(reorder_points(10, 4, 9, 0, 276, fill_rate=0.98).reorder_point, **TIGHT)
 
 
 def test_critical_gets_higher_target_and_stays_push():
@@ -289,6 +297,19 @@ def test_overrides_are_applied_last_and_reported():
     assert plan_policy(PolicyInput(**lumpy, overrides={"reorder_point": 120})).reorder_point is None   # still pull
     with pytest.raises(Invalid):
         plan_policy(PolicyInput(**BASE, overrides={"colour": "red"}))
+
+
+def test_plan_uses_the_predictive_lead_time_sd_when_n_is_given():
+    r = plan_policy(PolicyInput(**BASE, lead_time_n=20))
+    # σ_L·√((1 + 1/20)·19/17) = 2·1.0832952 = 2.1665904
+    step = next(s for s in r.steps if s.name == "lead_time_sd_predictive")
+    assert step.value == pytest.approx(2 * math.sqrt(1.05 * 19 / 17), **TIGHT)
+    expected = reorder_points(10, 4, 9, step.value, 276, fill_rate=0.98, gamma=True).reorder_point
+    assert r.reorder_point == pytest.approx(expected, **TIGHT)
+    assert r.reorder_point > plan_policy(PolicyInput(**BASE)).reorder_point
+    assert "lead_time_sd_predictive" not in [s.name for s in plan_policy(PolicyInput(**BASE)).steps]
+    with pytest.raises(Invalid):
+        plan_policy(PolicyInput(**BASE, lead_time_n=0))
 
 
 def test_periodic_review_plan():

@@ -1,0 +1,63 @@
+"""The date to promise a customer (DESIGN §5)."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from .classify import PULL, PUSH
+from .errors import Invalid
+
+
+@dataclass(frozen=True)
+class Promise:
+    date: date
+    basis: str            # "lead_time" (pull, or push out of stock) | "in_stock" | "next_arrival"
+    days: int             # calendar days from the start date, rounded up
+    explanation_en: str
+    explanation_fr: str
+
+
+def promise_date(mode: str, *, today: date, handling_days: float, order_date: date | None = None,
+                 in_stock: bool = False, lead_time_p50: float | None = None, lead_time_p90: float | None = None,
+                 quantile: str = "p90", next_arrival: date | None = None) -> Promise:
+    """The date to promise a customer (DESIGN §5).
+
+    Push item in stock: today + handling time. Push item out of stock with a delivery expected: that
+    arrival + handling. Pull item (or push with nothing coming): order date + the supplier's measured lead
+    time (p90 by default: nine promises in ten are kept; p50 on request) + handling. Fractions of a day are
+    rounded up: a promise is a whole date and must be kept. ``handling_days`` is the internal time measured
+    from reception to shipment.
+    """
+    if mode not in (PUSH, PULL):
+        raise Invalid("mode_invalid", "The mode must be push or pull.", "Le mode doit être push ou pull.", field="mode")
+    if quantile not in ("p50", "p90"):
+        raise Invalid("quantile_invalid", "The lead-time quantile must be p50 or p90.",
+                      "Le quantile du délai doit être p50 ou p90.", field="quantile")
+    if not (math.isfinite(handling_days) and handling_days >= 0):
+        raise Invalid("handling_days_invalid", "The handling time must be zero or more days.",
+                      "Le temps de préparation doit être d'au moins zéro jour.", field="handling_days")
+    if mode == PUSH and in_stock:
+        days = math.ceil(handling_days)
+        return Promise(today + timedelta(days=days), "in_stock", days,
+                       f"In stock: today + {handling_days:g} days of handling.",
+                       f"En stock : aujourd'hui + {handling_days:g} jours de préparation.")
+    if mode == PUSH and next_arrival is not None:
+        start = max(next_arrival, today)
+        days = math.ceil(handling_days)
+        return Promise(start + timedelta(days=days), "next_arrival", (start - today).days + days,
+                       f"Out of stock, delivery expected {start.isoformat()}: + {handling_days:g} days of handling.",
+                       f"En rupture, livraison attendue le {start.isoformat()} : + {handling_days:g} jours de "
+                       "préparation.")
+    lead = lead_time_p90 if quantile == "p90" else lead_time_p50
+    if lead is None or not (math.isfinite(lead) and lead >= 0):
+        raise Invalid("lead_time_missing", f"The supplier's {quantile} lead time is needed to promise this item.",
+                      f"Le délai {quantile} du fournisseur est nécessaire pour promettre cet article.",
+                      field="lead_time")
+    start = order_date or today
+    days = math.ceil(lead + handling_days)
+    return Promise(start + timedelta(days=days), "lead_time", days,
+                   f"Ordered from the supplier on {start.isoformat()}: {quantile} lead time {lead:g} days + "
+                   f"{handling_days:g} days of handling.",
+                   f"Commandé au fournisseur le {start.isoformat()} : délai {quantile} de {lead:g} jours + "
+                   f"{handling_days:g} jours de préparation.")
