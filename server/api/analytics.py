@@ -1,15 +1,19 @@
-"""Measured lead times and supplier reliability: what the suppliers really do, next to what they promise."""
+"""Measured lead times and supplier reliability, stock value, flows and stock health."""
 from __future__ import annotations
+
+from datetime import date, timedelta
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from server.api.common import CODE
+from server.api.security import role
 from server.domain import leadtime
+from server.domain.errors import Invalid
 from server.models import Product, Supplier
 from server.models.base import utcnow
-from server.queries import leadtimes
+from server.queries import leadtimes, valuation
 from server.services import master
 
 blp = Blueprint("analytics", __name__, url_prefix="/api/v1/analytics", description="Lead times, suppliers, stock KPIs")
@@ -127,3 +131,114 @@ class Suppliers(MethodView):
     def get(self, args):
         """Each supplier's promise against its measured lead time, OTIF, fill rate and lateness."""
         return leadtimes.supplier_summaries(_histories(args), as_of=utcnow())
+
+
+class PeriodArgs(Schema):
+    since = fields.Date(load_default=None, metadata={"description": "Default: a year before until"})
+    until = fields.Date(load_default=None, metadata={"description": "Exclusive; default: tomorrow (today included)"})
+    product = fields.String(load_default=None, validate=CODE, metadata={"description": "SKU"})
+    bucket = fields.String(load_default="week", validate=validate.OneOf(["week", "month"]))
+
+
+class AtArgs(Schema):
+    at = fields.Date(load_default=None, metadata={"description": "Value at the end of this day (default today)"})
+
+
+class ValuedProduct(Schema):
+    sku = fields.String()
+    name = fields.String()
+    qty = fields.Float()
+    wac = fields.Float(allow_none=True)
+    value = fields.Float()
+
+
+class ValuationOut(Schema):
+    at = fields.Date()
+    value = fields.Float()
+    products = fields.List(fields.Nested(ValuedProduct))
+
+
+class Flow(Schema):
+    period = fields.Date(metadata={"description": "First day of the week (Monday) or month"})
+    in_qty = fields.Float()
+    in_value = fields.Float()
+    out_qty = fields.Float()
+    out_value = fields.Float(metadata={"description": "At weighted average cost: the cost of goods sold"})
+
+
+class ProductKpis(Schema):
+    sku = fields.String()
+    name = fields.String()
+    on_hand = fields.Float()
+    wac = fields.Float(allow_none=True)
+    value = fields.Float()
+    cogs = fields.Float()
+    average_value = fields.Float()
+    turnover = fields.Float(allow_none=True)
+    coverage_days = fields.Float(allow_none=True, metadata={"description": "None: stock and no usage"})
+    days_since_outflow = fields.Float(allow_none=True)
+    dormant = fields.Boolean()
+    stockouts = fields.Integer()
+    stockout_days = fields.Integer()
+    longest_stockout = fields.Integer()
+    out_of_stock_now = fields.Boolean()
+
+
+class KpisOut(Schema):
+    since = fields.Date()
+    until = fields.Date()
+    stock_value = fields.Float()
+    cogs = fields.Float()
+    turnover = fields.Float(allow_none=True)
+    dormant = fields.Integer()
+    dormant_value = fields.Float()
+    out_of_stock_now = fields.Integer()
+    stockouts = fields.Integer()
+    products = fields.List(fields.Nested(ProductKpis))
+
+
+def _period(args) -> tuple[date, date]:
+    until = args["until"] or utcnow().date() + timedelta(days=1)
+    since = args["since"] or until - timedelta(days=365)
+    if since >= until:
+        raise Invalid("empty_period", "'since' must come before 'until'.", "« since » doit précéder « until ».",
+                      field="since")
+    if (until - since).days > 3660:
+        raise Invalid("period_too_long", "At most ten years at a time.", "Dix ans au plus à la fois.", field="since")
+    return since, until
+
+
+@blp.route("/valuation")
+class Valuation(MethodView):
+    @role("supervisor")
+    @blp.arguments(AtArgs, location="query")
+    @blp.response(200, ValuationOut)
+    def get(self, args):
+        """Stock value at weighted average cost, now or at the end of a past day."""
+        return valuation.valuation(args["at"] or utcnow().date())
+
+
+@blp.route("/flows")
+class Flows(MethodView):
+    @role("supervisor")
+    @blp.arguments(PeriodArgs, location="query")
+    @blp.response(200, Flow(many=True))
+    def get(self, args):
+        """Units and value in and out per week or month."""
+        if args["product"]:
+            master.get(Product, args["product"])
+        since, until = _period(args)
+        return valuation.flows(since, until, args["bucket"], args["product"])
+
+
+@blp.route("/kpis")
+class Kpis(MethodView):
+    @role("supervisor")
+    @blp.arguments(PeriodArgs, location="query")
+    @blp.response(200, KpisOut)
+    def get(self, args):
+        """Per product and in total: value, turnover, days of cover, dormant stock, stock-outs."""
+        if args["product"]:
+            master.get(Product, args["product"])
+        since, until = _period(args)
+        return valuation.kpis(since, until, args["product"])

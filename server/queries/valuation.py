@@ -1,0 +1,166 @@
+"""Stock value (weighted average cost, perpetual), flows in and out, and stock health per product.
+
+Only movements that cross the warehouse's walls change value: a receipt, an opening or positive
+adjustment comes in (at its unit cost, else at the current average, else at the product's standard
+cost); a shipment or negative adjustment goes out at the current average. Transfers inside change nothing.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+
+import numpy as np
+from sqlalchemy import or_, select
+
+from server.domain import valuation as wac
+from server.extensions import db
+from server.models import Movement, Product
+
+DORMANT_DAYS = 90
+
+
+@dataclass
+class ProductBook:
+    """One product's history folded day by day over the period."""
+    product: Product
+    state: wac.ValuationState = wac.EMPTY
+    daily_qty: np.ndarray | None = None          # end-of-day on hand, one value per day of the period
+    daily_value: np.ndarray | None = None
+    out_qty: float = 0.0                          # in the period
+    cogs: float = 0.0
+    in_qty: float = 0.0
+    in_value: float = 0.0
+    last_outflow: date | None = None
+    flows: dict = field(default_factory=lambda: defaultdict(lambda: [0.0, 0.0, 0.0, 0.0]))  # bucket → in q,v,out q,v
+
+
+def _external(m: Movement) -> float:
+    """Signed quantity crossing the walls: + in, − out, 0 for a move inside."""
+    if m.from_location_id is None:
+        return float(m.qty)
+    if m.to_location_id is None:
+        return -float(m.qty)
+    return 0.0
+
+
+def books(since: date, until: date, *, sku: str | None = None, bucket: str = "week") -> list[ProductBook]:
+    """Fold every product's movements up to ``until``; daily series and flows for [since, until)."""
+    products = {p.id: p for p in db.session.scalars(select(Product).where(Product.sku == sku) if sku
+                                                    else select(Product))}
+    days = (until - since).days
+    result = {pid: ProductBook(p, daily_qty=np.zeros(days), daily_value=np.zeros(days)) for pid, p in products.items()}
+    stmt = (select(Movement).where(Movement.product_id.in_(products),
+                                   or_(Movement.from_location_id.is_(None), Movement.to_location_id.is_(None)),
+                                   Movement.occurred_at < _start_of(until))
+            .order_by(Movement.product_id, Movement.occurred_at, Movement.id).execution_options(yield_per=5000))
+    last_day: dict[int, int] = {}
+    for m in db.session.scalars(stmt):
+        book = result[m.product_id]
+        day = (m.occurred_at.date() - since).days
+        _carry(book, last_day.get(m.product_id, 0), min(max(day, 0), days))
+        last_day[m.product_id] = min(max(day, 0), days)
+        _apply(book, m, day, days, bucket, since)
+    for pid, book in result.items():
+        _carry(book, last_day.get(pid, 0), days)
+    return list(result.values())
+
+
+def _start_of(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+
+
+def _carry(book: ProductBook, start: int, end: int) -> None:
+    """Days without movement keep the last state."""
+    if end > start:
+        book.daily_qty[start:end] = book.state.qty
+        book.daily_value[start:end] = book.state.value
+
+
+def _apply(book: ProductBook, m: Movement, day: int, days: int, bucket: str, since: date) -> None:
+    qty = _external(m)
+    if qty == 0:
+        return
+    before = book.state
+    cost = float(m.unit_cost) if m.unit_cost is not None else None
+    if qty > 0 and cost is None and before.wac is None:
+        cost = float(book.product.unit_cost)
+    book.state = wac.apply_movement(before, wac.Movement(qty, cost))
+    if not 0 <= day < days:
+        return
+    key = _bucket(m.occurred_at.date(), bucket)
+    if qty > 0:
+        value = book.state.value - before.value
+        book.in_qty += qty
+        book.in_value += value
+        book.flows[key][0] += qty
+        book.flows[key][1] += value
+    else:
+        out_value = book.state.cogs - before.cogs
+        book.out_qty += -qty
+        book.cogs += out_value
+        book.last_outflow = m.occurred_at.date()
+        book.flows[key][2] += -qty
+        book.flows[key][3] += out_value
+    book.daily_qty[day] = book.state.qty
+    book.daily_value[day] = book.state.value
+
+
+def _bucket(day: date, bucket: str) -> date:
+    if bucket == "month":
+        return day.replace(day=1)
+    return day - timedelta(days=day.weekday())
+
+
+def kpis(since: date, until: date, sku: str | None = None) -> dict:
+    found = books(since, until, sku=sku)
+    days = max(1, (until - since).days)
+    rows = []
+    for book in found:
+        on_hand, value = book.state.qty, book.state.value
+        avg_value = wac.average_stock_value(book.daily_value) if days else 0.0
+        usage = book.out_qty / days
+        out = wac.stockouts(book.daily_qty) if book.daily_qty.size else None
+        since_out = wac.days_since([book.last_outflow], until - timedelta(days=1))[0]  # to the last day in
+        rows.append({"sku": book.product.sku, "name": book.product.name, "on_hand": on_hand, "wac": book.state.wac,
+                     "value": value, "cogs": book.cogs, "average_value": avg_value,
+                     "turnover": _finite(wac.turnover(book.cogs, avg_value)),
+                     "coverage_days": _finite(wac.coverage_days(on_hand, usage)),
+                     "days_since_outflow": _finite(since_out),
+                     "dormant": bool(wac.dormant(since_out, on_hand, DORMANT_DAYS)),
+                     "stockouts": out.count if out else 0, "stockout_days": out.total_days if out else 0,
+                     "longest_stockout": out.longest if out else 0,
+                     "out_of_stock_now": bool(out.open_at_end) if out else on_hand <= 0})
+    total_value = sum(r["value"] for r in rows)
+    total_cogs = sum(r["cogs"] for r in rows)
+    total_avg = sum(r["average_value"] for r in rows)
+    return {"since": since, "until": until, "stock_value": total_value, "cogs": total_cogs,
+            "turnover": _finite(wac.turnover(total_cogs, total_avg)),
+            "dormant": sum(r["dormant"] for r in rows),
+            "dormant_value": sum(r["value"] for r in rows if r["dormant"]),
+            "out_of_stock_now": sum(r["out_of_stock_now"] for r in rows),
+            "stockouts": sum(r["stockouts"] for r in rows),
+            "products": sorted(rows, key=lambda r: -r["value"])}
+
+
+def valuation(at: date) -> dict:
+    """Stock value at the end of the day ``at``, per product, largest first."""
+    end = at + timedelta(days=1)
+    found = books(end, end)
+    rows = [{"sku": b.product.sku, "name": b.product.name, "qty": b.state.qty, "wac": b.state.wac,
+             "value": b.state.value} for b in found if b.state.qty]
+    return {"at": at, "value": sum(r["value"] for r in rows), "products": sorted(rows, key=lambda r: -r["value"])}
+
+
+def flows(since: date, until: date, bucket: str, sku: str | None = None) -> list[dict]:
+    totals: dict[date, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
+    for book in books(since, until, sku=sku, bucket=bucket):
+        for key, values in book.flows.items():
+            totals[key] = [a + b for a, b in zip(totals[key], values)]
+    return [{"period": key, "in_qty": v[0], "in_value": v[1], "out_qty": v[2], "out_value": v[3]}
+            for key, v in sorted(totals.items())]
+
+
+def _finite(x):
+    x = float(x)
+    return x if np.isfinite(x) else None
