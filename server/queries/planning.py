@@ -102,6 +102,8 @@ def plan(products: list[Product] | None = None, *, today: date | None = None) ->
         inputs = policies.PolicyInput(
             demand_mean=weekly_level / 7, demand_sd=float(np.atleast_1d(moments.sd)[i]),
             lead_time_mean=estimate.mean, lead_time_sd=estimate.sd, lead_time_source=estimate.source,
+            # Few receptions behind a measured sd: widen it; a shrunk estimate already leans on the pool.
+            lead_time_n=estimate.n if estimate.source == leadtime.SOURCE_MEASURED else None,
             variability_class=demand_class, abc_class=str(abc[i]), critical=product.critical,
             demand_m3=float(np.atleast_1d(moments.m3)[i]), moq=float(product.moq),
             pack_multiple=float(product.pack_multiple),
