@@ -32,7 +32,7 @@ class PolicyOut(Schema):
     name = fields.String()
     mode = fields.String(metadata={"description": "push (kept in stock) or pull (bought against orders)"})
     reason = fields.String()
-    demand = fields.Dict(metadata={"description": "Daily mean and sd, weekly forecast and method, class, ADI, CV²"})
+    demand = fields.Dict(metadata={"description": "Daily mean (forecast) and sd, forecast method, variability and ABC class"})
     lead_time = fields.Dict(metadata={"description": "Estimate to plan with and where it comes from"})
     policy = fields.Dict(metadata={"description": "Every figure of the policy"})
     steps = fields.List(fields.Nested(StepOut))
@@ -104,14 +104,14 @@ class ProductPolicy(MethodView):
     @blp.response(200, PolicyOut)
     def get(self, sku):
         """Safety stock, reorder point, push or pull: every number, its formula and where it came from."""
-        [p] = planning.plan([master.get(Product, sku)])
+        p = planning.explain(master.get(Product, sku), utcnow().date())
         result = p.policy
         policy = {k: v for k, v in asdict(result).items() if k not in ("steps", "reason_en", "reason_fr")}
         return {"sku": p.product.sku, "name": p.product.name, "mode": result.mode,
                 "reason": result.reason_fr if language() == "fr" else result.reason_en,
-                "demand": {"daily_mean": p.daily_mean, "daily_sd": p.daily_sd, "weekly_forecast": p.weekly_forecast,
-                           "forecast_method": p.forecast_method, "class": p.demand_class, "adi": p.adi,
-                           "cv2": p.cv2, "abc": p.abc, "history_days": planning.HISTORY_DAYS},
+                "demand": {"daily_mean": p.inputs.demand_mean, "daily_sd": p.inputs.demand_sd,
+                           "forecast_method": str(p.plan.method[p.index]), "class": p.inputs.variability_class,
+                           "abc": p.inputs.abc_class, "history_days": planning.HISTORY_DAYS},
                 "lead_time": _plain(asdict(p.lead_time)), "policy": _plain(policy),
                 "steps": [_plain(asdict(step)) for step in result.steps],
                 "if_declared": _declared(p)}
@@ -124,7 +124,7 @@ class Replenishment(MethodView):
     def get(self):
         """What to order now, with quantities, suppliers and expected arrival (p50 and p90 of measured lead time)."""
         now = utcnow()
-        items = planning.suggestions(planning.plan(today=now.date()), now.date())
+        items = planning.suggestions(now.date())
         lang = language()
         for item in items:
             item["reason"] = item.pop("reason_fr") if lang == "fr" else item.pop("reason_en")

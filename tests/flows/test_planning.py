@@ -78,6 +78,8 @@ def test_lead_times_policies_and_replenishment(app, client, demo_year):
             assert item["projected"] <= item["reorder_point"]
     mine = {i["sku"]: i for i in plan["items"]}[push["sku"]]
     assert mine["qty"] >= push["policy"]["order_quantity"] and mine["supplier"] == "LENTOR"
+    # The list and the product's page are one plan: the same reorder point.
+    assert mine["reorder_point"] == pytest.approx(push["policy"]["reorder_point"], rel=1e-9)
 
     chosen = plan["items"][:3]
     created = client.post("/api/v1/replenishment/orders", headers=sup, json={

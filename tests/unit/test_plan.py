@@ -1,0 +1,39 @@
+"""The vectorised plan: the same rules as one product's explained policy, for many products at once."""
+import numpy as np
+import pytest
+
+from server.domain import policy
+from server.domain.plan import replenishment_plan
+
+
+def demand(rng, days=364):
+    steady = rng.poisson(4.0, days).astype(float)                       # smooth, every day
+    rare = np.where(rng.random(days) < 0.03, rng.integers(1, 30, days), 0).astype(float)   # lumpy
+    none = np.zeros(days)
+    return np.vstack([steady, rare, none])
+
+
+def test_plan_agrees_with_the_explained_policy():
+    rng = np.random.default_rng(3)
+    daily = demand(rng)
+    result = replenishment_plan(daily, unit_cost=np.array([20.0, 0.5, 1.0]), lt_mean=[6.0, 10.0, 5.0],
+                                lt_sd=[1.5, 4.0, 0.0], moq=[0, 0, 0], pack=[1, 1, 1])
+    assert list(result.demand_class) == ["smooth", "lumpy", "intermittent"]
+    assert list(result.mode) == ["push", "pull", "pull"]
+    assert np.isnan(result.reorder_point[1:]).all()
+    one = policy.plan_policy(policy.PolicyInput(
+        demand_mean=float(result.daily_mean[0]), demand_sd=float(result.daily_sd[0]),
+        demand_m3=float(result.daily_m3[0]), lead_time_mean=6.0, lead_time_sd=1.5,
+        variability_class="smooth", abc_class=str(result.abc[0]), order_quantity=float(result.order_qty[0])))
+    assert result.reorder_point[0] == pytest.approx(one.reorder_point, rel=1e-9)
+    assert result.safety_stock[0] == pytest.approx(one.safety_stock, rel=1e-9)
+    # Four weeks of ~4 a day, in whole units.
+    assert 100 <= result.order_qty[0] <= 125 and result.order_qty[0] == round(result.order_qty[0])
+
+
+def test_few_receptions_widen_the_lead_time_sd():
+    daily = demand(np.random.default_rng(5))[:1]
+    loose = replenishment_plan(daily, unit_cost=5.0, lt_mean=6.0, lt_sd=1.5, lt_n=[5])
+    known = replenishment_plan(daily, unit_cost=5.0, lt_mean=6.0, lt_sd=1.5, lt_n=[np.nan])
+    assert loose.lead_time_sd[0] == pytest.approx(1.5 * np.sqrt((1 + 1 / 5) * 4 / 2))
+    assert known.lead_time_sd[0] == 1.5 and loose.reorder_point[0] > known.reorder_point[0]
