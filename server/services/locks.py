@@ -14,5 +14,5 @@ from server.models import Product
 
 def lock_products(session, product_ids) -> None:
     ids = sorted(set(product_ids))
-    if ids:
+    if ids and session.get_bind().dialect.name == "postgresql":
         session.execute(select(Product.id).where(Product.id.in_(ids)).order_by(Product.id).with_for_update(key_share=True))
