@@ -44,6 +44,17 @@ def _duplicate(model, key) -> Conflict:
                     field=key_of(model))
 
 
+def line_of(order, line_id: int | None):
+    """The line ``line_id`` of a purchase or sales order; None asks for none."""
+    if line_id is None:
+        return None
+    for line in order.lines:
+        if line.id == line_id:
+            return line
+    raise NotFound("unknown_order_line", f"Line {line_id} is not on {order.number}.",
+                   f"La ligne {line_id} n'est pas sur {order.number}.", field="line_id")
+
+
 def temporary_number() -> str:
     """A unique placeholder until the order has an id (fits the 32-character number column)."""
     return f"tmp-{uuid.uuid4().hex}"[:32]

@@ -62,16 +62,6 @@ def get_order(number: str, session=None) -> PurchaseOrder:
     return order
 
 
-def line_of(order: PurchaseOrder, line_id: int | None) -> PurchaseOrderLine | None:
-    if line_id is None:
-        return None
-    for line in order.lines:
-        if line.id == line_id:
-            return line
-    raise NotFound("unknown_order_line", f"Line {line_id} is not on {order.number}.",
-                   f"La ligne {line_id} n'est pas sur {order.number}.", field="line_id")
-
-
 def append_event(session, order: PurchaseOrder, kind: str, stamp: Stamp, *, line_id=None, promised_date=None,
                  note=None) -> PurchaseOrderEvent:
     recorded = [(e.kind, e.occurred_at) for e in order.events
@@ -96,7 +86,7 @@ def record_event(stamp: Stamp, *, number: str, kind: str, line_id=None, promised
 
     def work(s):
         order = get_order(number, s)
-        line_of(order, line_id)
+        master.line_of(order, line_id)
         return append_event(s, order, kind, stamp, line_id=line_id, promised_date=promised_date, note=note)
     return once(PurchaseOrderEvent, stamp.client_event_id, {"kind": kind, "line_id": line_id}, work)
 
@@ -125,7 +115,7 @@ def receive(stamp: Stamp, *, number: str, line_id: int, qty: Decimal, dock: str,
             expiry=None) -> tuple[Movement, bool]:
     def work(s):
         order = get_order(number, s)
-        return book_receipt(s, order, line_of(order, line_id), qty, master.get(Location, dock, s), stamp,
+        return book_receipt(s, order, master.line_of(order, line_id), qty, master.get(Location, dock, s), stamp,
                             lot=lot, expiry=expiry)
     expected = {"kind": int(MovementKind.RECEIPT), "po_line_id": line_id, "qty": qty, "lot": lot}
     return once(Movement, stamp.client_event_id, expected, work)
@@ -161,7 +151,7 @@ def book_put_away(s, line: PurchaseOrderLine | None, product_id: int, qty: Decim
 def put_away(stamp: Stamp, *, number: str, line_id: int, qty: Decimal, from_location: str, to_location: str,
              lot: str = "") -> tuple[Movement, bool]:
     def work(s):
-        line = line_of(get_order(number, s), line_id)
+        line = master.line_of(get_order(number, s), line_id)
         return book_put_away(s, line, line.product_id, qty, master.get(Location, from_location, s),
                              master.get(Location, to_location, s), stamp, lot=lot)
     expected = {"kind": int(MovementKind.PUT_AWAY), "po_line_id": line_id, "qty": qty, "lot": lot}

@@ -139,10 +139,7 @@ def pick(stamp: Stamp, *, number: str, line_id: int, qty: Decimal, from_location
          lot: str = "") -> tuple[Movement, bool]:
     def work(s):
         order = get_order(number, s)
-        line = next((ln for ln in order.lines if ln.id == line_id), None)
-        if line is None:
-            raise NotFound("unknown_order_line", f"Line {line_id} is not on {number}.",
-                           f"La ligne {line_id} n'est pas sur {number}.", field="line_id")
+        line = master.line_of(order, line_id)
         return book_pick(s, order, line, qty, master.get(Location, from_location, s),
                          master.get(Location, dispatch, s), stamp, lot=lot)
     expected = {"kind": int(MovementKind.PICK), "so_line_id": line_id, "qty": qty, "lot": lot}
@@ -164,10 +161,7 @@ def book_short(s, order: SalesOrder, line: SalesOrderLine, qty: Decimal, stamp: 
 def short(stamp: Stamp, *, number: str, line_id: int, qty: Decimal, reason: str) -> tuple[SalesOrderEvent, bool]:
     def work(s):
         order = get_order(number, s)
-        line = next((ln for ln in order.lines if ln.id == line_id), None)
-        if line is None:
-            raise NotFound("unknown_order_line", f"Line {line_id} is not on {number}.",
-                           f"La ligne {line_id} n'est pas sur {number}.", field="line_id")
+        line = master.line_of(order, line_id)
         lock_products(s, [line.product_id])
         book_short(s, order, line, qty, stamp, reason)
         return order.events[-1]
