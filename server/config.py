@@ -29,6 +29,10 @@ def from_environment() -> dict:
         # A count off by more than this share of the expected quantity (and more than one unit) waits.
         "TENDU_COUNT_VARIANCE_SHARE": float(_env("COUNT_VARIANCE_SHARE", 0.10)),
         "TENDU_SQL_ECHO": _bool(_env("SQL_ECHO", "0")),
+        # Shared state across workers and servers (login throttling); memory of each process when unset.
+        "TENDU_REDIS_URL": _env("REDIS_URL"),
+        "TENDU_LOGIN_ATTEMPTS": int(_env("LOGIN_ATTEMPTS", 5)),
+        "TENDU_LOGIN_WINDOW_SECONDS": int(_env("LOGIN_WINDOW_SECONDS", 300)),
         "MAX_CONTENT_LENGTH": int(_env("MAX_CONTENT_MB", 11)) * 1024 * 1024,
         # flask-smorest / OpenAPI
         "API_TITLE": "Tendu",

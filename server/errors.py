@@ -60,7 +60,10 @@ def error_response(status: int, code: str, message: str, field=None, details=Non
 
 
 def _domain(exc: de.DomainError):
-    return error_response(exc.status, exc.code, exc.message(language()), exc.field, exc.details or None)
+    response, status = error_response(exc.status, exc.code, exc.message(language()), exc.field, exc.details or None)
+    if "retry_after" in exc.details:
+        response.headers["Retry-After"] = str(exc.details["retry_after"])
+    return response, status
 
 
 def render_record(record: dict):

@@ -49,6 +49,8 @@ def _clean_tables(request):
     if "app" not in request.fixturenames:
         return
     app = request.getfixturevalue("app")
+    from server.services import throttle
+    app.extensions["tendu_login_throttle"] = throttle.from_config(app.config)  # forget failed logins
     with app.app_context():
         db.session.rollback()
         tables = [t.name for t in reversed(Base.metadata.sorted_tables)]

@@ -1,7 +1,7 @@
 """Sign in (tokens), who am I, sign out, and user management for admins."""
 from __future__ import annotations
 
-from flask import current_app, g
+from flask import current_app, g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
@@ -56,7 +56,8 @@ class Tokens(MethodView):
     def post(self, creds):
         """Exchange a user name and password for a bearer token."""
         raw, token = auth.issue_token(creds["username"], creds["password"],
-                                      current_app.config["TENDU_TOKEN_TTL_HOURS"], creds["device"])
+                                      current_app.config["TENDU_TOKEN_TTL_HOURS"], creds["device"],
+                                      address=request.remote_addr)
         return _token_out(raw, token)
 
 

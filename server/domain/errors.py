@@ -81,3 +81,9 @@ class Unsupported(DomainError):
     """The payload's media type is not accepted (HTTP 415)."""
     code = "unsupported_media_type"
     status = 415
+
+
+class TooManyRequests(DomainError):
+    """Too many attempts in a short time (HTTP 429); ``details.retry_after`` says how long to wait."""
+    code = "too_many_requests"
+    status = 429

@@ -5,6 +5,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -41,12 +42,17 @@ def create_user(username: str, role: str, password: str) -> User:
     return user
 
 
-def issue_token(username: str, password: str, ttl_hours: int, device: str | None = None) -> tuple[str, ApiToken]:
+def issue_token(username: str, password: str, ttl_hours: int, device: str | None = None,
+                address: str | None = None) -> tuple[str, ApiToken]:
+    throttle = current_app.extensions["tendu_login_throttle"]
+    throttle.check(username, address)
     user = db.session.scalar(select(User).where(User.username == username))
     valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
     if not (user and valid and user.active):
+        throttle.failed(username, address)
         raise Unauthorized("bad_credentials", "Wrong user name or password.",
                            "Nom d'utilisateur ou mot de passe incorrect.")
+    throttle.succeeded(username)
     return new_token(user, ttl_hours, device)
 
 

@@ -1,3 +1,4 @@
+import pytest
 from sqlalchemy import select, update
 
 from server.extensions import db
@@ -61,3 +62,33 @@ def test_admin_creates_users_others_cannot(client, tokens):
     assert again.status_code == 409
     login = client.post("/api/v1/auth/tokens", json={"username": "lea", "password": "long enough pw"})
     assert login.status_code == 201
+
+
+def test_wrong_passwords_are_throttled_then_a_good_one_waits_too(app, client, tokens):
+    attempts = app.config["TENDU_LOGIN_ATTEMPTS"]
+    for _ in range(attempts):
+        assert client.post("/api/v1/auth/tokens", json={"username": "supervisor", "password": "guess-1234"}).status_code == 401
+    res = client.post("/api/v1/auth/tokens", json={"username": "supervisor", "password": PASSWORD})
+    assert res.status_code == 429 and res.json["error"]["code"] == "too_many_attempts"
+    assert int(res.headers["Retry-After"]) == app.config["TENDU_LOGIN_WINDOW_SECONDS"]
+    # Another user is not locked out by someone hammering the supervisor's name.
+    assert client.post("/api/v1/auth/tokens", json={"username": "operator", "password": PASSWORD}).status_code == 201
+
+
+def test_redis_counts_are_shared(app):
+    redis = pytest.importorskip("redis")
+    from server.services.throttle import LoginThrottle, RedisCounts
+    try:
+        redis.Redis.from_url("redis://127.0.0.1:6379/15").ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379 (start redis-server to run this test)")
+    first = LoginThrottle(RedisCounts("redis://127.0.0.1:6379/15"), attempts=2, window_seconds=60)
+    second = LoginThrottle(RedisCounts("redis://127.0.0.1:6379/15"), attempts=2, window_seconds=60)
+    first.succeeded("léa")
+    first.failed("léa", None)
+    second.failed("léa", None)                 # another worker, same count
+    with pytest.raises(Exception) as err:
+        first.check("léa", None)
+    assert getattr(err.value, "code", None) == "too_many_attempts"
+    first.succeeded("léa")
+    first.check("léa", None)

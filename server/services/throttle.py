@@ -1,0 +1,87 @@
+"""Login throttling: a few wrong passwords per name and per address, then a pause.
+
+Counts live in Redis when ``TENDU_REDIS_URL`` is set, so every worker and every app server sees the same
+counts; otherwise in this process's memory (fine for one worker, a little more lenient with several).
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict, deque
+
+from server.domain.errors import TooManyRequests
+
+
+class MemoryCounts:
+    def __init__(self):
+        self._hits: dict[str, deque] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def add(self, key: str, window: int) -> int:
+        now = time.monotonic()
+        with self._lock:
+            hits = self._hits[key]
+            hits.append(now)
+            while hits and hits[0] <= now - window:
+                hits.popleft()
+            return len(hits)
+
+    def count(self, key: str, window: int) -> int:
+        now = time.monotonic()
+        with self._lock:
+            return sum(1 for t in self._hits.get(key, ()) if t > now - window)
+
+    def clear(self, key: str) -> None:
+        with self._lock:
+            self._hits.pop(key, None)
+
+
+class RedisCounts:
+    """A fixed window per key: INCR, and the first hit sets the expiry."""
+
+    def __init__(self, url: str):
+        import redis
+        self._redis = redis.Redis.from_url(url)
+
+    def add(self, key: str, window: int) -> int:
+        pipe = self._redis.pipeline()
+        pipe.incr(f"tendu:throttle:{key}")
+        pipe.expire(f"tendu:throttle:{key}", window, nx=True)
+        return int(pipe.execute()[0])
+
+    def count(self, key: str, window: int) -> int:
+        return int(self._redis.get(f"tendu:throttle:{key}") or 0)
+
+    def clear(self, key: str) -> None:
+        self._redis.delete(f"tendu:throttle:{key}")
+
+
+class LoginThrottle:
+    def __init__(self, counts, attempts: int, window_seconds: int):
+        self.counts, self.attempts, self.window = counts, attempts, window_seconds
+
+    def keys(self, username: str, address: str | None) -> list[str]:
+        return [f"user:{username.strip().lower()}"] + ([f"addr:{address}"] if address else [])
+
+    def check(self, username: str, address: str | None) -> None:
+        # An address may try a few names; a name may be tried from a few places: both are bounded.
+        for key in self.keys(username, address):
+            limit = self.attempts * (4 if key.startswith("addr:") else 1)
+            if self.counts.count(key, self.window) >= limit:
+                raise TooManyRequests("too_many_attempts",
+                                      f"Too many wrong passwords: wait {self.window // 60} minutes and try again.",
+                                      f"Trop de mots de passe erronés : attendez {self.window // 60} minutes.",
+                                      details={"retry_after": self.window})
+
+    def failed(self, username: str, address: str | None) -> None:
+        for key in self.keys(username, address):
+            self.counts.add(key, self.window)
+
+    def succeeded(self, username: str) -> None:
+        self.counts.clear(self.keys(username, None)[0])
+
+
+def from_config(config: dict) -> LoginThrottle:
+    url = config.get("TENDU_REDIS_URL")
+    counts = RedisCounts(url) if url else MemoryCounts()
+    return LoginThrottle(counts, config["TENDU_LOGIN_ATTEMPTS"], config["TENDU_LOGIN_WINDOW_SECONDS"])
