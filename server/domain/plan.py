@@ -4,6 +4,13 @@ The same rules as ``policy.plan_policy`` (which explains one product step by ste
 explanations, so 20,000 products × 730 days fit in seconds: classify and forecast weekly sums, take daily
 demand moments, ABC on consumption value, push/pull, fill-rate targets, order quantities rounded to MOQ
 and packs, and the (s, Q) reorder points with both variabilities.
+
+Lead-time demand is the one ``bench/policy_sim.py`` validates: measured on the history after each demand
+day (``lead_time_demand_after_demand``: demand that comes in spells makes the days after an order busier
+than average), kept as ratios to the formula on the history's own d̄, σ_d (both ≥ 1), and applied to the
+formula on the forecast: μ = r_μ·d̄_forecast·E[L], σ = r_σ·√(E[L]σ_d² + d̄_forecast²σ_L²). When the forecast
+equals the history's mean this is exactly the bench's model; with the plain formula, clustered slow movers
+(carparts-like) fell 2.5–3.5 points short of their target (bench/README.md, policy section).
 """
 from __future__ import annotations
 
@@ -14,7 +21,7 @@ import numpy as np
 from .classify import CRITICAL_FILL_RATE, FILL_RATE_TARGETS, PULL, abc_classes, push_pull_modes
 from .demand import ERRATIC, INTERMITTENT, LUMPY, NO_DEMAND, SMOOTH, aggregate, classify
 from .forecast import select_forecast
-from .leadtime_demand import daily_demand_moments, predictive_lead_time_sd
+from .leadtime_demand import daily_demand_moments, lead_time_demand_after_demand, predictive_lead_time_sd, sigma_dl
 from .quantities import round_order_quantity
 from .reorder import reorder_points
 
@@ -38,6 +45,8 @@ class Plan:
     order_qty: np.ndarray
     safety_stock: np.ndarray
     reorder_point: np.ndarray       # NaN for pull items: they are bought against orders
+    lead_time_demand_mean: np.ndarray   # μ of demand over the lead time, clustering included (docstring)
+    lead_time_demand_sd: np.ndarray     # σ of the same (predictive σ_L included)
 
 
 def variability_names(categories: np.ndarray) -> np.ndarray:
@@ -69,8 +78,29 @@ def replenishment_plan(daily, *, unit_cost, lt_mean, lt_sd, lt_n=None, moq=0.0, 
     pack = np.broadcast_to(np.asarray(pack, dtype=float), (n,))
     q = round_order_quantity(np.maximum(weekly_level * ORDER_COVER_WEEKS, pack), moq, pack)
     gamma = np.isin(names, ("intermittent", "lumpy")) | (lt_sd > 0)
-    points = reorder_points(weekly_level / 7, d_sd, lt_mean, lt_sd, q, fill_rate=fill, d_m3=d_m3, gamma=gamma)
+    d_fc = weekly_level / 7
+    ltd_mean, ltd_sd = clustered_lead_time_demand(daily, moments, d_fc, d_sd, lt_mean, lt_sd)
+    points = reorder_points(d_fc, d_sd, lt_mean, lt_sd, q, fill_rate=fill, d_m3=d_m3, gamma=gamma,
+                            ltd_mean=ltd_mean, ltd_sd=ltd_sd)
     pull = modes == PULL
-    return Plan(weekly_level / 7, d_sd, d_m3, np.asarray(selection.candidates)[selection.choice], names, abc, modes,
+    return Plan(d_fc, d_sd, d_m3, np.asarray(selection.candidates)[selection.choice], names, abc, modes,
                 fill, lt_sd, np.asarray(q, dtype=float), np.where(pull, np.nan, points.safety_stock),
-                np.where(pull, np.nan, points.reorder_point))
+                np.where(pull, np.nan, points.reorder_point), ltd_mean, ltd_sd)
+
+
+def clustered_lead_time_demand(daily, moments, d_forecast, d_sd, lt_mean, lt_sd):
+    """Lead-time demand mean and sd on the forecast, with the clustering measured on the history (module
+    docstring). Where the lead time does not fit in the history the plain formula is kept."""
+    days = daily.shape[1]
+    fits = np.floor(lt_mean) + 1 < days
+    h_mean = np.broadcast_to(moments.mean, d_forecast.shape)
+    base_mean, base_sd = h_mean * lt_mean, np.asarray(sigma_dl(h_mean, d_sd, lt_mean, lt_sd))
+    r_mean, r_sd = np.ones(d_forecast.shape), np.ones(d_forecast.shape)
+    if np.any(fits):
+        m, sd = (np.atleast_1d(v) for v in lead_time_demand_after_demand(daily[fits], lt_mean[fits], lt_sd[fits]))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r_mean[fits] = np.where(base_mean[fits] > 0, m / base_mean[fits], 1.0)
+            r_sd[fits] = np.where(base_sd[fits] > 0, sd / base_sd[fits], 1.0)
+    mean = r_mean * d_forecast * lt_mean
+    sd = r_sd * np.asarray(sigma_dl(d_forecast, d_sd, lt_mean, lt_sd))
+    return mean, sd

@@ -17,6 +17,7 @@ from server.domain import demand as demand_maths
 from server.domain import leadtime
 from server.domain import plan as planning
 from server.domain import policy as policies
+from server.domain.leadtime_demand import sigma_dl
 from server.extensions import db
 from server.models import (Location, Movement, MovementKind, Product, PurchaseOrder, PurchaseOrderLine, SalesOrder,
                            SalesOrderLine, StockLevel, Supplier)
@@ -126,11 +127,24 @@ class Explained:
     policy: policies.PolicyResult
 
     def as_if_declared(self) -> policies.PolicyResult:
-        """The same policy on the supplier's promise instead of the measurement: what measuring changed."""
+        """The same policy on the supplier's promise instead of the measurement: what measuring changed.
+
+        The demand side stays as measured (its clustering kept as the same ratios to the formula); only
+        the lead time becomes the declared one, with the usual spread assumed for a promise."""
+        i = self.inputs
         declared = self.supplier.declared_lead_time_days if self.supplier else self.lead_time.mean
-        return policies.plan_policy(replace(self.inputs, lead_time_mean=declared, lead_time_n=None,
-                                            lead_time_sd=declared * leadtime.DECLARED_CV,
-                                            lead_time_source="declared"))
+        declared_sd = declared * leadtime.DECLARED_CV
+        planned_sd = float(self.plan.lead_time_sd[self.index])
+        mean_ratio = _ratio(i.lead_time_demand_mean, i.demand_mean * i.lead_time_mean)
+        sd_ratio = _ratio(i.lead_time_demand_sd, sigma_dl(i.demand_mean, i.demand_sd, i.lead_time_mean, planned_sd))
+        return policies.plan_policy(replace(
+            i, lead_time_mean=declared, lead_time_sd=declared_sd, lead_time_n=None, lead_time_source="declared",
+            lead_time_demand_mean=mean_ratio * i.demand_mean * declared,
+            lead_time_demand_sd=sd_ratio * sigma_dl(i.demand_mean, i.demand_sd, declared, declared_sd)))
+
+
+def _ratio(measured, formula) -> float:
+    return float(measured) / float(formula) if measured is not None and formula and formula > 0 else 1.0
 
 
 def explain(product: Product, today: date) -> Explained:
@@ -147,6 +161,8 @@ def explain(product: Product, today: date) -> Explained:
     inputs = policies.PolicyInput(
         demand_mean=float(result.daily_mean[i]), demand_sd=float(result.daily_sd[i]),
         demand_m3=float(result.daily_m3[i]), lead_time_mean=estimate.mean, lead_time_sd=estimate.sd,
+        lead_time_demand_mean=float(result.lead_time_demand_mean[i]),
+        lead_time_demand_sd=float(result.lead_time_demand_sd[i]),
         lead_time_source=estimate.source,
         lead_time_n=estimate.n if estimate.source == leadtime.SOURCE_MEASURED else None,
         variability_class=str(result.demand_class[i]), abc_class=str(result.abc[i]), critical=product.critical,

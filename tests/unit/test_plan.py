@@ -24,7 +24,9 @@ def test_plan_agrees_with_the_explained_policy():
     one = policy.plan_policy(policy.PolicyInput(
         demand_mean=float(result.daily_mean[0]), demand_sd=float(result.daily_sd[0]),
         demand_m3=float(result.daily_m3[0]), lead_time_mean=6.0, lead_time_sd=1.5,
-        variability_class="smooth", abc_class=str(result.abc[0]), order_quantity=float(result.order_qty[0])))
+        variability_class="smooth", abc_class=str(result.abc[0]), order_quantity=float(result.order_qty[0]),
+        lead_time_demand_mean=float(result.lead_time_demand_mean[0]),
+        lead_time_demand_sd=float(result.lead_time_demand_sd[0])))
     assert result.reorder_point[0] == pytest.approx(one.reorder_point, rel=1e-9)
     assert result.safety_stock[0] == pytest.approx(one.safety_stock, rel=1e-9)
     # Four weeks of ~4 a day, in whole units.
@@ -37,3 +39,16 @@ def test_few_receptions_widen_the_lead_time_sd():
     known = replenishment_plan(daily, unit_cost=5.0, lt_mean=6.0, lt_sd=1.5, lt_n=[np.nan])
     assert loose.lead_time_sd[0] == pytest.approx(1.5 * np.sqrt((1 + 1 / 5) * 4 / 2))
     assert known.lead_time_sd[0] == 1.5 and loose.reorder_point[0] > known.reorder_point[0]
+
+
+def test_demand_in_spells_raises_the_lead_time_demand():
+    """Orders that come in busy spells: the days after an order see more demand than the average."""
+    rng = np.random.default_rng(8)
+    days = 728
+    busy = np.repeat(rng.random(days // 14) < 0.2, 14)             # two-week busy spells
+    spells = np.where(busy & (rng.random(days) < 0.5), rng.integers(1, 6, days), 0).astype(float)
+    spread = rng.permutation(spells)                                 # the same days, shuffled: no spells
+    plan = replenishment_plan(np.vstack([spells, spread]), unit_cost=5.0, lt_mean=7.0, lt_sd=0.0)
+    formula = plan.daily_mean * 7.0
+    assert plan.lead_time_demand_mean[0] > 1.3 * formula[0]
+    assert plan.lead_time_demand_mean[1] == pytest.approx(formula[1], rel=0.25)
