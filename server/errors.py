@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 
 from flask import jsonify, request
+from marshmallow import INCLUDE, Schema, fields
 from werkzeug.exceptions import HTTPException
 
 from server.domain import errors as de
@@ -27,6 +28,23 @@ HTTP_MESSAGES = {
     429: ("too_many_requests", "Too many attempts; wait a moment.", "Trop de tentatives ; patientez un instant."),
     500: ("internal_error", "Unexpected server error; nothing was changed.", "Erreur inattendue du serveur ; rien n'a été modifié."),
 }
+
+
+class ErrorBody(Schema):
+    code = fields.String(required=True, metadata={"description": "Stable, for programs"})
+    message = fields.String(required=True, metadata={"description": "For people, in the request's language"})
+    field = fields.String(metadata={"description": "The input at fault, when there is one"})
+    details = fields.Dict()
+
+
+class ErrorEnvelope(Schema):
+    """The one shape of every error, documented for every operation. A refused scan answers in it too,
+    with the scan's own fields beside ``error`` (so a device shows the same answer however it asked)."""
+
+    class Meta:
+        unknown = INCLUDE
+
+    error = fields.Nested(ErrorBody, required=True)
 
 
 # French for the validation messages people meet most; others stay in English.
