@@ -92,3 +92,17 @@ def test_redis_counts_are_shared(app):
     assert getattr(err.value, "code", None) == "too_many_attempts"
     first.succeeded("léa")
     first.check("léa", None)
+
+
+def test_supervisor_changes_are_audited_without_secrets(client, tokens):
+    sup, admin = tokens["supervisor"], tokens["admin"]
+    client.post("/api/v1/suppliers", json={"code": "ACME", "name": "Acme"}, headers=sup)
+    client.post("/api/v1/users", json={"username": "zoe", "role": "operator", "password": "a long secret"},
+                headers=admin)
+    client.get("/api/v1/suppliers", headers=sup)                                   # reads are not changes
+    client.post("/api/v1/suppliers", json={"code": "ACME", "name": "Again"}, headers=sup)   # refused: 409
+    log = client.get("/api/v1/audit", headers=admin).json
+    assert [(e["role"], e["method"], e["path"], e["status"]) for e in log] == [
+        ("admin", "POST", "/api/v1/users", 201), ("supervisor", "POST", "/api/v1/suppliers", 201)]
+    assert log[0]["body"]["password"] == "***" and log[1]["body"]["code"] == "ACME"
+    assert client.get("/api/v1/audit", headers=sup).status_code == 403
