@@ -33,6 +33,11 @@ def from_environment() -> dict:
         "TENDU_REDIS_URL": _env("REDIS_URL"),
         "TENDU_LOGIN_ATTEMPTS": int(_env("LOGIN_ATTEMPTS", 5)),
         "TENDU_LOGIN_WINDOW_SECONDS": int(_env("LOGIN_WINDOW_SECONDS", 300)),
+        # Live feed (Server-Sent Events): how often the database is polled, a keep-alive, and the longest a
+        # stream holds a worker thread before the browser reconnects (it resumes where it was).
+        "TENDU_FEED_POLL_SECONDS": float(_env("FEED_POLL_SECONDS", 0.5)),
+        "TENDU_FEED_HEARTBEAT_SECONDS": float(_env("FEED_HEARTBEAT_SECONDS", 15)),
+        "TENDU_FEED_MAX_SECONDS": float(_env("FEED_MAX_SECONDS", 300)),
         "MAX_CONTENT_LENGTH": int(_env("MAX_CONTENT_MB", 11)) * 1024 * 1024,
         # flask-smorest / OpenAPI
         "API_TITLE": "Tendu",

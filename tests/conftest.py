@@ -29,7 +29,8 @@ def database_url(tmp_path_factory):
 def app(database_url, tmp_path_factory):
     from flask_migrate import upgrade
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
-                      "SQLALCHEMY_ENGINE_OPTIONS": {}, "TENDU_INSTANCE_PATH": str(tmp_path_factory.mktemp("inst"))})
+                      "SQLALCHEMY_ENGINE_OPTIONS": {}, "TENDU_INSTANCE_PATH": str(tmp_path_factory.mktemp("inst")),
+                      "TENDU_FEED_MAX_SECONDS": 0.5})  # live streams end quickly in tests
     with app.app_context():
         _reset_schema()
         upgrade()

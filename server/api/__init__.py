@@ -1,12 +1,13 @@
 """HTTP layer: one blueprint per resource; each route loads input, calls a service, dumps the result."""
 from __future__ import annotations
 
-from server.api import (analytics, audit, auth, barcodes, labels, locations, orders, partners, planning, products,
-                        scans, security, stock)
+from server.api import (analytics, audit, auth, barcodes, events, exports, imports, labels, locations, orders,
+                        partners, planning, products, scans, security, stock)
 from server.api.health import blp as health
 
 BLUEPRINTS = (auth.blp, scans.blp, barcodes.blp, products.blp, locations.blp, partners.suppliers, partners.customers,
-              stock.blp, orders.purchase, orders.selling, labels.blp, analytics.blp, planning.blp, audit.blp)
+              stock.blp, orders.purchase, orders.selling, labels.blp, analytics.blp, planning.blp,
+              events.blp, exports.blp, imports.blp, audit.blp)
 
 
 def register(app, api) -> None:

@@ -1,0 +1,71 @@
+"""CSV imports (supervisor): ``POST /api/v1/imports/<products|barcodes|opening-stock>`` with a ``file`` part.
+
+The answer is a report: how many rows were imported or already there, each refused row with its line
+and reason, and whether anything was applied. 200 when applied; 422, with the same report and an
+``error``, when refused rows stopped the whole file (unless ``?partial=true``).
+"""
+from __future__ import annotations
+
+from flask import g
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from flask_smorest.fields import Upload
+from marshmallow import Schema, fields
+
+from server.api.security import role
+from server.errors import language
+from server.services import imports
+
+blp = Blueprint("imports", __name__, url_prefix="/api/v1/imports", description="CSV imports")
+
+KINDS = ", ".join(f'"{kind}"' for kind in imports.IMPORTERS)
+
+
+class ImportArgs(Schema):
+    partial = fields.Boolean(load_default=False, metadata={"description": "Import the good rows even if some are "
+                                                           "refused (default: all or nothing)"})
+
+
+class ImportFile(Schema):
+    file = Upload(required=True, metadata={"description": "UTF-8 (BOM or not), ';' or ',' separated, header row"})
+
+
+class RefusedRow(Schema):
+    line = fields.Integer(metadata={"description": "Line in the file; the header is line 1"})
+    field = fields.String(allow_none=True)
+    code = fields.String()
+    message = fields.String()
+
+
+class ImportReport(Schema):
+    imported = fields.Integer(metadata={"description": "Rows that created or changed something"})
+    unchanged = fields.Integer(metadata={"description": "Good rows already imported (same values)"})
+    refused = fields.List(fields.Nested(RefusedRow))
+    applied = fields.Boolean()
+    error = fields.Dict(metadata={"description": "Present when nothing was applied"})
+
+
+def render(report: imports.Report) -> dict:
+    lang = language()
+    body = {"imported": report.imported, "unchanged": report.unchanged, "applied": report.applied,
+            "refused": [{"line": r.line, "field": r.error.field, "code": r.error.code,
+                         "message": r.error.message(lang)} for r in report.refused]}
+    if not report.applied:
+        n = len(report.refused)
+        body["error"] = {"code": "rows_refused",
+                         "message": f"{n} ligne(s) refusée(s) : rien n'a été importé." if lang == "fr"
+                         else f"{n} row(s) refused: nothing was imported."}
+    return body
+
+
+@blp.route(f"/<any({KINDS}):kind>")
+class Import(MethodView):
+    @role("supervisor")
+    @blp.arguments(ImportArgs, location="query")
+    @blp.arguments(ImportFile, location="files")
+    @blp.response(200, ImportReport)
+    @blp.alt_response(422, schema=ImportReport, description="Rows refused: nothing was imported")
+    def post(self, args, files, kind):
+        """Import products (by SKU, with barcodes), barcodes, or opening stock, row by row with a report."""
+        report = imports.run(kind, files["file"].read(), partial=args["partial"], user_id=g.user.id)
+        return render(report), 200 if report.applied else 422

@@ -1,0 +1,164 @@
+"""Every table as CSV, streamed: rows are fetched by chunks (a server-side cursor on PostgreSQL), never all at once.
+
+Products and stock come out in the columns the imports read back. Text that a spreadsheet would run as
+a formula (``=``, ``+``, ``-``, ``@`` first) is prefixed with ``'``; the importer removes it again.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Callable, Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from server.extensions import db
+from server.models import (Barcode, Customer, Location, Movement, MovementKind, Product, PurchaseOrder,
+                           PurchaseOrderEvent, PurchaseOrderLine, SalesOrder, SalesOrderEvent, SalesOrderLine,
+                           ScanEvent, StockLevel, Supplier, User)
+from server.services.csv_table import FORMULA_START
+
+CHUNK = 1000
+
+
+@dataclass(frozen=True)
+class Export:
+    columns: tuple[str, ...]
+    statement: Callable  # () → a select whose columns are ``columns``, in order
+    rows: Callable[[list], Iterable] = lambda chunk: chunk  # a chunk of result rows → rows of cells
+
+
+def _products():
+    return (select(Product.id, Product.sku, Product.name, Product.unit, Product.unit_cost, Supplier.code,
+                   Product.moq, Product.pack_multiple, Product.critical, Product.active)
+            .outerjoin(Supplier, Supplier.id == Product.supplier_id).order_by(Product.sku))
+
+
+def _with_barcodes(chunk):
+    """``CODE|CODE*PACK`` per product: one query per chunk of products, not one per product."""
+    codes: dict[int, list[str]] = {}
+    for product_id, code, pack in db.session.execute(
+            select(Barcode.product_id, Barcode.code, Barcode.pack_qty)
+            .where(Barcode.product_id.in_([r[0] for r in chunk])).order_by(Barcode.id)):
+        codes.setdefault(product_id, []).append(code if pack == 1 else f"{code}*{cell(pack)}")
+    return [(*row[1:], "|".join(codes.get(row[0], []))) for row in chunk]
+
+
+def _locations():
+    parent = aliased(Location)
+    return (select(Location.code, Location.name, Location.kind, parent.code, Location.walk_order, Location.active)
+            .outerjoin(parent, parent.id == Location.parent_id).order_by(Location.code))
+
+
+def _stock():
+    return (select(Product.sku, Product.name, Location.code, StockLevel.lot, StockLevel.expiry, StockLevel.qty)
+            .join(Product, Product.id == StockLevel.product_id).join(Location, Location.id == StockLevel.location_id)
+            .where(StockLevel.qty != 0).order_by(Product.sku, Location.code, StockLevel.lot))
+
+
+def _movements():
+    source, target, who = aliased(Location), aliased(Location), aliased(User)
+    return (select(Movement.id, Movement.client_event_id, Movement.kind, Product.sku, Movement.qty, source.code,
+                   target.code, Movement.lot, Movement.expiry, Movement.unit_cost, Movement.reason,
+                   Movement.reverses_id, Movement.po_line_id, Movement.so_line_id, Movement.occurred_at,
+                   Movement.recorded_at, who.username, Movement.device)
+            .join(Product, Product.id == Movement.product_id)
+            .outerjoin(source, source.id == Movement.from_location_id)
+            .outerjoin(target, target.id == Movement.to_location_id)
+            .outerjoin(who, who.id == Movement.user_id).order_by(Movement.id))
+
+
+def _kind_names(chunk):
+    return [(r[0], r[1], MovementKind(r[2]).name.lower(), *r[2:]) for r in chunk]
+
+
+def _order_lines(order, line, partner, partner_column, *order_columns, line_columns):
+    return lambda: (select(order.number, partner.code, order.status, *order_columns, line.id, Product.sku,
+                           *line_columns)
+                    .join(partner, partner.id == partner_column)
+                    .outerjoin(line, line.order_id == order.id)
+                    .outerjoin(Product, Product.id == line.product_id).order_by(order.id, line.id))
+
+
+def _order_events(event, order):
+    who = aliased(User)
+    return lambda: (select(event.id, order.number, event.kind, event.line_id, event.occurred_at, event.recorded_at,
+                           event.out_of_order, event.note, who.username, event.device)
+                    .join(order, order.id == event.order_id).outerjoin(who, who.id == event.user_id)
+                    .order_by(event.id))
+
+
+def _scans():
+    who = aliased(User)
+    return (select(ScanEvent.id, ScanEvent.client_event_id, ScanEvent.occurred_at, ScanEvent.recorded_at,
+                   who.username, ScanEvent.device, ScanEvent.action, ScanEvent.raw_code, ScanEvent.context,
+                   ScanEvent.outcome, ScanEvent.error_code, ScanEvent.status)
+            .outerjoin(who, who.id == ScanEvent.user_id).order_by(ScanEvent.id))
+
+
+EVENT_COLUMNS = ("id", "order", "event", "line_id", "occurred_at", "recorded_at", "out_of_order", "note", "user",
+                 "device")
+EXPORTS = {
+    "products": Export(("sku", "name", "unit", "unit_cost", "supplier", "moq", "pack_multiple", "critical", "active",
+                        "barcodes"), _products, _with_barcodes),
+    "locations": Export(("code", "name", "kind", "parent", "walk_order", "active"), _locations),
+    "suppliers": Export(("code", "name", "email", "declared_lead_time_days", "review_period_days", "active"),
+                        lambda: select(Supplier.code, Supplier.name, Supplier.email, Supplier.declared_lead_time_days,
+                                       Supplier.review_period_days, Supplier.active).order_by(Supplier.code)),
+    "customers": Export(("code", "name", "email", "active"), lambda: select(
+        Customer.code, Customer.name, Customer.email, Customer.active).order_by(Customer.code)),
+    "stock": Export(("sku", "name", "location", "lot", "expiry", "qty"), _stock),
+    "movements": Export(("id", "client_event_id", "kind", "kind_code", "sku", "qty", "from_location", "to_location",
+                         "lot", "expiry", "unit_cost", "reason", "reverses_id", "po_line_id", "so_line_id",
+                         "occurred_at", "recorded_at", "user", "device"), _movements, _kind_names),
+    "purchase-orders": Export(
+        ("number", "supplier", "status", "promised_date", "created_at", "line_id", "sku", "qty_ordered", "unit_cost"),
+        _order_lines(PurchaseOrder, PurchaseOrderLine, Supplier, PurchaseOrder.supplier_id, PurchaseOrder.promised_date,
+                     PurchaseOrder.created_at,
+                     line_columns=(PurchaseOrderLine.qty_ordered, PurchaseOrderLine.unit_cost))),
+    "sales-orders": Export(
+        ("number", "customer", "status", "ordered_at", "requested_date", "line_id", "sku", "qty_ordered", "unit_price",
+         "qty_reserved", "qty_short"),
+        _order_lines(SalesOrder, SalesOrderLine, Customer, SalesOrder.customer_id, SalesOrder.ordered_at,
+                     SalesOrder.requested_date, line_columns=(SalesOrderLine.qty_ordered, SalesOrderLine.unit_price,
+                                                              SalesOrderLine.qty_reserved, SalesOrderLine.qty_short))),
+    "purchase-order-events": Export(EVENT_COLUMNS, _order_events(PurchaseOrderEvent, PurchaseOrder)),
+    "sales-order-events": Export(EVENT_COLUMNS, _order_events(SalesOrderEvent, SalesOrder)),
+    "scans": Export(("id", "client_event_id", "occurred_at", "recorded_at", "user", "device", "action", "raw_code",
+                     "context", "outcome", "error_code", "status"), _scans),
+}
+
+
+def cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    if isinstance(value, str) and value[:1] in FORMULA_START:
+        return "'" + value
+    return str(value)
+
+
+def csv_chunks(name: str):
+    """The header, then the rows by chunks of about ``CHUNK``, as CSV text."""
+    export = EXPORTS[name]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(export.columns)
+    result = db.session.execute(export.statement().execution_options(yield_per=CHUNK))
+    for chunk in result.partitions():
+        writer.writerows([cell(v) for v in row] for row in export.rows(chunk))
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+    yield out.getvalue()

@@ -1,0 +1,128 @@
+"""Reading an uploaded CSV as people make them: Excel in French (``;``, decimal comma, BOM) or not.
+
+Cells come out as trimmed text keyed by lower-cased column name, with the line number a person sees in a
+spreadsheet or editor (the header is line 1). Cell parsers raise ``Invalid`` naming the column.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from server.domain.errors import BadRequest, Invalid
+
+MAX_ROWS = 100_000
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # exports prefix these with ' so a spreadsheet shows text
+TRUE, FALSE = {"1", "true", "yes", "y", "oui", "vrai", "x"}, {"0", "false", "no", "n", "non", "faux", ""}
+
+
+@dataclass
+class Row:
+    line: int
+    cells: dict[str, str]
+    overflow: bool  # more cells than there are columns: the row is shifted, refuse it
+
+
+@dataclass
+class Table:
+    columns: list[str]
+    rows: list[Row]
+
+
+def read(data: bytes) -> Table:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BadRequest("not_utf8", "The file is not UTF-8: save it as 'CSV UTF-8'.",
+                         "Le fichier n'est pas en UTF-8 : enregistrez-le en « CSV UTF-8 ».", field="file") from None
+    first_line = text.split("\n", 1)[0]
+    if not first_line.strip():
+        raise Invalid("empty_file", "The file is empty or its first line (the header) is blank.",
+                      "Le fichier est vide ou sa première ligne (l'en-tête) est vide.", field="file")
+    separator = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    columns = [c.strip().lower() for c in next(reader)]
+    rows, line = [], reader.line_num
+    for cells in reader:
+        start, line = line + 1, reader.line_num
+        if not any(c.strip() for c in cells):
+            continue
+        if len(rows) >= MAX_ROWS:
+            raise Invalid("too_many_rows", f"At most {MAX_ROWS} rows per file.",
+                          f"Au plus {MAX_ROWS} lignes par fichier.", field="file")
+        values = {name: _unescape(cells[i].strip()) if i < len(cells) else "" for i, name in enumerate(columns)}
+        rows.append(Row(start, values, len(cells) > len(columns)))
+    return Table(columns, rows)
+
+
+def check_columns(columns: list[str], required: set[str], optional: set[str]) -> None:
+    missing = sorted(required - set(columns))
+    unknown = sorted(set(columns) - required - optional)
+    if missing or unknown or len(set(columns)) != len(columns):
+        known = ", ".join(sorted(required | optional))
+        raise Invalid("bad_columns", f"Columns missing: {', '.join(missing) or '-'}; unknown or repeated: "
+                      f"{', '.join(unknown) or '-'}. Known columns: {known} (required: {', '.join(sorted(required))}).",
+                      f"Colonnes manquantes : {', '.join(missing) or '-'} ; inconnues ou répétées : "
+                      f"{', '.join(unknown) or '-'}. Colonnes connues : {known}.", field="file",
+                      details={"missing": missing, "unknown": unknown, "known": sorted(required | optional)})
+
+
+def _unescape(cell: str) -> str:
+    return cell[1:] if cell[:1] == "'" and cell[1:2] in FORMULA_START else cell
+
+
+def decimal(cells: dict, name: str, *, default=None, minimum=Decimal(0), positive=False) -> Decimal | None:
+    raw = cells.get(name, "").replace("\u00a0", "").replace(" ", "")
+    if not raw:
+        if default is None:
+            raise _invalid(name, "required", "is required", "est obligatoire")
+        return Decimal(default)
+    if "," in raw and "." not in raw:
+        raw = raw.replace(",", ".")  # a decimal comma
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise _invalid(name, "not_a_number", f"{raw!r} is not a number", f"{raw!r} n'est pas un nombre") from None
+    if not value.is_finite() or value < minimum or (positive and value <= 0) or value >= 10 ** 9:
+        rule = "above 0" if positive else f"at least {minimum}"
+        raise _invalid(name, "out_of_range", f"{raw} must be {rule} and below 10⁹",
+                       f"{raw} doit être {'supérieur à 0' if positive else f'au moins {minimum}'} et inférieur à 10⁹")
+    return value
+
+
+def boolean(cells: dict, name: str, default: bool) -> bool:
+    raw = cells.get(name, "").lower()
+    if name not in cells or raw == "":
+        return default
+    if raw in TRUE | FALSE:
+        return raw in TRUE
+    raise _invalid(name, "not_a_boolean", f"{raw!r} is not true/false", f"{raw!r} n'est pas vrai/faux")
+
+
+def day(cells: dict, name: str) -> date | None:
+    raw = cells.get(name, "")
+    if not raw:
+        return None
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(raw, pattern).date()
+        except ValueError:
+            pass
+    raise _invalid(name, "not_a_date", f"{raw!r} is not a date (YYYY-MM-DD or DD/MM/YYYY)",
+                   f"{raw!r} n'est pas une date (AAAA-MM-JJ ou JJ/MM/AAAA)")
+
+
+def text(cells: dict, name: str, *, max_length: int, required: bool = False) -> str:
+    value = cells.get(name, "")
+    if required and not value:
+        raise _invalid(name, "required", "is required", "est obligatoire")
+    if len(value) > max_length:
+        raise _invalid(name, "too_long", f"has more than {max_length} characters",
+                       f"a plus de {max_length} caractères")
+    return value
+
+
+def _invalid(name: str, code: str, en: str, fr: str) -> Invalid:
+    return Invalid(code, f"{name}: {en}.", f"{name} : {fr}.", field=name)

@@ -1,0 +1,271 @@
+"""CSV imports of products, barcodes and opening stock: every row checked, then applied in one transaction.
+
+Rows are checked first (their cells, then their references, against the database and against the rows
+above them in the file). By default one refused row means nothing is written; with ``partial`` the good
+rows are. Checks and writes share one write transaction, so what was checked is what gets written. An
+empty cell leaves an existing product's field as it is.
+
+Opening stock books one OPENING movement per row, whose client_event_id is derived from the row's values
+and how many identical rows precede it: importing the same file again books nothing, and so does
+importing a corrected file after a partial import (its good rows are unchanged, whatever line they
+moved to) — a key on the file's hash would book them twice.
+"""
+from __future__ import annotations
+
+import re
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from server.database import write_transaction
+from server.domain.errors import Conflict, DomainError, Invalid
+from server.models import Barcode, Location, Movement, MovementKind, Product, Supplier
+from server.models.base import utcnow
+from server.services import csv_table, ledger
+from server.services.codes import normalise_code
+from server.services.csv_table import Row, boolean, day, decimal, text
+from server.services.locks import lock_products
+from server.services.stamp import Stamp
+
+SKU = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$")
+OPENING_IDS = uuid.UUID("6f0b8d2e-4a51-4c1e-9a7e-0c6d1f3b2a90")  # namespace of opening-stock event ids
+
+
+@dataclass
+class Refusal:
+    line: int
+    error: DomainError
+
+
+@dataclass
+class Report:
+    imported: int
+    unchanged: int
+    refused: list[Refusal]
+    applied: bool
+
+
+def run(kind: str, data: bytes, *, partial: bool, user_id: int | None) -> Report:
+    importer_class = IMPORTERS[kind]
+    table = csv_table.read(data)
+    csv_table.check_columns(table.columns, importer_class.required, importer_class.optional)
+    try:
+        with write_transaction() as s:
+            importer = importer_class(s, user_id)
+            accepted, refused = [], []
+            for row in table.rows:
+                try:
+                    accepted.append(importer.check(row))
+                except DomainError as error:
+                    refused.append(Refusal(row.line, error))
+            if refused and not partial:
+                return Report(0, 0, refused, applied=False)
+            changed = importer.apply(accepted)
+    except IntegrityError:
+        raise Conflict("import_conflict", "Someone changed the same rows meanwhile; nothing was imported, try again.",
+                       "Quelqu'un a modifié les mêmes lignes entre-temps ; rien n'a été importé, réessayez.") from None
+    return Report(changed, len(accepted) - changed, refused, applied=True)
+
+
+def _sku(cells: dict) -> str:
+    sku = text(cells, "sku", max_length=64, required=True)
+    if not SKU.match(sku):
+        raise Invalid("bad_sku", "sku: 1-64 letters, digits, '.', '_' or '-'.",
+                      "sku : 1 à 64 lettres, chiffres, « . », « _ » ou « - ».", field="sku")
+    return sku
+
+
+def _refuse_extra(row: Row) -> None:
+    if row.overflow:
+        raise Invalid("too_many_cells", "This row has more cells than the header has columns.",
+                      "Cette ligne a plus de cellules que l'en-tête n'a de colonnes.", field=None)
+
+
+def _code(raw: str, field: str) -> str:
+    try:
+        return normalise_code(raw)
+    except DomainError as error:
+        error.field = field
+        raise
+
+
+def _taken(code: str, owner: str, field: str) -> Conflict:
+    return Conflict("duplicate_barcode", f"{field}: barcode {code} already names product {owner}.",
+                    f"{field} : le code {code} désigne déjà le produit {owner}.", field=field, details={"code": code})
+
+
+def _unknown_product(sku: str) -> Invalid:
+    return Invalid("unknown_product", f"sku: no product {sku!r}.", f"sku : aucun produit « {sku} ».", field="sku")
+
+
+class Products:
+    required = {"sku"}
+    optional = {"name", "unit", "unit_cost", "supplier", "moq", "pack_multiple", "critical", "active", "barcodes"}
+
+    def __init__(self, session, _user_id):
+        self.s = session
+        self.products = {p.sku: p for p in session.scalars(select(Product).options(selectinload(Product.barcodes)))}
+        self.suppliers = dict(session.execute(select(Supplier.code, Supplier.id)).all())
+        self.owners = dict(session.execute(select(Barcode.code, Product.sku).join(Product)).all())
+        self.in_file: set[str] = set()
+
+    def check(self, row: Row):
+        _refuse_extra(row)
+        cells = row.cells
+        sku = _sku(cells)
+        if sku in self.in_file:
+            raise Invalid("duplicate_in_file", f"Product {sku} is on an earlier line already.",
+                          f"Le produit {sku} figure déjà plus haut.", field="sku")
+        values = {column: parse(self, cells) for column, parse in FIELDS.items() if cells.get(column)}
+        if sku not in self.products and "name" not in values:
+            text(cells, "name", max_length=200, required=True)
+        barcodes = self._barcodes(sku, cells["barcodes"]) if cells.get("barcodes") else None
+        self.in_file.add(sku)
+        for code, _ in barcodes or ():
+            self.owners[code] = sku
+        return sku, {("supplier_id" if k == "supplier" else k): v for k, v in values.items()}, barcodes
+
+    def _supplier(self, cells: dict) -> int:
+        code = cells["supplier"]
+        if code not in self.suppliers:
+            raise Invalid("unknown_supplier", f"supplier: no supplier {code!r}.",
+                          f"supplier : aucun fournisseur « {code} ».", field="supplier")
+        return self.suppliers[code]
+
+    def _barcodes(self, sku: str, cell: str) -> set[tuple[str, object]]:
+        """``CODE|CODE*PACK|…`` → {(normalised code, pack quantity)}."""
+        wanted = {}
+        for item in filter(None, (part.strip() for part in cell.split("|"))):
+            raw, _, pack = item.partition("*")
+            code = _code(raw.strip(), "barcodes")
+            owner = self.owners.get(code)
+            if (owner and owner != sku) or code in wanted:
+                raise _taken(code, owner or sku, "barcodes")
+            wanted[code] = decimal({"barcodes": pack}, "barcodes", default=1, positive=True)
+        return set(wanted.items())
+
+    def apply(self, accepted) -> int:
+        return sum(self._apply_one(*item) for item in accepted)
+
+    def _apply_one(self, sku, values, barcodes) -> bool:
+        product = self.products.get(sku)
+        if product is None:
+            product = self.products[sku] = Product(sku=sku, **values)
+            self.s.add(product)
+            changed = True
+        else:
+            changed = any(getattr(product, k) != v for k, v in values.items())
+            for name, value in values.items():
+                setattr(product, name, value)
+        if barcodes is not None and {(b.code, b.pack_qty) for b in product.barcodes} != barcodes:
+            if product.barcodes:
+                for old in product.barcodes:
+                    self.s.delete(old)
+                self.s.flush()  # free the codes: the new list may name some of them again
+                self.s.expire(product, ["barcodes"])
+            product.barcodes.extend(Barcode(code=code, pack_qty=pack) for code, pack in sorted(barcodes))
+            changed = True
+        return changed
+
+
+FIELDS = {
+    "name": lambda _, c: text(c, "name", max_length=200),
+    "unit": lambda _, c: text(c, "unit", max_length=16),
+    "unit_cost": lambda _, c: decimal(c, "unit_cost"),
+    "supplier": Products._supplier,
+    "moq": lambda _, c: decimal(c, "moq"),
+    "pack_multiple": lambda _, c: decimal(c, "pack_multiple", positive=True),
+    "critical": lambda _, c: boolean(c, "critical", False),
+    "active": lambda _, c: boolean(c, "active", True),
+}
+
+
+class Barcodes:
+    required = {"sku", "code"}
+    optional = {"pack_qty", "name"}  # name: ignored, so a products export can be trimmed into this file
+
+    def __init__(self, session, _user_id):
+        self.s = session
+        self.product_ids = dict(session.execute(select(Product.sku, Product.id)).all())
+        self.existing = {b.code: (sku, b) for b, sku in session.execute(select(Barcode, Product.sku).join(Product))}
+        self.in_file: dict[str, str] = {}
+
+    def check(self, row: Row):
+        _refuse_extra(row)
+        sku = _sku(row.cells)
+        if sku not in self.product_ids:
+            raise _unknown_product(sku)
+        code = _code(text(row.cells, "code", max_length=128, required=True), "code")
+        owner = self.in_file.get(code) or self.existing.get(code, (None,))[0]
+        if (owner and owner != sku) or code in self.in_file:
+            raise _taken(code, owner, "code")
+        pack = decimal(row.cells, "pack_qty", default=1, positive=True)
+        self.in_file[code] = sku
+        return self.product_ids[sku], code, pack
+
+    def apply(self, accepted) -> int:
+        changed = 0
+        for product_id, code, pack in accepted:
+            known = self.existing.get(code, (None, None))[1]
+            if known is None:
+                self.s.add(Barcode(code=code, product_id=product_id, pack_qty=pack))
+            elif known.pack_qty != pack:
+                known.pack_qty = pack
+            else:
+                continue
+            changed += 1
+        return changed
+
+
+class OpeningStock:
+    required = {"sku", "location", "qty"}
+    optional = {"lot", "expiry", "unit_cost", "name"}  # name: ignored, so a stock export reads back
+
+    def __init__(self, session, user_id):
+        self.s, self.user_id = session, user_id
+        self.products = {sku: (pid, cost) for pid, sku, cost in session.execute(
+            select(Product.id, Product.sku, Product.unit_cost))}
+        self.locations = dict(session.execute(select(Location.code, Location.id)).all())
+        self.seen: Counter = Counter()
+        self.now = utcnow()
+
+    def check(self, row: Row) -> ledger.MovementRequest:
+        _refuse_extra(row)
+        cells = row.cells
+        sku = _sku(cells)
+        if sku not in self.products:
+            raise _unknown_product(sku)
+        where = text(cells, "location", max_length=64, required=True)
+        if where not in self.locations:
+            raise Invalid("unknown_location", f"location: no location {where!r}.",
+                          f"location : aucun emplacement « {where} ».", field="location")
+        product_id, cost = self.products[sku]
+        qty = decimal(cells, "qty", positive=True)
+        lot, expiry = text(cells, "lot", max_length=64), day(cells, "expiry")
+        unit_cost = decimal(cells, "unit_cost", default=cost)
+        identity = f"{sku}|{where}|{qty.normalize()}|{lot}|{expiry}|{unit_cost.normalize()}"
+        self.seen[identity] += 1
+        event_id = str(uuid.uuid5(OPENING_IDS, f"{identity}#{self.seen[identity]}"))
+        return ledger.MovementRequest(
+            stamp=Stamp(event_id, self.now, self.user_id, "csv-import"), kind=MovementKind.OPENING,
+            product_id=product_id, qty=qty, to_location_id=self.locations[where], lot=lot, expiry=expiry,
+            unit_cost=unit_cost, reason=f"Opening stock (CSV line {row.line})")
+
+    def apply(self, accepted: list[ledger.MovementRequest]) -> int:
+        ids = [r.stamp.client_event_id for r in accepted]
+        booked = set()
+        for i in range(0, len(ids), 500):
+            booked |= set(self.s.scalars(select(Movement.client_event_id).where(
+                Movement.client_event_id.in_(ids[i:i + 500]))))
+        fresh = [r for r in accepted if r.stamp.client_event_id not in booked]
+        lock_products(self.s, [r.product_id for r in fresh])
+        for request in fresh:
+            ledger.append(self.s, request)
+        return len(fresh)
+
+
+IMPORTERS = {"products": Products, "barcodes": Barcodes, "opening-stock": OpeningStock}

@@ -1,0 +1,183 @@
+"""CSV imports checked row by row, all or nothing unless asked; exports that read back."""
+import csv
+import io
+
+import pytest
+
+from server.queries.exports import EXPORTS
+from tests.conftest import fingerprint
+from tests.flows.conftest import EAN
+
+BAD_PRODUCT_LINES = {  # line in the file (header = 1) → the refusal expected
+    8: ("sku", "bad_sku"), 150: ("supplier", "unknown_supplier"), 333: ("unit_cost", "not_a_number"),
+    600: ("barcodes", "bad_check_digit"), 1001: ("barcodes", "duplicate_barcode"),
+}
+
+
+def data_state() -> dict:
+    """The fingerprint without the audit log, which rightly records every import that was applied."""
+    state = fingerprint()
+    state.pop("audit_log", None)
+    return state
+
+
+def gtin13(n: int) -> str:
+    body = f"200{n:09d}"
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(body))
+    return body + str((10 - total % 10) % 10)
+
+
+def csv_bytes(rows, separator=",", bom=False) -> bytes:
+    out = io.StringIO()
+    csv.writer(out, delimiter=separator, lineterminator="\r\n").writerows(rows)
+    return ("\ufeff" if bom else "").encode() + out.getvalue().encode()
+
+
+def products_file() -> bytes:
+    """1,000 products as French Excel saves them (BOM, ';', decimal comma), 5 of them wrong."""
+    rows = [["SKU", "Name", "unit_cost", "supplier", "barcodes", "critical"]]
+    for line in range(2, 1002):
+        rows.append([f"P{line:04d}", f"Part {line}", "12,5", "ACME", f"{gtin13(line)}|{gtin13(line + 5000)}*6", "non"])
+    rows[8 - 1][0] = "P 8!"
+    rows[150 - 1][3] = "NOBODY"
+    rows[333 - 1][2] = "douze"
+    rows[600 - 1][4] = gtin13(600)[:-1] + str((int(gtin13(600)[-1]) + 1) % 10)
+    rows[1001 - 1][4] = EAN  # already names PAD
+    return csv_bytes(rows, ";", bom=True)
+
+
+def post_import(client, headers, kind, data, **query):
+    return client.post(f"/api/v1/imports/{kind}", query_string=query, headers=headers,
+                       data={"file": (io.BytesIO(data), f"{kind}.csv")}, content_type="multipart/form-data")
+
+
+def test_five_bad_rows_in_a_thousand_stop_the_import_unless_partial(app, client, warehouse):
+    sup = warehouse["supervisor"]
+    with app.app_context():
+        before = fingerprint()
+    refused = post_import(client, sup, "products", products_file())
+    assert refused.status_code == 422, refused.json
+    report = refused.json
+    assert (report["applied"], report["imported"], report["error"]["code"]) == (False, 0, "rows_refused")
+    assert {r["line"]: (r["field"], r["code"]) for r in report["refused"]} == BAD_PRODUCT_LINES
+    assert all(r["message"] for r in report["refused"])
+    with app.app_context():
+        assert fingerprint() == before
+
+    partial = post_import(client, sup, "products", products_file(), partial="true")
+    assert partial.status_code == 200 and partial.json["applied"] is True
+    assert (partial.json["imported"], len(partial.json["refused"])) == (995, 5)
+    product = client.get("/api/v1/products/P0002", headers=sup).json
+    assert (product["unit_cost"], product["supplier"], product["critical"]) == (12.5, "ACME", False)
+    assert [(b["code"], b["pack_qty"]) for b in product["barcodes"]] == [("0" + gtin13(2), 1), ("0" + gtin13(5002), 6)]
+
+    with app.app_context():
+        after_first = data_state()
+    again = post_import(client, sup, "products", products_file(), partial="true")
+    assert (again.json["imported"], again.json["unchanged"]) == (0, 995)
+    with app.app_context():
+        assert data_state() == after_first
+
+
+def opening_file(bad: bool = True, lines: int = 1000) -> bytes:
+    rows = [["sku", "location", "qty", "lot", "expiry", "unit_cost"]]
+    for line in range(2, lines + 2):
+        rows.append(["PAD" if line % 2 else "WIPER", "A-01" if line % 3 else "B-01", str(line % 7 + 1),
+                     f"L{line % 4}", "2031-01-31", ""])
+    if bad:
+        rows[10 - 1][0], rows[20 - 1][1], rows[30 - 1][2] = "NOPE", "Z-99", "0"
+        rows[40 - 1][2], rows[50 - 1][4] = "-3", "31/02/2031"
+    return csv_bytes(rows)
+
+
+def stock_total(client, headers) -> int:
+    return sum(i["qty"] for i in client.get("/api/v1/stock?per_page=1000", headers=headers).json["items"])
+
+
+def test_opening_stock_books_once_per_row_even_when_imported_again(app, client, warehouse):
+    sup = warehouse["supervisor"]
+    with app.app_context():
+        before = fingerprint()
+    refused = post_import(client, sup, "opening-stock", opening_file())
+    assert [(r["line"], r["code"]) for r in refused.json["refused"]] == [
+        (10, "unknown_product"), (20, "unknown_location"), (30, "out_of_range"), (40, "out_of_range"),
+        (50, "not_a_date")]
+    with app.app_context():
+        assert fingerprint() == before
+
+    partial = post_import(client, sup, "opening-stock", opening_file(), partial="true").json
+    assert (partial["imported"], partial["applied"]) == (995, True)
+    total = stock_total(client, sup)
+    expected = sum(line % 7 + 1 for line in range(2, 1002) if line not in (10, 20, 30, 40, 50))
+    assert total == expected
+    movements = client.get("/api/v1/movements?limit=1000", headers=sup).json["items"]
+    assert len(movements) == 995 and {m["kind"] for m in movements} == {"opening"}
+
+    again = post_import(client, sup, "opening-stock", opening_file(), partial="true").json
+    assert (again["imported"], again["unchanged"]) == (0, 995)
+    # The corrected file (bad lines fixed) books only what was refused before.
+    fixed = post_import(client, sup, "opening-stock", opening_file(bad=False)).json
+    assert (fixed["imported"], fixed["unchanged"], fixed["refused"]) == (5, 995, [])
+    assert stock_total(client, sup) == expected + sum(line % 7 + 1 for line in (10, 20, 30, 40, 50))
+
+
+def test_barcodes_link_to_existing_products_and_refuse_a_code_taken(client, warehouse):
+    sup = warehouse["supervisor"]
+    data = csv_bytes([["sku", "code", "pack_qty"], ["WIPER", "05901234123464", "10"], ["WIPER", EAN, ""],
+                      ["GHOST", "4012345678901", "1"]])
+    report = post_import(client, sup, "barcodes", data, partial="true").json
+    assert report["imported"] == 1
+    assert [(r["line"], r["code"]) for r in report["refused"]] == [(3, "duplicate_barcode"), (4, "unknown_product")]
+    wiper = client.get("/api/v1/products/WIPER", headers=sup).json
+    assert ("05901234123464", 10) in [(b["code"], b["pack_qty"]) for b in wiper["barcodes"]]
+
+
+def test_a_products_row_replaces_barcodes_and_leaves_empty_cells_alone(client, warehouse):
+    sup = warehouse["supervisor"]
+    data = csv_bytes([["sku", "name", "unit_cost", "barcodes"], ["PAD", "", "11.25", "14006381333938*24|PAD-REF"]])
+    report = post_import(client, sup, "products", data).json
+    assert (report["imported"], report["applied"]) == (1, True)
+    pad = client.get("/api/v1/products/PAD", headers=sup).json
+    assert (pad["name"], pad["unit_cost"], pad["supplier"]) == ("Brake pad", 11.25, "ACME")
+    assert sorted((b["code"], b["pack_qty"]) for b in pad["barcodes"]) == [("14006381333938", 24), ("PAD-REF", 1)]
+
+
+def read_csv(client, headers, table):
+    res = client.get(f"/api/v1/exports/{table}.csv", headers=headers)
+    assert res.status_code == 200 and res.mimetype == "text/csv"
+    return res.data, list(csv.DictReader(io.StringIO(res.data.decode())))
+
+
+def test_exports_read_back_as_imports(client, warehouse):
+    sup = warehouse["supervisor"]
+    post_import(client, sup, "opening-stock", opening_file(bad=False, lines=60))
+    client.patch("/api/v1/products/WIPER", json={"name": "=HYPERLINK(\"x\")"}, headers=sup)
+    products_csv, products = read_csv(client, sup, "products")
+    assert [p["sku"] for p in products] == ["PAD", "WIPER"]
+    assert products[0]["barcodes"] == f"0{EAN}|14006381333938*12" and products[1]["name"].startswith("'=")
+    back = post_import(client, sup, "products", products_csv).json
+    assert (back["imported"], back["unchanged"], back["refused"]) == (0, 2, [])
+    assert client.get("/api/v1/products/WIPER", headers=sup).json["name"] == "=HYPERLINK(\"x\")"
+
+    stock_csv, stock = read_csv(client, sup, "stock")
+    on_hand = {(i["sku"], i["location"], i["lot"]): i["qty"]
+               for i in client.get("/api/v1/stock?per_page=1000", headers=sup).json["items"]}
+    assert {(r["sku"], r["location"], r["lot"]): float(r["qty"]) for r in stock} == on_hand
+    # The stock export reads back as opening stock (its name column is ignored).
+    assert post_import(client, sup, "opening-stock", stock_csv).json["imported"] == len(stock)
+
+
+@pytest.mark.parametrize("table", sorted(EXPORTS))
+def test_every_table_exports_with_a_header_row(client, warehouse, table):
+    data, rows = read_csv(client, warehouse["supervisor"], table)
+    assert data.decode().split("\r\n")[0] == ",".join(EXPORTS[table].columns)
+
+
+def test_files_that_cannot_be_read_are_refused_whole(client, warehouse):
+    sup = warehouse["supervisor"]
+    latin1 = post_import(client, sup, "products", "sku;name\nX1;Pièce\n".encode("latin-1"))
+    assert latin1.status_code == 400 and latin1.json["error"]["code"] == "not_utf8"
+    columns = post_import(client, sup, "opening-stock", b"sku,where,qty\nPAD,A-01,1\n")
+    assert columns.status_code == 422 and columns.json["error"]["details"]["missing"] == ["location"]
+    empty = post_import(client, sup, "barcodes", b"")
+    assert empty.status_code == 422 and empty.json["error"]["code"] == "empty_file"
