@@ -1,13 +1,14 @@
 // Service worker: keeps the app shell on the device so Tendu opens without network.
 // VERSION must equal SHELL_VERSION in js/version.js (a test checks): a new value makes browsers install
 // the new shell beside the old one, and switch when the operator accepts the update (or on next start).
-const VERSION = "2026.11.27-1";
+const VERSION = "2026.11.27-2";
 const SHELL_CACHE = `tendu-shell-${VERSION}`;
-// zxing-wasm (about 1 MB): not precached, fetched on first camera use, kept until the next release.
+// zxing-wasm (about 1 MB) and uPlot: not precached, fetched on first use (camera, first chart), kept until
+// the next release.
 const VENDOR_CACHE = `tendu-vendor-${VERSION}`;
 
 const SHELL = [
-  "/", "/manifest.webmanifest", "/css/app.css",
+  "/", "/manifest.webmanifest", "/css/app.css", "/css/supervisor.css",
   "/icons/icon.svg", "/icons/icon-192.png", "/icons/icon-512.png", "/icons/icon-maskable-512.png",
   "/icons/apple-touch-icon.png",
   "/js/api.js", "/js/app.js", "/js/camera.js", "/js/decoders.js", "/js/dom.js", "/js/feedback.js",
@@ -17,6 +18,10 @@ const SHELL = [
   "/js/screens/common.js", "/js/screens/count.js", "/js/screens/home.js", "/js/screens/lookup.js",
   "/js/screens/pick.js", "/js/screens/put-away.js", "/js/screens/queue.js", "/js/screens/receive.js",
   "/js/screens/settings.js", "/js/screens/ship.js", "/js/screens/sign-in.js",
+  "/js/supervisor/charts.js", "/js/supervisor/common.js", "/js/supervisor/dashboard.js", "/js/supervisor/data.js",
+  "/js/supervisor/decisions.js", "/js/supervisor/lead-times.js", "/js/supervisor/live.js",
+  "/js/supervisor/product.js", "/js/supervisor/replenishment.js", "/js/supervisor/strings.js",
+  "/js/supervisor/valuation.js",
 ];
 
 self.addEventListener("install", (event) => {

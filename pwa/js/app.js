@@ -18,10 +18,21 @@ import count from "./screens/count.js";
 import lookup from "./screens/lookup.js";
 import queue from "./screens/queue.js";
 import settingsScreen from "./screens/settings.js";
+import svDashboard from "./supervisor/dashboard.js";
+import svLeadTimes from "./supervisor/lead-times.js";
+import svProduct from "./supervisor/product.js";
+import svReplenishment from "./supervisor/replenishment.js";
+import svValuation from "./supervisor/valuation.js";
+import svDecisions from "./supervisor/decisions.js";
+import svData from "./supervisor/data.js";
 
 const ROUTES = {
   "#/sign-in": signIn, "#/": home, "#/receive": receive, "#/put-away": putAway, "#/pick": pick,
   "#/ship": ship, "#/count": count, "#/lookup": lookup, "#/queue": queue, "#/settings": settingsScreen,
+  // supervisor views (the server checks the role of every call; the views say so to other roles)
+  "#/sv": svDashboard, "#/sv/lead-times": svLeadTimes, "#/sv/product": svProduct,
+  "#/sv/replenishment": svReplenishment, "#/sv/valuation": svValuation, "#/sv/decisions": svDecisions,
+  "#/sv/data": svData,
 };
 
 const main = document.getElementById("view");
@@ -35,7 +46,8 @@ function navigate(hash, options = {}) {
 }
 
 function show() {
-  const route = ROUTES[location.hash] ? location.hash : "#/";
+  const [path, query = ""] = location.hash.split("?"); // "#/sv/product?sku=X": route and its parameters
+  const route = ROUTES[path] ? path : "#/";
   const screen = ROUTES[route];
   if (!screen.public && !session()) return navigate("#/sign-in");
   current?.handle?.destroy?.();
@@ -44,10 +56,10 @@ function show() {
   document.getElementById("title").textContent = t(screen.title);
   document.getElementById("back").hidden = route === "#/" || route === "#/sign-in";
   main.replaceChildren();
-  main.dataset.screen = route.slice(2) || "home";
+  main.dataset.screen = route.slice(2).replaceAll("/", "-") || "home";
   const options = routeOptions;
   routeOptions = {};
-  current = { route, screen, handle: screen.render(main, { ...options, navigate }) || {} };
+  current = { route, screen, handle: screen.render(main, { ...options, navigate, params: new URLSearchParams(query) }) || {} };
 }
 
 async function showQueueBadge() {
@@ -71,7 +83,7 @@ function onScan(code) {
 
 function start() {
   settings();
-  document.getElementById("back").addEventListener("click", () => navigate("#/"));
+  document.getElementById("back").addEventListener("click", () => navigate(current?.screen.back || "#/"));
   document.getElementById("flash").addEventListener("click", hideFlash);
   window.addEventListener("hashchange", show);
   window.addEventListener("tendu:signed-out", () => navigate("#/sign-in", { notice: t("signed_out_notice") }));

@@ -135,6 +135,11 @@ const STRINGS = {
   },
 };
 
+// More strings from a part of the app that keeps its own (the supervisor views): {en: {...}, fr: {...}}.
+export function extendStrings(more) {
+  for (const [lang, strings] of Object.entries(more)) Object.assign(STRINGS[lang] ??= {}, strings);
+}
+
 export function language() {
   const chosen = settings().language;
   if (chosen === "en" || chosen === "fr") return chosen;

@@ -1,4 +1,4 @@
-// Copies the browser files of our npm dependencies into pwa/vendor/, so the app serves them from its
+// Copies the browser files of our npm dependencies (zxing-wasm, uPlot) into pwa/vendor/, so the app serves them from its
 // own origin (never a CDN). Runs after `npm ci`; pwa/vendor/ is generated, hence git-ignored.
 import { cpSync, mkdirSync, rmSync, existsSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -21,3 +21,17 @@ for (const file of ["es/reader/index.js", "es/share.js", "reader/zxing_reader.wa
 }
 cpSync(join(root, "node_modules", "zxing-wasm", "LICENSE"), join(target, "LICENSE"));
 console.log(`copy-vendor: zxing-wasm reader copied to ${target}`);
+
+// uPlot draws the supervisor views' charts (canvas, ~50 KB, no dependencies): its ES module and stylesheet.
+const uplot = join(root, "node_modules", "uplot");
+const uplotTarget = join(root, "pwa", "vendor", "uplot");
+if (!existsSync(uplot)) {
+  console.error("copy-vendor: node_modules/uplot is missing; run `npm ci` at the repository root.");
+  process.exit(1);
+}
+rmSync(uplotTarget, { recursive: true, force: true });
+mkdirSync(uplotTarget, { recursive: true });
+for (const file of ["dist/uPlot.esm.js", "dist/uPlot.min.css", "LICENSE"]) {
+  cpSync(join(uplot, file), join(uplotTarget, file.replace("dist/", "")));
+}
+console.log(`copy-vendor: uPlot copied to ${uplotTarget}`);

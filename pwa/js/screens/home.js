@@ -17,6 +17,8 @@ export default {
         h("a", { class: `action action-${key}`, href, id: `go-${key}` }, t(key)))),
       h("nav", { class: "secondary" },
         h("a", { href: "#/queue", id: "go-queue" }, t("queue")), h("a", { href: "#/settings", id: "go-settings" }, t("settings"))),
+      ["supervisor", "admin"].includes(user?.role)
+        ? h("nav", { class: "secondary" }, h("a", { href: "#/sv", id: "go-supervision" }, t("supervision"))) : null,
       h("p", { class: "note" }, user ? t("hello", { user: user.username, role: user.role }) : ""));
     return { onCode: (code) => navigate("#/lookup", { initialCode: code }) };
   },

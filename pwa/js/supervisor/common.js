@@ -1,0 +1,159 @@
+// Pieces shared by the supervisor views: the tab bar, JSON calls that throw on errors, number formats,
+// cards, KPI tiles and tables.
+import { h, replaceChildren } from "../dom.js";
+import { api, messageOf } from "../api.js";
+import { language, t } from "../i18n.js";
+import { session } from "../session.js";
+import "./strings.js";
+
+export const SUPERVISOR_ROLES = ["supervisor", "admin"];
+
+export function isSupervisor() {
+  return SUPERVISOR_ROLES.includes(session()?.role);
+}
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    super(messageOf(body) || `HTTP ${status}`);
+    this.status = status;
+    this.body = body;
+  }
+}
+
+// GET (or another method with a JSON body) that answers the body of a 2xx and throws ApiError otherwise.
+export async function call(path, options = {}) {
+  const { status, body } = await api(path, { timeoutMs: 60000, ...options });
+  if (status < 200 || status >= 300) throw new ApiError(status, body);
+  return body;
+}
+
+// Runs many calls, at most ``limit`` at a time (the server has a few threads; the dashboard is not alone).
+export async function pooled(items, limit, work) {
+  const results = new Array(items.length);
+  let next = 0;
+  async function worker() {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index], index);
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+// --- formats ----------------------------------------------------------------------------------------
+const formats = new Map();
+function format(key, options) {
+  const id = `${language()}|${key}`;
+  if (!formats.has(id)) formats.set(id, new Intl.NumberFormat(language(), options));
+  return formats.get(id);
+}
+
+export function money(value) {
+  if (value === null || value === undefined || Number.isNaN(value)) return "–";
+  return format("money", { style: "currency", currency: "EUR", maximumFractionDigits: 0 }).format(value);
+}
+
+export function num(value, digits = 0) {
+  if (value === null || value === undefined || Number.isNaN(Number(value))) return "–";
+  return format(`n${digits}`, { maximumFractionDigits: digits, minimumFractionDigits: 0 }).format(Number(value));
+}
+
+export function pct(share) {
+  if (share === null || share === undefined || Number.isNaN(share)) return "–";
+  return format("pct", { style: "percent", maximumFractionDigits: 0 }).format(share);
+}
+
+export function days(value) {
+  return value === null || value === undefined ? "–" : t("sv_days", { n: num(value, 1) });
+}
+
+export function dateText(iso) {
+  if (!iso) return "–";
+  const value = new Date(iso.length === 10 ? `${iso}T00:00:00` : iso);
+  return value.toLocaleDateString(language(), { day: "numeric", month: "short", year: "numeric" });
+}
+
+export function dateTimeText(iso) {
+  if (!iso) return "–";
+  return new Date(iso).toLocaleString(language(), { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+}
+
+export function isoDay(date) {
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+// --- layout -------------------------------------------------------------------------------------------
+const TABS = [
+  ["sv_dashboard", "#/sv"], ["sv_lead_times", "#/sv/lead-times"], ["sv_replenishment", "#/sv/replenishment"],
+  ["sv_valuation", "#/sv/valuation"], ["sv_decisions", "#/sv/decisions"], ["sv_data", "#/sv/data"],
+];
+
+// The tab bar and a product finder above the view's body; answers the body element.
+export function layout(main, active) {
+  const body = h("div", { class: "sv-body" });
+  if (!isSupervisor()) {
+    main.append(h("p", { class: "error", id: "sv-not-allowed" }, t("sv_not_allowed")));
+    return null;
+  }
+  main.append(h("nav", { class: "sv-tabs", "aria-label": t("supervision") },
+    TABS.map(([key, href]) => h("a", {
+      href, id: `sv-tab-${href.split("/")[2] || "dashboard"}`, class: href === active ? "active" : null,
+      "aria-current": href === active ? "page" : null,
+    }, t(key))),
+    productFinder()), body);
+  return body;
+}
+
+let productList = null;
+function productFinder() {
+  const input = h("input", { id: "sv-find", list: "sv-products", placeholder: t("sv_find_product"), autocomplete: "off",
+    "aria-label": t("sv_find_product") });
+  const options = h("datalist", { id: "sv-products" });
+  input.addEventListener("focus", async () => {
+    productList ??= call("/api/v1/products?per_page=500").then((page) => page.items).catch(() => []);
+    replaceChildren(options, (await productList).map((p) => h("option", { value: p.sku }, p.name)));
+  }, { once: true });
+  return h("form", { class: "sv-find", onSubmit(event) {
+    event.preventDefault();
+    const sku = input.value.trim().toUpperCase();
+    if (sku) location.hash = `#/sv/product?sku=${encodeURIComponent(sku)}`;
+  } }, input, options, h("button", { type: "submit" }, t("sv_open")));
+}
+
+export function card(title, ...children) {
+  return h("section", { class: "sv-card" }, title ? h("h2", {}, title) : null, ...children);
+}
+
+export function tile(label, value, { id, tone, href, detail } = {}) {
+  const content = [h("span", { class: "tile-label" }, label), h("strong", { class: "tile-value", id }, value),
+    detail ? h("small", {}, detail) : null];
+  return href ? h("a", { class: `tile${tone ? ` tile-${tone}` : ""}`, href }, content)
+    : h("div", { class: `tile${tone ? ` tile-${tone}` : ""}` }, content);
+}
+
+// columns: [{label, value(row) → node|text, align: "num"}]
+export function table(columns, rows, { id, empty = t("sv_none"), rowProps } = {}) {
+  if (!rows.length) return h("p", { class: "note", id }, empty);
+  return h("div", { class: "sv-scroll" }, h("table", { class: "sv-table", id },
+    h("thead", {}, h("tr", {}, columns.map((c) => h("th", { class: c.align || null, scope: "col" }, c.label)))),
+    h("tbody", {}, rows.map((row) => h("tr", rowProps ? rowProps(row) : {},
+      columns.map((c) => h("td", { class: c.align || null }, c.value(row))))))));
+}
+
+export function productLink(sku, text = sku) {
+  return h("a", { href: `#/sv/product?sku=${encodeURIComponent(sku)}`, class: "sku" }, text);
+}
+
+// Shows "Loading…" in ``container`` while ``work`` runs, then what it built or the error in plain words.
+export async function loading(container, work) {
+  replaceChildren(container, h("p", { class: "note sv-loading" }, t("sv_loading")));
+  try {
+    const built = await work();
+    replaceChildren(container, built);
+  } catch (error) {
+    replaceChildren(container, h("p", { class: "error", role: "alert" }, t("sv_failed", { reason: error.message })));
+    if (!(error instanceof ApiError) && error.name !== "NetworkError") console.error(error);
+  }
+}

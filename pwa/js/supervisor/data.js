@@ -1,0 +1,94 @@
+// Exports and import: every table as CSV (downloaded with the bearer token, so no token in a URL), and a
+// CSV import of products, barcodes or opening stock with the server's row-by-row report.
+import { h, replaceChildren } from "../dom.js";
+import { language, t } from "../i18n.js";
+import { session } from "../session.js";
+import { card, layout, num, table } from "./common.js";
+
+const TABLES = ["products", "locations", "suppliers", "customers", "stock", "movements", "purchase-orders",
+  "sales-orders", "purchase-order-events", "sales-order-events", "scans"];
+const KINDS = [["products", "import_products"], ["barcodes", "import_barcodes"], ["opening-stock", "import_opening_stock"]];
+
+export default {
+  title: "sv_data",
+  back: "#/sv",
+  render(main) {
+    const body = layout(main, "#/sv/data");
+    if (!body) return {};
+    body.append(h("div", { class: "sv-grid" }, card(t("exports"), exportsList()), card(t("import_csv"), importForm())));
+    return {};
+  },
+};
+
+async function authorised(path, options = {}) {
+  return fetch(path, { ...options, cache: "no-store",
+    headers: { Authorization: `Bearer ${session()?.token}`, "Accept-Language": language(), ...(options.headers || {}) } });
+}
+
+function exportsList() {
+  const status = h("p", { role: "status", id: "export-status" });
+  return [h("ul", { class: "exports", id: "exports" }, TABLES.map((name) => h("li", {},
+    h("button", { type: "button", class: "link", dataset: { table: name }, async onClick() {
+      status.textContent = t("sv_loading");
+      try {
+        const response = await authorised(`/api/v1/exports/${name}.csv`);
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        const url = URL.createObjectURL(await response.blob());
+        const filename = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "")?.[1] || `tendu-${name}.csv`;
+        const link = h("a", { href: url, download: filename });
+        document.body.append(link);
+        link.click();
+        link.remove();
+        setTimeout(() => URL.revokeObjectURL(url), 10000);
+        status.textContent = filename;
+      } catch (error) {
+        status.textContent = t("sv_failed", { reason: error.message });
+      }
+    } }, `${name}.csv`)))), status];
+}
+
+function importForm() {
+  const kind = h("select", { name: "kind", id: "import-kind" }, KINDS.map(([value, key]) => h("option", { value }, t(key))));
+  const file = h("input", { type: "file", name: "file", id: "import-file", accept: ".csv,text/csv", required: true });
+  const partial = h("input", { type: "checkbox", name: "partial", id: "import-partial" });
+  const submit = h("button", { type: "submit", class: "primary" }, t("import_run"));
+  const report = h("div", { id: "import-report", "aria-live": "polite" });
+  return h("form", { class: "import", id: "import-form", async onSubmit(event) {
+    event.preventDefault();
+    if (!file.files.length) return;
+    const form = new FormData();
+    form.append("file", file.files[0]);
+    submit.disabled = true;
+    replaceChildren(report, h("p", { class: "note" }, t("sv_loading")));
+    try {
+      const response = await authorised(`/api/v1/imports/${kind.value}${partial.checked ? "?partial=true" : ""}`,
+        { method: "POST", body: form });
+      const body = await response.json().catch(() => null);
+      replaceChildren(report, renderReport(response.status, body));
+    } catch (error) {
+      replaceChildren(report, h("p", { class: "error" }, t("sv_failed", { reason: error.message })));
+    } finally {
+      submit.disabled = false;
+    }
+  } },
+  h("label", { class: "field" }, t("import_kind"), kind),
+  h("label", { class: "field" }, t("import_file"), file),
+  h("label", { class: "check" }, partial, h("span", {}, t("import_partial"))),
+  h("p", { class: "note" }, t("import_partial_help")),
+  submit, report);
+}
+
+function renderReport(status, body) {
+  if (!body || !Array.isArray(body.refused)) {
+    return h("p", { class: "error", role: "alert" }, t("sv_failed", { reason: body?.error?.message || `HTTP ${status}` }));
+  }
+  const bad = body.refused.length;
+  const summary = body.applied
+    ? h("p", { class: bad ? "warn" : "ok", id: "import-summary" }, t("import_done", { ok: num(body.imported + (body.unchanged || 0)), bad: num(bad) }))
+    : h("p", { class: "error", id: "import-summary" }, t("import_nothing", { bad: num(bad) }));
+  return [h("h3", {}, t("import_report")), summary,
+    table([
+      { label: t("row"), align: "num", value: (row) => num(row.line) },
+      { label: t("problem"), value: (row) => [row.field ? h("code", {}, row.field) : null, " ", row.message] },
+    ], body.refused, { id: "import-refused", empty: "" })];
+}

@@ -1,0 +1,50 @@
+// Pending decisions: scans the server held for a supervisor (an over-delivery, an unknown lot…). Accept
+// books them as scanned; reject drops them with a note the operator will see.
+import { h, visibleCode } from "../dom.js";
+import { t } from "../i18n.js";
+import { call, dateTimeText, layout, loading } from "./common.js";
+import { scansOf } from "./dashboard.js";
+
+export default {
+  title: "sv_decisions",
+  back: "#/sv",
+  render(main) {
+    const body = layout(main, "#/sv/decisions");
+    if (!body) return {};
+    const refresh = () => loading(body, () => view(refresh));
+    refresh();
+    return {};
+  },
+};
+
+async function view(refresh) {
+  const scans = scansOf(await call("/api/v1/scans?outcome=pending&limit=500"));
+  const help = h("p", { class: "note" }, t("decisions_help"));
+  if (!scans.length) return [help, h("p", { class: "note", id: "decisions-empty" }, t("no_pending"))];
+  return [help, h("ol", { class: "decisions", id: "decisions" }, scans.map((scan) => decision(scan, refresh)))];
+}
+
+function decision(scan, refresh) {
+  const note = h("input", { name: "note", placeholder: t("note"), "aria-label": t("note"), maxlength: 500 });
+  const message = h("p", { role: "status" });
+  const decide = (accept) => async () => {
+    for (const button of buttons) button.disabled = true;
+    try {
+      await call(`/api/v1/scans/${encodeURIComponent(scan.client_event_id)}/decision`, { method: "POST",
+        body: { accept, note: note.value.trim() || null } });
+      message.textContent = t("decided");
+      refresh();
+    } catch (error) {
+      message.className = "error";
+      message.textContent = t("sv_failed", { reason: error.message });
+      for (const button of buttons) button.disabled = false;
+    }
+  };
+  const buttons = [h("button", { type: "button", class: "primary", onClick: decide(true) }, t("accept")),
+    h("button", { type: "button", class: "danger", onClick: decide(false) }, t("reject"))];
+  const context = Object.entries(scan.context || {}).map(([key, value]) => `${key}: ${value}`).join(" · ");
+  return h("li", { class: "sv-card decision", dataset: { clientEventId: scan.client_event_id } },
+    h("p", {}, h("strong", {}, scan.action), " ", h("code", {}, visibleCode(scan.raw_code || "")), " — ", scan.message || scan.error_code || ""),
+    h("p", { class: "note" }, `${dateTimeText(scan.occurred_at)} · ${scan.device || ""} ${context ? `· ${context}` : ""}`),
+    h("div", { class: "row" }, note, ...buttons), message);
+}

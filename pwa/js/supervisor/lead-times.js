@@ -1,0 +1,189 @@
+// Lead times of one supplier: declared against measured, each stage's distribution, the trend, OTIF and
+// fill rate; every number leads to the purchase-order lines behind it, and each order to its events.
+// The figures are the server's (/analytics/lead-times); the charts are drawn from the same order events
+// read from /purchase-orders/<n>, line by line, as the server measures them (DESIGN §4).
+import { h, replaceChildren } from "../dom.js";
+import { t } from "../i18n.js";
+import { call, card, dateText, dateTimeText, days, layout, loading, num, pct, pooled, productLink, table, tile } from "./common.js";
+import { chart, COLORS, disposeCharts, histogram, seconds } from "./charts.js";
+
+const STAGES = ["order_delay", "supplier_delay", "transport_delay", "reception_delay"];
+const ORDER_STEPS = ["need_detected", "ordered", "shipped", "arrived"];
+const MAX_ORDERS = 500;
+const details = new Map(); // PO number → detail; orders past put-away do not change, the others are re-read
+
+export default {
+  title: "sv_lead_times",
+  back: "#/sv",
+  render(main, { params }) {
+    const body = layout(main, "#/sv/lead-times");
+    if (!body) return {};
+    loading(body, () => view(params.get("supplier"), params.get("po")));
+    return { destroy: disposeCharts };
+  },
+};
+
+async function view(chosen, poNumber) {
+  const suppliers = await call("/api/v1/analytics/suppliers");
+  let focusPo = null;
+  if (poNumber) {
+    focusPo = await orderDetail(poNumber, true);
+    chosen = focusPo.supplier;
+  }
+  const code = chosen || suppliers[0]?.supplier;
+  const picker = h("select", { id: "lt-supplier", "aria-label": t("supplier"), onChange(event) {
+    location.hash = `#/sv/lead-times?supplier=${encodeURIComponent(event.target.value)}`;
+  } }, suppliers.map((s) => h("option", { value: s.supplier, selected: s.supplier === code }, `${s.name} (${s.supplier})`)));
+  if (!code) return [picker, h("p", { class: "note" }, t("sv_none"))];
+
+  const [measured, lines] = await Promise.all([
+    call(`/api/v1/analytics/lead-times?supplier=${encodeURIComponent(code)}`), supplierLines(code)]);
+  const summary = measured.suppliers[0] || suppliers.find((s) => s.supplier === code) || {};
+  const drill = h("div", { id: "lt-drill" });
+  const drillCard = card(null, drill);
+  drillCard.hidden = true;
+  const showLines = (title, chosenLines) => {
+    drillCard.hidden = false;
+    replaceChildren(drill, h("h3", {}, title), linesTable(chosenLines, drill));
+    drill.scrollIntoView({ block: "nearest", behavior: "smooth" });
+  };
+
+  const r = summary.reliability || {};
+  const lt = summary.lead_time || {};
+  const figures = h("div", { class: "tiles", id: "lt-figures" },
+    tile(t("declared"), days(summary.declared_days), { id: "lt-declared" }),
+    tile(t("measured_p50"), days(lt.p50), { id: "lt-p50", detail: `${t("mean")} ${days(lt.mean)}` }),
+    tile(t("measured_p90"), days(lt.p90), { id: "lt-p90", tone: lt.p90 > summary.declared_days ? "warn" : null }),
+    h("button", { type: "button", class: "tile tile-button", id: "lt-n", onClick: () => showLines(t("lt_lines"), lines.filter((line) => line.total !== null)) },
+      h("span", { class: "tile-label" }, t("receptions_n")), h("strong", { class: "tile-value" }, num(lt.n))),
+    tile(t("otif"), pct(r.otif), { id: "lt-otif", tone: r.otif < 0.8 ? "bad" : "good", detail: `${t("on_time")} ${pct(r.on_time)} · ${t("in_full")} ${pct(r.in_full)}` }),
+    tile(t("fill_rate"), pct(r.fill_rate), { id: "lt-fill-rate" }),
+    tile(t("lateness"), days(r.lateness?.mean_days_late_when_late), { id: "lt-lateness", detail: pct(r.lateness?.late_share) }));
+
+  const stageCards = STAGES.map((stage) => stageChart(stage, summary.stages?.[stage] || {}, lines, showLines));
+  const measuredLines = lines.filter((line) => line.total !== null);
+  const trend = chart({
+    id: "lt-trend", label: t("lt_trend"), time: true, height: 280, yLabel: t("days"), yMin: 0,
+    x: measuredLines.map((line) => seconds(line.available)),
+    series: [
+      { label: t("lt_total"), values: measuredLines.map((line) => line.total), type: "points", color: COLORS.blue },
+      { label: t("declared"), values: measuredLines.map(() => summary.declared_days ?? null), color: COLORS.orange, dash: [6, 4], spanGaps: true },
+      { label: "p90", values: measuredLines.map(() => lt.p90 ?? null), color: COLORS.red, dash: [2, 4], spanGaps: true },
+    ],
+    yFormat: (v) => num(v, 1),
+    onPick: (index) => showLines(`${t("po")} ${measuredLines[index].po}`, [measuredLines[index]]),
+  });
+
+  const focus = focusPo ? card(`${t("po")} ${focusPo.number}`, orderView(focusPo)) : null;
+  return [
+    h("div", { class: "sv-toolbar" }, picker, h("span", { class: "note" }, t("lt_drill_hint"))),
+    focus,
+    card(`${t("lt_declared_vs_measured")} — ${summary.name || code}`, figures),
+    h("div", { class: "sv-grid sv-grid-4" }, stageCards),
+    card(t("lt_trend"), trend, h("p", { class: "note" }, t("lt_sample_note", { n: Math.min(MAX_ORDERS, details.size) }))),
+    card(t("lt_products"), productsTable(measured.products, lines, showLines)),
+    drillCard,
+  ];
+}
+
+function stageChart(stage, stats, lines, showLines) {
+  // As the server: only lines available in stock count (an open order's first stages would bias them low).
+  const withValue = lines.filter((line) => line.available && line.stages[stage] !== null);
+  const bins = histogram(withValue.map((line) => line.stages[stage]), 10);
+  const label = t(`lt_stage_${stage}`);
+  const spread = bins.edges.length ? bins.edges[bins.edges.length - 1] - bins.edges[0] : 0;
+  const digits = spread < 1 ? 2 : 1;
+  const element = chart({
+    id: `lt-stage-${stage}`, label, height: 200, x: bins.x, xFormat: (v) => num(v, digits), xAxisLabel: t("days"),
+    series: [{ label: t("count"), values: bins.counts, type: "bars", color: COLORS.brand }],
+    yFormat: (v) => num(v),
+    onPick(index) {
+      const [low, high] = [bins.edges[index], bins.edges[index + 1]];
+      const last = index === bins.counts.length - 1;
+      showLines(`${label}: ${num(low, digits)} – ${num(high, digits)} ${t("days")}`,
+        withValue.filter((line) => line.stages[stage] >= low && (last ? line.stages[stage] <= high : line.stages[stage] < high)));
+    },
+  });
+  return card(label, element, h("p", { class: "stage-stats", id: `lt-stats-${stage}` },
+    h("button", { type: "button", class: "link", onClick: () => showLines(label, withValue) }, `n = ${num(stats.n)}`),
+    ` · p50 ${days(stats.p50)} · p90 ${days(stats.p90)} · ${t("mean")} ${days(stats.mean)}`));
+}
+
+function productsTable(products, lines, showLines) {
+  return table([
+    { label: t("sku"), value: (p) => productLink(p.sku) },
+    { label: t("receptions_n"), align: "num", value: (p) => h("button", { type: "button", class: "link",
+      onClick: () => showLines(p.sku, lines.filter((line) => line.sku === p.sku)) }, num(p.estimate.n)) },
+    { label: t("lt_source"), value: (p) => p.estimate.source },
+    { label: t("lt_weight"), align: "num", value: (p) => pct(p.estimate.weight) },
+    { label: t("mean"), align: "num", value: (p) => days(p.estimate.mean) },
+    { label: "p50", align: "num", value: (p) => days(p.estimate.p50) },
+    { label: "p90", align: "num", value: (p) => days(p.estimate.p90) },
+  ], products, { id: "lt-products" });
+}
+
+function linesTable(lines, container) {
+  return table([
+    { label: t("po"), value: (line) => h("button", { type: "button", class: "link po-link", onClick: async () => {
+      const detail = await orderDetail(line.po, true);
+      container.append(card(`${t("po")} ${detail.number}`, orderView(detail)));
+    } }, line.po) },
+    { label: t("sku"), value: (line) => productLink(line.sku) },
+    { label: t("ordered"), align: "num", value: (line) => num(line.ordered) },
+    { label: t("received"), align: "num", value: (line) => num(line.received) },
+    { label: t("need_detected"), value: (line) => dateText(line.need_detected) },
+    ...STAGES.map((stage) => ({ label: t(`lt_stage_${stage}`).split(" (")[0], align: "num", value: (line) => num(line.stages[stage], 1) })),
+    { label: t("sv_total"), align: "num", value: (line) => h("strong", {}, num(line.total, 1)) },
+    { label: t("promised"), value: (line) => dateText(line.promised) },
+    { label: t("available_at"), value: (line) => dateText(line.available) },
+  ], lines, { id: "lt-lines", rowProps: (line) => ({ dataset: { po: line.po, sku: line.sku } }) });
+}
+
+function orderView(detail) {
+  return h("div", { class: "po-detail", dataset: { po: detail.number } },
+    h("p", {}, `${t("supplier")}: ${detail.supplier} · ${t("status")}: ${detail.status} · ${t("promised")}: ${dateText(detail.promised_date)}`),
+    table([
+      { label: t("sku"), value: (line) => productLink(line.sku) },
+      { label: t("name"), value: (line) => line.name },
+      { label: t("ordered"), align: "num", value: (line) => num(line.ordered) },
+      { label: t("received"), align: "num", value: (line) => num(line.received) },
+    ], detail.lines),
+    h("h3", {}, t("events")),
+    h("ol", { class: "events" }, detail.events.map((event) => h("li", {},
+      h("time", {}, dateTimeText(event.occurred_at)), " ", h("strong", {}, event.kind),
+      event.line_id ? ` (${t("line")} ${detail.lines.find((l) => l.line_id === event.line_id)?.sku || event.line_id})` : "",
+      event.note ? ` — ${event.note}` : ""))));
+}
+
+async function orderDetail(number, fresh = false) {
+  if (fresh || !details.has(number)) details.set(number, await call(`/api/v1/purchase-orders/${encodeURIComponent(number)}`));
+  return details.get(number);
+}
+
+// Every line of the supplier's last orders with its measured stages, as the server measures them: the
+// order's first need_detected / ordered / shipped / arrived, the line's first put-away (else receipt).
+async function supplierLines(code) {
+  const page = await call(`/api/v1/purchase-orders?per_page=${MAX_ORDERS}`);
+  const orders = page.items.filter((po) => po.status !== "draft");
+  const all = await pooled(orders, 6, (po) => orderDetail(po.number, po.status !== "put_away"));
+  const lines = [];
+  for (const detail of all.filter((d) => d.supplier === code)) {
+    const first = (kind, lineId) => detail.events.filter((e) => e.kind === kind && (lineId === undefined ? e.line_id === null : e.line_id === lineId))
+      .map((e) => e.occurred_at).sort((a, b) => new Date(a) - new Date(b))[0] || null;
+    const orderTimes = Object.fromEntries(ORDER_STEPS.map((kind) => [kind, first(kind)]));
+    for (const line of detail.lines) {
+      const available = first("put_away", line.line_id) || first("received", line.line_id);
+      const points = [orderTimes.need_detected, orderTimes.ordered, orderTimes.shipped, orderTimes.arrived, available];
+      const span = (a, b) => (a && b ? (new Date(b) - new Date(a)) / 86400000 : null);
+      lines.push({
+        po: detail.number, sku: line.sku, name: line.name, ordered: line.ordered, received: line.received,
+        promised: detail.promised_date, need_detected: orderTimes.need_detected, available,
+        stages: Object.fromEntries(STAGES.map((stage, i) => [stage, span(points[i], points[i + 1])])),
+        total: span(orderTimes.need_detected, available),
+      });
+    }
+  }
+  lines.sort((a, b) => (a.available || "9").localeCompare(b.available || "9"));
+  return lines;
+}
+

@@ -1,0 +1,198 @@
+// One product: stock over time from the ledger (receptions and shipments marked), demand history with the
+// forecast, the policy explained step by step, push or pull and why, and the buyer's overrides.
+import { h } from "../dom.js";
+import { language, t } from "../i18n.js";
+import { ApiError, call, card, days, layout, loading, num, table, tile } from "./common.js";
+import { chart, COLORS, disposeCharts, seconds } from "./charts.js";
+
+const OVERRIDABLE = ["order_quantity", "safety_stock", "reorder_point", "order_up_to"];
+const WEEK = 7 * 86400;
+const FORECAST_WEEKS = 8;
+
+export default {
+  title: "sv_product",
+  back: "#/sv",
+  render(main, { params }) {
+    const body = layout(main, null);
+    if (!body) return {};
+    const sku = (params.get("sku") || "").trim();
+    const show = (notice) => loading(body, () => view(sku, notice, show));
+    if (sku) show();
+    else body.append(h("p", { class: "note" }, t("sv_find_product")));
+    return { destroy: disposeCharts };
+  },
+};
+
+async function view(sku, notice, reload) {
+  disposeCharts();
+  const path = `/api/v1/products/${encodeURIComponent(sku)}`;
+  const [product, policy, stock, movements, flows] = await Promise.all([
+    call(path), call(`${path}/policy`), call(`/api/v1/stock?product=${encodeURIComponent(sku)}&per_page=500`),
+    ledger(sku), call(`/api/v1/analytics/flows?bucket=week&product=${encodeURIComponent(sku)}`)]);
+  document.getElementById("title").textContent = `${product.sku} · ${product.name}`;
+  const onHand = stock.items.reduce((sum, row) => sum + Number(row.qty), 0);
+  const p = policy.policy || {};
+  const lt = policy.lead_time || {};
+  const demand = policy.demand || {};
+
+  const header = card(`${product.name} (${product.sku})`,
+    h("div", { class: "tiles" },
+      tile(t("on_hand_now"), num(onHand, 2), { id: "product-on-hand" }),
+      tile(t("mode"), policy.mode, { id: "product-mode", tone: policy.mode === "push" ? "good" : "warn", detail: t(policy.mode) }),
+      tile(t("reorder_point"), num(p.reorder_point, 1), { id: "product-rop" }),
+      tile(t("safety_stock"), num(p.safety_stock, 1), { id: "product-ss" }),
+      tile(t("order_quantity"), num(p.order_quantity, 1), { id: "product-q" }),
+      tile(t("lead_time_used"), days(lt.mean), { id: "product-lt", href: product.supplier ? `#/sv/lead-times?supplier=${encodeURIComponent(product.supplier)}` : null,
+        detail: `p50 ${days(lt.p50)} · p90 ${days(lt.p90)} · ${t("declared")} ${days(lt.declared_days)}` }),
+      tile(t("demand_class"), `${demand.class ?? "–"} · ${t("abc_class")} ${demand.abc ?? "–"}`,
+        { tone: "text", detail: `${demand.forecast_method ?? ""} · ${num(demand.daily_mean, 2)} / ${t("day")}` })),
+    h("p", { class: "reason", id: "product-reason" }, h("strong", {}, `${t("reason")}: `), policy.reason || ""),
+    h("p", { class: "note" }, language() === "fr" ? lt.note_fr : lt.note_en));
+
+  return [
+    header,
+    card(t("stock_over_time"), stockChart(movements, p)),
+    card(t("demand_history"), demandChart(flows, demand)),
+    card(t("policy_steps"), stepsTable(policy.steps || []), declaredTable(p, policy.if_declared || {}, lt)),
+    card(t("overrides"), overridesForm(product, p, notice, reload)),
+  ];
+}
+
+// The product's whole ledger, oldest first.
+async function ledger(sku) {
+  const items = [];
+  let after = null;
+  for (let page = 0; page < 100; page += 1) {
+    const query = new URLSearchParams({ product: sku, limit: "1000" });
+    if (after !== null) query.set("after_id", after);
+    const answer = await call(`/api/v1/movements?${query}`);
+    items.push(...answer.items);
+    after = answer.next_after_id;
+    if (after === null || after === undefined || !answer.items.length) break;
+  }
+  return items;
+}
+
+// Stock level after each movement: in (no source) adds, out (no destination) removes, moves between
+// places change nothing in total. Sorted by when it happened, not when the server heard of it.
+function stockChart(movements, policy) {
+  const sorted = [...movements].sort((a, b) => new Date(a.occurred_at) - new Date(b.occurred_at) || a.id - b.id);
+  const x = [];
+  const level = [];
+  const receptions = [];
+  const shipments = [];
+  let total = 0;
+  for (const m of sorted) {
+    const qty = Number(m.qty);
+    if (m.to_location && !m.from_location) total += qty;
+    else if (m.from_location && !m.to_location) total -= qty;
+    x.push(seconds(m.occurred_at));
+    level.push(total);
+    receptions.push(m.kind === "receipt" ? total : null);
+    shipments.push(m.kind === "shipment" ? total : null);
+  }
+  if (x.length) { // the level holds until now
+    x.push(Date.now() / 1000);
+    level.push(total);
+    receptions.push(null);
+    shipments.push(null);
+  }
+  const series = [
+    { label: t("stock"), values: level, type: "step", color: COLORS.brand, fill: COLORS.light },
+    { label: t("receptions"), values: receptions, type: "points", color: COLORS.blue, size: 9 },
+    { label: t("shipments"), values: shipments, type: "points", color: COLORS.orange, size: 7 },
+  ];
+  if (policy.reorder_point !== null && policy.reorder_point !== undefined) {
+    series.push({ label: t("reorder_point"), values: x.map(() => policy.reorder_point), color: COLORS.red, dash: [6, 4], width: 1.5 });
+  }
+  if (policy.safety_stock !== null && policy.safety_stock !== undefined) {
+    series.push({ label: t("safety_stock"), values: x.map(() => policy.safety_stock), color: COLORS.purple, dash: [2, 4], width: 1.5 });
+  }
+  return chart({ id: "product-stock", label: t("stock_over_time"), time: true, height: 300, x, series, yMin: 0,
+    yFormat: (v) => num(v, 1) });
+}
+
+// Shipped per week (every week, zeros included) and the forecast's weekly demand ahead.
+function demandChart(flows, demand) {
+  const byWeek = new Map(flows.map((row) => [seconds(row.period), Number(row.out_qty)]));
+  const now = Date.now() / 1000;
+  let start = flows.length ? Math.min(...byWeek.keys()) : now - 12 * WEEK;
+  const x = [];
+  const shipped = [];
+  const forecast = [];
+  const weekly = demand.daily_mean === null || demand.daily_mean === undefined ? null : demand.daily_mean * 7;
+  for (; start <= now; start += WEEK) {
+    const key = [...byWeek.keys()].find((k) => Math.abs(k - start) < 2 * 3600); // a DST change moves midnight by 1 h
+    x.push(start);
+    shipped.push(key === undefined ? 0 : byWeek.get(key));
+    forecast.push(null);
+  }
+  if (weekly !== null && x.length) forecast[forecast.length - 1] = weekly;
+  for (let i = 1; i <= FORECAST_WEEKS; i += 1) {
+    x.push(start + (i - 1) * WEEK);
+    shipped.push(null);
+    forecast.push(weekly);
+  }
+  return chart({ id: "product-demand", label: t("demand_history"), time: true, height: 240, x, yMin: 0,
+    series: [
+      { label: t("shipped_week"), values: shipped, type: "bars", color: COLORS.blue },
+      { label: `${t("forecast")} (${demand.forecast_method ?? ""})`, values: forecast, color: COLORS.orange, dash: [6, 4], points: true, spanGaps: true },
+    ], yFormat: (v) => num(v, 1) });
+}
+
+function stepValue(value) {
+  if (typeof value === "number") return num(value, Math.abs(value) < 10 ? 3 : 1);
+  if (value === null || value === undefined) return "–";
+  return String(value);
+}
+
+function stepsTable(steps) {
+  return h("ol", { class: "steps", id: "policy-steps" }, steps.map((step) => h("li", { dataset: { step: step.name } },
+    h("div", { class: "step-head" }, h("strong", {}, step.name.replaceAll("_", " ")), " = ", h("span", { class: "step-value" }, stepValue(step.value))),
+    h("code", { class: "step-formula" }, step.formula), h("small", {}, step.source))));
+}
+
+function declaredTable(policy, declared, lt) {
+  const rows = [
+    [t("lead_time_used"), days(lt.mean), days(declared.lead_time_mean)],
+    [t("safety_stock"), num(policy.safety_stock, 1), num(declared.safety_stock, 1)],
+    [t("reorder_point"), num(policy.reorder_point, 1), num(declared.reorder_point, 1)],
+    [t("order_up_to"), num(policy.order_up_to, 1), num(declared.order_up_to, 1)],
+  ];
+  return [h("h3", {}, t("if_declared")), table([
+    { label: "", value: (row) => row[0] }, { label: lt.source || "", align: "num", value: (row) => row[1] },
+    { label: t("declared"), align: "num", value: (row) => row[2] }], rows, { id: "if-declared" })];
+}
+
+function overridesForm(product, policy, notice, reload) {
+  const current = product.policy_overrides || {};
+  const inputs = Object.fromEntries(OVERRIDABLE.map((name) => [name, h("input", {
+    type: "number", min: 0, step: "any", name, id: `override-${name}`, value: current[name] ?? "",
+    placeholder: `${t("computed")}: ${num(policy[name], 1)}` })]));
+  const mode = h("select", { name: "mode", id: "override-mode" },
+    h("option", { value: "" }, `${t("computed")} (${policy.mode})`),
+    ["push", "pull"].map((value) => h("option", { value, selected: current.mode === value }, t(value))));
+  const message = h("p", { id: "override-message", role: "status", class: notice ? "ok" : null }, notice || "");
+  const save = h("button", { type: "submit", class: "primary" }, t("save_overrides"));
+  return h("form", { class: "overrides", id: "overrides-form", async onSubmit(event) {
+    event.preventDefault();
+    const overrides = {};
+    for (const [name, input] of Object.entries(inputs)) if (input.value !== "") overrides[name] = Number(input.value);
+    if (mode.value) overrides.mode = mode.value;
+    save.disabled = true;
+    try {
+      await call(`/api/v1/products/${encodeURIComponent(product.sku)}`, { method: "PATCH", body: { policy_overrides: overrides } });
+      reload(t("overrides_saved"));
+    } catch (error) {
+      message.className = "error";
+      message.textContent = error instanceof ApiError ? error.message : t("sv_failed", { reason: error.message });
+      save.disabled = false;
+    }
+  } },
+  h("p", { class: "note" }, t("override_help")),
+  h("div", { class: "override-grid" },
+    OVERRIDABLE.map((name) => h("label", { class: "field" }, t(name), inputs[name])),
+    h("label", { class: "field" }, t("mode"), mode)),
+  save, message);
+}
+

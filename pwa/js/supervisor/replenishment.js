@@ -1,0 +1,97 @@
+// Replenishment: the server's suggestions to review (tick, change quantities), then one click creates
+// the purchase orders, one per supplier, through the same call an API client would use.
+import { h, replaceChildren } from "../dom.js";
+import { age, t } from "../i18n.js";
+import { call, card, dateText, layout, loading, num, productLink, table } from "./common.js";
+import { disposeCharts } from "./charts.js";
+
+export default {
+  title: "sv_replenishment",
+  back: "#/sv",
+  render(main) {
+    const body = layout(main, "#/sv/replenishment");
+    if (!body) return {};
+    const created = h("div", { id: "repl-created" });
+    const list = h("div", { id: "repl-list" });
+    const refresh = () => loading(list, () => suggestions(refresh, created));
+    body.append(created, list);
+    refresh();
+    return { destroy: disposeCharts };
+  },
+};
+
+async function suggestions(refresh, createdBox) {
+  const answer = await call("/api/v1/replenishment");
+  const items = [...answer.items].sort((a, b) => (a.supplier || "").localeCompare(b.supplier || "") || a.sku.localeCompare(b.sku));
+  const toolbar = h("div", { class: "sv-toolbar" },
+    h("span", { class: "note", id: "repl-generated", dataset: { generatedAt: answer.generated_at } },
+      t("repl_generated", { when: age(answer.generated_at) })),
+    h("button", { type: "button", onClick: refresh, id: "repl-refresh" }, t("sv_refresh")));
+  if (!items.length) return [toolbar, h("p", { class: "note", id: "repl-empty" }, t("nothing_to_order"))];
+
+  const rows = items.map((item) => ({
+    item,
+    include: h("input", { type: "checkbox", checked: true, class: "repl-include", "aria-label": `${t("include")} ${item.sku}` }),
+    qty: h("input", { type: "number", min: 0, step: "any", value: String(item.qty), class: "repl-qty",
+      "aria-label": `${t("qty_to_order")} ${item.sku}` }),
+  }));
+  const create = h("button", { type: "button", class: "primary", id: "repl-create" });
+  const message = h("p", { role: "status", id: "repl-message" });
+  const chosen = () => rows.filter((row) => row.include.checked && Number(row.qty.value) > 0);
+  const label = () => {
+    const suppliers = new Set(chosen().map((row) => row.item.supplier));
+    create.textContent = t("create_orders", { n: suppliers.size });
+    create.disabled = suppliers.size === 0;
+  };
+  for (const row of rows) {
+    row.include.addEventListener("change", label);
+    row.qty.addEventListener("input", label);
+  }
+  label();
+
+  create.addEventListener("click", async () => {
+    const picked = chosen().map((row) => ({ sku: row.item.sku, qty: Number(row.qty.value),
+      ...(row.item.supplier ? { supplier: row.item.supplier } : {}) }));
+    create.disabled = true;
+    create.textContent = t("creating");
+    try {
+      const orders = await call("/api/v1/replenishment/orders", { method: "POST",
+        body: { suggested_at: answer.generated_at, items: picked } });
+      replaceChildren(createdBox, card(t("orders_created"), createdTable(orders)));
+      refresh();
+    } catch (error) {
+      message.className = "error";
+      message.textContent = t("sv_failed", { reason: error.message });
+      label();
+    }
+  });
+
+  return [
+    toolbar,
+    table([
+      { label: t("include"), value: (row) => row.include },
+      { label: t("sku"), value: (row) => productLink(row.item.sku) },
+      { label: t("name"), value: (row) => row.item.name },
+      { label: t("supplier"), value: (row) => row.item.supplier || "–" },
+      { label: t("mode"), value: (row) => row.item.mode },
+      { label: t("reason"), value: (row) => row.item.reason },
+      { label: t("on_hand_now"), align: "num", value: (row) => num(row.item.on_hand, 1) },
+      { label: t("on_order"), align: "num", value: (row) => num(row.item.on_order, 1) },
+      { label: t("reserved"), align: "num", value: (row) => num(row.item.reserved, 1) },
+      { label: t("projected"), align: "num", value: (row) => num(row.item.projected, 1) },
+      { label: t("reorder_point"), align: "num", value: (row) => num(row.item.reorder_point, 1) },
+      { label: t("qty_to_order"), align: "num", value: (row) => row.qty },
+      { label: t("expected"), value: (row) => `${dateText(row.item.expected_p50)} – ${dateText(row.item.expected_p90)}` },
+    ], rows, { id: "repl-table", rowProps: (row) => ({ dataset: { sku: row.item.sku, supplier: row.item.supplier || "" } }) }),
+    h("div", { class: "sv-actions" }, create, message),
+  ];
+}
+
+function createdTable(orders) {
+  return table([
+    { label: t("po"), value: (order) => h("a", { href: `#/sv/lead-times?po=${encodeURIComponent(order.number)}`, class: "created-po" }, order.number) },
+    { label: t("supplier"), value: (order) => order.supplier },
+    { label: t("status"), value: (order) => order.status },
+    { label: t("lines_n", { n: "" }).trim(), value: (order) => order.lines.map((line) => `${line.sku} × ${num(line.ordered, 3)}`).join(", ") },
+  ], orders, { id: "repl-created-table", rowProps: (order) => ({ dataset: { po: order.number } }) });
+}

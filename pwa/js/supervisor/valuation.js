@@ -1,0 +1,96 @@
+// Valuation and flows: stock value over time (weighted average cost), value in and out per week, the
+// dormant stock, and the ABC split of the cost of goods sold.
+import { h } from "../dom.js";
+import { t } from "../i18n.js";
+import { call, card, isoDay, layout, loading, money, num, pooled, productLink, table, tile } from "./common.js";
+import { chart, COLORS, disposeCharts, seconds } from "./charts.js";
+
+const MAX_POINTS = 27; // weekly points of the value curve (half a year at most)
+
+export default {
+  title: "sv_valuation",
+  back: "#/sv",
+  render(main) {
+    const body = layout(main, "#/sv/valuation");
+    if (!body) return {};
+    loading(body, view);
+    return { destroy: disposeCharts };
+  },
+};
+
+async function view() {
+  const [kpis, flows] = await Promise.all([call("/api/v1/analytics/kpis"), call("/api/v1/analytics/flows?bucket=week")]);
+  const today = isoDay(new Date());
+  // The value at the end of each week of the flows, and today.
+  const ends = flows.map((row) => {
+    const end = new Date(`${row.period}T00:00:00`);
+    end.setDate(end.getDate() + 6);
+    return isoDay(end) < today ? isoDay(end) : today;
+  }).slice(-MAX_POINTS);
+  if (!ends.includes(today)) ends.push(today);
+  const values = await pooled(ends, 4, (day) => call(`/api/v1/analytics/valuation?at=${day}`).then((answer) => answer.value));
+
+  const products = kpis.products || [];
+  const dormant = products.filter((p) => p.dormant).sort((a, b) => b.value - a.value);
+  return [
+    h("div", { class: "tiles", id: "val-kpis" },
+      tile(t("stock_value"), money(kpis.stock_value), { id: "val-stock-value" }),
+      tile(t("cogs"), money(kpis.cogs), { detail: `${kpis.since} → ${kpis.until}` }),
+      tile(t("turnover"), t("sv_per_year", { n: num(kpis.turnover, 1) })),
+      tile(t("dormant"), num(kpis.dormant), { detail: money(kpis.dormant_value), tone: kpis.dormant ? "warn" : null })),
+    h("div", { class: "sv-grid" },
+      card(t("value_over_time"), chart({ id: "val-value", label: t("value_over_time"), time: true, height: 260, yMin: 0,
+        x: ends.map(seconds), series: [{ label: t("stock_value"), values, type: "area", color: COLORS.brand }],
+        yFormat: money })),
+      card(t("flows_week"), chart({ id: "val-flows", label: t("flows_week"), time: true, height: 260, yMin: 0,
+        x: flows.map((row) => seconds(row.period)),
+        series: [
+          { label: t("inflows"), values: flows.map((row) => row.in_value), type: "bars", color: COLORS.blue, align: -1, size: 0.4 },
+          { label: t("outflows"), values: flows.map((row) => row.out_value), type: "bars", color: COLORS.orange, align: 1, size: 0.4 },
+        ], yFormat: money }))),
+    h("div", { class: "sv-grid" },
+      card(t("abc_chart"), ...abc(products)),
+      card(t("dormant_stock"), table([
+        { label: t("sku"), value: (p) => productLink(p.sku) },
+        { label: t("name"), value: (p) => p.name },
+        { label: t("on_hand_now"), align: "num", value: (p) => num(p.on_hand, 1) },
+        { label: t("value"), align: "num", value: (p) => money(p.value) },
+        { label: t("days_since_outflow"), align: "num", value: (p) => num(p.days_since_outflow) },
+      ], dormant, { id: "val-dormant" }))),
+  ];
+}
+
+// Pareto of the cost of goods sold: items by decreasing COGS; A up to 80 % of the total, B up to 95 %.
+function abc(products) {
+  const sorted = [...products].sort((a, b) => (b.cogs || 0) - (a.cogs || 0));
+  const total = sorted.reduce((sum, p) => sum + (p.cogs || 0), 0);
+  const x = [0];
+  const cumulative = [0];
+  const classes = [null];
+  const counts = { A: 0, B: 0, C: 0 };
+  let running = 0;
+  sorted.forEach((p, index) => {
+    const before = total ? running / total : 0;
+    running += p.cogs || 0;
+    const klass = before < 0.8 ? "A" : before < 0.95 ? "B" : "C";
+    counts[klass] += 1;
+    x.push(((index + 1) / sorted.length) * 100);
+    cumulative.push(total ? (running / total) * 100 : 0);
+    classes.push(klass);
+  });
+  const shares = { A: x.map(() => null), B: x.map(() => null), C: x.map(() => null) };
+  for (let i = 1; i < x.length; i += 1) { // each class's segment starts where the previous one ends
+    shares[classes[i]][i] = cumulative[i];
+    shares[classes[i]][i - 1] = cumulative[i - 1];
+  }
+  return [
+    chart({ id: "val-abc", label: t("abc_chart"), height: 260, x, yMin: 0, xFormat: (v) => `${num(v)} %`,
+      xAxisLabel: t("share_items"),
+      series: [
+        { label: t("abc_a"), values: shares.A, type: "area", color: COLORS.brand, fill: "rgba(11,110,79,.25)" },
+        { label: t("abc_b"), values: shares.B, type: "area", color: COLORS.blue, fill: "rgba(47,111,186,.25)" },
+        { label: t("abc_c"), values: shares.C, type: "area", color: COLORS.grey, fill: "rgba(123,135,148,.25)" },
+      ], yFormat: (v) => `${num(v)} %` }),
+    h("p", { class: "note", id: "val-abc-counts" }, t("abc_counts", { a: counts.A, b: counts.B, c: counts.C })),
+  ];
+}
