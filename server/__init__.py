@@ -5,7 +5,7 @@ import logging
 
 from flask import Flask
 
-from server import config, database, errors, extensions
+from server import config, database, errors, extensions, headers
 
 log = logging.getLogger("tendu")
 
@@ -33,6 +33,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from server import api as http, cli, pwa
     http.register(app, extensions.api)
     errors.register(app)
+    headers.register(app)
     pwa.register(app)
     cli.register(app)
     return app

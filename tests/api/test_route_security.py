@@ -73,3 +73,21 @@ def test_docs_are_served(client):
 def test_health_needs_no_token(client):
     res = client.get("/healthz")
     assert res.status_code == 200 and res.json["database"] == "ok"
+
+
+def test_security_headers(client, tokens):
+    app_page = client.get("/healthz")
+    assert "script-src 'self' 'wasm-unsafe-eval'" in app_page.headers["Content-Security-Policy"]
+    assert app_page.headers["X-Content-Type-Options"] == "nosniff"
+    assert app_page.headers["X-Frame-Options"] == "DENY"
+    api = client.get("/api/v1/auth/me", headers=tokens["operator"])
+    assert api.headers["Cache-Control"] == "no-store"
+    docs = client.get("/api/docs")
+    assert "'unsafe-inline'" in docs.headers["Content-Security-Policy"]       # Swagger UI, and only there
+    assert "frame-ancestors 'none'" in docs.headers["Content-Security-Policy"]
+
+
+def test_oversized_request_is_413_in_the_error_shape(client, tokens):
+    res = client.post("/api/v1/scans", data=b"x" * (12 * 1024 * 1024), headers={**tokens["operator"],
+                                                                                 "Content-Type": "application/json"})
+    assert res.status_code == 413 and res.json["error"]["code"] == "too_large"

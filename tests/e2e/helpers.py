@@ -69,6 +69,9 @@ def launch(driver, extra_args=()):
 def new_context(browser, server, **options):
     options.setdefault("viewport", VIEWPORT)
     options.setdefault("locale", "en-US")
+    # Playwright evaluates wait_for_function's string in the page, which Tendu's CSP forbids (no eval);
+    # test_csp.py drives the app under the real policy.
+    options.setdefault("bypass_csp", True)
     return browser.new_context(base_url=server.base_url, has_touch=True, is_mobile=False,
                                service_workers="allow", **options)
 
@@ -77,6 +80,13 @@ def watch_errors(page) -> list[str]:
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     return errors
+
+
+def watch_csp(page) -> list[str]:
+    """Console reports of anything the Content-Security-Policy blocked."""
+    blocked = []
+    page.on("console", lambda msg: blocked.append(msg.text) if "Content Security Policy" in msg.text else None)
+    return blocked
 
 
 def screenshot(page, name: str) -> Path:

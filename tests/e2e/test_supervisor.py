@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import ROOT, Server, _free_port, _missing, _run, _wait_for
-from tests.e2e.helpers import ARTIFACTS, new_context, screenshot, watch_errors
+from tests.e2e.helpers import ARTIFACTS, new_context, screenshot, watch_csp, watch_errors
 
 HERE = Path(__file__).resolve().parent
 DESK = {"width": 1366, "height": 900}
@@ -308,3 +308,22 @@ def test_a_scan_from_another_client_reaches_the_open_dashboard_within_2_s_and_on
     desk.wait_for_timeout(1500)  # anything replayed twice would show up by now
     for event_id in [first, *missed]:
         assert desk.locator(f'#live-feed [data-client-event-id="{event_id}"]').count() == 1
+
+
+def test_supervisor_views_run_under_the_policy(browser, desk_server):
+    """Charts included: uPlot styles through script, never through inline style attributes."""
+    context = new_context(browser, desk_server, viewport=DESK, bypass_csp=False)
+    page = context.new_page()
+    blocked, errors = watch_csp(page), watch_errors(page)
+    page.goto("/")
+    page.fill("#username", desk_server.seed["username"])
+    page.fill("#password", desk_server.seed["password"])
+    page.click("#sign-in-form button[type=submit]")
+    page.wait_for_selector("#go-supervision")
+    page.goto("/#/sv")
+    page.wait_for_selector("#kpi-stock-value")
+    for view in ("sv/lead-times", "sv/valuation", "sv/replenishment", "sv/decisions", "sv/data"):
+        page.goto(f"/#/{view}")
+        page.wait_for_timeout(800)
+    context.close()
+    assert blocked == [] and errors == []
