@@ -41,7 +41,7 @@ def test_manifest_passes_chromium_installability_checks(playwright_driver, serve
     # A normal profile: Playwright's fresh contexts are incognito, which Chromium never offers to install.
     context = playwright_driver.chromium.launch_persistent_context(
         str(tmp_path / "profile"), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
-        base_url=server.base_url, viewport=VIEWPORT)
+        base_url=server.base_url, viewport=VIEWPORT, bypass_csp=True)  # wait_for_function evaluates a string
     try:
         page = context.new_page()
         page.goto("/")
