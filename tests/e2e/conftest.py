@@ -17,6 +17,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -92,19 +93,18 @@ class Server:
         return self._token
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    if _missing():
-        pytest.skip(_missing())
-    instance = tmp_path_factory.mktemp("e2e-instance")
-    database = instance / "tendu-e2e.db"
+@contextmanager
+def running_tendu(tmp_path_factory, name: str, seed_script: str):
+    """Tendu under gunicorn (2 workers) on a fresh SQLite database filled by ``seed_script``."""
+    instance = tmp_path_factory.mktemp(name)
+    database = instance / f"{name}.db"
     port = _free_port()
     env = {**os.environ, "TENDU_INSTANCE_PATH": str(instance), "TENDU_DATABASE_URL": f"sqlite:///{database}",
            "TENDU_BIND": f"127.0.0.1:{port}", "TENDU_WORKERS": "2", "FLASK_APP": "wsgi"}
     env.pop("TENDU_TEST_DATABASE_URL", None)
     bin_dir = Path(sys.executable).parent
     _run([str(bin_dir / "flask"), "--app", "wsgi", "db", "upgrade"], env)
-    seed = json.loads(_run([sys.executable, str(HERE / "seed.py")], env).strip().splitlines()[-1])
+    seed = json.loads(_run([sys.executable, str(HERE / seed_script)], env).strip().splitlines()[-1])
     log = open(instance / "gunicorn.log", "w")
     process = subprocess.Popen([str(bin_dir / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"], cwd=ROOT, env=env,
                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -120,7 +120,15 @@ def server(tmp_path_factory):
             os.killpg(process.pid, signal.SIGKILL)
         log.close()
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        shutil.copy(instance / "gunicorn.log", ARTIFACTS / "gunicorn.log")
+        shutil.copy(instance / "gunicorn.log", ARTIFACTS / f"gunicorn-{name}.log")
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    if _missing():
+        pytest.skip(_missing())
+    with running_tendu(tmp_path_factory, "e2e", "seed.py") as running:
+        yield running
 
 
 def _run(command: list[str], env: dict) -> str:

@@ -8,11 +8,6 @@ API makes from the same selection; a scan posted by another client must reach an
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import signal
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -23,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import ROOT, Server, _free_port, _missing, _run, _wait_for
-from tests.e2e.helpers import ARTIFACTS, new_context, screenshot, watch_csp, watch_errors
+from tests.e2e.conftest import ROOT, _missing, running_tendu
+from tests.e2e.helpers import new_context, screenshot, watch_csp, watch_errors
 
 HERE = Path(__file__).resolve().parent
 DESK = {"width": 1366, "height": 900}
@@ -43,31 +38,8 @@ def desk_server(tmp_path_factory):
     reason = _missing() or _uplot_missing()
     if reason:
         pytest.skip(reason)
-    instance = tmp_path_factory.mktemp("e2e-supervisor")
-    database = instance / "tendu-supervisor.db"
-    port = _free_port()
-    env = {**os.environ, "TENDU_INSTANCE_PATH": str(instance), "TENDU_DATABASE_URL": f"sqlite:///{database}",
-           "TENDU_BIND": f"127.0.0.1:{port}", "TENDU_WORKERS": "2", "FLASK_APP": "wsgi"}
-    env.pop("TENDU_TEST_DATABASE_URL", None)
-    bin_dir = Path(sys.executable).parent
-    _run([str(bin_dir / "flask"), "--app", "wsgi", "db", "upgrade"], env)
-    seed = json.loads(_run([sys.executable, str(HERE / "seed_supervisor.py")], env).strip().splitlines()[-1])
-    log = open(instance / "gunicorn.log", "w")
-    process = subprocess.Popen([str(bin_dir / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app"], cwd=ROOT, env=env,
-                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for(base_url + "/healthz", process, instance / "gunicorn.log")
-        yield Server(base_url, database, seed)
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-        log.close()
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        shutil.copy(instance / "gunicorn.log", ARTIFACTS / "gunicorn-supervisor.log")
+    with running_tendu(tmp_path_factory, "supervisor", "seed_supervisor.py") as running:
+        yield running
 
 
 @pytest.fixture
