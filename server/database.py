@@ -7,6 +7,9 @@ are changed with atomic ``qty = qty ± :delta`` statements that take the row loc
 """
 from __future__ import annotations
 
+import fcntl
+import os
+import threading
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -14,6 +17,10 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 _immediate: ContextVar[bool] = ContextVar("tendu_sqlite_immediate", default=False)
+_local = threading.local()
+# SQLite's own automatic checkpoint runs inside the COMMIT of whichever writer crosses 1000 pages of WAL;
+# it is switched off and the same checkpoint (PASSIVE, same threshold) runs after the writer queue is released.
+WAL_CHECKPOINT_BYTES = 1000 * 4096
 
 
 def engine_options(url: str) -> dict:
@@ -34,6 +41,7 @@ def configure(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA wal_autocheckpoint=0")  # see _checkpoint
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -41,26 +49,72 @@ def configure(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if _immediate.get() else "BEGIN")
 
 
+def _sqlite_file(engine: Engine) -> str | None:
+    path = engine.url.database if engine.dialect.name == "sqlite" else None
+    return path if path and path != ":memory:" and not path.startswith("file:") else None
+
+
+def _writer_queue(path: str) -> int:
+    """This thread's descriptor on the database's writer lock file (one per thread and process: flock
+    excludes across open file descriptions, so threads of a worker queue like separate workers do)."""
+    fds = _local.__dict__.setdefault("fds", {})
+    key = (os.getpid(), path)
+    if key not in fds:
+        fds[key] = os.open(path + "-writers.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    return fds[key]
+
+
+def _checkpoint(engine: Engine, path: str) -> None:
+    """Fold the WAL into the database once it passes SQLite's usual threshold, outside the writer queue."""
+    try:
+        if os.path.getsize(path + "-wal") < WAL_CHECKPOINT_BYTES:
+            return
+    except OSError:
+        return
+    raw = engine.raw_connection()
+    try:
+        raw.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    finally:
+        raw.close()
+
+
 @contextmanager
 def write_transaction():
-    """One unit of work on the request's session: commit on success, roll back on any error. Never nested."""
+    """One unit of work on the request's session: commit on success, roll back on any error. Never nested.
+
+    On SQLite, writers first queue on an ``flock`` of ``<database>-writers.lock``: they wait in the kernel
+    and wake as soon as the previous writer is done, instead of polling SQLite's lock with the busy
+    handler's sleeps (up to 100 ms each), which under load wastes the lock and stretches the tail. The
+    lock goes with the process if it dies. SQLite's IMMEDIATE lock stays the real arbiter.
+    """
     from server.extensions import db
     session = db.session()
     if session.in_transaction():
         # A read (authentication, say) left a deferred transaction open: end it, so the write starts
         # with its own IMMEDIATE lock rather than upgrading a stale snapshot.
         session.commit()
-    token = _immediate.set(True)
+    engine = session.get_bind()
+    path = _sqlite_file(engine)
+    queue = _writer_queue(path) if path else None
+    if queue is not None:
+        fcntl.flock(queue, fcntl.LOCK_EX)
     try:
-        session.connection()  # BEGIN (IMMEDIATE on SQLite) happens here
+        token = _immediate.set(True)
+        try:
+            session.connection()  # BEGIN (IMMEDIATE on SQLite) happens here
+        finally:
+            _immediate.reset(token)
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
     finally:
-        _immediate.reset(token)
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
+        if queue is not None:
+            fcntl.flock(queue, fcntl.LOCK_UN)
+    if path:
+        _checkpoint(engine, path)
 
 
 # PostgreSQL's "deadlock detected" and "could not serialize": the transaction was rolled back whole and

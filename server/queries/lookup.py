@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from server.domain.barcodes import ParseResult
 from server.domain.errors import NotFound
@@ -42,27 +42,47 @@ def product_view(p: Product) -> dict:
     return {"sku": p.sku, "name": p.name, "unit": p.unit, "active": p.active, "critical": p.critical}
 
 
+# The look-up by barcode is the scanner's most frequent request: its statements are built once, in plain
+# Core over the tables (no ORM entities to load, nothing to rebuild per request).
+_B, _P = Barcode.__table__, Product.__table__
+_L, _SL = Location.__table__, StockLevel.__table__
+_SO, _SOL = SalesOrder.__table__, SalesOrderLine.__table__
+_PO, _POL, _M = PurchaseOrder.__table__, PurchaseOrderLine.__table__, Movement.__table__
+
+_BARCODE = (select(_B.c.pack_qty, _P.c.id, _P.c.sku, _P.c.name, _P.c.unit, _P.c.active, _P.c.critical)
+            .select_from(_B.join(_P, _P.c.id == _B.c.product_id)).where(_B.c.code == bindparam("code")))
+_LEVELS = (select(_L.c.code, _L.c.kind, _SL.c.lot, _SL.c.expiry, _SL.c.qty)
+           .select_from(_SL.join(_L, _L.c.id == _SL.c.location_id))
+           .where(_SL.c.product_id == bindparam("product_id"), _SL.c.qty > 0)
+           .order_by(_L.c.walk_order, _L.c.code, _SL.c.expiry, _SL.c.lot))
+_RESERVED = (select(func.coalesce(func.sum(_SOL.c.qty_reserved), 0))
+             .select_from(_SOL.join(_SO, _SO.c.id == _SOL.c.order_id))
+             .where(_SOL.c.product_id == bindparam("product_id"), _SO.c.status.not_in(CLOSED_SO)))
+_RECEIVED = (select(_M.c.po_line_id, func.sum(_M.c.qty).label("qty"))
+             .where(_M.c.kind == int(MovementKind.RECEIPT), _M.c.product_id == bindparam("product_id"))
+             .group_by(_M.c.po_line_id).subquery())
+_ON_ORDER = (select(_POL.c.qty_ordered, _RECEIVED.c.qty, _PO.c.promised_date)
+             .select_from(_POL.join(_PO, _PO.c.id == _POL.c.order_id)
+                          .outerjoin(_RECEIVED, _RECEIVED.c.po_line_id == _POL.c.id))
+             .where(_POL.c.product_id == bindparam("product_id"), _PO.c.status.in_(OPEN_PO)))
+
+
 def _by_barcode(code: str, result: ParseResult) -> dict | None:
-    barcode = db.session.scalar(select(Barcode).where(Barcode.code == code))
-    if barcode is None:
+    row = db.session.execute(_BARCODE, {"code": code}).first()
+    if row is None:
         return None
     count = Decimal(result.count) if result.count else Decimal(1)  # AI 30: units in this carton
-    return {"kind": "product", "product": product_view(barcode.product), "pack_qty": barcode.pack_qty,
-            "quantity": barcode.pack_qty * count, "lot": result.lot, "expiry": result.expiry,
-            "stock": availability(barcode.product_id)}
+    return {"kind": "product", "product": product_view(row), "pack_qty": row.pack_qty,
+            "quantity": row.pack_qty * count, "lot": result.lot, "expiry": result.expiry,
+            "stock": availability(row.id)}
 
 
 def availability(product_id: int) -> dict:
     """On hand by location and lot, reserved, available, and what is on order with its expected date."""
-    levels = db.session.execute(
-        select(Location.code, Location.kind, StockLevel.lot, StockLevel.expiry, StockLevel.qty)
-        .join(Location, Location.id == StockLevel.location_id)
-        .where(StockLevel.product_id == product_id, StockLevel.qty > 0)
-        .order_by(Location.walk_order, Location.code, StockLevel.expiry, StockLevel.lot)).all()
+    params = {"product_id": product_id}
+    levels = db.session.execute(_LEVELS, params).all()
     on_hand = sum((row.qty for row in levels), Decimal(0))
-    reserved = db.session.scalar(
-        select(func.coalesce(func.sum(SalesOrderLine.qty_reserved), 0))
-        .join(SalesOrder).where(SalesOrderLine.product_id == product_id, SalesOrder.status.not_in(CLOSED_SO)))
+    reserved = db.session.execute(_RESERVED, params).scalar()
     on_order, expected = _on_order(product_id)
     return {"on_hand": on_hand, "reserved": reserved, "available": on_hand - reserved, "on_order": on_order,
             "expected_date": expected,
@@ -71,13 +91,7 @@ def availability(product_id: int) -> dict:
 
 
 def _on_order(product_id: int) -> tuple[Decimal, object]:
-    received = (select(Movement.po_line_id, func.sum(Movement.qty).label("qty"))
-                .where(Movement.kind == int(MovementKind.RECEIPT), Movement.product_id == product_id)
-                .group_by(Movement.po_line_id).subquery())
-    rows = db.session.execute(
-        select(PurchaseOrderLine.qty_ordered, received.c.qty, PurchaseOrder.promised_date)
-        .join(PurchaseOrder).outerjoin(received, received.c.po_line_id == PurchaseOrderLine.id)
-        .where(PurchaseOrderLine.product_id == product_id, PurchaseOrder.status.in_(OPEN_PO))).all()
+    rows = db.session.execute(_ON_ORDER, {"product_id": product_id}).all()
     outstanding = [(ordered - (got or 0), promised) for ordered, got, promised in rows if ordered > (got or 0)]
     dates = [promised for _, promised in outstanding if promised]
     return sum((qty for qty, _ in outstanding), Decimal(0)), min(dates) if dates else None

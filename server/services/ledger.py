@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from server.domain.errors import Conflict, Invalid, NotFound
@@ -19,8 +19,8 @@ from server.services.idempotency import once
 from server.services.locks import lock_products
 from server.services.stamp import Stamp
 
-# Stock rows are never held as objects in the session: skip the ORM's in-memory synchronisation.
-_CORE = {"synchronize_session": False}
+# Stock rows are never held as objects in the session, and the statements below are on the table (Core):
+# the ORM has nothing to synchronise.
 
 
 @dataclass
@@ -46,25 +46,34 @@ class MovementRequest:
                 "lot": self.lot}
 
 
-def _upsert(session):
-    return (postgresql if session.get_bind().dialect.name == "postgresql" else sqlite).insert
+_LEVELS = StockLevel.__table__
+# The two statements every movement runs, built once (per dialect for the upsert) with bound parameters.
+_ADD: dict[str, object] = {}
+# One conditional UPDATE: the check and the decrement are a single atomic step (row lock on PG).
+_REMOVE = (update(_LEVELS)
+           .where(_LEVELS.c.product_id == bindparam("p"), _LEVELS.c.location_id == bindparam("loc"),
+                  _LEVELS.c.lot == bindparam("b_lot"), _LEVELS.c.qty >= bindparam("q", type_=_LEVELS.c.qty.type))
+           .values(qty=_LEVELS.c.qty - bindparam("q", type_=_LEVELS.c.qty.type)))
+
+
+def _add_statement(dialect: str):
+    if dialect not in _ADD:
+        ins = (postgresql if dialect == "postgresql" else sqlite).insert(_LEVELS).values(
+            product_id=bindparam("p"), location_id=bindparam("loc"), lot=bindparam("b_lot"),
+            expiry=bindparam("b_expiry", type_=_LEVELS.c.expiry.type), qty=bindparam("q", type_=_LEVELS.c.qty.type))
+        _ADD[dialect] = ins.on_conflict_do_update(
+            index_elements=[_LEVELS.c.product_id, _LEVELS.c.location_id, _LEVELS.c.lot],
+            set_={"qty": _LEVELS.c.qty + ins.excluded.qty})
+    return _ADD[dialect]
 
 
 def _add_stock(session, product_id: int, location_id: int, lot: str, expiry, qty: Decimal) -> None:
-    ins = _upsert(session)(StockLevel).values(product_id=product_id, location_id=location_id, lot=lot,
-                                              expiry=expiry, qty=qty)
-    session.execute(ins.on_conflict_do_update(
-        index_elements=[StockLevel.product_id, StockLevel.location_id, StockLevel.lot],
-        set_={"qty": StockLevel.qty + ins.excluded.qty}), execution_options=_CORE)
+    session.execute(_add_statement(session.get_bind().dialect.name),
+                    {"p": product_id, "loc": location_id, "b_lot": lot, "b_expiry": expiry, "q": qty})
 
 
 def _remove_stock(session, product_id: int, location_id: int, lot: str, qty: Decimal) -> None:
-    # One conditional UPDATE: the check and the decrement are a single atomic step (row lock on PG).
-    result = session.execute(
-        update(StockLevel)
-        .where(StockLevel.product_id == product_id, StockLevel.location_id == location_id,
-               StockLevel.lot == lot, StockLevel.qty >= qty)
-        .values(qty=StockLevel.qty - qty), execution_options=_CORE)
+    result = session.execute(_REMOVE, {"p": product_id, "loc": location_id, "b_lot": lot, "q": qty})
     if result.rowcount != 1:
         have = session.scalar(select(StockLevel.qty).where(
             StockLevel.product_id == product_id, StockLevel.location_id == location_id,

@@ -9,7 +9,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, inspect, select
 
 from server.database import write_transaction
 from server.domain.errors import Invalid, NotFound
@@ -62,19 +62,40 @@ def get_order(number: str, session=None) -> PurchaseOrder:
     return order
 
 
+def event_summary(session, order, model) -> list[tuple[str, int | None, object]]:
+    """(kind, line_id, first occurred_at) of an order's events: what the lifecycle rules need, without loading
+    every event (a purchase order received carton by carton gathers hundreds). Events already loaded in the
+    session are used as they are; otherwise one grouped query (after the session's autoflush)."""
+    if order.id is None or "events" not in inspect(order).unloaded:
+        first: dict = {}
+        for e in order.events:
+            key = (e.kind, e.line_id)
+            first[key] = min(first.get(key, e.occurred_at), e.occurred_at)
+        return [(kind, line, at) for (kind, line), at in first.items()]
+    return list(session.execute(select(model.kind, model.line_id, func.min(model.occurred_at))
+                                .where(model.order_id == order.id).group_by(model.kind, model.line_id)))
+
+
+def add_event(session, order, event) -> None:
+    """Add a new event to its order, in memory too when the order's events are loaded (or it is new)."""
+    session.add(event)
+    if order.id is None or "events" not in inspect(order).unloaded:
+        order.events.append(event)
+
+
 def append_event(session, order: PurchaseOrder, kind: str, stamp: Stamp, *, line_id=None, promised_date=None,
                  note=None) -> PurchaseOrderEvent:
-    recorded = [(e.kind, e.occurred_at) for e in order.events
-                if e.line_id is None or line_id is None or e.line_id == line_id]
+    summary = event_summary(session, order, PurchaseOrderEvent)
+    recorded = [(k, at) for k, line, at in summary if line is None or line_id is None or line == line_id]
     flagged = check_event(kind, stamp.occurred_at, recorded, purchase=True)
     event = PurchaseOrderEvent(order_id=order.id, line_id=line_id, kind=kind, client_event_id=stamp.client_event_id,
                                occurred_at=stamp.occurred_at, recorded_at=utcnow(), user_id=stamp.user_id,
                                device=stamp.device, out_of_order=flagged, promised_date=promised_date, note=note)
-    session.add(event)
-    order.events.append(event)
+    kinds = {k for k, _, _ in summary} | {kind}
+    add_event(session, order, event)
     if kind == "confirmed" and promised_date:
         order.promised_date = promised_date
-    order.status = stage_reached({e.kind for e in order.events}) or order.status
+    order.status = stage_reached(kinds) or order.status
     return event
 
 
@@ -101,9 +122,11 @@ def received_by_line(session, order: PurchaseOrder) -> dict[int, Decimal]:
 
 
 def book_receipt(s, order: PurchaseOrder, line: PurchaseOrderLine, qty: Decimal, dock: Location, stamp: Stamp,
-                 *, lot: str = "", expiry=None) -> Movement:
-    """Goods counted in at the dock against a PO line: a receipt movement and a 'received' event."""
-    lock_products(s, [line.product_id])
+                 *, lot: str = "", expiry=None, locked: bool = False) -> Movement:
+    """Goods counted in at the dock against a PO line: a receipt movement and a 'received' event.
+    ``locked``: the caller already holds the product's lock."""
+    if not locked:
+        lock_products(s, [line.product_id])
     movement = ledger.append(s, ledger.MovementRequest(
         stamp=stamp, kind=MovementKind.RECEIPT, product_id=line.product_id, qty=qty, to_location_id=dock.id,
         lot=lot, expiry=expiry, unit_cost=line.unit_cost, po_line_id=line.id))

@@ -20,6 +20,7 @@ from server.models import (Customer, Location, Movement, MovementKind, Product, 
 from server.models.base import utcnow
 from server.queries.picking import picked_by_line
 from server.services import ledger, master
+from server.services.purchasing import add_event, event_summary
 from server.services.idempotency import once
 from server.services.locks import lock_products
 from server.services.stamp import Stamp
@@ -57,12 +58,13 @@ def create_order(stamp: Stamp, *, customer: str, lines: list[dict], requested_da
 
 def available(s, product_id: int) -> Decimal:
     """On hand in pickable places minus what open orders have reserved. Call under the product lock."""
-    on_hand = s.scalar(select(func.coalesce(func.sum(StockLevel.qty), 0))
-                       .join(Location, Location.id == StockLevel.location_id)
-                       .where(StockLevel.product_id == product_id, Location.kind.in_(PICKABLE)))
-    reserved = s.scalar(select(func.coalesce(func.sum(SalesOrderLine.qty_reserved), 0))
-                        .join(SalesOrder).where(SalesOrderLine.product_id == product_id,
-                                                SalesOrder.status.in_(OPEN)))
+    on_hand = (select(func.coalesce(func.sum(StockLevel.qty), 0))
+               .join(Location, Location.id == StockLevel.location_id)
+               .where(StockLevel.product_id == product_id, Location.kind.in_(PICKABLE)).scalar_subquery())
+    reserved = (select(func.coalesce(func.sum(SalesOrderLine.qty_reserved), 0))
+                .join(SalesOrder).where(SalesOrderLine.product_id == product_id,
+                                        SalesOrder.status.in_(OPEN)).scalar_subquery())
+    on_hand, reserved = s.execute(select(on_hand, reserved)).one()  # one round trip
     return Decimal(on_hand or 0) - Decimal(reserved or 0)
 
 
@@ -86,13 +88,13 @@ def get_order(number: str, session=None) -> SalesOrder:
 
 def append_event(session, order: SalesOrder, kind: str, stamp: Stamp, *, line_id=None,
                  note=None) -> SalesOrderEvent:
-    flagged = check_event(kind, stamp.occurred_at, [(e.kind, e.occurred_at) for e in order.events], purchase=False)
+    summary = event_summary(session, order, SalesOrderEvent)
+    flagged = check_event(kind, stamp.occurred_at, [(k, at) for k, _, at in summary], purchase=False)
     event = SalesOrderEvent(order_id=order.id, line_id=line_id, kind=kind, client_event_id=stamp.client_event_id,
                             occurred_at=stamp.occurred_at, recorded_at=utcnow(), user_id=stamp.user_id,
                             device=stamp.device, out_of_order=flagged, note=note)
-    session.add(event)
-    order.events.append(event)
-    order.status = stage_reached({e.kind for e in order.events}, purchase=False) or order.status
+    add_event(session, order, event)
+    order.status = stage_reached({k for k, _, _ in summary} | {kind}, purchase=False) or order.status
     return event
 
 
@@ -114,9 +116,12 @@ def to_pick(line: SalesOrderLine, picked: dict) -> Decimal:
 
 
 def book_pick(s, order: SalesOrder, line: SalesOrderLine, qty: Decimal, source: Location, dispatch: Location,
-              stamp: Stamp, *, lot: str = "") -> Movement:
-    lock_products(s, [line.product_id])
-    left = to_pick(line, picked_by_line(s, order))
+              stamp: Stamp, *, lot: str = "", picked: dict | None = None) -> Movement:
+    """``picked``: the order's picked quantities per line, read by the caller under the product's lock."""
+    if picked is None:
+        lock_products(s, [line.product_id])
+        picked = picked_by_line(s, order)
+    left = to_pick(line, picked)
     if qty > left:
         raise Conflict("over_pick", f"Only {fmt_qty(left)} left to pick on this line; {fmt_qty(qty)} scanned.",
                        f"Il ne reste que {fmt_qty(left)} à préparer sur cette ligne ; {fmt_qty(qty)} scanné(s).",
@@ -146,16 +151,16 @@ def pick(stamp: Stamp, *, number: str, line_id: int, qty: Decimal, from_location
     return once(Movement, stamp.client_event_id, expected, work)
 
 
-def book_short(s, order: SalesOrder, line: SalesOrderLine, qty: Decimal, stamp: Stamp, reason: str) -> SalesOrderLine:
-    """The shelf had less than the order asked for: record it and release the reservation."""
+def book_short(s, order: SalesOrder, line: SalesOrderLine, qty: Decimal, stamp: Stamp,
+               reason: str) -> SalesOrderEvent:
+    """The shelf had less than the order asked for: record it and release the reservation; returns the event."""
     left = to_pick(line, picked_by_line(s, order))
     if qty > left:
         raise Conflict("over_short", f"Only {fmt_qty(left)} left to pick on this line.",
                        f"Il ne reste que {fmt_qty(left)} à préparer sur cette ligne.", field="qty")
     line.qty_short += qty
     line.qty_reserved = max(Decimal(0), min(line.qty_reserved, left - qty))
-    append_event(s, order, "picked", stamp, line_id=line.id, note=f"short {fmt_qty(qty)}: {reason}"[:500])
-    return line
+    return append_event(s, order, "picked", stamp, line_id=line.id, note=f"short {fmt_qty(qty)}: {reason}"[:500])
 
 
 def short(stamp: Stamp, *, number: str, line_id: int, qty: Decimal, reason: str) -> tuple[SalesOrderEvent, bool]:
@@ -163,8 +168,7 @@ def short(stamp: Stamp, *, number: str, line_id: int, qty: Decimal, reason: str)
         order = get_order(number, s)
         line = master.line_of(order, line_id)
         lock_products(s, [line.product_id])
-        book_short(s, order, line, qty, stamp, reason)
-        return order.events[-1]
+        return book_short(s, order, line, qty, stamp, reason)
     return once(SalesOrderEvent, stamp.client_event_id, {"kind": "picked"}, work)
 
 

@@ -67,16 +67,14 @@ def item_of(s, parsed: ParseResult) -> ItemScan:
     """The product a code names, with the pack quantity and GS1 count applied."""
     barcode, product = None, None
     if parsed.kind in ("gtin", "gs1") and (parsed.gtin or parsed.content_gtin):
-        barcode = s.scalar(select(Barcode).where(Barcode.code == (parsed.gtin or parsed.content_gtin)))
+        barcode, product = _barcode(s, parsed.gtin or parsed.content_gtin)
     elif parsed.kind == "text":
-        barcode = s.scalar(select(Barcode).where(Barcode.code == parsed.value))
+        barcode, product = _barcode(s, parsed.value)
     elif parsed.kind == "product_ref":
         product = s.scalar(select(Product).where(Product.sku == parsed.reference))
     else:
         raise Conflict("not_an_item", f"This is a {parsed.kind.replace('_', ' ')} label, not an item: scan the item.",
                        f"Ceci est une étiquette ({parsed.kind}), pas un article : scannez l'article.", field="code")
-    if barcode is not None:
-        product = barcode.product
     if product is None:
         raise NotFound("unknown_code", f"{parsed.value} is not known here: ask a supervisor to link it.",
                        f"{parsed.value} n'est pas connu ici : demandez à un responsable de l'associer.",
@@ -87,6 +85,13 @@ def item_of(s, parsed: ParseResult) -> ItemScan:
     count = Decimal(parsed.count or parsed.content_count or 1)
     pack = barcode.pack_qty if barcode is not None else Decimal(1)
     return ItemScan(product, pack * count, parsed.lot, parsed.expiry)
+
+
+def _barcode(s, code: str) -> tuple[Barcode | None, Product | None]:
+    """The barcode and its product in one query."""
+    row = s.execute(select(Barcode, Product).join(Product, Product.id == Barcode.product_id)
+                    .where(Barcode.code == code)).first()
+    return (row[0], row[1]) if row else (None, None)
 
 
 def context_number(scan: Scan, key: str, *, required: bool = False, default=None) -> Decimal | None:
@@ -115,11 +120,17 @@ def place(s, scan: Scan, key: str, en_hint: str, fr_hint: str) -> Location:
     return master.get(Location, str(code), s)
 
 
-def fefo_lot(s, product_id: int, location_id: int, qty: Decimal) -> str:
+def levels_at(s, product_id: int, location_id: int) -> list:
+    """The product's non-empty stock levels (lot, qty, expiry) at one location."""
+    return s.execute(select(StockLevel.lot, StockLevel.qty, StockLevel.expiry)
+                     .where(StockLevel.product_id == product_id, StockLevel.location_id == location_id,
+                            StockLevel.qty > 0)).all()
+
+
+def fefo_lot(s, product_id: int, location_id: int, qty: Decimal, levels: list | None = None) -> str:
     """The lot to take: first expiry first, among lots that hold enough; '' when the product has no lots."""
-    levels = s.execute(select(StockLevel.lot, StockLevel.qty, StockLevel.expiry)
-                       .where(StockLevel.product_id == product_id, StockLevel.location_id == location_id,
-                              StockLevel.qty > 0)).all()
+    if levels is None:
+        levels = levels_at(s, product_id, location_id)
     enough = sorted((lv for lv in levels if lv.qty >= qty),
                     key=lambda lv: (lv.expiry is None, lv.expiry or date.max, lv.lot))
     if enough:

@@ -10,7 +10,9 @@ from server.domain.movements import fmt_qty
 from server.models import Location, SalesOrder, StockLevel
 from server.queries.picking import pick_list
 from server.services import sales
-from server.services.scans.common import Outcome, Scan, applied, brief, fefo_lot, item_of, looked_up, place, scanned_units
+from server.services.locks import lock_products
+from server.services.scans.common import (Outcome, Scan, applied, brief, fefo_lot, item_of, levels_at, looked_up, place,
+                                          scanned_units)
 
 
 def _order(s, scan: Scan, parsed) -> SalesOrder:
@@ -38,13 +40,15 @@ def pick(s, scan: Scan, parsed) -> Outcome:
     order = _order(s, scan, parsed)
     source = place(s, scan, "bin", "Scan the bin's label first.", "Scannez d'abord l'étiquette de l'emplacement.")
     item = item_of(s, parsed)
-    line = sales.line_for_product(order, item.product.id, sales.picked_by_line(s, order))
-    qty = scanned_units(scan, item)
-    _check_in_bin(s, item.product, source)
-    lot = item.lot or str(scan.context.get("lot") or "") or fefo_lot(s, item.product.id, source.id, qty)
-    dispatch = sales.dispatch_of(s, scan.context.get("dispatch"))
-    sales.book_pick(s, order, line, qty, source, dispatch, scan.stamp, lot=lot)
+    lock_products(s, [item.product.id])  # what was picked is read once, under the lock, and kept up to date
     now_picked = sales.picked_by_line(s, order)
+    line = sales.line_for_product(order, item.product.id, now_picked)
+    qty = scanned_units(scan, item)
+    levels = _levels_in_bin(s, item.product, source)
+    lot = item.lot or str(scan.context.get("lot") or "") or fefo_lot(s, item.product.id, source.id, qty, levels)
+    dispatch = sales.dispatch_of(s, scan.context.get("dispatch"))
+    sales.book_pick(s, order, line, qty, source, dispatch, scan.stamp, lot=lot, picked=now_picked)
+    now_picked[line.id] += qty
     picked, left = now_picked[line.id], sales.to_pick(line, now_picked)
     return applied({"order": order.number, "product": brief(item.product), "qty": qty, "lot": lot or None,
                     "line": {"line_id": line.id, "ordered": line.qty_ordered, "picked": picked, "left": left}},
@@ -52,11 +56,11 @@ def pick(s, scan: Scan, parsed) -> Outcome:
                    f"{fmt_qty(qty)} × {item.product.name} prélevé(s) ({fmt_qty(picked)}/{fmt_qty(line.qty_ordered)}).")
 
 
-def _check_in_bin(s, product, source: Location) -> None:
-    here = s.scalar(select(StockLevel.qty).where(StockLevel.product_id == product.id,
-                                                 StockLevel.location_id == source.id, StockLevel.qty > 0).limit(1))
-    if here is not None:
-        return
+def _levels_in_bin(s, product, source: Location) -> list:
+    """The product's stock levels in the scanned bin; refused when there is none."""
+    levels = levels_at(s, product.id, source.id)
+    if levels:
+        return levels
     elsewhere = s.scalars(select(Location.code).join(StockLevel, StockLevel.location_id == Location.id)
                           .where(StockLevel.product_id == product.id, StockLevel.qty > 0, Location.kind == "bin")
                           .order_by(Location.walk_order).limit(3)).all()

@@ -9,15 +9,17 @@ from server.domain.errors import Conflict, Invalid
 from server.domain.movements import fmt_qty
 from server.models import PurchaseOrder, PurchaseOrderLine, Supplier
 from server.services import purchasing, sales
+from server.services.locks import lock_products
 from server.services.scans.common import (Outcome, PendingDecision, Scan, applied, brief, fefo_lot, item_of,
                                           looked_up, place, scanned_units)
 
 CLOSED = ("closed", "cancelled")
 
 
-def reception_state(s, order: PurchaseOrder) -> dict:
-    """The running totals the operator watches: ordered and received per line."""
-    received = purchasing.received_by_line(s, order)
+def reception_state(s, order: PurchaseOrder, received: dict | None = None) -> dict:
+    """The running totals the operator watches: ordered and received per line (``received``: already read)."""
+    if received is None:
+        received = purchasing.received_by_line(s, order)
     supplier = s.get(Supplier, order.supplier_id)
     return {"order": {"number": order.number, "status": order.status, "supplier": supplier.code},
             "lines": [{"line_id": ln.id, "sku": ln.product.sku, "name": ln.product.name, "ordered": ln.qty_ordered,
@@ -39,11 +41,14 @@ def receive(s, scan: Scan, parsed) -> Outcome:
                        f"{order.number} est close : plus rien ne peut y être reçu.", field="context.order")
     item = item_of(s, parsed)
     qty = scanned_units(scan, item)
-    line = _line_to_fill(s, scan, order, item.product, qty)
+    lock_products(s, [item.product.id])  # what was received is read once, under the lock, and kept up to date
+    received = purchasing.received_by_line(s, order)
+    line = _line_to_fill(s, scan, order, item.product, qty, received)
     lot = item.lot or str(scan.context.get("lot") or "")
     purchasing.book_receipt(s, order, line, qty, sales.dock_of(s, scan.context.get("dock")), scan.stamp,
-                            lot=lot, expiry=item.expiry)
-    state = reception_state(s, order)
+                            lot=lot, expiry=item.expiry, locked=True)
+    received[line.id] += qty
+    state = reception_state(s, order, received)
     got = next(ln for ln in state["lines"] if ln["line_id"] == line.id)
     name, total = item.product.name, f"{fmt_qty(got['received'])}/{fmt_qty(got['ordered'])}"
     return applied({**state, "product": brief(item.product), "qty": qty, "lot": lot or None, "expiry": item.expiry,
@@ -52,8 +57,7 @@ def receive(s, scan: Scan, parsed) -> Outcome:
                    f"{fmt_qty(qty)} × {name} reçu(s) sur {order.number} ({total}).")
 
 
-def _line_to_fill(s, scan: Scan, order: PurchaseOrder, product, qty: Decimal) -> PurchaseOrderLine:
-    received = purchasing.received_by_line(s, order)
+def _line_to_fill(s, scan: Scan, order: PurchaseOrder, product, qty: Decimal, received: dict) -> PurchaseOrderLine:
     lines = [ln for ln in order.lines if ln.product_id == product.id]
     if not lines:
         if not scan.forced:
