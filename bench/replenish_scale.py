@@ -51,7 +51,7 @@ def main() -> int:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     push = plan.mode == "push"
     print(f"products {n:,} × days {args.days}: plan in {seconds:.2f} s, peak memory {peak_mb:.0f} MB")
-    print(f"  classes: " + ", ".join(f"{c} {int((plan.demand_class == c).sum())}"
+    print("  classes: " + ", ".join(f"{c} {int((plan.demand_class == c).sum())}"
                                      for c in ("smooth", "erratic", "intermittent", "lumpy")))
     print(f"  push {int(push.sum())}, pull {int((~push).sum())}; mean reorder point (push) "
           f"{np.nanmean(plan.reorder_point):.1f}; methods: " +

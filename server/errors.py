@@ -93,9 +93,9 @@ def render_record(record: dict):
 
 def _first_field(messages: dict) -> tuple[str | None, str | None]:
     """webargs nests messages by location then field: return the first field and its first message."""
-    for fields in messages.values():
-        if isinstance(fields, dict):
-            for name, msgs in fields.items():
+    for by_field in messages.values():
+        if isinstance(by_field, dict):
+            for name, msgs in by_field.items():
                 first = msgs[0] if isinstance(msgs, list) and msgs else msgs
                 if isinstance(first, dict):  # nested schema: go one level down
                     inner, text = _first_field({"_": first})

@@ -2,7 +2,6 @@
 import pypdfium2
 
 from server.decoding import decode_image
-from tests.conftest import event
 
 
 def setup(client, sup):
@@ -17,7 +16,7 @@ def setup(client, sup):
 def test_png_labels_scan_back(client, tokens):
     number = setup(client, tokens["supervisor"])
     op = tokens["operator"]
-    for url, expected in ((f"/api/v1/labels/locations/A-01.png", "TL:LOC:A-01"),
+    for url, expected in (("/api/v1/labels/locations/A-01.png", "TL:LOC:A-01"),
                           (f"/api/v1/labels/purchase-orders/{number}.png", f"TL:PO:{number}")):
         res = client.get(url, headers=op)
         assert res.status_code == 200 and res.mimetype == "image/png"
