@@ -19,8 +19,11 @@ from sqlalchemy.engine import Engine
 _immediate: ContextVar[bool] = ContextVar("tendu_sqlite_immediate", default=False)
 _local = threading.local()
 # SQLite's own automatic checkpoint runs inside the COMMIT of whichever writer crosses 1000 pages of WAL;
-# it is switched off and the same checkpoint (PASSIVE, same threshold) runs after the writer queue is released.
-WAL_CHECKPOINT_BYTES = 1000 * 4096
+# it is switched off, and each process runs a PASSIVE checkpoint itself every CHECKPOINT_EVERY write
+# transactions, after the writer queue is released. (Not by the WAL file's size: the file keeps its size when
+# SQLite rewinds it, so a size test would checkpoint — and fsync — after every write once it had grown.)
+CHECKPOINT_EVERY = 200
+WAL_SIZE_LIMIT = 64 * 1024 * 1024  # what a rewound WAL file is truncated to
 
 
 def engine_options(url: str) -> dict:
@@ -42,6 +45,7 @@ def configure(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA wal_autocheckpoint=0")  # see _checkpoint
+        cursor.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -64,13 +68,20 @@ def _writer_queue(path: str) -> int:
     return fds[key]
 
 
-def _checkpoint(engine: Engine, path: str) -> None:
-    """Fold the WAL into the database once it passes SQLite's usual threshold, outside the writer queue."""
-    try:
-        if os.path.getsize(path + "-wal") < WAL_CHECKPOINT_BYTES:
+_writes = {"count": 0, "lock": threading.Lock()}
+
+
+def _checkpoint(engine: Engine) -> None:
+    """Fold the WAL into the database every CHECKPOINT_EVERY writes of this process, outside the writer queue."""
+    with _writes["lock"]:
+        _writes["count"] += 1
+        if _writes["count"] < CHECKPOINT_EVERY:
             return
-    except OSError:
-        return
+        _writes["count"] = 0
+    _fold_wal(engine)
+
+
+def _fold_wal(engine: Engine) -> None:
     raw = engine.raw_connection()
     try:
         raw.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
@@ -114,7 +125,7 @@ def write_transaction():
         if queue is not None:
             fcntl.flock(queue, fcntl.LOCK_UN)
     if path:
-        _checkpoint(engine, path)
+        _checkpoint(engine)
 
 
 # PostgreSQL's "deadlock detected" and "could not serialize": the transaction was rolled back whole and
