@@ -5,16 +5,20 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from server.models import Location, Movement, MovementKind, SalesOrder, StockLevel
 
 
+_M = Movement.__table__
+# Read on every pick scan: built once, on the table.
+_PICKED = (select(_M.c.so_line_id, func.sum(_M.c.qty))
+           .where(_M.c.so_line_id.in_(bindparam("lines", expanding=True)), _M.c.kind == int(MovementKind.PICK))
+           .group_by(_M.c.so_line_id))
+
+
 def picked_by_line(s, order: SalesOrder) -> dict[int, Decimal]:
-    rows = s.execute(select(Movement.so_line_id, func.sum(Movement.qty))
-                     .where(Movement.so_line_id.in_([ln.id for ln in order.lines]),
-                            Movement.kind == int(MovementKind.PICK))
-                     .group_by(Movement.so_line_id))
+    rows = s.execute(_PICKED, {"lines": [ln.id for ln in order.lines]})
     return defaultdict(Decimal, {line_id: qty for line_id, qty in rows})
 
 

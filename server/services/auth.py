@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from server.database import write_transaction
@@ -67,18 +68,41 @@ def new_token(user: User, ttl_hours: int, device: str | None = None) -> tuple[st
     return raw, token
 
 
-def authenticate(raw: str) -> ApiToken:
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(raw)))
-    if token is None or token.revoked_at is not None or not token.user.active:
+@dataclass(frozen=True)
+class Caller:
+    """The signed-in user as the request sees it (what ``/auth/me`` shows), not a session object."""
+    id: int
+    username: str
+    role: str
+    active: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Credential:
+    id: int        # the token's row, for signing out
+    user: Caller
+
+
+_TOKENS, _USERS = ApiToken.__table__, User.__table__
+# Every authenticated request runs this: one Core statement, built once, no ORM objects to load.
+_BY_HASH = (select(_TOKENS.c.id, _TOKENS.c.expires_at, _TOKENS.c.revoked_at, _USERS.c.id, _USERS.c.username,
+                   _USERS.c.role, _USERS.c.active, _USERS.c.created_at)
+            .join(_USERS, _USERS.c.id == _TOKENS.c.user_id).where(_TOKENS.c.token_hash == bindparam("h")))
+
+
+def authenticate(raw: str) -> Credential:
+    row = db.session.execute(_BY_HASH, {"h": hash_token(raw)}).first()
+    if row is None or row[2] is not None or not row[6]:
         raise Unauthorized("invalid_token", "This token is not valid; sign in again.",
                            "Ce jeton n'est pas valide ; reconnectez-vous.")
-    if token.expires_at <= utcnow():
+    if row[1] <= utcnow():
         raise Unauthorized("token_expired", "Your session has expired; sign in again.",
                            "Votre session a expiré ; reconnectez-vous.")
-    return token
+    return Credential(row[0], Caller(*row[3:]))
 
 
-def revoke(token_id: int, by: User) -> ApiToken:
+def revoke(token_id: int, by: Caller) -> ApiToken:
     with write_transaction() as s:
         token = s.get(ApiToken, token_id)
         if token is None or (token.user_id != by.id and by.role != "admin"):

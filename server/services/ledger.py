@@ -91,34 +91,39 @@ def _lot_expiry(session, product_id: int, location_id: int, lot: str) -> date | 
         StockLevel.product_id == product_id, StockLevel.location_id == location_id, StockLevel.lot == lot))
 
 
-def append(session, req: MovementRequest) -> Movement:
-    """Write one movement and its stock effect. The caller owns the transaction (and the product lock)."""
+_INSERT_MOVEMENT = insert(Movement.__table__)
+
+
+def append(session, req: MovementRequest) -> int:
+    """Write one movement and its stock effect; returns the movement's id. The caller owns the transaction
+    (and the product lock)."""
     check_quantity(req.qty)
     check_occurred_at(req.stamp.occurred_at, utcnow(), current_app.config["TENDU_CLOCK_SKEW_SECONDS"])
     deltas = level_deltas(req.qty, req.from_location_id, req.to_location_id)
     if req.expiry is None and req.lot and req.from_location_id is not None:
         req.expiry = _lot_expiry(session, req.product_id, req.from_location_id, req.lot)  # the lot keeps its date
-    # ORM bulk INSERT … RETURNING: one statement, no unit-of-work bookkeeping on the hot path.
-    movement = session.scalars(insert(Movement).returning(Movement), [dict(
+    # A Core INSERT built once: no ORM object to build or load on the hot path (callers that show the
+    # movement load it by id).
+    movement_id = session.execute(_INSERT_MOVEMENT, dict(
         client_event_id=req.stamp.client_event_id, kind=int(req.kind), product_id=req.product_id, qty=req.qty,
         from_location_id=req.from_location_id, to_location_id=req.to_location_id, lot=req.lot,
         expiry=req.expiry, unit_cost=req.unit_cost, reason=req.reason, reverses_id=req.reverses_id,
         po_line_id=req.po_line_id, so_line_id=req.so_line_id, occurred_at=req.stamp.occurred_at,
-        recorded_at=utcnow(), user_id=req.stamp.user_id, device=req.stamp.device)]).one()
+        recorded_at=utcnow(), user_id=req.stamp.user_id, device=req.stamp.device)).inserted_primary_key[0]
     # Decrements first: a refusal then costs nothing.
     for location_id, delta in sorted(deltas, key=lambda d: d[1]):
         if delta < 0:
             _remove_stock(session, req.product_id, location_id, req.lot, -delta)
         else:
             _add_stock(session, req.product_id, location_id, req.lot, req.expiry, delta)
-    return movement
+    return movement_id
 
 
 def post(req: MovementRequest) -> tuple[Movement, bool]:
     """Append exactly once per ``client_event_id``, under the product's lock. Returns (movement, created)."""
     def work(s):
         lock_products(s, [req.product_id])
-        return append(s, req)
+        return s.get(Movement, append(s, req))
     return once(Movement, req.stamp.client_event_id, req.identity(), work)
 
 

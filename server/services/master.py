@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from server.database import write_transaction
@@ -36,6 +36,26 @@ def get(model, key: str, session=None):
     if obj is None:
         raise not_found(model, key)
     return obj
+
+
+_LOC = Location.__table__
+# Scans name a place on almost every request: plain rows (id, code, kind, name) from statements built once.
+_PLACE = select(_LOC.c.id, _LOC.c.code, _LOC.c.kind, _LOC.c.name)
+_PLACE_BY_CODE = _PLACE.where(_LOC.c.code == bindparam("code"))
+_FIRST_OF_KIND = _PLACE.where(_LOC.c.kind == bindparam("kind"), _LOC.c.active.is_(True)).order_by(_LOC.c.id).limit(1)
+
+
+def place(session, code: str):
+    """The location with this code, as a row (id, code, kind, name)."""
+    row = session.execute(_PLACE_BY_CODE, {"code": code}).first()
+    if row is None:
+        raise not_found(Location, code)
+    return row
+
+
+def first_place(session, kind: str):
+    """The first active location of a kind (the dock, the dispatch area), as a row; None if there is none."""
+    return session.execute(_FIRST_OF_KIND, {"kind": kind}).first()
 
 
 def _duplicate(model, key) -> Conflict:

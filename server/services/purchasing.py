@@ -9,7 +9,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import case, func, inspect, select
+from sqlalchemy import bindparam, case, func, inspect, select
 
 from server.database import write_transaction
 from server.domain.errors import Invalid, NotFound
@@ -72,8 +72,19 @@ def event_summary(session, order, model) -> list[tuple[str, int | None, object]]
             key = (e.kind, e.line_id)
             first[key] = min(first.get(key, e.occurred_at), e.occurred_at)
         return [(kind, line, at) for (kind, line), at in first.items()]
-    return list(session.execute(select(model.kind, model.line_id, func.min(model.occurred_at))
-                                .where(model.order_id == order.id).group_by(model.kind, model.line_id)))
+    return list(session.execute(_summary_statement(model), {"order_id": order.id}))
+
+
+_SUMMARIES: dict = {}
+
+
+def _summary_statement(model):
+    """(kind, line, first occurred_at) of one order's events: built once per event table."""
+    if model not in _SUMMARIES:
+        t = model.__table__
+        _SUMMARIES[model] = (select(t.c.kind, t.c.line_id, func.min(t.c.occurred_at))
+                             .where(t.c.order_id == bindparam("order_id")).group_by(t.c.kind, t.c.line_id))
+    return _SUMMARIES[model]
 
 
 def add_event(session, order, event) -> None:
@@ -112,34 +123,38 @@ def record_event(stamp: Stamp, *, number: str, kind: str, line_id=None, promised
     return once(PurchaseOrderEvent, stamp.client_event_id, {"kind": kind, "line_id": line_id}, work)
 
 
+_M = Movement.__table__
+# Read on every receive scan: built once, on the table.
+_RECEIVED = (select(_M.c.po_line_id, func.sum(_M.c.qty))
+             .where(_M.c.po_line_id.in_(bindparam("lines", expanding=True)), _M.c.kind == int(MovementKind.RECEIPT))
+             .group_by(_M.c.po_line_id))
+
+
 def received_by_line(session, order: PurchaseOrder) -> dict[int, Decimal]:
     """Units received so far per line, from the ledger."""
-    rows = session.execute(select(Movement.po_line_id, func.sum(Movement.qty))
-                           .where(Movement.po_line_id.in_([ln.id for ln in order.lines]),
-                                  Movement.kind == int(MovementKind.RECEIPT))
-                           .group_by(Movement.po_line_id))
+    rows = session.execute(_RECEIVED, {"lines": [ln.id for ln in order.lines]})
     return defaultdict(Decimal, {line_id: qty for line_id, qty in rows})
 
 
 def book_receipt(s, order: PurchaseOrder, line: PurchaseOrderLine, qty: Decimal, dock: Location, stamp: Stamp,
-                 *, lot: str = "", expiry=None, locked: bool = False) -> Movement:
+                 *, lot: str = "", expiry=None, locked: bool = False) -> int:
     """Goods counted in at the dock against a PO line: a receipt movement and a 'received' event.
-    ``locked``: the caller already holds the product's lock."""
+    ``locked``: the caller already holds the product's lock. Returns the movement's id."""
     if not locked:
         lock_products(s, [line.product_id])
-    movement = ledger.append(s, ledger.MovementRequest(
+    movement_id = ledger.append(s, ledger.MovementRequest(
         stamp=stamp, kind=MovementKind.RECEIPT, product_id=line.product_id, qty=qty, to_location_id=dock.id,
         lot=lot, expiry=expiry, unit_cost=line.unit_cost, po_line_id=line.id))
     append_event(s, order, "received", stamp, line_id=line.id)
-    return movement
+    return movement_id
 
 
 def receive(stamp: Stamp, *, number: str, line_id: int, qty: Decimal, dock: str, lot: str = "",
             expiry=None) -> tuple[Movement, bool]:
     def work(s):
         order = get_order(number, s)
-        return book_receipt(s, order, master.line_of(order, line_id), qty, master.get(Location, dock, s), stamp,
-                            lot=lot, expiry=expiry)
+        return s.get(Movement, book_receipt(s, order, master.line_of(order, line_id), qty,
+                                            master.get(Location, dock, s), stamp, lot=lot, expiry=expiry))
     expected = {"kind": int(MovementKind.RECEIPT), "po_line_id": line_id, "qty": qty, "lot": lot}
     return once(Movement, stamp.client_event_id, expected, work)
 
@@ -160,22 +175,23 @@ def awaiting_put_away(s, product_id: int, lot: str) -> list[tuple[PurchaseOrderL
 
 
 def book_put_away(s, line: PurchaseOrderLine | None, product_id: int, qty: Decimal, source: Location,
-                  target: Location, stamp: Stamp, *, lot: str = "") -> Movement:
-    """Dock to bin: the moment goods become available to pick, credited to the PO line they came with."""
+                  target: Location, stamp: Stamp, *, lot: str = "") -> int:
+    """Dock to bin: the moment goods become available to pick, credited to the PO line they came with.
+    Returns the movement's id."""
     lock_products(s, [product_id])
-    movement = ledger.append(s, ledger.MovementRequest(
+    movement_id = ledger.append(s, ledger.MovementRequest(
         stamp=stamp, kind=MovementKind.PUT_AWAY, product_id=product_id, qty=qty, from_location_id=source.id,
         to_location_id=target.id, lot=lot, po_line_id=line.id if line else None))
     if line is not None:
         append_event(s, line.order, "put_away", stamp, line_id=line.id)
-    return movement
+    return movement_id
 
 
 def put_away(stamp: Stamp, *, number: str, line_id: int, qty: Decimal, from_location: str, to_location: str,
              lot: str = "") -> tuple[Movement, bool]:
     def work(s):
         line = master.line_of(get_order(number, s), line_id)
-        return book_put_away(s, line, line.product_id, qty, master.get(Location, from_location, s),
-                             master.get(Location, to_location, s), stamp, lot=lot)
+        return s.get(Movement, book_put_away(s, line, line.product_id, qty, master.get(Location, from_location, s),
+                                             master.get(Location, to_location, s), stamp, lot=lot))
     expected = {"kind": int(MovementKind.PUT_AWAY), "po_line_id": line_id, "qty": qty, "lot": lot}
     return once(Movement, stamp.client_event_id, expected, work)

@@ -9,7 +9,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from server.domain.errors import Conflict, Invalid, NotFound
 from server.domain.lifecycle import check_event, stage_reached
@@ -56,15 +56,19 @@ def create_order(stamp: Stamp, *, customer: str, lines: list[dict], requested_da
     return db.session.get(SalesOrder, event.order_id), created
 
 
+_SL, _L = StockLevel.__table__, Location.__table__
+_SO, _SOL = SalesOrder.__table__, SalesOrderLine.__table__
+# Read on every pick: built once, on the tables, both sums in one round trip.
+_AVAILABLE = select(
+    select(func.coalesce(func.sum(_SL.c.qty), 0)).select_from(_SL.join(_L, _L.c.id == _SL.c.location_id))
+    .where(_SL.c.product_id == bindparam("p"), _L.c.kind.in_(PICKABLE)).scalar_subquery(),
+    select(func.coalesce(func.sum(_SOL.c.qty_reserved), 0)).select_from(_SOL.join(_SO, _SO.c.id == _SOL.c.order_id))
+    .where(_SOL.c.product_id == bindparam("p"), _SO.c.status.in_(OPEN)).scalar_subquery())
+
+
 def available(s, product_id: int) -> Decimal:
     """On hand in pickable places minus what open orders have reserved. Call under the product lock."""
-    on_hand = (select(func.coalesce(func.sum(StockLevel.qty), 0))
-               .join(Location, Location.id == StockLevel.location_id)
-               .where(StockLevel.product_id == product_id, Location.kind.in_(PICKABLE)).scalar_subquery())
-    reserved = (select(func.coalesce(func.sum(SalesOrderLine.qty_reserved), 0))
-                .join(SalesOrder).where(SalesOrderLine.product_id == product_id,
-                                        SalesOrder.status.in_(OPEN)).scalar_subquery())
-    on_hand, reserved = s.execute(select(on_hand, reserved)).one()  # one round trip
+    on_hand, reserved = s.execute(_AVAILABLE, {"p": product_id}).one()
     return Decimal(on_hand or 0) - Decimal(reserved or 0)
 
 
@@ -116,8 +120,9 @@ def to_pick(line: SalesOrderLine, picked: dict) -> Decimal:
 
 
 def book_pick(s, order: SalesOrder, line: SalesOrderLine, qty: Decimal, source: Location, dispatch: Location,
-              stamp: Stamp, *, lot: str = "", picked: dict | None = None) -> Movement:
-    """``picked``: the order's picked quantities per line, read by the caller under the product's lock."""
+              stamp: Stamp, *, lot: str = "", picked: dict | None = None) -> int:
+    """``picked``: the order's picked quantities per line, read by the caller under the product's lock.
+    Returns the movement's id."""
     if picked is None:
         lock_products(s, [line.product_id])
         picked = picked_by_line(s, order)
@@ -132,12 +137,12 @@ def book_pick(s, order: SalesOrder, line: SalesOrderLine, qty: Decimal, source: 
                        "reserved for other orders.",
                        f"Seulement {fmt_qty(allowed)} peuvent être prélevés pour cette commande : le reste est "
                        "réservé à d'autres commandes.", field="qty", details={"allowed": fmt_qty(allowed)})
-    movement = ledger.append(s, ledger.MovementRequest(
+    movement_id = ledger.append(s, ledger.MovementRequest(
         stamp=stamp, kind=MovementKind.PICK, product_id=line.product_id, qty=qty, from_location_id=source.id,
         to_location_id=dispatch.id, lot=lot, so_line_id=line.id))
     line.qty_reserved = max(Decimal(0), line.qty_reserved - qty)
     append_event(s, order, "picked", stamp, line_id=line.id)
-    return movement
+    return movement_id
 
 
 def pick(stamp: Stamp, *, number: str, line_id: int, qty: Decimal, from_location: str, dispatch: str,
@@ -145,8 +150,8 @@ def pick(stamp: Stamp, *, number: str, line_id: int, qty: Decimal, from_location
     def work(s):
         order = get_order(number, s)
         line = master.line_of(order, line_id)
-        return book_pick(s, order, line, qty, master.get(Location, from_location, s),
-                         master.get(Location, dispatch, s), stamp, lot=lot)
+        return s.get(Movement, book_pick(s, order, line, qty, master.get(Location, from_location, s),
+                                         master.get(Location, dispatch, s), stamp, lot=lot))
     expected = {"kind": int(MovementKind.PICK), "so_line_id": line_id, "qty": qty, "lot": lot}
     return once(Movement, stamp.client_event_id, expected, work)
 
@@ -212,21 +217,20 @@ def record_event(stamp: Stamp, *, number: str, kind: str, note=None) -> tuple[Sa
     return once(SalesOrderEvent, stamp.client_event_id, {"kind": kind}, work)
 
 
-def dispatch_of(s, code: str | None = None) -> Location:
+def dispatch_of(s, code: str | None = None):
     """The dispatch area named, or the only one there is."""
     return _place_of_kind(s, code, "dispatch")
 
 
-def dock_of(s, code: str | None = None) -> Location:
+def dock_of(s, code: str | None = None):
     return _place_of_kind(s, code, "dock")
 
 
-def _place_of_kind(s, code: str | None, kind: str) -> Location:
+def _place_of_kind(s, code: str | None, kind: str):
     if code:
-        return master.get(Location, code, s)
-    place = s.scalar(select(Location).where(Location.kind == kind, Location.active.is_(True)).order_by(Location.id))
+        return master.place(s, code)
+    place = master.first_place(s, kind)
     if place is None:
         raise NotFound(f"no_{kind}", f"No {kind} location is set up.", f"Aucun emplacement de type {kind}.",
                        field="context")
     return place
-

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from server.database import retrying, write_transaction
@@ -36,6 +36,12 @@ ACTIONS = tuple(HANDLERS)
 OUTCOMES = {200: "looked_up", 201: "applied", 202: "pending"}
 MAX_BATCH = 500
 
+# Every scan runs these two: Core statements built once (no ORM objects on the hot path).
+_EVENTS = ScanEvent.__table__
+_STORED = select(_EVENTS.c.raw_code, _EVENTS.c.action, _EVENTS.c.status, _EVENTS.c.response).where(
+    _EVENTS.c.client_event_id == bindparam("cid"))
+_INSERT = insert(_EVENTS)
+
 
 def apply(scan: Scan) -> tuple[int, dict]:
     """Apply one scan exactly once. Returns (status, answer); the answer's messages are in both languages."""
@@ -49,9 +55,7 @@ def apply(scan: Scan) -> tuple[int, dict]:
     def attempt():
         with write_transaction() as s:
             outcome = HANDLERS[scan.action](s, scan, parsed)
-            event = _event(scan, parsed.to_dict(), outcome.status, outcome.body)
-            s.add(event)
-        return event.status, event.response
+            return _insert_event(s, scan, parsed.to_dict(), outcome.status, outcome.body)
     try:
         return retrying(attempt)
     except IntegrityError:
@@ -97,13 +101,13 @@ def decide(client_event_id: str, *, accept: bool, note: str | None, user_id: int
 
 
 def _stored(scan: Scan) -> tuple[int, dict] | None:
-    event = db.session.scalar(select(ScanEvent).where(ScanEvent.client_event_id == scan.client_event_id))
-    if event is None:
+    row = db.session.execute(_STORED, {"cid": scan.client_event_id}).first()
+    if row is None:
         return None
-    if (event.raw_code, event.action) != (scan.code, scan.action):
+    if (row.raw_code, row.action) != (scan.code, scan.action):
         raise Conflict("client_event_id_reused", "This scan id was already used for another scan.",
                        "Cet identifiant de scan a déjà servi pour un autre scan.", field="client_event_id")
-    return event.status, event.response
+    return row.status, row.response
 
 
 def _answer(scan: Scan, outcome: str, error: DomainError) -> dict:
@@ -119,22 +123,22 @@ def _record(scan: Scan, parsed: dict | None, status: int, body: dict) -> tuple[i
     """Keep the scan and the answer it got, alone in its own transaction (nothing else was written)."""
     try:
         with write_transaction() as s:
-            event = _event(scan, parsed, status, body)
-            s.add(event)
+            return _insert_event(s, scan, parsed, status, body)
     except IntegrityError:
         db.session.rollback()
         return _stored(scan)
-    return event.status, event.response
 
 
-def _event(scan: Scan, parsed: dict | None, status: int, body: dict) -> ScanEvent:
-    body = {"client_event_id": scan.client_event_id, "action": scan.action, **body}
+def _insert_event(s, scan: Scan, parsed: dict | None, status: int, body: dict) -> tuple[int, dict]:
+    """Keep the scan with the answer it got; returns that answer as a replay will get it."""
+    body = _jsonable({"client_event_id": scan.client_event_id, "action": scan.action, **body})
     outcome = body.get("outcome") or OUTCOMES.get(status, "refused")
     error = (body.get("error") or {}).get("code")
-    return ScanEvent(client_event_id=scan.client_event_id, raw_code=scan.code[:512], action=scan.action,
-                     context=scan.context, parsed=parsed, outcome=outcome, error_code=error, status=status,
-                     response=_jsonable(body), occurred_at=scan.occurred_at, recorded_at=utcnow(),
-                     user_id=scan.user_id, device=scan.device)
+    s.execute(_INSERT, {"client_event_id": scan.client_event_id, "raw_code": scan.code[:512], "action": scan.action,
+                        "context": scan.context, "parsed": parsed, "outcome": outcome, "error_code": error,
+                        "status": status, "response": body, "occurred_at": scan.occurred_at,
+                        "recorded_at": utcnow(), "user_id": scan.user_id, "device": scan.device})
+    return status, body
 
 
 def _jsonable(value):

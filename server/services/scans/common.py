@@ -5,12 +5,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from server.domain.barcodes import ParseResult
 from server.domain.errors import Conflict, DomainError, Invalid, NotFound
 from server.domain.movements import check_quantity
-from server.models import Barcode, Location, Product, StockLevel
+from server.models import Barcode, Product, StockLevel
 from server.services import master
 from server.services.stamp import Stamp
 
@@ -57,7 +57,7 @@ def looked_up(body: dict, en: str, fr: str) -> Outcome:
 
 @dataclass
 class ItemScan:
-    product: Product
+    product: object          # a row: id, sku, name, unit, active, unit_cost
     units: Decimal           # units one scan of this code stands for (pack × GS1 count)
     lot: str | None
     expiry: date | None
@@ -71,7 +71,7 @@ def item_of(s, parsed: ParseResult) -> ItemScan:
     elif parsed.kind == "text":
         barcode, product = _barcode(s, parsed.value)
     elif parsed.kind == "product_ref":
-        product = s.scalar(select(Product).where(Product.sku == parsed.reference))
+        product = s.execute(_PRODUCT_BY_SKU, {"sku": parsed.reference}).first()
     else:
         raise Conflict("not_an_item", f"This is a {parsed.kind.replace('_', ' ')} label, not an item: scan the item.",
                        f"Ceci est une étiquette ({parsed.kind}), pas un article : scannez l'article.", field="code")
@@ -87,11 +87,18 @@ def item_of(s, parsed: ParseResult) -> ItemScan:
     return ItemScan(product, pack * count, parsed.lot, parsed.expiry)
 
 
-def _barcode(s, code: str) -> tuple[Barcode | None, Product | None]:
-    """The barcode and its product in one query."""
-    row = s.execute(select(Barcode, Product).join(Product, Product.id == Barcode.product_id)
-                    .where(Barcode.code == code)).first()
-    return (row[0], row[1]) if row else (None, None)
+# Every item scan resolves its code: Core statements built once, rows rather than ORM objects.
+_B, _P = Barcode.__table__, Product.__table__
+_ITEM_COLUMNS = (_P.c.id, _P.c.sku, _P.c.name, _P.c.unit, _P.c.active, _P.c.unit_cost)
+_PRODUCT_BY_SKU = select(*_ITEM_COLUMNS).where(_P.c.sku == bindparam("sku"))
+_PRODUCT_BY_CODE = (select(_B.c.pack_qty, *_ITEM_COLUMNS).select_from(_B.join(_P, _P.c.id == _B.c.product_id))
+                    .where(_B.c.code == bindparam("code")))
+
+
+def _barcode(s, code: str):
+    """(the barcode's pack quantity holder, the product) in one query; (None, None) for an unknown code."""
+    row = s.execute(_PRODUCT_BY_CODE, {"code": code}).first()
+    return (row, row) if row else (None, None)
 
 
 def context_number(scan: Scan, key: str, *, required: bool = False, default=None) -> Decimal | None:
@@ -113,11 +120,12 @@ def scanned_units(scan: Scan, item: ItemScan) -> Decimal:
     return check_quantity(item.units * context_number(scan, "qty", default=Decimal(1)), field="context.qty")
 
 
-def place(s, scan: Scan, key: str, en_hint: str, fr_hint: str) -> Location:
+def place(s, scan: Scan, key: str, en_hint: str, fr_hint: str):
+    """The location the context names (a row: id, code, kind, name)."""
     code = scan.context.get(key)
     if not code:
         raise Invalid(f"{key}_required", en_hint, fr_hint, field=f"context.{key}")
-    return master.get(Location, str(code), s)
+    return master.place(s, str(code))
 
 
 def levels_at(s, product_id: int, location_id: int) -> list:
