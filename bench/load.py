@@ -157,6 +157,9 @@ def seed(url: str, args, key: str) -> None:
         dropped = []
         if dialect == "sqlite":
             cur.execute("PRAGMA synchronous=OFF")
+            # Tendu's connections leave checkpoints to the app (wal_autocheckpoint=0): without this the WAL of
+            # a bulk load grows to tens of gigabytes.
+            cur.execute("PRAGMA wal_autocheckpoint=10000")
             dropped = [sql for (sql,) in cur.execute(
                 "SELECT sql FROM sqlite_master WHERE type='index' AND tbl_name='movements' AND sql IS NOT NULL")]
             for sql in dropped:
