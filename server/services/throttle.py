@@ -5,11 +5,14 @@ counts; otherwise in this process's memory (fine for one worker, a little more l
 """
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import defaultdict, deque
 
 from server.domain.errors import TooManyRequests
+
+log = logging.getLogger("tendu.throttle")
 
 
 class MemoryCounts:
@@ -37,23 +40,40 @@ class MemoryCounts:
 
 
 class RedisCounts:
-    """A fixed window per key: INCR, and the first hit sets the expiry."""
+    """A fixed window per key: INCR, and the first hit sets the expiry.
 
-    def __init__(self, url: str):
+    Redis down must not lock everyone out of signing in: while it cannot be reached, counts are kept in
+    this process (as without Redis) and a warning is logged.
+    """
+
+    def __init__(self, url: str, timeout: float = 0.5):
         import redis
-        self._redis = redis.Redis.from_url(url)
+        self._redis = redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout)
+        self._errors = redis.exceptions.RedisError
+        self._fallback = MemoryCounts()
+
+    def _or_memory(self, op, fallback):
+        try:
+            return op()
+        except self._errors as exc:
+            log.warning("login throttle: Redis unreachable (%s); counting in this process meanwhile", exc)
+            return fallback()
 
     def add(self, key: str, window: int) -> int:
-        pipe = self._redis.pipeline()
-        pipe.incr(f"tendu:throttle:{key}")
-        pipe.expire(f"tendu:throttle:{key}", window, nx=True)
-        return int(pipe.execute()[0])
+        def incr():
+            pipe = self._redis.pipeline()
+            pipe.incr(f"tendu:throttle:{key}")
+            pipe.expire(f"tendu:throttle:{key}", window, nx=True)
+            return int(pipe.execute()[0])
+        return self._or_memory(incr, lambda: self._fallback.add(key, window))
 
     def count(self, key: str, window: int) -> int:
-        return int(self._redis.get(f"tendu:throttle:{key}") or 0)
+        return self._or_memory(lambda: int(self._redis.get(f"tendu:throttle:{key}") or 0),
+                               lambda: self._fallback.count(key, window))
 
     def clear(self, key: str) -> None:
-        self._redis.delete(f"tendu:throttle:{key}")
+        self._fallback.clear(key)
+        self._or_memory(lambda: self._redis.delete(f"tendu:throttle:{key}"), lambda: None)
 
 
 class LoginThrottle:
