@@ -1,5 +1,8 @@
 """gunicorn settings for Tendu (``gunicorn -c gunicorn.conf.py wsgi:app``); environment overrides."""
 import os
+import shutil as _shutil
+import tempfile as _tempfile
+from pathlib import Path as _Path
 
 bind = os.environ.get("TENDU_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("TENDU_WORKERS", 2))
@@ -9,6 +12,42 @@ worker_class = "gthread"
 threads = int(os.environ.get("TENDU_THREADS", 32))
 timeout = 30
 graceful_timeout = 20
-accesslog = "-"
+# Tendu writes its own line per request (logger tendu.request: request id, user, route, duration), so
+# gunicorn's access log says little more and costs as much again per request. Kept by default with text
+# logs, as before; off with TENDU_LOG_FORMAT=json, where each request is one JSON object for a log shipper
+# (gunicorn's own start/stop messages stay plain text). TENDU_ACCESS_LOG=- (stdout), a path or off decides.
+_json_logs = os.environ.get("TENDU_LOG_FORMAT", "text").strip().lower() == "json"
+_access = os.environ.get("TENDU_ACCESS_LOG", "off" if _json_logs else "-")
+accesslog = None if _access.strip().lower() in ("", "off", "0", "false", "no") else _access
 # Paths without query strings: the live feed may carry its token in the URL.
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(f)s" "%(a)s"'
+
+# Prometheus multiprocess mode (server/observability/metrics.py): each worker writes its metrics to files in
+# one directory and a scrape through any worker adds them up. The directory must start empty; it is made
+# here at start (or PROMETHEUS_MULTIPROC_DIR names one) before the workers fork and inherit the variable.
+# With preload_app the app is imported before on_starting: then set PROMETHEUS_MULTIPROC_DIR outside.
+_metrics_dir = None  # made by this master, removed when it exits
+
+
+def on_starting(server):
+    global _metrics_dir
+    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if given is None:
+        _metrics_dir = os.environ["PROMETHEUS_MULTIPROC_DIR"] = _tempfile.mkdtemp(prefix="tendu-metrics-")
+    elif "GUNICORN_PID" not in os.environ:  # not a USR2 re-exec, whose old workers still write there
+        _Path(given).mkdir(parents=True, exist_ok=True)
+        for stale in _Path(given).glob("*.db"):
+            stale.unlink()
+
+
+def child_exit(server, worker):
+    # A dead worker's counters stay (they are part of the totals); only "live" gauges go. Tendu has none
+    # yet: this keeps one added later right.
+    from prometheus_client import multiprocess
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    # A master killed with SIGKILL cannot: its directory stays in the temp folder (a few small files).
+    if _metrics_dir:
+        _shutil.rmtree(_metrics_dir, ignore_errors=True)

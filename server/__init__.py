@@ -1,4 +1,5 @@
-"""Tendu: just-in-time stock management. ``create_app`` wires config → extensions → blueprints → errors → pwa."""
+"""Tendu: just-in-time stock management. ``create_app`` wires config → extensions → observability → blueprints →
+errors → pwa."""
 from __future__ import annotations
 
 import logging
@@ -30,10 +31,15 @@ def create_app(overrides: dict | None = None) -> Flask:
     from server.services import throttle
     app.extensions["tendu_login_throttle"] = throttle.from_config(app.config)
 
-    from server import api as http, cli, pwa
+    from server import api as http, cli, observability, pwa
+    observability.register(app)  # first: its request hooks wrap every other one
     http.register(app, extensions.api)
     errors.register(app)
     headers.register(app)
     pwa.register(app)
     cli.register(app)
+    if app.config["TENDU_PROXY_HOPS"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        hops = app.config["TENDU_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     return app

@@ -15,6 +15,13 @@ def _bool(value) -> bool:
     return str(value).strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _choice(name: str, default: str, allowed: tuple[str, ...]) -> str:
+    value = str(_env(name, default)).strip().lower()
+    if value not in allowed:
+        raise ValueError(f"TENDU_{name} must be one of {', '.join(allowed)}, not {value!r}.")
+    return value
+
+
 def from_environment() -> dict:
     instance = Path(_env("INSTANCE_PATH", ROOT / "instance"))
     return {
@@ -29,9 +36,15 @@ def from_environment() -> dict:
         # A count off by more than this share of the expected quantity (and more than one unit) waits.
         "TENDU_COUNT_VARIANCE_SHARE": float(_env("COUNT_VARIANCE_SHARE", 0.10)),
         "TENDU_SQL_ECHO": _bool(_env("SQL_ECHO", "0")),
+        # Request and error logs on stderr: "text" for people, "json" (one object per line) for a log shipper.
+        "TENDU_LOG_FORMAT": _choice("LOG_FORMAT", "text", ("text", "json")),
         # Shared state across workers and servers (login throttling); memory of each process when unset.
         "TENDU_REDIS_URL": _env("REDIS_URL"),
         "TENDU_LOGIN_ATTEMPTS": int(_env("LOGIN_ATTEMPTS", 5)),
+        # Reverse proxies in front that set X-Forwarded-For/-Proto (0: none, the socket's peer is the client).
+        # Without it behind a proxy every client has the proxy's address: the login throttle would count
+        # everyone's mistakes together and the audit log would name the proxy.
+        "TENDU_PROXY_HOPS": int(_env("PROXY_HOPS", 0)),
         "TENDU_LOGIN_WINDOW_SECONDS": int(_env("LOGIN_WINDOW_SECONDS", 300)),
         # Live feed (Server-Sent Events): how often the database is polled, a keep-alive, and the longest a
         # stream holds a worker thread before the browser reconnects (it resumes where it was).

@@ -12,6 +12,7 @@ from server.api.security import role
 from server.errors import language, render_record
 from server.extensions import db
 from server.models import ScanEvent
+from server.observability import metrics
 from server.services import scans
 from server.services.scans.common import Scan
 
@@ -124,6 +125,7 @@ class Scans(MethodView):
     def post(self, data):
         """Apply one scan (lookup, receive, put_away, pick, ship, count, transfer). Replays answer the same."""
         status, body = scans.apply(scan_of(data))
+        metrics.scanned(data["action"], body.get("outcome"))
         return render(body), status
 
     @blp.arguments(ScanListArgs, location="query")
@@ -147,6 +149,8 @@ class Batch(MethodView):
     def post(self, data):
         """Replay an offline queue: applied in order, one answer per scan, each exactly once."""
         results = scans.apply_batch([scan_of(item) for item in data["scans"]])
+        for item, (_, _, body) in zip(data["scans"], results):
+            metrics.scanned(item["action"], body.get("outcome"))
         return {"results": [{"client_event_id": cid, "status": status, "body": render(body)}
                             for cid, status, body in results]}
 

@@ -5,6 +5,8 @@ as a ``before_request`` so a route cannot be forgotten: a new endpoint is protec
 """
 from __future__ import annotations
 
+from ipaddress import ip_address
+
 from flask import current_app, g, request
 
 from server.domain.errors import Forbidden, Unauthorized
@@ -43,8 +45,14 @@ def guard():
     if not request.path.startswith(API_PREFIX) or request.method == "OPTIONS" or request.endpoint is None:
         return None
     needed = required_role(request.endpoint, request.method)
-    if needed is None:
-        return None
+    if needed is not None:
+        authorize(needed)
+    return None
+
+
+def authorize(needed: str) -> None:
+    """The bearer token must be valid and its user at least ``needed``; the user goes to ``g.user``.
+    Also used outside ``/api/v1`` (``/metrics`` from a remote address)."""
     raw = _bearer()
     if raw is None:
         raise Unauthorized("unauthorized", "Sign in first: send 'Authorization: Bearer <token>'.",
@@ -55,4 +63,17 @@ def guard():
         raise Forbidden("forbidden", f"This needs the {needed} role; you are {g.user.role}.",
                         f"Il faut le rôle {needed} ; vous êtes {g.user.role}.",
                         details={"required": needed, "role": g.user.role})
-    return None
+
+
+# A proxy on the same host makes every client look local; any of these headers means one is in between.
+PROXY_HEADERS = ("X-Forwarded-For", "Forwarded", "X-Real-IP")
+
+
+def from_loopback() -> bool:
+    """The request comes from this machine itself, not through a proxy (e.g. Prometheus running beside us)."""
+    try:
+        address = ip_address(request.remote_addr or "")
+    except ValueError:  # a unix socket: a proxy in front
+        return False
+    address = getattr(address, "ipv4_mapped", None) or address
+    return address.is_loopback and not any(name in request.headers for name in PROXY_HEADERS)
