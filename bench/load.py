@@ -530,6 +530,7 @@ async def phase(name: str, port: int, tokens: list[str], make_request, expected:
     begin = time.monotonic()
     measure_from, stop_at = begin + warmup, begin + warmup + duration
     counted = [0]
+    answered: dict[int, int] = {}   # every answer, warm-up included: what /metrics must have counted
 
     async def client(i: int):
         conn = Conn(port)
@@ -551,6 +552,8 @@ async def phase(name: str, port: int, tokens: list[str], make_request, expected:
                     status, data = None, repr(exc).encode()
                     conn.close()
                 elapsed = time.perf_counter() - t
+                if status is not None:
+                    answered[status] = answered.get(status, 0) + 1
                 if now < measure_from:
                     continue
                 if status is None:
@@ -576,7 +579,42 @@ async def phase(name: str, port: int, tokens: list[str], make_request, expected:
 
     return {"name": name, "ok": len(latencies), "rate": len(latencies) / wall, "p50": pct(50), "p95": pct(95),
             "p99": pct(99), "errors": sum(errors.values()), "error_kinds": errors, "statuses": statuses,
-            "load": (load_before, os.getloadavg()[0])}
+            "answered": answered, "load": (load_before, os.getloadavg()[0])}
+
+
+ROUTES = {"scan": "/api/v1/scans", "lookup": "/api/v1/lookup", "healthz": "/healthz"}
+
+
+def scrape(port: int) -> dict:
+    """Tendu's own counters from /metrics (open to loopback): requests by route and status, scans by outcome."""
+    import urllib.request
+    from prometheus_client.parser import text_string_to_metric_families
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as res:
+        text = res.read().decode()
+    out: dict = {}
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == "tendu_http_requests_total":
+                key = ("requests", sample.labels["route"], int(sample.labels["status"]))
+            elif sample.name == "tendu_scans_total":
+                key = ("scans", sample.labels["action"], sample.labels["outcome"])
+            else:
+                continue
+            out[key] = out.get(key, 0) + sample.value
+    return out
+
+
+def metrics_check(name: str, before: dict, after: dict, answered: dict) -> str:
+    """Compare what /metrics counted during a phase with the answers the clients received."""
+    delta = {k: after.get(k, 0) - before.get(k, 0) for k in after}
+    route = ROUTES[name]
+    counted = {status: int(v) for (kind, r, status), v in delta.items() if kind == "requests" and r == route and v}
+    line = f"{name}: /metrics counted {sum(counted.values())} requests {counted}, clients got {sum(answered.values())}"
+    if name == "scan":
+        scans = int(sum(v for k, v in delta.items() if k[0] == "scans"))
+        line += f"; scans counted {scans}"
+    same = counted == answered
+    return line + (" — match" if same else " — MISMATCH")
 
 
 async def drive(port: int, args, pos, sos, codes) -> list[dict]:
@@ -597,15 +635,27 @@ async def drive(port: int, args, pos, sos, codes) -> list[dict]:
                 if scan is not None:
                     return "POST", "/api/v1/scans", scan_body(scan, f"bench-{i}")
             return None
-        results.append(await phase("scan", port, tokens, scan_request, {201}, args.duration, args.warmup))
+        results.append(await measured(port, "scan", phase("scan", port, tokens, scan_request, {201}, args.duration,
+                                                          args.warmup)))
     if "lookup" in phases:
         def lookup_request(i):
             return "GET", "/api/v1/lookup?code=" + urllib.parse.quote(rnd.choice(codes)), None
-        results.append(await phase("lookup", port, tokens, lookup_request, {200}, args.duration, args.warmup))
+        results.append(await measured(port, "lookup", phase("lookup", port, tokens, lookup_request, {200},
+                                                            args.duration, args.warmup)))
     if "healthz" in phases:
-        results.append(await phase("healthz", port, tokens, lambda i: ("GET", "/healthz", None), {200},
-                                   args.duration, args.warmup))
+        results.append(await measured(port, "healthz", phase("healthz", port, tokens,
+                                                             lambda i: ("GET", "/healthz", None), {200},
+                                                             args.duration, args.warmup)))
     return results
+
+
+async def measured(port: int, name: str, run) -> dict:
+    """A phase between two scrapes of /metrics, so the server's own counters can be checked against it."""
+    before = await asyncio.to_thread(scrape, port)
+    result = await run
+    await asyncio.sleep(0.2)  # the last answers' counters are written just after the response is sent
+    result["metrics"] = metrics_check(name, before, await asyncio.to_thread(scrape, port), result["answered"])
+    return result
 
 
 def report(results: list[dict], args, dialect: str) -> None:
@@ -620,6 +670,8 @@ def report(results: list[dict], args, dialect: str) -> None:
         ratio = f"{r['rate'] / ref:.2f}" if ref else "-"
         print(f"{r['name']:8} {r['ok']:7d} {r['rate']:8.0f} {r['p50']:7.1f} {r['p95']:7.1f} {r['p99']:7.1f} "
               f"{r['p99'] / r['p50']:7.2f} {r['errors']:6d} {ratio:>8}  {r['load'][0]:.2f} → {r['load'][1]:.2f}")
+    for r in results:
+        print("  metrics " + r["metrics"])
     for r in results:
         for kind, n in sorted(r["error_kinds"].items(), key=lambda kv: -kv[1])[:5]:
             print(f"  {r['name']} error ×{n}: {kind}")
