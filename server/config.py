@@ -41,11 +41,11 @@ def from_environment() -> dict:
         # Shared state across workers and servers (login throttling); memory of each process when unset.
         "TENDU_REDIS_URL": _env("REDIS_URL"),
         "TENDU_LOGIN_ATTEMPTS": int(_env("LOGIN_ATTEMPTS", 5)),
+        "TENDU_LOGIN_WINDOW_SECONDS": int(_env("LOGIN_WINDOW_SECONDS", 300)),
         # Reverse proxies in front that set X-Forwarded-For/-Proto (0: none, the socket's peer is the client).
         # Without it behind a proxy every client has the proxy's address: the login throttle would count
         # everyone's mistakes together and the audit log would name the proxy.
         "TENDU_PROXY_HOPS": int(_env("PROXY_HOPS", 0)),
-        "TENDU_LOGIN_WINDOW_SECONDS": int(_env("LOGIN_WINDOW_SECONDS", 300)),
         # Live feed (Server-Sent Events): how often the database is polled, a keep-alive, and the longest a
         # stream holds a worker thread before the browser reconnects (it resumes where it was).
         "TENDU_FEED_POLL_SECONDS": float(_env("FEED_POLL_SECONDS", 0.5)),
