@@ -1,7 +1,8 @@
 """Inventory simulation: does Tendu's reorder point reach its fill-rate target, and with how much stock?
 
 Daily review (s, Q), backorders, stochastic lead times; protocol and reading in bench/README.md.
-Run:  .venv/bin/python bench/policy_sim.py            (≈ 1 min; --quick for a smoke run)
+Tendu's reorder points are ``domain.plan.stock_levels``, the very function the replenishment plan calls.
+Run:  .venv/bin/python bench/policy_sim.py            (≈ 30 s; --quick for a smoke run)
 """
 from __future__ import annotations
 
@@ -15,9 +16,11 @@ from typing import Callable
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from server.domain.demand import aggregate  # noqa: E402
+from server.domain.forecast import select_forecast  # noqa: E402
+from server.domain.plan import FORECAST_WEEKS, stock_levels  # noqa: E402
 from server.domain.policy import (GAMMA, daily_demand_moments, distribution_for_class, eoq,  # noqa: E402
-                                  lead_time_demand_after_demand, predictive_lead_time_sd, reorder_points,
-                                  round_order_quantity)
+                                  predictive_lead_time_sd, reorder_points, round_order_quantity)
 
 CARPARTS = Path("/work/shared/data/carparts.csv")
 TARGETS = (0.90, 0.95, 0.98)
@@ -176,7 +179,7 @@ class Outcome:
 class Bench:
     """One portfolio: estimated parameters, common random numbers for every policy."""
 
-    def __init__(self, pf: Portfolio, reps: int, seed: int, history_days: int, fifo: bool):
+    def __init__(self, pf: Portfolio, reps: int, seed: int, history_days: int, fifo: bool, forecast: bool = False):
         rng = np.random.default_rng(seed)
         self.pf, self.reps, self.fifo = pf, reps, fifo
         lead_draw = lead_time_process(rng, pf.items)
@@ -192,7 +195,10 @@ class Bench:
         self.lt_sd_next = predictive_lead_time_sd(self.lt_sd, self.lt_n)
         self.classes = variability_classes(history)
         self.gamma = np.array([distribution_for_class(c, sd) == GAMMA for c, sd in zip(self.classes, self.lt_sd)])
-        self.ltd = lead_time_demand_after_demand(history, self.lt_mean, self.lt_sd_next)
+        # The plan's demand level is its forecast; on these stationary series the history's mean is the
+        # unbiased one (the default, which isolates the stock maths); --forecast uses the plan's.
+        self.level = (np.nan_to_num(select_forecast(aggregate(history, 7), FORECAST_WEEKS).level) / 7 if forecast
+                      else self.moments.mean)
         days = WARMUP_DAYS + MEASURE_DAYS
         self.demand = np.concatenate([pf.draw(rng, days) for _ in range(reps)])
         self.lead = np.concatenate([lead_draw(rng, days) for _ in range(reps)])
@@ -210,9 +216,9 @@ class Bench:
                        float((oh * self.price[self.active]).sum()), rates)
 
     def tendu(self, beta):
-        m = self.moments
-        return reorder_points(m.mean, m.sd, self.lt_mean, self.lt_sd_next, self.q, fill_rate=beta, d_m3=m.m3,
-                              gamma=self.gamma, ltd_mean=self.ltd[0], ltd_sd=self.ltd[1]).reorder_point
+        """``domain.plan.stock_levels``, as the replenishment plan calls it (predictive σ_L, EOQ for Q here)."""
+        return stock_levels(self.history, self.level, self.lt_mean, self.lt_sd_next, self.q,
+                            np.full(self.pf.items, beta), self.gamma, moments=self.moments).points.reorder_point
 
     def textbook(self, beta):
         """σ_d·√E[L] (lead time taken as certain), G(k) = Q(1 − β)/σ, normal, no undershoot."""
@@ -257,6 +263,8 @@ def main() -> int:
     parser.add_argument("--history-days", type=int, default=HISTORY_DAYS)
     parser.add_argument("--crossing", action="store_true",
                         help="independent lead time per order, so orders can overtake (default: in order)")
+    parser.add_argument("--forecast", action="store_true",
+                        help="demand level from the plan's forecast (select_forecast) instead of the history's mean")
     parser.add_argument("--quick", action="store_true", help="40 items x 2 replications")
     args = parser.parse_args()
     if args.quick:
@@ -272,7 +280,7 @@ def main() -> int:
             f"{'oracle':>9} | ok")
     lines, all_ok, on_target = [head, "-" * len(head)], True, True
     for i, pf in enumerate(portfolios):
-        bench = Bench(pf, args.reps, args.seed + 1 + i, args.history_days, not args.crossing)
+        bench = Bench(pf, args.reps, args.seed + 1 + i, args.history_days, not args.crossing, args.forecast)
         for beta in TARGETS:
             t = bench.run(bench.tendu(beta))
             c, e = bench.tune_erp(t)
@@ -290,7 +298,8 @@ def main() -> int:
     fifo = ", orders may overtake (--crossing)" if args.crossing else ", deliveries in order"
     print(f"{args.items} items per portfolio x {args.reps} simulated years (after {WARMUP_DAYS} days warm-up), "
           f"daily review, backorders{fifo}; parameters estimated from {args.history_days} days of history and "
-          f"every lead time measured in it (at least {MIN_LEAD_SAMPLES}).\nFR = mean of the items' fill rates; units = all units pooled (both judged); items = share of items within "
+          f"every lead time measured in it (at least {MIN_LEAD_SAMPLES}); demand level: "
+          f"{'the plan forecast' if args.forecast else 'the history mean'}.\nFR = mean of the items' fill rates; units = all units pooled (both judged); items = share of items within "
           f"one point of the target or above; stock = mean on-hand value; ERP days = tuned safety stock in days "
           f"of demand;\n"
           f"oracle = stock of the hindsight optimum giving each item the fill rate Tendu reached on average\n"

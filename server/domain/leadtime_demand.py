@@ -1,5 +1,5 @@
 """Demand over a lead time: daily moments, σ_DL with both variabilities, the undershoot below s at a
-daily review, and lead-time demand measured on the history after demand days."""
+daily review, and lead-time demand measured on the history (clustering and estimation noise included)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -96,61 +96,159 @@ def undershoot_moments(d_mean, d_sd, d_m3=None):
     return as_float(mean_u), as_float(np.sqrt(np.maximum(var_u, 0.0)))
 
 
-def _after_demand_moments(h, cum, span: int):
-    """Weighted mean and variance of the demand on days t+1 … t+span, weights D_t (uniform if no demand)."""
-    days = h.shape[1]
-    if span == 0:
-        return np.zeros(h.shape[0]), np.zeros(h.shape[0])
-    window = cum[:, 1 + span:] - cum[:, 1:days + 1 - span]
-    weight = h[:, :days - span]
-    total = weight.sum(axis=1)
-    no_demand = total <= 0
-    w_sum = np.where(no_demand, window.shape[1], total)
-    s1 = np.where(no_demand, window.sum(axis=1), np.einsum("ij,ij->i", weight, window))
-    s2 = np.where(no_demand, np.einsum("ij,ij->i", window, window), np.einsum("ij,ij,ij->i", weight, window, window))
-    m = s1 / w_sum
-    return m, np.maximum(s2 / w_sum - m * m, 0.0)
+# ------------------------------------------------------------------------------ lead-time demand
+# Jackknife blocks: four weeks (longer than most spells of orders, and 13 blocks in a 364-day history).
+BLOCK_DAYS = 28
+# Floor of the effective degrees of freedom ν: the predictive variance at most doubles (ν/(ν − 2) = 2), as
+# PREDICTIVE_MIN_N does for σ_L.
+MIN_DOF = 4.0
 
 
-def lead_time_demand_after_demand(history, lt_mean, lt_sd):
-    """Mean and sd of lead-time demand *as seen when an order is triggered*, measured on the history.
+@dataclass(frozen=True)
+class LeadTimeDemand:
+    """Demand over a lead time as seen by the units demanded, measured on the history (arrays or floats).
 
-    An order goes out on a day the position crosses s, and that happens on busy days (the chance is
-    proportional to the day's demand). When demand comes in spells (a customer's project, a busy month),
-    the days after a busy day are busier than average, and d̄·E[L], √(E[L]σ_d² + d̄²σ_L²) understate the
-    risk. We take the demand of the E[L] days following each day t, weighted by D_t (interpolating between
-    ⌊E[L]⌋ and ⌈E[L]⌉ days), and add the lead time's spread (d̄_c·σ_L)², d̄_c = that mean / E[L].
-    With independent days this tends to the formula; measured values *below* the formula are taken as
-    sampling noise (demand rarely alternates busy and quiet days on purpose), so each is floored at it.
+    X_L is the demand of the E[L] days *before* a unit is demanded, weighted by the units demanded that day
+    (see ``lead_time_demand``); its predictive variance adds the estimation noise of the history."""
+    mean: Any            # μ = d̄·E[L]·(1 + c)
+    sd: Any              # √(V·ν/(ν − 2) + Var μ̂ + (d̄(1 + c)·σ_L)²)
+    clustering: Any      # c ≥ 0: extra demand next to a demand, as a share of d̄·E[L] (0 for independent days)
+    variance: Any        # V = (1 + c)·E[L]·(σ_d² − d̄²c) + (d̄·E[L])²·c(1 + c), at least E[L]·σ_d²
+    dof: Any             # ν: effective degrees of freedom of V (block jackknife; capped at 2 × demand days)
+    mean_var: Any        # Var μ̂: block-jackknife variance of the measured mean, at least E[L]²(1 + c)²σ_d²/days
+    lead_time_mean: Any  # E[L] it was measured for
+
+    @property
+    def demand_variance(self):
+        """Predictive variance of the demand part, before the lead time's own spread: V·ν/(ν − 2) + Var μ̂."""
+        return as_float(np.asarray(self.variance) * _inflation(self.dof) + np.asarray(self.mean_var))
+
+    def at(self, daily_mean, lt_sd):
+        """(μ, σ) for another daily level (a forecast) and lead-time sd, keeping the measured clustering and
+        the demand part of the variance: μ = d·E[L]·(1 + c), σ = √(V·ν/(ν − 2) + Var μ̂ + (d(1 + c)·σ_L)²)."""
+        d, lt_sd = np.asarray(daily_mean, dtype=float), np.asarray(lt_sd, dtype=float)
+        rate = d * (1.0 + np.asarray(self.clustering))
+        mean = rate * np.asarray(self.lead_time_mean)
+        return as_float(mean), as_float(np.sqrt(np.asarray(self.demand_variance) + rate ** 2 * lt_sd ** 2))
+
+
+def _inflation(dof):
+    """E[σ²]/s² for a variance estimate with ν degrees of freedom (scaled inverse χ²): ν/(ν − 2); 1 if ν = ∞."""
+    dof = np.asarray(dof, dtype=float)
+    return np.where(np.isfinite(dof), dof / np.where(np.isfinite(dof), dof - 2.0, 1.0), 1.0)
+
+
+def clustered_variance(d_mean, d_var, lt_mean, clustering):
+    """Variance of the demand over E[L] days before a unit demanded, when demand clusters by c.
+
+    Model: the daily rate Λ drifts slowly (a busy month, a customer's project) and is gamma-distributed with
+    squared CV c; given Λ, days are independent (compound Poisson). A unit demanded picks a day in
+    proportion to Λ (size-biased: shape + 1), so the E[L] days around it have mean d̄·E[L]·(1 + c) and
+        V = (1 + c)·E[L]·(σ_d² − d̄²c) + (d̄·E[L])²·c·(1 + c),
+    σ_d² − d̄²c being the within-rate (Poisson) part of the daily variance. c = 0 gives E[L]·σ_d². Only the
+    first two moments of the history are needed: the weighted variance measured directly is a third moment,
+    too noisy from a few dozen demand days."""
+    d_mean, d_var, lt_mean, c = (np.asarray(a, dtype=float) for a in (d_mean, d_var, lt_mean, clustering))
+    return (1.0 + c) * lt_mean * np.maximum(d_var - d_mean ** 2 * c, 0.0) + (d_mean * lt_mean) ** 2 * c * (1.0 + c)
+
+
+def _before_demand_sums(h, whole, frac, first: int, nb: int, block_days: int):
+    """Σ D_τ and Σ D_τ·W_τ over the scored days τ (all, and per block of τ), W_τ the demand of the E[L]
+    days before τ (⌊E[L]⌋ and ⌊E[L]⌋ + 1 days, interpolated). Rows sharing ⌊E[L]⌋ are done together."""
+    n, days = h.shape
+    a0, a1 = np.zeros(n), np.zeros(n)
+    s0, s1 = np.zeros((n, nb)), np.zeros((n, nb))
+    order = np.argsort(whole, kind="stable")
+    bounds = np.flatnonzero(np.diff(whole[order])) + 1
+    for start, stop in zip(np.r_[0, bounds], np.r_[bounds, n]):
+        rows = order[start:stop]
+        span = int(whole[rows[0]])
+        hg = h[rows]
+        cum = np.zeros((rows.size, days + 1))
+        np.cumsum(hg, axis=1, out=cum[:, 1:])
+        # scored days τ = span + 1 … days − 1; W over τ − span … τ − 1 (lo) or τ − span − 1 … τ − 1 (hi)
+        after = cum[:, span + 1:days]
+        lo = after - cum[:, 1:days - span]
+        hi = after - cum[:, 0:days - span - 1]
+        window = lo + frac[rows, None] * (hi - lo)
+        weight = hg[:, span + 1:]
+        product = weight * window
+        a0[rows], a1[rows] = weight.sum(axis=1), product.sum(axis=1)
+        if nb:
+            skip = first - (span + 1)          # scored days before the first block (never left out)
+            for src, dst in ((weight, s0), (product, s1)):
+                full = np.zeros((rows.size, nb * block_days))
+                full[:, max(-skip, 0):] = src[:, max(skip, 0):]
+                dst[rows] = full.reshape(rows.size, nb, block_days).sum(axis=2)
+    return a0, a1, s0, s1
+
+
+def lead_time_demand(history, lt_mean, lt_sd, *, block_days: int = BLOCK_DAYS) -> LeadTimeDemand:
+    """Mean and predictive sd of the lead-time demand the reorder point must cover, from a (days,) or
+    (products, days) history.
+
+    *Which days.* A unit demanded on day τ is short when the position at the last order before it, less
+    the demand of the lead time in between, does not cover it; with daily review the shortage per day is
+    E[(D_L + D_τ − IP)⁺ − (D_L − IP)⁺], D_L the demand of the E[L] days *before* τ. Counted per unit
+    demanded, each day weighs by D_τ (this is exactly the X = D_L + U of the fill-rate equation, U the
+    undershoot). When demand comes in spells the days next to a demand are busier than average:
+    a = Σ D_τ·W_τ / Σ D_τ (W_τ the demand of the E[L] days before τ) exceeds d̄·E[L]; c = a/(d̄·E[L]) − 1,
+    floored at 0 (a lower value is taken as noise). The variance comes from ``clustered_variance``.
+
+    *Estimation noise.* The figures come from one history; the plan must hold for the next lead time. As
+    for σ_L (``predictive_lead_time_sd``), the predictive variance is E[σ²|data] + Var μ̂:
+    - V is inflated by ν/(ν − 2), ν = 2V²/Var(V̂) its effective degrees of freedom (a variance estimate
+      with ν degrees of freedom, scaled inverse χ²), capped at 2 × the number of demand days (a compound
+      Poisson variance estimate cannot have more: Var(s²)/σ⁴ ≥ 1/n), floored at ``MIN_DOF``;
+    - Var μ̂, the sampling variance of a, is added (at least that of d̄·E[L]·(1 + c) with independent days,
+      E[L]²(1 + c)²σ_d²/days).
+    Var(V̂) and Var μ̂ come from a delete-one-block jackknife over blocks of ``block_days`` days (aligned
+    on the last day; older days stay in every replicate), valid when days are dependent within a spell
+    (Künsch 1989); c is held at its estimate in the replicates of V (its noise is in Var μ̂).
+    Lead-time spread: + (d̄(1 + c)·σ_L)². See bench/README.md (policy_sim) for what each part is worth.
     """
+    single = np.ndim(history) == 1
     h = np.atleast_2d(np.asarray(history, dtype=float))
     n, days = h.shape
-    lt_mean = np.broadcast_to(np.asarray(lt_mean, dtype=float), (n,))
+    lt_mean = np.array(np.broadcast_to(np.asarray(lt_mean, dtype=float), (n,)))
     lt_sd = np.broadcast_to(np.asarray(lt_sd, dtype=float), (n,))
-    if np.any(np.floor(lt_mean) + 1 >= days):
+    if np.any(~(lt_mean >= 0)) or np.any(np.floor(lt_mean) + 2 > days):
         raise Invalid("history_too_short", "The demand history is shorter than the lead time.",
                       "L'historique de demande est plus court que le délai.", field="history")
     whole = np.floor(lt_mean).astype(int)
     frac = lt_mean - whole
-    order = np.argsort(whole, kind="stable")          # products sharing ⌊E[L]⌋ become contiguous slices
-    h_sorted = h[order]
-    cum = np.empty((n, days + 1))
-    cum[:, 0] = 0.0
-    np.cumsum(h_sorted, axis=1, out=cum[:, 1:])
-    mean, var = np.zeros(n), np.zeros(n)
-    bounds = np.flatnonzero(np.diff(whole[order])) + 1
-    for start, stop in zip(np.r_[0, bounds], np.r_[bounds, n]):
-        rows = order[start:stop]
-        span = whole[rows[0]]
-        m_lo, v_lo = _after_demand_moments(h_sorted[start:stop], cum[start:stop], span)
-        m_hi, v_hi = _after_demand_moments(h_sorted[start:stop], cum[start:stop], span + 1)
-        f = frac[rows]
-        mean[rows] = (1.0 - f) * m_lo + f * m_hi
-        var[rows] = (1.0 - f) * v_lo + f * v_hi
-    rate = np.where(lt_mean > 0, mean / np.where(lt_mean > 0, lt_mean, 1.0), 0.0)
-    daily = daily_demand_moments(h)
-    d_mean, d_sd = np.asarray(daily.mean), np.asarray(daily.sd)
-    mean = np.maximum(mean, d_mean * lt_mean)
-    sd = np.maximum(np.sqrt(var + rate ** 2 * lt_sd ** 2), np.asarray(sigma_dl(d_mean, d_sd, lt_mean, lt_sd)))
-    single = np.ndim(history) == 1
-    return as_float(mean[0] if single else mean), as_float(sd[0] if single else sd)
+    total = h.sum(axis=1)
+    squares = np.einsum("ij,ij->i", h, h)
+    d_mean = total / days
+    d_var = np.maximum(squares - days * d_mean ** 2, 0.0) / (days - 1)
+    nb = days // block_days if days // block_days >= 2 else 0
+    first = days - nb * block_days
+    a0, a1, s0, s1 = _before_demand_sums(h, whole, frac, first, nb, block_days)
+    formula = d_mean * lt_mean
+    a = np.where(a0 > 0, a1 / np.where(a0 > 0, a0, 1.0), 0.0)
+    c = np.where((a0 > 0) & (formula > 0), np.maximum(a / np.where(formula > 0, formula, 1.0) - 1.0, 0.0), 0.0)
+    mean = formula * (1.0 + c)
+    variance = np.maximum(clustered_variance(d_mean, d_var, lt_mean, c), lt_mean * d_var)
+    var_v = mean_var = np.zeros(n)
+    if nb:
+        blocks = h[:, first:].reshape(n, nb, block_days)
+        rest = days - block_days
+        dm_b = (total[:, None] - blocks.sum(axis=2)) / rest
+        sq_b = squares[:, None] - np.einsum("ijk,ijk->ij", blocks, blocks)
+        dv_b = np.maximum(sq_b - rest * dm_b ** 2, 0.0) / (rest - 1)
+        v_b = np.maximum(clustered_variance(dm_b, dv_b, lt_mean[:, None], c[:, None]), lt_mean[:, None] * dv_b)
+        left = a0[:, None] - s0
+        a_b = np.where(left > 0, (a1[:, None] - s1) / np.where(left > 0, left, 1.0), a[:, None])
+
+        def jackknife(x):
+            return (nb - 1) / nb * np.sum((x - x.mean(axis=1, keepdims=True)) ** 2, axis=1)
+        var_v, mean_var = jackknife(v_b), jackknife(a_b)
+    demand_days = np.count_nonzero(h, axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dof = np.where(var_v > 0, 2.0 * variance ** 2 / var_v, np.inf)
+    dof = np.maximum(np.minimum(dof, 2.0 * demand_days), MIN_DOF)
+    mean_var = np.maximum(mean_var, (lt_mean * (1.0 + c)) ** 2 * d_var / days)
+    predictive = variance * _inflation(dof) + mean_var
+    sd = np.sqrt(predictive + (d_mean * (1.0 + c) * lt_sd) ** 2)
+    pick = (lambda v: as_float(np.asarray(v)[0])) if single else as_float
+    return LeadTimeDemand(*(pick(v) for v in (mean, sd, c, variance, dof, mean_var, lt_mean)))

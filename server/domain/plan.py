@@ -5,12 +5,13 @@ explanations, so 20,000 products × 730 days fit in seconds: classify and foreca
 demand moments, ABC on consumption value, push/pull, fill-rate targets, order quantities rounded to MOQ
 and packs, and the (s, Q) reorder points with both variabilities.
 
-Lead-time demand is the one ``bench/policy_sim.py`` validates: measured on the history after each demand
-day (``lead_time_demand_after_demand``: demand that comes in spells makes the days after an order busier
-than average), kept as ratios to the formula on the history's own d̄, σ_d (both ≥ 1), and applied to the
-formula on the forecast: μ = r_μ·d̄_forecast·E[L], σ = r_σ·√(E[L]σ_d² + d̄_forecast²σ_L²). When the forecast
-equals the history's mean this is exactly the bench's model; with the plain formula, clustered slow movers
-(carparts-like) fell 2.5–3.5 points short of their target (bench/README.md, policy section).
+Lead-time demand is measured on the history (``leadtime_demand.lead_time_demand``): the demand of the E[L]
+days before each unit demanded, so demand that comes in spells counts (clustering c), with the estimation
+noise of one history added to its variance (block jackknife). The clustering and the demand part of the
+variance are kept; the level is the forecast's: μ = d̄_forecast·E[L]·(1 + c), σ² = V·ν/(ν − 2) + Var μ̂ +
+(d̄_forecast(1 + c)·σ_L)². The undershoot is one day's demand past s: it is taken on the history's own
+moments (E[D²]/(2E[D]) with the history's d̄), not on the forecast. ``stock_levels`` is that computation alone,
+so ``bench/policy_sim.py`` simulates exactly what the plan computes.
 """
 from __future__ import annotations
 
@@ -21,9 +22,9 @@ import numpy as np
 from .classify import CRITICAL_FILL_RATE, FILL_RATE_TARGETS, PULL, abc_classes, push_pull_modes
 from .demand import ERRATIC, INTERMITTENT, LUMPY, NO_DEMAND, SMOOTH, aggregate, classify
 from .forecast import select_forecast
-from .leadtime_demand import daily_demand_moments, lead_time_demand_after_demand, predictive_lead_time_sd, sigma_dl
+from .leadtime_demand import DemandMoments, daily_demand_moments, lead_time_demand, predictive_lead_time_sd, sigma_dl
 from .quantities import round_order_quantity
-from .reorder import reorder_points
+from .reorder import ReorderPoints, reorder_points
 
 FORECAST_WEEKS = 4
 ORDER_COVER_WEEKS = 4       # Q covers four weeks of forecast demand when no EOQ costs are known
@@ -34,6 +35,7 @@ CLASS_NAMES = {SMOOTH: "smooth", ERRATIC: "erratic", INTERMITTENT: "intermittent
 @dataclass(frozen=True)
 class Plan:
     daily_mean: np.ndarray          # forecast, units per day
+    history_mean: np.ndarray        # mean of the history (σ_d and E[D³] are its moments; the undershoot uses it)
     daily_sd: np.ndarray
     daily_m3: np.ndarray
     method: np.ndarray              # forecast method name per product
@@ -46,7 +48,7 @@ class Plan:
     safety_stock: np.ndarray
     reorder_point: np.ndarray       # NaN for pull items: they are bought against orders
     lead_time_demand_mean: np.ndarray   # μ of demand over the lead time, clustering included (docstring)
-    lead_time_demand_sd: np.ndarray     # σ of the same (predictive σ_L included)
+    lead_time_demand_sd: np.ndarray     # σ of the same (estimation noise and predictive σ_L included)
 
 
 def variability_names(categories: np.ndarray) -> np.ndarray:
@@ -79,28 +81,46 @@ def replenishment_plan(daily, *, unit_cost, lt_mean, lt_sd, lt_n=None, moq=0.0, 
     q = round_order_quantity(np.maximum(weekly_level * ORDER_COVER_WEEKS, pack), moq, pack)
     gamma = np.isin(names, ("intermittent", "lumpy")) | (lt_sd > 0)
     d_fc = weekly_level / 7
-    ltd_mean, ltd_sd = clustered_lead_time_demand(daily, moments, d_fc, d_sd, lt_mean, lt_sd)
-    points = reorder_points(d_fc, d_sd, lt_mean, lt_sd, q, fill_rate=fill, d_m3=d_m3, gamma=gamma,
-                            ltd_mean=ltd_mean, ltd_sd=ltd_sd)
+    levels = stock_levels(daily, d_fc, lt_mean, lt_sd, q, fill, gamma, moments=moments)
     pull = modes == PULL
-    return Plan(d_fc, d_sd, d_m3, np.asarray(selection.candidates)[selection.choice], names, abc, modes,
-                fill, lt_sd, np.asarray(q, dtype=float), np.where(pull, np.nan, points.safety_stock),
-                np.where(pull, np.nan, points.reorder_point), ltd_mean, ltd_sd)
+    points = levels.points
+    return Plan(d_fc, levels.history_mean, d_sd, d_m3, np.asarray(selection.candidates)[selection.choice], names, abc,
+                modes, fill, lt_sd, np.asarray(q, dtype=float), np.where(pull, np.nan, points.safety_stock),
+                np.where(pull, np.nan, points.reorder_point), levels.lead_time_demand_mean,
+                levels.lead_time_demand_sd)
 
 
-def clustered_lead_time_demand(daily, moments, d_forecast, d_sd, lt_mean, lt_sd):
-    """Lead-time demand mean and sd on the forecast, with the clustering measured on the history (module
-    docstring). Where the lead time does not fit in the history the plain formula is kept."""
-    days = daily.shape[1]
-    fits = np.floor(lt_mean) + 1 < days
-    h_mean = np.broadcast_to(moments.mean, d_forecast.shape)
-    base_mean, base_sd = h_mean * lt_mean, np.asarray(sigma_dl(h_mean, d_sd, lt_mean, lt_sd))
-    r_mean, r_sd = np.ones(d_forecast.shape), np.ones(d_forecast.shape)
+@dataclass(frozen=True)
+class StockLevels:
+    points: ReorderPoints               # arrays, one entry per product
+    lead_time_demand_mean: np.ndarray
+    lead_time_demand_sd: np.ndarray
+    history_mean: np.ndarray
+
+
+def stock_levels(daily, d_level, lt_mean, lt_sd, order_qty, fill_rate, gamma,
+                 moments: DemandMoments | None = None) -> StockLevels:
+    """(s, Q) reorder points from a (products × days) history, for a daily demand level ``d_level`` (the
+    forecast), lead times in days (``lt_sd`` as planned: predictive where the receptions are few), order
+    quantities, fill-rate targets and where X is gamma. Lead-time demand measured on the history as the
+    module docstring says; where the lead time does not fit in the history, the σ_DL formula."""
+    daily = np.asarray(daily, dtype=float)
+    n, days = daily.shape
+    moments = moments or daily_demand_moments(daily)
+    h_mean, d_sd, d_m3 = (np.broadcast_to(np.asarray(v, dtype=float), (n,))
+                          for v in (moments.mean, moments.sd, moments.m3))
+    d_level = np.broadcast_to(np.asarray(d_level, dtype=float), (n,))
+    lt_mean = np.broadcast_to(np.asarray(lt_mean, dtype=float), (n,))
+    lt_sd = np.broadcast_to(np.asarray(lt_sd, dtype=float), (n,))
+    mean = d_level * lt_mean
+    sd = np.array(sigma_dl(d_level, d_sd, lt_mean, lt_sd), dtype=float, ndmin=1)
+    fits = np.floor(lt_mean) + 2 <= days
     if np.any(fits):
-        m, sd = (np.atleast_1d(v) for v in lead_time_demand_after_demand(daily[fits], lt_mean[fits], lt_sd[fits]))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            r_mean[fits] = np.where(base_mean[fits] > 0, m / base_mean[fits], 1.0)
-            r_sd[fits] = np.where(base_sd[fits] > 0, sd / base_sd[fits], 1.0)
-    mean = r_mean * d_forecast * lt_mean
-    sd = r_sd * np.asarray(sigma_dl(d_forecast, d_sd, lt_mean, lt_sd))
-    return mean, sd
+        every = bool(np.all(fits))
+        measured = lead_time_demand(daily if every else daily[fits], lt_mean[fits], lt_sd[fits])
+        m, s = measured.at(d_level[fits], lt_sd[fits])
+        mean, sd = np.array(mean), np.array(sd)
+        mean[fits], sd[fits] = m, s
+    points = reorder_points(d_level, d_sd, lt_mean, lt_sd, order_qty, fill_rate=fill_rate, d_m3=d_m3, gamma=gamma,
+                            ltd_mean=mean, ltd_sd=sd, d_hist_mean=h_mean)
+    return StockLevels(points, mean, sd, np.array(h_mean))

@@ -14,8 +14,8 @@ The maths lives in short modules, all re-exported here (``from server.domain.pol
   normal.py           standard normal: Φ, 1 − Φ, Φ⁻¹, loss function G(k)
   gamma.py            gamma by mean and sd: tail and loss function
   numeric.py          scalar-or-array results, bracketed root finder
-  leadtime_demand.py  daily moments, σ_DL, undershoot, lead-time demand measured after demand days,
-                      predictive lead-time sd (estimation noise of a few receptions)
+  leadtime_demand.py  daily moments, σ_DL, undershoot, lead-time demand measured on the history (clustering,
+                      estimation noise), predictive lead-time sd (estimation noise of a few receptions)
   reorder.py          (s, Q) reorder points and (R, S) order-up-to levels; normal or gamma
   quantities.py       EOQ, packs and MOQ
   classify.py         ABC, push/pull rule, default fill-rate targets
@@ -32,9 +32,9 @@ from .classify import (ABC_CUTS, CRITICAL_FILL_RATE, FILL_RATE_TARGETS, PULL, PU
                        push_pull_modes, push_pull_reason)
 from .errors import Invalid
 from .gamma import GammaDistribution, gamma_loss, gamma_sf  # noqa: F401
-from .leadtime_demand import (PREDICTIVE_MIN_N, DemandMoments, daily_demand_moments,  # noqa: F401
-                              expected_undershoot, lead_time_demand_after_demand, predictive_lead_time_sd,
-                              sigma_dl, undershoot_moments)
+from .leadtime_demand import (BLOCK_DAYS, MIN_DOF, PREDICTIVE_MIN_N, DemandMoments, LeadTimeDemand,  # noqa: F401
+                              clustered_variance, daily_demand_moments, expected_undershoot, lead_time_demand,
+                              predictive_lead_time_sd, sigma_dl, undershoot_moments)
 from .normal import norm_cdf, norm_pdf, norm_ppf, norm_sf, normal_loss, normal_loss_at  # noqa: F401
 from .promise import Promise, promise_date  # noqa: F401
 from .quantities import DAYS_PER_YEAR, eoq, pull_purchase_quantity, round_order_quantity  # noqa: F401
@@ -73,7 +73,9 @@ class PolicyInput:
     fill_rate_target: float | None = None    # β; default from the ABC class / critical flag
     cycle_service_target: float | None = None
     demand_m3: float | None = None           # E[D³], for the undershoot's spread
-    lead_time_demand_mean: float | None = None   # measured after demand days, if known
+    demand_history_mean: float | None = None  # d̄ of the history σ_d and E[D³] come from, when demand_mean is
+                                             # a forecast: the undershoot uses it (None: demand_mean)
+    lead_time_demand_mean: float | None = None   # measured on the history (domain.plan), if known
     lead_time_demand_sd: float | None = None
     order_quantity: float | None = None      # fixed Q (e.g. agreed); else EOQ from the two costs
     ordering_cost: float | None = None       # S, per purchase order
@@ -188,7 +190,8 @@ def _order_quantity(p: PolicyInput, steps: list[Step]) -> tuple[float, float | N
 def _continuous_review(p: PolicyInput, kind: str, target: float, q: float, gamma: bool, steps: list[Step]):
     target_kw = {"fill_rate": target} if kind == "fill_rate" else {"cycle_service": target}
     r = reorder_points(p.demand_mean, p.demand_sd, p.lead_time_mean, p.lead_time_sd, q, d_m3=p.demand_m3,
-                       gamma=gamma, ltd_mean=p.lead_time_demand_mean, ltd_sd=p.lead_time_demand_sd, **target_kw)
+                       gamma=gamma, ltd_mean=p.lead_time_demand_mean, ltd_sd=p.lead_time_demand_sd,
+                       d_hist_mean=p.demand_history_mean, **target_kw)
     lt_src = f"lead time: {p.lead_time_source}; demand: forecast"
     if p.lead_time_demand_mean is None:
         steps.append(Step("mean_lead_time_demand", r.mean_lead_time_demand,
@@ -197,10 +200,16 @@ def _continuous_review(p: PolicyInput, kind: str, target: float, q: float, gamma
                           f"{_fmt(p.demand_sd)}² + {_fmt(p.demand_mean)}²·{_fmt(p.lead_time_sd)}²)", lt_src))
     else:
         steps.append(Step("mean_lead_time_demand", r.mean_lead_time_demand,
-                          "demand over E[L] days after each demand day, weighted by its size", "demand history"))
-        steps.append(Step("sigma_dl", r.sigma_dl, "sd of the same, plus (d̄_c·σ_L)²", "demand history"))
+                          f"d̄·E[L]·(1 + c) = {_fmt(p.demand_mean)}·{_fmt(p.lead_time_mean)}·(1 + c), c = extra "
+                          "demand in the E[L] days before each unit demanded, measured on the history",
+                          "demand history"))
+        steps.append(Step("sigma_dl", r.sigma_dl, "√(V·ν/(ν − 2) + Var μ̂ + (d̄(1 + c)·σ_L)²): spread of the same "
+                          "(clustered), widened by the estimation noise of the history (block jackknife)",
+                          "demand history"))
+    d_u = p.demand_mean if p.demand_history_mean is None else p.demand_history_mean
     steps.append(Step("undershoot", r.undershoot, f"E[U] = (σ_d² + d̄²)/(2·d̄) = ({_fmt(p.demand_sd)}² + "
-                      f"{_fmt(p.demand_mean)}²)/(2·{_fmt(p.demand_mean)}), daily review", "computed"))
+                      f"{_fmt(d_u)}²)/(2·{_fmt(d_u)}), daily review"
+                      + (", d̄ of the history" if p.demand_history_mean is not None else ""), "computed"))
     spread = "E[D³]/(3·d̄) − E[U]²" if p.demand_m3 is not None else "E[U]²/3 (no E[D³] given)"
     steps.append(Step("sigma_x", r.sigma_x, f"√(σ_DL² + Var U) = √({_fmt(r.sigma_dl)}² + {_fmt(r.undershoot_sd)}²),"
                       f" Var U = {spread}", "computed"))

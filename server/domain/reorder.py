@@ -143,15 +143,24 @@ def _gamma_quantile(p, mean, sd):
 
 def reorder_points(d_mean, d_sd, lt_mean, lt_sd, order_qty, *, fill_rate=None, cycle_service=None,
                    undershoot: bool = True, d_m3=None, gamma=False, ltd_mean=None, ltd_sd=None,
-                   exact: bool = True) -> ReorderPoints:
+                   exact: bool = True, d_hist_mean=None) -> ReorderPoints:
     """(s, Q) with daily review for many products at once (numpy arrays broadcast together).
 
     X = D_L + U must be covered: E[X] = d̄·E[L] + E[U], σ_X = √(σ_DL² + Var U). With a fill-rate target β,
     s solves E[(X − s)⁺] − E[(X − s − Q)⁺] = Q(1 − β); for the normal this is G(k) − G(k + Q/σ_X) =
     Q(1 − β)/σ_X with s = E[X] + k·σ_X. With a cycle service level, s is the CSL quantile of X.
+    This is the daily-review fill rate itself, not an approximation of it: with the position after ordering
+    uniform on (s, s + Q] (Hadley & Whitin), a day's shortage is E[(D_L + D − IP)⁺ − (D_L − IP)⁺] and
+    E[(D_L + D − y)⁺²/2 − (D_L − y)⁺²/2] = d̄·E[(D_L + U − y)⁺] with U of density P(D > u)/d̄, the
+    residual whose moments ``undershoot_moments`` gives; averaging over y uniform on (s, s + Q] leaves
+    d̄·[E(X − s)⁺ − E(X − s − Q)⁺]/Q per day (tests/unit/test_policy_fill_rate.py checks it on a case).
     ``gamma``: bool or boolean array, where X is taken as gamma (see ``distribution_for_class``).
-    ``ltd_mean``/``ltd_sd``: lead-time demand measured on the history (``lead_time_demand_after_demand``)
+    ``ltd_mean``/``ltd_sd``: lead-time demand measured on the history (``leadtime_demand.lead_time_demand``)
     instead of d̄·E[L] and the σ_DL formula. ``undershoot=False`` and ``exact=False`` give the textbook rule.
+    ``d_hist_mean``: the mean of the history σ_d and E[D³] were measured on, when ``d_mean`` is a forecast:
+    the undershoot is a property of one day's demand, E[D²]/(2E[D]) on the history's own moments (mixing a
+    forecast d̄ with the history's σ_d would scale it by history/forecast: ×4 for a forecast a quarter of
+    the history's mean).
     """
     one_target(fill_rate, cycle_service)
     d_mean, d_sd, lt_mean, lt_sd, q = np.broadcast_arrays(
@@ -160,7 +169,8 @@ def reorder_points(d_mean, d_sd, lt_mean, lt_sd, order_qty, *, fill_rate=None, c
     sigma = np.asarray(sigma_dl(d_mean, d_sd, lt_mean, lt_sd)) if ltd_sd is None else \
         np.broadcast_to(np.asarray(ltd_sd, dtype=float), q.shape)
     if undershoot:
-        u_mean, u_sd = (np.asarray(v) for v in undershoot_moments(d_mean, d_sd, d_m3))
+        u_base = d_mean if d_hist_mean is None else np.broadcast_to(np.asarray(d_hist_mean, dtype=float), q.shape)
+        u_mean, u_sd = (np.asarray(v) for v in undershoot_moments(u_base, d_sd, d_m3))
     else:
         u_mean = u_sd = np.zeros(q.shape)
     mean_x = mu + u_mean

@@ -160,7 +160,8 @@ def explain(product: Product, today: date) -> Explained:
     estimate = data.estimates[i]
     inputs = policies.PolicyInput(
         demand_mean=float(result.daily_mean[i]), demand_sd=float(result.daily_sd[i]),
-        demand_m3=float(result.daily_m3[i]), lead_time_mean=estimate.mean, lead_time_sd=estimate.sd,
+        demand_m3=float(result.daily_m3[i]), demand_history_mean=float(result.history_mean[i]),
+        lead_time_mean=estimate.mean, lead_time_sd=estimate.sd,
         lead_time_demand_mean=float(result.lead_time_demand_mean[i]),
         lead_time_demand_sd=float(result.lead_time_demand_sd[i]),
         lead_time_source=estimate.source,

@@ -23,7 +23,8 @@ def test_plan_agrees_with_the_explained_policy():
     assert np.isnan(result.reorder_point[1:]).all()
     one = policy.plan_policy(policy.PolicyInput(
         demand_mean=float(result.daily_mean[0]), demand_sd=float(result.daily_sd[0]),
-        demand_m3=float(result.daily_m3[0]), lead_time_mean=6.0, lead_time_sd=1.5,
+        demand_m3=float(result.daily_m3[0]), demand_history_mean=float(result.history_mean[0]),
+        lead_time_mean=6.0, lead_time_sd=1.5,
         variability_class="smooth", abc_class=str(result.abc[0]), order_quantity=float(result.order_qty[0]),
         lead_time_demand_mean=float(result.lead_time_demand_mean[0]),
         lead_time_demand_sd=float(result.lead_time_demand_sd[0])))

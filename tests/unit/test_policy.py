@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from server.domain.errors import Invalid
 from server.domain.policy import (
-    PolicyInput, abc_classes, daily_demand_moments, eoq, expected_undershoot, gamma_loss, gamma_sf,
-    k_for_fill_rate, lead_time_demand_after_demand, norm_cdf, norm_ppf, normal_loss, normal_loss_at,
+    PolicyInput, abc_classes, clustered_variance, daily_demand_moments, eoq, expected_undershoot, gamma_loss,
+    gamma_sf, k_for_fill_rate, lead_time_demand, norm_cdf, norm_ppf, normal_loss, normal_loss_at,
     order_up_to_levels, plan_policy, promise_date, pull_purchase_quantity, push_pull, push_pull_modes,
     reorder_points, round_order_quantity, sigma_dl, undershoot_moments, z_for_cycle_service,
 )
@@ -107,6 +107,14 @@ def test_reorder_point_cycle_service_with_undershoot():
     assert r.reorder_point == pytest.approx(134.557629, abs=1e-5)
 
 
+def test_undershoot_takes_the_history_mean_when_the_level_is_a_forecast():
+    # σ_d 4 and E[D³] were measured on a history of mean 10; the forecast is 2.5. E[U] = (16 + 100)/20 = 5.8 as
+    # for the history, not (16 + 6.25)/5 = 4.45 (forecast with the history's σ_d).
+    r = reorder_points(2.5, 4, 9, 2, 100, fill_rate=0.95, d_hist_mean=10.0)
+    assert r.undershoot == pytest.approx(5.8, **TIGHT) and r.mean_lead_time_demand == pytest.approx(22.5, **TIGHT)
+    assert reorder_points(2.5, 4, 9, 2, 100, fill_rate=0.95).undershoot == pytest.approx(4.45, **TIGHT)
+
+
 def test_reorder_point_without_undershoot_is_the_textbook_one():
     r = reorder_points(10, 4, 9, 2, 100, cycle_service=0.95, undershoot=False)
     # SS = 1.6448536·23.323808 = 38.364249; s = 90 + 38.364249 = 128.364249
@@ -156,25 +164,63 @@ def test_gamma_reorder_points_exponential_case():
     assert r.reorder_point == pytest.approx(2.928049, abs=1e-5) and r.gamma is True
 
 
-# ---------------------------------------------------------------------------- measured after demand
-def test_lead_time_demand_after_demand_by_hand():
-    # history 2,2,0,0,0,0,0,0,3,3 and E[L] = 1: the day after each demand day, weighted by its size:
-    # t=0 (w 2) → 2, t=1 (w 2) → 0, t=8 (w 3) → 3: mean (4 + 0 + 9)/7 = 13/7 = 1.857143 > d̄·L = 1
-    # var = [2·(2−13/7)² + 2·(13/7)² + 3·(3−13/7)²]/7 = 10.857143/7 = 1.551020 → sd 1.245400,
-    # floored at the formula √(E[L]σ_d²) = √(16/9) = 1.333333
-    mean, sd = lead_time_demand_after_demand(np.array([2, 2, 0, 0, 0, 0, 0, 0, 3, 3.0]), 1.0, 0.0)
-    assert mean == pytest.approx(13 / 7, **TIGHT)
-    assert sd == pytest.approx(4 / 3, **TIGHT)
+# ---------------------------------------------------------------------------- measured on the history
+def test_clustered_variance_by_hand():
+    # d̄ 2, σ_d² 10, E[L] 5, c 0.5: (1.5)·5·(10 − 4·0.5) + (2·5)²·0.5·1.5 = 60 + 75 = 135
+    assert clustered_variance(2.0, 10.0, 5.0, 0.5) == pytest.approx(135.0, **TIGHT)
+    assert clustered_variance(2.0, 10.0, 5.0, 0.0) == pytest.approx(50.0, **TIGHT)      # E[L]·σ_d²: no clustering
 
 
-def test_lead_time_demand_after_demand_rows_match_single_series():
+def test_lead_time_demand_by_hand():
+    # history 2,2,0,0,0,0,0,0,3,3; E[L] = 1, blocks of 5 days. Scored days τ = 2…9 (⌊E[L]⌋ + 1 on), each
+    # weighted by D_τ, window = the day before: τ = 8 (D 3, W 0), τ = 9 (D 3, W 3): a = 9/6 = 1.5 against
+    # d̄·E[L] = 1 → c = 0.5, μ = 1.5.
+    # σ_d² = (4 + 4 + 9 + 9 − 10·1²)/9 = 16/9; V = 1.5·(16/9 − 0.5) + 1·0.5·1.5 = 23/12 + 3/4 = 8/3.
+    # Jackknife of V (c held): without days 0-4 the rest is 0,0,0,3,3: d̄ 1.2, σ² (18 − 7.2)/4 = 2.7,
+    # V = 1.5·(2.7 − 0.72) + 1.44·0.75 = 4.05; without days 5-9: 2,2,0,0,0: d̄ 0.8, σ² 1.2, V = 1.5·0.88 + 0.48
+    # = 1.8. Var = (1/2)·2·1.125² = 1.265625 → ν = 2·(8/3)²/1.265625 = 11.24, capped at 2 × 4 demand days = 8.
+    # Jackknife of a: the first block holds no scored demand → 0; floor (E[L](1 + c))²σ_d²/days = 2.25·(16/9)/10
+    # = 0.4. σ = √(8/3·8/6 + 0.4) = √(32/9 + 0.4) = 1.988858
+    r = lead_time_demand(np.array([2, 2, 0, 0, 0, 0, 0, 0, 3, 3.0]), 1.0, 0.0, block_days=5)
+    assert (r.mean, r.clustering, r.variance) == (pytest.approx(1.5), pytest.approx(0.5), pytest.approx(8 / 3))
+    assert (r.dof, r.mean_var) == (pytest.approx(8.0), pytest.approx(0.4))
+    assert r.sd == pytest.approx(math.sqrt(32 / 9 + 0.4), **TIGHT)
+    # σ_L = 0.5 adds (d̄(1 + c)·σ_L)² = 0.75² = 0.5625
+    assert lead_time_demand(np.array([2, 2, 0, 0, 0, 0, 0, 0, 3, 3.0]), 1.0, 0.5, block_days=5).sd == \
+        pytest.approx(math.sqrt(32 / 9 + 0.4 + 0.5625), **TIGHT)
+    # another level (a forecast twice the history's mean): μ doubles, the demand part of the variance stays
+    mean, sd = r.at(2.0, 0.5)
+    assert mean == pytest.approx(3.0) and sd == pytest.approx(math.sqrt(32 / 9 + 0.4 + 1.5 ** 2), **TIGHT)
+
+
+def test_lead_time_demand_floors_anti_clustering_and_matches_the_formula_when_steady():
+    # one unit every other day: the day before a demand is always empty (a = 0 < d̄·E[L]): c floored at 0
+    alternate = np.tile([1.0, 0.0], 60)
+    r = lead_time_demand(alternate, 1.0, 0.0)
+    assert r.clustering == 0.0 and r.mean == pytest.approx(0.5)
+    assert r.variance == pytest.approx(1.0 * alternate.var(ddof=1), **TIGHT)       # E[L]·σ_d²
+    # the same demand every day: no spread at all
+    steady = lead_time_demand(np.full(120, 3.0), 4.0, 0.0)
+    assert (steady.mean, steady.sd, steady.clustering) == (pytest.approx(12.0), 0.0, 0.0)
+
+
+def test_lead_time_demand_rows_match_single_series_and_spells_raise_it():
     rng = np.random.default_rng(3)
     h = rng.poisson(0.7, (3, 200)).astype(float)
-    mean, sd = lead_time_demand_after_demand(h, [2.5, 4.0, 7.2], [0.5, 0.0, 1.0])
+    r = lead_time_demand(h, [2.5, 4.0, 7.2], [0.5, 0.0, 1.0])
     for i, (lt, ls) in enumerate([(2.5, 0.5), (4.0, 0.0), (7.2, 1.0)]):
-        m1, s1 = lead_time_demand_after_demand(h[i], lt, ls)
-        assert (mean[i], sd[i]) == (pytest.approx(m1, **TIGHT), pytest.approx(s1, **TIGHT))
-        assert m1 >= h[i].mean() * lt - 1e-12
+        one = lead_time_demand(h[i], lt, ls)
+        assert (r.mean[i], r.sd[i], r.dof[i]) == (pytest.approx(one.mean, **TIGHT), pytest.approx(one.sd, **TIGHT),
+                                                  pytest.approx(one.dof, **TIGHT))
+        assert one.mean >= h[i].mean() * lt - 1e-12
+    # demand in two-week spells (busy 20 % of the time) against the same days shuffled
+    busy = np.repeat(rng.random(52) < 0.2, 14)
+    spells = np.where(busy & (rng.random(728) < 0.5), rng.integers(1, 6, 728), 0).astype(float)
+    both = lead_time_demand(np.vstack([spells, rng.permutation(spells)]), 7.0, 0.0)
+    assert both.clustering[0] > 1.0 and both.clustering[1] < 0.3
+    assert both.sd[0] > 1.5 * both.sd[1]
+    with pytest.raises(Invalid):
+        lead_time_demand(np.ones(5), 4.0, 0.0)
 
 
 def test_daily_moments():
@@ -259,6 +305,17 @@ def test_plan_policy_shows_every_number():
     sigma_step = next(s for s in r.steps if s.name == "sigma_dl")
     assert "√(9·4² + 10²·2²)" in sigma_step.formula and sigma_step.source.startswith("lead time: measured")
     assert r.overrides == ()
+
+
+def test_plan_policy_takes_the_undershoot_on_the_history_mean():
+    # a forecast of 2.5 a day on a history of mean 10 (σ_d 4): E[U] = (16 + 100)/20 = 5.8, shown as such
+    r = plan_policy(PolicyInput(**{**BASE, "demand_mean": 2.5, "order_quantity": 100, "pack_multiple": 1},
+                                demand_history_mean=10.0))
+    assert r.undershoot == pytest.approx(5.8, **TIGHT)
+    expected = reorder_points(2.5, 4, 9, 2, 100, fill_rate=0.98, gamma=True, d_hist_mean=10.0).reorder_point
+    assert r.reorder_point == pytest.approx(expected, **TIGHT)
+    step = next(s for s in r.steps if s.name == "undershoot")
+    assert "(4² + 10²)/(2·10)" in step.formula and "history" in step.formula
 
 
 def test_smooth_with_a_fixed_lead_time_stays_normal():
