@@ -1,12 +1,18 @@
-"""Command line: ``flask --app wsgi <command>``. Users, demo data, ledger check."""
+"""Command line: ``flask --app wsgi <command>``. Users, demo data, ledger check and rebuild, backup,
+restore, whole export. Long jobs show their progress on stderr; results go to stdout."""
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask.cli import AppGroup
 
 from server.domain.errors import DomainError
+from server.progress import Progress
+
+INTERRUPTED = 130  # the shell's code for a job ended by Ctrl-C (128 + SIGINT)
+SHOWN_FIXES = 1000  # ledger rebuild: corrections listed one by one, at most
 
 users = AppGroup("users", help="Manage users.")
 ledger = AppGroup("ledger", help="Ledger maintenance.")
@@ -29,17 +35,113 @@ def create_user(username, role, password):
     click.echo(f"created {user.role} {user.username}")
 
 
-@ledger.command("check")
-def check():
-    """Rebuild stock levels from the ledger; print each difference and exit 1 if there is any."""
+def _refused(exc: DomainError) -> click.ClickException:
+    return click.ClickException(f"{exc.en}\n{exc.fr}")
+
+
+def _interrupted(what: str) -> None:
+    click.echo(f"{what}: interrupted, nothing was written. / interrompu, rien n'a été écrit.", err=True)
+    sys.exit(INTERRUPTED)
+
+
+def _check_ledger() -> None:
+    """Print each difference between the ledger and the cached levels; exit 1 if there is any."""
     from server.queries.ledger_check import differences
-    found = differences()
+    try:
+        with Progress("ledger check", unit="groups") as bar:
+            found = differences(on_progress=bar)
+    except KeyboardInterrupt:
+        _interrupted("ledger check")
     for diff in found:
         click.echo(str(diff))
     if found:
-        click.echo(f"{len(found)} difference(s) between the ledger and the stock levels.", err=True)
+        click.echo(f"{len(found)} difference(s) between the ledger and the stock levels "
+                   "(flask ledger rebuild rewrites the levels from the ledger).", err=True)
         sys.exit(1)
     click.echo("ledger check: clean")
+
+
+@ledger.command("check")
+def check():
+    """Rebuild stock levels from the ledger; print each difference and exit 1 if there is any."""
+    _check_ledger()
+
+
+@ledger.command("rebuild")
+def rebuild():
+    """Rewrite the cached stock levels from the ledger, in one transaction (Ctrl-C changes nothing)."""
+    from server.services.stock_rebuild import rebuild_stock_levels
+    shown = []
+
+    def note(diff):
+        if len(shown) < SHOWN_FIXES:
+            shown.append(diff)
+    try:
+        with Progress("ledger rebuild", unit="groups") as bar:
+            fixed = rebuild_stock_levels(on_progress=bar, on_fix=note)
+    except KeyboardInterrupt:
+        _interrupted("ledger rebuild")
+    except DomainError as exc:
+        raise _refused(exc) from None
+    for diff in shown:
+        click.echo(f"corrected: {diff}")
+    if fixed > len(shown):
+        click.echo(f"… and {fixed - len(shown)} more.")
+    click.echo(f"ledger rebuild: {fixed} stock level(s) corrected" if fixed else "ledger rebuild: nothing to correct")
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def backup(path):
+    """Copy the database to PATH while Tendu serves: a SQLite file, or a pg_dump custom archive on PostgreSQL."""
+    from server.services import backup as copies
+    try:
+        with Progress("backup", unit=copies.unit()) as bar:
+            copies.backup(path, on_progress=bar)
+    except KeyboardInterrupt:
+        _interrupted("backup")
+    except DomainError as exc:
+        raise _refused(exc) from None
+    except copies.ToolFailed as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"backup: written to {path}")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def restore(path):
+    """Bring a backup made by `flask backup` into this database, which must be empty; then check the ledger."""
+    from server.services import backup as copies
+    try:
+        with Progress("restore", unit=copies.unit()) as bar:
+            copies.restore(path, on_progress=bar)
+    except KeyboardInterrupt:
+        _interrupted("restore")
+    except DomainError as exc:
+        raise _refused(exc) from None
+    except copies.ToolFailed as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"restore: {path} restored")
+    _check_ledger()
+
+
+@click.command("export")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True,
+              help="CSV as the HTTP exports, or JSON Lines (one object a line).")
+def export(directory, fmt):
+    """Every table (master data, ledger, orders, events, scans, users, audit log) into DIRECTORY, one file each."""
+    from server.services.full_export import export_all
+    try:
+        with Progress("export", unit="rows") as bar:
+            counts = export_all(directory, fmt, on_progress=bar)
+    except KeyboardInterrupt:
+        _interrupted("export")
+    except DomainError as exc:
+        raise _refused(exc) from None
+    for name, rows in counts.items():
+        click.echo(f"  {name:<22} {rows:>12,} rows")
+    click.echo(f"export: {len(counts)} tables written to {directory}")
 
 
 @click.command("demo")
@@ -50,7 +152,12 @@ def demo(seed, days, if_empty):
     """Fill an empty database with a believable small distributor (a year of history)."""
     from server.services.demo import DemoNotEmpty, generate
     try:
-        report = generate(seed=seed, days=days, echo=click.echo)
+        with Progress("demo", unit="days") as bar:
+            report = generate(seed=seed, days=days, echo=click.echo, on_progress=bar)
+    except KeyboardInterrupt:
+        click.echo("demo: interrupted; what was played so far stays (each step is its own transaction). / "
+                   "interrompu ; ce qui a été joué reste (chaque étape est sa propre transaction).", err=True)
+        sys.exit(INTERRUPTED)
     except DemoNotEmpty as exc:
         if if_empty:
             click.echo("demo: the database has data already; nothing added.")
@@ -64,3 +171,6 @@ def register(app) -> None:
     app.cli.add_command(users)
     app.cli.add_command(ledger)
     app.cli.add_command(demo)
+    app.cli.add_command(backup)
+    app.cli.add_command(restore)
+    app.cli.add_command(export)

@@ -2,6 +2,8 @@
 
 Products and stock come out in the columns the imports read back. Text that a spreadsheet would run as
 a formula (``=``, ``+``, ``-``, ``@`` first) is prefixed with ``'``; the importer removes it again.
+Users and the audit log are in the whole export (``flask export``) only, not in the supervisors' HTTP API;
+API tokens and password hashes are never exported.
 """
 from __future__ import annotations
 
@@ -13,13 +15,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Callable, Iterable
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from server.extensions import db
-from server.models import (Barcode, Customer, Location, Movement, MovementKind, Product, PurchaseOrder,
-                           PurchaseOrderEvent, PurchaseOrderLine, SalesOrder, SalesOrderEvent, SalesOrderLine,
-                           ScanEvent, StockLevel, Supplier, User)
+from server.models import (AuditEntry, Barcode, Customer, Location, Movement, MovementKind, Product,
+                           PurchaseOrder, PurchaseOrderEvent, PurchaseOrderLine, SalesOrder, SalesOrderEvent,
+                           SalesOrderLine, ScanEvent, StockLevel, Supplier, User)
 from server.services.csv_table import FORMULA_START
 
 CHUNK = 1000
@@ -133,6 +135,32 @@ EXPORTS = {
 }
 
 
+def _audit():
+    who = aliased(User)
+    return (select(AuditEntry.id, AuditEntry.at, who.username, AuditEntry.role, AuditEntry.method, AuditEntry.path,
+                   AuditEntry.status, AuditEntry.address, AuditEntry.body)
+            .outerjoin(who, who.id == AuditEntry.user_id).order_by(AuditEntry.id))
+
+
+# In the whole export only (see the module's docstring).
+WHOLE_EXPORT_ONLY = {
+    "users": Export(("username", "role", "active", "created_at"),
+                    lambda: select(User.username, User.role, User.active, User.created_at).order_by(User.id)),
+    "audit-log": Export(("id", "at", "user", "role", "method", "path", "status", "address", "body"), _audit),
+}
+ALL_EXPORTS = {**EXPORTS, **WHOLE_EXPORT_ONLY}
+# The table whose row count is (about) each export's: a cheap total for progress bars. Orders give one row
+# per line, plus one per order without lines.
+COUNTED = {"products": Product, "locations": Location, "suppliers": Supplier, "customers": Customer,
+           "stock": StockLevel, "movements": Movement, "purchase-orders": PurchaseOrderLine,
+           "sales-orders": SalesOrderLine, "purchase-order-events": PurchaseOrderEvent,
+           "sales-order-events": SalesOrderEvent, "scans": ScanEvent, "users": User, "audit-log": AuditEntry}
+
+
+def estimated_rows(name: str) -> int:
+    return db.session.scalar(select(func.count()).select_from(COUNTED[name])) or 0
+
+
 def cell(value) -> str:
     if value is None:
         return ""
@@ -149,15 +177,30 @@ def cell(value) -> str:
     return str(value)
 
 
-def csv_chunks(name: str):
-    """The header, then the rows by chunks of about ``CHUNK``, as CSV text."""
-    export = EXPORTS[name]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(export.columns)
+def json_cell(value):
+    """A cell for JSON: exact decimals as strings, dates in ISO 8601; no spreadsheet formula guard."""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
+def row_chunks(name: str):
+    """The rows of one export (of ``ALL_EXPORTS``) by chunks of about ``CHUNK``, as Python values."""
+    export = ALL_EXPORTS[name]
     result = db.session.execute(export.statement().execution_options(yield_per=CHUNK))
     for chunk in result.partitions():
-        writer.writerows([cell(v) for v in row] for row in export.rows(chunk))
+        yield export.rows(chunk)
+
+
+def csv_chunks(name: str):
+    """The header, then the rows by chunks of about ``CHUNK``, as CSV text."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(ALL_EXPORTS[name].columns)
+    for rows in row_chunks(name):
+        writer.writerows([cell(v) for v in row] for row in rows)
         yield out.getvalue()
         out.seek(0)
         out.truncate()

@@ -95,10 +95,11 @@ def check_digit(body: str) -> str:
 
 
 class Demo:
-    def __init__(self, seed: int, days: int, echo, now: datetime):
+    def __init__(self, seed: int, days: int, echo, now: datetime, on_progress=None):
         self.rng = random.Random(seed)
         self.seed = seed
         self.echo = echo
+        self.on_progress = on_progress  # (simulated days done, days in all); replaces the monthly lines
         self.now = now
         self.start = datetime.combine((self.now - timedelta(days=days)).date(), time(0), timezone.utc)
         self.queue: list = []
@@ -296,19 +297,27 @@ class Demo:
 
     def run(self) -> None:
         month = None
+        total = (self.now - self.start).days + 1
         while self.queue and self.queue[0][0] <= self.now:
             when, _, action, args = heapq.heappop(self.queue)
-            if when.month != month:
+            if self.on_progress:
+                self.on_progress((when - self.start).days, total)
+            elif when.month != month:
                 month = when.month
                 self.echo(f"demo: {when:%Y-%m} ({self.counts['sales orders']} sales orders so far)")
             action(when, *args)
+        if self.on_progress:
+            self.on_progress(total, total)
 
 
-def generate(seed: int = 7, days: int = 365, products: int = 200, echo=print, now: datetime | None = None) -> list[str]:
-    """The demo up to ``now`` (default: the start of this hour, so runs within the hour are identical)."""
+def generate(seed: int = 7, days: int = 365, products: int = 200, echo=print, now: datetime | None = None,
+             on_progress=None) -> list[str]:
+    """The demo up to ``now`` (default: the start of this hour, so runs within the hour are identical).
+
+    ``on_progress(days done, days)`` is called as the simulated days pass; without it, a line a month."""
     if db.session.scalar(select(func.count(Product.id))) or db.session.scalar(select(func.count(User.id))):
         raise DemoNotEmpty("The database is not empty: the demo fills a new database only.")
-    demo = Demo(seed, days, echo, now or utcnow().replace(minute=0, second=0, microsecond=0))
+    demo = Demo(seed, days, echo, now or utcnow().replace(minute=0, second=0, microsecond=0), on_progress)
     logins = demo.users()
     bins = demo.places()
     demo.partners()
