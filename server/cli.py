@@ -144,6 +144,30 @@ def export(directory, fmt):
     click.echo(f"export: {len(counts)} tables written to {directory}")
 
 
+@click.command("import")
+@click.argument("kind", type=click.Choice(["products", "barcodes", "opening-stock"]))
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--partial", is_flag=True, help="Import the good rows even if some are refused.")
+def import_csv(kind, path, partial):
+    """Import a CSV file as the HTTP import does: every row checked, then all applied in one transaction."""
+    from server.services import imports
+    try:
+        with Progress(f"import {kind}", unit="rows") as bar:
+            report = imports.run(kind, path.read_bytes(), partial=partial, user_id=None, on_progress=bar)
+    except KeyboardInterrupt:
+        _interrupted(f"import {kind}")
+    except DomainError as exc:
+        raise _refused(exc) from None
+    for refusal in report.refused[:SHOWN_FIXES]:
+        click.echo(f"line {refusal.line}: {refusal.error.en} / {refusal.error.fr}")
+    if not report.applied:
+        click.echo(f"import: {len(report.refused)} row(s) refused, nothing imported. / "
+                   f"{len(report.refused)} ligne(s) refusée(s), rien n'a été importé.", err=True)
+        sys.exit(1)
+    click.echo(f"import: {report.imported} row(s) imported, {report.unchanged} unchanged, "
+               f"{len(report.refused)} refused")
+
+
 @click.command("demo")
 @click.option("--seed", default=7, show_default=True, help="Same seed, same data.")
 @click.option("--days", default=365, show_default=True, help="How much history to simulate.")
@@ -174,3 +198,4 @@ def register(app) -> None:
     app.cli.add_command(backup)
     app.cli.add_command(restore)
     app.cli.add_command(export)
+    app.cli.add_command(import_csv)

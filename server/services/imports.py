@@ -49,7 +49,8 @@ class Report:
     applied: bool
 
 
-def run(kind: str, data: bytes, *, partial: bool, user_id: int | None) -> Report:
+def run(kind: str, data: bytes, *, partial: bool, user_id: int | None, on_progress=None) -> Report:
+    """``on_progress(rows checked, rows)``, if given, follows the checks (the command line's progress bar)."""
     importer_class = IMPORTERS[kind]
     table = csv_table.read(data)
     csv_table.check_columns(table.columns, importer_class.required, importer_class.optional)
@@ -57,11 +58,13 @@ def run(kind: str, data: bytes, *, partial: bool, user_id: int | None) -> Report
         with write_transaction() as s:
             importer = importer_class(s, user_id)
             accepted, refused = [], []
-            for row in table.rows:
+            for n, row in enumerate(table.rows, 1):
                 try:
                     accepted.append(importer.check(row))
                 except DomainError as error:
                     refused.append(Refusal(row.line, error))
+                if on_progress:
+                    on_progress(n, len(table.rows))
             if refused and not partial:
                 return Report(0, 0, refused, applied=False)
             changed = importer.apply(accepted)
