@@ -18,7 +18,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from server.domain.demand import aggregate  # noqa: E402
 from server.domain.forecast import select_forecast  # noqa: E402
-from server.domain.plan import FORECAST_WEEKS, stock_levels  # noqa: E402
+from server.domain.plan import FORECAST_WEEKS, PLAN_CANDIDATES, stock_levels  # noqa: E402
 from server.domain.policy import (GAMMA, daily_demand_moments, distribution_for_class, eoq,  # noqa: E402
                                   predictive_lead_time_sd, reorder_points, round_order_quantity)
 
@@ -197,7 +197,7 @@ class Bench:
         self.gamma = np.array([distribution_for_class(c, sd) == GAMMA for c, sd in zip(self.classes, self.lt_sd)])
         # The plan's demand level is its forecast; on these stationary series the history's mean is the
         # unbiased one (the default, which isolates the stock maths); --forecast uses the plan's.
-        self.level = (np.nan_to_num(select_forecast(aggregate(history, 7), FORECAST_WEEKS).level) / 7 if forecast
+        self.level = (np.nan_to_num(select_forecast(aggregate(history, 7), FORECAST_WEEKS, candidates=PLAN_CANDIDATES).level) / 7 if forecast
                       else self.moments.mean)
         days = WARMUP_DAYS + MEASURE_DAYS
         self.demand = np.concatenate([pf.draw(rng, days) for _ in range(reps)])
