@@ -338,7 +338,8 @@ def ledger_check(url: str) -> bool:
     env = {**os.environ, "TENDU_DATABASE_URL": url}
     out = subprocess.run([str(ROOT / ".venv" / "bin" / "flask"), "--app", "wsgi", "ledger", "check"], cwd=ROOT,
                          env=env, capture_output=True, text=True)
-    print(f"ledger check: {(out.stdout + out.stderr).strip().splitlines()[-1] if (out.stdout + out.stderr).strip() else out.returncode}")
+    said = (out.stdout.strip() or out.stderr.strip()).splitlines()  # the verdict; progress lines are on stderr
+    print(f"{said[-1] if said else 'ledger check: exit ' + str(out.returncode)}")
     return out.returncode == 0
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, select, type_coerce
 
 from server.domain.barcodes import ParseResult
 from server.domain.errors import NotFound
@@ -61,10 +61,16 @@ _RESERVED = (select(func.coalesce(func.sum(_SOL.c.qty_reserved), 0))
 _RECEIVED = (select(_M.c.po_line_id, func.sum(_M.c.qty).label("qty"))
              .where(_M.c.kind == int(MovementKind.RECEIPT), _M.c.product_id == bindparam("product_id"))
              .group_by(_M.c.po_line_id).subquery())
-_ON_ORDER = (select(_POL.c.qty_ordered, _RECEIVED.c.qty, _PO.c.promised_date)
-             .select_from(_POL.join(_PO, _PO.c.id == _POL.c.order_id)
-                          .outerjoin(_RECEIVED, _RECEIVED.c.po_line_id == _POL.c.id))
-             .where(_POL.c.product_id == bindparam("product_id"), _PO.c.status.in_(OPEN_PO)))
+_LEFT = type_coerce(_POL.c.qty_ordered - func.coalesce(_RECEIVED.c.qty, 0), _POL.c.qty_ordered.type)  # a quantity
+_OPEN_LINES = (select(_LEFT.label("left"), _PO.c.promised_date)
+               .select_from(_POL.join(_PO, _PO.c.id == _POL.c.order_id)
+                            .outerjoin(_RECEIVED, _RECEIVED.c.po_line_id == _POL.c.id))
+               .where(_POL.c.product_id == bindparam("product_id"), _PO.c.status.in_(OPEN_PO), _LEFT > 0)
+               .subquery())
+# Reserved, still on order, and the first promised date of what is on order: one round trip.
+_TOTALS = select(_RESERVED.scalar_subquery(),
+                 select(func.coalesce(func.sum(_OPEN_LINES.c.left), 0)).scalar_subquery(),
+                 select(func.min(_OPEN_LINES.c.promised_date)).scalar_subquery())
 
 
 def _by_barcode(code: str, result: ParseResult) -> dict | None:
@@ -82,19 +88,11 @@ def availability(product_id: int) -> dict:
     params = {"product_id": product_id}
     levels = db.session.execute(_LEVELS, params).all()
     on_hand = sum((row.qty for row in levels), Decimal(0))
-    reserved = db.session.execute(_RESERVED, params).scalar()
-    on_order, expected = _on_order(product_id)
+    reserved, on_order, expected = db.session.execute(_TOTALS, params).one()
     return {"on_hand": on_hand, "reserved": reserved, "available": on_hand - reserved, "on_order": on_order,
             "expected_date": expected,
             "by_location": [{"location": r.code, "kind": r.kind, "lot": r.lot or None, "expiry": r.expiry,
                              "qty": r.qty} for r in levels]}
-
-
-def _on_order(product_id: int) -> tuple[Decimal, object]:
-    rows = db.session.execute(_ON_ORDER, {"product_id": product_id}).all()
-    outstanding = [(ordered - (got or 0), promised) for ordered, got, promised in rows if ordered > (got or 0)]
-    dates = [promised for _, promised in outstanding if promised]
-    return sum((qty for qty, _ in outstanding), Decimal(0)), min(dates) if dates else None
 
 
 def _location(code: str) -> dict | None:
