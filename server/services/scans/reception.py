@@ -4,6 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask import current_app
+from sqlalchemy import bindparam, select
 
 from server.domain.errors import Conflict, Invalid
 from server.domain.movements import fmt_qty
@@ -16,12 +17,15 @@ from server.services.scans.common import (Outcome, PendingDecision, Scan, applie
 CLOSED = ("closed", "cancelled")
 
 
+_SUPPLIER_CODE = select(Supplier.__table__.c.code).where(Supplier.__table__.c.id == bindparam("id"))
+
+
 def reception_state(s, order: PurchaseOrder, received: dict | None = None) -> dict:
     """The running totals the operator watches: ordered and received per line (``received``: already read)."""
     if received is None:
         received = purchasing.received_by_line(s, order)
-    supplier = s.get(Supplier, order.supplier_id)
-    return {"order": {"number": order.number, "status": order.status, "supplier": supplier.code},
+    supplier = s.execute(_SUPPLIER_CODE, {"id": order.supplier_id}).scalar_one()
+    return {"order": {"number": order.number, "status": order.status, "supplier": supplier},
             "lines": [{"line_id": ln.id, "sku": ln.product.sku, "name": ln.product.name, "ordered": ln.qty_ordered,
                        "received": received[ln.id]} for ln in order.lines]}
 
