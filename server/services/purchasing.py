@@ -9,7 +9,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import bindparam, case, func, inspect, select
+from sqlalchemy import bindparam, case, func, insert, inspect, select
 
 from server.database import write_transaction
 from server.domain.errors import Invalid, NotFound
@@ -87,27 +87,35 @@ def _summary_statement(model):
     return _SUMMARIES[model]
 
 
-def add_event(session, order, event) -> None:
-    """Add a new event to its order, in memory too when the order's events are loaded (or it is new)."""
-    session.add(event)
+def add_event(session, order, model, values: dict) -> int:
+    """Add a new event to its order; returns its id.
+
+    Events of an order whose events are in memory (a new order, or one read with them) go through the ORM,
+    so the collection stays true; otherwise (a scan, the common case) one Core INSERT, without the unit of
+    work's flush on the hot path."""
     if order.id is None or "events" not in inspect(order).unloaded:
+        event = model(**values)
+        session.add(event)
         order.events.append(event)
+        session.flush()
+        return event.id
+    return session.execute(insert(model.__table__), {"order_id": order.id, **values}).inserted_primary_key[0]
 
 
 def append_event(session, order: PurchaseOrder, kind: str, stamp: Stamp, *, line_id=None, promised_date=None,
-                 note=None) -> PurchaseOrderEvent:
+                 note=None) -> int:
+    """Record a lifecycle step of the order (checked against the steps already recorded); returns its id."""
     summary = event_summary(session, order, PurchaseOrderEvent)
     recorded = [(k, at) for k, line, at in summary if line is None or line_id is None or line == line_id]
     flagged = check_event(kind, stamp.occurred_at, recorded, purchase=True)
-    event = PurchaseOrderEvent(order_id=order.id, line_id=line_id, kind=kind, client_event_id=stamp.client_event_id,
-                               occurred_at=stamp.occurred_at, recorded_at=utcnow(), user_id=stamp.user_id,
-                               device=stamp.device, out_of_order=flagged, promised_date=promised_date, note=note)
-    kinds = {k for k, _, _ in summary} | {kind}
-    add_event(session, order, event)
+    event_id = add_event(session, order, PurchaseOrderEvent, dict(
+        line_id=line_id, kind=kind, client_event_id=stamp.client_event_id, occurred_at=stamp.occurred_at,
+        recorded_at=utcnow(), user_id=stamp.user_id, device=stamp.device, out_of_order=flagged,
+        promised_date=promised_date, note=note))
     if kind == "confirmed" and promised_date:
         order.promised_date = promised_date
-    order.status = stage_reached(kinds) or order.status
-    return event
+    order.status = stage_reached({k for k, _, _ in summary} | {kind}) or order.status
+    return event_id
 
 
 def record_event(stamp: Stamp, *, number: str, kind: str, line_id=None, promised_date=None,
@@ -119,7 +127,8 @@ def record_event(stamp: Stamp, *, number: str, kind: str, line_id=None, promised
     def work(s):
         order = get_order(number, s)
         master.line_of(order, line_id)
-        return append_event(s, order, kind, stamp, line_id=line_id, promised_date=promised_date, note=note)
+        return s.get(PurchaseOrderEvent, append_event(s, order, kind, stamp, line_id=line_id,
+                                                      promised_date=promised_date, note=note))
     return once(PurchaseOrderEvent, stamp.client_event_id, {"kind": kind, "line_id": line_id}, work)
 
 

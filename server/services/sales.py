@@ -49,7 +49,7 @@ def create_order(stamp: Stamp, *, customer: str, lines: list[dict], requested_da
         s.add(order)
         master.assign_number(s, order, "SO")
         reserve(s, order)
-        return append_event(s, order, "ordered", stamp)
+        return s.get(SalesOrderEvent, append_event(s, order, "ordered", stamp))
 
     # The 'ordered' event carries the client's id, so a replayed creation finds its order through it.
     event, created = once(SalesOrderEvent, stamp.client_event_id, {"kind": "ordered"}, work)
@@ -90,16 +90,15 @@ def get_order(number: str, session=None) -> SalesOrder:
     return order
 
 
-def append_event(session, order: SalesOrder, kind: str, stamp: Stamp, *, line_id=None,
-                 note=None) -> SalesOrderEvent:
+def append_event(session, order: SalesOrder, kind: str, stamp: Stamp, *, line_id=None, note=None) -> int:
+    """Record a lifecycle step of the order (checked against the steps already recorded); returns its id."""
     summary = event_summary(session, order, SalesOrderEvent)
     flagged = check_event(kind, stamp.occurred_at, [(k, at) for k, _, at in summary], purchase=False)
-    event = SalesOrderEvent(order_id=order.id, line_id=line_id, kind=kind, client_event_id=stamp.client_event_id,
-                            occurred_at=stamp.occurred_at, recorded_at=utcnow(), user_id=stamp.user_id,
-                            device=stamp.device, out_of_order=flagged, note=note)
-    add_event(session, order, event)
+    event_id = add_event(session, order, SalesOrderEvent, dict(
+        line_id=line_id, kind=kind, client_event_id=stamp.client_event_id, occurred_at=stamp.occurred_at,
+        recorded_at=utcnow(), user_id=stamp.user_id, device=stamp.device, out_of_order=flagged, note=note))
     order.status = stage_reached({k for k, _, _ in summary} | {kind}, purchase=False) or order.status
-    return event
+    return event_id
 
 
 def line_for_product(order: SalesOrder, product_id: int, picked: dict) -> SalesOrderLine:
@@ -157,8 +156,8 @@ def pick(stamp: Stamp, *, number: str, line_id: int, qty: Decimal, from_location
 
 
 def book_short(s, order: SalesOrder, line: SalesOrderLine, qty: Decimal, stamp: Stamp,
-               reason: str) -> SalesOrderEvent:
-    """The shelf had less than the order asked for: record it and release the reservation; returns the event."""
+               reason: str) -> int:
+    """The shelf had less than the order asked for: record it and release the reservation; returns the event's id."""
     left = to_pick(line, picked_by_line(s, order))
     if qty > left:
         raise Conflict("over_short", f"Only {fmt_qty(left)} left to pick on this line.",
@@ -173,7 +172,7 @@ def short(stamp: Stamp, *, number: str, line_id: int, qty: Decimal, reason: str)
         order = get_order(number, s)
         line = master.line_of(order, line_id)
         lock_products(s, [line.product_id])
-        return book_short(s, order, line, qty, stamp, reason)
+        return s.get(SalesOrderEvent, book_short(s, order, line, qty, stamp, reason))
     return once(SalesOrderEvent, stamp.client_event_id, {"kind": "picked"}, work)
 
 
@@ -188,7 +187,7 @@ def _picked_not_shipped(session, order: SalesOrder) -> dict[tuple[int, int, str]
     return {k: v for k, v in balance.items() if v > 0}
 
 
-def book_ship(s, order: SalesOrder, dispatch: Location, stamp: Stamp) -> SalesOrderEvent:
+def book_ship(s, order: SalesOrder, dispatch: Location, stamp: Stamp) -> int:
     """Everything picked for the order leaves the warehouse; one 'shipped' event for the order."""
     outgoing = _picked_not_shipped(s, order)
     if not outgoing:
@@ -206,14 +205,14 @@ def book_ship(s, order: SalesOrder, dispatch: Location, stamp: Stamp) -> SalesOr
 
 def ship(stamp: Stamp, *, number: str, dispatch: str) -> tuple[SalesOrderEvent, bool]:
     def work(s):
-        return book_ship(s, get_order(number, s), master.get(Location, dispatch, s), stamp)
+        return s.get(SalesOrderEvent, book_ship(s, get_order(number, s), master.get(Location, dispatch, s), stamp))
     return once(SalesOrderEvent, stamp.client_event_id, {"kind": "shipped"}, work)
 
 
 def record_event(stamp: Stamp, *, number: str, kind: str, note=None) -> tuple[SalesOrderEvent, bool]:
     """Paper steps without stock movement, e.g. 'packed'."""
     def work(s):
-        return append_event(s, get_order(number, s), kind, stamp, note=note)
+        return s.get(SalesOrderEvent, append_event(s, get_order(number, s), kind, stamp, note=note))
     return once(SalesOrderEvent, stamp.client_event_id, {"kind": kind}, work)
 
 
