@@ -90,20 +90,26 @@ def rebuild():
     click.echo(f"ledger rebuild: {fixed} stock level(s) corrected" if fixed else "ledger rebuild: nothing to correct")
 
 
+def _copy(what: str, job, path: Path) -> None:
+    """Run a backup or a restore with its progress; refusals and tool failures end the command cleanly."""
+    from server.services import backup as copies
+    try:
+        with Progress(what, unit=copies.unit()) as bar:
+            job(path, on_progress=bar)
+    except KeyboardInterrupt:
+        _interrupted(what)
+    except DomainError as exc:
+        raise _refused(exc) from None
+    except copies.ToolFailed as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 @click.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False, writable=True, path_type=Path))
 def backup(path):
     """Copy the database to PATH while Tendu serves: a SQLite file, or a pg_dump custom archive on PostgreSQL."""
     from server.services import backup as copies
-    try:
-        with Progress("backup", unit=copies.unit()) as bar:
-            copies.backup(path, on_progress=bar)
-    except KeyboardInterrupt:
-        _interrupted("backup")
-    except DomainError as exc:
-        raise _refused(exc) from None
-    except copies.ToolFailed as exc:
-        raise click.ClickException(str(exc)) from None
+    _copy("backup", copies.backup, path)
     click.echo(f"backup: written to {path}")
 
 
@@ -112,15 +118,7 @@ def backup(path):
 def restore(path):
     """Bring a backup made by `flask backup` into this database, which must be empty; then check the ledger."""
     from server.services import backup as copies
-    try:
-        with Progress("restore", unit=copies.unit()) as bar:
-            copies.restore(path, on_progress=bar)
-    except KeyboardInterrupt:
-        _interrupted("restore")
-    except DomainError as exc:
-        raise _refused(exc) from None
-    except copies.ToolFailed as exc:
-        raise click.ClickException(str(exc)) from None
+    _copy("restore", copies.restore, path)
     click.echo(f"restore: {path} restored")
     _check_ledger()
 

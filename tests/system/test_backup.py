@@ -18,58 +18,25 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
 import uuid
+from contextlib import ExitStack
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+
+from tests.system.support import Gunicorn, fresh_postgres_database
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 THREADS = 4
 EAN = "4006381333931"
 SUITE_URL = os.environ.get("TENDU_TEST_DATABASE_URL", "")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Databases:
-    """Fresh databases for one test: SQLite files under tmp_path, or new PostgreSQL databases dropped after."""
-
-    def __init__(self, backend: str, tmp: Path):
-        self.backend, self.tmp, self.made = backend, tmp, []
-
-    def new(self, name: str) -> str:
-        if self.backend == "sqlite":
-            return f"sqlite:///{self.tmp / (name + '.db')}"
-        dbname = f"tendu_backup_{name}_{uuid.uuid4().hex[:8]}"
-        self._admin(f'CREATE DATABASE "{dbname}"')
-        self.made.append(dbname)
-        return make_url(SUITE_URL).set(database=dbname).render_as_string(hide_password=False)
-
-    def drop_all(self) -> None:
-        for dbname in self.made:
-            self._admin(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
-
-    def _admin(self, sql: str) -> None:
-        engine = create_engine(SUITE_URL, isolation_level="AUTOCOMMIT")
-        try:
-            with engine.connect() as conn:
-                conn.execute(text(sql))
-        finally:
-            engine.dispose()
 
 
 def _seed(url: str) -> str:
@@ -104,39 +71,6 @@ def _env(url: str, tmp: Path) -> dict:
 def _flask(url: str, tmp: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([str(BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=_env(url, tmp),
                           capture_output=True, text=True, timeout=60, check=False)
-
-
-class Gunicorn:
-    def __init__(self, url: str, tmp: Path):
-        self.url, self.tmp, self.port, self.proc = url, tmp, _free_port(), None
-
-    def start(self) -> None:
-        with open(self.tmp / "gunicorn.log", "ab") as log:
-            self.proc = subprocess.Popen(
-                [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "-b", f"127.0.0.1:{self.port}",
-                 "wsgi:app"], cwd=ROOT, env={**_env(self.url, self.tmp), "TENDU_WORKERS": "2", "TENDU_THREADS": "4"},
-                stdout=log, stderr=log, start_new_session=True)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and self.proc.poll() is None:
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
-                conn.request("GET", "/healthz")
-                if conn.getresponse().status == 200:
-                    return
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        pytest.skip("gunicorn could not start here: "
-                    + (self.tmp / "gunicorn.log").read_text(errors="replace")[-2000:])
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
 
 
 class Device(threading.Thread):
@@ -190,11 +124,15 @@ BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_backup_while_serving_restores_every_acknowledged_scan(tmp_path, backend):
-    dbs = Databases(backend, tmp_path)
-    try:
-        source = dbs.new("source")
+    with ExitStack() as dbs:
+        def new(name: str) -> str:
+            if backend == "sqlite":
+                return f"sqlite:///{tmp_path / (name + '.db')}"
+            return dbs.enter_context(fresh_postgres_database(SUITE_URL))
+        source = new("source")
         token = _seed(source)
-        server = Gunicorn(source, tmp_path)
+        server = Gunicorn("source", tmp_path, {"TENDU_DATABASE_URL": source, "TENDU_WORKERS": "2",
+                                                "TENDU_THREADS": str(THREADS)})
         server.start()
         stop = threading.Event()
         devices = [Device(n, server.port, token, stop) for n in range(THREADS)]
@@ -229,7 +167,7 @@ def test_backup_while_serving_restores_every_acknowledged_scan(tmp_path, backend
         assert len(before) >= 40, len(before)
         assert during or any(at > ended for at in acked.values()), "the server should be taking scans meanwhile"
 
-        target = dbs.new("restored")
+        target = new("restored")
         restored = _flask(target, tmp_path, "restore", str(backup_path))
         assert restored.returncode == 0, restored.stdout + restored.stderr
         assert "ledger check: clean" in restored.stdout, restored.stdout + restored.stderr
@@ -239,5 +177,3 @@ def test_backup_while_serving_restores_every_acknowledged_scan(tmp_path, backend
         assert not missing, f"{len(missing)} scan(s) acknowledged before the backup are missing or doubled"
         assert all(n == 1 for n in movements.values()) and all(n == 1 for n in scans.values())
         assert set(movements) <= set(acked), "the restored ledger holds a scan nobody got an answer for"
-    finally:
-        dbs.drop_all()
