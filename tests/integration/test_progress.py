@@ -148,8 +148,11 @@ def test_sigint_to_a_running_export_leaves_no_directory(tmp_path):
     env = {**os.environ, "TENDU_DATABASE_URL": url, "TENDU_INSTANCE_PATH": str(tmp_path)}
     out = tmp_path / "exports"
     out.mkdir()
+    # A job started in the background by a non-interactive shell (as CI may be) inherits SIGINT ignored, and
+    # Python then keeps it ignored: give the child the default disposition, as a terminal's foreground job has.
     proc = subprocess.Popen([str(Path(sys.executable).parent / "flask"), "--app", "wsgi", "export", str(out / "all")],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         first = proc.stderr.readline()  # the first plain progress line: the export is under way
         assert first.startswith("export: ") and "rows" in first, first
