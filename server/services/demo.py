@@ -274,6 +274,8 @@ class Demo:
         self.counts["sales orders"] += 1
         by_sku = {i.sku: i for i in self.items}
         picked_at = when + self.hours(0.2, 3)
+        if picked_at >= self.now:  # ordered in the last hours: not picked yet (a device cannot scan the future)
+            return
         picked_any = False
         for line, wanted in zip(order.lines, lines):
             item = by_sku[wanted["sku"]]

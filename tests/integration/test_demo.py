@@ -6,7 +6,8 @@ from collections import defaultdict
 from sqlalchemy import func, select
 
 from server.extensions import db
-from server.models import (Barcode, Movement, Product, PurchaseOrder, PurchaseOrderEvent, SalesOrder, Supplier)
+from server.models import (Barcode, Movement, Product, PurchaseOrder, PurchaseOrderEvent, SalesOrder, SalesOrderEvent,
+                           Supplier)
 from server.services.demo import generate
 
 DAYS, PRODUCTS = 60, 40
@@ -60,3 +61,15 @@ def test_demo_is_deterministic_consistent_and_realistic(app, ctx):
     wipe()
     generate(seed=3, days=DAYS, products=PRODUCTS, echo=lambda *_: None, now=NOW)
     assert digest() == first
+
+
+def test_nothing_happens_after_the_demos_now(app, ctx):
+    """Orders taken in the demo's last hours are not picked yet: a pick after ``now`` is in the future, which
+    the ledger refuses when ``now`` is the real time (``./scripts/run`` during working hours)."""
+    now = datetime(2026, 6, 2, 10, tzinfo=timezone.utc)  # sales run 08:00-17:00; picks follow within 3 h
+    generate(seed=3, days=4, products=20, echo=lambda *_: None, now=now)
+    latest = [db.session.scalar(select(func.max(model.occurred_at)))
+              for model in (Movement, PurchaseOrderEvent, SalesOrderEvent)]
+    assert all(at is not None and at <= now for at in latest), latest
+    unpicked = db.session.scalar(select(func.count()).select_from(SalesOrder).where(SalesOrder.status == "ordered"))
+    assert unpicked > 0  # the orders of the last hours wait, as they would in the warehouse
