@@ -177,8 +177,8 @@ def demo(seed, days, if_empty):
         with Progress("demo", unit="days") as bar:
             report = generate(seed=seed, days=days, echo=click.echo, on_progress=bar)
     except KeyboardInterrupt:
-        click.echo("demo: interrupted; what was played so far stays (each step is its own transaction). / "
-                   "interrompu ; ce qui a été joué reste (chaque étape est sa propre transaction).", err=True)
+        click.echo("demo: interrupted; the database is empty again. / "
+                   "interrompue ; la base est de nouveau vide.", err=True)
         sys.exit(INTERRUPTED)
     except DemoNotEmpty as exc:
         if if_empty:

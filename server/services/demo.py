@@ -19,8 +19,9 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from server.database import write_transaction
 from server.extensions import db
-from server.models import Customer, Location, MovementKind, Product, Supplier, User
+from server.models import Base, Customer, Location, MovementKind, Product, Supplier, User
 from server.models.base import utcnow
 from server.services import auth, catalog, ledger, master, purchasing, sales
 from server.services.stamp import Stamp
@@ -320,12 +321,22 @@ def generate(seed: int = 7, days: int = 365, products: int = 200, echo=print, no
     if db.session.scalar(select(func.count(Product.id))) or db.session.scalar(select(func.count(User.id))):
         raise DemoNotEmpty("The database is not empty: the demo fills a new database only.")
     demo = Demo(seed, days, echo, now or utcnow().replace(minute=0, second=0, microsecond=0), on_progress)
-    logins = demo.users()
-    bins = demo.places()
-    demo.partners()
-    demo.products(bins, products)
-    echo(f"demo: {products} products, {len(bins)} bins, {len(SUPPLIERS)} suppliers; playing {days} days…")
-    demo.opening_stock()
-    demo.plan()
-    demo.run()
+    empty = [table for table in Base.metadata.sorted_tables
+             if db.session.execute(select(table).limit(1)).first() is None]
+    try:
+        logins = demo.users()
+        bins = demo.places()
+        demo.partners()
+        demo.products(bins, products)
+        echo(f"demo: {products} products, {len(bins)} bins, {len(SUPPLIERS)} suppliers; playing {days} days…")
+        demo.opening_stock()
+        demo.plan()
+        demo.run()
+    except KeyboardInterrupt:
+        # Each step was its own transaction: a half-played demo would stay. Empty again what was empty.
+        db.session.rollback()
+        with write_transaction() as s:
+            for table in reversed(empty):
+                s.execute(table.delete())
+        raise
     return [f"demo: {', '.join(f'{v} {k}' for k, v in demo.counts.items())}", "demo users:", *logins]

@@ -73,3 +73,21 @@ def test_nothing_happens_after_the_demos_now(app, ctx):
     assert all(at is not None and at <= now for at in latest), latest
     unpicked = db.session.scalar(select(func.count()).select_from(SalesOrder).where(SalesOrder.status == "ordered"))
     assert unpicked > 0  # the orders of the last hours wait, as they would in the warehouse
+
+
+def test_an_interrupted_demo_leaves_the_database_empty(app, ctx):
+    from server.models import Base
+
+    def stop_on_day_3(done, total):
+        if done >= 3:
+            raise KeyboardInterrupt
+    try:
+        generate(seed=3, days=10, products=20, echo=lambda *_: None, now=NOW, on_progress=stop_on_day_3)
+    except KeyboardInterrupt:
+        pass
+    else:
+        raise AssertionError("the demo should have been interrupted")
+    left = {t.name: n for t in Base.metadata.sorted_tables
+            if (n := db.session.scalar(select(func.count()).select_from(t)))}
+    assert left == {}
+    generate(seed=3, days=2, products=5, echo=lambda *_: None, now=NOW)  # and a new demo may start
