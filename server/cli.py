@@ -10,9 +10,10 @@ from flask.cli import AppGroup
 
 from server.domain.errors import DomainError
 from server.progress import Progress
+from server.services.imports import IMPORTERS
 
 INTERRUPTED = 130  # the shell's code for a job ended by Ctrl-C (128 + SIGINT)
-SHOWN_FIXES = 1000  # ledger rebuild: corrections listed one by one, at most
+SHOWN = 1000  # corrections (ledger rebuild) or refused rows (import) listed one by one, at most
 
 users = AppGroup("users", help="Manage users.")
 ledger = AppGroup("ledger", help="Ledger maintenance.")
@@ -74,7 +75,7 @@ def rebuild():
     shown = []
 
     def note(diff):
-        if len(shown) < SHOWN_FIXES:
+        if len(shown) < SHOWN:
             shown.append(diff)
     try:
         with Progress("ledger rebuild", unit="groups") as bar:
@@ -143,7 +144,7 @@ def export(directory, fmt):
 
 
 @click.command("import")
-@click.argument("kind", type=click.Choice(["products", "barcodes", "opening-stock"]))
+@click.argument("kind", type=click.Choice(list(IMPORTERS)))
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--partial", is_flag=True, help="Import the good rows even if some are refused.")
 def import_csv(kind, path, partial):
@@ -156,7 +157,7 @@ def import_csv(kind, path, partial):
         _interrupted(f"import {kind}")
     except DomainError as exc:
         raise _refused(exc) from None
-    for refusal in report.refused[:SHOWN_FIXES]:
+    for refusal in report.refused[:SHOWN]:
         click.echo(f"line {refusal.line}: {refusal.error.en} / {refusal.error.fr}")
     if not report.applied:
         click.echo(f"import: {len(report.refused)} row(s) refused, nothing imported. / "

@@ -7,7 +7,7 @@ check run while Tendu serves does not report a movement committed between the tw
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -15,6 +15,7 @@ from sqlalchemy import text
 
 from server.domain.movements import fmt_qty
 from server.extensions import db
+from server.progress import OnProgress
 
 LEDGER_SUMS = text("""
     SELECT product_id, location_id, lot, SUM(delta) AS qty FROM (
@@ -29,8 +30,6 @@ LEDGER_SUMS = text("""
 CACHED = text("SELECT product_id, location_id, lot, qty FROM stock_levels")
 # Progress is reported every this many ledger groups; the reporter throttles what it prints.
 PROGRESS_EVERY = 5_000
-
-OnProgress = Callable[[int, int], None]  # (groups done, groups expected)
 
 
 @dataclass(frozen=True)

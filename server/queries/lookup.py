@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import bindparam, func, select, type_coerce
+from sqlalchemy import bindparam, func, literal, select, type_coerce
 
 from server.domain.barcodes import ParseResult
 from server.domain.errors import NotFound
@@ -49,8 +49,11 @@ _L, _SL = Location.__table__, StockLevel.__table__
 _SO, _SOL = SalesOrder.__table__, SalesOrderLine.__table__
 _PO, _POL, _M = PurchaseOrder.__table__, PurchaseOrderLine.__table__, Movement.__table__
 
-_BARCODE = (select(_B.c.pack_qty, _P.c.id, _P.c.sku, _P.c.name, _P.c.unit, _P.c.active, _P.c.critical)
-            .select_from(_B.join(_P, _P.c.id == _B.c.product_id)).where(_B.c.code == bindparam("code")))
+# What a scanned code names: the pack it stands for and the product (the scan services use it too).
+_PRODUCT = (_P.c.id, _P.c.sku, _P.c.name, _P.c.unit, _P.c.active, _P.c.critical, _P.c.unit_cost)
+PRODUCT_BY_CODE = (select(_B.c.pack_qty, *_PRODUCT).select_from(_B.join(_P, _P.c.id == _B.c.product_id))
+                   .where(_B.c.code == bindparam("code")))
+PRODUCT_BY_SKU = select(literal(1).label("pack_qty"), *_PRODUCT).where(_P.c.sku == bindparam("sku"))
 _LEVELS = (select(_L.c.code, _L.c.kind, _SL.c.lot, _SL.c.expiry, _SL.c.qty)
            .select_from(_SL.join(_L, _L.c.id == _SL.c.location_id))
            .where(_SL.c.product_id == bindparam("product_id"), _SL.c.qty > 0)
@@ -74,7 +77,7 @@ _TOTALS = select(_RESERVED.scalar_subquery(),
 
 
 def _by_barcode(code: str, result: ParseResult) -> dict | None:
-    row = db.session.execute(_BARCODE, {"code": code}).first()
+    row = db.session.execute(PRODUCT_BY_CODE, {"code": code}).first()
     if row is None:
         return None
     count = Decimal(result.count) if result.count else Decimal(1)  # AI 30: units in this carton

@@ -62,11 +62,16 @@ def get_order(number: str, session=None) -> PurchaseOrder:
     return order
 
 
+def _events_in_memory(order) -> bool:
+    """A new order, or one whose events were read in this session: its ``events`` list is the truth."""
+    return order.id is None or "events" not in inspect(order).unloaded
+
+
 def event_summary(session, order, model) -> list[tuple[str, int | None, object]]:
     """(kind, line_id, first occurred_at) of an order's events: what the lifecycle rules need, without loading
     every event (a purchase order received carton by carton gathers hundreds). Events already loaded in the
     session are used as they are; otherwise one grouped query (after the session's autoflush)."""
-    if order.id is None or "events" not in inspect(order).unloaded:
+    if _events_in_memory(order):
         first: dict = {}
         for e in order.events:
             key = (e.kind, e.line_id)
@@ -93,7 +98,7 @@ def add_event(session, order, model, values: dict) -> int:
     Events of an order whose events are in memory (a new order, or one read with them) go through the ORM,
     so the collection stays true; otherwise (a scan, the common case) one Core INSERT, without the unit of
     work's flush on the hot path."""
-    if order.id is None or "events" not in inspect(order).unloaded:
+    if _events_in_memory(order):
         event = model(**values)
         session.add(event)
         order.events.append(event)

@@ -5,12 +5,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 
 from server.domain.barcodes import ParseResult
 from server.domain.errors import Conflict, DomainError, Invalid, NotFound
 from server.domain.movements import check_quantity
-from server.models import Barcode, Product, StockLevel
+from server.models import StockLevel
+from server.queries.lookup import PRODUCT_BY_CODE, PRODUCT_BY_SKU
 from server.services import master
 from server.services.stamp import Stamp
 
@@ -57,7 +58,7 @@ def looked_up(body: dict, en: str, fr: str) -> Outcome:
 
 @dataclass
 class ItemScan:
-    product: object          # a row: id, sku, name, unit, active, unit_cost
+    product: object          # a row (queries.lookup.PRODUCT_BY_CODE): pack_qty, id, sku, name, unit, active, …
     units: Decimal           # units one scan of this code stands for (pack × GS1 count)
     lot: str | None
     expiry: date | None
@@ -65,13 +66,12 @@ class ItemScan:
 
 def item_of(s, parsed: ParseResult) -> ItemScan:
     """The product a code names, with the pack quantity and GS1 count applied."""
-    barcode, product = None, None
     if parsed.kind in ("gtin", "gs1") and (parsed.gtin or parsed.content_gtin):
-        barcode, product = _barcode(s, parsed.gtin or parsed.content_gtin)
+        product = s.execute(PRODUCT_BY_CODE, {"code": parsed.gtin or parsed.content_gtin}).first()
     elif parsed.kind == "text":
-        barcode, product = _barcode(s, parsed.value)
+        product = s.execute(PRODUCT_BY_CODE, {"code": parsed.value}).first()
     elif parsed.kind == "product_ref":
-        product = s.execute(_PRODUCT_BY_SKU, {"sku": parsed.reference}).first()
+        product = s.execute(PRODUCT_BY_SKU, {"sku": parsed.reference}).first()
     else:
         raise Conflict("not_an_item", f"This is a {parsed.kind.replace('_', ' ')} label, not an item: scan the item.",
                        f"Ceci est une étiquette ({parsed.kind}), pas un article : scannez l'article.", field="code")
@@ -83,22 +83,7 @@ def item_of(s, parsed: ParseResult) -> ItemScan:
         raise Conflict("inactive_product", f"{product.sku} is no longer active.", f"{product.sku} n'est plus actif.",
                        field="code")
     count = Decimal(parsed.count or parsed.content_count or 1)
-    pack = barcode.pack_qty if barcode is not None else Decimal(1)
-    return ItemScan(product, pack * count, parsed.lot, parsed.expiry)
-
-
-# Every item scan resolves its code: Core statements built once, rows rather than ORM objects.
-_B, _P = Barcode.__table__, Product.__table__
-_ITEM_COLUMNS = (_P.c.id, _P.c.sku, _P.c.name, _P.c.unit, _P.c.active, _P.c.unit_cost)
-_PRODUCT_BY_SKU = select(*_ITEM_COLUMNS).where(_P.c.sku == bindparam("sku"))
-_PRODUCT_BY_CODE = (select(_B.c.pack_qty, *_ITEM_COLUMNS).select_from(_B.join(_P, _P.c.id == _B.c.product_id))
-                    .where(_B.c.code == bindparam("code")))
-
-
-def _barcode(s, code: str):
-    """(the barcode's pack quantity holder, the product) in one query; (None, None) for an unknown code."""
-    row = s.execute(_PRODUCT_BY_CODE, {"code": code}).first()
-    return (row, row) if row else (None, None)
+    return ItemScan(product, Decimal(product.pack_qty) * count, parsed.lot, parsed.expiry)
 
 
 def context_number(scan: Scan, key: str, *, required: bool = False, default=None) -> Decimal | None:
@@ -146,5 +131,5 @@ def fefo_lot(s, product_id: int, location_id: int, qty: Decimal, levels: list | 
     return levels[0].lot if len(levels) == 1 else ""
 
 
-def brief(product: Product) -> dict:
+def brief(product) -> dict:
     return {"sku": product.sku, "name": product.name, "unit": product.unit}
