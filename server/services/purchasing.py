@@ -22,6 +22,7 @@ from server.models.base import utcnow
 from server.services import ledger, master
 from server.services.idempotency import once
 from server.services.locks import lock_products
+from server.services.order_rows import assign
 from server.services.stamp import Stamp
 
 OPEN = ("draft", "need_detected", "ordered", "shipped", "arrived", "received", "put_away")
@@ -63,8 +64,10 @@ def get_order(number: str, session=None) -> PurchaseOrder:
 
 
 def _events_in_memory(order) -> bool:
-    """A new order, or one whose events were read in this session: its ``events`` list is the truth."""
-    return order.id is None or "events" not in inspect(order).unloaded
+    """A new order, or one whose events were read in this session: its ``events`` list is the truth.
+    (Never for an order read as rows by a scan, see order_rows.)"""
+    state = inspect(order, raiseerr=False)
+    return state is not None and (order.id is None or "events" not in state.unloaded)
 
 
 def event_summary(session, order, model) -> list[tuple[str, int | None, object]]:
@@ -118,8 +121,8 @@ def append_event(session, order: PurchaseOrder, kind: str, stamp: Stamp, *, line
         recorded_at=utcnow(), user_id=stamp.user_id, device=stamp.device, out_of_order=flagged,
         promised_date=promised_date, note=note))
     if kind == "confirmed" and promised_date:
-        order.promised_date = promised_date
-    order.status = stage_reached({k for k, _, _ in summary} | {kind}) or order.status
+        assign(session, order, promised_date=promised_date)
+    assign(session, order, status=stage_reached({k for k, _, _ in summary} | {kind}) or order.status)
     return event_id
 
 

@@ -23,6 +23,7 @@ from server.services import ledger, master
 from server.services.purchasing import add_event, event_summary
 from server.services.idempotency import once
 from server.services.locks import lock_products
+from server.services.order_rows import assign
 from server.services.stamp import Stamp
 
 PICKABLE = ("bin",)
@@ -97,7 +98,7 @@ def append_event(session, order: SalesOrder, kind: str, stamp: Stamp, *, line_id
     event_id = add_event(session, order, SalesOrderEvent, dict(
         line_id=line_id, kind=kind, client_event_id=stamp.client_event_id, occurred_at=stamp.occurred_at,
         recorded_at=utcnow(), user_id=stamp.user_id, device=stamp.device, out_of_order=flagged, note=note))
-    order.status = stage_reached({k for k, _, _ in summary} | {kind}, purchase=False) or order.status
+    assign(session, order, status=stage_reached({k for k, _, _ in summary} | {kind}, purchase=False) or order.status)
     return event_id
 
 
@@ -139,7 +140,7 @@ def book_pick(s, order: SalesOrder, line: SalesOrderLine, qty: Decimal, source: 
     movement_id = ledger.append(s, ledger.MovementRequest(
         stamp=stamp, kind=MovementKind.PICK, product_id=line.product_id, qty=qty, from_location_id=source.id,
         to_location_id=dispatch.id, lot=lot, so_line_id=line.id))
-    line.qty_reserved = max(Decimal(0), line.qty_reserved - qty)
+    assign(s, line, qty_reserved=max(Decimal(0), line.qty_reserved - qty))
     append_event(s, order, "picked", stamp, line_id=line.id)
     return movement_id
 

@@ -7,20 +7,22 @@ from sqlalchemy import select
 
 from server.domain.errors import Conflict, Invalid
 from server.domain.movements import fmt_qty
-from server.models import Location, SalesOrder, StockLevel
+from server.models import Location, StockLevel
 from server.queries.picking import pick_list
-from server.services import sales
+from server.services import order_rows, sales
 from server.services.locks import lock_products
 from server.services.scans.common import (Outcome, Scan, applied, brief, fefo_lot, item_of, levels_at, looked_up, place,
                                           scanned_units)
 
 
-def _order(s, scan: Scan, parsed) -> SalesOrder:
+def _order(s, scan: Scan, parsed, *, rows: bool = False):
+    """The order the label or the context names, refused when it is shipped or cancelled: as an ORM object
+    (a label, shipping) or, for a pick, as rows (order_rows)."""
     number = parsed.reference if parsed.kind == "sales_order" else scan.context.get("order")
     if not number:
         raise Invalid("order_required", "Scan the order's label first.", "Scannez d'abord l'étiquette de la commande.",
                       field="context.order")
-    order = sales.get_order(str(number), s)
+    order = order_rows.sales_order(s, str(number)) if rows else sales.get_order(str(number), s)
     if order.status in ("shipped", "cancelled"):
         raise Conflict("order_closed", f"{order.number} is already {order.status}.",
                        f"{order.number} est déjà {'expédiée' if order.status == 'shipped' else 'annulée'}.",
@@ -37,11 +39,11 @@ def pick(s, scan: Scan, parsed) -> Outcome:
     if parsed.kind == "location":
         return looked_up({"bin": parsed.reference}, f"Bin {parsed.reference}: scan the item.",
                          f"Emplacement {parsed.reference} : scannez l'article.")
-    order = _order(s, scan, parsed)
+    order = _order(s, scan, parsed, rows=True)
     source = place(s, scan, "bin", "Scan the bin's label first.", "Scannez d'abord l'étiquette de l'emplacement.")
     item = item_of(s, parsed)
-    lock_products(s, [item.product.id])  # what was picked is read once, under the lock, and kept up to date
-    now_picked = sales.picked_by_line(s, order)
+    lock_products(s, [item.product.id])  # what was picked is read under the lock, and kept up to date
+    now_picked = order_rows.with_lines(s, order).done()
     line = sales.line_for_product(order, item.product.id, now_picked)
     qty = scanned_units(scan, item)
     levels = _levels_in_bin(s, item.product, source)

@@ -4,55 +4,50 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import bindparam, select
 
 from server.domain.errors import Conflict, Invalid
 from server.domain.movements import fmt_qty
-from server.models import PurchaseOrder, PurchaseOrderLine, Supplier
-from server.services import purchasing, sales
+from server.models import PurchaseOrderLine
+from server.services import order_rows, purchasing, sales
 from server.services.locks import lock_products
+from server.services.order_rows import LineRow, OrderRow
 from server.services.scans.common import (Outcome, PendingDecision, Scan, applied, brief, fefo_lot, item_of,
                                           looked_up, place, scanned_units)
 
 CLOSED = ("closed", "cancelled")
 
 
-_SUPPLIER_CODE = select(Supplier.__table__.c.code).where(Supplier.__table__.c.id == bindparam("id"))
-
-
-def reception_state(s, order: PurchaseOrder, received: dict | None = None) -> dict:
-    """The running totals the operator watches: ordered and received per line (``received``: already read)."""
-    if received is None:
-        received = purchasing.received_by_line(s, order)
-    supplier = s.execute(_SUPPLIER_CODE, {"id": order.supplier_id}).scalar_one()
-    return {"order": {"number": order.number, "status": order.status, "supplier": supplier},
-            "lines": [{"line_id": ln.id, "sku": ln.product.sku, "name": ln.product.name, "ordered": ln.qty_ordered,
+def reception_state(order: OrderRow, received: dict | None = None) -> dict:
+    """The running totals the operator watches: ordered and received per line."""
+    received = order.done() if received is None else received
+    return {"order": {"number": order.number, "status": order.status, "supplier": order.partner},
+            "lines": [{"line_id": ln.id, "sku": ln.sku, "name": ln.name, "ordered": ln.qty_ordered,
                        "received": received[ln.id]} for ln in order.lines]}
 
 
 def receive(s, scan: Scan, parsed) -> Outcome:
     if parsed.kind == "purchase_order":
-        order = purchasing.get_order(parsed.reference, s)
-        return looked_up(reception_state(s, order), f"Receiving {order.number}: scan the items.",
+        order = order_rows.with_lines(s, order_rows.purchase_order(s, parsed.reference))
+        return looked_up(reception_state(order), f"Receiving {order.number}: scan the items.",
                          f"Réception de {order.number} : scannez les articles.")
     number = scan.context.get("order")
     if not number:
         raise Invalid("order_required", "Scan the purchase order's label first.",
                       "Scannez d'abord l'étiquette de la commande fournisseur.", field="context.order")
-    order = purchasing.get_order(str(number), s)
+    order = order_rows.purchase_order(s, str(number))
     if order.status in CLOSED:
         raise Conflict("order_closed", f"{order.number} is {order.status}: nothing more can be received on it.",
                        f"{order.number} est close : plus rien ne peut y être reçu.", field="context.order")
     item = item_of(s, parsed)
     qty = scanned_units(scan, item)
-    lock_products(s, [item.product.id])  # what was received is read once, under the lock, and kept up to date
-    received = purchasing.received_by_line(s, order)
+    lock_products(s, [item.product.id])  # what was received is read under the lock, and kept up to date
+    received = order_rows.with_lines(s, order).done()
     line = _line_to_fill(s, scan, order, item.product, qty, received)
     lot = item.lot or str(scan.context.get("lot") or "")
     purchasing.book_receipt(s, order, line, qty, sales.dock_of(s, scan.context.get("dock")), scan.stamp,
                             lot=lot, expiry=item.expiry, locked=True)
     received[line.id] += qty
-    state = reception_state(s, order, received)
+    state = reception_state(order, received)
     got = next(ln for ln in state["lines"] if ln["line_id"] == line.id)
     name, total = item.product.name, f"{fmt_qty(got['received'])}/{fmt_qty(got['ordered'])}"
     return applied({**state, "product": brief(item.product), "qty": qty, "lot": lot or None, "expiry": item.expiry,
@@ -61,7 +56,7 @@ def receive(s, scan: Scan, parsed) -> Outcome:
                    f"{fmt_qty(qty)} × {name} reçu(s) sur {order.number} ({total}).")
 
 
-def _line_to_fill(s, scan: Scan, order: PurchaseOrder, product, qty: Decimal, received: dict) -> PurchaseOrderLine:
+def _line_to_fill(s, scan: Scan, order: OrderRow, product, qty: Decimal, received: dict) -> LineRow:
     lines = [ln for ln in order.lines if ln.product_id == product.id]
     if not lines:
         if not scan.forced:
@@ -69,10 +64,9 @@ def _line_to_fill(s, scan: Scan, order: PurchaseOrder, product, qty: Decimal, re
                                   f"{product.name} is not on {order.number}: set it aside for a supervisor.",
                                   f"{product.name} n'est pas sur {order.number} : mettez-le de côté pour un responsable.",
                                   details={"order": order.number, "sku": product.sku})
-        line = PurchaseOrderLine(product_id=product.id, qty_ordered=qty, unit_cost=product.unit_cost)
-        order.lines.append(line)
+        s.add(PurchaseOrderLine(order_id=order.id, product_id=product.id, qty_ordered=qty, unit_cost=product.unit_cost))
         s.flush()
-        return line
+        return next(ln for ln in order_rows.with_lines(s, order).lines if ln.product_id == product.id)
     line = next((ln for ln in lines if received[ln.id] < ln.qty_ordered), lines[-1])
     tolerance = Decimal(str(current_app.config["TENDU_OVER_RECEIPT_TOLERANCE"]))
     if received[line.id] + qty > line.qty_ordered * (1 + tolerance) and not scan.forced:
