@@ -10,6 +10,10 @@ workers = int(os.environ.get("TENDU_WORKERS", 2))
 # worker keep scanning fast while live streams each hold a thread; 4 or 8 let the streams starve scans.
 worker_class = "gthread"
 threads = int(os.environ.get("TENDU_THREADS", 32))
+# ...but only this many requests of a worker run at once (server/admission.py): more, and they fight over the
+# interpreter lock while one of them holds SQLite's write lock. The live feed streams are not counted.
+# 0 lets every thread run (the gunicorn default).
+_active_requests = int(os.environ.get("TENDU_ACTIVE_REQUESTS", 1))
 timeout = 30
 graceful_timeout = 20
 # Tendu writes its own line per request (logger tendu.request: request id, user, route, duration), so
@@ -38,6 +42,12 @@ def on_starting(server):
         _Path(given).mkdir(parents=True, exist_ok=True)
         for stale in _Path(given).glob("*.db"):
             stale.unlink()
+
+
+def post_worker_init(worker):
+    if _active_requests:
+        from server.admission import Admission
+        worker.wsgi = Admission(worker.wsgi, _active_requests, exempt=("/api/v1/events/stream",))
 
 
 def child_exit(server, worker):
