@@ -15,8 +15,8 @@ from decimal import Decimal
 from sqlalchemy import Table, bindparam, func, inspect, select, update
 
 from server.domain.errors import NotFound
-from server.models import (Customer, Movement, MovementKind, Product, PurchaseOrder, PurchaseOrderLine, SalesOrder,
-                           SalesOrderLine, Supplier)
+from server.models import (Customer, Movement, MovementKind, Product, PurchaseOrder, PurchaseOrderEvent,
+                           PurchaseOrderLine, SalesOrder, SalesOrderEvent, SalesOrderLine, Supplier)
 
 
 @dataclass
@@ -40,7 +40,17 @@ class OrderRow:
     number: str
     status: str
     partner: str                      # the supplier's or the customer's code
+    # (kind, line id, first occurred_at) of the order's events, read with the header: what the lifecycle
+    # rules need (purchasing.event_summary), kept true as the scan adds events.
+    summary: list[tuple[str, int | None, object]] = field(default_factory=list)
     lines: list[LineRow] = field(default_factory=list)
+
+    def add_to_summary(self, kind: str, line_id: int | None, at) -> None:
+        for i, (k, line, first) in enumerate(self.summary):
+            if (k, line) == (kind, line_id):
+                self.summary[i] = (k, line, min(first, at))
+                return
+        self.summary.append((kind, line_id, at))
 
     def done(self) -> dict[int, Decimal]:
         """Received or picked so far, per line id (0 for a line not in the order)."""
@@ -51,9 +61,14 @@ _M = Movement.__table__
 _P = Product.__table__
 
 
-def _header(orders: Table, partners: Table, partner_key):
-    return (select(orders.c.id, orders.c.number, orders.c.status, partners.c.code)
-            .join_from(orders, partners, partner_key == partners.c.id).where(orders.c.number == bindparam("number")))
+def _header(orders: Table, partners: Table, partner_key, events: Table):
+    """One row per (event kind, line) of the order, the header repeated; one row with no event if it has none."""
+    return (select(orders.c.id, orders.c.number, orders.c.status, partners.c.code, events.c.kind, events.c.line_id,
+                   func.min(events.c.occurred_at))
+            .join_from(orders, partners, partner_key == partners.c.id)
+            .outerjoin(events, events.c.order_id == orders.c.id)
+            .where(orders.c.number == bindparam("number"))
+            .group_by(orders.c.id, orders.c.number, orders.c.status, partners.c.code, events.c.kind, events.c.line_id))
 
 
 def _lines(lines: Table, link, kind: MovementKind, *extra):
@@ -65,27 +80,32 @@ def _lines(lines: Table, link, kind: MovementKind, *extra):
 
 
 _PO, _POL, _SO, _SOL = (m.__table__ for m in (PurchaseOrder, PurchaseOrderLine, SalesOrder, SalesOrderLine))
-_PO_HEADER = _header(_PO, Supplier.__table__, _PO.c.supplier_id)
-_SO_HEADER = _header(_SO, Customer.__table__, _SO.c.customer_id)
+_PO_HEADER = _header(_PO, Supplier.__table__, _PO.c.supplier_id, PurchaseOrderEvent.__table__)
+_SO_HEADER = _header(_SO, Customer.__table__, _SO.c.customer_id, SalesOrderEvent.__table__)
 _PO_LINES = _lines(_POL, _M.c.po_line_id, MovementKind.RECEIPT, _POL.c.unit_cost)
 _SO_LINES = _lines(_SOL, _M.c.so_line_id, MovementKind.PICK, _SOL.c.qty_reserved, _SOL.c.qty_short)
 
 
 def purchase_order(s, number: str) -> OrderRow:
-    """The purchase order's header (its lines: ``with_lines``, once the products are locked)."""
-    row = s.execute(_PO_HEADER, {"number": number}).first()
-    if row is None:
+    """The purchase order's header and event summary (its lines: ``with_lines``, once the products are locked)."""
+    rows = s.execute(_PO_HEADER, {"number": number}).all()
+    if not rows:
         raise NotFound("unknown_purchase_order", f"No purchase order {number}.",
                        f"Aucune commande fournisseur {number}.", field="order", details={"number": number})
-    return OrderRow(_PO, *row)
+    return _order(_PO, rows)
 
 
 def sales_order(s, number: str) -> OrderRow:
-    row = s.execute(_SO_HEADER, {"number": number}).first()
-    if row is None:
+    rows = s.execute(_SO_HEADER, {"number": number}).all()
+    if not rows:
         raise NotFound("unknown_sales_order", f"No sales order {number}.", f"Aucune commande client {number}.",
                        field="order", details={"number": number})
-    return OrderRow(_SO, *row)
+    return _order(_SO, rows)
+
+
+def _order(table: Table, rows) -> OrderRow:
+    summary = [(kind, line, at) for *_, kind, line, at in rows if kind is not None]
+    return OrderRow(table, *rows[0][:4], summary=summary)
 
 
 def with_lines(s, order: OrderRow) -> OrderRow:

@@ -22,7 +22,7 @@ from server.models.base import utcnow
 from server.services import ledger, master
 from server.services.idempotency import once
 from server.services.locks import lock_products
-from server.services.order_rows import assign
+from server.services.order_rows import OrderRow, assign
 from server.services.stamp import Stamp
 
 OPEN = ("draft", "need_detected", "ordered", "shipped", "arrived", "received", "put_away")
@@ -72,8 +72,10 @@ def _events_in_memory(order) -> bool:
 
 def event_summary(session, order, model) -> list[tuple[str, int | None, object]]:
     """(kind, line_id, first occurred_at) of an order's events: what the lifecycle rules need, without loading
-    every event (a purchase order received carton by carton gathers hundreds). Events already loaded in the
-    session are used as they are; otherwise one grouped query (after the session's autoflush)."""
+    every event (a purchase order received carton by carton gathers hundreds). An order read as rows by a scan
+    carries it; events already loaded in the session are used as they are; otherwise one grouped query."""
+    if isinstance(order, OrderRow):
+        return list(order.summary)
     if _events_in_memory(order):
         first: dict = {}
         for e in order.events:
@@ -107,6 +109,8 @@ def add_event(session, order, model, values: dict) -> int:
         order.events.append(event)
         session.flush()
         return event.id
+    if isinstance(order, OrderRow):
+        order.add_to_summary(values["kind"], values["line_id"], values["occurred_at"])
     return session.execute(insert(model.__table__), {"order_id": order.id, **values}).inserted_primary_key[0]
 
 

@@ -217,16 +217,8 @@ def record_event(stamp: Stamp, *, number: str, kind: str, note=None) -> tuple[Sa
     return once(SalesOrderEvent, stamp.client_event_id, {"kind": kind}, work)
 
 
-def dispatch_of(s, code: str | None = None):
-    """The dispatch area named, or the only one there is."""
-    return _place_of_kind(s, code, "dispatch")
-
-
-def dock_of(s, code: str | None = None):
-    return _place_of_kind(s, code, "dock")
-
-
-def _place_of_kind(s, code: str | None, kind: str):
+def area_of(s, kind: str, code: str | None):
+    """The location named, or the first active one of this kind (the dock, the dispatch area)."""
     if code:
         return master.place(s, code)
     place = master.first_place(s, kind)

@@ -46,6 +46,11 @@ def test_a_replayed_scan_answers_the_same_and_writes_once(app, client, scanner, 
     (EAN, "ship", {}, 409, "scan_order_label"),
     ("TL:LOC:A-01", "receive", {"order": "PO"}, 409, "not_an_item"),
     (EAN, "count", {"bin": "A-01"}, 422, "qty_required"),
+    # The item and the places are read before the write lock; their refusals still come after the order's.
+    ("5000000000005", "receive", {"order": "PO-404"}, 404, "unknown_purchase_order"),
+    ("5000000000005", "pick", {"order": "SO-999999", "bin": "Z-99"}, 404, "unknown_sales_order"),
+    (EAN, "receive", {"order": "PO", "dock": "NOWHERE"}, 404, "unknown_location"),
+    (EAN, "put_away", {"bin": "NOWHERE"}, 404, "unknown_location"),
 ])
 def test_refused_scans_leave_only_their_record(app, client, scanner, shelf, code, action, context, status, error):
     context = {k: (shelf if v == "PO" else v) for k, v in context.items()}

@@ -8,6 +8,7 @@ until a supervisor accepts or rejects them.
 """
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -21,7 +22,7 @@ from server.extensions import db
 from server.models import ScanEvent
 from server.models.base import utcnow
 from server.services.scans import counting, picking, reception
-from server.services.scans.common import Outcome, PendingDecision, Scan, say
+from server.services.scans.common import Outcome, PendingDecision, Scan, prepare, say
 
 HANDLERS = {
     "lookup": counting.lookup,
@@ -52,6 +53,8 @@ def apply(scan: Scan) -> tuple[int, dict]:
         parsed = parse(scan.code)
     except BarcodeError as refusal:
         return _record_refusal(scan, None, refusal)
+    if not __import__("os").environ.get("X_NOPREP"): prepare(db.session, scan, parsed)
+
     def attempt():
         with write_transaction() as s:
             outcome = HANDLERS[scan.action](s, scan, parsed)
@@ -141,14 +144,15 @@ def _insert_event(s, scan: Scan, parsed: dict | None, status: int, body: dict) -
     return status, body
 
 
-def _jsonable(value):
-    """Answers are stored as JSON: Decimals become numbers and dates ISO strings, as the API sends them."""
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
+def _jsonable(value: dict) -> dict:
+    """Answers are stored as JSON: Decimals become numbers and dates ISO strings, as the API sends them.
+    (One pass of the C encoder and decoder: a receive's answer lists every line of the order.)"""
+    return json.loads(json.dumps(value, default=_plain))
+
+
+def _plain(value):
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, (date, datetime)):
         return value.isoformat()
-    return value
+    raise TypeError(f"{type(value).__name__} is not JSON")

@@ -5,15 +5,43 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from server.domain.barcodes import ParseResult
 from server.domain.errors import Conflict, DomainError, Invalid, NotFound
 from server.domain.movements import check_quantity
 from server.models import StockLevel
 from server.queries.lookup import PRODUCT_BY_CODE, PRODUCT_BY_SKU
-from server.services import master
+from server.services import master, sales
 from server.services.stamp import Stamp
+
+
+class Ready:
+    """What a scan names that the write lock need not cover, read before taking it: the item and the places.
+
+    On SQLite every write waits for the one write lock, so what is read while holding it costs every device
+    in the warehouse. Products and locations change rarely: read a moment before the lock, they are what the
+    same scan sent a moment earlier would have found. A refusal is kept and raised where the handler asks for
+    the value, so the operator still gets the first error in the usual order (the order's, then the item's).
+    """
+
+    def __init__(self):
+        self._got: dict = {}
+
+    def read(self, key, load) -> None:
+        try:
+            self._got[key] = load()
+        except DomainError as refusal:
+            self._got[key] = refusal
+
+    def get(self, key, load):
+        """The value read before the lock, or ``load()`` now if there was none."""
+        if key not in self._got:
+            return load()
+        got = self._got.pop(key)
+        if isinstance(got, DomainError):
+            raise got
+        return got
 
 
 @dataclass
@@ -26,6 +54,7 @@ class Scan:
     user_id: int | None = None
     device: str | None = None
     forced: bool = False  # a supervisor accepted what the rules would have held back
+    ready: Ready = field(default_factory=Ready, repr=False, compare=False)
 
     @property
     def stamp(self) -> Stamp:
@@ -62,6 +91,11 @@ class ItemScan:
     units: Decimal           # units one scan of this code stands for (pack × GS1 count)
     lot: str | None
     expiry: date | None
+
+
+def scanned_item(s, scan: Scan, parsed: ParseResult) -> ItemScan:
+    """The item the scan names (read before the lock when it could be, see Ready)."""
+    return scan.ready.get("item", lambda: item_of(s, parsed))
 
 
 def item_of(s, parsed: ParseResult) -> ItemScan:
@@ -110,14 +144,41 @@ def place(s, scan: Scan, key: str, en_hint: str, fr_hint: str):
     code = scan.context.get(key)
     if not code:
         raise Invalid(f"{key}_required", en_hint, fr_hint, field=f"context.{key}")
-    return master.place(s, str(code))
+    return scan.ready.get(key, lambda: master.place(s, str(code)))
+
+
+def area(s, scan: Scan, kind: str, key: str):
+    """The dock or dispatch area the context names under ``key``, or the only one there is."""
+    return scan.ready.get(key, lambda: sales.area_of(s, kind, scan.context.get(key)))
+
+
+# What each action may name besides the item: context key → area kind (None: any location, given by code).
+PLACES = {"receive": {"dock": "dock"}, "put_away": {"bin": None, "from": "dock"},
+          "pick": {"bin": None, "dispatch": "dispatch"}, "ship": {"dispatch": "dispatch"}, "count": {"bin": None},
+          "transfer": {"from": None, "to": None}}
+ITEM_KINDS = ("gtin", "gs1", "text", "product_ref")
+
+
+def prepare(s, scan: Scan, parsed: ParseResult) -> None:
+    """Read before the write lock what the scan names (see Ready)."""
+    if parsed.kind in ITEM_KINDS:
+        scan.ready.read("item", lambda: item_of(s, parsed))
+    for key, kind in PLACES.get(scan.action, {}).items():
+        code = scan.context.get(key)
+        if kind is not None:
+            scan.ready.read(key, lambda kind=kind, code=code: sales.area_of(s, kind, code))
+        elif code:
+            scan.ready.read(key, lambda code=code: master.place(s, str(code)))
+
+
+_SL = StockLevel.__table__
+_LEVELS_AT = select(_SL.c.lot, _SL.c.qty, _SL.c.expiry).where(
+    _SL.c.product_id == bindparam("p"), _SL.c.location_id == bindparam("loc"), _SL.c.qty > 0)
 
 
 def levels_at(s, product_id: int, location_id: int) -> list:
     """The product's non-empty stock levels (lot, qty, expiry) at one location."""
-    return s.execute(select(StockLevel.lot, StockLevel.qty, StockLevel.expiry)
-                     .where(StockLevel.product_id == product_id, StockLevel.location_id == location_id,
-                            StockLevel.qty > 0)).all()
+    return s.execute(_LEVELS_AT, {"p": product_id, "loc": location_id}).all()
 
 
 def fefo_lot(s, product_id: int, location_id: int, qty: Decimal, levels: list | None = None) -> str:

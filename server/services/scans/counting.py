@@ -13,7 +13,7 @@ from server.queries import lookup as lookups
 from server.services import ledger
 from server.services.locks import lock_products
 from server.services.scans.common import (Outcome, PendingDecision, Scan, applied, brief, context_number, fefo_lot,
-                                          item_of, looked_up, place, scanned_units)
+                                          looked_up, place, scanned_item, scanned_units)
 
 
 def count(s, scan: Scan, parsed) -> Outcome:
@@ -21,7 +21,7 @@ def count(s, scan: Scan, parsed) -> Outcome:
         return looked_up({"bin": parsed.reference}, f"Counting {parsed.reference}: scan each item and enter its count.",
                          f"Inventaire de {parsed.reference} : scannez chaque article et saisissez sa quantité.")
     where = place(s, scan, "bin", "Scan the bin's label first.", "Scannez d'abord l'étiquette de l'emplacement.")
-    item = item_of(s, parsed)
+    item = scanned_item(s, scan, parsed)
     counted = context_number(scan, "qty", required=True) * item.units
     if counted < 0:
         raise Invalid("quantity_negative", "A count cannot be negative.", "Un comptage ne peut être négatif.",
@@ -64,7 +64,7 @@ def _hold_large_variance(scan: Scan, expected: Decimal, variance: Decimal) -> No
 def transfer(s, scan: Scan, parsed) -> Outcome:
     source = place(s, scan, "from", "Scan the bin to take from first.", "Scannez d'abord l'emplacement d'origine.")
     target = place(s, scan, "to", "Scan the destination bin first.", "Scannez d'abord l'emplacement de destination.")
-    item = item_of(s, parsed)
+    item = scanned_item(s, scan, parsed)
     qty = scanned_units(scan, item)
     lot = item.lot or str(scan.context.get("lot") or "") or fefo_lot(s, item.product.id, source.id, qty)
     lock_products(s, [item.product.id])

@@ -11,8 +11,8 @@ from server.models import Location, StockLevel
 from server.queries.picking import pick_list
 from server.services import order_rows, sales
 from server.services.locks import lock_products
-from server.services.scans.common import (Outcome, Scan, applied, brief, fefo_lot, item_of, levels_at, looked_up, place,
-                                          scanned_units)
+from server.services.scans.common import (Outcome, Scan, applied, area, brief, fefo_lot, levels_at, looked_up, place,
+                                          scanned_item, scanned_units)
 
 
 def _order(s, scan: Scan, parsed, *, rows: bool = False):
@@ -41,14 +41,14 @@ def pick(s, scan: Scan, parsed) -> Outcome:
                          f"Emplacement {parsed.reference} : scannez l'article.")
     order = _order(s, scan, parsed, rows=True)
     source = place(s, scan, "bin", "Scan the bin's label first.", "Scannez d'abord l'étiquette de l'emplacement.")
-    item = item_of(s, parsed)
+    item = scanned_item(s, scan, parsed)
     lock_products(s, [item.product.id])  # what was picked is read under the lock, and kept up to date
     now_picked = order_rows.with_lines(s, order).done()
     line = sales.line_for_product(order, item.product.id, now_picked)
     qty = scanned_units(scan, item)
     levels = _levels_in_bin(s, item.product, source)
     lot = item.lot or str(scan.context.get("lot") or "") or fefo_lot(s, item.product.id, source.id, qty, levels)
-    dispatch = sales.dispatch_of(s, scan.context.get("dispatch"))
+    dispatch = area(s, scan, "dispatch", "dispatch")
     sales.book_pick(s, order, line, qty, source, dispatch, scan.stamp, lot=lot, picked=now_picked)
     now_picked[line.id] += qty
     picked, left = now_picked[line.id], sales.to_pick(line, now_picked)
@@ -78,7 +78,7 @@ def ship(s, scan: Scan, parsed) -> Outcome:
         raise Conflict("scan_order_label", "To ship, scan the order's label.",
                        "Pour expédier, scannez l'étiquette de la commande.", field="code")
     order = _order(s, scan, parsed)
-    sales.book_ship(s, order, sales.dispatch_of(s, scan.context.get("dispatch")), scan.stamp)
+    sales.book_ship(s, order, area(s, scan, "dispatch", "dispatch"), scan.stamp)
     shipped = sum((ln for ln in sales.picked_by_line(s, order).values()), Decimal(0))
     return applied({"order": order.number, "status": order.status, "units": shipped},
                    f"{order.number} shipped ({fmt_qty(shipped)} units).",

@@ -8,11 +8,11 @@ from flask import current_app
 from server.domain.errors import Conflict, Invalid
 from server.domain.movements import fmt_qty
 from server.models import PurchaseOrderLine
-from server.services import order_rows, purchasing, sales
+from server.services import order_rows, purchasing
 from server.services.locks import lock_products
 from server.services.order_rows import LineRow, OrderRow
-from server.services.scans.common import (Outcome, PendingDecision, Scan, applied, brief, fefo_lot, item_of,
-                                          looked_up, place, scanned_units)
+from server.services.scans.common import (Outcome, PendingDecision, Scan, applied, area, brief, fefo_lot, looked_up,
+                                          place, scanned_item, scanned_units)
 
 CLOSED = ("closed", "cancelled")
 
@@ -38,13 +38,13 @@ def receive(s, scan: Scan, parsed) -> Outcome:
     if order.status in CLOSED:
         raise Conflict("order_closed", f"{order.number} is {order.status}: nothing more can be received on it.",
                        f"{order.number} est close : plus rien ne peut y être reçu.", field="context.order")
-    item = item_of(s, parsed)
+    item = scanned_item(s, scan, parsed)
     qty = scanned_units(scan, item)
     lock_products(s, [item.product.id])  # what was received is read under the lock, and kept up to date
     received = order_rows.with_lines(s, order).done()
     line = _line_to_fill(s, scan, order, item.product, qty, received)
     lot = item.lot or str(scan.context.get("lot") or "")
-    purchasing.book_receipt(s, order, line, qty, sales.dock_of(s, scan.context.get("dock")), scan.stamp,
+    purchasing.book_receipt(s, order, line, qty, area(s, scan, "dock", "dock"), scan.stamp,
                             lot=lot, expiry=item.expiry, locked=True)
     received[line.id] += qty
     state = reception_state(order, received)
@@ -88,8 +88,8 @@ def put_away(s, scan: Scan, parsed) -> Outcome:
     if target.kind != "bin":
         raise Conflict("not_a_bin", f"{target.code} is not a bin.", f"{target.code} n'est pas un emplacement de stockage.",
                        field="context.bin")
-    source = sales.dock_of(s, scan.context.get("from"))
-    item = item_of(s, parsed)
+    source = area(s, scan, "dock", "from")
+    item = scanned_item(s, scan, parsed)
     qty = scanned_units(scan, item)
     lot = item.lot or str(scan.context.get("lot") or "") or fefo_lot(s, item.product.id, source.id, qty)
     _credit_lines(s, scan, item.product.id, qty, source, target, lot)
