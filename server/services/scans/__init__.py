@@ -53,7 +53,7 @@ def apply(scan: Scan) -> tuple[int, dict]:
         parsed = parse(scan.code)
     except BarcodeError as refusal:
         return _record_refusal(scan, None, refusal)
-    if not __import__("os").environ.get("X_NOPREP"): prepare(db.session, scan, parsed)
+    prepare(db.session, scan, parsed)  # outside the write lock: see Ready
 
     def attempt():
         with write_transaction() as s:
