@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import Table, bindparam, func, inspect, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 
 from server.domain.errors import NotFound
 from server.models import (Customer, Movement, MovementKind, Product, PurchaseOrder, PurchaseOrderEvent,
@@ -112,7 +112,8 @@ def with_lines(s, order: OrderRow) -> OrderRow:
     """Read the order's lines and what each has had so far. On PostgreSQL, call it under the products' lock,
     so the totals cannot move before the scan books against them."""
     if order.table is _PO:
-        order.lines = [LineRow(_POL, *row[:6], unit_cost=row[6]) for row in s.execute(_PO_LINES, {"order_id": order.id})]
+        order.lines = [LineRow(_POL, *row[:6], unit_cost=row[6])
+                       for row in s.execute(_PO_LINES, {"order_id": order.id})]
     else:
         order.lines = [LineRow(_SOL, *row[:6], qty_reserved=row[6], qty_short=row[7])
                        for row in s.execute(_SO_LINES, {"order_id": order.id})]
@@ -125,7 +126,7 @@ _UPDATES: dict = {}
 def assign(s, obj, **values) -> None:
     """Change columns of an order or a line, whichever way it was read: an ORM object through the session's
     unit of work, a row of this module with one Core UPDATE of the columns that changed."""
-    if inspect(obj, raiseerr=False) is None:
+    if isinstance(obj, (OrderRow, LineRow)):
         changed = tuple(sorted(k for k, v in values.items() if getattr(obj, k) != v))
         if changed:
             key = (obj.table.name, changed)

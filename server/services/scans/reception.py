@@ -64,7 +64,8 @@ def _line_to_fill(s, scan: Scan, order: OrderRow, product, qty: Decimal, receive
                                   f"{product.name} is not on {order.number}: set it aside for a supervisor.",
                                   f"{product.name} n'est pas sur {order.number} : mettez-le de côté pour un responsable.",
                                   details={"order": order.number, "sku": product.sku})
-        s.add(PurchaseOrderLine(order_id=order.id, product_id=product.id, qty_ordered=qty, unit_cost=product.unit_cost))
+        s.add(PurchaseOrderLine(order_id=order.id, product_id=product.id, qty_ordered=qty,
+                                unit_cost=product.unit_cost))
         s.flush()
         return next(ln for ln in order_rows.with_lines(s, order).lines if ln.product_id == product.id)
     line = next((ln for ln in lines if received[ln.id] < ln.qty_ordered), lines[-1])
