@@ -338,5 +338,6 @@ def generate(seed: int = 7, days: int = 365, products: int = 200, echo=print, no
         with write_transaction() as s:
             for table in reversed(empty):
                 s.execute(table.delete())
+        db.session.expunge_all()  # the deleted rows' objects must go too: SQLite gives their ids out again
         raise
     return [f"demo: {', '.join(f'{v} {k}' for k, v in demo.counts.items())}", "demo users:", *logins]

@@ -28,6 +28,7 @@ def wipe():
     for table in reversed(Base.metadata.sorted_tables):
         db.session.execute(table.delete())
     db.session.commit()
+    db.session.expunge_all()  # the objects of the deleted rows: SQLite gives their ids out again
 
 
 def test_demo_is_deterministic_consistent_and_realistic(app, ctx):
