@@ -131,7 +131,9 @@ def book_pick(s, order: SalesOrder, line: SalesOrderLine, qty: Decimal, source: 
         raise Conflict("over_pick", f"Only {fmt_qty(left)} left to pick on this line; {fmt_qty(qty)} scanned.",
                        f"Il ne reste que {fmt_qty(left)} à préparer sur cette ligne ; {fmt_qty(qty)} scanné(s).",
                        field="qty", details={"left": fmt_qty(left)})
-    allowed = line.qty_reserved + max(Decimal(0), available(s, line.product_id))
+    # What the line reserved is its own; only beyond it does the free stock have to be read.
+    allowed = line.qty_reserved if qty <= line.qty_reserved else (
+        line.qty_reserved + max(Decimal(0), available(s, line.product_id)))
     if qty > allowed:
         raise Conflict("reserved_for_others", f"Only {fmt_qty(allowed)} may be picked for this order: the rest is "
                        "reserved for other orders.",

@@ -121,6 +121,26 @@ def test_wrong_bin_says_where_the_item_is(client, warehouse, scanner, shelf):
     assert over[0] == 409 and over[1]["error"]["code"] == "over_pick"
 
 
+def test_a_pick_takes_its_own_reservation_never_another_orders(client, warehouse, scanner, shelf):
+    """40 on the shelf: the first order reserves 30, the second gets the 10 left. The second may pick its 10,
+    not an 11th: that one is the first order's."""
+    op = warehouse["operator"]
+    first = client.post("/api/v1/sales-orders", headers=op,
+                        json=event(customer="GARAGE", lines=[{"product": "PAD", "qty": 30}])).json
+    second = client.post("/api/v1/sales-orders", headers=op,
+                         json=event(customer="GARAGE", lines=[{"product": "PAD", "qty": 20}])).json
+    assert [o["lines"][0]["reserved"] for o in (first, second)] == [30, 10]
+    status, body = scanner.scan(CARTON, "pick", order=second["number"], bin="A-01")  # 12 > its 10 reserved
+    assert (status, body["error"]["code"], body["error"]["details"]["allowed"]) == (409, "reserved_for_others", "10")
+    for _ in range(10):
+        status, body = scanner.scan(EAN, "pick", order=second["number"], bin="A-01")
+        assert status == 201, body
+    status, body = scanner.scan(EAN, "pick", order=second["number"], bin="A-01")
+    assert (status, body["error"]["code"]) == (409, "reserved_for_others")
+    status, body = scanner.scan(EAN, "pick", order=first["number"], bin="A-01")
+    assert status == 201 and body["line"]["picked"] == 1
+
+
 def test_short_pick_releases_the_reservation(client, warehouse, shelf):
     op = warehouse["operator"]
     so = client.post("/api/v1/sales-orders", headers=op,
