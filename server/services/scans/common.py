@@ -157,11 +157,12 @@ PLACES = {"receive": {"dock": "dock"}, "put_away": {"bin": None, "from": "dock"}
           "pick": {"bin": None, "dispatch": "dispatch"}, "ship": {"dispatch": "dispatch"}, "count": {"bin": None},
           "transfer": {"from": None, "to": None}}
 ITEM_KINDS = ("gtin", "gs1", "text", "product_ref")
+ITEM_ACTIONS = ("receive", "put_away", "pick", "count", "transfer")  # a look-up reads the item its own way
 
 
 def prepare(s, scan: Scan, parsed: ParseResult) -> None:
     """Read before the write lock what the scan names (see Ready)."""
-    if parsed.kind in ITEM_KINDS:
+    if scan.action in ITEM_ACTIONS and parsed.kind in ITEM_KINDS:
         scan.ready.read("item", lambda: item_of(s, parsed))
     for key, kind in PLACES.get(scan.action, {}).items():
         code = scan.context.get(key)
