@@ -32,6 +32,8 @@ ORDERING_COST = 25.0        # per purchase order
 HOLDING_RATE = 0.25         # per year, of the unit price
 ERP_SEARCH_STEPS = 22
 ORACLE_STEPS = 16
+ALLOCATION_GRID = np.array([0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.88, 0.9, 0.92, 0.94, 0.95, 0.96, 0.97, 0.98, 0.985,
+                            0.99, 0.995])
 
 
 # ------------------------------------------------------------------------------------------ demand
@@ -220,6 +222,29 @@ class Bench:
         return stock_levels(self.history, self.level, self.lt_mean, self.lt_sd_next, self.q,
                             np.full(self.pf.items, beta), self.gamma, moments=self.moments).points.reorder_point
 
+    def tendu_allocated(self, beta, floor):
+        """Experiment (``--allocate``), not the product's rule: one target for the portfolio's units, each
+        reference's β chosen on a grid no lower than ``beta − floor`` to buy the most expected units served
+        per unit of stock value (Lagrangian: item i takes the grid point maximising d̄ᵢβ − λ·priceᵢ·(s − μ +
+        Q/2), λ set by bisection so Σd̄ᵢβᵢ = β·Σd̄ᵢ on the planning model, never on the simulated years)."""
+        grid = np.union1d(ALLOCATION_GRID[ALLOCATION_GRID >= beta - floor - 1e-9], [beta])
+        s = np.stack([self.tendu(b) for b in grid], axis=1)
+        mu = self.level * self.lt_mean
+        value = self.price[:, None] * np.maximum(s - mu[:, None] + self.q[:, None] / 2, 0.0)
+        units = self.level[:, None] * grid[None, :]
+
+        def chosen(lam):
+            return np.argmax(units - lam * value, axis=1)
+
+        def pooled(lam):
+            return (self.level * grid[chosen(lam)]).sum() / max(self.level.sum(), 1e-12)
+        lo, hi = 0.0, 1e-6
+        while pooled(hi) > beta:
+            hi *= 4
+        for _ in range(60):
+            lo, hi = ((0.5 * (lo + hi), hi) if pooled(0.5 * (lo + hi)) >= beta else (lo, 0.5 * (lo + hi)))
+        return s[np.arange(self.pf.items), chosen(lo)]
+
     def textbook(self, beta):
         """σ_d·√E[L] (lead time taken as certain), G(k) = Q(1 − β)/σ, normal, no undershoot."""
         m = self.moments
@@ -241,6 +266,14 @@ class Bench:
             rate = served.reshape(shape).sum(0) / np.maximum(demanded.reshape(shape).sum(0), 1e-12)
             lo, hi = np.where(rate < beta, mid, lo), np.where(rate < beta, hi, mid)
         return self.run(hi)
+
+    def tune_erp_units(self, reached: Outcome):
+        """The least c with which the ERP reaches ``reached``'s fill rate on all units pooled (alone)."""
+        lo, hi = -15.0, 150.0
+        for _ in range(ERP_SEARCH_STEPS):
+            c = 0.5 * (lo + hi)
+            lo, hi = (c, hi) if self.run(self.erp(c)).unit_fill_rate < reached.unit_fill_rate else (lo, c)
+        return hi, self.run(self.erp(hi))
 
     def tune_erp(self, reached: Outcome):
         """Safety stock = c days of average demand, one c for the whole portfolio (the usual ERP setting),
@@ -266,9 +299,14 @@ def main() -> int:
     parser.add_argument("--forecast", action="store_true",
                         help="demand level from the plan's forecast (select_forecast) instead of the history's mean")
     parser.add_argument("--quick", action="store_true", help="40 items x 2 replications")
+    parser.add_argument("--allocate", type=float, metavar="FLOOR",
+                        help="experiment: a portfolio target on units, allocated across references no lower than "
+                             "target − FLOOR (prints that table instead; bench/README.md)")
     args = parser.parse_args()
     if args.quick:
         args.items, args.reps = 40, 2
+    if args.allocate is not None:
+        return allocation_table(args)
     started = time.perf_counter()
     rng = np.random.default_rng(args.seed)
     portfolios = synthetic_portfolios(rng, args.items)
@@ -309,6 +347,39 @@ def main() -> int:
     print(f"acceptance (Tendu within 0.01 of the target on items and units, less stock than the tuned ERP rule): "
           f"{'PASS' if all_ok else 'FAIL'}   [{time.perf_counter() - started:.0f} s]")
     return 0 if all_ok else 1
+
+
+def allocation_table(args) -> int:
+    """``--allocate``: service allocated across references against the same tuned ERP (units pooled)."""
+    started = time.perf_counter()
+    rng = np.random.default_rng(args.seed)
+    portfolios = synthetic_portfolios(rng, args.items)
+    carparts = carparts_portfolio(rng, args.items)
+    portfolios += [carparts] if carparts else []
+    head = (f"{'portfolio':<13}{'target':>6} | {'units':>6} {'items':>6} {'p5 item':>7} {'min':>5} {'stock':>9} "
+            f"{'vs equal':>8} | {'ERP units':>9} {'items':>6} {'p5 item':>7} {'stock':>9} {'vs alloc':>8} | ok")
+    lines, passed = [head, "-" * len(head)], 0
+    for i, pf in enumerate(portfolios):
+        bench = Bench(pf, args.reps, args.seed + 1 + i, args.history_days, not args.crossing, args.forecast)
+        for beta in TARGETS:
+            a = bench.run(bench.tendu_allocated(beta, args.allocate))
+            equal = bench.run(bench.tendu(beta))
+            _, e = bench.tune_erp_units(a)
+            ok = abs(a.unit_fill_rate - beta) <= 0.01 and a.value < e.value
+            passed += ok
+            lines.append(f"{pf.name:<13}{beta:>6.2f} | {a.unit_fill_rate:>6.4f} {a.fill_rate:>6.4f} "
+                         f"{np.percentile(a.item_rates, 5):>7.3f} {a.item_rates.min():>5.3f} {a.value:>9.0f} "
+                         f"{a.value / equal.value - 1:>+8.1%} | {e.unit_fill_rate:>9.4f} {e.fill_rate:>6.4f} "
+                         f"{np.percentile(e.item_rates, 5):>7.3f} {e.value:>9.0f} {e.value / a.value - 1:>+8.1%} | "
+                         f"{'yes' if ok else 'NO'}")
+    print(f"Experiment: one target on the portfolio's units, allocated across references (floor: target − "
+          f"{args.allocate:g}); ERP tuned to the same units fill rate. units = all units pooled; items = mean of "
+          f"the items' fill rates; p5 item / min = 5th percentile and lowest reference; vs equal = stock against "
+          f"every reference at the target (the product's rule).\n")
+    print("\n".join(lines))
+    print(f"\nrows within one point on units with less stock than the ERP: {passed} of {len(lines) - 2}   "
+          f"[{time.perf_counter() - started:.0f} s]")
+    return 0
 
 
 if __name__ == "__main__":
