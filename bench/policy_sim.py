@@ -308,10 +308,7 @@ def main() -> int:
     if args.allocate is not None:
         return allocation_table(args)
     started = time.perf_counter()
-    rng = np.random.default_rng(args.seed)
-    portfolios = synthetic_portfolios(rng, args.items)
-    carparts = carparts_portfolio(rng, args.items)
-    portfolios += [carparts] if carparts else []
+    portfolios = all_portfolios(args)
 
     head = (f"{'portfolio':<13}{'target':>6} | {'Tendu FR':>8} {'units':>6} {'items':>5} {'stock':>9} | "
             f"{'ERP days':>8} {'FR':>6} {'units':>6} {'items':>5} {'stock':>9} {'vs Tendu':>8} | {'textbook FR':>11} {'stock':>9} | "
@@ -349,13 +346,17 @@ def main() -> int:
     return 0 if all_ok else 1
 
 
-def allocation_table(args) -> int:
-    """``--allocate``: service allocated across references against the same tuned ERP (units pooled)."""
-    started = time.perf_counter()
+def all_portfolios(args) -> list[Portfolio]:
     rng = np.random.default_rng(args.seed)
     portfolios = synthetic_portfolios(rng, args.items)
     carparts = carparts_portfolio(rng, args.items)
-    portfolios += [carparts] if carparts else []
+    return portfolios + ([carparts] if carparts else [])
+
+
+def allocation_table(args) -> int:
+    """``--allocate``: service allocated across references against the same tuned ERP (units pooled)."""
+    started = time.perf_counter()
+    portfolios = all_portfolios(args)
     head = (f"{'portfolio':<13}{'target':>6} | {'units':>6} {'items':>6} {'p5 item':>7} {'min':>5} {'stock':>9} "
             f"{'vs equal':>8} | {'ERP units':>9} {'items':>6} {'p5 item':>7} {'stock':>9} {'vs alloc':>8} | ok")
     lines, passed = [head, "-" * len(head)], 0
