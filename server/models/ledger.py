@@ -33,6 +33,10 @@ class Movement(Base):
         CheckConstraint("qty > 0", name="qty_positive"),
         CheckConstraint("from_location_id IS NOT NULL OR to_location_id IS NOT NULL", name="has_a_side"),
         Index("ix_movements_product_id_id", "product_id", "id"),
+        # What an order line has had (received, picked) is summed from these alone, never from the table's
+        # rows: a scan's cost does not grow with the scans the order has had before (server/services/order_rows).
+        Index("ix_movements_po_line_id_kind_qty", "po_line_id", "kind", "qty"),
+        Index("ix_movements_so_line_id_kind_qty", "so_line_id", "kind", "qty"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,8 +51,8 @@ class Movement(Base):
     unit_cost: Mapped[Decimal | None] = mapped_column(Money())
     reason: Mapped[str | None] = mapped_column(String(200))
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("movements.id"), unique=True)
-    po_line_id: Mapped[int | None] = mapped_column(ForeignKey("purchase_order_lines.id"), index=True)
-    so_line_id: Mapped[int | None] = mapped_column(ForeignKey("sales_order_lines.id"), index=True)
+    po_line_id: Mapped[int | None] = mapped_column(ForeignKey("purchase_order_lines.id"))
+    so_line_id: Mapped[int | None] = mapped_column(ForeignKey("sales_order_lines.id"))
     occurred_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

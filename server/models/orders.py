@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, Money, Quantity, UtcDateTime, utcnow
@@ -63,8 +63,10 @@ class PurchaseOrderLine(Base):
 
 class PurchaseOrderEvent(_EventColumns, Base):
     __tablename__ = "purchase_order_events"
+    # An order's event summary (first time of each kind per line) is read from this index alone, with the order.
+    __table_args__ = (Index("ix_purchase_order_events_summary", "order_id", "kind", "line_id", "occurred_at"),)
 
-    order_id: Mapped[int] = mapped_column(ForeignKey("purchase_orders.id"), index=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("purchase_orders.id"))
     line_id: Mapped[int | None] = mapped_column(ForeignKey("purchase_order_lines.id"), index=True)
     promised_date: Mapped[date | None] = mapped_column(Date)
 
@@ -109,6 +111,7 @@ class SalesOrderLine(Base):
 
 class SalesOrderEvent(_EventColumns, Base):
     __tablename__ = "sales_order_events"
+    __table_args__ = (Index("ix_sales_order_events_summary", "order_id", "kind", "line_id", "occurred_at"),)
 
-    order_id: Mapped[int] = mapped_column(ForeignKey("sales_orders.id"), index=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("sales_orders.id"))
     line_id: Mapped[int | None] = mapped_column(ForeignKey("sales_order_lines.id"), index=True)
