@@ -320,11 +320,12 @@ def prepare_database(args) -> tuple[str, Path | None]:
     seeded = cache / f"seed-{key}.db"
     if args.reseed or not seeded.exists():
         building = cache / f"seed-{key}.building.db"
-        for suffix in ("", "-wal", "-shm"):
+        for suffix in ("", "-wal", "-shm", "-writers.lock"):
             Path(str(building) + suffix).unlink(missing_ok=True)
         print(f"seed: building {seeded} (cached for later runs)", flush=True)
         seed(f"sqlite:///{building}", args, key)
         building.rename(seeded)
+        Path(str(building) + "-writers.lock").unlink(missing_ok=True)  # the seed's writers' queue (server/database)
     else:
         print(f"seed: using cached {seeded}", flush=True)
     work = cache / f"run-{os.getpid()}.db"
@@ -740,7 +741,7 @@ def main(argv=None) -> int:
         ok &= all(r["errors"] == 0 for r in results)
     finally:
         if work_file is not None and not args.keep:
-            for suffix in ("", "-wal", "-shm"):
+            for suffix in ("", "-wal", "-shm", "-writers.lock"):
                 Path(str(work_file) + suffix).unlink(missing_ok=True)
     return 0 if ok else 1
 
