@@ -24,6 +24,15 @@ _local = threading.local()
 # SQLite rewinds it, so a size test would checkpoint — and fsync — after every write once it had grown.)
 CHECKPOINT_EVERY = 200
 WAL_SIZE_LIMIT = 64 * 1024 * 1024  # what a rewound WAL file is truncated to
+# Under sustained writing that PASSIVE checkpoint never quite catches up (the other process appends while it
+# copies), and SQLite starts the WAL over only once one has: the file grows without end, and every read that
+# misses it searches one more index per 4096 frames (measured in bench/load.py: 1.8 GB of WAL after 40 s of
+# scans, ingest down from ~530/s to ~330/s). So when a fold leaves more than REWIND_FRAMES in the WAL, the
+# rest is folded with the writers' queue held, waiting at most REWIND_WAIT_MS for readers of older snapshots:
+# the next writer then starts the WAL from its beginning.
+REWIND_FRAMES = 4 * 4096
+REWIND_WAIT_MS = 50
+BUSY_TIMEOUT_MS = 30000
 
 
 def engine_options(url: str) -> dict:
@@ -43,7 +52,7 @@ def configure(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA wal_autocheckpoint=0")  # see _checkpoint
         cursor.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
         cursor.close()
@@ -71,22 +80,43 @@ def _writer_queue(path: str) -> int:
 _writes = {"count": 0, "lock": threading.Lock()}
 
 
-def _checkpoint(engine: Engine) -> None:
-    """Fold the WAL into the database every CHECKPOINT_EVERY writes of this process, outside the writer queue."""
+def _checkpoint(engine: Engine, path: str) -> None:
+    """Fold the WAL into the database every CHECKPOINT_EVERY writes of this process, outside the writer queue;
+    start it over when that left it long (REWIND_FRAMES)."""
     with _writes["lock"]:
         _writes["count"] += 1
         if _writes["count"] < CHECKPOINT_EVERY:
             return
         _writes["count"] = 0
-    _fold_wal(engine)
+    if _fold_wal(engine) >= REWIND_FRAMES:
+        _rewind_wal(engine, path)
 
 
-def _fold_wal(engine: Engine) -> None:
+def _fold_wal(engine: Engine) -> int:
+    """A PASSIVE checkpoint; returns the frames in the WAL."""
     raw = engine.raw_connection()
     try:
-        raw.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        return raw.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[1]
     finally:
         raw.close()
+
+
+def _rewind_wal(engine: Engine, path: str) -> None:
+    """Fold what is left with no writer running, so the next writer starts the WAL over (RESTART waits for the
+    readers of older snapshots, briefly: if one stays, the next fold tries again)."""
+    queue = _writer_queue(path)
+    fcntl.flock(queue, fcntl.LOCK_EX)
+    raw = engine.raw_connection()
+    try:
+        conn = raw.driver_connection
+        conn.execute(f"PRAGMA busy_timeout={REWIND_WAIT_MS}")
+        try:
+            conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchone()
+        finally:
+            conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    finally:
+        raw.close()
+        fcntl.flock(queue, fcntl.LOCK_UN)
 
 
 @contextmanager
@@ -125,7 +155,7 @@ def write_transaction():
         if queue is not None:
             fcntl.flock(queue, fcntl.LOCK_UN)
     if path:
-        _checkpoint(engine)
+        _checkpoint(engine, path)
 
 
 # PostgreSQL's "deadlock detected" and "could not serialize": the transaction was rolled back whole and

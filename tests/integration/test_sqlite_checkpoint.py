@@ -1,4 +1,5 @@
-"""SQLite's WAL is folded into the database every CHECKPOINT_EVERY writes of a process, not after each one.
+"""SQLite's WAL is folded into the database every CHECKPOINT_EVERY writes of a process, not after each one,
+and started over when a fold could not finish while others were writing and reading.
 
 A checkpoint syncs the database file: run after every write it costs more than the write itself. (A test
 on the WAL file's size did exactly that once the file had grown, since SQLite rewinds it without shrinking.)
@@ -19,16 +20,16 @@ def folds(app, monkeypatch):
         if db.engine.dialect.name != "sqlite":
             pytest.skip("SQLite only: PostgreSQL checkpoints on its own")
     calls = []
-    monkeypatch.setattr(database, "_fold_wal", lambda engine: calls.append(engine))
+    monkeypatch.setattr(database, "_fold_wal", lambda engine: calls.append(engine) or 0)
     monkeypatch.setitem(database._writes, "count", 0)
     return calls
 
 
-def _writes(app, n: int) -> None:
+def _writes(app, n: int, prefix: str = "W") -> None:
     with app.app_context():
         for i in range(n):
             with write_transaction() as s:
-                s.execute(text("INSERT INTO suppliers (code, name, declared_lead_time_days, review_period_days, active) VALUES (:c, 'x', 7, 7, 1)"), {"c": f"W{i}"})
+                s.execute(text("INSERT INTO suppliers (code, name, declared_lead_time_days, review_period_days, active) VALUES (:c, 'x', 7, 7, 1)"), {"c": f"{prefix}{i}"})
 
 
 def test_checkpoints_every_n_writes_not_each(app, folds):
@@ -54,3 +55,45 @@ def test_a_real_checkpoint_empties_the_wal(app, monkeypatch):
         finally:
             raw.close()
     assert busy == 0 and log == done  # nothing was left behind for this one to do but what it just did
+
+
+def _wal_frames(app) -> int:
+    with app.app_context():
+        raw = db.engine.raw_connection()
+        try:
+            return raw.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[1]
+        finally:
+            raw.close()
+
+
+def test_a_wal_the_fold_could_not_finish_is_started_over(app, monkeypatch, tmp_path):
+    """A reader on an old snapshot keeps the fold from finishing (as the other worker's reads do under load);
+    once it is gone, the rest is folded and the next write starts the WAL from its beginning."""
+    import sqlite3
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite only")
+        path = db.engine.url.database
+    monkeypatch.setattr(database, "CHECKPOINT_EVERY", 20)
+    monkeypatch.setattr(database, "REWIND_FRAMES", 1)
+    monkeypatch.setitem(database._writes, "count", 0)
+    _writes(app, 1, "A")
+    reader = sqlite3.connect(path, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM suppliers").fetchone()  # holds the snapshot of that moment
+    fold = database._fold_wal
+
+    folded = []
+
+    def fold_then_reader_leaves(engine):
+        folded.append(fold(engine))  # cannot fold past the reader's snapshot
+        reader.execute("COMMIT")
+        return folded[-1]
+    monkeypatch.setattr(database, "_fold_wal", fold_then_reader_leaves)
+    _writes(app, 19, "B")  # the 20th write of the process folds
+    monkeypatch.setattr(database, "CHECKPOINT_EVERY", 10_000)
+    _writes(app, 1, "C")
+    after = _wal_frames(app)  # (this fold also finishes the job; measured after the write that matters)
+    reader.close()
+    assert folded and folded[0] >= 20  # twenty writes' frames were in the WAL
+    assert after < 10  # one write's frames: the WAL was started over, not appended to
