@@ -8,14 +8,18 @@ are changed with atomic ``qty = qty ± :delta`` statements that take the row loc
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
+import sqlite3
 import threading
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
+log = logging.getLogger("tendu.database")
 _immediate: ContextVar[bool] = ContextVar("tendu_sqlite_immediate", default=False)
 _local = threading.local()
 # SQLite's own automatic checkpoint runs inside the COMMIT of whichever writer crosses 1000 pages of WAL;
@@ -25,11 +29,10 @@ _local = threading.local()
 CHECKPOINT_EVERY = 200
 WAL_SIZE_LIMIT = 64 * 1024 * 1024  # what a rewound WAL file is truncated to
 # Under sustained writing that PASSIVE checkpoint never quite catches up (the other process appends while it
-# copies), and SQLite starts the WAL over only once one has: the file grows without end, and every read that
-# misses it searches one more index per 4096 frames (measured in bench/load.py: 1.8 GB of WAL after 40 s of
-# scans, ingest down from ~530/s to ~330/s). So when a fold leaves more than REWIND_FRAMES in the WAL, the
-# rest is folded with the writers' queue held, waiting at most REWIND_WAIT_MS for readers of older snapshots:
-# the next writer then starts the WAL from its beginning.
+# copies), and SQLite starts the WAL over only once one has: the file grows without end (bench/load.py: 1.8 GB
+# after 40 s of scans), and a read that misses the WAL searches one more index per 4096 frames. So when a fold
+# leaves more than REWIND_FRAMES in the WAL, the rest is folded with the writers' queue held, waiting at most
+# REWIND_WAIT_MS for readers of older snapshots: the next writer then starts the WAL from its beginning.
 REWIND_FRAMES = 4 * 4096
 REWIND_WAIT_MS = 50
 BUSY_TIMEOUT_MS = 30000
@@ -88,8 +91,11 @@ def _checkpoint(engine: Engine, path: str) -> None:
         if _writes["count"] < CHECKPOINT_EVERY:
             return
         _writes["count"] = 0
-    if _fold_wal(engine) >= REWIND_FRAMES:
-        _rewind_wal(engine, path)
+    try:
+        if _fold_wal(engine) >= REWIND_FRAMES:
+            _rewind_wal(engine, path)
+    except (sqlite3.Error, DBAPIError):  # the write is committed: a fold that failed is tried again later
+        log.warning("WAL checkpoint failed", exc_info=True)
 
 
 def _fold_wal(engine: Engine) -> int:

@@ -97,3 +97,20 @@ def test_a_wal_the_fold_could_not_finish_is_started_over(app, monkeypatch, tmp_p
     reader.close()
     assert folded and folded[0] >= 20  # twenty writes' frames were in the WAL
     assert after < 10  # one write's frames: the WAL was started over, not appended to
+
+
+def test_a_fold_that_fails_does_not_fail_the_write_it_follows(app, monkeypatch, caplog):
+    import sqlite3
+
+    def broken(engine):
+        raise sqlite3.OperationalError("disk I/O error")
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite only")
+    monkeypatch.setattr(database, "_fold_wal", broken)
+    monkeypatch.setitem(database._writes, "count", database.CHECKPOINT_EVERY - 1)
+    with caplog.at_level("WARNING", logger="tendu.database"):
+        _writes(app, 1, "F")  # this write folds, and the fold fails
+    with app.app_context():
+        assert db.session.execute(text("SELECT count(*) FROM suppliers WHERE code = 'F0'")).scalar() == 1
+    assert "WAL checkpoint failed" in caplog.text
