@@ -112,16 +112,18 @@ def _rewind_wal(engine: Engine, path: str) -> None:
     readers of older snapshots, briefly: if one stays, the next fold tries again)."""
     queue = _writer_queue(path)
     fcntl.flock(queue, fcntl.LOCK_EX)
-    raw = engine.raw_connection()
     try:
-        conn = raw.driver_connection
-        conn.execute(f"PRAGMA busy_timeout={REWIND_WAIT_MS}")
+        raw = engine.raw_connection()
         try:
-            conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchone()
+            conn = raw.driver_connection
+            conn.execute(f"PRAGMA busy_timeout={REWIND_WAIT_MS}")
+            try:
+                conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchone()
+            finally:
+                conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         finally:
-            conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            raw.close()
     finally:
-        raw.close()
         fcntl.flock(queue, fcntl.LOCK_UN)
 
 

@@ -114,3 +114,27 @@ def test_a_fold_that_fails_does_not_fail_the_write_it_follows(app, monkeypatch, 
     with app.app_context():
         assert db.session.execute(text("SELECT count(*) FROM suppliers WHERE code = 'F0'")).scalar() == 1
     assert "WAL checkpoint failed" in caplog.text
+
+
+def test_a_rewind_that_fails_lets_the_next_writer_in(app, monkeypatch):
+    import threading
+
+    from sqlalchemy.exc import OperationalError
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite only")
+
+    def no_connection():
+        raise OperationalError("connect", {}, Exception("unable to open database file"))
+
+    def fold_then_break(engine):  # the fold leaves a long WAL, and the rewind will find no connection
+        monkeypatch.setattr(engine, "raw_connection", no_connection)
+        return database.REWIND_FRAMES
+    monkeypatch.setattr(database, "_fold_wal", fold_then_break)
+    monkeypatch.setitem(database._writes, "count", database.CHECKPOINT_EVERY - 1)
+    _writes(app, 1, "R")  # folds, then the rewind fails with the writers' queue held
+    monkeypatch.undo()
+    other = threading.Thread(target=_writes, args=(app, 1, "T"), daemon=True)  # its own place in the queue
+    other.start()
+    other.join(timeout=10)
+    assert not other.is_alive(), "the writers' queue was left locked"
