@@ -110,9 +110,7 @@ def _fold_wal(engine: Engine) -> int:
 def _rewind_wal(engine: Engine, path: str) -> None:
     """Fold what is left with no writer running, so the next writer starts the WAL over (RESTART waits for the
     readers of older snapshots, briefly: if one stays, the next fold tries again)."""
-    queue = _writer_queue(path)
-    fcntl.flock(queue, fcntl.LOCK_EX)
-    try:
+    with _writers_turn(path):
         raw = engine.raw_connection()
         try:
             conn = raw.driver_connection
@@ -123,6 +121,18 @@ def _rewind_wal(engine: Engine, path: str) -> None:
                 conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         finally:
             raw.close()
+
+
+@contextmanager
+def _writers_turn(path: str | None):
+    """Wait in the SQLite database's writers' queue (see write_transaction); no queue without a file."""
+    if path is None:
+        yield
+        return
+    queue = _writer_queue(path)
+    fcntl.flock(queue, fcntl.LOCK_EX)
+    try:
+        yield
     finally:
         fcntl.flock(queue, fcntl.LOCK_UN)
 
@@ -144,10 +154,7 @@ def write_transaction():
         session.commit()
     engine = session.get_bind()
     path = _sqlite_file(engine)
-    queue = _writer_queue(path) if path else None
-    if queue is not None:
-        fcntl.flock(queue, fcntl.LOCK_EX)
-    try:
+    with _writers_turn(path):
         token = _immediate.set(True)
         try:
             session.connection()  # BEGIN (IMMEDIATE on SQLite) happens here
@@ -159,9 +166,6 @@ def write_transaction():
         except BaseException:
             session.rollback()
             raise
-    finally:
-        if queue is not None:
-            fcntl.flock(queue, fcntl.LOCK_UN)
     if path:
         _checkpoint(engine, path)
 
