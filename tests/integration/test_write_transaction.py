@@ -72,6 +72,28 @@ def test_the_queue_covers_begin_to_commit_and_not_the_pool(app, sqlite_file):
     assert seen == [("checkout", False), ("BEGIN", True), ("INSERT", True), ("COMMIT", True), ("checkin", False)]
 
 
+def test_a_write_after_a_read_ends_the_read_and_keeps_its_connection(app, sqlite_file):
+    seen = []
+    with app.app_context():
+        engine = db.engine
+        listeners = [(engine.pool, "checkout", lambda *_: seen.append("checkout")),
+                     (engine.pool, "checkin", lambda *_: seen.append("checkin")),
+                     (engine, "before_cursor_execute", lambda _c, _k, sql, *_: seen.append(sql.split()[0]))]
+        for target, name, fn in listeners:
+            event.listen(target, name, fn)
+        try:
+            db.session.commit()
+            seen.clear()
+            db.session.execute(select(SUPPLIERS.c.id).where(SUPPLIERS.c.code == "nobody")).first()  # a read
+            with write_transaction() as s:
+                s.execute(insert(SUPPLIERS), _supplier("Q6"))
+        finally:
+            for target, name, fn in listeners:
+                event.remove(target, name, fn)
+    # The read's snapshot ends before the write's IMMEDIATE lock; one connection for both.
+    assert seen == ["checkout", "BEGIN", "SELECT", "COMMIT", "BEGIN", "INSERT", "COMMIT", "checkin"]
+
+
 def test_a_failed_write_leaves_nothing_and_frees_the_queue(app, sqlite_file):
     with app.app_context():
         with pytest.raises(RuntimeError):
