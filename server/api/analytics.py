@@ -4,10 +4,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from server.api.common import CODE
+from server.api.common import Blueprint, CODE
 from server.api.security import role
 from server.domain import leadtime
 from server.domain.errors import Invalid

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask import current_app, g, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
+from server.api.common import Blueprint
 from server.api.security import public, role
 from server.extensions import db
 from server.models import ROLES, User

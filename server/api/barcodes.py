@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
 from server import decoding
-from server.api.common import CODE, Number
+from server.api.common import Blueprint, CODE, Number
 from server.api.security import role
 from server.domain.barcodes import parse
 from server.domain.errors import DomainError

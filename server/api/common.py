@@ -4,6 +4,7 @@ from __future__ import annotations
 from copy import copy
 from decimal import Decimal
 
+import flask_smorest
 from flask import g
 from flask.views import MethodView
 from marshmallow import Schema, fields, missing, validate
@@ -15,6 +16,14 @@ from server.services.stamp import Stamp
 
 CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$",
                        error="1-64 letters, digits, '.', '_' or '-', starting with a letter or digit.")
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """flask-smorest's Blueprint, with argument schemas made once: given a schema class, webargs builds a new
+    instance for every request (~0.1 ms for a scan's, a twentieth of the whole request)."""
+
+    def arguments(self, schema, *args, **kwargs):
+        return super().arguments(schema() if isinstance(schema, type) else schema, *args, **kwargs)
 
 
 class Number(fields.Decimal):

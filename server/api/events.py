@@ -19,9 +19,9 @@ import time
 
 from flask import Response, current_app, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from server.api.common import Blueprint
 from server.api.security import role
 from server.errors import language
 from server.queries import feed

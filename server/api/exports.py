@@ -5,8 +5,8 @@ from datetime import date
 
 from flask import Response, stream_with_context
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from server.api.common import Blueprint
 from server.api.security import role
 from server.queries.exports import EXPORTS, csv_chunks
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields
 
+from server.api.common import Blueprint
 from server.api.security import role
 from server.errors import language
 from server.services import imports

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from server.api.common import Blueprint
 from server import labels
 from server.queries.labels import KINDS, label_for
 

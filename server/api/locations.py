@@ -1,10 +1,9 @@
 """Docks, zones and bins."""
 from __future__ import annotations
 
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from server.api.common import CODE, master_views
+from server.api.common import Blueprint, CODE, master_views
 from server.models import LOCATION_KINDS, Location
 from server.services import locations as service
 

@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
-from server.api.common import CODE, EventIn, Number, PageArgs, page_of, stamp_of
+from server.api.common import Blueprint, CODE, EventIn, Number, PageArgs, page_of, stamp_of
 from server.api.security import role
 from server.extensions import db
 from server.models import PO_EVENTS, PurchaseOrder, SalesOrder

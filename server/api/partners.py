@@ -1,10 +1,9 @@
 """Suppliers and customers."""
 from __future__ import annotations
 
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from server.api.common import CODE, master_views
+from server.api.common import Blueprint, CODE, master_views
 from server.models import Customer, Supplier
 
 suppliers = Blueprint("suppliers", __name__, url_prefix="/api/v1/suppliers", description="Suppliers")

@@ -5,10 +5,9 @@ from dataclasses import asdict
 
 from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from server.api.common import CODE, Number
+from server.api.common import Blueprint, CODE, Number
 from server.api.security import role
 from server.errors import language
 from server.models import Product

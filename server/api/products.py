@@ -1,11 +1,10 @@
 """Products with their barcodes."""
 from __future__ import annotations
 
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy.orm import joinedload, selectinload
 
-from server.api.common import CODE, Number, master_views
+from server.api.common import Blueprint, CODE, Number, master_views
 from server.models import Product
 from server.services import catalog
 

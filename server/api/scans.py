@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import select
 
-from server.api.common import EventIn
+from server.api.common import Blueprint, EventIn
 from server.api.security import role
 from server.errors import language, render_record
 from server.extensions import db

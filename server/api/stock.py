@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from server.api.common import CODE, EventIn, Number, page_of, stamp_of
+from server.api.common import Blueprint, CODE, EventIn, Number, page_of, stamp_of
 from server.api.security import role
 from server.models import MovementKind
 from server.queries import stock as queries
