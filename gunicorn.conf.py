@@ -14,6 +14,11 @@ threads = int(os.environ.get("TENDU_THREADS", 32))
 # interpreter lock while one of them holds SQLite's write lock. The live feed streams are not counted.
 # 0 lets every thread run (the gunicorn default).
 _active_requests = int(os.environ.get("TENDU_ACTIVE_REQUESTS", 1))
+# Kept-alive connections move off a worker that holds more than its share (server/spread.py). 0: off.
+_spread = None
+if os.environ.get("TENDU_SPREAD_CONNECTIONS", "1").strip() not in ("0", ""):
+    from server.spread import Spread
+    _spread = Spread()
 timeout = 30
 graceful_timeout = 20
 # Tendu writes its own line per request (logger tendu.request: request id, user, route, duration), so
@@ -44,6 +49,17 @@ def on_starting(server):
             stale.unlink()
 
 
+def pre_fork(server, worker):
+    if _spread:
+        _spread.assign(worker)
+
+
+def pre_request(worker, req):
+    held = getattr(worker, "nr_conns", None)  # gthread counts its connections; sync has one at a time
+    if _spread and held is not None and _spread.should_close(worker.spread_slot, held):
+        req.force_close()  # answered with "Connection: close": the device reconnects to a less busy worker
+
+
 def post_worker_init(worker):
     if _active_requests:
         from server.admission import Admission
@@ -51,6 +67,8 @@ def post_worker_init(worker):
 
 
 def child_exit(server, worker):
+    if _spread:
+        _spread.release(worker)
     # A dead worker's counters stay (they are part of the totals); only "live" gauges go. Tendu has none
     # yet: this keeps one added later right.
     from prometheus_client import multiprocess

@@ -1,4 +1,5 @@
-"""gunicorn.conf.py wraps each worker's app in the admission gate, leaving the live feed's real route out."""
+"""gunicorn.conf.py wraps each worker's app in the admission gate, leaving the live feed's real route out, and spreads
+kept-alive connections over the workers."""
 import importlib.util
 from pathlib import Path
 
@@ -42,3 +43,47 @@ def test_the_number_is_a_setting(app, monkeypatch, value, slots):
         assert worker.wsgi is inner  # 0: no limit, the app as it is
     else:
         assert worker.wsgi.slots == slots
+
+
+class Request:
+    closed = False
+
+    def force_close(self):
+        self.closed = True
+
+
+def test_a_gthread_worker_with_more_than_its_share_closes_connections(monkeypatch, tmp_path):
+    monkeypatch.delenv("TENDU_SPREAD_CONNECTIONS", raising=False)
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))  # child_exit also tells the metrics
+    conf = load_conf(monkeypatch)
+    busy, idle = Worker(None), Worker(None)
+    conf.pre_fork(None, busy)
+    conf.pre_fork(None, idle)
+    idle.nr_conns, busy.nr_conns = 3, 13
+    conf.pre_request(idle, Request())  # publishes 3
+    shed, kept = Request(), Request()
+    conf.pre_request(busy, shed)
+    conf.pre_request(idle, kept)
+    assert shed.closed and not kept.closed
+    idle.pid = 999999
+    conf.child_exit(None, idle)
+    alone = Request()
+    conf.pre_request(busy, alone)
+    assert not alone.closed
+
+
+def test_spreading_is_a_setting_and_sync_workers_are_left_alone(monkeypatch):
+    off = load_conf(monkeypatch, TENDU_SPREAD_CONNECTIONS="0")
+    worker, req = Worker(None), Request()
+    off.pre_fork(None, worker)
+    worker.nr_conns = 50
+    off.pre_request(worker, req)
+    assert not req.closed
+    on = load_conf(monkeypatch, TENDU_SPREAD_CONNECTIONS="1")
+    sync, other = Worker(None), Worker(None)  # a sync worker has no nr_conns
+    on.pre_fork(None, sync)
+    on.pre_fork(None, other)
+    other.nr_conns = 0
+    on.pre_request(other, Request())
+    on.pre_request(sync, req)
+    assert not req.closed
