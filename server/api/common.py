@@ -20,7 +20,7 @@ CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$",
 
 class Blueprint(flask_smorest.Blueprint):
     """flask-smorest's Blueprint, with argument schemas made once: given a schema class, webargs builds a new
-    instance for every request (~0.1 ms for a scan's, a twentieth of the whole request)."""
+    instance for every request (~45 µs for a scan's, 2 % of the whole request)."""
 
     def arguments(self, schema, *args, **kwargs):
         return super().arguments(schema() if isinstance(schema, type) else schema, *args, **kwargs)

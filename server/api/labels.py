@@ -5,8 +5,8 @@ from flask import Response
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
-from server.api.common import Blueprint
 from server import labels
+from server.api.common import Blueprint
 from server.queries.labels import KINDS, label_for
 
 blp = Blueprint("labels", __name__, url_prefix="/api/v1/labels", description="Printable labels")
