@@ -21,8 +21,9 @@ class Session(FlaskSession):
     """
 
     def execute(self, statement, params=None, **options):
-        # (db.session passes every option, empty by default; _propagate_attrs is what the ORM tests itself)
-        if not any(options.values()) and not statement._propagate_attrs:
+        # (db.session passes every option, empty by default; _propagate_attrs is what the ORM tests itself, and
+        # anything that is not a statement gets the ORM's own error)
+        if not any(options.values()) and getattr(statement, "_propagate_attrs", None) == {}:
             return self.connection().execute(statement, params)
         return super().execute(statement, params, **options)
 
