@@ -40,5 +40,5 @@ class Spread:
         if slot is None:
             return False
         self.counts[slot] = held
-        least = min((count for count in self.counts if count != FREE), default=held)
+        least = min((count for count in self.counts[:] if count != FREE), default=held)
         return held > least + 1
