@@ -11,6 +11,7 @@ from server.models.base import Base
 class TenduApi(Api):
     ERROR_SCHEMA = ErrorEnvelope  # document our error shape, not flask-smorest's
 
+
 class Session(FlaskSession):
     """``db.session``, with Core statements run straight on the transaction's connection.
 
