@@ -22,7 +22,8 @@ What it does, in one run:
    orders, alternately, with the products' real barcodes), ``lookup`` (GET /api/v1/lookup?code=<EAN-13>
    of a random product) and ``healthz`` (GET /healthz, the reference). Each phase has a warm-up that is
    not counted. It prints requests/s, p50/p95/p99 latency, errors (transport failures and any status
-   other than the expected one), the ratio to /healthz and the load average of the machine.
+   other than the expected one), the ratio to /healthz, the server's CPU time per answer (gunicorn's master
+   and workers, from /proc) and the load average of the machine.
 """
 from __future__ import annotations
 
@@ -417,7 +418,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(url: str, args, port: int, log: Path) -> subprocess.Popen:
+def start_server(url: str, args, port: int, log: Path, app: str = "wsgi:app",
+                 env: dict | None = None) -> subprocess.Popen:
     cmd = [str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "-b", f"127.0.0.1:{port}",
            "--access-logfile", str(log.with_suffix(".access.log")), "--error-logfile", str(log)]
     if args.workers:
@@ -429,8 +431,8 @@ def start_server(url: str, args, port: int, log: Path) -> subprocess.Popen:
     if args.no_access_log:
         cmd += ["--access-logfile", "/dev/null"]
     cmd += args.gunicorn_arg or []
-    cmd += ["wsgi:app"]
-    env = {**os.environ, "TENDU_DATABASE_URL": url, "TENDU_INSTANCE_PATH": "/tmp/tendu-bench-instance"}
+    cmd += [app]
+    env = {**os.environ, "TENDU_DATABASE_URL": url, "TENDU_INSTANCE_PATH": "/tmp/tendu-bench-instance", **(env or {})}
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
@@ -461,6 +463,21 @@ def stop_server(proc: subprocess.Popen) -> None:
 
 
 # --------------------------------------------------------------------------------------------- client
+
+def server_cpu(master: int) -> float:
+    """CPU seconds used so far by gunicorn's master and its workers (Linux /proc; 0 elsewhere). Per request,
+    it tells a change of code from a change of machine, whose speed drifts within an hour (bench/README.md)."""
+    pids, total = [master], 0
+    try:
+        for task in Path(f"/proc/{master}/task").iterdir():
+            pids += [int(p) for p in (task / "children").read_text().split()]
+        for pid in pids:
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    except OSError:
+        return 0.0
+    return total / os.sysconf("SC_CLK_TCK")
+
 
 class Conn:
     """One keep-alive HTTP/1.1 connection; reconnects when the server closes it."""
@@ -531,7 +548,7 @@ def scan_body(scan: dict, device: str) -> bytes:
 
 
 async def phase(name: str, port: int, tokens: list[str], make_request, expected: set[int], duration: float,
-                warmup: float) -> dict:
+                warmup: float, server: int) -> dict:
     latencies: list[float] = []
     errors: dict[str, int] = {}
     statuses: dict[int, int] = {}
@@ -577,9 +594,14 @@ async def phase(name: str, port: int, tokens: list[str], make_request, expected:
         finally:
             conn.close()
 
+    async def cpu_at_start():
+        await asyncio.sleep(warmup)
+        return server_cpu(server)
+
     load_before = os.getloadavg()[0]
-    await asyncio.gather(*(client(i) for i in range(len(tokens))))
+    cpu_before, *_ = await asyncio.gather(cpu_at_start(), *(client(i) for i in range(len(tokens))))
     wall = time.monotonic() - measure_from
+    cpu = server_cpu(server) - cpu_before  # (the last answers of the phase end just after stop_at)
     latencies.sort()
 
     def pct(p):
@@ -587,7 +609,8 @@ async def phase(name: str, port: int, tokens: list[str], make_request, expected:
 
     return {"name": name, "ok": len(latencies), "rate": len(latencies) / wall, "p50": pct(50), "p95": pct(95),
             "p99": pct(99), "errors": sum(errors.values()), "error_kinds": errors, "statuses": statuses,
-            "answered": answered, "load": (load_before, os.getloadavg()[0])}
+            "answered": answered, "load": (load_before, os.getloadavg()[0]),
+            "cpu_ms": cpu / max(1, len(latencies) + sum(errors.values())) * 1000}
 
 
 ROUTES = {"scan": "/api/v1/scans", "lookup": "/api/v1/lookup", "healthz": "/healthz"}
@@ -625,7 +648,7 @@ def metrics_check(name: str, before: dict, after: dict, answered: dict) -> str:
     return line + (" — match" if same else " — MISMATCH")
 
 
-async def drive(port: int, args, pos, sos, codes) -> list[dict]:
+async def drive(port: int, server: int, args, pos, sos, codes) -> list[dict]:
     tokens = await login(port, args.clients)
     work = Work(pos, sos)
     rnd = random.Random(7)
@@ -644,16 +667,16 @@ async def drive(port: int, args, pos, sos, codes) -> list[dict]:
                     return "POST", "/api/v1/scans", scan_body(scan, f"bench-{i}")
             return None
         results.append(await measured(port, "scan", phase("scan", port, tokens, scan_request, {201}, args.duration,
-                                                          args.warmup)))
+                                                          args.warmup, server)))
     if "lookup" in phases:
         def lookup_request(i):
             return "GET", "/api/v1/lookup?code=" + urllib.parse.quote(rnd.choice(codes)), None
         results.append(await measured(port, "lookup", phase("lookup", port, tokens, lookup_request, {200},
-                                                            args.duration, args.warmup)))
+                                                            args.duration, args.warmup, server)))
     if "healthz" in phases:
         results.append(await measured(port, "healthz", phase("healthz", port, tokens,
                                                              lambda i: ("GET", "/healthz", None), {200},
-                                                             args.duration, args.warmup)))
+                                                             args.duration, args.warmup, server)))
     return results
 
 
@@ -666,6 +689,53 @@ async def measured(port: int, name: str, run) -> dict:
     return result
 
 
+# --------------------------------------------------------------------------------------------- yardstick
+
+BARE_ROWS = 100_000
+# What issue 8 measured on its machine for a bare Flask + SQLAlchemy app, for scale.
+BARE_REFERENCE = {"bare-ins": 940, "bare-sel": 1180}
+
+
+def bare_database(cache_dir: str) -> Path:
+    """A fresh SQLite file for bench/bare_app.py: BARE_ROWS rows with an indexed code to select."""
+    import sqlite3
+    path = Path(cache_dir) / f"bare-{os.getpid()}.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE hit (id INTEGER PRIMARY KEY, code VARCHAR(32) NOT NULL)")
+        conn.execute("CREATE INDEX ix_hit_code ON hit (code)")
+        conn.executemany("INSERT INTO hit (code) VALUES (?)", ((f"C{i:07d}",) for i in range(BARE_ROWS)))
+    conn.close()
+    return path
+
+
+def bare(args) -> list[dict]:
+    """The issue's yardstick on this machine now: bench/bare_app.py under the same gunicorn and clients."""
+    path = bare_database(args.cache_dir)
+    port = free_port()
+    server = start_server("", args, port, Path(args.cache_dir) / f"bare-{os.getpid()}.log", app="bench.bare_app:app",
+                          env={"BARE_DATABASE_URL": f"sqlite:///{path}"})
+    rnd = random.Random(11)
+
+    def insert(_i):
+        return "POST", "/insert", json.dumps({"code": uuid.uuid4().hex[:20]}).encode()
+
+    def select(_i):
+        return "GET", f"/select?code=C{rnd.randrange(BARE_ROWS):07d}", None
+
+    async def run():
+        tokens = ["-"] * args.clients  # (sent, and ignored)
+        return [await phase(name, port, tokens, make, {status}, args.duration, args.warmup, server.pid)
+                for name, make, status in (("bare-ins", insert, 201), ("bare-sel", select, 200))]
+    try:
+        return asyncio.run(run())
+    finally:
+        stop_server(server)
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+
+
 def report(results: list[dict], args, dialect: str) -> None:
     ref = next((r["rate"] for r in results if r["name"] == "healthz"), None)
     print()
@@ -673,13 +743,15 @@ def report(results: list[dict], args, dialect: str) -> None:
           f"{', ' + args.worker_class if args.worker_class else ''}, {args.clients} clients, "
           f"{args.duration:.0f} s per phase after {args.warmup:.0f} s warm-up, {os.cpu_count()} CPUs")
     print(f"{'phase':8} {'ok':>7} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'p99/p50':>7} "
-          f"{'errors':>6} {'/healthz':>8}  load avg")
+          f"{'errors':>6} {'/healthz':>8} {'cpu ms':>6}  load avg")
     for r in results:
         ratio = f"{r['rate'] / ref:.2f}" if ref else "-"
         print(f"{r['name']:8} {r['ok']:7d} {r['rate']:8.0f} {r['p50']:7.1f} {r['p95']:7.1f} {r['p99']:7.1f} "
-              f"{r['p99'] / r['p50']:7.2f} {r['errors']:6d} {ratio:>8}  {r['load'][0]:.2f} → {r['load'][1]:.2f}")
+              f"{r['p99'] / r['p50']:7.2f} {r['errors']:6d} {ratio:>8} {r['cpu_ms']:6.2f}  "
+              f"{r['load'][0]:.2f} → {r['load'][1]:.2f}")
     for r in results:
-        print("  metrics " + r["metrics"])
+        if "metrics" in r:
+            print("  metrics " + r["metrics"])
     for r in results:
         for kind, n in sorted(r["error_kinds"].items(), key=lambda kv: -kv[1])[:5]:
             print(f"  {r['name']} error ×{n}: {kind}")
@@ -692,6 +764,13 @@ def report(results: list[dict], args, dialect: str) -> None:
                             f"p99 ≤ 2.5 × p50)")
     if verdicts:
         print("targets: " + "; ".join(verdicts))
+    rates = {r["name"]: r["rate"] for r in results}
+    for ours, bare_name in (("scan", "bare-ins"), ("lookup", "bare-sel")):
+        if ours in rates and bare_name in rates:
+            machine = rates[bare_name] / BARE_REFERENCE[bare_name]
+            print(f"yardstick: {ours} = {rates[ours] / rates[bare_name]:.2f} × the bare app's one "
+                  f"{'INSERT' if bare_name == 'bare-ins' else 'SELECT'} per request ({rates[bare_name]:.0f}/s now, "
+                  f"{machine:.2f} × issue 8's {BARE_REFERENCE[bare_name]}/s)")
 
 
 def main(argv=None) -> int:
@@ -714,6 +793,8 @@ def main(argv=None) -> int:
     ap.add_argument("--reseed", action="store_true")
     ap.add_argument("--seed-only", action="store_true")
     ap.add_argument("--check", action="store_true", help="run 'flask ledger check' before and after")
+    ap.add_argument("--bare", action="store_true", help="then measure the issue's yardstick, a bare Flask + "
+                    "SQLAlchemy app (bench/bare_app.py: one INSERT, one indexed SELECT per request), the same way")
     ap.add_argument("--keep", action="store_true", help="keep the SQLite working copy")
     args = ap.parse_args(argv)
 
@@ -732,9 +813,11 @@ def main(argv=None) -> int:
         log.parent.mkdir(parents=True, exist_ok=True)
         server = start_server(url, args, port, log)
         try:
-            results = asyncio.run(drive(port, args, pos, sos, codes))
+            results = asyncio.run(drive(port, server.pid, args, pos, sos, codes))
         finally:
             stop_server(server)
+        if args.bare:
+            results += bare(args)
         report(results, args, "PostgreSQL" if url.startswith("postgresql") else "SQLite")
         if args.check:
             ok &= ledger_check(url)
