@@ -464,19 +464,20 @@ def stop_server(proc: subprocess.Popen) -> None:
 
 # --------------------------------------------------------------------------------------------- client
 
-def server_cpu(master: int) -> float:
-    """CPU seconds used so far by gunicorn's master and its workers (Linux /proc; 0 elsewhere). Per request,
-    it tells a change of code from a change of machine, whose speed drifts within an hour (bench/README.md)."""
-    pids, total = [master], 0
+def server_cpu(master: int) -> dict[int, float]:
+    """CPU seconds used so far by gunicorn's master and each of its workers, by pid (Linux /proc; empty
+    elsewhere). Per request, it tells a change of code from a change of machine, whose speed drifts within
+    an hour (bench/README.md); per worker, a worker left without connections from a machine that was slow."""
+    pids, used = [master], {}
     try:
         for task in Path(f"/proc/{master}/task").iterdir():
             pids += [int(p) for p in (task / "children").read_text().split()]
         for pid in pids:
             fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime
+            used[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
     except OSError:
-        return 0.0
-    return total / os.sysconf("SC_CLK_TCK")
+        return {}
+    return used
 
 
 class Conn:
@@ -601,7 +602,9 @@ async def phase(name: str, port: int, tokens: list[str], make_request, expected:
     load_before = os.getloadavg()[0]
     cpu_before, *_ = await asyncio.gather(cpu_at_start(), *(client(i) for i in range(len(tokens))))
     wall = time.monotonic() - measure_from
-    cpu = server_cpu(server) - cpu_before  # (the last answers of the phase end just after stop_at)
+    cpu_after = server_cpu(server)  # (the last answers of the phase end just after stop_at)
+    busy = {pid: (cpu_after[pid] - cpu_before.get(pid, 0.0)) / wall for pid in cpu_after if pid != server}
+    cpu = sum(cpu_after.values()) - sum(cpu_before.values())
     latencies.sort()
 
     def pct(p):
@@ -610,7 +613,7 @@ async def phase(name: str, port: int, tokens: list[str], make_request, expected:
     return {"name": name, "ok": len(latencies), "rate": len(latencies) / wall, "p50": pct(50), "p95": pct(95),
             "p99": pct(99), "errors": sum(errors.values()), "error_kinds": errors, "statuses": statuses,
             "answered": answered, "load": (load_before, os.getloadavg()[0]),
-            "cpu_ms": cpu / max(1, len(latencies) + sum(errors.values())) * 1000}
+            "cpu_ms": cpu / max(1, len(latencies) + sum(errors.values())) * 1000, "busy": sorted(busy.values())}
 
 
 ROUTES = {"scan": "/api/v1/scans", "lookup": "/api/v1/lookup", "healthz": "/healthz"}
@@ -743,11 +746,12 @@ def report(results: list[dict], args, dialect: str) -> None:
           f"{', ' + args.worker_class if args.worker_class else ''}, {args.clients} clients, "
           f"{args.duration:.0f} s per phase after {args.warmup:.0f} s warm-up, {os.cpu_count()} CPUs")
     print(f"{'phase':8} {'ok':>7} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'p99/p50':>7} "
-          f"{'errors':>6} {'/healthz':>8} {'cpu ms':>6}  load avg")
+          f"{'errors':>6} {'/healthz':>8} {'cpu ms':>6} {'workers busy':>12}  load avg")
     for r in results:
         ratio = f"{r['rate'] / ref:.2f}" if ref else "-"
         print(f"{r['name']:8} {r['ok']:7d} {r['rate']:8.0f} {r['p50']:7.1f} {r['p95']:7.1f} {r['p99']:7.1f} "
-              f"{r['p99'] / r['p50']:7.2f} {r['errors']:6d} {ratio:>8} {r['cpu_ms']:6.2f}  "
+              f"{r['p99'] / r['p50']:7.2f} {r['errors']:6d} {ratio:>8} {r['cpu_ms']:6.2f} "
+              f"{' '.join(f'{b:.2f}' for b in r['busy']):>12}  "
               f"{r['load'][0]:.2f} → {r['load'][1]:.2f}")
     for r in results:
         if "metrics" in r:
@@ -768,9 +772,10 @@ def report(results: list[dict], args, dialect: str) -> None:
     for ours, bare_name in (("scan", "bare-ins"), ("lookup", "bare-sel")):
         if ours in rates and bare_name in rates:
             machine = rates[bare_name] / BARE_REFERENCE[bare_name]
-            print(f"yardstick: {ours} = {rates[ours] / rates[bare_name]:.2f} × the bare app's one "
-                  f"{'INSERT' if bare_name == 'bare-ins' else 'SELECT'} per request ({rates[bare_name]:.0f}/s now, "
-                  f"{machine:.2f} × issue 8's {BARE_REFERENCE[bare_name]}/s)")
+            statement = "INSERT" if bare_name == "bare-ins" else "SELECT"
+            print(f"yardstick: {ours} = {rates[ours] / rates[bare_name]:.2f} × the bare app's one {statement} "
+                  f"per request on SQLite ({rates[bare_name]:.0f}/s now, {machine:.2f} × issue 8's "
+                  f"{BARE_REFERENCE[bare_name]}/s)")
 
 
 def main(argv=None) -> int:
