@@ -2,7 +2,7 @@
 
 ``bench/load.py --bare`` serves it with the same gunicorn settings and drives it with the same clients as
 Tendu, right after Tendu's phases, so the two can be compared on the machine as it is at that moment (its
-speed drifts by ±10 % within an hour). The database is a SQLite file that load.py creates and fills; the
+speed drifts within an hour: bench/README.md). The database is a SQLite file that load.py creates and fills; the
 app only sets what any SQLite web app needs under concurrent writers (WAL, a busy timeout).
 """
 from __future__ import annotations
@@ -16,6 +16,7 @@ from sqlalchemy import event, select
 app = Flask(__name__)
 app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["BARE_DATABASE_URL"]
 db = SQLAlchemy(app)
+
 
 class Hit(db.Model):  # the table is created and filled by load.py (bare_database)
     __tablename__ = "hit"
