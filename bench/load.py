@@ -695,8 +695,9 @@ async def measured(port: int, name: str, run) -> dict:
 # --------------------------------------------------------------------------------------------- yardstick
 
 BARE_ROWS = 100_000
-# What issue 8 measured on its machine for a bare Flask + SQLAlchemy app, for scale.
-BARE_REFERENCE = {"bare-ins": 940, "bare-sel": 1180}
+# Tendu's phase → the bare app's phase it is compared with, its statement, and the rate issue 8 measured for
+# it on its machine, "for scale".
+YARDSTICK = {"scan": ("bare-ins", "INSERT", 940), "lookup": ("bare-sel", "SELECT", 1180)}
 
 
 def bare_database(cache_dir: str) -> Path:
@@ -769,13 +770,11 @@ def report(results: list[dict], args, dialect: str) -> None:
     if verdicts:
         print("targets: " + "; ".join(verdicts))
     rates = {r["name"]: r["rate"] for r in results}
-    for ours, bare_name in (("scan", "bare-ins"), ("lookup", "bare-sel")):
+    for ours, (bare_name, statement, reference) in YARDSTICK.items():
         if ours in rates and bare_name in rates:
-            machine = rates[bare_name] / BARE_REFERENCE[bare_name]
-            statement = "INSERT" if bare_name == "bare-ins" else "SELECT"
             print(f"yardstick: {ours} = {rates[ours] / rates[bare_name]:.2f} × the bare app's one {statement} "
-                  f"per request on SQLite ({rates[bare_name]:.0f}/s now, {machine:.2f} × issue 8's "
-                  f"{BARE_REFERENCE[bare_name]}/s)")
+                  f"per request on SQLite ({rates[bare_name]:.0f}/s now, {rates[bare_name] / reference:.2f} × "
+                  f"issue 8's {reference}/s)")
 
 
 def main(argv=None) -> int:
