@@ -8,7 +8,9 @@ bind = os.environ.get("TENDU_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("TENDU_WORKERS", 2))
 # Threads, not an async worker: measured with 20 open dashboards (bench/README.sse.md), 32 threads per
 # worker keep scanning fast while live streams each hold a thread; 4 or 8 let the streams starve scans.
-worker_class = "gthread"
+# gthread, with one change (server/keepalive.py): a thread that answered a kept-alive connection serves that
+# connection's next request itself if it comes within 50 ms, instead of handing it back to the main thread.
+worker_class = "server.keepalive.KeepAliveThreadWorker"
 threads = int(os.environ.get("TENDU_THREADS", 32))
 # ...but only this many requests of a worker run at once (server/admission.py): more, and they fight over the
 # interpreter lock while one of them holds SQLite's write lock. The live feed streams are not counted.

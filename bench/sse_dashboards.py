@@ -28,6 +28,7 @@ import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
+KEEPALIVE = "server.keepalive.KeepAliveThreadWorker"  # gthread whose threads keep a busy connection
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
 PASSWORD = "bench-password-1"
@@ -68,7 +69,7 @@ class Server:
         self.port = free_port()
         args = [str(VENV_BIN / "gunicorn"), "-c", "gunicorn.conf.py", "wsgi:app", "--bind", f"127.0.0.1:{self.port}",
                 "--workers", "2", "--worker-class", worker_class, "--access-logfile", "/dev/null"]
-        if worker_class == "gthread":
+        if worker_class != "gevent":
             args += ["--threads", str(threads)]
         self.process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=log)
         deadline = time.monotonic() + 30
@@ -197,7 +198,7 @@ def main():
     print(f"preparing {env['TENDU_DATABASE_URL']} (db upgrade, demo --days 30)…", flush=True)
     prepare(env)
 
-    configs = [("gthread", int(n)) for n in args.threads.split(",")]
+    configs = [("gthread", int(n)) for n in args.threads.split(",")] + [(KEEPALIVE, 32)]  # the last: gunicorn.conf.py's
     gevent_env = dict(env, PYTHONPATH=os.pathsep.join(filter(None, [args.gevent_path, env.get("PYTHONPATH")])))
     probe = subprocess.run([str(VENV_BIN / "python"), "-c", "import gevent; print(gevent.__version__)"],
                            env=gevent_env, capture_output=True, text=True)
@@ -214,7 +215,7 @@ def main():
     print(f"{'':16}| {'scanning alone':<36} | {loaded_title:<36} | streams | feed delay")
     print(f"{'worker class':<16}| {scans} | {scans} | {'open':>7} | p50/max s")
     for worker_class, threads in configs:
-        label = f"gthread ×{threads}" if worker_class == "gthread" else "gevent"
+        label = {"gthread": f"gthread ×{threads}", KEEPALIVE: f"keepalive ×{threads}"}.get(worker_class, worker_class)
         alone, loaded, connected, delays = measure(gevent_env if worker_class == "gevent" else env, worker_class,
                                                    threads, args.streams, args.seconds, log)
         feed = f"{statistics.median(delays):.2f}/{delays[-1]:.2f}" if delays else "-"

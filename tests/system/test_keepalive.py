@@ -1,0 +1,117 @@
+"""server/keepalive.py under the real gunicorn of gunicorn.conf.py: kept-alive connections are served to the
+last byte whether the next request comes at once, together with the previous one, after the thread stopped
+waiting, or never. The worker subclass leans on gunicorn's internals: these are the tests that fail first if
+a new gunicorn release moves them."""
+from __future__ import annotations
+
+import http.client
+import socket
+import time
+
+import pytest
+
+from server.keepalive import LINGER
+from tests.system.support import Gunicorn
+
+ONE_WORKER = {"TENDU_WORKERS": "1", "TENDU_SPREAD_CONNECTIONS": "0"}  # every connection on the same worker
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("keepalive")
+    gunicorn = Gunicorn("keepalive", tmp, {**ONE_WORKER, "TENDU_DATABASE_URL": f"sqlite:///{tmp / 'k.db'}"})
+    gunicorn.start()
+    yield gunicorn
+    gunicorn.stop()
+
+
+def read_answer(sock_file) -> tuple[int, bytes]:
+    """One HTTP/1.1 answer with a Content-Length, read off a socket's file."""
+    status = int(sock_file.readline().split()[1])
+    length = 0
+    while (line := sock_file.readline()) not in (b"\r\n", b""):
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value)
+    return status, sock_file.read(length)
+
+
+def test_gunicorn_conf_runs_the_keepalive_worker(server):
+    assert "Using worker: server.keepalive.KeepAliveThreadWorker" in server.tail(20_000)
+
+
+def test_back_to_back_requests_share_one_connection_unread_bodies_included(server):
+    conn = server.connection()
+    try:
+        conn.request("GET", "/healthz/live")
+        assert conn.getresponse().read() and conn.sock is not None
+        first = conn.sock
+        for i in range(150):
+            if i % 3:
+                conn.request("GET", "/healthz/live")
+                answer = conn.getresponse()
+                assert (answer.status, answer.read()) == (200, b'{"status":"ok"}\n')
+            else:  # a body the app never reads: gunicorn drains it before the next request (up to 64 KiB;
+                # past that it closes the connection, whichever worker class)
+                conn.request("POST", "/healthz/live", b"x" * 16_000, {"Content-Type": "application/octet-stream"})
+                answer = conn.getresponse()
+                answer.read()
+                assert answer.status == 405
+            assert conn.sock is first, f"the server closed the connection after request {i}"
+    finally:
+        conn.close()
+
+
+def test_requests_sent_together_are_answered_in_order(server):
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        sock_file = sock.makefile("rb")
+        paths = ["/healthz/live", "/healthz/nope", "/healthz/live"]
+        sock.sendall(b"".join(f"GET {p} HTTP/1.1\r\nHost: t\r\n\r\n".encode() for p in paths))
+        assert [read_answer(sock_file)[0] for _ in paths] == [200, 404, 200]
+        sock.sendall(b"GET /healthz/live HTTP/1.1\r\nHost: t\r\n\r\n")  # and the connection is still open
+        assert read_answer(sock_file)[0] == 200
+
+
+def test_a_connection_quiet_for_longer_than_the_wait_is_served_from_the_poller(server):
+    conn = server.connection()
+    try:
+        conn.request("GET", "/healthz/live")
+        conn.getresponse().read()
+        first = conn.sock
+        time.sleep(LINGER * 6)
+        conn.request("GET", "/healthz/live")
+        answer = conn.getresponse()
+        assert (answer.status, conn.sock is first) == (200, True)
+    finally:
+        conn.close()
+
+
+def test_clients_that_hang_up_while_the_thread_waits_cost_nothing(server):
+    for _ in range(40):
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+            sock.sendall(b"GET /healthz/live HTTP/1.1\r\nHost: t\r\n\r\n")
+            assert read_answer(sock.makefile("rb"))[0] == 200
+        # closed at once: the thread waiting for a next request sees the end of the stream
+    status, body = server.request("GET", "/healthz/live")
+    assert (status, body) == (200, {"status": "ok"})
+    assert "Traceback" not in server.tail(50_000)
+
+
+def test_a_stopping_server_does_not_wait_on_idle_kept_alive_connections(tmp_path):
+    gunicorn = Gunicorn("stop", tmp_path, {**ONE_WORKER, "TENDU_DATABASE_URL": f"sqlite:///{tmp_path / 's.db'}"})
+    gunicorn.start()
+    idle: list[http.client.HTTPConnection] = []
+    try:
+        for _ in range(5):
+            conn = gunicorn.connection()
+            conn.request("GET", "/healthz/live")
+            conn.getresponse().read()
+            idle.append(conn)
+        started = time.monotonic()
+        gunicorn.stop(grace=15)
+        # graceful_timeout is 20 s; gunicorn gives idle kept-alive connections 2 s (STOP_KEEPALIVE_LINGER)
+        assert time.monotonic() - started < 8 and gunicorn.proc.returncode is not None
+    finally:
+        for conn in idle:
+            conn.close()
+        gunicorn.stop()
