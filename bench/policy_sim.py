@@ -313,7 +313,7 @@ def main() -> int:
     head = (f"{'portfolio':<13}{'target':>6} | {'Tendu FR':>8} {'units':>6} {'items':>5} {'stock':>9} | "
             f"{'ERP days':>8} {'FR':>6} {'units':>6} {'items':>5} {'stock':>9} {'vs Tendu':>8} | {'textbook FR':>11} {'stock':>9} | "
             f"{'oracle':>9} | ok")
-    lines, all_ok, on_target = [head, "-" * len(head)], True, True
+    lines, passed, on_target = [head, "-" * len(head)], 0, True
     for i, pf in enumerate(portfolios):
         bench = Bench(pf, args.reps, args.seed + 1 + i, args.history_days, not args.crossing, args.forecast)
         for beta in TARGETS:
@@ -323,7 +323,7 @@ def main() -> int:
             o = bench.oracle(t.fill_rate, bench.tendu(beta))
             reached = abs(t.fill_rate - beta) <= 0.01 and abs(t.unit_fill_rate - beta) <= 0.01
             ok = reached and t.value < e.value
-            all_ok &= ok
+            passed += ok
             on_target &= reached
             lines.append(f"{pf.name:<13}{beta:>6.2f} | {t.fill_rate:>8.4f} {t.unit_fill_rate:>6.4f} {t.share_within(beta):>5.0%} "
                          f"{t.value:>9.0f} | "
@@ -341,9 +341,10 @@ def main() -> int:
           f"(* = the ERP rule needs less stock even than that). ERP tuned to reach Tendu's FR on both measures (items, units)\n")
     print("\n".join(lines))
     print(f"\nTendu within one point of every target: {'yes' if on_target else 'NO'}")
+    rows = len(lines) - 2
     print(f"acceptance (Tendu within 0.01 of the target on items and units, less stock than the tuned ERP rule): "
-          f"{'PASS' if all_ok else 'FAIL'}   [{time.perf_counter() - started:.0f} s]")
-    return 0 if all_ok else 1
+          f"{'PASS' if passed == rows else 'FAIL'}, {passed} of {rows} rows   [{time.perf_counter() - started:.0f} s]")
+    return 0 if passed == rows else 1
 
 
 def all_portfolios(args) -> list[Portfolio]:
