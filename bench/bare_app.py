@@ -1,9 +1,10 @@
 """The yardstick of issue 8: a bare Flask + Flask-SQLAlchemy app doing one INSERT, or one indexed SELECT, per request.
 
-``bench/load.py --bare`` serves it with the same gunicorn settings and drives it with the same clients as
-Tendu, right after Tendu's phases, so the two can be compared on the machine as it is at that moment (its
-speed drifts within an hour: bench/README.md). The database is a SQLite file that load.py creates and fills; the
-app only sets what any SQLite web app needs under concurrent writers (WAL, a busy timeout).
+``bench/load.py --bare`` serves it with the same gunicorn settings (but gunicorn's own gthread worker, as in
+session 6, rather than Tendu's) and drives it with the same clients as Tendu, right after Tendu's phases, so
+the two can be compared on the machine as it is at that moment (its speed drifts within an hour:
+bench/README.md). The database is a SQLite file that load.py creates and fills; the app only sets what any
+SQLite web app needs under concurrent writers (WAL, a busy timeout).
 """
 from __future__ import annotations
 

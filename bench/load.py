@@ -32,6 +32,7 @@ import asyncio
 import hashlib
 import json
 import os
+import platform
 import random
 import shutil
 import signal
@@ -715,10 +716,13 @@ def bare_database(cache_dir: str) -> Path:
 
 
 def bare(args) -> list[dict]:
-    """The issue's yardstick on this machine now: bench/bare_app.py under the same gunicorn and clients."""
+    """The issue's yardstick on this machine now: bench/bare_app.py under gunicorn.conf.py and the same clients."""
     path = bare_database(args.cache_dir)
     port = free_port()
-    server = start_server("", args, port, Path(args.cache_dir) / f"bare-{os.getpid()}.log", app="bench.bare_app:app",
+    # gunicorn's own gthread unless told otherwise, as in session 6: the yardstick measures the machine, so it
+    # keeps its server while Tendu's (gunicorn.conf.py's worker class) changes.
+    served = argparse.Namespace(**{**vars(args), "worker_class": args.worker_class or "gthread"})
+    server = start_server("", served, port, Path(args.cache_dir) / f"bare-{os.getpid()}.log", app="bench.bare_app:app",
                           env={"BARE_DATABASE_URL": f"sqlite:///{path}"})
     rnd = random.Random(11)
 
@@ -746,6 +750,8 @@ def report(results: list[dict], args, dialect: str) -> None:
     print(f"{dialect}, {args.workers or 'conf'} workers × {args.threads or 'conf'} threads"
           f"{', ' + args.worker_class if args.worker_class else ''}, {args.clients} clients, "
           f"{args.duration:.0f} s per phase after {args.warmup:.0f} s warm-up, {os.cpu_count()} CPUs")
+    # The server runs the venv's interpreter, as this script does; its build moves every figure (docs/deploy.md).
+    print(f"Python {platform.python_version()} ({Path(sys.executable).resolve()})")
     print(f"{'phase':8} {'ok':>7} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'p99/p50':>7} "
           f"{'errors':>6} {'/healthz':>8} {'cpu ms':>6} {'workers busy':>12}  load avg")
     for r in results:
