@@ -7,16 +7,18 @@ poller, wakes when the next request arrives, unregisters it and queues it for a 
 turn. Each of those hand-offs is a thread switch and a pass of the interpreter lock. A device replaying its
 offline queue, a handheld scanning a pallet or a dashboard loading its figures sends its next request within
 milliseconds, so the thread that has just answered waits for it (up to ``LINGER`` seconds, outside the
-interpreter lock) and the connection goes back to the poller only when it falls quiet. Measured under the scan
+interpreter lock) and the connection goes back to the poller when it falls quiet, or at once if another
+connection is waiting for a thread (busy connections must not starve it). Measured under the scan
 load (bench/README.md, session 7): thread switches per scan 24 → 12, server CPU per scan −14 %.
 
-Installed by ``gunicorn.conf.py`` (``worker_class``); tied to gunicorn's ``ThreadWorker.handle`` and the
-connection's parser buffer, so gunicorn is pinned (constraints.txt) and tests/system/test_keepalive.py checks
-this worker on the pinned release.
+Installed by ``gunicorn.conf.py`` (``worker_class``); tied to gunicorn's ``ThreadWorker.handle`` and
+``enqueue_req`` and to the connection's parser buffer, so gunicorn is pinned (constraints.txt) and
+tests/system/test_keepalive.py checks this worker on the pinned release.
 """
 from __future__ import annotations
 
 import select
+import threading
 
 from gunicorn.workers.gthread import ThreadWorker
 
@@ -27,9 +29,23 @@ LINGER = 0.05
 
 class KeepAliveThreadWorker(ThreadWorker):
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._queued = 0  # connections handed to the pool that no thread has picked up yet
+        self._queued_lock = threading.Lock()
+
+    def enqueue_req(self, conn):
+        with self._queued_lock:
+            self._queued += 1
+        super().enqueue_req(conn)
+
     def handle(self, conn):
+        with self._queued_lock:
+            self._queued -= 1
         keep = super().handle(conn)
-        while keep is True and self.alive and not conn.is_http2:
+        # A connection waiting for a thread comes first: a thread that kept serving its own busy connection
+        # while every thread was taken would starve it.
+        while keep is True and self.alive and not conn.is_http2 and not self._queued:
             # Bytes already read past the last request are the next one: no need to wait for the socket.
             if not conn.parser.unreader.buf.getvalue():
                 waiting = select.poll()  # (poll, not select: no limit on the descriptor's number)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import http.client
 import socket
+import threading
 import time
 
 import pytest
@@ -95,6 +96,41 @@ def test_clients_that_hang_up_while_the_thread_waits_cost_nothing(server):
     status, body = server.request("GET", "/healthz/live")
     assert (status, body) == (200, {"status": "ok"})
     assert "Traceback" not in server.tail(50_000)
+
+
+def test_a_connection_waiting_for_a_thread_is_not_starved_by_busy_ones(tmp_path):
+    """Two threads, two connections sending without a pause: a third connection still gets its answer at once,
+    because a thread gives its own connection back when another one is waiting for a thread."""
+    gunicorn = Gunicorn("starve", tmp_path, {**ONE_WORKER, "TENDU_THREADS": "2",
+                                              "TENDU_DATABASE_URL": f"sqlite:///{tmp_path / 'b.db'}"})
+    gunicorn.start()
+    stop, served = threading.Event(), []
+
+    def busy():
+        conn = gunicorn.connection()
+        try:
+            while not stop.is_set():
+                conn.request("GET", "/healthz/live")
+                served.append(conn.getresponse().read())
+        finally:
+            conn.close()
+    senders = [threading.Thread(target=busy) for _ in range(2)]
+    try:
+        for sender in senders:
+            sender.start()
+        time.sleep(0.5)  # both threads of the worker now loop on their own connections
+        started = time.monotonic()
+        status, _ = gunicorn.request("GET", "/healthz/live", timeout=10)
+        waited = time.monotonic() - started
+        busy_meanwhile = len(served)
+        time.sleep(0.2)
+    finally:
+        stop.set()
+        for sender in senders:
+            sender.join(10)
+        gunicorn.stop()
+    assert status == 200 and waited < 1.5, f"answered after {waited:.2f} s"
+    assert len(served) > busy_meanwhile > 0  # the busy connections were still being served
 
 
 def test_a_stopping_server_does_not_wait_on_idle_kept_alive_connections(tmp_path):
