@@ -1,7 +1,7 @@
 """server/keepalive.py under the real gunicorn of gunicorn.conf.py: kept-alive connections are served to the
 last byte whether the next request comes at once, together with the previous one, after the thread stopped
-waiting, or never. The worker subclass leans on gunicorn's internals: these are the tests that fail first if
-a new gunicorn release moves them."""
+waiting, or never, and busy connections do not starve one waiting for a thread. The worker subclass leans on
+gunicorn's internals: these are the tests that fail first if a new gunicorn release moves them."""
 from __future__ import annotations
 
 import http.client
