@@ -716,7 +716,7 @@ def bare_database(cache_dir: str) -> Path:
 
 
 def bare(args) -> list[dict]:
-    """The issue's yardstick on this machine now: bench/bare_app.py under gunicorn.conf.py and the same clients."""
+    """The issue's yardstick on this machine now: bench/bare_app.py, gunicorn.conf.py's settings, the same clients."""
     path = bare_database(args.cache_dir)
     port = free_port()
     # gunicorn's own gthread unless told otherwise, as in session 6: the yardstick measures the machine, so it
