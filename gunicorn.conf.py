@@ -56,10 +56,26 @@ def pre_fork(server, worker):
         _spread.assign(worker)
 
 
+# gunicorn drains at most 64 KiB of a body the app did not read (a 401 or 413 refuses a photo before reading
+# it) and then hangs up, after its answer has promised keep-alive: the client's next request on that
+# connection fails unanswered. A body that may be larger is answered with "Connection: close" instead.
+_DRAINABLE = 64 * 1024
+
+
 def pre_request(worker, req):
     held = getattr(worker, "nr_conns", None)  # gthread counts its connections; sync has one at a time
     if _spread and held is not None and _spread.should_close(worker.spread_slot, held):
         req.force_close()  # answered with "Connection: close": the device reconnects to a less busy worker
+    elif _may_exceed(req.headers, _DRAINABLE):
+        req.force_close()
+
+
+def _may_exceed(headers, size: int) -> bool:
+    """Whether a request's body may be longer than ``size`` bytes (chunked: its length is not known)."""
+    for name, value in headers:  # gunicorn has checked and upper-cased them
+        if name == "TRANSFER-ENCODING" or (name == "CONTENT-LENGTH" and int(value) > size):
+            return True
+    return False
 
 
 def post_worker_init(worker):

@@ -1,7 +1,8 @@
 """server/keepalive.py under the real gunicorn of gunicorn.conf.py: kept-alive connections are served to the
 last byte whether the next request comes at once, together with the previous one, after the thread stopped
-waiting, or never, and busy connections do not starve one waiting for a thread. The worker subclass leans on
-gunicorn's internals: these are the tests that fail first if a new gunicorn release moves them."""
+waiting, or never, busy connections do not starve one waiting for a thread, and a large body refused unread
+closes its connection openly. The worker subclass leans on gunicorn's internals: these are the tests that
+fail first if a new gunicorn release moves them."""
 from __future__ import annotations
 
 import http.client
@@ -53,12 +54,38 @@ def test_back_to_back_requests_share_one_connection_unread_bodies_included(serve
                 answer = conn.getresponse()
                 assert (answer.status, answer.read()) == (200, b'{"status":"ok"}\n')
             else:  # a body the app never reads: gunicorn drains it before the next request (up to 64 KiB;
-                # past that it closes the connection, whichever worker class)
+                # a body that may be longer is answered "Connection: close": the test below)
                 conn.request("POST", "/healthz/live", b"x" * 16_000, {"Content-Type": "application/octet-stream"})
                 answer = conn.getresponse()
                 answer.read()
                 assert answer.status == 405
             assert conn.sock is first, f"the server closed the connection after request {i}"
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("framing", ["length", "chunked"])
+def test_a_large_body_refused_unread_is_answered_with_connection_close(server, framing):
+    """gunicorn drains 64 KiB of an unread body and then hangs up: a 401 to a photo, refused before its
+    bytes are read, must say so rather than promise a keep-alive the next request would find closed."""
+    conn = server.connection()
+    try:
+        photo = b"\x89PNG" + b"x" * 300_000
+        if framing == "chunked":
+            # (one chunk: a client still sending after the answer would meet the closed connection)
+            conn.request("POST", "/api/v1/barcodes/decode", iter([photo]), {"Content-Type": "image/png"},
+                         encode_chunked=True)
+        else:
+            conn.request("POST", "/api/v1/barcodes/decode", photo, {"Content-Type": "image/png"})
+        answer = conn.getresponse()
+        assert answer.status == 401 and answer.read()
+        assert answer.getheader("Connection") == "close" and answer.will_close
+        conn.request("GET", "/healthz/live")  # http.client opens a new connection, as told
+        answer = conn.getresponse()
+        assert (answer.status, answer.read()) == (200, b'{"status":"ok"}\n')
+        conn.request("POST", "/healthz/live", b"x" * 60_000, {"Content-Type": "application/octet-stream"})
+        answer = conn.getresponse()
+        assert answer.status == 405 and answer.read() and not answer.will_close  # small: drained, kept
     finally:
         conn.close()
 
