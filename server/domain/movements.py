@@ -22,7 +22,7 @@ def check_quantity(qty: Decimal, *, field: str = "qty", allow_negative: bool = F
     if qty == 0 or (qty < 0 and not allow_negative):
         raise Invalid("quantity_not_positive", "The quantity must be greater than zero.",
                       "La quantité doit être supérieure à zéro.", field=field)
-    if abs(qty) > MAX_QTY:
+    if qty.copy_abs() > MAX_QTY:  # (abs() would round, and overflow, an exponent beyond the context)
         raise Invalid("absurd_quantity", f"A quantity above {MAX_QTY} is refused.",
                       f"Une quantité supérieure à {MAX_QTY} est refusée.", field=field)
     if qty != qty.quantize(QTY_STEP):

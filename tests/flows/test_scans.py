@@ -51,6 +51,15 @@ def test_a_replayed_scan_answers_the_same_and_writes_once(app, client, scanner, 
     ("5000000000005", "pick", {"order": "SO-999999", "bin": "Z-99"}, 404, "unknown_sales_order"),
     (EAN, "receive", {"order": "PO", "dock": "NOWHERE"}, 404, "unknown_location"),
     (EAN, "put_away", {"bin": "NOWHERE"}, 404, "unknown_location"),
+    # Numbers Decimal parses but no arithmetic survives (they were 500s), and counts held to the quantity rules.
+    (EAN, "transfer", {"from": "A-01", "to": "B-01", "qty": "sNaN"}, 422, "invalid_quantity"),
+    (EAN, "transfer", {"from": "A-01", "to": "B-01", "qty": "1e999999999"}, 422, "absurd_quantity"),
+    (EAN, "transfer", {"from": "A-01", "to": "B-01", "qty": "-Infinity"}, 422, "invalid_quantity"),
+    (EAN, "count", {"bin": "A-01", "qty": "NaN"}, 422, "invalid_quantity"),
+    (EAN, "count", {"bin": "A-01", "qty": "1e999999"}, 422, "absurd_quantity"),
+    (EAN, "count", {"bin": "A-01", "qty": 10_000_000}, 422, "absurd_quantity"),
+    (CARTON, "count", {"bin": "A-01", "qty": 100_000}, 422, "absurd_quantity"),  # 1.2 million units
+    (EAN, "count", {"bin": "A-01", "qty": "40.0001"}, 422, "quantity_precision"),
 ])
 def test_refused_scans_leave_only_their_record(app, client, scanner, shelf, code, action, context, status, error):
     context = {k: (shelf if v == "PO" else v) for k, v in context.items()}

@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, select
 
 from server.domain.barcodes import ParseResult
 from server.domain.errors import Conflict, DomainError, Invalid, NotFound
-from server.domain.movements import check_quantity
+from server.domain.movements import MAX_QTY, check_quantity
 from server.models import StockLevel
 from server.queries.lookup import PRODUCT_BY_CODE, PRODUCT_BY_SKU
 from server.services import master, sales
@@ -128,10 +128,16 @@ def context_number(scan: Scan, key: str, *, required: bool = False, default=None
                           field=f"context.{key}")
         return default
     try:
-        return Decimal(str(raw))
+        value = Decimal(str(raw))
     except InvalidOperation:
-        raise Invalid("invalid_quantity", f"{raw!r} is not a number.", f"{raw!r} n'est pas un nombre.",
-                      field=f"context.{key}") from None
+        value = Decimal("NaN")
+    if not value.is_finite():  # (NaN, sNaN and Infinity parse, and would fail the arithmetic that follows)
+        raise Invalid("invalid_quantity", f"{str(raw)[:40]!r} is not a number.",
+                      f"{str(raw)[:40]!r} n'est pas un nombre.", field=f"context.{key}")
+    if value.copy_abs() > MAX_QTY:  # before any arithmetic (abs() included): 1e999999999 would overflow it
+        raise Invalid("absurd_quantity", f"A quantity above {MAX_QTY} is refused.",
+                      f"Une quantité supérieure à {MAX_QTY} est refusée.", field=f"context.{key}")
+    return value
 
 
 def scanned_units(scan: Scan, item: ItemScan) -> Decimal:

@@ -7,7 +7,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from server.domain.errors import Invalid
-from server.domain.movements import fmt_qty
+from server.domain.movements import check_quantity, fmt_qty
 from server.models import MovementKind, StockLevel
 from server.queries import lookup as lookups
 from server.services import ledger
@@ -26,6 +26,8 @@ def count(s, scan: Scan, parsed) -> Outcome:
     if counted < 0:
         raise Invalid("quantity_negative", "A count cannot be negative.", "Un comptage ne peut être négatif.",
                       field="context.qty")
+    if counted:  # an empty bin counts 0; anything else follows the quantity rules
+        check_quantity(counted, field="context.qty")
     lot = item.lot or str(scan.context.get("lot") or "")
     lock_products(s, [item.product.id])
     expected = s.scalar(select(StockLevel.qty).where(StockLevel.product_id == item.product.id,
