@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
-from server.api.common import Blueprint, CODE
+from server.api.common import Blueprint, CODE, Day, Moment
 from server.api.security import role
 from server.domain import leadtime
 from server.domain.errors import Invalid
@@ -99,8 +99,8 @@ class LeadTimesOut(Schema):
 class Filters(Schema):
     supplier = fields.String(load_default=None, validate=CODE)
     product = fields.String(load_default=None, validate=CODE, metadata={"description": "SKU"})
-    since = fields.AwareDateTime(load_default=None)
-    until = fields.AwareDateTime(load_default=None)
+    since = Moment(load_default=None)
+    until = Moment(load_default=None)
 
 
 def _histories(args):
@@ -133,14 +133,14 @@ class Suppliers(MethodView):
 
 
 class PeriodArgs(Schema):
-    since = fields.Date(load_default=None, metadata={"description": "Default: a year before until"})
-    until = fields.Date(load_default=None, metadata={"description": "Exclusive; default: tomorrow (today included)"})
+    since = Day(load_default=None, metadata={"description": "Default: a year before until"})
+    until = Day(load_default=None, metadata={"description": "Exclusive; default: tomorrow (today included)"})
     product = fields.String(load_default=None, validate=CODE, metadata={"description": "SKU"})
     bucket = fields.String(load_default="week", validate=validate.OneOf(["week", "month"]))
 
 
 class AtArgs(Schema):
-    at = fields.Date(load_default=None, metadata={"description": "Value at the end of this day (default today)"})
+    at = Day(load_default=None, metadata={"description": "Value at the end of this day (default today)"})
 
 
 class ValuedProduct(Schema):

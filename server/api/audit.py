@@ -6,7 +6,7 @@ from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
-from server.api.common import Blueprint
+from server.api.common import Blueprint, ROW_ID
 from server.api.security import role
 from server.extensions import db
 from server.models import AuditEntry
@@ -27,8 +27,8 @@ def record(response):
 
 
 class AuditArgs(Schema):
-    user = fields.Integer(load_default=None)
-    after_id = fields.Integer(load_default=None, validate=validate.Range(min=0))
+    user = fields.Integer(load_default=None, validate=ROW_ID)
+    after_id = fields.Integer(load_default=None, validate=ROW_ID)
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
 
 

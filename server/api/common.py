@@ -2,18 +2,25 @@
 from __future__ import annotations
 
 from copy import copy
+from datetime import datetime, timezone
 from decimal import Decimal
 
 import flask_smorest
-from flask import g
+from flask import current_app, g
 from flask.views import MethodView
 from marshmallow import Schema, fields, missing, validate
 
 from server.api.security import role
+from server.domain.movements import check_occurred_at
+from server.models.base import utcnow
 from server.queries.paging import paginate, search
 from server.services import master
 from server.services.stamp import Stamp
 
+# Row ids and pages: beyond these no row exists (PostgreSQL's integer), and SQLite cannot even bind a number
+# past 2**63. Route ids use the same bound: <int(max=2147483647):…>.
+ROW_ID = validate.Range(min=0, max=2**31 - 1)
+PAGE = validate.Range(min=1, max=1_000_000)
 CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$",
                        error="1-64 letters, digits, '.', '_' or '-', starting with a letter or digit.")
 
@@ -40,23 +47,48 @@ class Number(fields.Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
 
 
+# The times and days a warehouse can mean. Outside them a value is a typo or a device whose clock was reset,
+# and the extreme ones (year 1 at +14:00) cannot even be converted to UTC.
+EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=timezone.utc), datetime(2100, 1, 1, tzinfo=timezone.utc)
+
+
+class Moment(fields.AwareDateTime):
+    """A time with its zone, from 2000 to 2099."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("validate", validate.Range(min=EARLIEST, max=LATEST, max_inclusive=False,
+                                                     error="Between 2000-01-01 and 2099-12-31."))
+        super().__init__(**kwargs)
+
+
+class Day(fields.Date):
+    """A day, from 2000-01-01 to 2099-12-31."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("validate", validate.Range(min=EARLIEST.date(), max=LATEST.date(), max_inclusive=False,
+                                                     error="Between 2000-01-01 and 2099-12-31."))
+        super().__init__(**kwargs)
+
+
 class EventIn(Schema):
     """Fields every write from a device carries, so replays are recognised and times are the device's."""
     client_event_id = fields.UUID(required=True, metadata={"description": "Made on the device; a replay with "
                                                            "the same id returns the first result."})
-    occurred_at = fields.AwareDateTime(required=True, metadata={"description": "Device time, with zone."})
+    occurred_at = Moment(required=True, metadata={"description": "Device time, with zone."})
     device = fields.String(validate=validate.Length(max=64), load_default=None)
 
 
 def stamp_of(data: dict) -> Stamp:
-    """The device's id and time (from an ``EventIn`` body) and the signed-in user."""
+    """The device's id and time (from an ``EventIn`` body) and the signed-in user; a time in the future is
+    refused here for every write (an order event dated 2999 would block the order's receptions for good)."""
+    check_occurred_at(data["occurred_at"], utcnow(), current_app.config["TENDU_CLOCK_SKEW_SECONDS"])
     return Stamp(str(data["client_event_id"]), data["occurred_at"], g.user.id, data["device"])
 
 
 class PageArgs(Schema):
     q = fields.String(load_default=None, validate=validate.Length(max=100), metadata={"description": "Search text"})
     active = fields.Boolean(load_default=None)
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=PAGE)
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
 
 

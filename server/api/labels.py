@@ -28,7 +28,7 @@ class SheetItem(Schema):
 class SheetIn(Schema):
     items = fields.List(fields.Nested(SheetItem), required=True, validate=validate.Length(min=1, max=500))
     grid = fields.String(load_default="3x8", validate=validate.OneOf(sorted(labels.GRIDS)))
-    start_cell = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    start_cell = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1000))
     symbology = fields.String(load_default=None, validate=validate.OneOf(sorted(labels.SYMBOLOGIES)))
 
 

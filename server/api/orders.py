@@ -5,7 +5,7 @@ from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
-from server.api.common import Blueprint, CODE, EventIn, Number, PageArgs, page_of, stamp_of
+from server.api.common import Blueprint, CODE, Day, EventIn, Number, PageArgs, ROW_ID, page_of, stamp_of
 from server.api.security import role
 from server.extensions import db
 from server.models import PO_EVENTS, PurchaseOrder, SalesOrder
@@ -27,7 +27,7 @@ class PoLineIn(Schema):
 class PoIn(Schema):
     supplier = fields.String(required=True, validate=CODE)
     lines = fields.List(fields.Nested(PoLineIn), required=True, validate=validate.Length(min=1, max=500))
-    promised_date = fields.Date(load_default=None)
+    promised_date = Day(load_default=None)
 
 
 class LineOut(Schema):
@@ -80,8 +80,8 @@ class OrderArgs(PageArgs):
 
 class PoEventIn(EventIn):
     kind = fields.String(required=True, validate=validate.OneOf(PO_EVENTS))
-    line_id = fields.Integer(load_default=None)
-    promised_date = fields.Date(load_default=None)
+    line_id = fields.Integer(load_default=None, validate=ROW_ID)
+    promised_date = Day(load_default=None)
     note = fields.String(load_default=None, validate=validate.Length(max=500))
 
 
@@ -94,7 +94,7 @@ class SoLineIn(Schema):
 class SoIn(EventIn):
     customer = fields.String(required=True, validate=CODE)
     lines = fields.List(fields.Nested(SoLineIn), required=True, validate=validate.Length(min=1, max=500))
-    requested_date = fields.Date(load_default=None)
+    requested_date = Day(load_default=None)
 
 
 class SoEventIn(EventIn):
@@ -217,7 +217,7 @@ class SalesOrderEvents(MethodView):
         return event, 201 if created else 200
 
 
-@selling.route("/<string:number>/lines/<int:line_id>/short")
+@selling.route("/<string:number>/lines/<int(max=2147483647):line_id>/short")
 class ShortPick(MethodView):
     @selling.arguments(ShortIn)
     @selling.response(200, OrderOut)

@@ -7,7 +7,7 @@ from flask import g
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
-from server.api.common import Blueprint, CODE, Number
+from server.api.common import Blueprint, CODE, Moment, Number
 from server.api.security import role
 from server.errors import language
 from server.models import Product
@@ -69,7 +69,7 @@ class OrderItem(Schema):
 
 
 class OrdersIn(Schema):
-    suggested_at = fields.AwareDateTime(required=True)
+    suggested_at = Moment(required=True)
     items = fields.List(fields.Nested(OrderItem), required=True, validate=validate.Length(min=1, max=2000))
 
 

@@ -6,7 +6,7 @@ from flask.views import MethodView
 from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import select
 
-from server.api.common import Blueprint, EventIn
+from server.api.common import Blueprint, EventIn, ROW_ID
 from server.api.security import role
 from server.errors import language, render_record
 from server.extensions import db
@@ -73,7 +73,7 @@ class ScanListArgs(Schema):
     outcome = fields.String(load_default=None, validate=validate.OneOf(
         ["applied", "looked_up", "pending", "refused", "rejected"]))
     mine = fields.Boolean(load_default=False)
-    after_id = fields.Integer(load_default=None, validate=validate.Range(min=0))
+    after_id = fields.Integer(load_default=None, validate=ROW_ID)
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
 
 

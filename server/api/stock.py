@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
-from server.api.common import Blueprint, CODE, EventIn, Number, page_of, stamp_of
+from server.api.common import Blueprint, CODE, Day, EventIn, Moment, Number, PAGE, ROW_ID, page_of, stamp_of
 from server.api.security import role
 from server.models import MovementKind
 from server.queries import stock as queries
@@ -17,7 +17,7 @@ class LevelArgs(Schema):
     product = fields.String(load_default=None, validate=CODE, metadata={"description": "SKU"})
     location = fields.String(load_default=None, validate=CODE)
     include_empty = fields.Boolean(load_default=False)
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=PAGE)
     per_page = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
 
 
@@ -32,8 +32,8 @@ class LevelOut(Schema):
 
 class MovementArgs(Schema):
     product = fields.String(load_default=None, validate=CODE, metadata={"description": "SKU"})
-    since = fields.AwareDateTime(load_default=None, metadata={"description": "Recorded at or after"})
-    after_id = fields.Integer(load_default=None, validate=validate.Range(min=0))
+    since = Moment(load_default=None, metadata={"description": "Recorded at or after"})
+    after_id = fields.Integer(load_default=None, validate=ROW_ID)
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
 
 
@@ -70,7 +70,7 @@ class AdjustmentIn(EventIn):
     qty = Number(required=True, metadata={"description": "Positive adds, negative removes"})
     reason = fields.String(required=True, validate=validate.Length(min=1, max=200))
     lot = fields.String(load_default="", validate=validate.Length(max=64))
-    expiry = fields.Date(load_default=None)
+    expiry = Day(load_default=None)
     unit_cost = Number(load_default=None, places=4, validate=validate.Range(min=0, max=10_000_000))
 
 
@@ -136,7 +136,7 @@ class Transfers(MethodView):
                                         kind=MovementKind.TRANSFER))
 
 
-@blp.route("/movements/<int:movement_id>/reversal")
+@blp.route("/movements/<int(max=2147483647):movement_id>/reversal")
 class Reversal(MethodView):
     @role("supervisor")
     @blp.arguments(ReversalIn)

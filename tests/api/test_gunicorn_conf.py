@@ -48,8 +48,24 @@ def test_the_number_is_a_setting(app, monkeypatch, value, slots):
 class Request:
     closed = False
 
+    def __init__(self, headers=()):
+        self.headers = list(headers)  # as gunicorn parsed them: upper-case names
+
     def force_close(self):
         self.closed = True
+
+
+@pytest.mark.parametrize("headers, closed", [
+    ((), False),
+    ((("CONTENT-LENGTH", "65536"),), False),             # gunicorn drains this much of an unread body
+    ((("CONTENT-LENGTH", "65537"),), True),              # past it, it would hang up after promising keep-alive
+    ((("TRANSFER-ENCODING", "chunked"),), True),         # no length given: it may be longer
+])
+def test_a_body_that_may_exceed_what_gunicorn_drains_is_answered_connection_close(monkeypatch, headers, closed):
+    monkeypatch.setenv("TENDU_SPREAD_CONNECTIONS", "0")
+    req = Request(headers)
+    load_conf(monkeypatch).pre_request(Worker(None), req)
+    assert req.closed is closed
 
 
 def test_a_gthread_worker_with_more_than_its_share_closes_connections(monkeypatch, tmp_path):
