@@ -5,8 +5,12 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy.orm import joinedload, selectinload
 
 from server.api.common import Blueprint, CODE, Number, master_views
+from server.domain.classify import PULL, PUSH
+from server.domain.movements import MAX_QTY
 from server.models import Product
 from server.services import catalog
+
+MAX_LEVEL = float(MAX_QTY) * 1000  # a stock level or an order: far past any one movement, still a number
 
 blp = Blueprint("products", __name__, url_prefix="/api/v1/products", description="Products and barcodes")
 
@@ -14,6 +18,16 @@ blp = Blueprint("products", __name__, url_prefix="/api/v1/products", description
 class BarcodeIn(Schema):
     code = fields.String(required=True, validate=validate.Length(min=1, max=128))
     pack_qty = Number(load_default=1, validate=validate.Range(min=0.001, max=1_000_000))
+
+
+class PolicyOverrides(Schema):
+    """What the buyer forces over the computed policy (domain.policy.OVERRIDABLE); a key left out stays computed.
+    Checked here, when it is saved: a bad value stored would break the plan of every product."""
+    mode = fields.String(validate=validate.OneOf([PUSH, PULL]))
+    order_quantity = fields.Float(validate=validate.Range(min=0, max=MAX_LEVEL))
+    safety_stock = fields.Float(validate=validate.Range(min=0, max=MAX_LEVEL))
+    reorder_point = fields.Float(validate=validate.Range(min=0, max=MAX_LEVEL))
+    order_up_to = fields.Float(validate=validate.Range(min=0, max=MAX_LEVEL))
 
 
 class ProductIn(Schema):
@@ -26,12 +40,13 @@ class ProductIn(Schema):
     supplier = fields.String(load_default=None, allow_none=True, validate=CODE)
     moq = Number(load_default=0, validate=validate.Range(min=0, max=1_000_000))
     pack_multiple = Number(load_default=1, validate=validate.Range(min=0.001, max=1_000_000))
-    policy_overrides = fields.Dict(keys=fields.String(), load_default=dict)
+    policy_overrides = fields.Nested(PolicyOverrides, load_default=dict)
     barcodes = fields.List(fields.Nested(BarcodeIn), load_default=list, validate=validate.Length(max=50))
 
 
 class ProductOut(ProductIn):
     id = fields.Integer()
+    policy_overrides = fields.Dict()  # as stored
     supplier = fields.Function(lambda p: p.supplier.code if p.supplier else None)
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()

@@ -85,6 +85,11 @@ def test_product_with_supplier_and_barcodes(client, tokens):
     ({"sku": "OK", "name": "x", "unit_cost": -1}, "unit_cost"),
     ({"sku": "OK", "name": "x", "unit_cost": "NaN"}, "unit_cost"),
     ({"sku": "OK", "name": "x", "surprise": 1}, "surprise"),
+    # A bad override stored once made the plan of every product answer 500: checked when saved.
+    ({"sku": "OK", "name": "x", "policy_overrides": {"reorder_point": "abc"}}, "policy_overrides.reorder_point"),
+    ({"sku": "OK", "name": "x", "policy_overrides": {"order_quantity": -5}}, "policy_overrides.order_quantity"),
+    ({"sku": "OK", "name": "x", "policy_overrides": {"mode": "sideways"}}, "policy_overrides.mode"),
+    ({"sku": "OK", "name": "x", "policy_overrides": {"service": 0.99}}, "policy_overrides.service"),
 ])
 def test_invalid_product_is_422_with_the_field(app, client, tokens, body, field):
     with app.app_context():
@@ -109,3 +114,13 @@ def test_location_parent(client, tokens):
     assert res.status_code == 201 and res.json["parent"] == "ZONE-A" and res.json["kind"] == "bin"
     own = client.patch("/api/v1/locations/A-01", json={"parent": "A-01"}, headers=sup)
     assert own.status_code == 422 and own.json["error"]["code"] == "own_parent"
+
+
+def test_policy_overrides_are_saved_and_cleared(client, tokens):
+    sup = tokens["supervisor"]
+    made = client.post("/api/v1/products", headers=sup,
+                       json={"sku": "OV", "name": "x", "policy_overrides": {"mode": "pull", "reorder_point": 7}})
+    assert made.status_code == 201 and made.json["policy_overrides"] == {"mode": "pull", "reorder_point": 7}
+    cleared = client.patch("/api/v1/products/OV", headers=sup, json={"policy_overrides": {}})
+    assert cleared.status_code == 200 and cleared.json["policy_overrides"] == {}
+    assert client.get("/api/v1/replenishment", headers=sup).status_code == 200
