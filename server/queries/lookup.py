@@ -11,7 +11,9 @@ from server.extensions import db
 from server.models import (Barcode, Location, Movement, MovementKind, Product, PurchaseOrder, PurchaseOrderLine,
                            SalesOrder, SalesOrderLine, StockLevel, Supplier)
 
-OPEN_PO = ("draft", "need_detected", "ordered", "shipped", "arrived", "received")
+# What is left on an order's lines is on order whatever step the order has reached: a put-away can start while
+# the rest of the delivery is still being received (the order's status is the furthest step of any line).
+OPEN_PO = ("draft", "need_detected", "ordered", "shipped", "arrived", "received", "put_away")
 CLOSED_SO = ("shipped", "cancelled")
 
 

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import func, select, type_coerce
 
 from server.domain import demand as demand_maths
 from server.domain import leadtime
@@ -24,7 +24,9 @@ from server.models import (Location, Movement, MovementKind, Product, PurchaseOr
 from server.queries import leadtimes
 
 HISTORY_DAYS = 364            # 52 whole weeks
-OPEN_PO = ("draft", "need_detected", "ordered", "shipped", "arrived", "received")
+# What is left on an order's lines is on order whatever step the order has reached: a put-away can start while
+# the rest of the delivery is still being received (the order's status is the furthest step of any line).
+OPEN_PO = ("draft", "need_detected", "ordered", "shipped", "arrived", "received", "put_away")
 OPEN_SO = ("ordered", "picked", "packed")
 
 
@@ -192,7 +194,9 @@ def positions(product_ids: list[int]) -> dict[int, dict]:
         .group_by(Movement.product_id)).all())
     open_lines = db.session.execute(
         select(SalesOrderLine.product_id, func.sum(SalesOrderLine.qty_reserved),
-               func.sum(SalesOrderLine.qty_ordered - SalesOrderLine.qty_short))
+               # (a difference of two Fixed columns is typed as a bare integer: coerced back, or it reads ×1000)
+               func.sum(type_coerce(SalesOrderLine.qty_ordered - SalesOrderLine.qty_short,
+                                    SalesOrderLine.qty_ordered.type)))
         .join(SalesOrder).where(SalesOrderLine.product_id.in_(product_ids), SalesOrder.status.in_(OPEN_SO))
         .group_by(SalesOrderLine.product_id)).all()
     picked = dict(db.session.execute(
