@@ -19,13 +19,17 @@ def _find(session, model, client_event_id: str):
     return session.scalar(select(model).where(model.client_event_id == client_event_id))
 
 
+def raise_reused(differing: list[str] | None = None):
+    raise Conflict("client_event_id_reused",
+                   "This event id was already used for a different request.",
+                   "Cet identifiant d'événement a déjà servi pour une autre requête.",
+                   field="client_event_id", details={"differs": differing} if differing else None)
+
+
 def _check_same(existing, expected: dict):
     differing = sorted(k for k, v in expected.items() if getattr(existing, k) != v)
     if differing:
-        raise Conflict("client_event_id_reused",
-                       "This event id was already used for a different request.",
-                       "Cet identifiant d'événement a déjà servi pour une autre requête.",
-                       field="client_event_id", details={"differs": differing})
+        raise_reused(differing)
 
 
 def once(model, client_event_id: str, expected: dict, work: Callable):

@@ -141,7 +141,8 @@ def record_event(stamp: Stamp, *, number: str, kind: str, line_id=None, promised
         master.line_of(order, line_id)
         return s.get(PurchaseOrderEvent, append_event(s, order, kind, stamp, line_id=line_id,
                                                       promised_date=promised_date, note=note))
-    return once(PurchaseOrderEvent, stamp.client_event_id, {"kind": kind, "line_id": line_id}, work)
+    return once(PurchaseOrderEvent, stamp.client_event_id,
+                {"kind": kind, "line_id": line_id, "order_id": get_order(number).id}, work)
 
 
 _M = Movement.__table__

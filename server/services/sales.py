@@ -21,7 +21,7 @@ from server.models.base import utcnow
 from server.queries.picking import picked_by_line
 from server.services import ledger, master
 from server.services.purchasing import add_event, event_summary
-from server.services.idempotency import once
+from server.services.idempotency import once, raise_reused
 from server.services.locks import lock_products
 from server.services.order_rows import assign
 from server.services.stamp import Stamp
@@ -54,7 +54,13 @@ def create_order(stamp: Stamp, *, customer: str, lines: list[dict], requested_da
 
     # The 'ordered' event carries the client's id, so a replayed creation finds its order through it.
     event, created = once(SalesOrderEvent, stamp.client_event_id, {"kind": "ordered"}, work)
-    return db.session.get(SalesOrder, event.order_id), created
+    order = db.session.get(SalesOrder, event.order_id)
+    if not created:
+        buyer = master.get(Customer, customer)
+        asked = sorted((master.get(Product, line["sku"]).id, Decimal(line["qty"])) for line in lines)
+        if (order.customer_id, sorted((ln.product_id, ln.qty_ordered) for ln in order.lines)) != (buyer.id, asked):
+            raise_reused()
+    return order, created
 
 
 _SL, _L = StockLevel.__table__, Location.__table__
@@ -176,7 +182,8 @@ def short(stamp: Stamp, *, number: str, line_id: int, qty: Decimal, reason: str)
         line = master.line_of(order, line_id)
         lock_products(s, [line.product_id])
         return s.get(SalesOrderEvent, book_short(s, order, line, qty, stamp, reason))
-    return once(SalesOrderEvent, stamp.client_event_id, {"kind": "picked"}, work)
+    return once(SalesOrderEvent, stamp.client_event_id,
+                {"kind": "picked", "order_id": get_order(number).id, "line_id": line_id}, work)
 
 
 def _picked_not_shipped(session, order: SalesOrder) -> dict[tuple[int, int, str], Decimal]:
@@ -209,14 +216,14 @@ def book_ship(s, order: SalesOrder, dispatch: Location, stamp: Stamp) -> int:
 def ship(stamp: Stamp, *, number: str, dispatch: str) -> tuple[SalesOrderEvent, bool]:
     def work(s):
         return s.get(SalesOrderEvent, book_ship(s, get_order(number, s), master.get(Location, dispatch, s), stamp))
-    return once(SalesOrderEvent, stamp.client_event_id, {"kind": "shipped"}, work)
+    return once(SalesOrderEvent, stamp.client_event_id, {"kind": "shipped", "order_id": get_order(number).id}, work)
 
 
 def record_event(stamp: Stamp, *, number: str, kind: str, note=None) -> tuple[SalesOrderEvent, bool]:
     """Paper steps without stock movement, e.g. 'packed'."""
     def work(s):
         return s.get(SalesOrderEvent, append_event(s, get_order(number, s), kind, stamp, note=note))
-    return once(SalesOrderEvent, stamp.client_event_id, {"kind": kind}, work)
+    return once(SalesOrderEvent, stamp.client_event_id, {"kind": kind, "order_id": get_order(number).id}, work)
 
 
 def area_of(s, kind: str, code: str | None):

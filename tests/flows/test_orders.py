@@ -44,3 +44,30 @@ def test_sales_order_replay_and_packing(client, warehouse):
     unknown = client.post("/api/v1/sales-orders", json=event(customer="NOPE", lines=[{"product": "PAD", "qty": 1}]),
                           headers=op)
     assert unknown.status_code == 404 and unknown.json["error"]["code"] == "unknown_customer"
+
+
+def test_an_event_id_reused_for_another_request_is_refused_not_taken_for_a_replay(client, warehouse):
+    sup, op = warehouse["supervisor"], warehouse["operator"]
+    client.post("/api/v1/customers", json={"code": "OTHER", "name": "Other"}, headers=sup)
+    body = event(customer="GARAGE", lines=[{"product": "PAD", "qty": 1}])
+    first = client.post("/api/v1/sales-orders", json=body, headers=op)
+    assert client.post("/api/v1/sales-orders", json=body, headers=op).status_code == 200       # a replay
+    for changed in ({"customer": "OTHER"}, {"lines": [{"product": "PAD", "qty": 7}]}):
+        reused = client.post("/api/v1/sales-orders", json={**body, **changed}, headers=op)
+        assert reused.status_code == 409 and reused.json["error"]["code"] == "client_event_id_reused", changed
+    second = client.post("/api/v1/sales-orders", json=event(customer="GARAGE", lines=[{"product": "PAD", "qty": 5}]),
+                         headers=op).json
+    short = event(qty=1, reason="shelf empty")
+    line = first.json["lines"][0]["line_id"]
+    assert client.post(f"/api/v1/sales-orders/{first.json['number']}/lines/{line}/short", json=short,
+                       headers=op).status_code == 200
+    other = client.post(f"/api/v1/sales-orders/{second['number']}/lines/{second['lines'][0]['line_id']}/short",
+                        json=short, headers=op)
+    assert other.status_code == 409 and other.json["error"]["code"] == "client_event_id_reused"
+    pos = [client.post("/api/v1/purchase-orders", headers=sup, json={
+        "supplier": "ACME", "lines": [{"product": "PAD", "qty": 10}]}).json["number"] for _ in range(2)]
+    ordered = event(kind="ordered")
+    assert client.post(f"/api/v1/purchase-orders/{pos[0]}/events", json=ordered, headers=op).status_code == 201
+    reused = client.post(f"/api/v1/purchase-orders/{pos[1]}/events", json=ordered, headers=op)
+    assert reused.status_code == 409 and reused.json["error"]["code"] == "client_event_id_reused"
+    assert client.get(f"/api/v1/purchase-orders/{pos[1]}", headers=op).json["status"] == "draft"

@@ -34,6 +34,10 @@ def test_a_replayed_scan_answers_the_same_and_writes_once(app, client, scanner, 
     assert stock(client, scanner.headers)[("DOCK", "")] == 12
     reused = client.post("/api/v1/scans", json={**body, "code": EAN}, headers=scanner.headers)
     assert reused.status_code == 409 and reused.json["error"]["code"] == "client_event_id_reused"
+    # the same id with another context (here a quantity) is not a replay either: its scan would be lost
+    other = client.post("/api/v1/scans", json={**body, "context": {**body["context"], "qty": 5}}, headers=scanner.headers)
+    assert other.status_code == 409 and other.json["error"]["code"] == "client_event_id_reused"
+    assert stock(client, scanner.headers)[("DOCK", "")] == 12
 
 
 @pytest.mark.parametrize("code, action, context, status, error", [

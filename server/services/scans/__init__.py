@@ -39,7 +39,7 @@ MAX_BATCH = 500
 
 # Every scan runs these two: Core statements built once (no ORM objects on the hot path).
 _EVENTS = ScanEvent.__table__
-_STORED = select(_EVENTS.c.raw_code, _EVENTS.c.action, _EVENTS.c.status, _EVENTS.c.response).where(
+_STORED = select(_EVENTS.c.raw_code, _EVENTS.c.action, _EVENTS.c.context, _EVENTS.c.status, _EVENTS.c.response).where(
     _EVENTS.c.client_event_id == bindparam("cid"))
 _INSERT = insert(_EVENTS)
 
@@ -107,7 +107,9 @@ def _stored(scan: Scan) -> tuple[int, dict] | None:
     row = db.session.execute(_STORED, {"cid": scan.client_event_id}).first()
     if row is None:
         return None
-    if (row.raw_code, row.action) != (scan.code, scan.action):
+    # A replay is the same scan sent again; the same id with another code, action or context (another bin, another
+    # quantity) is a device bug whose scan would otherwise be dropped in silence.
+    if (row.raw_code, row.action, row.context or {}) != (scan.code, scan.action, scan.context or {}):
         raise Conflict("client_event_id_reused", "This scan id was already used for another scan.",
                        "Cet identifiant de scan a déjà servi pour un autre scan.", field="client_event_id")
     return row.status, row.response
