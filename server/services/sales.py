@@ -226,10 +226,20 @@ def record_event(stamp: Stamp, *, number: str, kind: str, note=None) -> tuple[Sa
     return once(SalesOrderEvent, stamp.client_event_id, {"kind": kind, "order_id": get_order(number).id}, work)
 
 
+AREA_NAMES = {"dock": ("a dock", "un quai de réception"), "dispatch": ("a dispatch area", "une zone d'expédition")}
+
+
 def area_of(s, kind: str, code: str | None):
-    """The location named, or the first active one of this kind (the dock, the dispatch area)."""
+    """The location named, which must be of this kind, or the first active one of the kind (the dock, the
+    dispatch area). A bin named as the dock would take goods past their put-away (and a bin named as dispatch
+    would keep picked units pickable)."""
     if code:
-        return master.place(s, code)
+        place = master.place(s, code)
+        if place.kind != kind:
+            en, fr = AREA_NAMES[kind]
+            raise Conflict(f"not_a_{kind}", f"{place.code} is not {en}.", f"{place.code} n'est pas {fr}.",
+                           field="context", details={"kind": place.kind})
+        return place
     place = master.first_place(s, kind)
     if place is None:
         raise NotFound(f"no_{kind}", f"No {kind} location is set up.", f"Aucun emplacement de type {kind}.",

@@ -55,6 +55,9 @@ def test_a_replayed_scan_answers_the_same_and_writes_once(app, client, scanner, 
     ("5000000000005", "pick", {"order": "SO-999999", "bin": "Z-99"}, 404, "unknown_sales_order"),
     (EAN, "receive", {"order": "PO", "dock": "NOWHERE"}, 404, "unknown_location"),
     (EAN, "put_away", {"bin": "NOWHERE"}, 404, "unknown_location"),
+    # A bin named where a dock is meant would take goods past their put-away.
+    (EAN, "receive", {"order": "PO", "dock": "A-01"}, 409, "not_a_dock"),
+    (EAN, "put_away", {"bin": "B-01", "from": "A-01"}, 409, "not_a_dock"),
     # Numbers Decimal parses but no arithmetic survives (they were 500s), and counts held to the quantity rules.
     (EAN, "transfer", {"from": "A-01", "to": "B-01", "qty": "sNaN"}, 422, "invalid_quantity"),
     (EAN, "transfer", {"from": "A-01", "to": "B-01", "qty": "1e999999999"}, 422, "absurd_quantity"),
