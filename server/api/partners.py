@@ -13,7 +13,7 @@ customers = Blueprint("customers", __name__, url_prefix="/api/v1/customers", des
 class PartnerIn(Schema):
     code = fields.String(required=True, validate=CODE)
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    email = fields.Email(load_default=None, allow_none=True)
+    email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=200))
     active = fields.Boolean(load_default=True)
 
 

@@ -25,7 +25,8 @@ def small_flat_context(value: dict) -> None:
     if unknown:
         raise ValidationError(f"Unknown context keys: {', '.join(unknown)}. Known: {', '.join(CONTEXT_KEYS)}.")
     for key, item in value.items():
-        if not isinstance(item, (str, int, float)) or isinstance(item, bool) or len(str(item)) > 100:
+        # (64: what a lot, a location code or an order number can hold)
+        if not isinstance(item, (str, int, float)) or isinstance(item, bool) or len(str(item)) > 64:
             raise ValidationError(f"context.{key} must be a short text or a number.")
 
 

@@ -90,3 +90,20 @@ def test_ids_and_pages_past_any_row_are_refused(app, client, warehouse, method, 
     assert res.status_code in (404, 422) and res.json["error"]["code"], res.json
     with app.app_context():
         assert fingerprint() == before
+
+
+@pytest.mark.parametrize("path, body, code", [
+    ("/api/v1/scans", {"code": EAN, "action": "count", "context": {"bin": "A-01", "qty": 1, "lot": "L" * 80},
+                       **event()}, "validation_error"),
+    ("/api/v1/barcodes", {"code": "A" * 300, "product": "PAD"}, "code_too_long"),
+    ("/api/v1/suppliers", {"code": "LONG", "name": "x", "email": "a" * 60 + "@" + ".".join(["b" * 60] * 3) + ".com"},
+     "validation_error"),
+])
+def test_texts_longer_than_their_column_are_refused(app, client, warehouse, path, body, code):
+    """SQLite stores them anyway; PostgreSQL refused them with a 500."""
+    with app.app_context():
+        before = fingerprint()
+    res = client.post(path, json=body, headers=warehouse["supervisor"])
+    assert res.status_code == 422 and res.json["error"]["code"] == code, res.json
+    with app.app_context():
+        assert fingerprint() == before
