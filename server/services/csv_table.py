@@ -43,17 +43,23 @@ def read(data: bytes) -> Table:
                       "Le fichier est vide ou sa première ligne (l'en-tête) est vide.", field="file")
     separator = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
-    columns = [c.strip().lower() for c in next(reader)]
-    rows, line = [], reader.line_num
-    for cells in reader:
-        start, line = line + 1, reader.line_num
-        if not any(c.strip() for c in cells):
-            continue
-        if len(rows) >= MAX_ROWS:
-            raise Invalid("too_many_rows", f"At most {MAX_ROWS} rows per file.",
-                          f"Au plus {MAX_ROWS} lignes par fichier.", field="file")
-        values = {name: _unescape(cells[i].strip()) if i < len(cells) else "" for i, name in enumerate(columns)}
-        rows.append(Row(start, values, len(cells) > len(columns)))
+    rows, line = [], 0
+    try:
+        columns = [c.strip().lower() for c in next(reader)]
+        line = reader.line_num
+        for cells in reader:
+            start, line = line + 1, reader.line_num
+            if not any(c.strip() for c in cells):
+                continue
+            if len(rows) >= MAX_ROWS:
+                raise Invalid("too_many_rows", f"At most {MAX_ROWS} rows per file.",
+                              f"Au plus {MAX_ROWS} lignes par fichier.", field="file")
+            values = {name: _unescape(cells[i].strip()) if i < len(cells) else "" for i, name in enumerate(columns)}
+            rows.append(Row(start, values, len(cells) > len(columns)))
+    except csv.Error as exc:  # a cell over the csv module's limit (128 KiB), a NUL byte…
+        raise Invalid("bad_csv", f"Line {line + 1} cannot be read as CSV ({exc}).",
+                      f"La ligne {line + 1} n'est pas lisible en CSV ({exc}).", field="file",
+                      details={"line": line + 1}) from None
     return Table(columns, rows)
 
 
@@ -73,7 +79,9 @@ def _unescape(cell: str) -> str:
     return cell[1:] if cell[:1] == "'" and cell[1:2] in FORMULA_START else cell
 
 
-def decimal(cells: dict, name: str, *, default=None, minimum=Decimal(0), positive=False) -> Decimal | None:
+def decimal(cells: dict, name: str, *, default=None, minimum=Decimal(0), positive=False, maximum=10 ** 9,
+            places: int = 3) -> Decimal | None:
+    """A number cell; ``places``: the decimals its column keeps (more would be stored rounded, 0.0004 as 0)."""
     raw = cells.get(name, "").replace("\u00a0", "").replace(" ", "")
     if not raw:
         if default is None:
@@ -85,10 +93,14 @@ def decimal(cells: dict, name: str, *, default=None, minimum=Decimal(0), positiv
         value = Decimal(raw)
     except InvalidOperation:
         raise _invalid(name, "not_a_number", f"{raw!r} is not a number", f"{raw!r} n'est pas un nombre") from None
-    if not value.is_finite() or value < minimum or (positive and value <= 0) or value >= 10 ** 9:
+    if not value.is_finite() or value < minimum or (positive and value <= 0) or value > maximum:
         rule = "above 0" if positive else f"at least {minimum}"
-        raise _invalid(name, "out_of_range", f"{raw} must be {rule} and below 10⁹",
-                       f"{raw} doit être {'supérieur à 0' if positive else f'au moins {minimum}'} et inférieur à 10⁹")
+        raise _invalid(name, "out_of_range", f"{raw} must be {rule} and at most {maximum:,}",
+                       f"{raw} doit être {'supérieur à 0' if positive else f'au moins {minimum}'} "
+                       f"et au plus {maximum:,}".replace(",", " "))
+    if value != value.quantize(Decimal(1).scaleb(-places)):
+        raise _invalid(name, "too_many_decimals", f"{raw} has more than {places} decimals",
+                       f"{raw} a plus de {places} décimales")
     return value
 
 

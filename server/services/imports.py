@@ -23,6 +23,7 @@ from sqlalchemy.orm import selectinload
 
 from server.database import write_transaction
 from server.domain.errors import Conflict, DomainError, Invalid
+from server.domain.movements import MAX_QTY
 from server.models import Barcode, Location, Movement, MovementKind, Product, Supplier
 from server.models.base import utcnow
 from server.services import csv_table, ledger
@@ -178,7 +179,7 @@ class Products:
 FIELDS = {
     "name": lambda _, c: text(c, "name", max_length=200),
     "unit": lambda _, c: text(c, "unit", max_length=16),
-    "unit_cost": lambda _, c: decimal(c, "unit_cost"),
+    "unit_cost": lambda _, c: decimal(c, "unit_cost", places=4),
     "supplier": Products._supplier,
     "moq": lambda _, c: decimal(c, "moq"),
     "pack_multiple": lambda _, c: decimal(c, "pack_multiple", positive=True),
@@ -247,9 +248,9 @@ class OpeningStock:
             raise Invalid("unknown_location", f"location: no location {where!r}.",
                           f"location : aucun emplacement « {where} ».", field="location")
         product_id, cost = self.products[sku]
-        qty = decimal(cells, "qty", positive=True)
+        qty = decimal(cells, "qty", positive=True, maximum=MAX_QTY)  # what the ledger takes in one movement
         lot, expiry = text(cells, "lot", max_length=64), day(cells, "expiry")
-        unit_cost = decimal(cells, "unit_cost", default=cost)
+        unit_cost = decimal(cells, "unit_cost", default=cost, places=4)
         identity = f"{sku}|{where}|{qty.normalize()}|{lot}|{expiry}|{unit_cost.normalize()}"
         self.seen[identity] += 1
         event_id = str(uuid.uuid5(OPENING_IDS, f"{identity}#{self.seen[identity]}"))

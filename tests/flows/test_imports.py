@@ -181,3 +181,27 @@ def test_files_that_cannot_be_read_are_refused_whole(client, warehouse):
     assert columns.status_code == 422 and columns.json["error"]["details"]["missing"] == ["location"]
     empty = post_import(client, sup, "barcodes", b"")
     assert empty.status_code == 422 and empty.json["error"]["code"] == "empty_file"
+    huge = post_import(client, sup, "products", b"sku;name\nX2;" + b"x" * 200_000 + b"\n")  # past csv's cell limit
+    assert huge.status_code == 422 and huge.json["error"]["code"] == "bad_csv" and huge.json["error"]["details"]["line"] == 2
+
+
+@pytest.mark.parametrize("kind, data, field, code", [
+    # stored with three decimals, 0.0004 became 0: every product's plan then failed on a pack of 0
+    ("products", b"sku,name,pack_multiple\nTINY,x,0.0004\n", "pack_multiple", "too_many_decimals"),
+    ("products", b"sku,name,unit_cost\nTINY,x,0.00001\n", "unit_cost", "too_many_decimals"),
+    # refused while applying before, with no line number, and taking the good rows of a partial import with it
+    ("opening-stock", b"sku,location,qty\nPAD,A-01,1\nPAD,A-01,5000000\n", "qty", "out_of_range"),
+    ("opening-stock", b"sku,location,qty\nPAD,A-01,1\nPAD,A-01,0.0001\n", "qty", "too_many_decimals"),
+])
+def test_numbers_the_database_or_the_ledger_cannot_keep_are_refused_on_their_line(app, client, warehouse, kind, data,
+                                                                                  field, code):
+    sup = warehouse["supervisor"]
+    with app.app_context():
+        before = data_state()
+    whole = post_import(client, sup, kind, data)
+    assert whole.status_code == 422 and [(r["field"], r["code"]) for r in whole.json["refused"]] == [(field, code)]
+    with app.app_context():
+        assert data_state() == before
+    if kind == "opening-stock":
+        partial = post_import(client, sup, kind, data, partial="true")
+        assert partial.status_code == 200 and partial.json["imported"] == 1 and partial.json["refused"][0]["line"] == 3
