@@ -15,6 +15,7 @@ const STRINGS = {
     home: "Tendu", receive: "Receive", put_away: "Put away", pick: "Pick", ship: "Ship", count: "Count",
     lookup: "Look up", queue: "Sync queue", settings: "Settings",
     hello: "Signed in as {user} ({role})",
+    role_operator: "operator", role_supervisor: "supervisor", role_admin: "administrator",
     // scan panel
     scan_hint: "Scan with the handheld, use the camera, or type the code.",
     camera: "Camera", type_code: "Type code", code: "Code", ok: "OK", stop_camera: "Stop camera",
@@ -85,6 +86,7 @@ const STRINGS = {
     home: "Tendu", receive: "Réception", put_away: "Rangement", pick: "Préparation", ship: "Expédition",
     count: "Inventaire", lookup: "Consulter", queue: "File d'envoi", settings: "Réglages",
     hello: "Connecté : {user} ({role})",
+    role_operator: "opérateur", role_supervisor: "responsable", role_admin: "administrateur",
     scan_hint: "Scannez avec la douchette, utilisez la caméra ou tapez le code.",
     camera: "Caméra", type_code: "Taper le code", code: "Code", ok: "OK", stop_camera: "Arrêter la caméra",
     torch: "Lampe", camera_failed: "La caméra n'a pas démarré : {reason}. Tapez le code.",

@@ -151,6 +151,9 @@ function succeeded() {
 
 function failed(problem) {
   status.problem = problem;
+  // No answer can come before the next try: the scans waiting for one are saved on this device, and the
+  // operator is told so now rather than after ANSWER_WAIT_MS (he would scan again).
+  for (const resolve of [...waiters.values()]) resolve({ state: "queued" });
   if (problem === "network" && !navigator.onLine) {
     status.nextTryAt = null; // the "online" event will wake us up
   } else if (problem !== "auth") {

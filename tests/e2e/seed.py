@@ -44,6 +44,7 @@ ORDERS = {  # purpose → lines (sku, qty)
     "wedge": (("E2E-A", 3), ("E2E-B", 12)),
     "offline": (("E2E-C", 100),),
     "unavailable": (("E2E-D", 100),),
+    "offline-feedback": (("E2E-C", 10),),
     "separator": (("E2E-L", 50),),
     "camera": (("E2E-CAM", 10), ("E2E-DM", 10)),
 }

@@ -46,6 +46,20 @@ def test_twenty_scans_offline_then_a_reload_then_online_make_exactly_twenty_move
                            "?.textContent === '20'")
 
 
+def test_offline_a_scan_is_said_saved_on_the_device_at_once(context, page, scan_api):
+    """Not after the 6 s an answer is waited for online: an operator told nothing scans the item again."""
+    start_reception(page, scan_api, "offline-feedback")
+    gtin = scan_api.seed["products"]["E2E-C"]["gtin"]
+    context.set_offline(True)
+    started = time.monotonic()
+    wedge(page, f"]E0{gtin}")
+    page.wait_for_selector("#flash.flash-queued:not([hidden])", timeout=2000)
+    assert time.monotonic() - started < 2
+    wait_for_outbox(page, "pending", 1)
+    context.set_offline(False)
+    wait_for_outbox(page, "pending", 0)
+
+
 def test_twenty_scans_while_the_server_answers_503_are_applied_once_each(page, scan_api):
     order = start_reception(page, scan_api, "unavailable")
     gtin = scan_api.seed["products"]["E2E-D"]["gtin"]

@@ -13,6 +13,7 @@ def test_sign_in_at_phone_size_shows_the_six_jobs(page, server):
         assert page.locator(f"#go-{job}").is_visible()
     assert page.viewport_size == {"width": 360, "height": 740}
     assert page.evaluate("document.documentElement.scrollWidth") <= 360, "no sideways scrolling on a phone"
+    assert "null" not in page.locator("main").inner_text()  # (an operator has no supervision link: none, not "null")
     screenshot(page, "home-360x740")
 
 
@@ -76,6 +77,8 @@ def test_language_follows_the_browser_and_can_be_switched(browser, server):
         assert page.locator("#sign-in-form button[type=submit]").inner_text() == "Se connecter"
         sign_in(page, server)
         assert page.locator("#go-receive").inner_text().endswith("Réception")
+        # the supervisor views' words must not replace the operator's (a tally's "Nombre" did)
+        assert page.locator("#go-count").inner_text().endswith("Inventaire")
         page.goto("/#/settings")
         page.select_option("select[name=language]", "en")
         page.click("#back")

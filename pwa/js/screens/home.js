@@ -17,9 +17,9 @@ export default {
         h("a", { class: `action action-${key}`, href, id: `go-${key}` }, t(key)))),
       h("nav", { class: "secondary" },
         h("a", { href: "#/queue", id: "go-queue" }, t("queue")), h("a", { href: "#/settings", id: "go-settings" }, t("settings"))),
-      ["supervisor", "admin"].includes(user?.role)
-        ? h("nav", { class: "secondary" }, h("a", { href: "#/sv", id: "go-supervision" }, t("supervision"))) : null,
-      h("p", { class: "note" }, user ? t("hello", { user: user.username, role: user.role }) : ""));
+      ...(["supervisor", "admin"].includes(user?.role)   // (append() would write a null out as "null")
+        ? [h("nav", { class: "secondary" }, h("a", { href: "#/sv", id: "go-supervision" }, t("supervision")))] : []),
+      h("p", { class: "note" }, user ? t("hello", { user: user.username, role: t(`role_${user.role}`) }) : ""));
     return { onCode: (code) => navigate("#/lookup", { initialCode: code }) };
   },
 };

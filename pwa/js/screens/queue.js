@@ -21,7 +21,7 @@ export default {
       replaceChildren(resolve, h("h2", {}, `${t("to_resolve")} (${refused.length})`),
         refused.length ? refused.map(refusedItem) : h("p", { class: "note" }, t("nothing_to_resolve")));
       replaceChildren(pending, h("h2", {}, `${t("pending")} (${waiting.length})`),
-        waiting.length ? h("ol", {}, waiting.map(scanItem)) : h("p", { class: "note" }, t("nothing_pending")));
+        waiting.length ? h("ol", {}, waiting.map((scan) => scanItem(scan))) : h("p", { class: "note" }, t("nothing_pending")));
       replaceChildren(sent, h("h2", {}, `${t("sent")} (${done.length})`),
         h("ol", {}, done.slice(-30).reverse().map((scan) => scanItem(scan, messageOf(scan.answer)))));
       showStatus();

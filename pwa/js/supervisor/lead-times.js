@@ -95,7 +95,7 @@ function stageChart(stage, stats, lines, showLines) {
   const digits = spread < 1 ? 2 : 1;
   const element = chart({
     id: `lt-stage-${stage}`, label, height: 200, x: bins.x, xFormat: (v) => num(v, digits), xAxisLabel: t("days"),
-    series: [{ label: t("count"), values: bins.counts, type: "bars", color: COLORS.brand }],
+    series: [{ label: t("sv_count"), values: bins.counts, type: "bars", color: COLORS.brand }],
     yFormat: (v) => num(v),
     onPick(index) {
       const [low, high] = [bins.edges[index], bins.edges[index + 1]];

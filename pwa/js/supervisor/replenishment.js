@@ -81,7 +81,7 @@ async function suggestions(refresh, createdBox) {
       { label: t("projected"), align: "num", value: (row) => num(row.item.projected, 1) },
       { label: t("reorder_point"), align: "num", value: (row) => num(row.item.reorder_point, 1) },
       { label: t("qty_to_order"), align: "num", value: (row) => row.qty },
-      { label: t("expected"), value: (row) => `${dateText(row.item.expected_p50)} – ${dateText(row.item.expected_p90)}` },
+      { label: t("sv_expected"), value: (row) => `${dateText(row.item.expected_p50)} – ${dateText(row.item.expected_p90)}` },
     ], rows, { id: "repl-table", rowProps: (row) => ({ dataset: { sku: row.item.sku, supplier: row.item.supplier || "" } }) }),
     h("div", { class: "sv-actions" }, create, message),
   ];

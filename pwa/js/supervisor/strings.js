@@ -1,6 +1,8 @@
 // The supervisor views' words, in French and English, added to the app's dictionary.
 import { extendStrings } from "../i18n.js";
 
+// Keys shared with the operator's screens (i18n.js) keep their meaning there: a supervisor's own wording takes an
+// sv_ key, or it would replace the operator's ("count" is the cycle count there, a tally here).
 extendStrings({
   en: {
     supervision: "Supervision",
@@ -27,7 +29,7 @@ extendStrings({
     lt_lines_for: "Order lines of {what}", lt_show_all: "Show all lines", lt_products: "Per product (to plan with)",
     lt_sample_note: "Charts from the last {n} purchase orders; figures from the server's measurement.",
     lt_source: "Source", lt_weight: "Own weight", lateness: "Mean lateness when late", receptions_n: "Receptions",
-    count: "Count", mean: "Mean", day: "day", days: "days", po: "PO", line: "Line", ordered: "Ordered", received: "Received",
+    sv_count: "Count", mean: "Mean", day: "day", days: "days", po: "PO", line: "Line", ordered: "Ordered", received: "Received",
     need_detected: "Need detected", available_at: "In stock", events: "Events", product: "Product", sku: "SKU",
     name: "Name", lt_drill_hint: "Click a bar, a number or an order to see the lines behind it.",
     // product
@@ -42,7 +44,7 @@ extendStrings({
     overrides_saved: "Saved: the policy below is recomputed.", demand_class: "Demand", abc_class: "ABC",
     // replenishment
     repl_generated: "Suggestions computed {when}", include: "Order", qty_to_order: "Qty to order",
-    on_order: "On order", reserved: "Reserved", projected: "Projected", expected: "Expected (p50 – p90)",
+    projected: "Projected", sv_expected: "Expected (p50 – p90)",
     create_orders: "Create {n} purchase order(s)", creating: "Creating…", orders_created: "Purchase orders created",
     nothing_to_order: "Nothing to order now.", lines_n: "{n} line(s)",
     // valuation
@@ -85,7 +87,7 @@ extendStrings({
     lt_lines_for: "Lignes de commande : {what}", lt_show_all: "Toutes les lignes", lt_products: "Par article (pour planifier)",
     lt_sample_note: "Graphiques tirés des {n} dernières commandes fournisseur ; chiffres mesurés par le serveur.",
     lt_source: "Source", lt_weight: "Poids propre", lateness: "Retard moyen quand en retard", receptions_n: "Réceptions",
-    count: "Nombre", mean: "Moyenne", day: "jour", days: "jours", po: "Commande", line: "Ligne", ordered: "Commandé", received: "Reçu",
+    sv_count: "Nombre", mean: "Moyenne", day: "jour", days: "jours", po: "Commande", line: "Ligne", ordered: "Commandé", received: "Reçu",
     need_detected: "Besoin détecté", available_at: "En stock", events: "Événements", product: "Article", sku: "Réf.",
     name: "Nom", lt_drill_hint: "Cliquez une barre, un nombre ou une commande pour voir les lignes correspondantes.",
     on_hand_now: "En stock", mode: "Mode", push: "flux poussé (tenu en stock)", pull: "flux tiré (acheté à la commande)",
@@ -98,7 +100,7 @@ extendStrings({
     override_help: "Laissez vide pour garder la valeur calculée.", computed: "Calculé", save_overrides: "Enregistrer les forçages",
     overrides_saved: "Enregistré : la politique ci-dessous est recalculée.", demand_class: "Demande", abc_class: "ABC",
     repl_generated: "Suggestions calculées {when}", include: "Commander", qty_to_order: "Qté à commander",
-    on_order: "En commande", reserved: "Réservé", projected: "Projeté", expected: "Attendu (p50 – p90)",
+    projected: "Projeté", sv_expected: "Attendu (p50 – p90)",
     create_orders: "Créer {n} commande(s) fournisseur", creating: "Création…", orders_created: "Commandes fournisseur créées",
     nothing_to_order: "Rien à commander pour l'instant.", lines_n: "{n} ligne(s)",
     cogs: "Coût des ventes", value_over_time: "Valeur du stock dans le temps", flows_week: "Entrées et sorties par semaine (valeur)",
