@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 
-from tests.e2e.helpers import (GS, fake_scan_api, open_screen, outbox, receipts_of, scan_events, screenshot,
-                               sign_in, wait_for_outbox, wedge)
+from tests.e2e.helpers import (GS, SCANNER_KEY_DELAY_MS, fake_scan_api, open_screen, outbox, receipts_of, scan_events,
+                               screenshot, sign_in, wait_for_outbox, wedge)
 
 
 def row(page, sku: str):
@@ -88,3 +88,21 @@ def test_human_typing_and_typing_in_fields_are_left_alone(page, server):
     assert page.input_value("#manual-code") == "ABC123"
     page.wait_for_timeout(500)
     assert applied == [] and outbox(page, "pending") == [] and outbox(page, "sent") == []
+
+
+def test_a_burst_into_the_focused_count_field_is_a_scan_with_the_typed_quantity(page, server):
+    """The operator types the count, then pulls the trigger without leaving the field: the code must not land in
+    the number (it read 103763281556587, and the next scan booked that as the count)."""
+    applied = []
+    fake_scan_api(page, applied)
+    sign_in(page, server)
+    open_screen(page, "count")
+    wedge(page, "TL:LOC:A-01")
+    page.click("#counted-qty")
+    page.keyboard.type("7", delay=150)
+    page.keyboard.type("4006381333931", delay=SCANNER_KEY_DELAY_MS)  # the trigger, field still focused
+    page.keyboard.press("Enter")
+    wait_for_outbox(page, "sent", 1)  # (the bin's label is kept on the device)
+    item = applied[-1]
+    assert (item["code"], item["action"], item["context"]) == ("4006381333931", "count", {"bin": "A-01", "qty": 7})
+    assert page.input_value("#counted-qty") == ""  # used once, as always

@@ -13,9 +13,11 @@ export default {
     const panel = scanPanel({ onCode });
     const recent = recentScans();
     const bar = h("div");
-    // Enter leaves the field, so the handheld's next burst goes to the scan capture, not into the number.
+    // Enter leaves the field, so the handheld's next burst goes to the scan capture, not into the number; a
+    // burst fired with the field still focused is a scan too (data-scan-through, wedge.js).
     const qty = h("input", {
       id: "counted-qty", type: "number", inputmode: "decimal", min: "0", step: "any", enterkeyhint: "done",
+      "data-scan-through": "",
       onKeydown: (event) => event.key === "Enter" && qty.blur(),
     });
     const qtyField = h("label", { class: "field big-number" }, t("counted_qty"), qty);
