@@ -33,6 +33,13 @@ export function messageOf(body) {
 export function nextStepOf(status, body) {
   const hint = body?.error?.details?.next_step || body?.next_step;
   if (hint) return hint;
-  const key = { 409: "step_409", 422: "step_422", 404: "step_404", 403: "step_403" }[status] || "step_default";
+  // The refusal's code says more than its status: an unknown order is not an unknown product.
+  const byCode = {
+    unknown_purchase_order: "step_unknown_order", unknown_sales_order: "step_unknown_order",
+    unknown_location: "step_unknown_location", not_a_bin: "step_unknown_location",
+    not_a_dock: "step_unknown_location", not_a_dispatch: "step_unknown_location",
+    nothing_to_ship: "step_order_state", order_closed: "step_order_state",
+  }[body?.error?.code];
+  const key = byCode || { 409: "step_409", 422: "step_422", 404: "step_404", 403: "step_403" }[status] || "step_default";
   return t(key);
 }

@@ -39,6 +39,7 @@ def test_camera_reads_the_code_and_the_server_records_it_once(playwright_driver,
         open_screen(page, "receive")
         wedge(page, f"TL:PO:{order}")
         page.wait_for_selector(f"#reception-lines .line[data-sku='{sku}']")
+        wait_for_outbox(page, "pending", 0)  # (the lines may come from the order itself, before the label's answer)
         before = {scan["client_event_id"] for scan in outbox(page, "sent")}
         page.click("#camera-button")
         page.wait_for_function(f"document.querySelector(`#reception-lines .line[data-sku='{sku}'] .received`)"

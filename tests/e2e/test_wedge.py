@@ -106,3 +106,24 @@ def test_a_burst_into_the_focused_count_field_is_a_scan_with_the_typed_quantity(
     item = applied[-1]
     assert (item["code"], item["action"], item["context"]) == ("4006381333931", "count", {"bin": "A-01", "qty": 7})
     assert page.input_value("#counted-qty") == ""  # used once, as always
+
+
+def test_labels_of_an_order_or_a_bin_that_does_not_exist_do_not_become_the_screens(page, scan_api):
+    """Every scan after them was refused, with advice to link an unknown product."""
+    sign_in(page, scan_api)
+    open_screen(page, "receive")
+    order = scan_api.seed["orders"]["wedge"]
+    wedge(page, f"TL:PO:{order}")
+    page.wait_for_selector("#reception-lines .line")
+    wedge(page, "TL:PO:PO-999999")
+    page.wait_for_selector("#flash.flash-error:not([hidden])")
+    assert "commande" in page.locator("#flash").inner_text().lower() or "order" in page.locator("#flash").inner_text().lower()
+    page.wait_for_function("([order]) => document.querySelector('#current-order')?.textContent.includes(order)",
+                           arg=[order])
+    open_screen(page, "put-away")
+    wedge(page, "TL:LOC:A-02")
+    page.wait_for_function("document.querySelector('#current-bin')?.textContent.includes('A-02')")
+    wedge(page, "TL:LOC:Z-99")
+    page.wait_for_selector("#flash.flash-error:not([hidden])")
+    page.wait_for_timeout(300)
+    assert "A-02" in page.locator("#current-bin").inner_text() and "Z-99" not in page.locator("#current-bin").inner_text()

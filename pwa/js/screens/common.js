@@ -1,7 +1,7 @@
 // Pieces shared by the scanning screens: the context kept across reloads (the order, the bin) and the
 // list of the last scans with their outcome.
 import { h, replaceChildren, visibleCode } from "../dom.js";
-import { messageOf } from "../api.js";
+import { api, messageOf } from "../api.js";
 import { t } from "../i18n.js";
 import { feedback } from "../feedback.js";
 
@@ -18,6 +18,18 @@ export function saveContext(screen, context) {
 }
 
 // A mistake the device can see by itself (no order scanned yet…): said at once, nothing recorded.
+// Whether a place label scanned names a place the server knows. Only a "no" from the server counts:
+// offline, or with the server busy, the label is taken as scanned (the scans that follow will say).
+export async function placeIsKnown(code) {
+  if (!navigator.onLine) return true;
+  try {
+    const response = await api(`/api/v1/lookup?code=${encodeURIComponent(code)}`, { timeoutMs: 3000 });
+    return response.status !== 404;
+  } catch {
+    return true;
+  }
+}
+
 export function operatorError(message) {
   feedback("error", { title: t("scan_refused"), big: message });
 }

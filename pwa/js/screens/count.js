@@ -4,7 +4,7 @@ import { t } from "../i18n.js";
 import { readLabel } from "../labels.js";
 import { showAnswer, submitScan } from "../scanner.js";
 import { scanPanel } from "../scan-panel.js";
-import { contextBar, loadContext, operatorError, recentScans, saveContext } from "./common.js";
+import { contextBar, loadContext, operatorError, placeIsKnown, recentScans, saveContext } from "./common.js";
 
 export default {
   title: "count_title",
@@ -32,6 +32,7 @@ export default {
     async function onCode(code) {
       const label = readLabel(code);
       if (label?.type === "LOC") {
+        if (!(await placeIsKnown(code))) return operatorError(t("unknown_place", { code: label.value }));
         context.bin = label.value;
         saveContext("count", context);
         return showContext();

@@ -1,4 +1,5 @@
 // Reception of a purchase order: scan its label, then cartons and items; running totals per line.
+import { api } from "../api.js";
 import { h, replaceChildren } from "../dom.js";
 import { formatNumber, t } from "../i18n.js";
 import { readLabel } from "../labels.js";
@@ -17,6 +18,7 @@ export default {
     const table = h("div", { class: "lines", id: "reception-lines" });
     main.append(bar, panel.element, table, recent.element);
     let lines = [];
+    let answers = 0; // answers with this order's lines, counted so that an older read does not overwrite them
     showContext();
     showCachedLines();
 
@@ -26,9 +28,23 @@ export default {
     }
 
     async function showCachedLines() {
-      const cached = context.order ? await cacheGet(`reception:${context.order}`) : null;
+      const order = context.order;
+      const cached = order ? await cacheGet(`reception:${order}`) : null;
       lines = cached?.value || [];
       showLines();
+      // Answers replayed while another screen was open never reached the cache: ask the server when we can.
+      if (order && navigator.onLine) {
+        const seen = answers;
+        try {
+          const response = await api(`/api/v1/purchase-orders/${encodeURIComponent(order)}`, { timeoutMs: 5000 });
+          // (an answer that came meanwhile is newer than this read)
+          if (response.status === 200 && order === context.order && seen === answers) {
+            lines = response.body.lines;
+            cachePut(`reception:${order}`, lines);
+            showLines();
+          }
+        } catch { /* offline after all: the device's tallies stay */ }
+      }
     }
 
     function showLines(highlightSku) {
@@ -46,6 +62,7 @@ export default {
     function onAnswer({ detail }) {
       const { scan, body } = detail;
       if (scan.action !== "receive" || scan.context.order !== context.order || !Array.isArray(body?.lines)) return;
+      answers += 1;
       lines = body.lines;
       cachePut(`reception:${context.order}`, lines);
       showLines(body.product?.sku);
@@ -59,6 +76,7 @@ export default {
         saveContext("receive", context);
         return showContext();
       }
+      const previous = context.order;
       if (label?.type === "PO" && label.value !== context.order) {
         context.order = label.value;
         saveContext("receive", context);
@@ -70,6 +88,12 @@ export default {
       const answer = await submitScan({ code, action: "receive", context: { order: context.order, dock: context.dock } });
       recent.add(code, answer);
       showAnswer(answer);
+      if (label?.type === "PO" && answer.body?.error?.code === "unknown_purchase_order") {
+        context.order = previous; // an order that does not exist must not become the screen's
+        saveContext("receive", context);
+        showContext();
+        await showCachedLines();
+      }
     }
 
     return {
