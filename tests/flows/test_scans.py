@@ -55,6 +55,7 @@ def test_a_replayed_scan_answers_the_same_and_writes_once(app, client, scanner, 
     ("5000000000005", "pick", {"order": "SO-999999", "bin": "Z-99"}, 404, "unknown_sales_order"),
     (EAN, "receive", {"order": "PO", "dock": "NOWHERE"}, 404, "unknown_location"),
     (EAN, "put_away", {"bin": "NOWHERE"}, 404, "unknown_location"),
+    (EAN, "receive", {"order": "PO", "lot": "L1", "expiry": "not-a-date"}, 422, "invalid_expiry"),
     # A bin named where a dock is meant would take goods past their put-away.
     (EAN, "receive", {"order": "PO", "dock": "A-01"}, 409, "not_a_dock"),
     (EAN, "put_away", {"bin": "B-01", "from": "A-01"}, 409, "not_a_dock"),
@@ -191,3 +192,10 @@ def test_batch_limits(client, scanner, shelf):
     bad_context["context"] = {"nested": {"x": 1}}
     res = client.post("/api/v1/scans", json=bad_context, headers=scanner.headers)
     assert res.status_code == 422 and res.json["error"]["field"] == "context"
+
+
+def test_an_expiry_typed_for_a_label_without_one_is_kept(client, scanner, shelf):
+    status, body = scanner.scan(EAN, "receive", order=shelf, lot="L7", expiry="2027-03-31")
+    assert status == 201 and body["expiry"] == "2027-03-31", body
+    levels = client.get("/api/v1/stock?product=PAD", headers=scanner.headers).json["items"]
+    assert {(row["lot"], row["expiry"]) for row in levels if row["location"] == "DOCK"} >= {("L7", "2027-03-31")}

@@ -140,6 +140,21 @@ def context_number(scan: Scan, key: str, *, required: bool = False, default=None
     return value
 
 
+def context_day(scan: Scan, key: str) -> date | None:
+    """A day typed on the device (an expiry where the label carries none), as YYYY-MM-DD."""
+    raw = scan.context.get(key)
+    if raw is None or raw == "":
+        return None
+    try:
+        day = date.fromisoformat(str(raw))
+    except ValueError:
+        day = None
+    if day is None or not date(2000, 1, 1) <= day < date(2100, 1, 1):
+        raise Invalid(f"invalid_{key}", f"{str(raw)[:40]!r} is not a day (YYYY-MM-DD).",
+                      f"{str(raw)[:40]!r} n'est pas une date (AAAA-MM-JJ).", field=f"context.{key}")
+    return day
+
+
 def scanned_units(scan: Scan, item: ItemScan) -> Decimal:
     """How many units this scan moves: what the code stands for, times the typed multiplier if any."""
     return check_quantity(item.units * context_number(scan, "qty", default=Decimal(1)), field="context.qty")

@@ -11,8 +11,8 @@ from server.models import PurchaseOrderLine
 from server.services import order_rows, purchasing
 from server.services.locks import lock_products
 from server.services.order_rows import LineRow, OrderRow
-from server.services.scans.common import (Outcome, PendingDecision, Scan, applied, area, brief, fefo_lot, looked_up,
-                                          place, scanned_item, scanned_units)
+from server.services.scans.common import (Outcome, PendingDecision, Scan, applied, area, brief, context_day, fefo_lot,
+                                          looked_up, place, scanned_item, scanned_units)
 
 CLOSED = ("closed", "cancelled")
 
@@ -40,17 +40,18 @@ def receive(s, scan: Scan, parsed) -> Outcome:
                        f"{order.number} est close : plus rien ne peut y être reçu.", field="context.order")
     item = scanned_item(s, scan, parsed)
     qty = scanned_units(scan, item)
+    expiry = item.expiry or context_day(scan, "expiry")  # the label's, else the one typed (it was dropped)
     lock_products(s, [item.product.id])  # what was received is read under the lock, and kept up to date
     received = order_rows.with_lines(s, order).done()
     line = _line_to_fill(s, scan, order, item.product, qty, received)
     lot = item.lot or str(scan.context.get("lot") or "")
     purchasing.book_receipt(s, order, line, qty, area(s, scan, "dock", "dock"), scan.stamp,
-                            lot=lot, expiry=item.expiry, locked=True)
+                            lot=lot, expiry=expiry, locked=True)
     received[line.id] += qty
     state = reception_state(order, received)
     got = next(ln for ln in state["lines"] if ln["line_id"] == line.id)
     name, total = item.product.name, f"{fmt_qty(got['received'])}/{fmt_qty(got['ordered'])}"
-    return applied({**state, "product": brief(item.product), "qty": qty, "lot": lot or None, "expiry": item.expiry,
+    return applied({**state, "product": brief(item.product), "qty": qty, "lot": lot or None, "expiry": expiry,
                     "line_id": line.id},
                    f"{fmt_qty(qty)} × {name} received on {order.number} ({total}).",
                    f"{fmt_qty(qty)} × {name} reçu(s) sur {order.number} ({total}).")
