@@ -234,6 +234,12 @@ def test_purchase_orders_created_from_the_replenishment_view_are_the_ones_the_ap
     # left out still is. (Ordering less than suggested may rightly leave a line on the list.)
     desk.wait_for_function(f"""document.querySelector('#repl-table tr[data-sku="{dropped_sku}"]')
         && !document.querySelector('#repl-table tr[data-sku="{changed_sku}"]')""", timeout=15000)
+    # Sent to the supplier: the desk records it, and the order-taking stage of the lead time ends there.
+    first = numbers[0]
+    desk.click(f"#repl-created-table .mark-ordered[data-po='{first}']")
+    desk.wait_for_selector(f"#repl-created-table .mark-ordered[data-po='{first}']", state="detached")
+    _, order = desk_server.request("GET", f"/api/v1/purchase-orders/{first}")
+    assert order["status"] == "ordered" and [e["kind"] for e in order["events"]] == ["need_detected", "ordered"]
 
 
 # --- the live feed --------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 // scans and exceptions (pushed by the server, no polling).
 import { h, replaceChildren, visibleCode } from "../dom.js";
 import { t } from "../i18n.js";
-import { call, card, dateText, isoDay, layout, loading, money, num, pct, table, tile } from "./common.js";
+import { call, card, dateText, isoDay, layout, loading, money, num, pct, table, tile, word } from "./common.js";
 import { liveEvents } from "./live.js";
 import { disposeCharts } from "./charts.js";
 
@@ -123,7 +123,7 @@ async function latePurchaseOrders() {
     table([
       { label: t("po"), value: (po) => h("a", { href: `#/sv/lead-times?po=${encodeURIComponent(po.number)}` }, po.number) },
       { label: t("promised"), value: (po) => dateText(po.promised_date) },
-      { label: t("status"), value: (po) => po.status },
+      { label: t("status"), value: (po) => word("status", po.status) },
       { label: "", value: (po) => t("late_by", { n: daysLate(po) }), align: "num" },
     ], late, { id: "late-table" }),
   ];
@@ -147,11 +147,11 @@ function feedItem(event) {
   const when = new Date(event.occurred_at || event.recorded_at || event.at || Date.now());
   const code = event.raw_code || event.code;
   const outcome = event.outcome || (event.kind === "exception" ? "exception" : "");
-  const words = [event.action, event.sku, event.message || event.reason || event.error?.message].filter(Boolean).join(" · ");
+  const words = [word("action", event.action), event.sku, event.message || event.reason || event.error?.message].filter(Boolean).join(" · ");
   return h("li", { class: `feed-item feed-${event.kind} outcome-${outcome || "none"}`,
     dataset: { eventId: event.event_id ?? "", clientEventId: event.client_event_id ?? "" } },
   h("time", { datetime: when.toISOString() }, when.toLocaleTimeString()),
-  h("span", { class: "feed-outcome" }, outcome || event.kind),
+  h("span", { class: "feed-outcome" }, word("outcome", outcome || event.kind)),
   code ? h("code", {}, visibleCode(String(code))) : null,
   h("span", { class: "feed-words" }, words),
   event.device || event.user ? h("small", {}, event.user || "", event.device ? ` @ ${event.device}` : "") : null);

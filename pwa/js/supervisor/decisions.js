@@ -2,7 +2,7 @@
 // books them as scanned; reject drops them with a note the operator will see.
 import { h, visibleCode } from "../dom.js";
 import { t } from "../i18n.js";
-import { call, dateTimeText, layout, loading } from "./common.js";
+import { call, dateTimeText, layout, loading, word } from "./common.js";
 import { scansOf } from "./dashboard.js";
 
 export default {
@@ -44,7 +44,7 @@ function decision(scan, refresh) {
     h("button", { type: "button", class: "danger", onClick: decide(false) }, t("reject"))];
   const context = Object.entries(scan.context || {}).map(([key, value]) => `${key}: ${value}`).join(" · ");
   return h("li", { class: "sv-card decision", dataset: { clientEventId: scan.client_event_id } },
-    h("p", {}, h("strong", {}, scan.action), " ", h("code", {}, visibleCode(scan.raw_code || "")), " — ", scan.message || scan.error_code || ""),
+    h("p", {}, h("strong", {}, word("action", scan.action)), " ", h("code", {}, visibleCode(scan.raw_code || "")), " — ", scan.message || scan.error_code || ""),
     h("p", { class: "note" }, `${dateTimeText(scan.occurred_at)} · ${scan.device || ""} ${context ? `· ${context}` : ""}`),
     h("div", { class: "row" }, note, ...buttons), message);
 }

@@ -2,7 +2,8 @@
 // the purchase orders, one per supplier, through the same call an API client would use.
 import { h, replaceChildren } from "../dom.js";
 import { age, t } from "../i18n.js";
-import { call, card, dateText, layout, loading, num, productLink, table } from "./common.js";
+import { call, card, dateText, layout, loading, num, productLink, table, word } from "./common.js";
+import { nowWithZone, uuid4 } from "../ids.js";
 import { disposeCharts } from "./charts.js";
 
 export default {
@@ -73,7 +74,7 @@ async function suggestions(refresh, createdBox) {
       { label: t("sku"), value: (row) => productLink(row.item.sku) },
       { label: t("name"), value: (row) => row.item.name },
       { label: t("supplier"), value: (row) => row.item.supplier || "–" },
-      { label: t("mode"), value: (row) => row.item.mode },
+      { label: t("mode"), value: (row) => word("mode", row.item.mode) },
       { label: t("reason"), value: (row) => row.item.reason },
       { label: t("on_hand_now"), align: "num", value: (row) => num(row.item.on_hand, 1) },
       { label: t("on_order"), align: "num", value: (row) => num(row.item.on_order, 1) },
@@ -91,7 +92,30 @@ function createdTable(orders) {
   return table([
     { label: t("po"), value: (order) => h("a", { href: `#/sv/lead-times?po=${encodeURIComponent(order.number)}`, class: "created-po" }, order.number) },
     { label: t("supplier"), value: (order) => order.supplier },
-    { label: t("status"), value: (order) => order.status },
+    { label: t("status"), value: (order) => orderedButton(order) },
     { label: t("lines_n", { n: "" }).trim(), value: (order) => order.lines.map((line) => `${line.sku} × ${num(line.ordered, 3)}`).join(", ") },
   ], orders, { id: "repl-created-table", rowProps: (order) => ({ dataset: { po: order.number } }) });
+}
+
+// A suggestion becomes an order once it is sent to the supplier: recording it here starts the order-taking
+// stage of the measured lead time (need detected → ordered) and puts the order in the late-orders watch.
+function orderedButton(order) {
+  const cell = h("span", { class: "created-status" }, word("status", order.status));
+  if (!["draft", "need_detected"].includes(order.status)) return cell;
+  const button = h("button", { type: "button", class: "mark-ordered", dataset: { po: order.number } }, t("mark_ordered"));
+  const event = { client_event_id: uuid4(), occurred_at: nowWithZone(), kind: "ordered" }; // one id: a retry is a replay
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    button.textContent = t("marking");
+    try {
+      await call(`/api/v1/purchase-orders/${encodeURIComponent(order.number)}/events`, { method: "POST", body: event });
+      cell.textContent = word("status", "ordered");
+      button.remove();
+    } catch (error) {
+      button.disabled = false;
+      button.textContent = t("mark_ordered");
+      button.title = t("sv_failed", { reason: error.message });
+    }
+  });
+  return h("span", {}, cell, " ", button);
 }

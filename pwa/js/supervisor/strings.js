@@ -6,6 +6,13 @@ import { extendStrings } from "../i18n.js";
 extendStrings({
   en: {
     supervision: "Supervision",
+    // codes the server sends, as words (word() in common.js)
+    outcome_applied: "done", outcome_pending: "waiting", outcome_refused: "refused", outcome_looked_up: "looked up",
+    outcome_rejected: "rejected", outcome_exception: "exception", action_transfer: "Transfer",
+    mode_push: "in stock (push)", mode_pull: "to order (pull)",
+    status_draft: "draft", status_need_detected: "suggested", status_ordered: "ordered", status_confirmed: "confirmed",
+    status_shipped: "shipped", status_arrived: "at the dock", status_received: "received", status_put_away: "put away",
+    mark_ordered: "Sent to the supplier", marking: "Recording…",
     sv_dashboard: "Dashboard", sv_lead_times: "Lead times", sv_product: "Product", sv_replenishment: "Replenishment",
     sv_valuation: "Valuation & flows", sv_decisions: "Decisions", sv_data: "Exports & import",
     sv_find_product: "SKU or name", sv_open: "Open", sv_loading: "Loading…", sv_refresh: "Refresh",
@@ -65,6 +72,12 @@ extendStrings({
     row: "Line", problem: "Problem",
   },
   fr: {
+    outcome_applied: "fait", outcome_pending: "en attente", outcome_refused: "refusé", outcome_looked_up: "consulté",
+    outcome_rejected: "rejeté", outcome_exception: "anomalie", action_transfer: "Transfert",
+    mode_push: "en stock (flux poussé)", mode_pull: "à la commande (flux tiré)",
+    status_draft: "brouillon", status_need_detected: "suggérée", status_ordered: "commandée", status_confirmed: "confirmée",
+    status_shipped: "expédiée", status_arrived: "à quai", status_received: "reçue", status_put_away: "rangée",
+    mark_ordered: "Envoyée au fournisseur", marking: "Enregistrement…",
     supervision: "Pilotage",
     sv_dashboard: "Tableau de bord", sv_lead_times: "Délais", sv_product: "Article", sv_replenishment: "Réappro",
     sv_valuation: "Valorisation et flux", sv_decisions: "Décisions", sv_data: "Exports et import",
