@@ -86,7 +86,8 @@ function start() {
   document.getElementById("back").addEventListener("click", () => navigate(current?.screen.back || "#/"));
   document.getElementById("flash").addEventListener("click", hideFlash);
   window.addEventListener("hashchange", show);
-  window.addEventListener("tendu:signed-out", () => navigate("#/sign-in", { notice: t("signed_out_notice") }));
+  window.addEventListener("tendu:signed-out", ({ detail }) =>
+    navigate("#/sign-in", detail?.chosen ? {} : { notice: t("signed_out_notice") }));
   window.addEventListener("tendu:relabel", () => { show(); showNetwork(); });
   window.addEventListener("online", showNetwork);
   window.addEventListener("offline", showNetwork);

@@ -44,7 +44,7 @@ const STRINGS = {
     waiting_scans: "{n} scan(s) waiting to be sent",
     // put away
     put_away_title: "Put-away", put_away_prompt_bin: "Scan the bin label (TL:LOC:…)",
-    put_away_prompt_items: "Scan the items you put in {bin}", bin: "Bin", change_bin: "Change bin",
+    put_away_prompt_items: "Scan the items you put in {bin}", bin: "Bin", dock: "Dock", change_bin: "Change bin",
     need_bin_first: "Scan the bin label first.",
     unknown_place: "No place {code}: scan another label.",
     // pick
@@ -115,7 +115,7 @@ const STRINGS = {
     no_lines_yet: "Les lignes s'affichent quand le serveur a lu l'étiquette de la commande.",
     waiting_scans: "{n} scan(s) en attente d'envoi",
     put_away_title: "Rangement", put_away_prompt_bin: "Scannez l'étiquette de l'emplacement (TL:LOC:…)",
-    put_away_prompt_items: "Scannez les articles rangés en {bin}", bin: "Emplacement", change_bin: "Changer d'emplacement",
+    put_away_prompt_items: "Scannez les articles rangés en {bin}", bin: "Emplacement", dock: "Quai", change_bin: "Changer d'emplacement",
     need_bin_first: "Scannez d'abord l'étiquette de l'emplacement.",
     unknown_place: "Aucun emplacement {code} : scannez une autre étiquette.",
     pick_title: "Préparation", pick_prompt_order: "Scannez l'étiquette de la commande client (TL:SO:…)",

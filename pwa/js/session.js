@@ -15,7 +15,8 @@ export function saveSession({ token, role, username, expires_at }) {
   localStorage.setItem(KEY, JSON.stringify({ token, role, username, expires_at }));
 }
 
-export function clearSession() {
+// ``chosen``: the operator signed out himself (no "your session has ended" notice).
+export function clearSession({ chosen = false } = {}) {
   localStorage.removeItem(KEY);
-  window.dispatchEvent(new CustomEvent("tendu:signed-out"));
+  window.dispatchEvent(new CustomEvent("tendu:signed-out", { detail: { chosen } }));
 }

@@ -108,3 +108,11 @@ def test_look_up_online_then_offline_from_the_last_synced_data(context, page, se
     assert page.locator("#lookup-result h2").inner_text() == product["name"]
     screenshot(page, "lookup-offline-from-cache")
     context.set_offline(False)
+
+
+def test_signing_out_on_purpose_says_nothing_of_an_ended_session(page, server):
+    sign_in(page, server)
+    page.goto("/#/settings")
+    page.click("#sign-out")
+    page.wait_for_selector("#sign-in-form")
+    assert page.locator("#sign-in-error").inner_text() == ""  # (it said "Your session has ended")

@@ -23,7 +23,7 @@ export default {
     showCachedLines();
 
     function showContext() {
-      replaceChildren(bar, contextBar([t("order"), context.order, "current-order"], [t("bin"), context.dock, "current-dock"]));
+      replaceChildren(bar, contextBar([t("order"), context.order, "current-order"], [t("dock"), context.dock, "current-dock"]));
       panel.setPrompt(context.order ? t("receive_prompt_items", { order: context.order }) : t("receive_prompt_order"));
     }
 

@@ -42,7 +42,7 @@ export default {
     async function signOut() {
       const { api } = await import("../api.js");
       await api("/api/v1/auth/tokens/current", { method: "DELETE" }).catch(() => {});
-      clearSession();
+      clearSession({ chosen: true });
     }
     return {};
   },
