@@ -52,7 +52,7 @@ const STRINGS = {
     pick_prompt_bin: "Go to {bin} and scan the bin label", pick_prompt_item: "Scan the item in {bin}",
     pick_done: "Everything is picked.", pick_list_offline: "No network and no saved pick list for {order}.",
     wrong_bin_hint: "Expected bin {expected}; you scanned {bin}.",
-    lot: "Lot", expiry: "Expiry", qty: "Qty",
+    lot: "Lot", expiry: "Expiry", qty: "Qty", item: "Item",
     // ship
     ship_title: "Shipment", ship_prompt: "Scan the sales order label (TL:SO:…) to ship it",
     // count
@@ -122,7 +122,7 @@ const STRINGS = {
     pick_prompt_bin: "Allez en {bin} et scannez l'emplacement", pick_prompt_item: "Scannez l'article en {bin}",
     pick_done: "Tout est prélevé.", pick_list_offline: "Pas de réseau et pas de liste enregistrée pour {order}.",
     wrong_bin_hint: "Emplacement attendu {expected} ; vous avez scanné {bin}.",
-    lot: "Lot", expiry: "DLC", qty: "Qté",
+    lot: "Lot", expiry: "DLC", qty: "Qté", item: "Article",
     ship_title: "Expédition", ship_prompt: "Scannez l'étiquette de la commande client (TL:SO:…) pour l'expédier",
     count_title: "Inventaire tournant", count_prompt_bin: "Scannez l'étiquette de l'emplacement (TL:LOC:…)",
     count_prompt_item: "Tapez la quantité comptée, puis scannez l'article", counted_qty: "Quantité comptée",
@@ -171,6 +171,13 @@ export function age(isoDate) {
   if (minutes < 60) return t("minutes_ago", { n: minutes });
   if (minutes < 48 * 60) return t("hours_ago", { n: Math.round(minutes / 60) });
   return t("days_ago", { n: Math.round(minutes / 1440) });
+}
+
+// A day as the reader writes it (27/11/2026 in French), from the server's YYYY-MM-DD.
+export function formatDay(iso) {
+  if (!iso) return "";
+  const [year, month, day] = String(iso).split("-").map(Number);
+  return new Intl.DateTimeFormat(language(), { dateStyle: "short" }).format(new Date(year, month - 1, day));
 }
 
 export function formatNumber(value) {

@@ -65,5 +65,6 @@ export function bigLine(body) {
   if (!product) return "";
   const line = (body.lines || []).find((candidate) => candidate.sku === product.sku);
   if (line) return `${product.name} — ${formatNumber(line.received)} / ${formatNumber(line.ordered)}`;
-  return body.qty !== undefined ? `${product.name} — ${formatNumber(body.qty)}` : product.name;
+  // the quantity this scan moved, written as the server writes it ("2 × name"), not as a running total
+  return body.qty !== undefined ? `${formatNumber(body.qty)} × ${product.name}` : product.name;
 }

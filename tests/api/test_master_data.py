@@ -124,3 +124,20 @@ def test_policy_overrides_are_saved_and_cleared(client, tokens):
     cleared = client.patch("/api/v1/products/OV", headers=sup, json={"policy_overrides": {}})
     assert cleared.status_code == 200 and cleared.json["policy_overrides"] == {}
     assert client.get("/api/v1/replenishment", headers=sup).status_code == 200
+
+
+@pytest.mark.parametrize("method, path, body", [
+    ("POST", "/api/v1/products", {"sku": "NUL", "name": "brake\u0000pad"}),
+    ("GET", "/api/v1/products?q=pad%00", None),
+    ("GET", "/api/v1/products/PAD%00", None),
+    ("POST", "/api/v1/labels/sheet", {"items": [{"kind": "product", "code": "PAD\u0000"}]}),
+])
+def test_a_nul_character_is_refused_before_any_route_reads_it(app, client, tokens, method, path, body):
+    """PostgreSQL refuses NUL in any text value: it was a 500 there (schemathesis, 150 examples per operation)."""
+    with app.app_context():
+        before = fingerprint()
+    res = client.open(path, method=method, json=body, headers=tokens["supervisor"])
+    assert res.status_code == 422 and res.json["error"]["code"] == "nul_character", res.json
+    assert res.json["error"]["message"]
+    with app.app_context():
+        assert fingerprint() == before

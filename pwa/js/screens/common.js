@@ -40,10 +40,14 @@ export function recentScans() {
   return {
     element: list,
     add(code, answer) {
+      // A scan held for a supervisor is neither done nor refused: it is shown as waiting.
+      const held = answer.status === 202 || answer.body?.outcome === "pending";
       const label = answer.state === "queued" ? t("scan_queued")
         : answer.state === "refused" ? `${t("scan_refused")}: ${messageOf(answer.body)}`
-          : messageOf(answer.body) || t("scan_applied");
-      items.unshift(h("li", { class: `recent-${answer.state}` }, h("code", {}, visibleCode(code)), " ", label));
+          : held ? `${t("scan_pending")}: ${messageOf(answer.body)}`
+            : messageOf(answer.body) || t("scan_applied");
+      const kind = held && answer.state !== "refused" ? "pending" : answer.state;
+      items.unshift(h("li", { class: `recent-${kind}` }, h("code", {}, visibleCode(code)), " ", label));
       items.length = Math.min(items.length, 8);
       replaceChildren(list, items);
     },

@@ -1,7 +1,7 @@
 // Look-up: what a code is, how many, where, when more is coming. Offline, the last answer saved on this
 // device is shown with its age.
 import { h, replaceChildren, visibleCode } from "../dom.js";
-import { age, formatNumber, t } from "../i18n.js";
+import { age, formatDay, formatNumber, t } from "../i18n.js";
 import { api, NetworkError } from "../api.js";
 import { withRealSeparators } from "../scanner.js";
 import { cacheGet, cachePut } from "../store.js";
@@ -57,11 +57,11 @@ function view(found, code) {
     stock ? h("dl", { class: "figures" },
       figure(t("on_hand"), stock.on_hand), figure(t("reserved"), stock.reserved),
       figure(t("available"), stock.available), figure(t("on_order"), stock.on_order),
-      stock.expected_date ? [h("dt", {}, t("expected")), h("dd", {}, stock.expected_date)] : null) : null,
-    stock?.by_location?.length ? h("div", {}, h("h3", {}, t("where")), table(stock.by_location.map((row) =>
-      [row.location, row.lot || "", row.expiry || "", formatNumber(row.qty)]))) : null,
-    found.contents?.length ? h("div", {}, h("h3", {}, t("contents")), table(found.contents.map((row) =>
-      [`${row.name} (${row.sku})`, row.lot || "", row.expiry || "", formatNumber(row.qty)]))) : null,
+      stock.expected_date ? [h("dt", {}, t("expected")), h("dd", {}, formatDay(stock.expected_date))] : null) : null,
+    stock?.by_location?.length ? h("div", {}, h("h3", {}, t("where")), table([t("bin"), t("lot"), t("expiry"), t("qty")],
+      stock.by_location.map((row) => [row.location, row.lot || "", formatDay(row.expiry), formatNumber(row.qty)]))) : null,
+    found.contents?.length ? h("div", {}, h("h3", {}, t("contents")), table([t("item"), t("lot"), t("expiry"), t("qty")],
+      found.contents.map((row) => [`${row.name} (${row.sku})`, row.lot || "", formatDay(row.expiry), formatNumber(row.qty)]))) : null,
     found.kind === "location" && !found.contents?.length ? h("p", {}, t("nothing_here")) : null);
 }
 
@@ -69,6 +69,7 @@ function figure(label, value) {
   return [h("dt", {}, label), h("dd", {}, formatNumber(value))];
 }
 
-function table(rows) {
-  return h("table", {}, h("tbody", {}, rows.map((cells) => h("tr", {}, cells.map((cell) => h("td", {}, cell))))));
+function table(headings, rows) {
+  return h("table", {}, h("thead", {}, h("tr", {}, headings.map((heading) => h("th", {}, heading)))),
+    h("tbody", {}, rows.map((cells) => h("tr", {}, cells.map((cell) => h("td", {}, cell))))));
 }

@@ -3,7 +3,7 @@
 // never pay for it. Each chart says what it drew in data-points (non-empty values per series) for tests
 // and for anyone reading the page without the canvas.
 import { h } from "../dom.js";
-import { language } from "../i18n.js";
+import { language, t } from "../i18n.js";
 
 export const COLORS = {
   brand: "#0b6e4f", blue: "#2f6fba", orange: "#c77c12", red: "#c0262d", grey: "#7b8794", purple: "#7a4fb5",
@@ -77,10 +77,12 @@ function options(uPlot, spec, width) {
     const step = xs.length > 1 ? Math.min(...xs.slice(1).map((v, i) => v - xs[i])) : (spec.time ? 86400 * 7 : 1);
     xRange = [Math.min(...xs) - step * 0.6, Math.max(...xs) + step * 0.6];
   }
-  const series = [{ label: spec.xLabel || "", value: spec.xFormat ? (u, v) => (v === null ? "–" : spec.xFormat(v)) : undefined }];
+  // (uPlot's own words for an unlabelled series are English: "Time", "Value")
+  const series = [{ label: spec.xLabel || (spec.time ? t("sv_date") : "\u00a0"),
+    value: spec.xFormat ? (u, v) => (v === null ? "–" : spec.xFormat(v)) : spec.time ? (u, v) => dayText(v) : undefined }];
   for (const s of spec.series) {
     const color = s.color || COLORS.brand;
-    const entry = { label: s.label, stroke: color, width: s.width ?? 2, spanGaps: s.spanGaps ?? false,
+    const entry = { label: s.label || t("sv_value"), stroke: color, width: s.width ?? 2, spanGaps: s.spanGaps ?? false,
       value: spec.yFormat ? (u, v) => (v === null ? "–" : spec.yFormat(v)) : undefined };
     if (s.dash) entry.dash = s.dash;
     if (s.type === "bars") {
@@ -105,7 +107,9 @@ function options(uPlot, spec, width) {
   }
   const axisFont = "12px system-ui, sans-serif";
   const axes = [
-    { font: axisFont, values: spec.xFormat && !spec.time ? (u, values) => values.map((v) => spec.xFormat(v)) : undefined,
+    { font: axisFont,
+      values: spec.xFormat && !spec.time ? (u, values) => values.map((v) => spec.xFormat(v))
+        : spec.time ? (u, values) => values.map((v) => tickText(v, xs)) : undefined,
       label: spec.xAxisLabel, labelFont: axisFont },
     { font: axisFont, size: 64, label: spec.yLabel, labelFont: axisFont,
       values: spec.yFormat ? (u, values) => values.map((v) => spec.yFormat(v)) : undefined },
@@ -124,6 +128,17 @@ function options(uPlot, spec, width) {
     cursor: { drag: { x: false, y: false }, points: { size: 8 } },
     fmtDate: (template) => uPlot.fmtDate(template, language() === "fr" ? FRENCH_NAMES : undefined),
   };
+}
+
+// Dates in the reader's order and words (uPlot's default ticks are American: 11/27).
+function dayText(secs) {
+  return secs === null ? "–" : new Intl.DateTimeFormat(language(), { dateStyle: "medium" }).format(new Date(secs * 1000));
+}
+
+function tickText(secs, xs) {
+  const span = xs.length ? Math.max(...xs) - Math.min(...xs) : 0;
+  const style = span > 300 * 86400 ? { month: "short", year: "2-digit" } : { day: "numeric", month: "short" };
+  return new Intl.DateTimeFormat(language(), style).format(new Date(secs * 1000));
 }
 
 const FRENCH_NAMES = {
