@@ -50,6 +50,7 @@ class Number(fields.Decimal):
 # The times and days a warehouse can mean. Outside them a value is a typo or a device whose clock was reset,
 # and the extreme ones (year 1 at +14:00) cannot even be converted to UTC.
 EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=timezone.utc), datetime(2100, 1, 1, tzinfo=timezone.utc)
+OUT_OF_RANGE = "Between 2000-01-01 and 2099-12-31."
 
 
 class Moment(fields.AwareDateTime):
@@ -57,7 +58,7 @@ class Moment(fields.AwareDateTime):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("validate", validate.Range(min=EARLIEST, max=LATEST, max_inclusive=False,
-                                                     error="Between 2000-01-01 and 2099-12-31."))
+                                                     error=OUT_OF_RANGE))
         super().__init__(**kwargs)
 
 
@@ -66,7 +67,7 @@ class Day(fields.Date):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("validate", validate.Range(min=EARLIEST.date(), max=LATEST.date(), max_inclusive=False,
-                                                     error="Between 2000-01-01 and 2099-12-31."))
+                                                     error=OUT_OF_RANGE))
         super().__init__(**kwargs)
 
 

@@ -16,15 +16,22 @@ def fmt_qty(qty: Decimal) -> str:
     return format(Decimal(qty).normalize(), "f")
 
 
-def check_quantity(qty: Decimal, *, field: str = "qty", allow_negative: bool = False) -> Decimal:
+def check_number(qty: Decimal, *, field: str = "qty") -> Decimal:
+    """A finite number no larger than MAX_QTY either way: safe for the arithmetic that follows (sNaN or
+    1e999999999 would raise in it)."""
     if not qty.is_finite():
         raise Invalid("invalid_quantity", "The quantity is not a number.", "La quantité n'est pas un nombre.", field=field)
-    if qty == 0 or (qty < 0 and not allow_negative):
-        raise Invalid("quantity_not_positive", "The quantity must be greater than zero.",
-                      "La quantité doit être supérieure à zéro.", field=field)
     if qty.copy_abs() > MAX_QTY:  # (abs() would round, and overflow, an exponent beyond the context)
         raise Invalid("absurd_quantity", f"A quantity above {MAX_QTY} is refused.",
                       f"Une quantité supérieure à {MAX_QTY} est refusée.", field=field)
+    return qty
+
+
+def check_quantity(qty: Decimal, *, field: str = "qty", allow_negative: bool = False) -> Decimal:
+    check_number(qty, field=field)
+    if qty == 0 or (qty < 0 and not allow_negative):
+        raise Invalid("quantity_not_positive", "The quantity must be greater than zero.",
+                      "La quantité doit être supérieure à zéro.", field=field)
     if qty != qty.quantize(QTY_STEP):
         raise Invalid("quantity_precision", "Quantities have at most three decimals.",
                       "Les quantités ont au plus trois décimales.", field=field)

@@ -106,10 +106,12 @@ function options(uPlot, spec, width) {
     series.push(entry);
   }
   const axisFont = "12px system-ui, sans-serif";
+  const span = xs.length ? Math.max(...xs) - Math.min(...xs) : 0;
+  const tickStyle = span > 300 * 86400 ? { month: "short", year: "2-digit" } : { day: "numeric", month: "short" };
   const axes = [
     { font: axisFont,
       values: spec.xFormat && !spec.time ? (u, values) => values.map((v) => spec.xFormat(v))
-        : spec.time ? (u, values) => values.map((v) => tickText(v, xs)) : undefined,
+        : spec.time ? (u, values) => values.map((v) => tickText(v, tickStyle)) : undefined,
       label: spec.xAxisLabel, labelFont: axisFont },
     { font: axisFont, size: 64, label: spec.yLabel, labelFont: axisFont,
       values: spec.yFormat ? (u, values) => values.map((v) => spec.yFormat(v)) : undefined },
@@ -135,9 +137,7 @@ function dayText(secs) {
   return secs === null ? "–" : new Intl.DateTimeFormat(language(), { dateStyle: "medium" }).format(new Date(secs * 1000));
 }
 
-function tickText(secs, xs) {
-  const span = xs.length ? Math.max(...xs) - Math.min(...xs) : 0;
-  const style = span > 300 * 86400 ? { month: "short", year: "2-digit" } : { day: "numeric", month: "short" };
+function tickText(secs, style) {
   return new Intl.DateTimeFormat(language(), style).format(new Date(secs * 1000));
 }
 

@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, select
 
 from server.domain.barcodes import ParseResult
 from server.domain.errors import Conflict, DomainError, Invalid, NotFound
-from server.domain.movements import MAX_QTY, check_quantity
+from server.domain.movements import check_number, check_quantity
 from server.models import StockLevel
 from server.queries.lookup import PRODUCT_BY_CODE, PRODUCT_BY_SKU
 from server.services import master, sales
@@ -130,14 +130,9 @@ def context_number(scan: Scan, key: str, *, required: bool = False, default=None
     try:
         value = Decimal(str(raw))
     except InvalidOperation:
-        value = Decimal("NaN")
-    if not value.is_finite():  # (NaN, sNaN and Infinity parse, and would fail the arithmetic that follows)
         raise Invalid("invalid_quantity", f"{str(raw)[:40]!r} is not a number.",
-                      f"{str(raw)[:40]!r} n'est pas un nombre.", field=f"context.{key}")
-    if value.copy_abs() > MAX_QTY:  # before any arithmetic (abs() included): 1e999999999 would overflow it
-        raise Invalid("absurd_quantity", f"A quantity above {MAX_QTY} is refused.",
-                      f"Une quantité supérieure à {MAX_QTY} est refusée.", field=f"context.{key}")
-    return value
+                      f"{str(raw)[:40]!r} n'est pas un nombre.", field=f"context.{key}") from None
+    return check_number(value, field=f"context.{key}")  # before the arithmetic that follows
 
 
 def context_day(scan: Scan, key: str) -> date | None:
