@@ -78,6 +78,11 @@ class OrderArgs(PageArgs):
     status = fields.String(load_default=None, validate=validate.Length(max=16))
 
 
+class PoArgs(OrderArgs):
+    overdue_on = Day(load_default=None, metadata={
+        "description": "Only orders promised before this day with a line not fully received"})
+
+
 class PoEventIn(EventIn):
     kind = fields.String(required=True, validate=validate.OneOf(PO_EVENTS))
     line_id = fields.Integer(load_default=None, validate=ROW_ID)
@@ -122,8 +127,8 @@ class PickListOut(Schema):
     lines = fields.List(fields.Nested(Stop))
 
 
-def _list(model, args):
-    stmt = select(model).order_by(model.id.desc())
+def _list(model, args, *where):
+    stmt = select(model).where(*where).order_by(model.id.desc())
     if args["status"]:
         stmt = stmt.where(model.status == args["status"])
     if args["q"]:
@@ -133,11 +138,12 @@ def _list(model, args):
 
 @purchase.route("")
 class PurchaseOrders(MethodView):
-    @purchase.arguments(OrderArgs, location="query")
+    @purchase.arguments(PoArgs, location="query")
     @purchase.response(200, page_of(OrderBrief, "PurchaseOrderPage"))
     def get(self, args):
         """Purchase orders, newest first."""
-        return _list(PurchaseOrder, args)
+        late = [queries.overdue(args["overdue_on"])] if args["overdue_on"] else []
+        return _list(PurchaseOrder, args, *late)
 
     @role("supervisor")
     @purchase.arguments(PoIn)

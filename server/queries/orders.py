@@ -1,17 +1,31 @@
 """Orders as people read them: lines with their running quantities, and the events."""
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
+from sqlalchemy import exists, func, select
+
 from server.domain.barcodes import make_label
+from server.domain.lifecycle import PO_CHAIN
 from server.extensions import db
-from server.models import Customer, Supplier
+from server.models import Customer, Movement, MovementKind, PurchaseOrder, PurchaseOrderLine, Supplier
 from server.queries.picking import picked_by_line
 from server.services import purchasing, sales
 
 
 def _events(order) -> list:
     return list(order.events)
+
+
+def overdue(promised_before: date):
+    """Placed purchase orders promised before a day with at least one line not yet fully received. The order's
+    status cannot tell: it is the furthest step of any line, so a first carton received marks it 'received'."""
+    received = (select(func.coalesce(func.sum(Movement.qty), 0))
+                .where(Movement.po_line_id == PurchaseOrderLine.id, Movement.kind == int(MovementKind.RECEIPT))
+                .scalar_subquery())
+    waiting = exists().where(PurchaseOrderLine.order_id == PurchaseOrder.id, PurchaseOrderLine.qty_ordered > received)
+    return (PurchaseOrder.promised_date < promised_before) & PurchaseOrder.status.in_(PO_CHAIN[1:]) & waiting
 
 
 def purchase_order(number: str) -> dict:
