@@ -157,6 +157,11 @@ class ValuationOut(Schema):
     products = fields.List(fields.Nested(ValuedProduct))
 
 
+class ValuePoint(Schema):
+    at = fields.Date(metadata={"description": "Last day of the week or month (or of the period)"})
+    value = fields.Float(metadata={"description": "Stock value at the end of that day"})
+
+
 class Flow(Schema):
     period = fields.Date(metadata={"description": "First day of the week (Monday) or month"})
     in_qty = fields.Float()
@@ -215,6 +220,19 @@ class Valuation(MethodView):
     def get(self, args):
         """Stock value at weighted average cost, now or at the end of a past day."""
         return valuation.valuation(args["at"] or utcnow().date())
+
+
+@blp.route("/valuation/history")
+class ValuationHistory(MethodView):
+    @role("supervisor")
+    @blp.arguments(PeriodArgs, location="query")
+    @blp.response(200, ValuePoint(many=True))
+    def get(self, args):
+        """Stock value at the end of each week or month of the period, in one pass over the ledger."""
+        if args["product"]:
+            master.get(Product, args["product"])
+        since, until = _period(args)
+        return valuation.value_history(since, until, args["bucket"], args["product"])
 
 
 @blp.route("/flows")

@@ -152,6 +152,17 @@ def valuation(at: date) -> dict:
     return {"at": at, "value": sum(r["value"] for r in rows), "products": sorted(rows, key=lambda r: -r["value"])}
 
 
+def value_history(since: date, until: date, bucket: str, sku: str | None = None) -> list[dict]:
+    """Stock value at the end of each week or month of [since, until), the last one cut at the period's last day:
+    one pass over the ledger for the whole curve."""
+    found = books(since, until, sku=sku, bucket=bucket)
+    days = (until - since).days
+    daily = np.sum([b.daily_value for b in found], axis=0) if found else np.zeros(days)
+    ends = [d for d in range(days)
+            if d == days - 1 or _bucket(since + timedelta(days=d + 1), bucket) != _bucket(since + timedelta(days=d), bucket)]
+    return [{"at": since + timedelta(days=d), "value": float(daily[d])} for d in ends]
+
+
 def flows(since: date, until: date, bucket: str, sku: str | None = None) -> list[dict]:
     totals: dict[date, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
     for book in books(since, until, sku=sku, bucket=bucket):

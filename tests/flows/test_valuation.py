@@ -1,5 +1,5 @@
 """Valuation from the ledger, checked by hand: 10 @ 5 + 10 @ 7 → WAC 6; 5 out → COGS 30, 15 left worth 90."""
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
@@ -54,3 +54,25 @@ def test_money_is_for_supervisors(client, warehouse):
 def test_bad_periods(client, history):
     res = client.get("/api/v1/analytics/kpis?since=2026-05-01&until=2026-04-01", headers=history)
     assert res.status_code == 422 and res.json["error"]["code"] == "empty_period"
+
+
+def test_the_value_curve_is_the_value_at_each_week_end_in_one_call(client, history):
+    since = days_ago(30)[:10]
+    curve = client.get(f"/api/v1/analytics/valuation/history?since={since}", headers=history).json
+    ends = [point["at"] for point in curve]
+    assert ends == sorted(ends) and ends[-1] == days_ago(0)[:10]                  # the period's last day is today
+    assert all(date.fromisoformat(day).weekday() == 6 for day in ends[:-1])        # then every Sunday
+    for point in curve:
+        at = client.get(f"/api/v1/analytics/valuation?at={point['at']}", headers=history).json
+        assert point["value"] == pytest.approx(at["value"]), point
+    values = {point["at"]: point["value"] for point in curve}
+    assert values[ends[-1]] == 90
+    # Hand-worked: 10 @ 5 in on day −20, 10 @ 7 on day −10, so a week end in between is worth 50.
+    between = [day for day in ends if days_ago(20)[:10] <= day < days_ago(10)[:10]]
+    assert between and all(values[day] == 50 for day in between)
+    monthly = client.get(f"/api/v1/analytics/valuation/history?since={since}&bucket=month&product=PAD",
+                         headers=history).json
+    assert monthly[-1]["value"] == 90 and len(monthly) in (2, 3)
+    unknown = client.get("/api/v1/analytics/valuation/history?product=NOPE", headers=history)
+    assert unknown.status_code == 404
+    assert client.get("/api/v1/analytics/valuation/history", headers=history).status_code == 200

@@ -2,7 +2,7 @@
 // dormant stock, and the ABC split of the cost of goods sold.
 import { h } from "../dom.js";
 import { t } from "../i18n.js";
-import { call, card, isoDay, layout, loading, money, num, pooled, productLink, table, tile } from "./common.js";
+import { call, card, layout, loading, money, num, productLink, table, tile } from "./common.js";
 import { chart, COLORS, disposeCharts, seconds } from "./charts.js";
 
 const MAX_POINTS = 27; // weekly points of the value curve (half a year at most)
@@ -19,16 +19,12 @@ export default {
 };
 
 async function view() {
-  const [kpis, flows] = await Promise.all([call("/api/v1/analytics/kpis"), call("/api/v1/analytics/flows?bucket=week")]);
-  const today = isoDay(new Date());
-  // The value at the end of each week of the flows, and today.
-  const ends = flows.map((row) => {
-    const end = new Date(`${row.period}T00:00:00`);
-    end.setDate(end.getDate() + 6);
-    return isoDay(end) < today ? isoDay(end) : today;
-  }).slice(-MAX_POINTS);
-  if (!ends.includes(today)) ends.push(today);
-  const values = await pooled(ends, 4, (day) => call(`/api/v1/analytics/valuation?at=${day}`).then((answer) => answer.value));
+  const [kpis, flows, history] = await Promise.all([call("/api/v1/analytics/kpis"),
+    call("/api/v1/analytics/flows?bucket=week"), call("/api/v1/analytics/valuation/history?bucket=week")]);
+  // The value at the end of each week, and today.
+  const points = history.slice(-MAX_POINTS);
+  const ends = points.map((point) => point.at);
+  const values = points.map((point) => point.value);
 
   const products = kpis.products || [];
   const dormant = products.filter((p) => p.dormant).sort((a, b) => b.value - a.value);
