@@ -155,6 +155,9 @@ def test_a_product_page_draws_its_stock_and_demand_and_explains_its_policy(desk,
     assert all(count > 0 for count in drawn["product-demand"]), drawn
     _, policy = desk_server.request("GET", f"/api/v1/products/{sku}/policy")
     assert desk.locator("#policy-steps li").count() == len(policy["steps"])
+    heads = desk.locator("#policy-steps .step-head strong").all_text_contents()
+    # Each step is headed by its name in the reader's words, not the server's code for it.
+    assert all(head != step["name"].replace("_", " ") for head, step in zip(heads, policy["steps"])), heads
     assert policy["mode"] in desk.text_content("#product-mode")
     assert policy["reason"] in desk.text_content("#product-reason")
     # The last stock level drawn is what is on hand now.
@@ -181,10 +184,14 @@ def test_an_override_saved_on_the_product_page_changes_the_policy(desk, desk_ser
     assert product["policy_overrides"] == {}
 
 
-def test_valuation_and_flows_draw_value_flows_and_abc(desk):
+def test_valuation_and_flows_draw_value_flows_and_abc(desk, desk_server):
     desk.goto("/#/sv/valuation")
     drawn = wait_for_charts(desk, ["val-value", "val-flows", "val-abc"])
     assert drawn["val-value"][0] > 3 and all(drawn["val-flows"]) and all(drawn["val-abc"]), drawn
+    # The curve ends on today's value.
+    _, now = desk_server.request("GET", "/api/v1/analytics/valuation")
+    last = desk.evaluate("(() => { const d = document.getElementById('val-value')._uplot.data[1]; return d[d.length - 1]; })()")
+    assert last == pytest.approx(now["value"])
 
 
 def test_the_views_fit_a_tablet(browser, desk_server):

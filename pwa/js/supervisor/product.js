@@ -2,7 +2,7 @@
 // forecast, the policy explained step by step, push or pull and why, and the buyer's overrides.
 import { h } from "../dom.js";
 import { language, t } from "../i18n.js";
-import { ApiError, call, card, days, layout, loading, num, table, tile } from "./common.js";
+import { ApiError, call, card, days, layout, loading, num, table, tile, word } from "./common.js";
 import { chart, COLORS, disposeCharts, seconds } from "./charts.js";
 
 const OVERRIDABLE = ["order_quantity", "safety_stock", "reorder_point", "order_up_to"];
@@ -148,7 +148,7 @@ function stepValue(value) {
 
 function stepsTable(steps) {
   return h("ol", { class: "steps", id: "policy-steps" }, steps.map((step) => h("li", { dataset: { step: step.name } },
-    h("div", { class: "step-head" }, h("strong", {}, step.name.replaceAll("_", " ")), " = ", h("span", { class: "step-value" }, stepValue(step.value))),
+    h("div", { class: "step-head" }, h("strong", {}, word("step", step.name)), " = ", h("span", { class: "step-value" }, stepValue(step.value))),
     h("code", { class: "step-formula" }, step.formula), h("small", {}, step.source))));
 }
 
