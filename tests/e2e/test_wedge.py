@@ -127,3 +127,26 @@ def test_labels_of_an_order_or_a_bin_that_does_not_exist_do_not_become_the_scree
     page.wait_for_selector("#flash.flash-error:not([hidden])")
     page.wait_for_timeout(300)
     assert "A-02" in page.locator("#current-bin").inner_text() and "Z-99" not in page.locator("#current-bin").inner_text()
+
+
+def test_a_refused_label_that_cannot_be_read_is_not_offered_to_send_again(page, scan_api):
+    """An unknown product can pass once a supervisor links it; a wrong check digit never will."""
+    sign_in(page, scan_api)
+    open_screen(page, "put-away")
+    wedge(page, "TL:LOC:A-01")
+    page.wait_for_function("document.querySelector('#current-bin')?.textContent.includes('A-01')")
+    unknown, misread = "4006381333931", "4006381333932"
+    wedge(page, unknown)
+    page.wait_for_selector("#flash.flash-error:not([hidden])")
+    wedge(page, misread)
+    wait_for_outbox(page, "refused", 2)
+    page.goto("/#/queue")
+    page.wait_for_selector("#to-resolve article.refused")
+    items = {item["code"]: item["client_event_id"] for item in outbox(page, "refused")}
+    card = page.locator(f"#to-resolve article[data-event-id='{items[unknown]}']")
+    assert card.locator("button.resend").count() == 1
+    hopeless = page.locator(f"#to-resolve article[data-event-id='{items[misread]}']")
+    assert hopeless.locator("button.resend").count() == 0
+    assert hopeless.locator("button.dismiss").count() == 1
+    hopeless.locator("button.dismiss").click()
+    wait_for_outbox(page, "refused", 1)

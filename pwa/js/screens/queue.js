@@ -48,12 +48,19 @@ function scanItem(scan, detail = "") {
     h("small", {}, age(scan.occurred_at), detail ? ` · ${detail}` : ""));
 }
 
+// A label the server could not read (a wrong check digit, a malformed GS1 string) reads the same every time it
+// is sent: only another label or the code typed by hand can pass. Other refusals may pass once fixed at the desk.
+function unreadable(scan) {
+  return scan.status === 422 && scan.answer?.error?.field === "code";
+}
+
 function refusedItem(scan) {
   return h("article", { class: "refused", dataset: { eventId: scan.client_event_id } },
     h("ol", {}, scanItem(scan)),
     h("p", { class: "error" }, messageOf(scan.answer)),
     h("p", {}, t("next_step", { step: nextStepOf(scan.status, scan.answer) })),
     h("div", { class: "row" },
-      h("button", { class: "primary", onClick: async () => { await retry(scan.seq); flush(); } }, t("scan_again")),
-      h("button", { onClick: () => dismiss(scan.seq) }, t("dismiss"))));
+      unreadable(scan) ? null
+        : h("button", { class: "primary resend", onClick: async () => { await retry(scan.seq); flush(); } }, t("scan_again")),
+      h("button", { class: "dismiss", onClick: () => dismiss(scan.seq) }, t("dismiss"))));
 }
