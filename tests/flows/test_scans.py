@@ -87,6 +87,9 @@ def test_over_receipt_waits_for_a_supervisor_who_accepts(client, warehouse, scan
     held = client.post("/api/v1/scans", json=held_body, headers=scanner.headers)
     assert held.status_code == 202 and held.json["outcome"] == "pending"
     assert held.json["error"]["code"] == "over_receipt"
+    # The operator's screen shows what was held: the product and the quantity scanned.
+    assert (held.json["product"]["sku"], held.json["qty"]) == ("PAD", 3)
+    assert client.post("/api/v1/scans", json=held_body, headers=scanner.headers).json == held.json   # as replayed
     assert stock(client, scanner.headers)[("DOCK", "")] == 24
     pending = client.get("/api/v1/scans?outcome=pending", headers=warehouse["supervisor"]).json
     assert [p["client_event_id"] for p in pending] == [held_body["client_event_id"]]
@@ -105,6 +108,7 @@ def test_unexpected_item_rejected_books_nothing(client, warehouse, scanner, shel
     body = scanner.body(OTHER_EAN, "receive", order=shelf)
     held = client.post("/api/v1/scans", json=body, headers=scanner.headers)
     assert held.status_code == 202 and held.json["error"]["code"] == "unexpected_product"
+    assert (held.json["product"]["sku"], held.json["qty"]) == ("WIPER", 1)
     res = client.post(f"/api/v1/scans/{body['client_event_id']}/decision", json={"accept": False},
                       headers=warehouse["supervisor"])
     assert res.status_code == 200 and res.json["outcome"] == "rejected"
@@ -117,6 +121,7 @@ def test_counts_correct_small_variances_and_hold_large_ones(client, warehouse, s
     assert stock(client, scanner.headers)[("A-01", "")] == 38
     status, body = scanner.scan(EAN, "count", bin="A-01", qty=20)
     assert status == 202 and body["error"]["code"] == "count_variance"
+    assert body["product"]["sku"] == "PAD" and "qty" not in body         # (a count held is not a quantity moved)
     assert stock(client, scanner.headers)[("A-01", "")] == 38
     status, body = scanner.scan(EAN, "count", bin="A-01", qty=38)
     assert status == 201 and body["variance"] == 0

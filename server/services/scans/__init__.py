@@ -68,7 +68,7 @@ def apply(scan: Scan) -> tuple[int, dict]:
             raise
         return stored
     except PendingDecision as held:
-        return _record(scan, parsed.to_dict(), 202, _answer(scan, "pending", held))
+        return _record(scan, parsed.to_dict(), 202, {**_answer(scan, "pending", held), **held.shown})
     except DomainError as refusal:
         return _record_refusal(scan, parsed.to_dict(), refusal)
 

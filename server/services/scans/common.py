@@ -68,9 +68,16 @@ class Outcome:
 
 
 class PendingDecision(DomainError):
-    """Possible, but not to be booked without a supervisor (over-receipt, unexpected item, big variance)."""
+    """Possible, but not to be booked without a supervisor (over-receipt, unexpected item, big variance).
+    ``shown``: what the operator's screen shows of the scan held (the product and the quantity)."""
     code = "needs_decision"
     status = 202
+
+    def __init__(self, code: str, en: str, fr: str, *, product=None, qty=None, details: dict | None = None):
+        super().__init__(code, en, fr, details=details)
+        self.shown = {"product": brief(product)} if product is not None else {}
+        if qty is not None:
+            self.shown["qty"] = qty
 
 
 def say(en: str, fr: str) -> dict:

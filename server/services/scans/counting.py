@@ -39,7 +39,7 @@ def count(s, scan: Scan, parsed) -> Outcome:
     if variance == 0:
         return applied(body, f"{item.product.name}: {fmt_qty(counted)}, as expected.",
                        f"{item.product.name} : {fmt_qty(counted)}, comme prévu.")
-    _hold_large_variance(scan, expected, variance)
+    _hold_large_variance(scan, item.product, expected, variance)
     ledger.append(s, ledger.MovementRequest(
         stamp=scan.stamp, kind=MovementKind.COUNT, product_id=item.product.id, qty=abs(variance),
         to_location_id=where.id if variance > 0 else None, from_location_id=None if variance > 0 else where.id,
@@ -51,7 +51,7 @@ def count(s, scan: Scan, parsed) -> Outcome:
                    f"({sign}{fmt_qty(variance)}) ; stock corrigé.")
 
 
-def _hold_large_variance(scan: Scan, expected: Decimal, variance: Decimal) -> None:
+def _hold_large_variance(scan: Scan, product, expected: Decimal, variance: Decimal) -> None:
     share = Decimal(str(current_app.config["TENDU_COUNT_VARIANCE_SHARE"]))
     if scan.forced or abs(variance) <= max(Decimal(1), expected * share):
         return
@@ -60,7 +60,7 @@ def _hold_large_variance(scan: Scan, expected: Decimal, variance: Decimal) -> No
                           "a supervisor must confirm it.",
                           f"Le comptage diffère de {fmt_qty(variance)} des {fmt_qty(expected)} attendus : "
                           "un responsable doit le confirmer.",
-                          details={"expected": fmt_qty(expected), "variance": fmt_qty(variance)})
+                          details={"expected": fmt_qty(expected), "variance": fmt_qty(variance)}, product=product)
 
 
 def transfer(s, scan: Scan, parsed) -> Outcome:

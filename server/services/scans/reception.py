@@ -64,7 +64,7 @@ def _line_to_fill(s, scan: Scan, order: OrderRow, product, qty: Decimal, receive
             raise PendingDecision("unexpected_product",
                                   f"{product.name} is not on {order.number}: set it aside for a supervisor.",
                                   f"{product.name} n'est pas sur {order.number} : mettez-le de côté pour un responsable.",
-                                  details={"order": order.number, "sku": product.sku})
+                                  details={"order": order.number, "sku": product.sku}, product=product, qty=qty)
         s.add(PurchaseOrderLine(order_id=order.id, product_id=product.id, qty_ordered=qty,
                                 unit_cost=product.unit_cost))
         s.flush()
@@ -78,7 +78,8 @@ def _line_to_fill(s, scan: Scan, order: OrderRow, product, qty: Decimal, receive
                               "a supervisor must accept it.",
                               f"Cela fait {fmt_qty(total)} reçus pour {fmt_qty(line.qty_ordered)} commandés : "
                               "un responsable doit l'accepter.",
-                              details={"ordered": fmt_qty(line.qty_ordered), "received": fmt_qty(total)})
+                              details={"ordered": fmt_qty(line.qty_ordered), "received": fmt_qty(total)},
+                              product=product, qty=qty)
     return line
 
 
