@@ -22,8 +22,9 @@ blp = Blueprint("planning", __name__, url_prefix="/api/v1", description="Policie
 class StepOut(Schema):
     name = fields.String()
     value = fields.Raw()
-    formula = fields.String()
-    source = fields.String()
+    formula = fields.String(metadata={"description": "In symbols, with the figures put in"})
+    source = fields.String(metadata={"description": "Where the inputs came from, in the request's language"})
+    note = fields.String(metadata={"description": "What the step means, in the request's language (may be empty)"})
 
 
 class PolicyOut(Schema):
@@ -80,6 +81,12 @@ class CreatedOrder(Schema):
     lines = fields.List(fields.Dict())
 
 
+def _step(step) -> dict:
+    fr = language() == "fr"
+    return {"name": step.name, "value": _plain(step.value), "formula": step.formula,
+            "source": step.source[fr], "note": step.note[fr]}
+
+
 def _plain(value):
     """Dataclasses and numpy scalars as JSON-ready values."""
     if isinstance(value, dict):
@@ -112,7 +119,7 @@ class ProductPolicy(MethodView):
                            "forecast_method": str(p.plan.method[p.index]), "class": p.inputs.variability_class,
                            "abc": p.inputs.abc_class, "history_days": planning.HISTORY_DAYS},
                 "lead_time": _plain(asdict(p.lead_time)), "policy": _plain(policy),
-                "steps": [_plain(asdict(step)) for step in result.steps],
+                "steps": [_step(step) for step in result.steps],
                 "if_declared": _declared(p)}
 
 

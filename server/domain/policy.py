@@ -42,13 +42,31 @@ from .reorder import (GAMMA, GAMMA_MAX_SHAPE, NORMAL, OrderUpToLevels, ReorderPo
                       k_for_fill_rate, one_target, order_up_to_levels, reorder_points, z_for_cycle_service)
 
 
+Text = tuple[str, str]  # (English, French)
+
+
 @dataclass(frozen=True)
 class Step:
-    """One number of the plan: what it is, its value, how it was computed, where its inputs came from."""
+    """One number of the plan: what it is, its value, how it was computed (in symbols every reader shares),
+    where its inputs came from and what the computation means (in English and French)."""
     name: str
     value: Any
     formula: str
-    source: str
+    source: Text
+    note: Text = ("", "")
+
+
+INPUT, COMPUTED, OVERRIDE = ("input", "saisie"), ("computed", "calculé"), ("buyer override", "forçage de l'acheteur")
+HISTORY = ("demand history", "historique de la demande")
+LEAD_TIME_SOURCES = {"measured": ("measured", "mesuré"),
+                     "shrunk_to_supplier": ("measured, shrunk toward the supplier's",
+                                            "mesuré, rapproché de celui du fournisseur"),
+                     "declared": ("declared by the supplier", "annoncé par le fournisseur")}
+
+
+def _lead_time_source(p: PolicyInput) -> Text:
+    en, fr = LEAD_TIME_SOURCES.get(p.lead_time_source, (p.lead_time_source, p.lead_time_source))
+    return f"lead time: {en}; demand: forecast", f"délai : {fr} ; demande : prévision"
 
 
 @dataclass(frozen=True)
@@ -148,8 +166,10 @@ def _predictive_lead_time(p: PolicyInput, steps: list[Step]) -> PolicyInput:
     n = max(p.lead_time_n, PREDICTIVE_MIN_N)
     sd = float(predictive_lead_time_sd(p.lead_time_sd, p.lead_time_n))
     steps.append(Step("lead_time_sd_predictive", sd, f"σ_L·√((1 + 1/n)(n − 1)/(n − 3)) = {_fmt(p.lead_time_sd)}·"
-                      f"√((1 + 1/{n})·{n - 1}/{n - 3}), n = {p.lead_time_n} receptions",
-                      f"lead time: {p.lead_time_source}"))
+                      f"√((1 + 1/{n})·{n - 1}/{n - 3})", _lead_time_source(p),
+                      (f"n = {p.lead_time_n} receptions: the next delivery's spread, not the measured ones'",
+                       f"n = {p.lead_time_n} réceptions : la dispersion de la prochaine livraison, pas celle des "
+                       "livraisons mesurées")))
     return replace(p, lead_time_sd=sd)
 
 
@@ -157,21 +177,23 @@ def _service_target(p: PolicyInput, steps: list[Step]) -> tuple[str, float]:
     if p.fill_rate_target is not None and p.cycle_service_target is not None:
         one_target(p.fill_rate_target, p.cycle_service_target)
     if p.cycle_service_target is not None:
-        steps.append(Step("cycle_service_target", p.cycle_service_target, "given", "input"))
+        steps.append(Step("cycle_service_target", p.cycle_service_target, "", INPUT))
         return "cycle_service", float(p.cycle_service_target)
     if p.fill_rate_target is not None:
-        steps.append(Step("fill_rate_target", p.fill_rate_target, "given", "input"))
+        steps.append(Step("fill_rate_target", p.fill_rate_target, "", INPUT))
         return "fill_rate", float(p.fill_rate_target)
     beta = default_fill_rate(p.abc_class, p.critical)
-    rule = "critical reference" if p.critical else f"class {p.abc_class}"
-    steps.append(Step("fill_rate_target", beta, f"default for {rule}", "table FILL_RATE_TARGETS"))
+    rule = (("a critical reference", "un article critique") if p.critical
+            else (f"class {p.abc_class}", f"la classe {p.abc_class}"))
+    steps.append(Step("fill_rate_target", beta, "", ("default targets", "cibles par défaut"),
+                      (f"default for {rule[0]}", f"par défaut pour {rule[1]}")))
     return "fill_rate", beta
 
 
 def _order_quantity(p: PolicyInput, steps: list[Step]) -> tuple[float, float | None]:
     if p.order_quantity is not None:
         raw, eoq_value = float(p.order_quantity), None
-        steps.append(Step("order_quantity_given", raw, "given", "input"))
+        steps.append(Step("order_quantity_given", raw, "", INPUT))
     else:
         if p.ordering_cost is None or p.holding_cost_per_unit_year is None:
             raise Invalid("order_quantity_unknown", "Give an order quantity, or the ordering and holding costs.",
@@ -180,10 +202,13 @@ def _order_quantity(p: PolicyInput, steps: list[Step]) -> tuple[float, float | N
         annual = p.demand_mean * DAYS_PER_YEAR
         raw = eoq_value = float(eoq(annual, p.ordering_cost, p.holding_cost_per_unit_year))
         steps.append(Step("eoq", raw, f"√(2·D·S/H) = √(2·{_fmt(annual)}·{_fmt(p.ordering_cost)}/"
-                          f"{_fmt(p.holding_cost_per_unit_year)}), D = d̄·365", "computed from costs"))
+                          f"{_fmt(p.holding_cost_per_unit_year)}), D = d̄·365",
+                          ("ordering and holding costs", "coûts de commande et de possession")))
     q = float(round_order_quantity(raw, p.moq, p.pack_multiple))
-    steps.append(Step("order_quantity", q, f"nearest multiple of pack {_fmt(p.pack_multiple)} (≥ 1 pack), "
-                      f"at least MOQ {_fmt(p.moq)} in whole packs", "computed"))
+    steps.append(Step("order_quantity", q, f"pack {_fmt(p.pack_multiple)}, MOQ {_fmt(p.moq)}", COMPUTED,
+                      ("the nearest multiple of the pack (one pack at least), and at least the MOQ in whole packs",
+                       "le multiple du colisage le plus proche (un colis au moins), et au moins le minimum de "
+                       "commande en colis entiers")))
     return q, eoq_value
 
 
@@ -192,7 +217,7 @@ def _continuous_review(p: PolicyInput, kind: str, target: float, q: float, gamma
     r = reorder_points(p.demand_mean, p.demand_sd, p.lead_time_mean, p.lead_time_sd, q, d_m3=p.demand_m3,
                        gamma=gamma, ltd_mean=p.lead_time_demand_mean, ltd_sd=p.lead_time_demand_sd,
                        d_hist_mean=p.demand_history_mean, **target_kw)
-    lt_src = f"lead time: {p.lead_time_source}; demand: forecast"
+    lt_src = _lead_time_source(p)
     if p.lead_time_demand_mean is None:
         steps.append(Step("mean_lead_time_demand", r.mean_lead_time_demand,
                           f"d̄·E[L] = {_fmt(p.demand_mean)}·{_fmt(p.lead_time_mean)}", lt_src))
@@ -200,19 +225,26 @@ def _continuous_review(p: PolicyInput, kind: str, target: float, q: float, gamma
                           f"{_fmt(p.demand_sd)}² + {_fmt(p.demand_mean)}²·{_fmt(p.lead_time_sd)}²)", lt_src))
     else:
         steps.append(Step("mean_lead_time_demand", r.mean_lead_time_demand,
-                          f"d̄·E[L]·(1 + c) = {_fmt(p.demand_mean)}·{_fmt(p.lead_time_mean)}·(1 + c), c = extra "
-                          "demand in the E[L] days before each unit demanded, measured on the history",
-                          "demand history"))
-        steps.append(Step("sigma_dl", r.sigma_dl, "√(V·ν/(ν − 2) + Var μ̂ + (d̄(1 + c)·σ_L)²): spread of the same "
-                          "(clustered), widened by the estimation noise of the history (block jackknife)",
-                          "demand history"))
+                          f"d̄·E[L]·(1 + c) = {_fmt(p.demand_mean)}·{_fmt(p.lead_time_mean)}·(1 + c)", HISTORY,
+                          ("c: the extra demand in the E[L] days before each unit demanded, measured on the history",
+                           "c : le surcroît de demande dans les E[L] jours précédant chaque unité demandée, mesuré "
+                           "sur l'historique")))
+        steps.append(Step("sigma_dl", r.sigma_dl, "√(V·ν/(ν − 2) + Var μ̂ + (d̄(1 + c)·σ_L)²)", HISTORY,
+                          ("the spread of that demand (clustered), widened by the estimation noise of the history "
+                           "(block jackknife)",
+                           "la dispersion de cette demande (groupée), élargie du bruit d'estimation de l'historique "
+                           "(jackknife par blocs)")))
     d_u = p.demand_mean if p.demand_history_mean is None else p.demand_history_mean
+    history = p.demand_history_mean is not None
     steps.append(Step("undershoot", r.undershoot, f"E[U] = (σ_d² + d̄²)/(2·d̄) = ({_fmt(p.demand_sd)}² + "
-                      f"{_fmt(d_u)}²)/(2·{_fmt(d_u)}), daily review"
-                      + (", d̄ of the history" if p.demand_history_mean is not None else ""), "computed"))
-    spread = "E[D³]/(3·d̄) − E[U]²" if p.demand_m3 is not None else "E[U]²/3 (no E[D³] given)"
+                      f"{_fmt(d_u)}²)/(2·{_fmt(d_u)})", COMPUTED,
+                      ("daily review: the position goes below s by a day's demand" + (", d̄ of the history" * history),
+                       "revue quotidienne : la position passe sous s d'une journée de demande"
+                       + (", d̄ de l'historique" * history))))
+    spread = "E[D³]/(3·d̄) − E[U]²" if p.demand_m3 is not None else "E[U]²/3"
     steps.append(Step("sigma_x", r.sigma_x, f"√(σ_DL² + Var U) = √({_fmt(r.sigma_dl)}² + {_fmt(r.undershoot_sd)}²),"
-                      f" Var U = {spread}", "computed"))
+                      f" Var U = {spread}", COMPUTED,
+                      ("", "") if p.demand_m3 is not None else ("no E[D³] given", "E[D³] non fourni")))
     distribution = GAMMA if r.gamma else NORMAL
     if kind == "fill_rate" and distribution == NORMAL:
         formula = (f"G(k) − G(k + Q/σ_X) = Q(1 − β)/σ_X = {_fmt(q)}·{_fmt(1 - target)}/{_fmt(r.sigma_x)}, "
@@ -220,11 +252,15 @@ def _continuous_review(p: PolicyInput, kind: str, target: float, q: float, gamma
     elif kind == "fill_rate":
         formula = "E[(X − s)⁺] − E[(X − s − Q)⁺] = Q(1 − β), X gamma; k = (s − E[X])/σ_X"
     else:
-        formula = f"Φ⁻¹({_fmt(target)})" if distribution == NORMAL else f"gamma quantile {_fmt(target)} of X"
-    steps.append(Step("safety_factor", r.k, formula, f"{distribution} lead-time demand"))
-    steps.append(Step("safety_stock", r.safety_stock, f"k·σ_X = {_fmt(r.k)}·{_fmt(r.sigma_x)}", "computed"))
+        formula = f"Φ⁻¹({_fmt(target)})" if distribution == NORMAL else f"F_X⁻¹({_fmt(target)}), X gamma"
+    law = ("gamma", "gamma") if distribution == GAMMA else ("normal", "normale")
+    steps.append(Step("safety_factor", r.k, formula, (f"{law[0]} lead-time demand",
+                                                      f"demande pendant le délai, loi {law[1]}")))
+    steps.append(Step("safety_stock", r.safety_stock, f"k·σ_X = {_fmt(r.k)}·{_fmt(r.sigma_x)}", COMPUTED))
     steps.append(Step("reorder_point", r.reorder_point, f"max(0, d̄·E[L] + E[U] + SS) = {_fmt(r.mean_lead_time_demand)}"
-                      f" + {_fmt(r.undershoot)} + {_fmt(r.safety_stock)}; order Q when position ≤ s", "computed"))
+                      f" + {_fmt(r.undershoot)} + {_fmt(r.safety_stock)}", COMPUTED,
+                      ("order Q when the position (on hand + on order − reserved) is at s or below",
+                       "commander Q quand la position (stock + en commande − réservé) est à s ou moins")))
     return r, distribution
 
 
@@ -233,17 +269,19 @@ def _periodic_review(p: PolicyInput, kind: str, target: float, steps: list[Step]
     r = order_up_to_levels(p.demand_mean, p.demand_sd, p.lead_time_mean, p.lead_time_sd,
                            p.review_period_days, **target_kw)
     horizon = p.review_period_days + p.lead_time_mean
-    src = f"lead time: {p.lead_time_source}; demand: forecast"
+    src = _lead_time_source(p)
     steps.append(Step("mean_protection_demand", r.mean_protection_demand,
                       f"d̄·(R + E[L]) = {_fmt(p.demand_mean)}·{_fmt(horizon)}", src))
     steps.append(Step("sigma_dl", r.sigma_rl, f"√((R + E[L])·σ_d² + d̄²·σ_L²) = √({_fmt(horizon)}·"
                       f"{_fmt(p.demand_sd)}² + {_fmt(p.demand_mean)}²·{_fmt(p.lead_time_sd)}²)", src))
     formula = ("E[(D_{R+L} − S)⁺] − E[(D_L − S)⁺] = d̄·R·(1 − β), normal" if kind == "fill_rate"
                else f"Φ⁻¹({_fmt(target)})")
-    steps.append(Step("safety_factor", r.k, formula, "normal protection-interval demand"))
-    steps.append(Step("safety_stock", r.safety_stock, f"k·σ = {_fmt(r.k)}·{_fmt(r.sigma_rl)}", "computed"))
-    steps.append(Step("order_up_to", r.order_up_to, f"max(0, d̄·(R + E[L]) + SS); every {_fmt(p.review_period_days)}"
-                      " days order up to S", "computed"))
+    steps.append(Step("safety_factor", r.k, formula, ("normal demand over the review period and the lead time",
+                                                      "demande sur la période de revue et le délai, loi normale")))
+    steps.append(Step("safety_stock", r.safety_stock, f"k·σ = {_fmt(r.k)}·{_fmt(r.sigma_rl)}", COMPUTED))
+    steps.append(Step("order_up_to", r.order_up_to, "max(0, d̄·(R + E[L]) + SS)", COMPUTED,
+                      (f"every {_fmt(p.review_period_days)} days, order up to S",
+                       f"tous les {_fmt(p.review_period_days)} jours, commander jusqu'à S")))
     return r
 
 
@@ -253,8 +291,8 @@ def plan_policy(p: PolicyInput) -> PolicyResult:
     _check_policy_input(p)
     steps: list[Step] = []
     mode, reason_en, reason_fr = push_pull(p.abc_class, p.variability_class, p.critical)
-    steps.append(Step("mode", mode, f"rule: ABC {p.abc_class} × {p.variability_class}"
-                      f"{' × critical' if p.critical else ''} — {reason_en}", "push/pull rule"))
+    steps.append(Step("mode", mode, f"ABC {p.abc_class} × {p.variability_class}{' × critical' if p.critical else ''}",
+                      ("push/pull rule", "règle flux poussé/tiré"), (reason_en, reason_fr)))
     kind, target = _service_target(p, steps)
     p = _predictive_lead_time(p, steps)
     gamma = distribution_for_class(p.variability_class, p.lead_time_sd) == GAMMA
@@ -279,8 +317,11 @@ def plan_policy(p: PolicyInput) -> PolicyResult:
     applied = _apply_overrides(p.overrides, values, covered, steps)
     if values["mode"] == PULL:
         values.update(safety_stock=None, reorder_point=None, order_up_to=None, order_quantity=None)
-        steps.append(Step("stocking", "none", "pull: bought against customer orders (MOQ and packs still apply);"
-                          " the figures above are what stocking it would take", "mode"))
+        steps.append(Step("stocking", "none", "", ("mode", "mode"),
+                          ("pull: bought against customer orders (MOQ and packs still apply); the figures above are "
+                           "what stocking it would take",
+                           "flux tiré : acheté à la commande du client (minimum et colisage s'appliquent) ; les "
+                           "chiffres ci-dessus sont ce qu'il faudrait pour le tenir en stock")))
     if any(a.name == "mode" for a in applied):
         reason_en = f"Buyer override: {values['mode']} (rule said {mode}: {reason_en})"
         reason_fr = f"Choix de l'acheteur : {values['mode']} (la règle disait {mode} : {reason_fr})"
@@ -313,13 +354,15 @@ def _apply_overrides(overrides: Mapping[str, Any], values: dict, covered: float,
         computed = values.get(name)
         applied.append(AppliedOverride(name, computed, value))
         values[name] = value
-        steps.append(Step(name, value, f"forced by the buyer (computed: {computed})", "buyer override"))
+        steps.append(Step(name, value, "", OVERRIDE, (f"forced by the buyer (computed: {computed})",
+                                                      f"forcé par l'acheteur (calculé : {computed})")))
         level = "reorder_point" if values["reorder_point"] is not None else "order_up_to"
         if name == "safety_stock":
             values[level] = max(covered + value, 0.0)
-            steps.append(Step(level, values[level], f"{_fmt(covered)} + forced safety stock", "buyer override"))
+            steps.append(Step(level, values[level], f"{_fmt(covered)} + SS", OVERRIDE,
+                              ("with the forced safety stock", "avec le stock de sécurité forcé")))
         elif name in ("reorder_point", "order_up_to"):
             values["safety_stock"] = value - covered
-            steps.append(Step("safety_stock", values["safety_stock"], f"forced {name} − {_fmt(covered)}",
-                              "buyer override"))
+            steps.append(Step("safety_stock", values["safety_stock"], f"{'s' if name == 'reorder_point' else 'S'}"
+                              f" − {_fmt(covered)}", OVERRIDE, (f"from the forced {name}", f"d'après {name} forcé")))
     return applied

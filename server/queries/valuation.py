@@ -158,8 +158,8 @@ def value_history(since: date, until: date, bucket: str, sku: str | None = None)
     found = books(since, until, sku=sku, bucket=bucket)
     days = (until - since).days
     daily = np.sum([b.daily_value for b in found], axis=0) if found else np.zeros(days)
-    ends = [d for d in range(days)
-            if d == days - 1 or _bucket(since + timedelta(days=d + 1), bucket) != _bucket(since + timedelta(days=d), bucket)]
+    bucket_of = [_bucket(since + timedelta(days=d), bucket) for d in range(days + 1)]
+    ends = [d for d in range(days) if d == days - 1 or bucket_of[d + 1] != bucket_of[d]]
     return [{"at": since + timedelta(days=d), "value": float(daily[d])} for d in ends]
 
 

@@ -158,6 +158,7 @@ def test_a_product_page_draws_its_stock_and_demand_and_explains_its_policy(desk,
     heads = desk.locator("#policy-steps .step-head strong").all_text_contents()
     # Each step is headed by its name in the reader's words, not the server's code for it.
     assert all(head != step["name"].replace("_", " ") for head, step in zip(heads, policy["steps"])), heads
+    assert desk.text_content('#policy-steps li[data-step="mode"] .step-note') == policy["steps"][0]["note"]
     assert policy["mode"] in desk.text_content("#product-mode")
     assert policy["reason"] in desk.text_content("#product-reason")
     # The last stock level drawn is what is on hand now.
@@ -190,7 +191,8 @@ def test_valuation_and_flows_draw_value_flows_and_abc(desk, desk_server):
     assert drawn["val-value"][0] > 3 and all(drawn["val-flows"]) and all(drawn["val-abc"]), drawn
     # The curve ends on today's value.
     _, now = desk_server.request("GET", "/api/v1/analytics/valuation")
-    last = desk.evaluate("(() => { const d = document.getElementById('val-value')._uplot.data[1]; return d[d.length - 1]; })()")
+    last = desk.evaluate("(() => { const d = document.getElementById('val-value')._uplot.data[1]; "
+                         "return d[d.length - 1]; })()")
     assert last == pytest.approx(now["value"])
 
 

@@ -62,6 +62,11 @@ def test_lead_times_policies_and_replenishment(app, client, demo_year):
     one = client.get(f"/api/v1/products/{detail['products'][0]['sku']}/policy", headers=sup).json
     names = [s["name"] for s in one["steps"]]
     assert names[0] == "mode" and "sigma_dl" in names and one["reason"]
+    # Formulas are symbols; what they mean and where their inputs came from is in the reader's language.
+    french = client.get(f"/api/v1/products/{one['sku']}/policy", headers={**sup, "Accept-Language": "fr"}).json
+    assert [s["formula"] for s in french["steps"]] == [s["formula"] for s in one["steps"]]
+    assert (one["steps"][0]["source"], french["steps"][0]["source"]) == ("push/pull rule", "règle flux poussé/tiré")
+    assert (one["steps"][0]["note"], french["steps"][0]["note"]) == (one["reason"], french["reason"])
 
     # Empty the shelves of a push item with nothing on order: the plan must ask for it.
     policies = [client.get(f"/api/v1/products/{e['sku']}/policy", headers=sup).json for e in detail["products"]]

@@ -303,7 +303,8 @@ def test_plan_policy_shows_every_number():
                    "undershoot", "sigma_x", "safety_factor", "safety_stock", "reorder_point"):
         assert needed in names
     sigma_step = next(s for s in r.steps if s.name == "sigma_dl")
-    assert "√(9·4² + 10²·2²)" in sigma_step.formula and sigma_step.source.startswith("lead time: measured")
+    assert "√(9·4² + 10²·2²)" in sigma_step.formula and sigma_step.source[0].startswith("lead time: measured")
+    assert sigma_step.source[1].startswith("délai : mesuré")
     assert r.overrides == ()
 
 
@@ -315,7 +316,7 @@ def test_plan_policy_takes_the_undershoot_on_the_history_mean():
     expected = reorder_points(2.5, 4, 9, 2, 100, fill_rate=0.98, gamma=True, d_hist_mean=10.0).reorder_point
     assert r.reorder_point == pytest.approx(expected, **TIGHT)
     step = next(s for s in r.steps if s.name == "undershoot")
-    assert "(4² + 10²)/(2·10)" in step.formula and "history" in step.formula
+    assert "(4² + 10²)/(2·10)" in step.formula and "history" in step.note[0] and "historique" in step.note[1]
 
 
 def test_smooth_with_a_fixed_lead_time_stays_normal():
@@ -343,7 +344,7 @@ def test_overrides_are_applied_last_and_reported():
     assert r.reorder_point == pytest.approx(90 + 5.8 + 30, **TIGHT)         # covered demand + forced SS
     assert [(o.name, o.value) for o in r.overrides] == [("order_quantity", 240), ("safety_stock", 30)]
     assert r.overrides[1].computed == pytest.approx(computed.safety_stock, **TIGHT)
-    assert {s.source for s in r.steps[-3:]} == {"buyer override"}
+    assert {s.source[0] for s in r.steps[-3:]} == {"buyer override"}
     forced = plan_policy(PolicyInput(**BASE, overrides={"reorder_point": 120, "mode": "pull"}))
     assert forced.mode == "pull" and forced.reason_en.startswith("Buyer override")
     lumpy = {**BASE, "variability_class": "lumpy"}                         # the rule says pull

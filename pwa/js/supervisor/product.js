@@ -149,7 +149,8 @@ function stepValue(value) {
 function stepsTable(steps) {
   return h("ol", { class: "steps", id: "policy-steps" }, steps.map((step) => h("li", { dataset: { step: step.name } },
     h("div", { class: "step-head" }, h("strong", {}, word("step", step.name)), " = ", h("span", { class: "step-value" }, stepValue(step.value))),
-    h("code", { class: "step-formula" }, step.formula), h("small", {}, step.source))));
+    step.formula ? h("code", { class: "step-formula" }, step.formula) : null,
+    step.note ? h("p", { class: "step-note" }, step.note) : null, h("small", {}, step.source))));
 }
 
 function declaredTable(policy, declared, lt) {
