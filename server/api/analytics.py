@@ -96,6 +96,27 @@ class LeadTimesOut(Schema):
     products = fields.List(fields.Nested(ProductEstimate))
 
 
+class StageDays(Schema):
+    order_delay = fields.Float(allow_none=True)
+    supplier_delay = fields.Float(allow_none=True)
+    transport_delay = fields.Float(allow_none=True)
+    reception_delay = fields.Float(allow_none=True)
+
+
+class LineMeasured(Schema):
+    po = fields.String()
+    line_id = fields.Integer()
+    sku = fields.String()
+    name = fields.String()
+    ordered = fields.Float()
+    received = fields.Float()
+    promised = fields.Date(allow_none=True)
+    need_detected = fields.AwareDateTime(allow_none=True)
+    available = fields.AwareDateTime(allow_none=True, metadata={"description": "First put-away, else first receipt"})
+    stages = fields.Nested(StageDays, metadata={"description": "Days; None where a bounding step is missing"})
+    total = fields.Float(allow_none=True, metadata={"description": "Need detected → available, days"})
+
+
 class Filters(Schema):
     supplier = fields.String(load_default=None, validate=CODE)
     product = fields.String(load_default=None, validate=CODE, metadata={"description": "SKU"})
@@ -121,6 +142,20 @@ class LeadTimes(MethodView):
         return {"quantile_method": leadtime.QUANTILE_METHOD_NAME,
                 "suppliers": leadtimes.supplier_summaries(histories, as_of=utcnow()),
                 "products": leadtimes.product_estimates(histories)}
+
+
+class LineFilters(Filters):
+    limit = fields.Integer(load_default=1000, validate=validate.Range(min=1, max=5000),
+                           metadata={"description": "The latest lines (by availability, else order time)"})
+
+
+@blp.route("/lead-times/lines")
+class LeadTimeLines(MethodView):
+    @blp.arguments(LineFilters, location="query")
+    @blp.response(200, LineMeasured(many=True))
+    def get(self, args):
+        """Each purchase-order line as measured: the steps and the four stages behind every lead-time figure."""
+        return leadtimes.line_rows(_histories(args), args["limit"])
 
 
 @blp.route("/suppliers")

@@ -125,6 +125,25 @@ def supplier_summaries(histories: list[LineHistory], *, as_of: datetime) -> list
     return out
 
 
+def line_rows(histories: list[LineHistory], limit: int) -> list[dict]:
+    """The ``limit`` latest lines as measured, oldest first: the steps bounding each stage and the stages in days
+    (None where a step is missing; a line not yet available has no total)."""
+    def latest(h: LineHistory):
+        moment = h.available or h.times.get("ordered") or h.times.get("need_detected")
+        return (moment is None, moment.timestamp() if moment else 0.0, h.line_id)
+    chosen = sorted(histories, key=latest)[-limit:]
+    products = {p.id: p for p in db.session.scalars(select(Product).where(Product.id.in_({h.product_id
+                                                                                         for h in chosen})))}
+    rows = []
+    for h in chosen:
+        b = h.breakdown()
+        rows.append({"po": h.order_number, "line_id": h.line_id, "sku": products[h.product_id].sku,
+                     "name": products[h.product_id].name, "ordered": h.ordered_qty, "received": h.received_qty,
+                     "promised": h.promised, "need_detected": h.times.get("need_detected"), "available": h.available,
+                     "stages": {stage: getattr(b, stage) for stage in leadtime.STAGES}, "total": b.total})
+    return rows
+
+
 def _date(moment: datetime | None) -> date | None:
     return moment.date() if moment else None
 

@@ -27,20 +27,6 @@ export async function call(path, options = {}) {
   return body;
 }
 
-// Runs many calls, at most ``limit`` at a time (the server has a few threads; the dashboard is not alone).
-export async function pooled(items, limit, work) {
-  const results = new Array(items.length);
-  let next = 0;
-  async function worker() {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index], index);
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
 // --- formats ----------------------------------------------------------------------------------------
 const formats = new Map();
 function format(key, options) {

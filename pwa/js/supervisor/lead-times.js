@@ -1,16 +1,15 @@
 // Lead times of one supplier: declared against measured, each stage's distribution, the trend, OTIF and
 // fill rate; every number leads to the purchase-order lines behind it, and each order to its events.
-// The figures are the server's (/analytics/lead-times); the charts are drawn from the same order events
-// read from /purchase-orders/<n>, line by line, as the server measures them (DESIGN §4).
+// The figures are the server's (/analytics/lead-times); the charts are drawn from its lines as it measures
+// them (/analytics/lead-times/lines: each line's steps and stages, DESIGN §4).
 import { h, replaceChildren } from "../dom.js";
 import { t } from "../i18n.js";
-import { call, card, dateText, dateTimeText, days, layout, loading, num, pct, pooled, productLink, table, tile } from "./common.js";
+import { call, card, dateText, dateTimeText, days, layout, loading, num, pct, productLink, table, tile } from "./common.js";
 import { chart, COLORS, disposeCharts, histogram, seconds } from "./charts.js";
 
 const STAGES = ["order_delay", "supplier_delay", "transport_delay", "reception_delay"];
-const ORDER_STEPS = ["need_detected", "ordered", "shipped", "arrived"];
-const MAX_ORDERS = 500;
-const details = new Map(); // PO number → detail; orders past put-away do not change, the others are re-read
+const MAX_LINES = 1000;
+const details = new Map(); // PO number → detail, for the orders opened from the lines
 
 export default {
   title: "sv_lead_times",
@@ -37,7 +36,8 @@ async function view(chosen, poNumber) {
   if (!code) return [picker, h("p", { class: "note" }, t("sv_none"))];
 
   const [measured, lines] = await Promise.all([
-    call(`/api/v1/analytics/lead-times?supplier=${encodeURIComponent(code)}`), supplierLines(code)]);
+    call(`/api/v1/analytics/lead-times?supplier=${encodeURIComponent(code)}`),
+    call(`/api/v1/analytics/lead-times/lines?supplier=${encodeURIComponent(code)}&limit=${MAX_LINES}`)]);
   const summary = measured.suppliers[0] || suppliers.find((s) => s.supplier === code) || {};
   const drill = h("div", { id: "lt-drill" });
   const drillCard = card(null, drill);
@@ -80,7 +80,7 @@ async function view(chosen, poNumber) {
     focus,
     card(`${t("lt_declared_vs_measured")} — ${summary.name || code}`, figures),
     h("div", { class: "sv-grid sv-grid-4" }, stageCards),
-    card(t("lt_trend"), trend, h("p", { class: "note" }, t("lt_sample_note", { n: Math.min(MAX_ORDERS, details.size) }))),
+    card(t("lt_trend"), trend, h("p", { class: "note" }, t("lt_sample_note", { n: num(lines.length) }))),
     card(t("lt_products"), productsTable(measured.products, lines, showLines)),
     drillCard,
   ];
@@ -160,30 +160,4 @@ async function orderDetail(number, fresh = false) {
   return details.get(number);
 }
 
-// Every line of the supplier's last orders with its measured stages, as the server measures them: the
-// order's first need_detected / ordered / shipped / arrived, the line's first put-away (else receipt).
-async function supplierLines(code) {
-  const page = await call(`/api/v1/purchase-orders?per_page=${MAX_ORDERS}`);
-  const orders = page.items.filter((po) => po.status !== "draft");
-  const all = await pooled(orders, 6, (po) => orderDetail(po.number, po.status !== "put_away"));
-  const lines = [];
-  for (const detail of all.filter((d) => d.supplier === code)) {
-    const first = (kind, lineId) => detail.events.filter((e) => e.kind === kind && (lineId === undefined ? e.line_id === null : e.line_id === lineId))
-      .map((e) => e.occurred_at).sort((a, b) => new Date(a) - new Date(b))[0] || null;
-    const orderTimes = Object.fromEntries(ORDER_STEPS.map((kind) => [kind, first(kind)]));
-    for (const line of detail.lines) {
-      const available = first("put_away", line.line_id) || first("received", line.line_id);
-      const points = [orderTimes.need_detected, orderTimes.ordered, orderTimes.shipped, orderTimes.arrived, available];
-      const span = (a, b) => (a && b ? (new Date(b) - new Date(a)) / 86400000 : null);
-      lines.push({
-        po: detail.number, sku: line.sku, name: line.name, ordered: line.ordered, received: line.received,
-        promised: detail.promised_date, need_detected: orderTimes.need_detected, available,
-        stages: Object.fromEntries(STAGES.map((stage, i) => [stage, span(points[i], points[i + 1])])),
-        total: span(orderTimes.need_detected, available),
-      });
-    }
-  }
-  lines.sort((a, b) => (a.available || "9").localeCompare(b.available || "9"));
-  return lines;
-}
 
