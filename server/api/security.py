@@ -29,7 +29,9 @@ def public(fn):
 
 
 def required_role(endpoint: str, method: str) -> str | None:
-    """The role a route needs (None for public), read from the view or its MethodView method."""
+    """The role a route needs (None for public), read from the view or its MethodView method. HEAD runs the
+    GET handler (Flask answers it with GET's headers), so it needs what GET needs."""
+    method = "GET" if method.upper() == "HEAD" else method
     view = current_app.view_functions[endpoint]
     handler = getattr(getattr(view, "view_class", None), method.lower(), view)
     return getattr(handler, "tendu_role", getattr(view, "tendu_role", "operator"))

@@ -5,7 +5,7 @@ import pytest
 
 from server.api.security import RANK, required_role
 
-METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
+METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"}
 # Documentation is public like static files: the OpenAPI document and its viewer hold no data.
 PUBLIC_DOCS = {"/api/openapi.json", "/api/docs", "/api/docs/<path:filename>"}
 
@@ -38,7 +38,7 @@ def test_every_api_route_needs_a_token(app, client):
             if required_role(rule.endpoint, method) is None:
                 continue  # declared public (sign-in)
             res = client.open(concrete(rule.rule), method=method, json={})
-            if res.status_code != 401 or "error" not in (res.json or {}):
+            if res.status_code != 401 or (method != "HEAD" and "error" not in (res.json or {})):  # (HEAD: no body)
                 unprotected.append(f"{method} {rule.rule} → {res.status_code}")
     assert unprotected == []
 
@@ -59,7 +59,7 @@ def test_routes_above_the_callers_role_answer_403(app, client, tokens, caller):
             continue
         checked += 1
         res = client.open(concrete(rule.rule), method=method, json={}, headers=tokens[caller])
-        if res.status_code != 403 or res.json["error"]["code"] != "forbidden":
+        if res.status_code != 403 or (method != "HEAD" and res.json["error"]["code"] != "forbidden"):
             leaks.append(f"{method} {rule.rule} → {res.status_code}")
     assert checked > 0 and leaks == []
 
