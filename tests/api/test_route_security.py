@@ -91,3 +91,14 @@ def test_oversized_request_is_413_in_the_error_shape(client, tokens):
     res = client.post("/api/v1/scans", data=b"x" * (12 * 1024 * 1024), headers={**tokens["operator"],
                                                                                  "Content-Type": "application/json"})
     assert res.status_code == 413 and res.json["error"]["code"] == "too_large"
+
+
+def test_head_is_refused_where_get_is(app, client, tokens):
+    """Flask answers HEAD by running GET's handler: an operator's HEAD on a supervisor's GET ran the report."""
+    with app.test_request_context():
+        above = [r.rule for r in app.url_map.iter_rules() if r.rule.startswith("/api/v1/") and "GET" in r.methods
+                 and "<" not in r.rule and RANK[required_role(r.endpoint, "GET") or "operator"] > RANK["operator"]]
+    assert "/api/v1/users" in above
+    leaks = [f"HEAD {rule} → {res.status_code}" for rule in above
+             if (res := client.head(rule, headers=tokens["operator"])).status_code != 403]
+    assert leaks == []
