@@ -115,17 +115,23 @@ def _http(exc: HTTPException):
     if messages:
         field, first = _first_field(messages)
         if status == 400 and "json" in messages and field is None:
-            code = "bad_json"
-            message = "Le corps JSON est illisible." if lang == "fr" else "The JSON body could not be read."
+            return _bad_json()
         elif field:
             detail = FIELD_MESSAGES_FR.get(first, first) if lang == "fr" else first
             message = f"{message} {field} : {detail}" if lang == "fr" else f"{message} {field}: {detail}"
     return error_response(status, code, message, field, messages or None)
 
 
+def _bad_json():
+    fr = language() == "fr"
+    return error_response(400, "bad_json", "Le corps JSON est illisible." if fr else "The JSON body could not be read.")
+
+
 def _unexpected(exc: Exception):
     if isinstance(exc, HTTPException):
         return _http(exc)
+    if isinstance(exc, RecursionError) and request.is_json:  # nested deeper than the decoder's stack
+        return _bad_json()
     log.exception("unhandled error on %s %s", request.method, request.path)
     code, en, fr = HTTP_MESSAGES[500]
     return error_response(500, code, fr if language() == "fr" else en)

@@ -7,6 +7,8 @@ or many: a day of HTTP caching is fine for them.
 """
 from __future__ import annotations
 
+import posixpath
+
 from flask import Blueprint, abort, send_from_directory
 
 from server.config import ROOT
@@ -41,7 +43,8 @@ def service_worker():
 
 @blp.get("/<path:filename>")
 def asset(filename):
-    if filename.startswith(NOT_SERVED):
+    # Judged on the path as it will be resolved: "js/../README.md" and "./tools/x" name the files kept out.
+    if posixpath.normpath(filename).lstrip("/").startswith(NOT_SERVED):
         abort(404)
     long_lived = filename.startswith(LONG_LIVED)
     return _send(filename, "public, max-age=86400" if long_lived else "no-cache")

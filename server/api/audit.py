@@ -41,7 +41,7 @@ class AuditOut(Schema):
     path = fields.String()
     status = fields.Integer()
     address = fields.String(allow_none=True)
-    body = fields.Dict(allow_none=True)
+    body = fields.Raw(allow_none=True, metadata={"description": "The request's JSON body, passwords masked"})
 
 
 @blp.route("")

@@ -1,6 +1,8 @@
 """Printable labels: one PNG for a bin, a product or a document, or an A4 sheet of them as PDF."""
 from __future__ import annotations
 
+from itertools import repeat
+
 from flask import Response
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
@@ -49,8 +51,9 @@ class Sheet(MethodView):
     @blp.response(200, content_type="application/pdf")
     def post(self, data):
         """An A4 sheet (or several) of labels on a common grid, starting at any cell of a used sheet."""
-        specs = [label_for(item["kind"], item["key"], data["symbology"])
-                 for item in data["items"] for _ in range(item["copies"])]
-        pdf = labels.render_sheet(specs, grid=data["grid"], start_cell=data["start_cell"])
+        def specs():  # each item read once; a sheet over the limit is refused as soon as it gets there
+            for item in data["items"]:
+                yield from repeat(label_for(item["kind"], item["key"], data["symbology"]), item["copies"])
+        pdf = labels.render_sheet(specs(), grid=data["grid"], start_cell=data["start_cell"])
         return Response(pdf, mimetype="application/pdf",
                         headers={"Content-Disposition": 'inline; filename="tendu-labels.pdf"'})
