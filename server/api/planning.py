@@ -45,7 +45,7 @@ class Suggestion(Schema):
     mode = fields.String()
     supplier = fields.String(allow_none=True)
     qty = Number()
-    projected = Number(metadata={"description": "On hand + on order − reserved"})
+    projected = Number(metadata={"description": "On hand + on order − reserved − open customer demand not reserved"})
     reorder_point = Number(allow_none=True)
     on_hand = Number()
     on_order = Number()

@@ -24,7 +24,7 @@ class PolicyOverrides(Schema):
     """What the buyer forces over the computed policy (domain.policy.OVERRIDABLE); a key left out stays computed.
     Checked here, when it is saved: a bad value stored would break the plan of every product."""
     mode = fields.String(validate=validate.OneOf([PUSH, PULL]))
-    order_quantity = fields.Float(validate=validate.Range(min=0, max=MAX_LEVEL))
+    order_quantity = fields.Float(validate=validate.Range(min=0, min_inclusive=False, max=MAX_LEVEL))
     safety_stock = fields.Float(validate=validate.Range(min=0, max=MAX_LEVEL))
     reorder_point = fields.Float(validate=validate.Range(min=0, max=MAX_LEVEL))
     order_up_to = fields.Float(validate=validate.Range(min=0, max=MAX_LEVEL))

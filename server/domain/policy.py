@@ -314,7 +314,7 @@ def plan_policy(p: PolicyInput) -> PolicyResult:
         values.update(safety_stock=r.safety_stock, order_up_to=r.order_up_to)
         mean_dl, sigma, under, k = r.mean_protection_demand, r.sigma_rl, 0.0, r.k
         covered = r.mean_protection_demand
-    applied = _apply_overrides(p.overrides, values, covered, steps)
+    applied = _apply_overrides(p, values, covered, steps)
     if values["mode"] == PULL:
         values.update(safety_stock=None, reorder_point=None, order_up_to=None, order_quantity=None)
         steps.append(Step("stocking", "none", "", ("mode", "mode"),
@@ -335,10 +335,12 @@ def plan_policy(p: PolicyInput) -> PolicyResult:
     )
 
 
-def _apply_overrides(overrides: Mapping[str, Any], values: dict, covered: float, steps: list[Step]):
+def _apply_overrides(p: PolicyInput, values: dict, covered: float, steps: list[Step]):
     """Buyer's values replace computed ones, in a fixed order; a forced safety stock moves the reorder
-    point (or order-up-to level) with it, a forced reorder point implies its safety stock."""
+    point (or order-up-to level) with it, a forced reorder point implies its safety stock; a forced order
+    quantity is still bought in whole packs and at least the MOQ."""
     applied = []
+    overrides: Mapping[str, Any] = p.overrides
     for name in OVERRIDABLE:
         if name not in overrides:
             continue
@@ -352,10 +354,17 @@ def _apply_overrides(overrides: Mapping[str, Any], values: dict, covered: float,
             raise Invalid("override_not_applicable", f"{name} does not exist with this review type.",
                           f"{name} n'existe pas pour ce type de revue.", field=name)
         computed = values.get(name)
+        note = (f"forced by the buyer (computed: {computed})", f"forcé par l'acheteur (calculé : {computed})")
+        if name == "order_quantity":
+            value = float(pull_purchase_quantity(value, p.moq, p.pack_multiple))
+            if value != float(overrides[name]):
+                note = (f"{note[0]}; {_fmt(float(overrides[name]))} raised to whole packs of {_fmt(p.pack_multiple)}"
+                        f" and the MOQ {_fmt(p.moq)}",
+                        f"{note[1]} ; {_fmt(float(overrides[name]))} porté à des colis entiers de "
+                        f"{_fmt(p.pack_multiple)} et au minimum {_fmt(p.moq)}")
         applied.append(AppliedOverride(name, computed, value))
         values[name] = value
-        steps.append(Step(name, value, "", OVERRIDE, (f"forced by the buyer (computed: {computed})",
-                                                      f"forcé par l'acheteur (calculé : {computed})")))
+        steps.append(Step(name, value, "", OVERRIDE, note))
         level = "reorder_point" if values["reorder_point"] is not None else "order_up_to"
         if name == "safety_stock":
             values[level] = max(covered + value, 0.0)

@@ -6,6 +6,7 @@ pass; one product's page is explained step by step by ``domain.policy.plan_polic
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
@@ -105,17 +106,37 @@ def plan_all(today: date) -> tuple[Inputs, planning.Plan]:
 
 
 def _with_overrides(data: Inputs, result: planning.Plan) -> planning.Plan:
-    """The buyer's word is last: forced mode, reorder point or order quantity replace the computed ones."""
+    """The buyer's word is last. A product with overrides is planned as its policy page explains it
+    (``domain.policy.plan_policy``): a forced safety stock moves the reorder point, a pull item forced to push
+    gets one, a forced quantity is bought in whole packs; the list and the page cannot disagree."""
     mode, s, q = result.mode.copy(), result.reorder_point.copy(), result.order_qty.copy()
     for i, p in enumerate(data.products):
-        chosen = p.policy_overrides or {}
-        if chosen.get("mode") in (policies.PUSH, policies.PULL):
-            mode[i] = chosen["mode"]
-        if chosen.get("reorder_point") is not None:
-            s[i] = float(chosen["reorder_point"])
-        if chosen.get("order_quantity") is not None:
-            q[i] = float(chosen["order_quantity"])
+        if not _overrides(p):
+            continue
+        forced = policies.plan_policy(_policy_input(p, result, i, data.estimates[i]))
+        mode[i] = forced.mode
+        s[i] = np.nan if forced.reorder_point is None else forced.reorder_point
+        q[i] = q[i] if forced.order_quantity is None else forced.order_quantity
     return replace(result, mode=mode, reorder_point=np.where(mode == policies.PULL, np.nan, s), order_qty=q)
+
+
+def _overrides(product: Product) -> dict:
+    return {k: v for k, v in (product.policy_overrides or {}).items() if k in policies.OVERRIDABLE}
+
+
+def _policy_input(product: Product, result: planning.Plan, i: int, estimate) -> policies.PolicyInput:
+    """Row ``i`` of the plan as the inputs of one product's policy, the buyer's overrides with them."""
+    return policies.PolicyInput(
+        demand_mean=float(result.daily_mean[i]), demand_sd=float(result.daily_sd[i]),
+        demand_m3=float(result.daily_m3[i]), demand_history_mean=float(result.history_mean[i]),
+        lead_time_mean=estimate.mean, lead_time_sd=estimate.sd,
+        lead_time_demand_mean=float(result.lead_time_demand_mean[i]),
+        lead_time_demand_sd=float(result.lead_time_demand_sd[i]),
+        lead_time_source=estimate.source,
+        lead_time_n=estimate.n if estimate.source == leadtime.SOURCE_MEASURED else None,
+        variability_class=str(result.demand_class[i]), abc_class=str(result.abc[i]), critical=product.critical,
+        moq=float(product.moq), pack_multiple=float(product.pack_multiple),
+        order_quantity=float(result.daily_mean[i]) * 7 * planning.ORDER_COVER_WEEKS, overrides=_overrides(product))
 
 
 @dataclass
@@ -160,18 +181,7 @@ def explain(product: Product, today: date) -> Explained:
             lt_sd=data.estimates[0].sd, moq=float(product.moq), pack=float(product.pack_multiple),
             critical=product.critical), 0
     estimate = data.estimates[i]
-    inputs = policies.PolicyInput(
-        demand_mean=float(result.daily_mean[i]), demand_sd=float(result.daily_sd[i]),
-        demand_m3=float(result.daily_m3[i]), demand_history_mean=float(result.history_mean[i]),
-        lead_time_mean=estimate.mean, lead_time_sd=estimate.sd,
-        lead_time_demand_mean=float(result.lead_time_demand_mean[i]),
-        lead_time_demand_sd=float(result.lead_time_demand_sd[i]),
-        lead_time_source=estimate.source,
-        lead_time_n=estimate.n if estimate.source == leadtime.SOURCE_MEASURED else None,
-        variability_class=str(result.demand_class[i]), abc_class=str(result.abc[i]), critical=product.critical,
-        moq=float(product.moq), pack_multiple=float(product.pack_multiple),
-        order_quantity=float(result.daily_mean[i]) * 7 * planning.ORDER_COVER_WEEKS,
-        overrides={k: v for k, v in (product.policy_overrides or {}).items() if k in policies.OVERRIDABLE})
+    inputs = _policy_input(product, result, i, estimate)
     return Explained(product, data.suppliers[i], result, i, estimate, inputs, policies.plan_policy(inputs))
 
 
@@ -182,16 +192,16 @@ def positions(product_ids: list[int]) -> dict[int, dict]:
                                       .join(Location, Location.id == StockLevel.location_id)
                                       .where(StockLevel.product_id.in_(product_ids), Location.kind != "dispatch")
                                       .group_by(StockLevel.product_id)).all())
-    ordered = dict(db.session.execute(
-        select(PurchaseOrderLine.product_id, func.sum(PurchaseOrderLine.qty_ordered)).join(PurchaseOrder)
-        .where(PurchaseOrderLine.product_id.in_(product_ids), PurchaseOrder.status.in_(OPEN_PO))
+    # What is left to receive, line by line: an over-delivery on one line is not on order on another.
+    received = (select(func.coalesce(func.sum(Movement.qty), 0))
+                .where(Movement.po_line_id == PurchaseOrderLine.id, Movement.kind == int(MovementKind.RECEIPT))
+                .scalar_subquery())
+    left = type_coerce(PurchaseOrderLine.qty_ordered - received, PurchaseOrderLine.qty_ordered.type)
+    on_order = dict(db.session.execute(
+        select(PurchaseOrderLine.product_id, func.sum(left)).join(PurchaseOrder)
+        .where(PurchaseOrderLine.product_id.in_(product_ids), PurchaseOrder.status.in_(OPEN_PO),
+               PurchaseOrderLine.qty_ordered > received)
         .group_by(PurchaseOrderLine.product_id)).all())
-    received = dict(db.session.execute(
-        select(Movement.product_id, func.sum(Movement.qty))
-        .join(PurchaseOrderLine, PurchaseOrderLine.id == Movement.po_line_id).join(PurchaseOrder)
-        .where(Movement.kind == int(MovementKind.RECEIPT), Movement.product_id.in_(product_ids),
-               PurchaseOrder.status.in_(OPEN_PO))
-        .group_by(Movement.product_id)).all())
     open_lines = db.session.execute(
         select(SalesOrderLine.product_id, func.sum(SalesOrderLine.qty_reserved),
                # (a difference of two Fixed columns is typed as a bare integer: coerced back, or it reads ×1000)
@@ -212,7 +222,7 @@ def positions(product_ids: list[int]) -> dict[int, dict]:
         reserved, wanted = demand.get(pid, (zero, zero))
         open_demand = (wanted or zero) - picked.get(pid, zero)
         out[pid] = {"on_hand": on_hand.get(pid) or zero,
-                    "on_order": max(zero, (ordered.get(pid) or zero) - (received.get(pid) or zero)),
+                    "on_order": on_order.get(pid) or zero,
                     "reserved": reserved or zero,
                     "unreserved_demand": max(zero, open_demand - (reserved or zero))}
     return out
@@ -225,14 +235,15 @@ def suggestions(today: date) -> list[dict]:
     out = []
     for i, product in enumerate(data.products):
         pos = state[product.id]
-        projected = float(pos["on_hand"] + pos["on_order"] - pos["reserved"])
+        # The inventory position: customer demand nobody's stock is reserved for (a backorder) counts against it.
+        projected = float(pos["on_hand"] + pos["on_order"] - pos["reserved"] - pos["unreserved_demand"])
         s, q = float(result.reorder_point[i]), float(result.order_qty[i])
         if result.mode[i] == policies.PUSH and projected <= s:
             qty = q * (int((s - projected) // q) + 1)              # whole Qs to get back above s
             reason = ("at or below the reorder point", "au point de commande ou en dessous")
-        elif result.mode[i] == policies.PULL and pos["unreserved_demand"] > pos["on_order"]:
-            qty = float(policies.pull_purchase_quantity(float(pos["unreserved_demand"] - pos["on_order"]),
-                                                        float(product.moq), float(product.pack_multiple)))
+        elif result.mode[i] == policies.PULL and projected < 0:
+            # (goods put away after the customer ordered are not reserved by themselves: they cover it all the same)
+            qty = float(policies.pull_purchase_quantity(-projected, float(product.moq), float(product.pack_multiple)))
             reason = ("customer demand not covered", "demande client non couverte")
         else:
             continue
@@ -242,8 +253,8 @@ def suggestions(today: date) -> list[dict]:
                     "reorder_point": None if np.isnan(s) else s, "on_hand": pos["on_hand"],
                     "on_order": pos["on_order"], "reserved": pos["reserved"], "reason_en": reason[0],
                     "reason_fr": reason[1], "lead_time_p50": lt.p50, "lead_time_p90": lt.p90,
-                    "lead_time_source": lt.source, "expected_p50": today + timedelta(days=round(lt.p50)),
-                    "expected_p90": today + timedelta(days=round(lt.p90))})
+                    "lead_time_source": lt.source, "expected_p50": today + timedelta(days=math.ceil(lt.p50)),
+                    "expected_p90": today + timedelta(days=math.ceil(lt.p90))})
     return out
 
 

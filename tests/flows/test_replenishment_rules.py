@@ -1,0 +1,110 @@
+"""What the replenishment list asks to buy, against the position and the buyer's overrides, worked by hand.
+
+PAD's smooth history makes it a push item (s ≈ 21, Q = 55 on a declared lead time of 7 days); its lumpy
+history makes it a pull item."""
+from datetime import date, timedelta
+
+import pytest
+
+from tests.conftest import event
+from tests.flows.histories import NOW, ago, lumpy_history, purchase, sale, smooth_history
+
+
+def policy(client, headers, sku="PAD"):
+    return client.get(f"/api/v1/products/{sku}/policy", headers=headers).json
+
+
+def plan(client, headers):
+    answer = client.get("/api/v1/replenishment", headers=headers)
+    assert answer.status_code == 200, answer.json
+    return {item["sku"]: item for item in answer.json["items"]}
+
+
+def overrides(client, headers, **body):
+    answer = client.patch("/api/v1/products/PAD", headers=headers, json=body)
+    assert answer.status_code == 200, answer.json
+
+
+def test_a_forced_order_quantity_of_zero_is_refused_when_saved(app, client, warehouse):
+    sup = warehouse["supervisor"]
+    smooth_history(app)
+    answer = client.patch("/api/v1/products/PAD", headers=sup, json={"policy_overrides": {"order_quantity": 0}})
+    assert answer.status_code == 422 and answer.json["error"]["field"].startswith("policy_overrides")
+    assert plan(client, sup)["PAD"]["qty"] > 0
+
+
+def test_a_pull_item_forced_to_push_is_bought_for_stock(app, client, warehouse):
+    sup = warehouse["supervisor"]
+    lumpy_history(app)
+    assert policy(client, sup)["mode"] == "pull" and "PAD" not in plan(client, sup)
+    overrides(client, sup, policy_overrides={"mode": "push"})
+    page = policy(client, sup)
+    assert page["mode"] == "push" and page["policy"]["reorder_point"] > 0
+    item = plan(client, sup)["PAD"]                          # nothing on hand or on order: buy
+    assert item["mode"] == "push" and item["reorder_point"] == pytest.approx(page["policy"]["reorder_point"])
+
+
+def test_a_forced_safety_stock_moves_the_reorder_point_of_the_list_as_on_the_page(app, client, warehouse):
+    sup = warehouse["supervisor"]
+    smooth_history(app)
+    client.post("/api/v1/adjustments", headers=sup, json=event(product="PAD", location="A-01", qty=40,
+                                                                unit_cost=10, reason="count"))
+    assert "PAD" not in plan(client, sup)                    # 40 on hand, s ≈ 21
+    overrides(client, sup, policy_overrides={"safety_stock": 100})
+    s = policy(client, sup)["policy"]["reorder_point"]
+    assert s > 100
+    assert plan(client, sup)["PAD"]["reorder_point"] == pytest.approx(s)
+
+
+def test_a_forced_order_quantity_is_still_bought_in_whole_packs_above_the_moq(app, client, warehouse):
+    sup = warehouse["supervisor"]
+    smooth_history(app)
+    overrides(client, sup, pack_multiple=12, moq=24, policy_overrides={"order_quantity": 5})
+    page = policy(client, sup)
+    assert page["policy"]["order_quantity"] == 24            # 5 → 2 packs of 12, the MOQ
+    step = [s for s in page["steps"] if s["name"] == "order_quantity"][-1]     # after the computed one
+    assert "raised to whole packs" in step["note"]
+    qty = plan(client, sup)["PAD"]["qty"]
+    assert qty % 12 == 0 and qty >= 24
+
+
+def test_a_pull_item_is_not_bought_again_once_its_goods_are_in(app, client, warehouse):
+    sup = warehouse["supervisor"]
+    lumpy_history(app)
+    sale(app, "GARAGE", [("PAD", 10)], NOW)                  # empty shelf: nothing could be reserved
+    assert plan(client, sup)["PAD"]["qty"] == 10
+    purchase(app, "ACME", [("PAD", 10)], NOW, ordered=NOW, received=NOW, put_away=timedelta(0))
+    assert client.get("/api/v1/lookup?code=TL:PRD:PAD", headers=sup).json["stock"]["on_hand"] == 10
+    # The 10 on the shelf are not reserved by themselves, but they are there for that order: nothing more to buy.
+    assert "PAD" not in plan(client, sup)
+
+
+def test_a_backorder_counts_against_the_position_of_a_push_item(app, client, warehouse):
+    sup = warehouse["supervisor"]
+    smooth_history(app)
+    sale(app, "GARAGE", [("PAD", 100)], NOW)                 # nothing on hand: 100 backordered
+    item = plan(client, sup)["PAD"]
+    q = policy(client, sup)["policy"]["order_quantity"]
+    assert item["projected"] == -100
+    # whole Qs to get from −100 back above s
+    assert item["qty"] == q * (int((item["reorder_point"] + 100) // q) + 1) and item["qty"] > 100
+
+
+def test_an_over_delivery_on_one_order_is_not_on_order_on_another(app, client, warehouse):
+    sup = warehouse["supervisor"]
+    purchase(app, "ACME", [("PAD", 10)], ago(10), ordered=ago(10), received=ago(3), received_qty=15)  # 15 of 10
+    purchase(app, "ACME", [("PAD", 10)], ago(2), ordered=ago(2))                                     # none yet
+    smooth_history(app)
+    client.post("/api/v1/adjustments", headers=sup, json=event(product="PAD", location="DOCK", qty=-15, reason="t"))
+    assert client.get("/api/v1/lookup?code=TL:PRD:PAD", headers=sup).json["stock"]["on_order"] == 10
+    assert plan(client, sup)["PAD"]["on_order"] == 10
+
+
+def test_expected_dates_are_not_before_the_lead_time(app, client, warehouse):
+    sup = warehouse["supervisor"]
+    smooth_history(app)
+    answer = client.get("/api/v1/replenishment", headers=sup).json
+    item = answer["items"][0]
+    today = date.fromisoformat(answer["generated_at"][:10])
+    assert (date.fromisoformat(item["expected_p90"]) - today).days >= item["lead_time_p90"]
+    assert (date.fromisoformat(item["expected_p50"]) - today).days >= item["lead_time_p50"]
