@@ -1,4 +1,5 @@
-"""Per-product locks: every change to a product's stock or reservations happens under its row lock.
+"""Per-product locks: every change to a product's stock or reservations happens under its row lock. A sales
+order's picks and its shipment also take turns on the order's row (taken before any product's).
 
 On PostgreSQL ``SELECT … FOR NO KEY UPDATE`` on the product rows, always in id order, so two transactions
 never wait on each other in a cycle. NO KEY: inserting an order line takes a KEY SHARE lock on its product
@@ -16,3 +17,12 @@ def lock_products(session, product_ids) -> None:
     ids = sorted(set(product_ids))
     if ids and session.get_bind().dialect.name == "postgresql":
         session.execute(select(Product.id).where(Product.id.in_(ids)).order_by(Product.id).with_for_update(key_share=True))
+
+
+def order_status_locked(session, model, order_id: int) -> str | None:
+    """PostgreSQL: lock the order's row until the transaction ends and return its status as committed now (a
+    shipment read before another device's shipment committed would ship the same goods twice). SQLite: None,
+    the write lock already makes writers take turns and the status read is current."""
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    return session.execute(select(model.status).where(model.id == order_id).with_for_update(key_share=True)).scalar_one()

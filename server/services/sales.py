@@ -22,7 +22,7 @@ from server.queries.picking import picked_by_line
 from server.services import ledger, master
 from server.services.purchasing import add_event, event_summary
 from server.services.idempotency import once, raise_reused
-from server.services.locks import lock_products
+from server.services.locks import lock_products, order_status_locked
 from server.services.order_rows import assign
 from server.services.stamp import Stamp
 
@@ -198,7 +198,9 @@ def _picked_not_shipped(session, order: SalesOrder) -> dict[tuple[int, int, str]
 
 
 def book_ship(s, order: SalesOrder, dispatch: Location, stamp: Stamp) -> int:
-    """Everything picked for the order leaves the warehouse; one 'shipped' event for the order."""
+    """Everything picked for the order leaves the warehouse; one 'shipped' event for the order. What is picked is
+    read with the order's row locked: a second shipment of the order, or a pick, waits and then sees this one."""
+    order_status_locked(s, SalesOrder, order.id)
     outgoing = _picked_not_shipped(s, order)
     if not outgoing:
         raise Conflict("nothing_to_ship", f"Nothing is picked for {order.number}: pick it first.",

@@ -4,6 +4,8 @@ from datetime import datetime, timezone
 
 import pytest
 
+from tests.conftest import event
+
 GS = "\x1d"
 EAN = "4006381333931"              # one brake pad
 CARTON = "14006381333938"          # a carton of 12 of them
@@ -43,3 +45,20 @@ class Scanner:
 @pytest.fixture
 def scanner(client, warehouse):
     return Scanner(client, warehouse["operator"])
+
+
+@pytest.fixture
+def shelf(client, warehouse):
+    """40 pads in A-01, and an ordered PO of 24 pads."""
+    sup = warehouse["supervisor"]
+    client.post("/api/v1/adjustments", json=event(product="PAD", location="A-01", qty=40, reason="open"), headers=sup)
+    po = client.post("/api/v1/purchase-orders", headers=sup,
+                     json={"supplier": "ACME", "lines": [{"product": "PAD", "qty": 24}]}).json
+    client.post(f"/api/v1/purchase-orders/{po['number']}/events", json=event(kind="ordered"), headers=sup)
+    return po["number"]
+
+
+def stock(client, headers, sku="PAD") -> dict:
+    """(location, lot) → quantity of one product."""
+    items = client.get(f"/api/v1/stock?product={sku}", headers=headers).json["items"]
+    return {(i["location"], i["lot"]): i["qty"] for i in items}

@@ -7,23 +7,7 @@ from sqlalchemy import func, select
 from server.extensions import db
 from server.models import Movement
 from tests.conftest import event, fingerprint
-from tests.flows.conftest import CARTON, EAN, OTHER_EAN
-
-
-def stock(client, headers, sku="PAD"):
-    items = client.get(f"/api/v1/stock?product={sku}", headers=headers).json["items"]
-    return {(i["location"], i["lot"]): i["qty"] for i in items}
-
-
-@pytest.fixture
-def shelf(client, warehouse):
-    """40 pads in A-01, and an ordered PO of 24 pads."""
-    sup = warehouse["supervisor"]
-    client.post("/api/v1/adjustments", json=event(product="PAD", location="A-01", qty=40, reason="open"), headers=sup)
-    po = client.post("/api/v1/purchase-orders", headers=sup,
-                     json={"supplier": "ACME", "lines": [{"product": "PAD", "qty": 24}]}).json
-    client.post(f"/api/v1/purchase-orders/{po['number']}/events", json=event(kind="ordered"), headers=sup)
-    return po["number"]
+from tests.flows.conftest import CARTON, EAN, OTHER_EAN, stock
 
 
 def test_a_replayed_scan_answers_the_same_and_writes_once(app, client, scanner, shelf):

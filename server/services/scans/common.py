@@ -124,7 +124,8 @@ def item_of(s, parsed: ParseResult) -> ItemScan:
         raise Conflict("inactive_product", f"{product.sku} is no longer active.", f"{product.sku} n'est plus actif.",
                        field="code")
     count = Decimal(parsed.count or parsed.content_count or 1)
-    return ItemScan(product, Decimal(product.pack_qty) * count, parsed.lot, parsed.expiry)
+    # A best-before date (AI 15) is the only date on many food and chemical labels: it orders the lots too.
+    return ItemScan(product, Decimal(product.pack_qty) * count, parsed.lot, parsed.expiry or parsed.best_before)
 
 
 def context_number(scan: Scan, key: str, *, required: bool = False, default=None) -> Decimal | None:

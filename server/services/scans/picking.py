@@ -7,10 +7,10 @@ from sqlalchemy import select
 
 from server.domain.errors import Conflict, Invalid
 from server.domain.movements import fmt_qty
-from server.models import Location, StockLevel
+from server.models import Location, SalesOrder, StockLevel
 from server.queries.picking import pick_list
 from server.services import order_rows, sales
-from server.services.locks import lock_products
+from server.services.locks import lock_products, order_status_locked
 from server.services.scans.common import (Outcome, Scan, applied, area, brief, fefo_lot, levels_at, looked_up, place,
                                           scanned_item, scanned_units)
 
@@ -23,9 +23,10 @@ def _order(s, scan: Scan, parsed, *, rows: bool = False):
         raise Invalid("order_required", "Scan the order's label first.", "Scannez d'abord l'étiquette de la commande.",
                       field="context.order")
     order = order_rows.sales_order(s, str(number)) if rows else sales.get_order(str(number), s)
-    if order.status in ("shipped", "cancelled"):
-        raise Conflict("order_closed", f"{order.number} is already {order.status}.",
-                       f"{order.number} est déjà {'expédiée' if order.status == 'shipped' else 'annulée'}.",
+    status = order_status_locked(s, SalesOrder, order.id) or order.status   # picks and the shipment take turns
+    if status in ("shipped", "cancelled"):
+        raise Conflict("order_closed", f"{order.number} is already {status}.",
+                       f"{order.number} est déjà {'expédiée' if status == 'shipped' else 'annulée'}.",
                        field="context.order")
     return order
 

@@ -1,0 +1,100 @@
+"""Two people doing the same thing at the same moment: one wins, the other is told why; nothing is done twice.
+
+The races matter most on PostgreSQL (statements see each other's commits); on SQLite the write lock already
+makes writers take turns. Both run them (TENDU_TEST_DATABASE_URL)."""
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from server.services import sales as sales_service
+from tests.conftest import event
+from tests.flows.conftest import CARTON, EAN, Scanner, stock
+
+
+def order_of(client, headers, qty):
+    return client.post("/api/v1/sales-orders", headers=headers,
+                       json=event(customer="GARAGE", lines=[{"product": "PAD", "qty": qty}])).json
+
+
+def together(app, work, arguments):
+    """Each argument's request from its own client, released at the same instant."""
+    barrier = threading.Barrier(len(arguments))
+
+    def run(argument):
+        with app.test_client() as client:
+            return work(client, barrier, argument)
+    with ThreadPoolExecutor(len(arguments)) as pool:
+        return list(pool.map(run, arguments))
+
+
+def test_two_devices_shipping_one_order_ship_it_once(app, client, warehouse, scanner, shelf):
+    sup = warehouse["supervisor"]
+    for _ in range(5):
+        mine, other = order_of(client, sup, 1), order_of(client, sup, 1)
+        assert scanner.scan(EAN, "pick", order=mine["number"], bin="A-01")[0] == 201
+        assert scanner.scan(EAN, "pick", order=other["number"], bin="A-01")[0] == 201
+
+        def ship(c, barrier, _):
+            body = Scanner(c, sup).body(mine["label"], "ship")
+            barrier.wait()
+            return c.post("/api/v1/scans", json=body, headers=sup).status_code
+        assert sorted(together(app, ship, range(2))) == [201, 409]
+        # The other order's unit is still in dispatch, and ships.
+        assert stock(client, sup)[("DISPATCH", "")] == 1
+        assert scanner.scan(other["label"], "ship")[0] == 201
+
+
+def test_a_pick_that_lands_while_its_order_ships_is_refused_or_shipped_never_stranded(app, client, warehouse, scanner,
+                                                                                      shelf, monkeypatch):
+    sup = warehouse["supervisor"]
+    order = order_of(client, sup, 4)
+    assert scanner.scan(EAN, "pick", order=order["number"], bin="A-01", qty=2)[0] == 201
+    read, picked = threading.Event(), threading.Event()
+    real = sales_service._picked_not_shipped
+
+    def slow_read(s, o):  # the shipment has read what is picked; the pick tries to land now
+        found = real(s, o)
+        read.set()
+        picked.wait(3)
+        return found
+    monkeypatch.setattr(sales_service, "_picked_not_shipped", slow_read)
+
+    def work(c, barrier, what):
+        barrier.wait()
+        if what == "ship":
+            return Scanner(c, sup).scan(order["label"], "ship")[0]
+        read.wait(3)
+        try:
+            return Scanner(c, sup).scan(EAN, "pick", order=order["number"], bin="A-01", qty=2)[0]
+        finally:
+            picked.set()
+    shipped, pick = together(app, work, ["ship", "pick"])
+    monkeypatch.undo()
+    assert shipped == 201 and pick in (201, 409)
+    assert stock(client, sup).get(("DISPATCH", ""), 0) == 0 or scanner.scan(order["label"], "ship")[0] == 201
+    assert stock(client, sup).get(("DISPATCH", ""), 0) == 0
+
+
+def test_two_supervisors_deciding_one_held_scan_cannot_both_win(app, client, warehouse, scanner, shelf):
+    sup = warehouse["supervisor"]
+    assert scanner.scan(CARTON, "receive", order=shelf, qty=2)[0] == 201      # 24 of 24
+    for decisions in ((True, False), (True, True), (False, False)):
+        held = scanner.body(EAN, "receive", order=shelf, qty=3)                 # 27 > 24 × 1.05: held
+        assert client.post("/api/v1/scans", json=held, headers=scanner.headers).status_code == 202
+        dock = stock(client, sup)[("DOCK", "")]
+
+        def decide(c, barrier, accept):
+            barrier.wait()
+            answer = c.post(f"/api/v1/scans/{held['client_event_id']}/decision", json={"accept": accept}, headers=sup)
+            return answer.status_code, (answer.json.get("error") or {}).get("code"), accept
+        answers = together(app, decide, decisions)
+        winners = [a for a in answers if a[0] in (200, 201)]
+        assert len(winners) == 1 and [a[1] for a in answers if a not in winners] == ["not_pending"], answers
+        accepted = winners[0][2]
+        stored = client.post("/api/v1/scans", json=held, headers=scanner.headers).json    # the replay tells
+        assert stored["outcome"] == ("applied" if accepted else "rejected")
+        assert stock(client, sup)[("DOCK", "")] == dock + (3 if accepted else 0)
+
+
+def test_a_best_before_date_orders_the_lot_like_an_expiry(client, warehouse, scanner, shelf):
+    status, body = scanner.scan("]C1" + "0104006381333931" + "15270331" + "10LOTBB", "receive", order=shelf)
+    assert status == 201 and (body["lot"], body["expiry"]) == ("LOTBB", "2027-03-31")
