@@ -174,6 +174,26 @@ def test_batch_replayed_three_times_applies_each_scan_once(app, client, warehous
         assert db.session.scalar(select(func.count(Movement.id)).where(Movement.client_event_id.in_(ids))) == 30
 
 
+def test_one_scan_refused_in_a_batch_does_not_hold_back_the_others(client, warehouse, scanner, shelf):
+    move = {"from": "A-01", "to": "B-01"}
+    first = scanner.body(EAN, "transfer", **move)
+    assert client.post("/api/v1/scans", json=first, headers=scanner.headers).status_code == 201
+    before, reused, after = (scanner.body(EAN, "transfer", **move), {**first, "context": {**move, "qty": 2}},
+                             scanner.body(EAN, "transfer", **move))
+    adjustment = event(product="PAD", location="A-01", qty=1, reason="found")
+    assert client.post("/api/v1/adjustments", json=adjustment, headers=warehouse["supervisor"]).status_code == 201
+    taken = {**scanner.body(EAN, "transfer", **move), "client_event_id": adjustment["client_event_id"]}
+    for _ in range(3):  # the device sends its queue again and again: the same answers, each scan once
+        res = client.post("/api/v1/scans/batch", json={"scans": [before, reused, taken, after]},
+                          headers=scanner.headers)
+        assert res.status_code == 200, res.json
+        assert [(r["status"], (r["body"].get("error") or {}).get("code")) for r in res.json["results"]] == [
+            (201, None), (409, "client_event_id_reused"), (409, "client_event_id_reused"), (201, None)]
+        assert stock(client, scanner.headers)[("B-01", "")] == 3
+    alone = client.post("/api/v1/scans", json=taken, headers=scanner.headers)       # was a 500
+    assert alone.status_code == 409 and alone.json["error"]["code"] == "client_event_id_reused"
+
+
 def test_batch_limits(client, scanner, shelf):
     too_many = {"scans": [scanner.body(EAN, "lookup") for _ in range(501)]}
     assert client.post("/api/v1/scans/batch", json=too_many, headers=scanner.headers).status_code == 422

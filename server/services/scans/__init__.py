@@ -64,8 +64,8 @@ def apply(scan: Scan) -> tuple[int, dict]:
     except IntegrityError:
         db.session.rollback()
         stored = _stored(scan)
-        if stored is None:
-            raise
+        if stored is None:  # the id is another write's (an adjustment, a transfer typed at the desk)
+            raise _reused() from None
         return stored
     except PendingDecision as held:
         return _record(scan, parsed.to_dict(), 202, {**_answer(scan, "pending", held), **held.shown})
@@ -74,8 +74,17 @@ def apply(scan: Scan) -> tuple[int, dict]:
 
 
 def apply_batch(scans: list[Scan]) -> list[tuple[str, int, dict]]:
-    """An offline queue, in the order it was scanned; one answer per scan, each in its own transaction."""
-    return [(scan.client_event_id, *apply(scan)) for scan in scans]
+    """An offline queue, in the order it was scanned; one answer per scan, each in its own transaction. A scan
+    refused before it could be kept (its id already used for something else) gets that refusal as its answer:
+    the scans after it still go in, or one bad entry would block the device's queue for good."""
+    answers = []
+    for scan in scans:
+        try:
+            answers.append((scan.client_event_id, *apply(scan)))
+        except DomainError as refusal:
+            db.session.rollback()
+            answers.append((scan.client_event_id, refusal.status, _answer(scan, "refused", refusal)))
+    return answers
 
 
 def decide(client_event_id: str, *, accept: bool, note: str | None, user_id: int) -> tuple[int, dict]:
@@ -112,9 +121,13 @@ def _stored(scan: Scan) -> tuple[int, dict] | None:
     # A replay is the same scan sent again; the same id with another code, action or context (another bin, another
     # quantity) is a device bug whose scan would otherwise be dropped in silence.
     if (row.raw_code, row.action, row.context or {}) != (scan.code, scan.action, scan.context or {}):
-        raise Conflict("client_event_id_reused", "This scan id was already used for another scan.",
-                       "Cet identifiant de scan a déjà servi pour un autre scan.", field="client_event_id")
+        raise _reused()
     return row.status, row.response
+
+
+def _reused() -> Conflict:
+    return Conflict("client_event_id_reused", "This scan id was already used for something else.",
+                    "Cet identifiant de scan a déjà servi pour autre chose.", field="client_event_id")
 
 
 def _answer(scan: Scan, outcome: str, error: DomainError) -> dict:
