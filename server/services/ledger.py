@@ -8,6 +8,7 @@ from decimal import Decimal
 from flask import current_app
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 
 from server.domain.errors import Conflict, Invalid, NotFound
 from server.domain.movements import check_occurred_at, check_quantity, fmt_qty, level_deltas
@@ -159,14 +160,23 @@ def reverse(stamp: Stamp, *, movement_id: int, reason: str) -> tuple[Movement, b
     if original.kind == MovementKind.REVERSAL:
         raise Conflict("reversal_of_reversal", "A reversal cannot itself be reversed; record a new movement.",
                        "Une annulation ne s'annule pas ; enregistrez un nouveau mouvement.")
+    _not_reversed_by_another(movement_id, stamp)
+    if not (reason or "").strip():
+        raise Invalid("reason_required", "A reversal needs a reason.", "Une annulation demande un motif.",
+                      field="reason")
+    try:
+        return post(MovementRequest(
+            stamp=stamp, kind=MovementKind.REVERSAL, product_id=original.product_id, qty=original.qty,
+            from_location_id=original.to_location_id, to_location_id=original.from_location_id, lot=original.lot,
+            expiry=original.expiry, unit_cost=original.unit_cost, reason=reason.strip(), reverses_id=original.id))
+    except IntegrityError:  # another reversal of it committed in between (the unique index on reverses_id)
+        db.session.rollback()
+        _not_reversed_by_another(movement_id, stamp)
+        raise
+
+
+def _not_reversed_by_another(movement_id: int, stamp: Stamp) -> None:
     already = db.session.scalar(select(Movement.client_event_id).where(Movement.reverses_id == movement_id))
     if already and already != stamp.client_event_id:
         raise Conflict("already_reversed", f"Movement {movement_id} is already reversed.",
                        f"Le mouvement {movement_id} est déjà annulé.")
-    if not (reason or "").strip():
-        raise Invalid("reason_required", "A reversal needs a reason.", "Une annulation demande un motif.",
-                      field="reason")
-    return post(MovementRequest(
-        stamp=stamp, kind=MovementKind.REVERSAL, product_id=original.product_id, qty=original.qty,
-        from_location_id=original.to_location_id, to_location_id=original.from_location_id, lot=original.lot,
-        expiry=original.expiry, unit_cost=original.unit_cost, reason=reason.strip(), reverses_id=original.id))

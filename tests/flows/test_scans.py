@@ -208,3 +208,15 @@ def test_an_expiry_typed_for_a_label_without_one_is_kept(client, scanner, shelf)
     assert status == 201 and body["expiry"] == "2027-03-31", body
     levels = client.get("/api/v1/stock?product=PAD", headers=scanner.headers).json["items"]
     assert {(row["lot"], row["expiry"]) for row in levels if row["location"] == "DOCK"} >= {("L7", "2027-03-31")}
+
+
+def test_goods_are_picked_from_a_bin_not_off_the_dock(client, warehouse, scanner, shelf):
+    """Picked off the dock, a received carton could never be put away: its order line's lead time never ends."""
+    sup = warehouse["supervisor"]
+    assert scanner.scan(CARTON, "receive", order=shelf)[0] == 201                 # 12 on the dock
+    order = client.post("/api/v1/sales-orders", headers=sup,
+                        json=event(customer="GARAGE", lines=[{"product": "PAD", "qty": 12}])).json
+    status, body = scanner.scan(CARTON, "pick", order=order["number"], bin="DOCK")
+    assert status == 409 and body["error"]["code"] == "not_a_bin"
+    assert scanner.scan(CARTON, "put_away", bin="B-01")[0] == 201
+    assert stock(client, sup)[("B-01", "")] == 12

@@ -98,3 +98,16 @@ def test_two_supervisors_deciding_one_held_scan_cannot_both_win(app, client, war
 def test_a_best_before_date_orders_the_lot_like_an_expiry(client, warehouse, scanner, shelf):
     status, body = scanner.scan("]C1" + "0104006381333931" + "15270331" + "10LOTBB", "receive", order=shelf)
     assert status == 201 and (body["lot"], body["expiry"]) == ("LOTBB", "2027-03-31")
+
+
+def test_two_reversals_of_one_movement_at_once_reverse_it_once(app, client, warehouse, shelf):
+    sup = warehouse["supervisor"]
+    moved = client.get("/api/v1/movements?product=PAD", headers=sup).json["items"][-1]
+
+    def reverse(c, barrier, _):
+        body = event(reason="typed twice")
+        barrier.wait()
+        answer = c.post(f"/api/v1/movements/{moved['id']}/reversal", json=body, headers=sup)
+        return answer.status_code, (answer.json.get("error") or {}).get("code")
+    assert sorted(together(app, reverse, range(2))) == [(201, None), (409, "already_reversed")]
+    assert stock(client, sup).get(("A-01", ""), 0) == 0

@@ -171,6 +171,16 @@ def place(s, scan: Scan, key: str, en_hint: str, fr_hint: str):
     return scan.ready.get(key, lambda: master.place(s, str(code)))
 
 
+def shelf(s, scan: Scan):
+    """The bin the context names, which must be a storage bin: goods are put away to one and picked from one
+    (a pick off the dock would leave its purchase order line never put away)."""
+    where = place(s, scan, "bin", "Scan the bin's label first.", "Scannez d'abord l'étiquette de l'emplacement.")
+    if where.kind != "bin":
+        raise Conflict("not_a_bin", f"{where.code} is not a bin.", f"{where.code} n'est pas un emplacement de stockage.",
+                       field="context.bin")
+    return where
+
+
 def area(s, scan: Scan, kind: str, key: str):
     """The dock or dispatch area the context names under ``key``, or the only one there is."""
     return scan.ready.get(key, lambda: sales.area_of(s, kind, scan.context.get(key)))

@@ -11,8 +11,8 @@ from server.models import Location, SalesOrder, StockLevel
 from server.queries.picking import pick_list
 from server.services import order_rows, sales
 from server.services.locks import lock_products, order_status_locked
-from server.services.scans.common import (Outcome, Scan, applied, area, brief, fefo_lot, levels_at, looked_up, place,
-                                          scanned_item, scanned_units)
+from server.services.scans.common import (Outcome, Scan, applied, area, brief, fefo_lot, levels_at, looked_up,
+                                          scanned_item, scanned_units, shelf)
 
 
 def _order(s, scan: Scan, parsed, *, rows: bool = False):
@@ -41,7 +41,7 @@ def pick(s, scan: Scan, parsed) -> Outcome:
         return looked_up({"bin": parsed.reference}, f"Bin {parsed.reference}: scan the item.",
                          f"Emplacement {parsed.reference} : scannez l'article.")
     order = _order(s, scan, parsed, rows=True)
-    source = place(s, scan, "bin", "Scan the bin's label first.", "Scannez d'abord l'étiquette de l'emplacement.")
+    source = shelf(s, scan)
     item = scanned_item(s, scan, parsed)
     lock_products(s, [item.product.id])  # what was picked is read under the lock, and kept up to date
     now_picked = order_rows.with_lines(s, order).done()

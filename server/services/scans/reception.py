@@ -12,7 +12,7 @@ from server.services import order_rows, purchasing
 from server.services.locks import lock_products
 from server.services.order_rows import LineRow, OrderRow
 from server.services.scans.common import (Outcome, PendingDecision, Scan, applied, area, brief, context_day, fefo_lot,
-                                          looked_up, place, scanned_item, scanned_units)
+                                          looked_up, scanned_item, scanned_units, shelf)
 
 CLOSED = ("closed", "cancelled")
 
@@ -87,10 +87,7 @@ def put_away(s, scan: Scan, parsed) -> Outcome:
     if parsed.kind == "location":
         return looked_up({"bin": parsed.reference}, f"Bin {parsed.reference}: scan the items to put here.",
                          f"Emplacement {parsed.reference} : scannez les articles à y ranger.")
-    target = place(s, scan, "bin", "Scan the bin's label first.", "Scannez d'abord l'étiquette de l'emplacement.")
-    if target.kind != "bin":
-        raise Conflict("not_a_bin", f"{target.code} is not a bin.", f"{target.code} n'est pas un emplacement de stockage.",
-                       field="context.bin")
+    target = shelf(s, scan)
     source = area(s, scan, "dock", "from")
     item = scanned_item(s, scan, parsed)
     qty = scanned_units(scan, item)
