@@ -220,3 +220,15 @@ def test_goods_are_picked_from_a_bin_not_off_the_dock(client, warehouse, scanner
     assert status == 409 and body["error"]["code"] == "not_a_bin"
     assert scanner.scan(CARTON, "put_away", bin="B-01")[0] == 201
     assert stock(client, sup)[("B-01", "")] == 12
+
+
+def test_a_count_accepted_later_keeps_the_moves_made_since(client, warehouse, scanner, shelf):
+    sup = warehouse["supervisor"]
+    held = scanner.body(EAN, "count", bin="A-01", qty=20)                            # 40 expected: held
+    assert client.post("/api/v1/scans", json=held, headers=scanner.headers).status_code == 202
+    order = client.post("/api/v1/sales-orders", headers=sup,
+                        json=event(customer="GARAGE", lines=[{"product": "PAD", "qty": 5}])).json
+    assert scanner.scan(EAN, "pick", order=order["number"], bin="A-01", qty=5)[0] == 201    # after the count
+    decided = client.post(f"/api/v1/scans/{held['client_event_id']}/decision", json={"accept": True}, headers=sup)
+    assert decided.status_code == 201 and decided.json["variance"] == -20
+    assert stock(client, sup)[("A-01", "")] == 15                                   # 20 counted, 5 picked since

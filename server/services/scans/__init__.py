@@ -99,7 +99,8 @@ def decide(client_event_id: str, *, accept: bool, note: str | None, user_id: int
             raise Conflict("not_pending", f"This scan is {event.outcome}, not waiting for a decision.",
                            f"Ce scan est « {event.outcome} », il n'attend pas de décision.")
         scan = Scan(event.client_event_id, event.raw_code, event.occurred_at, event.action, dict(event.context),
-                    event.user_id, event.device, forced=True)
+                    event.user_id, event.device, forced=True,
+                    held=((event.response or {}).get("error") or {}).get("details") or {})
         if accept:
             outcome = HANDLERS[scan.action](s, scan, parse(scan.code))
         else:

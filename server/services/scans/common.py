@@ -54,6 +54,7 @@ class Scan:
     user_id: int | None = None
     device: str | None = None
     forced: bool = False  # a supervisor accepted what the rules would have held back
+    held: dict = field(default_factory=dict)  # what the scan was held with (a count's variance at the time)
     ready: Ready = field(default_factory=Ready, repr=False, compare=False)
 
     @property

@@ -34,6 +34,11 @@ def count(s, scan: Scan, parsed) -> Outcome:
                                                      StockLevel.location_id == where.id,
                                                      StockLevel.lot == lot)) or Decimal(0)
     variance = counted - expected
+    if "variance" in scan.held:
+        # Accepted later: what the count found missing or extra then, whatever moved in the bin since (picks made
+        # after the count are real; counting against today's level would put them back).
+        variance = Decimal(scan.held["variance"])
+        counted = expected + variance
     body = {"product": brief(item.product), "bin": where.code, "lot": lot or None, "expected": expected,
             "counted": counted, "variance": variance}
     if variance == 0:
