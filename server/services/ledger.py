@@ -160,6 +160,14 @@ def reverse(stamp: Stamp, *, movement_id: int, reason: str) -> tuple[Movement, b
     if original.kind == MovementKind.REVERSAL:
         raise Conflict("reversal_of_reversal", "A reversal cannot itself be reversed; record a new movement.",
                        "Une annulation ne s'annule pas ; enregistrez un nouveau mouvement.")
+    if original.po_line_id is not None or original.so_line_id is not None:
+        # Its order counts it (received, put away, picked, shipped): a mirror movement would leave the order
+        # waiting for goods it has, or unable to pick and ship what it lacks.
+        raise Conflict("order_movement", "This movement belongs to an order, which counts it: it cannot be reversed "
+                       "alone. Correct the stock with an adjustment; the order keeps its history.",
+                       "Ce mouvement appartient à une commande, qui le compte : il ne peut pas être annulé seul. "
+                       "Corrigez le stock par un ajustement ; la commande garde son historique.",
+                       details={"kind": MovementKind(original.kind).name.lower()})
     _not_reversed_by_another(movement_id, stamp)
     if not (reason or "").strip():
         raise Invalid("reason_required", "A reversal needs a reason.", "Une annulation demande un motif.",

@@ -232,3 +232,21 @@ def test_a_count_accepted_later_keeps_the_moves_made_since(client, warehouse, sc
     decided = client.post(f"/api/v1/scans/{held['client_event_id']}/decision", json={"accept": True}, headers=sup)
     assert decided.status_code == 201 and decided.json["variance"] == -20
     assert stock(client, sup)[("A-01", "")] == 15                                   # 20 counted, 5 picked since
+
+
+def test_a_movement_its_order_counts_cannot_be_reversed_alone(client, warehouse, scanner, shelf):
+    """Reversed alone, a receipt stayed 'received' on its order (the real delivery was then held as an
+    over-receipt), and a reversed pick left its order unable to pick or ship."""
+    sup = warehouse["supervisor"]
+    assert scanner.scan(CARTON, "receive", order=shelf)[0] == 201
+    order = client.post("/api/v1/sales-orders", headers=sup,
+                        json=event(customer="GARAGE", lines=[{"product": "PAD", "qty": 2}])).json
+    assert scanner.scan(EAN, "pick", order=order["number"], bin="A-01", qty=2)[0] == 201
+    before = stock(client, sup)
+    for kind in ("receipt", "pick"):
+        moved = next(m for m in client.get("/api/v1/movements?product=PAD", headers=sup).json["items"]
+                     if m["kind"] == kind)
+        answer = client.post(f"/api/v1/movements/{moved['id']}/reversal", json=event(reason="oops"), headers=sup)
+        assert answer.status_code == 409 and answer.json["error"]["code"] == "order_movement", answer.json
+    assert stock(client, sup) == before
+    assert scanner.scan(order["label"], "ship")[0] == 201
