@@ -152,8 +152,26 @@ def _shrunk(product: DurationStats, pool: DurationStats, k: float, declared: flo
     )
 
 
+def _shrunk_to_declared(product: DurationStats, pool: DurationStats, k: float, declared: float) -> LeadTimeEstimate:
+    """Few receptions and no other line of the supplier to weigh them against: the promise is the prior (one
+    reception on time says nothing of the spread, and must not make the lead time look certain)."""
+    w, w_var = credibility_weight(product.n, k), credibility_weight(product.n - 1, k)
+    declared_sd = declared * DECLARED_CV
+    own_var = product.sd ** 2 if product.sd is not None else None
+    sd = math.sqrt(_blend(own_var, declared_sd ** 2, w_var))
+    return LeadTimeEstimate(
+        SOURCE_SHRUNK, _blend(product.mean, declared, w), sd, _blend(product.p50, declared, w),
+        _blend(product.p90, declared + Z90 * declared_sd, w), product.n, w, product, pool, declared,
+        f"{product.n} reception(s) of this product, weighted {w:.0%} against the supplier's declared {declared:g} "
+        f"days (spread assumed, CV {DECLARED_CV:.2f}; weight n/(n+{k:g})).",
+        f"{product.n} réception(s) de ce produit, pondérée(s) à {w:.0%} face au délai annoncé de {declared:g} "
+        f"jours (dispersion supposée, CV {DECLARED_CV:.2f} ; poids n/(n+{k:g})).",
+    )
+
+
 def _measured(product: DurationStats, pool: DurationStats, declared: float | None) -> LeadTimeEstimate:
-    sd = product.sd if product.sd is not None else 0.0
+    # (one reception and nothing else known: its spread is assumed, as for a promise, not zero)
+    sd = product.sd if product.sd is not None else product.mean * DECLARED_CV
     return LeadTimeEstimate(
         SOURCE_MEASURED, product.mean, sd, product.p50, product.p90, product.n, 1.0, product, pool, declared,
         f"Measured on {product.n} reception(s) of this product.",
@@ -169,7 +187,8 @@ def estimate_lead_time(product_durations: Iterable[float], supplier_durations: I
     - n == 0: the supplier's declared lead time (spread from the pool's CV, else ``DECLARED_CV``);
       without a declared figure, the supplier's pool itself (weight 0, source "shrunk_to_supplier").
     - 1 ≤ n < ``full_credibility_n`` and a supplier pool of ≥ 2 lines: each statistic is the credibility
-      blend w·own + (1−w)·pool with w = n/(n+k); the variance uses w = (n−1)/(n−1+k).
+      blend w·own + (1−w)·pool with w = n/(n+k); the variance uses w = (n−1)/(n−1+k);
+    - the same with fewer pool lines: the same blend toward the declared lead time (spread ``DECLARED_CV``).
     - otherwise: the product's own measurements.
     ``supplier_durations`` is the supplier's pool (all its lines, this product's included).
     """
@@ -187,6 +206,8 @@ def estimate_lead_time(product_durations: Iterable[float], supplier_durations: I
         return _shrunk(product, pool, k, declared_days)
     if product.n < full_credibility_n and pool.n >= 2:
         return _shrunk(product, pool, k, declared_days)
+    if product.n < full_credibility_n and declared_days is not None:
+        return _shrunk_to_declared(product, pool, k, float(declared_days))
     return _measured(product, pool, declared_days)
 
 

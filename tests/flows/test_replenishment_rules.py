@@ -108,3 +108,16 @@ def test_expected_dates_are_not_before_the_lead_time(app, client, warehouse):
     today = date.fromisoformat(answer["generated_at"][:10])
     assert (date.fromisoformat(item["expected_p90"]) - today).days >= item["lead_time_p90"]
     assert (date.fromisoformat(item["expected_p50"]) - today).days >= item["lead_time_p50"]
+
+
+def test_one_reception_does_not_make_the_lead_time_certain(app, client, warehouse):
+    sup = warehouse["supervisor"]
+    smooth_history(app)
+    declared = policy(client, sup)
+    purchase(app, "ACME", [("PAD", 10)], ago(20), ordered=ago(20), received=ago(13))   # exactly 7 days
+    client.post("/api/v1/adjustments", headers=sup, json=event(product="PAD", location="DOCK", qty=-10, reason="t"))
+    measured = policy(client, sup)
+    assert measured["lead_time"]["n"] == 1 and measured["lead_time"]["sd"] > 0
+    assert measured["lead_time"]["p90"] > measured["lead_time"]["p50"]
+    # One delivery on time is good news, not proof: the safety stock stays near what the promise gave.
+    assert measured["policy"]["safety_stock"] >= 0.9 * declared["policy"]["safety_stock"]

@@ -215,3 +215,19 @@ def test_stats_properties(xs):
     s = describe_durations(xs)
     assert s.min <= s.median <= s.p90 <= s.max
     assert s.madn == pytest.approx(MADN_SCALE * s.mad)
+
+
+def test_a_few_receptions_with_no_pool_lean_on_the_promise_not_on_certainty():
+    # Declared 7 days (sd 1.75 assumed); one reception in exactly 7 days.
+    e = estimate_lead_time([7], [7], declared_days=7)
+    assert e.source == SOURCE_SHRUNK and e.weight == pytest.approx(1 / 6, **TIGHT)
+    assert e.mean == pytest.approx(7, **TIGHT)
+    assert e.sd == pytest.approx(1.75, **TIGHT)                 # variance weight 0: the promise's spread
+    assert e.p90 == pytest.approx(7 / 6 + 5 / 6 * (7 + 1.2815515655446004 * 1.75), **TIGHT) and e.p90 > e.p50
+    # Three receptions of 9, 10, 11, no pool given, against a promise of 7: w = 3/8, variance weight 2/7.
+    three = estimate_lead_time([9, 10, 11], [], declared_days=7)
+    assert three.mean == pytest.approx(3 / 8 * 10 + 5 / 8 * 7, **TIGHT)
+    assert three.sd == pytest.approx((2 / 7 * 1 + 5 / 7 * 1.75 ** 2) ** 0.5, **TIGHT)
+    # No promise either: one reception's spread is assumed, not zero.
+    alone = estimate_lead_time([8], [])
+    assert alone.source == SOURCE_MEASURED and alone.sd == pytest.approx(8 * 0.25, **TIGHT)
