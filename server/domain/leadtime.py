@@ -238,7 +238,7 @@ def stage_breakdown(need_detected=None, ordered=None, shipped=None, arrived=None
                     available=None) -> StageBreakdown:
     """Total and the four stages of one PO line. ``available`` is the put-away time (or the receipt when
     there is no put-away step). The total comes from the end points, so a missing middle event does not
-    hide it."""
+    hide it; without a need detected (an order typed by hand) it runs from the order, order taking unknown."""
     points = [need_detected, ordered, shipped, arrived, available]
     present = [p for p in points if p is not None]
     for earlier, later in zip(present, present[1:]):
@@ -246,7 +246,8 @@ def stage_breakdown(need_detected=None, ordered=None, shipped=None, arrived=None
             raise Invalid("events_out_of_order", "The events of this line are out of order.",
                           "Les événements de cette ligne ne sont pas dans l'ordre.")
     stages = [days_between(a, b) for a, b in zip(points, points[1:])]
-    return StageBreakdown(days_between(need_detected, available), *stages)
+    start = need_detected if need_detected is not None else ordered
+    return StageBreakdown(days_between(start, available), *stages)
 
 
 def stage_durations(need_detected: np.ndarray, ordered: np.ndarray, shipped: np.ndarray,
@@ -261,7 +262,7 @@ def stage_durations(need_detected: np.ndarray, ordered: np.ndarray, shipped: np.
         return np.where(np.isnat(delta), np.nan, days)
 
     out = {name: span(a, b) for name, a, b in zip(STAGES, points, points[1:])}
-    out["total"] = span(points[0], points[-1])
+    out["total"] = span(np.where(np.isnat(points[0]), points[1], points[0]), points[-1])  # (as stage_breakdown)
     return out
 
 

@@ -46,3 +46,17 @@ def test_lines_carry_their_stages_in_days(client, warehouse, scanner):
     assert client.get("/api/v1/analytics/lead-times/lines?limit=0", headers=op).status_code == 422
     assert client.get("/api/v1/analytics/lead-times/lines?supplier=NOPE", headers=op).status_code == 404
     assert client.get("/api/v1/analytics/lead-times/lines").status_code == 401
+
+
+def test_an_order_typed_by_hand_is_measured_from_the_moment_it_was_placed(client, warehouse, scanner):
+    """No need detected (nobody asked Tendu): the lead time runs from 'ordered', so the supplier is measured."""
+    sup, op = warehouse["supervisor"], warehouse["operator"]
+    number = client.post("/api/v1/purchase-orders", headers=sup, json={
+        "supplier": "ACME", "lines": [{"product": "PAD", "qty": 1}]}).json["number"]
+    client.post(f"/api/v1/purchase-orders/{number}/events", headers=op, json=event(kind="ordered", occurred_at=day(-6)))
+    body = {**scanner.body(EAN, "receive", order=number), "occurred_at": day(-2)}
+    assert client.post("/api/v1/scans", json=body, headers=op).status_code == 201
+    [row] = client.get("/api/v1/analytics/lead-times/lines?supplier=ACME", headers=op).json
+    assert row["total"] == pytest.approx(4) and row["stages"]["order_delay"] is None
+    summary = client.get("/api/v1/analytics/suppliers", headers=op).json[0]
+    assert summary["lead_time"]["n"] == 1 and summary["lead_time"]["mean"] == pytest.approx(4)

@@ -141,7 +141,10 @@ def test_stage_breakdown_missing_middle_event_keeps_total():
                         arrived=T0 + timedelta(days=6), available=T0 + timedelta(days=6, hours=6))
     assert b.supplier_delay is None and b.transport_delay is None
     assert b.order_delay == pytest.approx(0.5, **TIGHT) and b.total == pytest.approx(6.25, **TIGHT)
-    assert stage_breakdown(ordered=T0, available=T0 + timedelta(days=3)).total is None   # no start
+    # An order typed by hand has no need detected: its total runs from the order, order taking unknown.
+    typed = stage_breakdown(ordered=T0, available=T0 + timedelta(days=3))
+    assert typed.total == pytest.approx(3, **TIGHT) and typed.order_delay is None
+    assert stage_breakdown(shipped=T0, available=T0 + timedelta(days=3)).total is None   # no start
 
 
 def test_stage_breakdown_refuses_events_out_of_order():
@@ -160,6 +163,8 @@ def test_stage_durations_vectorised():
     np.testing.assert_allclose(out["total"], [6.25, 3.5])
     np.testing.assert_allclose(out["order_delay"], [0.5, np.nan])
     np.testing.assert_allclose(out["reception_delay"], [0.25, 0.5])
+    typed = stage_durations([nat], [d("2026-03-02T08:00")], [nat], [nat], [d("2026-03-05T08:00")])
+    np.testing.assert_allclose(typed["total"], [3.0])              # from the order, as stage_breakdown
 
 
 # ------------------------------------------------------------------------------------ reliability
