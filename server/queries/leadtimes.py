@@ -2,14 +2,14 @@
 
 Per PO line: need detected, ordered, shipped and arrived are the order's first such events; received and
 put away the line's first. The line is *available* at its first put-away (or first receipt when nothing
-was put away). The first receipt is every receipt of the line on the day of the first one: cartons of one
-delivery are scanned over minutes or hours, not days.
+was put away). The first receipt is every receipt of the line within ``DELIVERY_HOURS`` of the first one:
+cartons of one delivery are scanned over minutes or hours, not days, and sometimes across midnight.
 """
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -19,6 +19,7 @@ from server.models import (Movement, MovementKind, Product, PurchaseOrder, Purch
                            Supplier)
 
 ORDER_STEPS = ("need_detected", "ordered", "shipped", "arrived")
+DELIVERY_HOURS = 12
 LINE_STEPS = ("received", "put_away")
 
 
@@ -86,18 +87,19 @@ def _firsts(key, ids, steps, *, line_level: bool) -> dict:
 
 
 def _receipts(line_ids) -> dict[int, tuple[float, float]]:
-    """line → (units received on the first receipt's day, units received in all)."""
+    """line → (units received with the first delivery, units received in all)."""
     if not line_ids:
         return {}
     rows = db.session.execute(select(Movement.po_line_id, Movement.occurred_at, Movement.qty)
                               .where(Movement.po_line_id.in_(line_ids), Movement.kind == int(MovementKind.RECEIPT))
                               .order_by(Movement.po_line_id, Movement.occurred_at))
     out: dict[int, tuple[float, float]] = {}
-    first_day: dict[int, date] = {}
+    first_at: dict[int, datetime] = {}
     for line_id, at, qty in rows:
-        first_day.setdefault(line_id, at.date())
+        first_at.setdefault(line_id, at)
         first, total = out.get(line_id, (0.0, 0.0))
-        out[line_id] = (first + float(qty) if at.date() == first_day[line_id] else first, total + float(qty))
+        same_delivery = at - first_at[line_id] <= timedelta(hours=DELIVERY_HOURS)
+        out[line_id] = (first + float(qty) if same_delivery else first, total + float(qty))
     return out
 
 

@@ -60,3 +60,14 @@ def test_an_order_typed_by_hand_is_measured_from_the_moment_it_was_placed(client
     assert row["total"] == pytest.approx(4) and row["stages"]["order_delay"] is None
     summary = client.get("/api/v1/analytics/suppliers", headers=op).json[0]
     assert summary["lead_time"]["n"] == 1 and summary["lead_time"]["mean"] == pytest.approx(4)
+
+
+def test_one_delivery_scanned_across_midnight_is_in_full(app, client, warehouse):
+    from tests.flows.histories import purchase
+    op = warehouse["operator"]
+    midnight = NOW.replace(hour=0, minute=0, second=0) - timedelta(days=10)
+    purchase(app, "ACME", [("PAD", 10)], midnight - timedelta(days=20), ordered=midnight - timedelta(days=20),
+             promised=(midnight - timedelta(days=1)).date(),
+             received=[(midnight - timedelta(minutes=10), 5), (midnight + timedelta(minutes=10), 5)])
+    reliability = client.get("/api/v1/analytics/suppliers", headers=op).json[0]["reliability"]
+    assert (reliability["in_full"], reliability["on_time"], reliability["otif"]) == (1.0, 1.0, 1.0)
