@@ -250,3 +250,21 @@ def test_a_movement_its_order_counts_cannot_be_reversed_alone(client, warehouse,
         assert answer.status_code == 409 and answer.json["error"]["code"] == "order_movement", answer.json
     assert stock(client, sup) == before
     assert scanner.scan(order["label"], "ship")[0] == 201
+
+
+def test_a_bin_kept_by_lot_is_counted_lot_by_lot(client, warehouse, scanner, shelf):
+    """Counted by its plain EAN, a lotted bin got stock added next to its lot, or an empty bin passed as expected."""
+    sup = warehouse["supervisor"]
+    lotted = "]C1" + "0104006381333931" + "17270331" + "10L1"
+    assert scanner.scan(lotted, "receive", order=shelf, qty=10)[0] == 201
+    assert scanner.scan(lotted, "put_away", bin="B-01", qty=10)[0] == 201
+    before = stock(client, sup)
+    for qty in (0, 1, 10):
+        status, body = scanner.scan(EAN, "count", bin="B-01", qty=qty)
+        assert status == 409 and body["error"]["code"] == "lot_required" and body["error"]["details"]["lots"] == ["L1"]
+    assert stock(client, sup) == before
+    status, body = scanner.scan(EAN, "count", bin="B-01", qty=9, lot="L1")          # typed
+    assert status == 201 and body["variance"] == -1
+    status, body = scanner.scan(lotted, "count", bin="B-01", qty=9)                 # or scanned
+    assert status == 201 and body["variance"] == 0
+    assert scanner.scan(EAN, "count", bin="A-01", qty=40)[1]["variance"] == 0       # no lots there: as before

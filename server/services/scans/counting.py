@@ -6,14 +6,14 @@ from decimal import Decimal
 from flask import current_app
 from sqlalchemy import select
 
-from server.domain.errors import Invalid
+from server.domain.errors import Conflict, Invalid
 from server.domain.movements import check_quantity, fmt_qty
 from server.models import MovementKind, StockLevel
 from server.queries import lookup as lookups
 from server.services import ledger
 from server.services.locks import lock_products
 from server.services.scans.common import (Outcome, PendingDecision, Scan, applied, brief, context_number, fefo_lot,
-                                          looked_up, place, scanned_item, scanned_units)
+                                          levels_at, looked_up, place, scanned_item, scanned_units)
 
 
 def count(s, scan: Scan, parsed) -> Outcome:
@@ -30,6 +30,8 @@ def count(s, scan: Scan, parsed) -> Outcome:
         check_quantity(counted, field="context.qty")
     lot = item.lot or str(scan.context.get("lot") or "")
     lock_products(s, [item.product.id])
+    if not lot:
+        _no_lotted_stock_here(s, item.product, where)
     expected = s.scalar(select(StockLevel.qty).where(StockLevel.product_id == item.product.id,
                                                      StockLevel.location_id == where.id,
                                                      StockLevel.lot == lot)) or Decimal(0)
@@ -54,6 +56,18 @@ def count(s, scan: Scan, parsed) -> Outcome:
                    f"({sign}{fmt_qty(variance)}); stock corrected.",
                    f"{item.product.name} : {fmt_qty(counted)} comptés, {fmt_qty(expected)} attendus "
                    f"({sign}{fmt_qty(variance)}) ; stock corrigé.")
+
+
+def _no_lotted_stock_here(s, product, where) -> None:
+    """Counted without a lot where the product is kept by lot: the count cannot say which lot it found (it
+    would add stock next to the lots, or call an emptied bin 'as expected')."""
+    lots = sorted(level.lot for level in levels_at(s, product.id, where.id) if level.lot)
+    if lots:
+        raise Conflict("lot_required", f"{product.name} is kept by lot in {where.code} ({', '.join(lots)}): "
+                       "count each lot by scanning its label.",
+                       f"{product.name} est suivi par lot en {where.code} ({', '.join(lots)}) : comptez "
+                       "chaque lot en scannant son étiquette.",
+                       field="context.lot", details={"lots": lots})
 
 
 def _hold_large_variance(scan: Scan, product, expected: Decimal, variance: Decimal) -> None:
