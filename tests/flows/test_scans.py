@@ -268,3 +268,17 @@ def test_a_bin_kept_by_lot_is_counted_lot_by_lot(client, warehouse, scanner, she
     status, body = scanner.scan(lotted, "count", bin="B-01", qty=9)                 # or scanned
     assert status == 201 and body["variance"] == 0
     assert scanner.scan(EAN, "count", bin="A-01", qty=40)[1]["variance"] == 0       # no lots there: as before
+
+
+def test_a_product_on_two_lines_is_over_received_only_past_both(client, warehouse, scanner):
+    sup = warehouse["supervisor"]
+    number = client.post("/api/v1/purchase-orders", headers=sup, json={
+        "supplier": "ACME", "lines": [{"product": "PAD", "qty": 10}, {"product": "PAD", "qty": 10}]}).json["number"]
+    client.post(f"/api/v1/purchase-orders/{number}/events", json=event(kind="ordered"), headers=sup)
+    assert scanner.scan(EAN, "receive", order=number, qty=9)[0] == 201
+    assert scanner.scan(EAN, "receive", order=number, qty=2)[0] == 201               # 11 of 20
+    assert scanner.scan(EAN, "receive", order=number, qty=9)[0] == 201               # 20 of 20
+    status, body = scanner.scan(EAN, "receive", order=number, qty=2)                 # 22 > 20 × 1.05
+    assert status == 202 and body["error"]["details"] == {"ordered": "20", "received": "22"}
+    lines = client.get(f"/api/v1/purchase-orders/{number}", headers=sup).json["lines"]
+    assert sum(line["received"] for line in lines) == 20

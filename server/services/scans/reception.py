@@ -71,14 +71,16 @@ def _line_to_fill(s, scan: Scan, order: OrderRow, product, qty: Decimal, receive
         return next(ln for ln in order_rows.with_lines(s, order).lines if ln.product_id == product.id)
     line = next((ln for ln in lines if received[ln.id] < ln.qty_ordered), lines[-1])
     tolerance = Decimal(str(current_app.config["TENDU_OVER_RECEIPT_TOLERANCE"]))
-    if received[line.id] + qty > line.qty_ordered * (1 + tolerance) and not scan.forced:
-        total = received[line.id] + qty
+    # Judged on the product's lines together: a product on two lines of 10 is not over-received at 11.
+    ordered = sum((ln.qty_ordered for ln in lines), Decimal(0))
+    total = sum((received[ln.id] for ln in lines), Decimal(0)) + qty
+    if total > ordered * (1 + tolerance) and not scan.forced:
         raise PendingDecision("over_receipt",
-                              f"That makes {fmt_qty(total)} received for {fmt_qty(line.qty_ordered)} ordered: "
+                              f"That makes {fmt_qty(total)} received for {fmt_qty(ordered)} ordered: "
                               "a supervisor must accept it.",
-                              f"Cela fait {fmt_qty(total)} reçus pour {fmt_qty(line.qty_ordered)} commandés : "
+                              f"Cela fait {fmt_qty(total)} reçus pour {fmt_qty(ordered)} commandés : "
                               "un responsable doit l'accepter.",
-                              details={"ordered": fmt_qty(line.qty_ordered), "received": fmt_qty(total)},
+                              details={"ordered": fmt_qty(ordered), "received": fmt_qty(total)},
                               product=product, qty=qty)
     return line
 
