@@ -35,6 +35,12 @@ class UserIn(Schema):
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=8, max=256))
 
 
+class UserChange(Schema):
+    active = fields.Boolean()
+    role = fields.String(validate=validate.OneOf(ROLES))
+    password = fields.String(load_only=True, validate=validate.Length(min=8, max=256))
+
+
 class UserOut(Schema):
     id = fields.Integer()
     username = fields.String()
@@ -91,3 +97,14 @@ class Users(MethodView):
     def post(self, data):
         """Create a user."""
         return auth.create_user(data["username"], data["role"], data["password"])
+
+
+@blp.route("/users/<string:username>")
+class OneUser(MethodView):
+    @role("admin")
+    @blp.arguments(UserChange)
+    @blp.response(200, UserOut)
+    def patch(self, data, username):
+        """Deactivate a user, change their role or set a new password: each signs them out on every device."""
+        user, _ = auth.update_user(username, **data)
+        return user

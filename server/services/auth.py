@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from server.database import write_transaction
@@ -31,9 +31,7 @@ def create_user(username: str, role: str, password: str) -> User:
     if role not in ROLES:
         raise Invalid("unknown_role", f"Role must be one of {', '.join(ROLES)}.",
                       f"Le rôle doit être l'un de {', '.join(ROLES)}.", field="role")
-    if len(password) < MIN_PASSWORD:
-        raise Invalid("password_too_short", f"Passwords have at least {MIN_PASSWORD} characters.",
-                      f"Les mots de passe ont au moins {MIN_PASSWORD} caractères.", field="password")
+    _check_password(password)
     with write_transaction() as s:
         if s.scalar(select(User).where(User.username == username)):
             raise Conflict("duplicate", f"User {username} exists already.", f"L'utilisateur {username} existe déjà.",
@@ -41,6 +39,40 @@ def create_user(username: str, role: str, password: str) -> User:
         user = User(username=username, role=role, password_hash=generate_password_hash(password))
         s.add(user)
     return user
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise Invalid("password_too_short", f"Passwords have at least {MIN_PASSWORD} characters.",
+                      f"Les mots de passe ont au moins {MIN_PASSWORD} caractères.", field="password")
+
+
+def update_user(username: str, *, active: bool | None = None, role: str | None = None,
+                password: str | None = None) -> tuple[User, int]:
+    """An admin deactivates a user, changes their role or sets a new password. Any of these signs the user out
+    everywhere (a lost handheld's token stops working at once). Returns the user and the tokens revoked."""
+    if password is not None:
+        _check_password(password)
+    with write_transaction() as s:
+        user = s.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise NotFound("unknown_user", f"No user {username}.", f"Aucun utilisateur {username}.")
+        stays_admin = (user.active if active is None else active) and (role or user.role) == "admin"
+        if user.role == "admin" and user.active and not stays_admin and not s.scalar(
+                select(func.count(User.id)).where(User.role == "admin", User.active, User.id != user.id)):
+            raise Conflict("last_admin", "This is the last active admin: make another admin first.",
+                           "C'est le dernier administrateur actif : nommez-en d'abord un autre.", field="username")
+        if active is not None:
+            user.active = active
+        if role is not None:
+            user.role = role
+        if password is not None:
+            user.password_hash = generate_password_hash(password)
+        revoked = 0
+        if active is False or role is not None or password is not None:
+            revoked = s.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+                                .values(revoked_at=utcnow())).rowcount
+    return user, revoked
 
 
 def issue_token(username: str, password: str, ttl_hours: int, device: str | None = None,

@@ -106,3 +106,34 @@ def test_supervisor_changes_are_audited_without_secrets(client, tokens):
         ("admin", "POST", "/api/v1/users", 201), ("supervisor", "POST", "/api/v1/suppliers", 201)]
     assert log[0]["body"]["password"] == "***" and log[1]["body"]["code"] == "ACME"
     assert client.get("/api/v1/audit", headers=sup).status_code == 403
+
+
+def test_an_admin_signs_a_user_out_everywhere_by_deactivating_them_or_changing_their_password(client, tokens):
+    admin, op = tokens["admin"], tokens["operator"]
+    assert client.get("/api/v1/auth/me", headers=op).status_code == 200
+    assert client.patch("/api/v1/users/operator", json={"active": False}, headers=tokens["supervisor"]).status_code == 403
+    off = client.patch("/api/v1/users/operator", json={"active": False}, headers=admin)
+    assert off.status_code == 200 and off.json["active"] is False
+    assert client.get("/api/v1/auth/me", headers=op).status_code == 401            # the lost handheld's token
+    client.patch("/api/v1/users/operator", json={"active": True, "password": "a-new-password-1"}, headers=admin)
+    fresh = client.post("/api/v1/auth/tokens", json={"username": "operator", "password": "a-new-password-1"})
+    assert fresh.status_code == 201
+    new = {"Authorization": f"Bearer {fresh.json['token']}"}
+    assert client.patch("/api/v1/users/operator", json={"password": "another-pass-2"}, headers=admin).status_code == 200
+    assert client.get("/api/v1/auth/me", headers=new).status_code == 401            # a new password signs out
+    promoted = client.patch("/api/v1/users/operator", json={"role": "supervisor"}, headers=admin)
+    assert promoted.status_code == 200 and promoted.json["role"] == "supervisor"
+    audit = client.get("/api/v1/audit", headers=admin).json
+    assert all(entry["body"].get("password") in (None, "***") for entry in audit if isinstance(entry["body"], dict))
+
+
+def test_users_cannot_be_changed_into_nonsense_or_leave_no_admin(client, tokens):
+    admin = tokens["admin"]
+    for body, code in (({"password": "short"}, "invalid"), ({"role": "boss"}, "invalid")):
+        answer = client.patch("/api/v1/users/operator", json=body, headers=admin)
+        assert answer.status_code == 422, answer.json
+    assert client.patch("/api/v1/users/nobody", json={"active": False}, headers=admin).status_code == 404
+    last = client.patch("/api/v1/users/admin", json={"active": False}, headers=admin)
+    assert last.status_code == 409 and last.json["error"]["code"] == "last_admin"
+    assert client.patch("/api/v1/users/admin", json={"role": "operator"}, headers=admin).status_code == 409
+    assert client.get("/api/v1/auth/me", headers=admin).status_code == 200
