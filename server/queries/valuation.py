@@ -31,7 +31,8 @@ class ProductBook:
     cogs: float = 0.0
     in_qty: float = 0.0
     in_value: float = 0.0
-    last_outflow: date | None = None
+    last_outflow: date | None = None               # over the whole history, not only the period
+    first_inflow: date | None = None
     flows: dict = field(default_factory=lambda: defaultdict(lambda: [0.0, 0.0, 0.0, 0.0]))  # bucket → in q,v,out q,v
 
 
@@ -86,6 +87,10 @@ def _apply(book: ProductBook, m: Movement, day: int, days: int, bucket: str, sin
     if qty > 0 and cost is None and before.wac is None:
         cost = float(book.product.unit_cost)
     book.state = wac.apply_movement(before, wac.Movement(qty, cost))
+    if qty < 0:
+        book.last_outflow = m.occurred_at.date()
+    elif book.first_inflow is None:
+        book.first_inflow = m.occurred_at.date()
     if not 0 <= day < days:
         return
     key = _bucket(m.occurred_at.date(), bucket)
@@ -99,7 +104,6 @@ def _apply(book: ProductBook, m: Movement, day: int, days: int, bucket: str, sin
         out_value = book.state.cogs - before.cogs
         book.out_qty += -qty
         book.cogs += out_value
-        book.last_outflow = m.occurred_at.date()
         book.flows[key][2] += -qty
         book.flows[key][3] += out_value
     book.daily_qty[day] = book.state.qty
@@ -121,13 +125,17 @@ def kpis(since: date, until: date, sku: str | None = None) -> dict:
         avg_value = wac.average_stock_value(book.daily_value) if days else 0.0
         usage = book.out_qty / days
         out = wac.stockouts(book.daily_qty) if book.daily_qty.size else None
-        since_out = wac.days_since([book.last_outflow], until - timedelta(days=1))[0]  # to the last day in
+        last_day = until - timedelta(days=1)
+        since_out = wac.days_since([book.last_outflow], last_day)[0]
+        # Idle since the last outflow, or since the stock first came in when none ever went out (stock received
+        # three days ago is not dormant; stock that went out 40 days ago, before the period, is not either).
+        idle = wac.days_since([book.last_outflow or book.first_inflow], last_day)[0]
         rows.append({"sku": book.product.sku, "name": book.product.name, "on_hand": on_hand, "wac": book.state.wac,
                      "value": value, "cogs": book.cogs, "average_value": avg_value,
                      "turnover": _finite(wac.turnover(book.cogs, avg_value)),
                      "coverage_days": _finite(wac.coverage_days(on_hand, usage)),
                      "days_since_outflow": _finite(since_out),
-                     "dormant": bool(wac.dormant(since_out, on_hand, DORMANT_DAYS)),
+                     "dormant": bool(wac.dormant(idle, on_hand, DORMANT_DAYS)),
                      "stockouts": out.count if out else 0, "stockout_days": out.total_days if out else 0,
                      "longest_stockout": out.longest if out else 0,
                      "out_of_stock_now": bool(out.open_at_end) if out else on_hand <= 0})

@@ -76,3 +76,21 @@ def test_the_value_curve_is_the_value_at_each_week_end_in_one_call(client, histo
     unknown = client.get("/api/v1/analytics/valuation/history?product=NOPE", headers=history)
     assert unknown.status_code == 404
     assert client.get("/api/v1/analytics/valuation/history", headers=history).status_code == 200
+
+
+def test_dormant_means_nothing_went_out_for_90_days_whatever_the_period(client, warehouse):
+    sup = warehouse["supervisor"]
+    for sku, moves in (("PAD", ((10, 60), (-2, 40))),          # last out 40 days ago, before a 30-day period
+                       ("WIPER", ((10, 3),)),                   # came in 3 days ago, never out yet
+                       ):
+        for qty, ago in moves:
+            client.post("/api/v1/adjustments", headers=sup, json=event(
+                product=sku, location="A-01", qty=qty, unit_cost=5, reason="t", occurred_at=days_ago(ago)))
+    client.post("/api/v1/products", headers=sup, json={"sku": "OLD", "name": "Old stock", "unit_cost": 1})
+    client.post("/api/v1/adjustments", headers=sup, json=event(
+        product="OLD", location="A-01", qty=4, unit_cost=1, reason="t", occurred_at=days_ago(200)))
+    since = days_ago(30)[:10]
+    rows = {p["sku"]: p for p in client.get(f"/api/v1/analytics/kpis?since={since}", headers=sup).json["products"]}
+    assert rows["PAD"]["dormant"] is False and rows["PAD"]["days_since_outflow"] == 40
+    assert rows["WIPER"]["dormant"] is False and rows["WIPER"]["days_since_outflow"] is None
+    assert rows["OLD"]["dormant"] is True                       # in for 200 days, never out
