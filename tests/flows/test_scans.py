@@ -282,3 +282,15 @@ def test_a_product_on_two_lines_is_over_received_only_past_both(client, warehous
     assert status == 202 and body["error"]["details"] == {"ordered": "20", "received": "22"}
     lines = client.get(f"/api/v1/purchase-orders/{number}", headers=sup).json["lines"]
     assert sum(line["received"] for line in lines) == 20
+
+
+def test_small_counts_in_a_row_cannot_empty_a_bin_without_a_supervisor(client, warehouse, scanner, shelf):
+    outcomes = []
+    qty = 40
+    while qty > 0 and (not outcomes or outcomes[-1] == "applied"):
+        qty = max(0, qty - max(1, qty // 10))                                      # −10 % each time
+        outcomes.append(scanner.scan(EAN, "count", bin="A-01", qty=qty)[1]["outcome"])
+    # 40 → 36 → 33: the second brings the day's correction to −7 of 40, past the 10 % share: held.
+    assert outcomes == ["applied", "pending"], outcomes
+    assert stock(client, warehouse["supervisor"])[("A-01", "")] == 36
+    assert scanner.scan(EAN, "count", bin="A-01", qty=36)[1]["variance"] == 0       # a count that agrees: fine

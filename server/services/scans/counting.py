@@ -1,14 +1,16 @@
 """Cycle counts by bin, transfers between bins, and plain look-ups."""
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import case, func, or_, select
 
 from server.domain.errors import Conflict, Invalid
 from server.domain.movements import check_quantity, fmt_qty
-from server.models import MovementKind, StockLevel
+from server.models import Movement, MovementKind, StockLevel
+from server.models.base import utcnow
 from server.queries import lookup as lookups
 from server.services import ledger
 from server.services.locks import lock_products
@@ -46,7 +48,7 @@ def count(s, scan: Scan, parsed) -> Outcome:
     if variance == 0:
         return applied(body, f"{item.product.name}: {fmt_qty(counted)}, as expected.",
                        f"{item.product.name} : {fmt_qty(counted)}, comme prévu.")
-    _hold_large_variance(scan, item.product, expected, variance)
+    _hold_large_variance(scan, item.product, expected, variance, _corrected_today(s, item.product.id, where.id, lot))
     ledger.append(s, ledger.MovementRequest(
         stamp=scan.stamp, kind=MovementKind.COUNT, product_id=item.product.id, qty=abs(variance),
         to_location_id=where.id if variance > 0 else None, from_location_id=None if variance > 0 else where.id,
@@ -70,9 +72,20 @@ def _no_lotted_stock_here(s, product, where) -> None:
                        field="context.lot", details={"lots": lots})
 
 
-def _hold_large_variance(scan: Scan, product, expected: Decimal, variance: Decimal) -> None:
+def _corrected_today(s, product_id: int, location_id: int, lot: str) -> Decimal:
+    """What counts have already added (+) or taken (−) at this place in the last day."""
+    signed = case((Movement.to_location_id == location_id, Movement.qty), else_=-Movement.qty)
+    return s.scalar(select(func.coalesce(func.sum(signed), 0)).where(
+        Movement.product_id == product_id, Movement.kind == int(MovementKind.COUNT), Movement.lot == lot,
+        or_(Movement.to_location_id == location_id, Movement.from_location_id == location_id),
+        Movement.recorded_at >= utcnow() - timedelta(days=1))) or Decimal(0)
+
+
+def _hold_large_variance(scan: Scan, product, expected: Decimal, variance: Decimal, earlier: Decimal) -> None:
+    """Held when this count, with the day's earlier counts at the same place, moves the stock by more than the
+    share of what was there before them: ten counts of −10 % each cannot empty a bin without a supervisor."""
     share = Decimal(str(current_app.config["TENDU_COUNT_VARIANCE_SHARE"]))
-    if scan.forced or abs(variance) <= max(Decimal(1), expected * share):
+    if scan.forced or abs(variance + earlier) <= max(Decimal(1), (expected - earlier) * share):
         return
     raise PendingDecision("count_variance",
                           f"The count differs by {fmt_qty(variance)} from the {fmt_qty(expected)} expected: "
