@@ -67,6 +67,7 @@ const STRINGS = {
     // queue
     queue_title: "Sync queue", to_resolve: "To resolve", pending: "Waiting to be sent", sent: "Sent",
     send_now: "Send now", scan_again: "Scan again", dismiss: "Dismiss", nothing_pending: "Nothing waiting.",
+    waits_for_user: "scanned by {user}: sent when {user} signs in here", send_as_me: "Send as mine",
     nothing_to_resolve: "Nothing to resolve.", next_try: "Next try {when}", last_problem: "Last problem: {problem}",
     problem_network: "no network", problem_server: "the server is unavailable", problem_auth: "sign in again",
     // settings
@@ -133,6 +134,7 @@ const STRINGS = {
     cached_as_of: "Pas de réseau : données d'il y a {age}.", no_cached_data: "Pas de réseau, et ce code n'a jamais été consulté sur cet appareil.",
     queue_title: "File d'envoi", to_resolve: "À régler", pending: "En attente d'envoi", sent: "Envoyés",
     send_now: "Envoyer maintenant", scan_again: "Rescanner", dismiss: "Écarter", nothing_pending: "Rien en attente.",
+    waits_for_user: "scanné par {user} : envoyé quand {user} se connectera ici", send_as_me: "Envoyer à mon nom",
     nothing_to_resolve: "Rien à régler.", next_try: "Prochain essai {when}", last_problem: "Dernier problème : {problem}",
     problem_network: "pas de réseau", problem_server: "serveur indisponible", problem_auth: "reconnectez-vous",
     settings_title: "Réglages", language: "Langue", language_auto: "Celle du navigateur",

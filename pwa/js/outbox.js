@@ -28,6 +28,22 @@ export async function scansIn(state, limit) {
     request(store.index("by_state").getAll(IDBKeyRange.only(state), limit)));
 }
 
+// The pending scans this user may send: their own, and those queued before scans were signed (no user).
+// A shared handheld keeps another operator's scans until that operator signs in again.
+export async function sendableBy(username, limit) {
+  const pending = await scansIn("pending");
+  return pending.filter((scan) => !scan.user || scan.user === username).slice(0, limit);
+}
+
+// The signed-in user takes over a scan left by someone who will not sign in here again: it is sent as theirs.
+export async function takeOver(seq, username) {
+  await inStore("scans", "readwrite", async (store) => {
+    const record = await request(store.get(seq));
+    if (record?.state === "pending") await request(store.put({ ...record, user: username, taken_from: record.user }));
+  });
+  changed();
+}
+
 export async function counts() {
   return inStore("scans", "readonly", async (store) => {
     const index = store.index("by_state");

@@ -4,6 +4,7 @@ import { addScan } from "./outbox.js";
 import { answerFor, flushSoon } from "./sync.js";
 import { nowWithZone, uuid4 } from "./ids.js";
 import { settings } from "./settings.js";
+import { session } from "./session.js";
 import { feedback } from "./feedback.js";
 import { messageOf, nextStepOf } from "./api.js";
 import { formatNumber, t } from "./i18n.js";
@@ -19,6 +20,7 @@ export async function submitScan({ code, action, context = {} }) {
     action,
     context: withoutEmpty(context),
     device: settings().device,
+    user: session()?.username, // kept on the device: the scan is sent with this user's token only
   };
   await addScan(scan); // before any network call: from here on the scan cannot be lost
   const answer = answerFor(scan.client_event_id, ANSWER_WAIT_MS);

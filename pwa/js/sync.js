@@ -1,7 +1,7 @@
 // Sends the outbox to the server, oldest first, through the batch endpoint; retries with backoff.
 // Idempotency makes this safe: a scan sent twice (a reload mid-request, a lost answer) is applied once.
 import { api, NetworkError } from "./api.js";
-import { scansIn, settle } from "./outbox.js";
+import { sendableBy, settle } from "./outbox.js";
 import { session } from "./session.js";
 
 const BATCH_MAX = 500;                 // the server's limit per batch
@@ -77,7 +77,7 @@ function withLock(work) {
 
 async function drain() {
   while (navigator.onLine && session()) {
-    const batch = await scansIn("pending", BATCH_MAX);
+    const batch = await sendableBy(session().username, BATCH_MAX);
     if (!batch.length) return succeeded();
     let answers;
     try {

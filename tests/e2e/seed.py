@@ -20,6 +20,7 @@ from server.services import auth, catalog, master, purchasing  # noqa: E402
 from server.services.stamp import Stamp  # noqa: E402
 
 USERNAME, PASSWORD = "e2e-operator", "e2e-operator-password"
+SECOND = ("e2e-second", "e2e-second-password")  # another operator sharing a handheld
 SUPPLIER = "E2E-SUP"
 LOCATIONS = (("DOCK", "dock", 0), ("DISPATCH", "dispatch", 9999), ("A-01", "bin", 1), ("A-02", "bin", 2))
 
@@ -47,11 +48,13 @@ ORDERS = {  # purpose → lines (sku, qty)
     "offline-feedback": (("E2E-C", 10),),
     "separator": (("E2E-L", 50),),
     "camera": (("E2E-CAM", 10), ("E2E-DM", 10)),
+    "shared-device": (("E2E-C", 10),),
 }
 
 
 def seed() -> dict:
     auth.create_user(USERNAME, "operator", PASSWORD)
+    auth.create_user(SECOND[0], "operator", SECOND[1])
     for code, kind, walk in LOCATIONS:
         master.create(Location, {"code": code, "name": code, "kind": kind, "walk_order": walk})
     master.create(Supplier, {"code": SUPPLIER, "name": "E2E supplier", "declared_lead_time_days": 3,
@@ -68,7 +71,7 @@ def seed() -> dict:
         stamp = Stamp(str(uuid.uuid4()), datetime.now(timezone.utc))
         purchasing.record_event(stamp, number=order.number, kind="ordered")
         orders[purpose] = order.number
-    return {"username": USERNAME, "password": PASSWORD, "orders": orders,
+    return {"username": USERNAME, "password": PASSWORD, "second": list(SECOND), "orders": orders,
             "products": {sku: {"name": name, "gtin": code, "carton": carton_gtin(code) if pack else None, "pack": pack}
                          for sku, (name, code, pack) in PRODUCTS.items()}}
 

@@ -88,3 +88,34 @@ def test_twenty_scans_while_the_server_answers_503_are_applied_once_each(page, s
     assert len(receipts) == SCANS
     assert len({event_id for event_id, *_ in receipts}) == SCANS, "a scan was applied twice"
     assert all(qty == 1 for _, qty, _, _ in receipts)
+
+
+def test_a_scan_left_on_a_shared_handheld_is_never_sent_as_the_next_operators(context, page, scan_api):
+    """Queued by one operator, it waits for them; the next one signed in sends it only by taking it over."""
+    order = start_reception(page, scan_api, "shared-device")
+    gtin = scan_api.seed["products"]["E2E-C"]["gtin"]
+    page.route("**/api/v1/scans**", lambda route: route.abort())          # the Wi-Fi drops at the dock
+    wedge(page, f"]E0{gtin}")
+    wait_for_outbox(page, "pending", 1)
+    page.goto("/#/settings")
+    page.click("#sign-out")
+    page.wait_for_selector("#username")
+    page.unroute("**/api/v1/scans**")
+    second, password = scan_api.seed["second"]
+    page.fill("#username", second)
+    page.fill("#password", password)
+    page.click("#sign-in-form button[type=submit]")
+    page.wait_for_selector("#go-receive")
+    page.goto("/#/queue")
+    page.click("#send-now")
+    waiting = page.locator("#pending li.other-user")
+    waiting.wait_for()
+    assert scan_api.seed["username"] in waiting.inner_text()
+    page.wait_for_timeout(1000)
+    assert receipts_of(scan_api, order) == [] and len(outbox(page, "pending")) == 1
+    waiting.locator("button.take-over").click()
+    wait_for_outbox(page, "pending", 0)
+    [(event_id, *_)] = receipts_of(scan_api, order)
+    [(who,)] = scan_api.query("SELECT u.username FROM movements m JOIN users u ON u.id = m.user_id "
+                              "WHERE m.client_event_id = ?", event_id)
+    assert who == second

@@ -2,7 +2,8 @@
 // went through. A refused scan stays here until the operator scans it again or dismisses it.
 import { h, replaceChildren, visibleCode } from "../dom.js";
 import { age, t } from "../i18n.js";
-import { dismiss, onOutboxChange, retry, scansIn } from "../outbox.js";
+import { dismiss, onOutboxChange, retry, scansIn, takeOver } from "../outbox.js";
+import { session } from "../session.js";
 import { flush, onSyncStatus, syncStatus } from "../sync.js";
 import { messageOf, nextStepOf } from "../api.js";
 
@@ -21,7 +22,7 @@ export default {
       replaceChildren(resolve, h("h2", {}, `${t("to_resolve")} (${refused.length})`),
         refused.length ? refused.map(refusedItem) : h("p", { class: "note" }, t("nothing_to_resolve")));
       replaceChildren(pending, h("h2", {}, `${t("pending")} (${waiting.length})`),
-        waiting.length ? h("ol", {}, waiting.map((scan) => scanItem(scan))) : h("p", { class: "note" }, t("nothing_pending")));
+        waiting.length ? h("ol", {}, waiting.map(waitingItem)) : h("p", { class: "note" }, t("nothing_pending")));
       replaceChildren(sent, h("h2", {}, `${t("sent")} (${done.length})`),
         h("ol", {}, done.slice(-30).reverse().map((scan) => scanItem(scan, messageOf(scan.answer)))));
       showStatus();
@@ -41,6 +42,17 @@ export default {
     return { destroy() { stopOutbox(); stopStatus(); } };
   },
 };
+
+// Another operator's scan waits for them to sign in on this device; the one signed in may take it over.
+function waitingItem(scan) {
+  const me = session()?.username;
+  if (!scan.user || scan.user === me) return scanItem(scan);
+  return h("li", { class: "scan-item other-user", dataset: { state: scan.state, eventId: scan.client_event_id } },
+    h("div", {}, h("b", {}, t(scan.action)), " ", h("code", {}, visibleCode(scan.code))),
+    h("small", {}, `${age(scan.occurred_at)} · ${t("waits_for_user", { user: scan.user })}`),
+    h("button", { class: "take-over", onClick: async () => { await takeOver(scan.seq, me); flush(); } },
+      t("send_as_me")));
+}
 
 function scanItem(scan, detail = "") {
   return h("li", { class: "scan-item", dataset: { state: scan.state, eventId: scan.client_event_id } },
