@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -161,6 +162,9 @@ def estimated_rows(name: str) -> int:
     return db.session.scalar(select(func.count()).select_from(COUNTED[name])) or 0
 
 
+_AFTER_SEMICOLON = re.compile(";(?=[" + re.escape("".join(FORMULA_START)) + "])")
+
+
 def cell(value) -> str:
     if value is None:
         return ""
@@ -172,8 +176,11 @@ def cell(value) -> str:
         return value.isoformat()
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    if isinstance(value, str) and value[:1] in FORMULA_START:
-        return "'" + value
+    if isinstance(value, str):
+        # A spreadsheet set to split on ';' (French Excel opening a .csv) starts a new cell after each one: a
+        # formula there is guarded too.
+        value = _AFTER_SEMICOLON.sub(";'", value)
+        return "'" + value if value[:1] in FORMULA_START else value
     return str(value)
 
 

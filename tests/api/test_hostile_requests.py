@@ -39,3 +39,14 @@ def test_json_nested_past_the_decoders_stack_is_unreadable_json(client, tokens):
     fr = client.post("/api/v1/scans", data=body, headers={**tokens["operator"], "Content-Type": "application/json",
                                                          "Accept-Language": "fr"})
     assert fr.json["error"]["message"] == "Le corps JSON est illisible."
+
+
+def test_no_cell_of_an_export_starts_a_formula_whichever_separator_the_spreadsheet_splits_on(client, tokens):
+    sup = tokens["supervisor"]
+    client.post("/api/v1/products", json={"sku": "P1", "name": "Pad;=HYPERLINK(\"x\");@SUM(1)"}, headers=sup)
+    client.post("/api/v1/products", json={"sku": "P2", "name": "=1+1"}, headers=sup)
+    text = client.get("/api/v1/exports/products.csv", headers=sup).data.decode()
+    for separator in (",", ";"):
+        cells = [c.strip('"') for line in text.splitlines() for c in line.split(separator)]
+        assert not [c for c in cells if c[:1] in ("=", "+", "@")], separator
+    assert "Pad;'=HYPERLINK" in text and ",'=1+1," in text
