@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from server.api.common import Blueprint, CODE, Day, EventIn, Number, PageArgs, ROW_ID, page_of, stamp_of
 from server.api.security import role
+from server.errors import language
 from server.extensions import db
 from server.models import PO_EVENTS, PurchaseOrder, SalesOrder
 from server.queries import orders as queries
@@ -30,6 +31,13 @@ class PoIn(Schema):
     promised_date = Day(load_default=None)
 
 
+class PromiseOut(Schema):
+    date = fields.Date(metadata={"description": "The date to promise the customer for what is left to ship"})
+    basis = fields.String(metadata={"description": "in_stock, next_arrival or lead_time (the supplier's p90)"})
+    days = fields.Integer()
+    explanation = fields.Function(lambda p: p.explanation_fr if language() == "fr" else p.explanation_en)
+
+
 class LineOut(Schema):
     line_id = fields.Integer()
     sku = fields.String()
@@ -42,6 +50,7 @@ class LineOut(Schema):
     left = Number()
     unit_cost = Number()
     unit_price = Number()
+    promise = fields.Nested(PromiseOut, allow_none=True, metadata={"description": "Sales orders, while open"})
 
 
 class EventOut(Schema):

@@ -10,6 +10,8 @@ from server.domain.barcodes import make_label
 from server.domain.lifecycle import PO_CHAIN
 from server.extensions import db
 from server.models import Customer, Movement, MovementKind, PurchaseOrder, PurchaseOrderLine, Supplier
+from server.models.base import utcnow
+from server.queries import promises
 from server.queries.picking import picked_by_line
 from server.services import purchasing, sales
 
@@ -42,10 +44,19 @@ def purchase_order(number: str) -> dict:
 def sales_order(number: str) -> dict:
     order = sales.get_order(number)
     picked = picked_by_line(db.session, order)
+    today = utcnow().date()
+    handling = promises.handling_days(today) if order.status not in ("shipped", "cancelled") else 0.0
+
+    def promise(line):
+        left = line.qty_ordered - picked[line.id] - line.qty_short
+        if order.status in ("shipped", "cancelled"):
+            return None
+        return promises.line_promise(line.product, left, line.qty_reserved, today, handling)
     return {"number": order.number, "status": order.status, "ordered_at": order.ordered_at,
             "customer": db.session.get(Customer, order.customer_id).code,
             "label": make_label("sales_order", order.number), "events": _events(order),
             "lines": [{"line_id": ln.id, "sku": ln.product.sku, "name": ln.product.name, "ordered": ln.qty_ordered,
                        "reserved": ln.qty_reserved, "picked": picked[ln.id], "short": ln.qty_short,
-                       "left": ln.qty_ordered - picked[ln.id] - ln.qty_short, "unit_price": ln.unit_price}
+                       "left": ln.qty_ordered - picked[ln.id] - ln.qty_short, "unit_price": ln.unit_price,
+                       "promise": promise(ln)}
                       for ln in order.lines]}

@@ -71,3 +71,49 @@ def test_an_event_id_reused_for_another_request_is_refused_not_taken_for_a_repla
     reused = client.post(f"/api/v1/purchase-orders/{pos[1]}/events", json=ordered, headers=op)
     assert reused.status_code == 409 and reused.json["error"]["code"] == "client_event_id_reused"
     assert client.get(f"/api/v1/purchase-orders/{pos[1]}", headers=op).json["status"] == "draft"
+
+
+def test_each_open_sales_line_carries_the_date_to_promise_the_customer(client, warehouse):
+    from datetime import date, timedelta
+    sup = warehouse["supervisor"]
+    today = date.today()
+    client.post("/api/v1/adjustments", headers=sup, json=event(product="PAD", location="A-01", qty=40, reason="open"))
+    client.patch("/api/v1/suppliers/ACME", headers=sup, json={"declared_lead_time_days": 6})
+
+    def promises(body):
+        order = client.post("/api/v1/sales-orders", headers=sup, json=event(customer="GARAGE", lines=body)).json
+        return {ln["sku"]: ln["promise"] for ln in client.get(f"/api/v1/sales-orders/{order['number']}",
+                                                              headers=sup).json["lines"]}
+    first = promises([{"product": "PAD", "qty": 2}, {"product": "WIPER", "qty": 1}])
+    # In stock and reserved: today + the handling time (a day until an order has been shipped).
+    assert first["PAD"]["basis"] == "in_stock" and first["PAD"]["date"] == str(today + timedelta(days=1))
+    assert first["WIPER"] is None                              # no supplier, nothing measured: no guess
+    # 38 left on the shelf, 100 asked: the supplier's p90 (declared 6 days, spread 25 %) + handling.
+    short = promises([{"product": "PAD", "qty": 100}])["PAD"]
+    assert short["basis"] == "lead_time" and short["date"] == str(today + timedelta(days=9))    # ⌈6 + 1.28·1.5 + 1⌉
+    assert "p90" in short["explanation"]
+    number = client.post("/api/v1/purchase-orders", headers=sup, json={
+        "supplier": "ACME", "promised_date": str(today + timedelta(days=3)),
+        "lines": [{"product": "PAD", "qty": 100}]}).json["number"]
+    client.post(f"/api/v1/purchase-orders/{number}/events", json=event(kind="ordered"), headers=sup)
+    coming = promises([{"product": "PAD", "qty": 100}])["PAD"]
+    assert coming["basis"] == "next_arrival" and coming["date"] == str(today + timedelta(days=4))
+    french = client.get("/api/v1/sales-orders", headers={**sup, "Accept-Language": "fr"}).json["items"][0]["number"]
+    line = client.get(f"/api/v1/sales-orders/{french}", headers={**sup, "Accept-Language": "fr"}).json["lines"][0]
+    assert "préparation" in line["promise"]["explanation"]
+
+
+def test_the_handling_time_promised_is_measured_on_orders_shipped(client, warehouse, scanner):
+    from datetime import date, timedelta
+    from tests.flows.conftest import EAN
+    sup = warehouse["supervisor"]
+    client.post("/api/v1/adjustments", headers=sup, json=event(product="PAD", location="A-01", qty=40, reason="open"))
+    order = client.post("/api/v1/sales-orders", headers=sup, json=event(
+        customer="GARAGE", lines=[{"product": "PAD", "qty": 1}], occurred_at=at(7.5))).json     # 2.5 days ago
+    assert scanner.scan(EAN, "pick", order=order["number"], bin="A-01")[0] == 201
+    assert scanner.scan(order["label"], "ship")[0] == 201                # shipped now: 2.5 days of handling
+    again = client.post("/api/v1/sales-orders", headers=sup,
+                        json=event(customer="GARAGE", lines=[{"product": "PAD", "qty": 1}])).json
+    assert again["lines"][0]["promise"]["date"] == str(date.today() + timedelta(days=3))   # ⌈2.5⌉, not 1 assumed
+    shipped = client.get(f"/api/v1/sales-orders/{order['number']}", headers=sup).json
+    assert shipped["lines"][0]["promise"] is None
