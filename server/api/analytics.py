@@ -237,6 +237,9 @@ class KpisOut(Schema):
 
 
 def _period(args) -> tuple[date, date]:
+    """The period asked for (a year to today by default), its product checked to exist."""
+    if args["product"]:
+        master.get(Product, args["product"])
     until = args["until"] or utcnow().date() + timedelta(days=1)
     since = args["since"] or until - timedelta(days=365)
     if since >= until:
@@ -264,8 +267,6 @@ class ValuationHistory(MethodView):
     @blp.response(200, ValuePoint(many=True))
     def get(self, args):
         """Stock value at the end of each week or month of the period, in one pass over the ledger."""
-        if args["product"]:
-            master.get(Product, args["product"])
         since, until = _period(args)
         return valuation.value_history(since, until, args["bucket"], args["product"])
 
@@ -277,8 +278,6 @@ class Flows(MethodView):
     @blp.response(200, Flow(many=True))
     def get(self, args):
         """Units and value in and out per week or month."""
-        if args["product"]:
-            master.get(Product, args["product"])
         since, until = _period(args)
         return valuation.flows(since, until, args["bucket"], args["product"])
 
@@ -290,7 +289,5 @@ class Kpis(MethodView):
     @blp.response(200, KpisOut)
     def get(self, args):
         """Per product and in total: value, turnover, days of cover, dormant stock, stock-outs."""
-        if args["product"]:
-            master.get(Product, args["product"])
         since, until = _period(args)
         return valuation.kpis(since, until, args["product"])
