@@ -21,7 +21,8 @@ def record(response):
     user = getattr(g, "user", None)
     if user is not None and user.role in ("supervisor", "admin") and request.method in CHANGES \
             and response.status_code < 400:
-        audit.record(user, request.method, request.path, response.status_code, request.remote_addr,
+        # (the query string too: "?partial=true" on an import says what was done)
+        audit.record(user, request.method, request.full_path.rstrip("?"), response.status_code, request.remote_addr,
                      request.get_json(silent=True) if request.is_json else None)
     return response
 

@@ -101,10 +101,12 @@ def test_supervisor_changes_are_audited_without_secrets(client, tokens):
                 headers=admin)
     client.get("/api/v1/suppliers", headers=sup)                                   # reads are not changes
     client.post("/api/v1/suppliers", json={"code": "ACME", "name": "Again"}, headers=sup)   # refused: 409
+    client.post("/api/v1/suppliers?note=restock", json={"code": "BOLT", "name": "Bolt"}, headers=sup)
     log = client.get("/api/v1/audit", headers=admin).json
     assert [(e["role"], e["method"], e["path"], e["status"]) for e in log] == [
+        ("supervisor", "POST", "/api/v1/suppliers?note=restock", 201),                # the query string kept
         ("admin", "POST", "/api/v1/users", 201), ("supervisor", "POST", "/api/v1/suppliers", 201)]
-    assert log[0]["body"]["password"] == "***" and log[1]["body"]["code"] == "ACME"
+    assert log[1]["body"]["password"] == "***" and log[2]["body"]["code"] == "ACME"
     assert client.get("/api/v1/audit", headers=sup).status_code == 403
 
 
