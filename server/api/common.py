@@ -47,6 +47,21 @@ class Number(fields.Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
 
 
+class Money(Number):
+    """A cost or a price, in answers: null for an operator. What the company pays its suppliers and charges its
+    customers is for the desk (the CSV exports and the valuation are refused to operators already)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_none", True)
+        super().__init__(**kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        user = getattr(g, "user", None)
+        if user is not None and user.role == "operator":
+            return None
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
 # The times and days a warehouse can mean. Outside them a value is a typo or a device whose clock was reset,
 # and the extreme ones (year 1 at +14:00) cannot even be converted to UTC.
 EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=timezone.utc), datetime(2100, 1, 1, tzinfo=timezone.utc)

@@ -5,7 +5,7 @@ from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
-from server.api.common import Blueprint, CODE, Day, EventIn, Number, PageArgs, ROW_ID, page_of, stamp_of
+from server.api.common import Blueprint, CODE, Day, EventIn, Money, Number, PageArgs, ROW_ID, page_of, stamp_of
 from server.api.security import role
 from server.errors import language
 from server.extensions import db
@@ -48,8 +48,8 @@ class LineOut(Schema):
     picked = Number()
     short = Number()
     left = Number()
-    unit_cost = Number()
-    unit_price = Number()
+    unit_cost = Money()
+    unit_price = Money()
     promise = fields.Nested(PromiseOut, allow_none=True, metadata={"description": "Sales orders, while open"})
 
 

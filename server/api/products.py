@@ -4,7 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 from sqlalchemy.orm import joinedload, selectinload
 
-from server.api.common import Blueprint, CODE, Number, master_views
+from server.api.common import Blueprint, CODE, Money, Number, master_views
 from server.domain.classify import PULL, PUSH
 from server.domain.movements import MAX_QTY
 from server.models import Product
@@ -46,6 +46,7 @@ class ProductIn(Schema):
 
 class ProductOut(ProductIn):
     id = fields.Integer()
+    unit_cost = Money()
     policy_overrides = fields.Dict()  # as stored
     supplier = fields.Function(lambda p: p.supplier.code if p.supplier else None)
     created_at = fields.AwareDateTime()

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
-from server.api.common import Blueprint, CODE, Day, EventIn, Moment, Number, PAGE, ROW_ID, page_of, stamp_of
+from server.api.common import Blueprint, CODE, Day, EventIn, Moment, Money, Number, PAGE, ROW_ID, page_of, stamp_of
 from server.api.security import role
 from server.models import MovementKind
 from server.queries import stock as queries
@@ -48,7 +48,7 @@ class MovementOut(Schema):
     to_location = fields.String(allow_none=True)
     lot = fields.String(allow_none=True)
     expiry = fields.Date(allow_none=True)
-    unit_cost = Number(allow_none=True)
+    unit_cost = Money()
     reason = fields.String(allow_none=True)
     reverses_id = fields.Integer(allow_none=True)
     po_line_id = fields.Integer(allow_none=True)

@@ -18,7 +18,9 @@ def test_crud_cycle(client, tokens, path):
     created = client.post(url, json=body, headers=sup)
     assert created.status_code == 201, created.json
     assert created.json[key] == body[key] and created.json["active"] is True
-    assert client.get(f"{url}/{body[key]}", headers=op).json == created.json
+    assert client.get(f"{url}/{body[key]}", headers=sup).json == created.json
+    seen_by_operator = client.get(f"{url}/{body[key]}", headers=op).json
+    assert seen_by_operator == {**created.json, **({"unit_cost": None} if "unit_cost" in created.json else {})}
     patched = client.patch(f"{url}/{body[key]}", json={"name": "Renamed"}, headers=sup)
     assert patched.status_code == 200 and patched.json["name"] == "Renamed"
     # PATCH touches only what it names: defaults are not re-applied

@@ -102,3 +102,16 @@ def test_head_is_refused_where_get_is(app, client, tokens):
     leaks = [f"HEAD {rule} → {res.status_code}" for rule in above
              if (res := client.head(rule, headers=tokens["operator"])).status_code != 403]
     assert leaks == []
+
+
+def test_costs_and_prices_are_for_the_desk(client, tokens):
+    sup, op = tokens["supervisor"], tokens["operator"]
+    client.post("/api/v1/locations", json={"code": "A-01"}, headers=sup)
+    client.post("/api/v1/products", json={"sku": "PAD", "name": "Pad", "unit_cost": 9.5}, headers=sup)
+    client.post("/api/v1/adjustments", headers=sup, json={
+        "client_event_id": "5b3f3f1e-6a44-4a8e-9a53-1f3c2b9d0001", "occurred_at": "2026-01-05T10:00:00+00:00",
+        "product": "PAD", "location": "A-01", "qty": 5, "unit_cost": 9.5, "reason": "open"})
+    for headers, cost in ((sup, 9.5), (op, None)):
+        assert client.get("/api/v1/products/PAD", headers=headers).json["unit_cost"] == cost
+        [moved] = client.get("/api/v1/movements?product=PAD", headers=headers).json["items"]
+        assert moved["unit_cost"] == cost
