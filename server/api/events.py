@@ -22,10 +22,12 @@ from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
 from server.api.common import Blueprint
-from server.api.security import role
+from server.api.security import RANK, bearer, role
+from server.domain.errors import DomainError
 from server.errors import language
 from server.queries import feed
 from server.queries.feed_position import Position
+from server.services import auth
 
 blp = Blueprint("events", __name__, url_prefix="/api/v1/events", description="Live feed (Server-Sent Events)")
 
@@ -65,12 +67,25 @@ def sse(event_id: str, kind: str | None = None, data: dict | None = None, commen
     return "\n".join(lines + [f"id: {event_id}"]) + "\n\n"
 
 
-def stream(app, position: Position, lang: str, poll: float, heartbeat: float, max_seconds: float):
+def still_allowed(app, token: str) -> bool:
+    """The stream's token is still valid and still a supervisor's (signed out, deactivated or demoted: no)."""
+    with app.app_context():
+        try:
+            return RANK[auth.authenticate(token).user.role] >= RANK["supervisor"]
+        except DomainError:
+            return False
+
+
+def stream(app, position: Position, lang: str, poll: float, heartbeat: float, max_seconds: float, token: str):
     # An id with no data updates the browser's Last-Event-ID without firing an event: even a quiet
     # stream hands back a position to resume from.
     yield f"retry: {RETRY_MS}\n" + sse(position.encode(), comment="tendu feed")
-    started = last_sent = time.monotonic()
+    started = last_sent = last_checked = time.monotonic()
     while time.monotonic() - started < max_seconds:
+        if time.monotonic() - last_checked >= heartbeat:  # a token revoked meanwhile ends the stream
+            if not still_allowed(app, token):
+                return
+            last_checked = time.monotonic()
         with app.app_context():  # a fresh session per poll, released (with its connection) at once
             events, position = feed.changes_after(position, lang=lang)
         for event in events:
@@ -94,6 +109,6 @@ class Stream(MethodView):
         resume = (header["last_event_id"] or "").strip()
         start = Position.decode(resume, time.monotonic(), feed.HOLE_TTL) if resume else feed.head(args["backlog"])
         body = stream(current_app._get_current_object(), start, language(), _setting("TENDU_FEED_POLL_SECONDS"),
-                      _setting("TENDU_FEED_HEARTBEAT_SECONDS"), _setting("TENDU_FEED_MAX_SECONDS"))
+                      _setting("TENDU_FEED_HEARTBEAT_SECONDS"), _setting("TENDU_FEED_MAX_SECONDS"), bearer())
         return Response(body, mimetype="text/event-stream",
                         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

@@ -37,7 +37,7 @@ def required_role(endpoint: str, method: str) -> str | None:
     return getattr(handler, "tendu_role", getattr(view, "tendu_role", "operator"))
 
 
-def _bearer() -> str | None:
+def bearer() -> str | None:
     header = request.headers.get("Authorization", "")
     scheme, _, value = header.partition(" ")
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
@@ -55,7 +55,7 @@ def guard():
 def authorize(needed: str) -> None:
     """The bearer token must be valid and its user at least ``needed``; the user goes to ``g.user``.
     Also used outside ``/api/v1`` (``/metrics`` from a remote address)."""
-    raw = _bearer()
+    raw = bearer()
     if raw is None:
         raise Unauthorized("unauthorized", "Sign in first: send 'Authorization: Bearer <token>'.",
                            "Connectez-vous d'abord : envoyez « Authorization: Bearer <jeton> ».")

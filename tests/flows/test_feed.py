@@ -168,3 +168,16 @@ def test_the_stream_needs_a_supervisor_token_and_a_readable_position(client, war
     assert client.get(f"/api/v1/events/stream?access_token={operator}").status_code == 403
     bad = client.get("/api/v1/events/stream", headers={**warehouse["supervisor"], "Last-Event-ID": "nonsense"})
     assert bad.status_code == 400 and bad.json["error"]["code"] == "bad_last_event_id"
+
+
+def test_a_stream_ends_once_its_token_is_revoked(app, client, warehouse, monkeypatch, quick_feed):
+    """A supervisor deactivated (or signed out) stops receiving the feed within a heartbeat, not after 300 s."""
+    monkeypatch.setitem(app.config, "TENDU_FEED_MAX_SECONDS", 30.0)
+    res = open_stream(client, warehouse["supervisor"])
+    chunks = res.iter_encoded()
+    next(chunks)                                                     # the stream is open
+    started = time.monotonic()
+    assert client.patch("/api/v1/users/supervisor", json={"active": False},
+                        headers=warehouse["admin"]).status_code == 200
+    list(chunks)                                                     # runs to its end
+    assert time.monotonic() - started < 5
