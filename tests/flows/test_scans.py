@@ -275,9 +275,13 @@ def test_a_product_on_two_lines_is_over_received_only_past_both(client, warehous
     number = client.post("/api/v1/purchase-orders", headers=sup, json={
         "supplier": "ACME", "lines": [{"product": "PAD", "qty": 10}, {"product": "PAD", "qty": 10}]}).json["number"]
     client.post(f"/api/v1/purchase-orders/{number}/events", json=event(kind="ordered"), headers=sup)
+    def received():
+        return [line["received"] for line in client.get(f"/api/v1/purchase-orders/{number}", headers=sup).json["lines"]]
     assert scanner.scan(EAN, "receive", order=number, qty=9)[0] == 201
-    assert scanner.scan(EAN, "receive", order=number, qty=2)[0] == 201               # 11 of 20
+    status, body = scanner.scan(EAN, "receive", order=number, qty=2)                 # 11 of 20
+    assert status == 201 and received() == [10, 1] and "(11/20)" in body["message"]
     assert scanner.scan(EAN, "receive", order=number, qty=9)[0] == 201               # 20 of 20
+    assert received() == [10, 10]
     status, body = scanner.scan(EAN, "receive", order=number, qty=2)                 # 22 > 20 × 1.05
     assert status == 202 and body["error"]["details"] == {"ordered": "20", "received": "22"}
     lines = client.get(f"/api/v1/purchase-orders/{number}", headers=sup).json["lines"]
@@ -294,3 +298,13 @@ def test_small_counts_in_a_row_cannot_empty_a_bin_without_a_supervisor(client, w
     assert outcomes == ["applied", "pending"], outcomes
     assert stock(client, warehouse["supervisor"])[("A-01", "")] == 36
     assert scanner.scan(EAN, "count", bin="A-01", qty=36)[1]["variance"] == 0       # a count that agrees: fine
+
+
+def test_an_item_not_on_the_order_accepted_by_a_supervisor_is_received_on_a_new_line(client, warehouse, scanner, shelf):
+    sup = warehouse["supervisor"]
+    held = scanner.body(OTHER_EAN, "receive", order=shelf)
+    assert client.post("/api/v1/scans", json=held, headers=scanner.headers).status_code == 202
+    decided = client.post(f"/api/v1/scans/{held['client_event_id']}/decision", json={"accept": True}, headers=sup)
+    assert decided.status_code == 201, decided.json
+    lines = {ln["sku"]: ln for ln in client.get(f"/api/v1/purchase-orders/{shelf}", headers=sup).json["lines"]}
+    assert (lines["WIPER"]["ordered"], lines["WIPER"]["received"]) == (1, 1)

@@ -45,16 +45,35 @@ def receive(s, scan: Scan, parsed) -> Outcome:
     received = order_rows.with_lines(s, order).done()
     line = _line_to_fill(s, scan, order, item.product, qty, received)
     lot = item.lot or str(scan.context.get("lot") or "")
-    purchasing.book_receipt(s, order, line, qty, area(s, scan, "dock", "dock"), scan.stamp,
-                            lot=lot, expiry=expiry, locked=True)
-    received[line.id] += qty
+    dock = area(s, scan, "dock", "dock")
+    for index, (part_line, part) in enumerate(_spread(order, line, qty, received)):
+        stamp = scan.stamp if index == 0 else scan.stamp.derived("line", part_line.id)  # (replays agree)
+        purchasing.book_receipt(s, order, part_line, part, dock, stamp, lot=lot, expiry=expiry, locked=True)
+        received[part_line.id] += part
     state = reception_state(order, received)
-    got = next(ln for ln in state["lines"] if ln["line_id"] == line.id)
-    name, total = item.product.name, f"{fmt_qty(got['received'])}/{fmt_qty(got['ordered'])}"
+    mine = [ln for ln in state["lines"] if ln["sku"] == item.product.sku]
+    name = item.product.name
+    total = f"{fmt_qty(sum(ln['received'] for ln in mine))}/{fmt_qty(sum(ln['ordered'] for ln in mine))}"
     return applied({**state, "product": brief(item.product), "qty": qty, "lot": lot or None, "expiry": expiry,
                     "line_id": line.id},
                    f"{fmt_qty(qty)} × {name} received on {order.number} ({total}).",
                    f"{fmt_qty(qty)} × {name} reçu(s) sur {order.number} ({total}).")
+
+
+def _spread(order: OrderRow, first: LineRow, qty: Decimal, received: dict) -> list[tuple[LineRow, Decimal]]:
+    """The units of one scan over the product's lines from ``first`` on: each filled up to what it ordered, the
+    last one taking what is left (a product on two lines of 10 receives its 11th unit on the second)."""
+    lines = [ln for ln in order.lines if ln.product_id == first.product_id]
+    lines = lines[lines.index(first):] if first in lines else [first]
+    parts, left = [], qty
+    for ln in lines:
+        take = left if ln is lines[-1] else min(left, max(Decimal(0), ln.qty_ordered - received[ln.id]))
+        if take > 0:
+            parts.append((ln, take))
+            left -= take
+        if left == 0:
+            break
+    return parts or [(first, qty)]
 
 
 def _line_to_fill(s, scan: Scan, order: OrderRow, product, qty: Decimal, received: dict) -> LineRow:
