@@ -25,4 +25,5 @@ def order_status_locked(session, model, order_id: int) -> str | None:
     the write lock already makes writers take turns and the status read is current."""
     if session.get_bind().dialect.name != "postgresql":
         return None
-    return session.execute(select(model.status).where(model.id == order_id).with_for_update(key_share=True)).scalar_one()
+    locked = select(model.status).where(model.id == order_id).with_for_update(key_share=True)
+    return session.execute(locked).scalar_one()

@@ -19,7 +19,8 @@ def test_lines_carry_their_stages_in_days(client, warehouse, scanner):
         "supplier": "ACME", "promised_date": day(-4)[:10],
         "lines": [{"product": "PAD", "qty": 1}, {"product": "WIPER", "qty": 3}]}).json["number"]
     for kind, at in (("need_detected", -10), ("ordered", -9), ("shipped", -6), ("arrived", -3)):
-        res = client.post(f"/api/v1/purchase-orders/{number}/events", headers=op, json=event(kind=kind, occurred_at=day(at)))
+        res = client.post(f"/api/v1/purchase-orders/{number}/events", headers=op,
+                          json=event(kind=kind, occurred_at=day(at)))
         assert res.status_code == 201, res.json
     for action, context, at in (("receive", {"order": number}, -2.5), ("put_away", {"bin": "A-01"}, -1)):
         body = {**scanner.body(EAN, action, **context), "occurred_at": day(at)}

@@ -177,8 +177,8 @@ def shelf(s, scan: Scan):
     (a pick off the dock would leave its purchase order line never put away)."""
     where = place(s, scan, "bin", "Scan the bin's label first.", "Scannez d'abord l'étiquette de l'emplacement.")
     if where.kind != "bin":
-        raise Conflict("not_a_bin", f"{where.code} is not a bin.", f"{where.code} n'est pas un emplacement de stockage.",
-                       field="context.bin")
+        raise Conflict("not_a_bin", f"{where.code} is not a bin.",
+                       f"{where.code} n'est pas un emplacement de stockage.", field="context.bin")
     return where
 
 
