@@ -96,11 +96,7 @@ class LeadTimesOut(Schema):
     products = fields.List(fields.Nested(ProductEstimate))
 
 
-class StageDays(Schema):
-    order_delay = fields.Float(allow_none=True)
-    supplier_delay = fields.Float(allow_none=True)
-    transport_delay = fields.Float(allow_none=True)
-    reception_delay = fields.Float(allow_none=True)
+StageDays = Schema.from_dict({stage: fields.Float(allow_none=True) for stage in leadtime.STAGES}, name="StageDays")
 
 
 class LineMeasured(Schema):

@@ -134,38 +134,28 @@ def _from_declared(declared: float, pool: DurationStats, product: DurationStats)
     )
 
 
-def _shrunk(product: DurationStats, pool: DurationStats, k: float, declared: float | None) -> LeadTimeEstimate:
+def _shrunk(product: DurationStats, pool: DurationStats, k: float, declared: float | None, *,
+            toward_promise: bool = False) -> LeadTimeEstimate:
+    """The product's few receptions blended with a prior: the supplier's pool, or with ``toward_promise`` (no
+    other line of the supplier) the declared lead time with the usual spread of a promise, so that one on-time
+    reception does not make the lead time look certain."""
     w = credibility_weight(product.n, k)
     # The variance's credibility counts degrees of freedom (n − 1): one reception says nothing of spread.
     w_var = credibility_weight(product.n - 1, k)
+    if toward_promise:
+        prior_sd = declared * DECLARED_CV
+        mean, var, p50, p90 = declared, prior_sd ** 2, declared, declared + Z90 * prior_sd
+        against = (f"the supplier's declared {declared:g} days (spread assumed, CV {DECLARED_CV:.2f})",
+                   f"au délai annoncé de {declared:g} jours (dispersion supposée, CV {DECLARED_CV:.2f})")
+    else:
+        mean, var, p50, p90 = pool.mean, pool.sd ** 2 if pool.sd is not None else 0.0, pool.p50, pool.p90
+        against = (f"the supplier's {pool.n} receptions", f"aux {pool.n} réceptions du fournisseur")
     own_var = product.sd ** 2 if product.sd is not None else None
-    pool_var = pool.sd ** 2 if pool.sd is not None else 0.0
-    sd = math.sqrt(_blend(own_var, pool_var, w_var))
     return LeadTimeEstimate(
-        SOURCE_SHRUNK, _blend(product.mean, pool.mean, w), sd,
-        _blend(product.p50, pool.p50, w), _blend(product.p90, pool.p90, w),
-        product.n, w, product, pool, declared,
-        f"{product.n} reception(s) of this product, weighted {w:.0%} against the supplier's "
-        f"{pool.n} receptions (weight n/(n+{k:g})).",
-        f"{product.n} réception(s) de ce produit, pondérée(s) à {w:.0%} face aux {pool.n} réceptions "
-        f"du fournisseur (poids n/(n+{k:g})).",
-    )
-
-
-def _shrunk_to_declared(product: DurationStats, pool: DurationStats, k: float, declared: float) -> LeadTimeEstimate:
-    """Few receptions and no other line of the supplier to weigh them against: the promise is the prior (one
-    reception on time says nothing of the spread, and must not make the lead time look certain)."""
-    w, w_var = credibility_weight(product.n, k), credibility_weight(product.n - 1, k)
-    declared_sd = declared * DECLARED_CV
-    own_var = product.sd ** 2 if product.sd is not None else None
-    sd = math.sqrt(_blend(own_var, declared_sd ** 2, w_var))
-    return LeadTimeEstimate(
-        SOURCE_SHRUNK, _blend(product.mean, declared, w), sd, _blend(product.p50, declared, w),
-        _blend(product.p90, declared + Z90 * declared_sd, w), product.n, w, product, pool, declared,
-        f"{product.n} reception(s) of this product, weighted {w:.0%} against the supplier's declared {declared:g} "
-        f"days (spread assumed, CV {DECLARED_CV:.2f}; weight n/(n+{k:g})).",
-        f"{product.n} réception(s) de ce produit, pondérée(s) à {w:.0%} face au délai annoncé de {declared:g} "
-        f"jours (dispersion supposée, CV {DECLARED_CV:.2f} ; poids n/(n+{k:g})).",
+        SOURCE_SHRUNK, _blend(product.mean, mean, w), math.sqrt(_blend(own_var, var, w_var)),
+        _blend(product.p50, p50, w), _blend(product.p90, p90, w), product.n, w, product, pool, declared,
+        f"{product.n} reception(s) of this product, weighted {w:.0%} against {against[0]} (weight n/(n+{k:g})).",
+        f"{product.n} réception(s) de ce produit, pondérée(s) à {w:.0%} face {against[1]} (poids n/(n+{k:g})).",
     )
 
 
@@ -207,7 +197,7 @@ def estimate_lead_time(product_durations: Iterable[float], supplier_durations: I
     if product.n < full_credibility_n and pool.n >= 2:
         return _shrunk(product, pool, k, declared_days)
     if product.n < full_credibility_n and declared_days is not None:
-        return _shrunk_to_declared(product, pool, k, float(declared_days))
+        return _shrunk(product, pool, k, float(declared_days), toward_promise=True)
     return _measured(product, pool, declared_days)
 
 

@@ -20,13 +20,18 @@ def _events(order) -> list:
     return list(order.events)
 
 
+def received_on_line():
+    """Units received so far on the purchase-order line of the enclosing query (a correlated subquery)."""
+    return (select(func.coalesce(func.sum(Movement.qty), 0))
+            .where(Movement.po_line_id == PurchaseOrderLine.id, Movement.kind == int(MovementKind.RECEIPT))
+            .scalar_subquery())
+
+
 def overdue(promised_before: date):
     """Placed purchase orders promised before a day with at least one line not yet fully received. The order's
     status cannot tell: it is the furthest step of any line, so a first carton received marks it 'received'."""
-    received = (select(func.coalesce(func.sum(Movement.qty), 0))
-                .where(Movement.po_line_id == PurchaseOrderLine.id, Movement.kind == int(MovementKind.RECEIPT))
-                .scalar_subquery())
-    waiting = exists().where(PurchaseOrderLine.order_id == PurchaseOrder.id, PurchaseOrderLine.qty_ordered > received)
+    waiting = exists().where(PurchaseOrderLine.order_id == PurchaseOrder.id,
+                             PurchaseOrderLine.qty_ordered > received_on_line())
     return (PurchaseOrder.promised_date < promised_before) & PurchaseOrder.status.in_(PO_CHAIN[1:]) & waiting
 
 
@@ -45,13 +50,12 @@ def sales_order(number: str) -> dict:
     order = sales.get_order(number)
     picked = picked_by_line(db.session, order)
     today = utcnow().date()
-    handling = promises.handling_days(today) if order.status not in ("shipped", "cancelled") else 0.0
+    handling = None if order.status in ("shipped", "cancelled") else promises.handling_days(today)
 
-    def promise(line):
+    def promise(line):  # (nothing to promise once the order is closed)
         left = line.qty_ordered - picked[line.id] - line.qty_short
-        if order.status in ("shipped", "cancelled"):
-            return None
-        return promises.line_promise(line.product, left, line.qty_reserved, today, handling)
+        return None if handling is None else promises.line_promise(line.product, left, line.qty_reserved, today,
+                                                                   handling)
     return {"number": order.number, "status": order.status, "ordered_at": order.ordered_at,
             "customer": db.session.get(Customer, order.customer_id).code,
             "label": make_label("sales_order", order.number), "events": _events(order),

@@ -23,6 +23,7 @@ from server.extensions import db
 from server.models import (Location, Movement, MovementKind, Product, PurchaseOrder, PurchaseOrderLine, SalesOrder,
                            SalesOrderLine, StockLevel, Supplier)
 from server.queries import leadtimes
+from server.queries.orders import received_on_line
 
 HISTORY_DAYS = 364            # 52 whole weeks
 # What is left on an order's lines is on order whatever step the order has reached: a put-away can start while
@@ -193,9 +194,7 @@ def positions(product_ids: list[int]) -> dict[int, dict]:
                                       .where(StockLevel.product_id.in_(product_ids), Location.kind != "dispatch")
                                       .group_by(StockLevel.product_id)).all())
     # What is left to receive, line by line: an over-delivery on one line is not on order on another.
-    received = (select(func.coalesce(func.sum(Movement.qty), 0))
-                .where(Movement.po_line_id == PurchaseOrderLine.id, Movement.kind == int(MovementKind.RECEIPT))
-                .scalar_subquery())
+    received = received_on_line()
     left = type_coerce(PurchaseOrderLine.qty_ordered - received, PurchaseOrderLine.qty_ordered.type)
     on_order = dict(db.session.execute(
         select(PurchaseOrderLine.product_id, func.sum(left)).join(PurchaseOrder)

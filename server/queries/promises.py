@@ -37,10 +37,10 @@ def line_promise(product, left: Decimal, reserved: Decimal, today: date, handlin
     measured lead time (p90: nine promises in ten kept). None when nothing is left to ship or nothing is known."""
     if left <= 0:
         return None
+    if reserved >= left:
+        return promise_date(PUSH, today=today, handling_days=handling, in_stock=True)
     stock = availability(product.id)
     try:
-        if reserved >= left:
-            return promise_date(PUSH, today=today, handling_days=handling, in_stock=True)
         if stock["on_order"] > 0 and stock["expected_date"]:
             return promise_date(PUSH, today=today, handling_days=handling, next_arrival=stock["expected_date"])
         estimate = leadtimes.estimate_for(product)

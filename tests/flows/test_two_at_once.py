@@ -70,7 +70,7 @@ def test_a_pick_that_lands_while_its_order_ships_is_refused_or_shipped_never_str
     shipped, pick = together(app, work, ["ship", "pick"])
     monkeypatch.undo()
     assert shipped == 201 and pick in (201, 409)
-    assert stock(client, sup).get(("DISPATCH", ""), 0) == 0 or scanner.scan(order["label"], "ship")[0] == 201
+    # Either the pick waited and was refused (the order had shipped) or it went first and shipped with the rest.
     assert stock(client, sup).get(("DISPATCH", ""), 0) == 0
 
 
