@@ -264,20 +264,24 @@ def _continuous_review(p: PolicyInput, kind: str, target: float, q: float, gamma
     return r, distribution
 
 
-def _periodic_review(p: PolicyInput, kind: str, target: float, steps: list[Step]):
+def _periodic_review(p: PolicyInput, kind: str, target: float, gamma: bool, steps: list[Step]):
     target_kw = {"fill_rate": target} if kind == "fill_rate" else {"cycle_service": target}
     r = order_up_to_levels(p.demand_mean, p.demand_sd, p.lead_time_mean, p.lead_time_sd,
-                           p.review_period_days, **target_kw)
+                           p.review_period_days, gamma=gamma, **target_kw)
     horizon = p.review_period_days + p.lead_time_mean
     src = _lead_time_source(p)
     steps.append(Step("mean_protection_demand", r.mean_protection_demand,
                       f"d̄·(R + E[L]) = {_fmt(p.demand_mean)}·{_fmt(horizon)}", src))
     steps.append(Step("sigma_dl", r.sigma_rl, f"√((R + E[L])·σ_d² + d̄²·σ_L²) = √({_fmt(horizon)}·"
                       f"{_fmt(p.demand_sd)}² + {_fmt(p.demand_mean)}²·{_fmt(p.lead_time_sd)}²)", src))
-    formula = ("E[(D_{R+L} − S)⁺] − E[(D_L − S)⁺] = d̄·R·(1 − β), normal" if kind == "fill_rate"
-               else f"Φ⁻¹({_fmt(target)})")
-    steps.append(Step("safety_factor", r.k, formula, ("normal demand over the review period and the lead time",
-                                                      "demande sur la période de revue et le délai, loi normale")))
+    law = ("gamma", "gamma") if r.gamma else ("normal", "normale")
+    if kind == "fill_rate":
+        formula = f"E[(D_{{R+L}} − S)⁺] − E[(D_L − S)⁺] = d̄·R·(1 − β) = {_fmt(p.demand_mean)}·" \
+                  f"{_fmt(p.review_period_days)}·{_fmt(1 - target)}, {law[0]}; k = (S − d̄·(R + E[L]))/σ"
+    else:
+        formula = f"F⁻¹({_fmt(target)}), D_{{R+L}} {law[0]}"
+    steps.append(Step("safety_factor", r.k, formula, (f"{law[0]} demand over the review period and the lead time",
+                                                      f"demande sur la période de revue et le délai, loi {law[1]}")))
     steps.append(Step("safety_stock", r.safety_stock, f"k·σ = {_fmt(r.k)}·{_fmt(r.sigma_rl)}", COMPUTED))
     steps.append(Step("order_up_to", r.order_up_to, "max(0, d̄·(R + E[L]) + SS)", COMPUTED,
                       (f"every {_fmt(p.review_period_days)} days, order up to S",
@@ -309,8 +313,8 @@ def plan_policy(p: PolicyInput) -> PolicyResult:
         if not p.review_period_days > 0:
             raise Invalid("review_period_invalid", "The review period must be more than zero days.",
                           "La période de revue doit dépasser zéro jour.", field="review_period_days")
-        r = _periodic_review(p, kind, target, steps)
-        distribution = NORMAL
+        r = _periodic_review(p, kind, target, gamma, steps)
+        distribution = GAMMA if r.gamma else NORMAL
         values.update(safety_stock=r.safety_stock, order_up_to=r.order_up_to)
         mean_dl, sigma, under, k = r.mean_protection_demand, r.sigma_rl, 0.0, r.k
         covered = r.mean_protection_demand
@@ -351,8 +355,12 @@ def _apply_overrides(p: PolicyInput, values: dict, covered: float, steps: list[S
                 raise Invalid("override_invalid", f"The forced {name} must be a number, zero or more.",
                               f"La valeur forcée {name} doit être un nombre positif ou nul.", field=name)
         if name != "mode" and name != "safety_stock" and values.get(name) is None:
-            raise Invalid("override_not_applicable", f"{name} does not exist with this review type.",
-                          f"{name} n'existe pas pour ce type de revue.", field=name)
+            # Kept, not refused: the override was valid when saved, and the supplier's review type changed since
+            # (a reorder point means nothing when the supplier is reviewed every R days, and the reverse).
+            steps.append(Step(name, value, "", OVERRIDE,
+                              (f"forced by the buyer, not used: {name} does not exist with this review type",
+                               f"forcé par l'acheteur, non utilisé : {name} n'existe pas pour ce type de revue")))
+            continue
         computed = values.get(name)
         note = (f"forced by the buyer (computed: {computed})", f"forcé par l'acheteur (calculé : {computed})")
         if name == "order_quantity":

@@ -207,37 +207,77 @@ class OrderUpToLevels:
     k: Any
     safety_stock: Any
     order_up_to: Any               # S
+    gamma: Any = False             # True where D_{R+L} and D_L were taken as gamma, else normal
 
 
 def order_up_to_levels(d_mean, d_sd, lt_mean, lt_sd, review_days, *, fill_rate=None,
-                       cycle_service=None) -> OrderUpToLevels:
+                       cycle_service=None, gamma=False) -> OrderUpToLevels:
     """Periodic review (R, S): every R days order up to S; the protection interval is R + L.
 
     Fill rate: the expected shortage per review, E[(D_{R+L} − S)⁺] − E[(D_L − S)⁺] (what was already short
     before this order could help is not counted twice), must equal d̄·R·(1 − β); solved for S by bisection.
+    ``gamma``: bool or boolean array, where D_{R+L} and D_L are taken as gamma with their mean and sd (as
+    ``reorder_points`` does for X; see ``distribution_for_class``), else normal. No undershoot: the position
+    is looked at on review days only, and S is what the order brings it back to.
     """
     one_target(fill_rate, cycle_service)
     d_mean, d_sd, lt_mean, lt_sd, r = np.broadcast_arrays(
         *(np.asarray(a, dtype=float) for a in (d_mean, d_sd, lt_mean, lt_sd, review_days)))
-    mu_rl, mu_l = d_mean * (r + lt_mean), d_mean * lt_mean
-    sig_rl = np.asarray(sigma_dl(d_mean, d_sd, r + lt_mean, lt_sd))
-    sig_l = np.asarray(sigma_dl(d_mean, d_sd, lt_mean, lt_sd))
+    mu_rl, mu_l = np.asarray(d_mean * (r + lt_mean)), np.asarray(d_mean * lt_mean)
+    sig_rl = np.asarray(sigma_dl(d_mean, d_sd, r + lt_mean, lt_sd), dtype=float) + np.zeros(r.shape)
+    sig_l = np.asarray(sigma_dl(d_mean, d_sd, lt_mean, lt_sd), dtype=float) + np.zeros(r.shape)
     has_sigma = sig_rl > 0
-    sr, sl = np.where(has_sigma, sig_rl, 1.0), np.where(sig_l > 0, sig_l, 1.0)
+    sr = np.where(has_sigma, sig_rl, 1.0)
+    use_gamma = np.broadcast_to(np.asarray(gamma, dtype=bool), r.shape) & (mu_rl > 0) & has_sigma
+    use_gamma = use_gamma & ((mu_rl / sr) ** 2 <= GAMMA_MAX_SHAPE)
+    normal = ~use_gamma & has_sigma
+    level = np.array(mu_rl, dtype=float)
     if fill_rate is not None:
-        beta = np.broadcast_to(check_fill_rate(fill_rate), mu_rl.shape)
-
-        flat = [v.ravel() for v in (sig_l, sl, sr, mu_l, mu_rl)]
-
-        def shortage(level, idx):
-            s_l, l_sd, r_sd, m_l, m_rl = (v[idx] for v in flat)
-            late = np.where(s_l > 0, l_sd * normal_loss((level - m_l) / l_sd), np.maximum(m_l - level, 0.0))
-            return r_sd * normal_loss((level - m_rl) / r_sd) - late
-
-        level = solve_decreasing(shortage, d_mean * r * (1.0 - beta), lo=mu_rl - 12.0 * sr, hi=mu_rl + 12.0 * sr)
-        k = np.where(has_sigma, (level - mu_rl) / sr, 0.0)
+        beta = np.broadcast_to(check_fill_rate(fill_rate), r.shape)
+        target = d_mean * r * (1.0 - beta)
+        if np.any(normal):
+            level[normal] = _normal_order_up_to(target[normal], mu_l[normal], sig_l[normal], mu_rl[normal],
+                                                sig_rl[normal])
+        if np.any(use_gamma):
+            g = use_gamma
+            level[g] = _gamma_order_up_to(target[g], mu_l[g], sig_l[g], mu_rl[g], sig_rl[g])
     else:
-        k = np.where(has_sigma, np.vectorize(z_for_cycle_service)(np.asarray(cycle_service, dtype=float)), 0.0)
+        csl = np.broadcast_to(_check_csl(cycle_service), r.shape)
+        if np.any(normal):
+            level[normal] = mu_rl[normal] + np.vectorize(z_for_cycle_service)(csl[normal]) * sig_rl[normal]
+        if np.any(use_gamma):
+            g = use_gamma
+            level[g] = _gamma_quantile(csl[g], mu_rl[g], sig_rl[g])
+    k = np.where(has_sigma, (level - mu_rl) / sr, 0.0)
     ss = k * sig_rl
     S = np.maximum(mu_rl + ss, 0.0)
-    return OrderUpToLevels(*(as_float(np.asarray(v, dtype=float)) for v in (mu_rl, sig_rl, k, ss, S)))
+    return OrderUpToLevels(*(as_float(np.asarray(v, dtype=float)) for v in (mu_rl, sig_rl, k, ss, S)),
+                           gamma=use_gamma if np.ndim(use_gamma) else bool(use_gamma))
+
+
+def _late(loss, level, mean, sd, idx):
+    """E[(D_L − level)⁺]: a certain D_L (σ 0) is short by its excess alone."""
+    return np.where(sd[idx] > 0, loss(level, idx), np.maximum(mean[idx] - level, 0.0))
+
+
+def _normal_order_up_to(target, mu_l, sig_l, mu_rl, sig_rl):
+    l_sd = np.where(sig_l > 0, sig_l, 1.0)
+
+    def shortage(level, idx):
+        late = _late(lambda x, i: l_sd[i] * normal_loss((x - mu_l[i]) / l_sd[i]), level, mu_l, sig_l, idx)
+        return sig_rl[idx] * normal_loss((level - mu_rl[idx]) / sig_rl[idx]) - late
+
+    return solve_decreasing(shortage, target, lo=mu_rl - 12.0 * sig_rl, hi=mu_rl + 12.0 * sig_rl)
+
+
+def _gamma_order_up_to(target, mu_l, sig_l, mu_rl, sig_rl):
+    x_rl = GammaDistribution(mu_rl, sig_rl)
+    sig_l = np.where(mu_l > 0, sig_l, 0.0)        # no demand over the lead time: nothing short before S helps
+    x_l = GammaDistribution(np.where(sig_l > 0, mu_l, 1.0), np.where(sig_l > 0, sig_l, 1.0))
+
+    def shortage(level, idx):
+        return x_rl.loss(level, idx) - _late(x_l.loss, level, mu_l, sig_l, idx)
+
+    # At S = 0 the shortage is d̄·R, above any target d̄·R·(1 − β): the root is at 0 or more.
+    hi = _expanding_upper(shortage, target, mu_rl, sig_rl, 0.0)
+    return solve_decreasing(shortage, target, lo=np.zeros_like(hi), hi=hi)

@@ -245,6 +245,39 @@ def test_order_up_to_fill_rate_solves_its_equation():
     assert late == pytest.approx(10 * 7 * 0.05, abs=1e-9)                  # d̄·R·(1 − β) = 3.5
 
 
+def test_order_up_to_gamma_fill_rate_solves_its_equation():
+    r = order_up_to_levels(10, 4, 9, 2, 7, fill_rate=0.95, gamma=True)
+    late = gamma_loss(r.order_up_to, 160, math.sqrt(656)) - gamma_loss(r.order_up_to, 90, math.sqrt(544))
+    assert r.gamma and late == pytest.approx(3.5, abs=1e-9)
+    # arrays: a row without demand needs nothing; a certain D_L (no demand spread, certain lead time) is short of
+    # its excess only
+    rows = order_up_to_levels([10, 0, 2], [4, 0, 0], [9, 9, 3], [2, 2, 0], 7, fill_rate=0.95, gamma=True)
+    assert rows.order_up_to[1] == 0 and list(rows.gamma) == [True, False, False]
+
+
+def _simulated_fill_rate(s_level, share, shape, scale, lead, review, cycles=100_000, seed=3):
+    """Order up to S every R days, lead time L, backorders: the units of each review's R days served from stock.
+    Day by day, a day's demand is served from what is left of S after the days before it."""
+    rng = np.random.default_rng(seed)
+    days = lead + review
+    demand = (rng.random((cycles, days)) < share) * rng.gamma(shape, scale, (cycles, days))
+    before = np.cumsum(demand, axis=1) - demand
+    served = np.minimum(demand, np.maximum(s_level - before, 0))[:, lead:]
+    return served.sum() / demand[:, lead:].sum()
+
+
+@pytest.mark.parametrize("beta", [0.90, 0.95, 0.98])
+def test_order_up_to_reaches_its_fill_rate_on_intermittent_demand_with_the_gamma(beta):
+    # A sale on 30 % of days, of gamma(2, 3) units: d̄ = 1.8, σ_d² = 0.3·(18 + 36) − 1.8² = 12.96
+    share, shape, scale, lead, review = 0.3, 2, 3, 5, 7
+    d, sd = 1.8, math.sqrt(12.96)
+    with_gamma = order_up_to_levels(d, sd, lead, 0, review, fill_rate=beta, gamma=True).order_up_to
+    with_normal = order_up_to_levels(d, sd, lead, 0, review, fill_rate=beta).order_up_to
+    assert abs(_simulated_fill_rate(with_gamma, share, shape, scale, lead, review) - beta) <= 0.01
+    # the normal's S is lower and falls short: rare demand is right-skewed
+    assert _simulated_fill_rate(with_normal, share, shape, scale, lead, review) < beta - 0.015
+
+
 # ---------------------------------------------------------------------------------- quantities
 def test_eoq_and_rounding():
     # √(2·3650·50/5) = √73000 = 270.185122
@@ -371,9 +404,27 @@ def test_plan_uses_the_predictive_lead_time_sd_when_n_is_given():
 
 
 def test_periodic_review_plan():
+    # A certain lead time and smooth demand: normal. R + L = 16, σ = √(16·16) = 16, S = 160 + 1.6448536·16
+    certain = plan_policy(PolicyInput(**{**BASE, "lead_time_sd": 0, "review_period_days": 7},
+                                      cycle_service_target=0.95))
+    assert certain.distribution == "normal"
+    assert certain.order_up_to == pytest.approx(186.317658, abs=1e-5) and certain.reorder_point is None
+    assert certain.order_quantity is None and certain.undershoot == 0
+    # σ_L = 2: right-skewed, a gamma of mean 160 and sd √656 whose 95th percentile S is (as for (s, Q))
     r = plan_policy(PolicyInput(**{**BASE, "review_period_days": 7}, cycle_service_target=0.95))
-    assert r.order_up_to == pytest.approx(202.128809, abs=1e-5) and r.reorder_point is None
-    assert r.order_quantity is None
+    assert r.distribution == "gamma" and r.order_up_to > 202.128809           # the normal's S, above
+    assert gamma_sf(r.order_up_to / (656 / 160), (160 / math.sqrt(656)) ** 2) == pytest.approx(0.05, abs=1e-9)
+
+
+def test_an_override_that_does_not_exist_with_the_review_type_is_kept_and_not_used():
+    # Saved when the supplier was reviewed daily; the supplier is now ordered from weekly.
+    r = plan_policy(PolicyInput(**{**BASE, "review_period_days": 7}, overrides={"reorder_point": 50,
+                                                                               "order_quantity": 30}))
+    assert r.reorder_point is None and r.order_quantity is None and r.overrides == ()
+    unused = [s for s in r.steps if "not used" in s.note[0]]
+    assert [s.name for s in unused] == ["order_quantity", "reorder_point"]
+    forced = plan_policy(PolicyInput(**{**BASE, "review_period_days": 7}, overrides={"order_up_to": 80}))
+    assert forced.order_up_to == 80 and forced.safety_stock == pytest.approx(80 - 160)
 
 
 def test_plan_needs_a_way_to_size_orders():
