@@ -19,7 +19,10 @@ class PartnerIn(Schema):
 
 class SupplierIn(PartnerIn):
     declared_lead_time_days = fields.Float(load_default=7.0, validate=validate.Range(min=0, max=365))
-    review_period_days = fields.Integer(load_default=7, validate=validate.Range(min=1, max=365))
+    review_period_days = fields.Integer(
+        load_default=None, allow_none=True, strict=True, validate=validate.Range(min=1, max=365),
+        metadata={"description": "Ordered from every R days (periodic review, order up to S); null: reviewed daily "
+                                 "against a reorder point"})
 
 
 class SupplierOut(SupplierIn):

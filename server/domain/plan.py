@@ -3,7 +3,8 @@
 The same rules as ``policy.plan_policy`` (which explains one product step by step), without the
 explanations, so 20,000 products × 730 days fit in seconds: classify and forecast weekly sums, take daily
 demand moments, ABC on consumption value, push/pull, fill-rate targets, order quantities rounded to MOQ
-and packs, and the (s, Q) reorder points with both variabilities.
+and packs, and the (s, Q) reorder points with both variabilities — or, for a product whose supplier is
+reviewed every R days, the (R, S) order-up-to level over R + E[L] (``reorder.order_up_to_levels``).
 
 Lead-time demand is measured on the history (``leadtime_demand.lead_time_demand``): the demand of the E[L]
 days before each unit demanded, so demand that comes in spells counts (clustering c), with the estimation
@@ -24,7 +25,7 @@ from .demand import ERRATIC, INTERMITTENT, LUMPY, NO_DEMAND, SMOOTH, aggregate, 
 from .forecast import DEFAULT_CANDIDATES, select_forecast
 from .leadtime_demand import DemandMoments, daily_demand_moments, lead_time_demand, predictive_lead_time_sd, sigma_dl
 from .quantities import round_order_quantity
-from .reorder import ReorderPoints, reorder_points
+from .reorder import ReorderPoints, order_up_to_levels, reorder_points
 
 FORECAST_WEEKS = 4
 # The plan's forecast leaves out "zero": it wins the accuracy contest on quiet histories (a few demand days a
@@ -49,11 +50,13 @@ class Plan:
     mode: np.ndarray                # push | pull
     fill_rate: np.ndarray
     lead_time_sd: np.ndarray        # as planned with (predictive where the receptions are few)
-    order_qty: np.ndarray
+    order_qty: np.ndarray           # (s, Q): Q; NaN under periodic review (the order is what brings it up to S)
     safety_stock: np.ndarray
-    reorder_point: np.ndarray       # NaN for pull items: they are bought against orders
+    reorder_point: np.ndarray       # NaN for pull items (bought against orders) and under periodic review
     lead_time_demand_mean: np.ndarray   # μ of demand over the lead time, clustering included (docstring)
     lead_time_demand_sd: np.ndarray     # σ of the same (estimation noise and predictive σ_L included)
+    review_days: np.ndarray         # R of a periodic review (R, S); NaN: reviewed daily, (s, Q)
+    order_up_to: np.ndarray         # S under periodic review; NaN otherwise and for pull items
 
 
 def variability_names(categories: np.ndarray) -> np.ndarray:
@@ -61,9 +64,10 @@ def variability_names(categories: np.ndarray) -> np.ndarray:
 
 
 def replenishment_plan(daily, *, unit_cost, lt_mean, lt_sd, lt_n=None, moq=0.0, pack=1.0,
-                       critical=False) -> Plan:
+                       critical=False, review_days=np.nan) -> Plan:
     """``daily``: (products × days) units asked for; lead times in days; ``lt_n`` receptions behind a
-    measured lead time (NaN where the estimate leans on a pool or a promise: not widened)."""
+    measured lead time (NaN where the estimate leans on a pool or a promise: not widened); ``review_days``
+    the supplier's review period R where it orders on fixed days (NaN: reviewed daily)."""
     daily = np.asarray(daily, dtype=float)
     n = daily.shape[0]
     weekly = aggregate(daily, 7)
@@ -89,10 +93,18 @@ def replenishment_plan(daily, *, unit_cost, lt_mean, lt_sd, lt_n=None, moq=0.0, 
     levels = stock_levels(daily, d_fc, lt_mean, lt_sd, q, fill, gamma, moments=moments)
     pull = modes == PULL
     points = levels.points
+    review = np.array(np.broadcast_to(np.asarray(review_days, dtype=float), (n,)))
+    periodic = ~np.isnan(review)
+    safety, s_point = np.array(points.safety_stock, ndmin=1), np.array(points.reorder_point, ndmin=1)
+    up_to, q = np.full(n, np.nan), np.array(q, dtype=float, ndmin=1)
+    if np.any(periodic):
+        at = periodic
+        r = order_up_to_levels(d_fc[at], d_sd[at], lt_mean[at], lt_sd[at], review[at], fill_rate=fill[at],
+                               gamma=gamma[at])
+        safety[at], up_to[at], s_point[at], q[at] = r.safety_stock, r.order_up_to, np.nan, np.nan
     return Plan(d_fc, levels.history_mean, d_sd, d_m3, np.asarray(selection.candidates)[selection.choice], names, abc,
-                modes, fill, lt_sd, np.asarray(q, dtype=float), np.where(pull, np.nan, points.safety_stock),
-                np.where(pull, np.nan, points.reorder_point), levels.lead_time_demand_mean,
-                levels.lead_time_demand_sd)
+                modes, fill, lt_sd, q, np.where(pull, np.nan, safety), np.where(pull, np.nan, s_point),
+                levels.lead_time_demand_mean, levels.lead_time_demand_sd, review, np.where(pull, np.nan, up_to))
 
 
 @dataclass(frozen=True)

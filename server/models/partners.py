@@ -16,7 +16,8 @@ class Supplier(Base):
     email: Mapped[str | None] = mapped_column(String(200))
     # The supplier's promise, used until measurements replace it.
     declared_lead_time_days: Mapped[float] = mapped_column(default=7.0)
-    review_period_days: Mapped[int] = mapped_column(default=7)
+    # Ordered from on fixed days, every R days: its products are planned (R, S). None: reviewed daily, (s, Q).
+    review_period_days: Mapped[int | None] = mapped_column()
     active: Mapped[bool] = mapped_column(default=True)
 
 

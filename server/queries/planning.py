@@ -3,6 +3,10 @@
 Demand is what customers asked for, when they asked (sales-order lines at order time), bucketed by day
 over the last ``HISTORY_DAYS``. The plan for every product comes from ``domain.plan`` in one vectorised
 pass; one product's page is explained step by step by ``domain.policy.plan_policy`` on the same inputs.
+
+A supplier with a review period R is ordered from on fixed days, every R days: its products get an
+order-up-to level S (periodic review) and are suggested on review days only; the others are reviewed daily
+against their reorder point s (continuous review).
 """
 from __future__ import annotations
 
@@ -20,8 +24,8 @@ from server.domain import plan as planning
 from server.domain import policy as policies
 from server.domain.leadtime_demand import sigma_dl
 from server.extensions import db
-from server.models import (Location, Movement, MovementKind, Product, PurchaseOrder, PurchaseOrderLine, SalesOrder,
-                           SalesOrderLine, StockLevel, Supplier)
+from server.models import (Location, Movement, MovementKind, Product, PurchaseOrder, PurchaseOrderEvent,
+                           PurchaseOrderLine, SalesOrder, SalesOrderLine, StockLevel, Supplier)
 from server.queries import leadtimes
 from server.queries.orders import received_on_line
 
@@ -42,6 +46,14 @@ class Inputs:
     def lead_time_n(self) -> np.ndarray:
         """Receptions behind a measured estimate; NaN where it leans on a pool or a promise."""
         return np.array([e.n if e.source == leadtime.SOURCE_MEASURED else np.nan for e in self.estimates])
+
+    def review_days(self) -> np.ndarray:
+        """The supplier's review period R; NaN where the product is reviewed daily."""
+        return np.array([_review_period(s) or np.nan for s in self.suppliers], dtype=float)
+
+
+def _review_period(supplier: Supplier | None) -> float | None:
+    return float(supplier.review_period_days) if supplier and supplier.review_period_days else None
 
 
 def _midnight(day: date) -> datetime:
@@ -102,7 +114,7 @@ def plan_all(today: date) -> tuple[Inputs, planning.Plan]:
         lt_mean=np.array([e.mean for e in data.estimates]), lt_sd=np.array([e.sd for e in data.estimates]),
         lt_n=data.lead_time_n(), moq=np.array([float(p.moq) for p in products]),
         pack=np.array([float(p.pack_multiple) for p in products]),
-        critical=np.array([p.critical for p in products]))
+        critical=np.array([p.critical for p in products]), review_days=data.review_days())
     return data, _with_overrides(data, result)
 
 
@@ -111,21 +123,26 @@ def _with_overrides(data: Inputs, result: planning.Plan) -> planning.Plan:
     (``domain.policy.plan_policy``): a forced safety stock moves the reorder point, a pull item forced to push
     gets one, a forced quantity is bought in whole packs; the list and the page cannot disagree."""
     mode, s, q = result.mode.copy(), result.reorder_point.copy(), result.order_qty.copy()
+    up_to = result.order_up_to.copy()
     for i, p in enumerate(data.products):
         if not _overrides(p):
             continue
-        forced = policies.plan_policy(_policy_input(p, result, i, data.estimates[i]))
+        forced = policies.plan_policy(_policy_input(p, data.suppliers[i], result, i, data.estimates[i]))
         mode[i] = forced.mode
         s[i] = np.nan if forced.reorder_point is None else forced.reorder_point
+        up_to[i] = np.nan if forced.order_up_to is None else forced.order_up_to
         q[i] = q[i] if forced.order_quantity is None else forced.order_quantity
-    return replace(result, mode=mode, reorder_point=np.where(mode == policies.PULL, np.nan, s), order_qty=q)
+    pull = mode == policies.PULL
+    return replace(result, mode=mode, reorder_point=np.where(pull, np.nan, s), order_qty=q,
+                   order_up_to=np.where(pull, np.nan, up_to))
 
 
 def _overrides(product: Product) -> dict:
     return {k: v for k, v in (product.policy_overrides or {}).items() if k in policies.OVERRIDABLE}
 
 
-def _policy_input(product: Product, result: planning.Plan, i: int, estimate) -> policies.PolicyInput:
+def _policy_input(product: Product, supplier: Supplier | None, result: planning.Plan, i: int,
+                  estimate) -> policies.PolicyInput:
     """Row ``i`` of the plan as the inputs of one product's policy, the buyer's overrides with them."""
     return policies.PolicyInput(
         demand_mean=float(result.daily_mean[i]), demand_sd=float(result.daily_sd[i]),
@@ -137,7 +154,8 @@ def _policy_input(product: Product, result: planning.Plan, i: int, estimate) -> 
         lead_time_n=estimate.n if estimate.source == leadtime.SOURCE_MEASURED else None,
         variability_class=str(result.demand_class[i]), abc_class=str(result.abc[i]), critical=product.critical,
         moq=float(product.moq), pack_multiple=float(product.pack_multiple),
-        order_quantity=float(result.daily_mean[i]) * 7 * planning.ORDER_COVER_WEEKS, overrides=_overrides(product))
+        order_quantity=float(result.daily_mean[i]) * 7 * planning.ORDER_COVER_WEEKS,
+        review_period_days=_review_period(supplier), overrides=_overrides(product))
 
 
 @dataclass
@@ -180,9 +198,9 @@ def explain(product: Product, today: date) -> Explained:
         result, i = planning.replenishment_plan(
             data.daily, unit_cost=float(product.unit_cost), lt_mean=data.estimates[0].mean,
             lt_sd=data.estimates[0].sd, moq=float(product.moq), pack=float(product.pack_multiple),
-            critical=product.critical), 0
+            critical=product.critical, review_days=data.review_days()), 0
     estimate = data.estimates[i]
-    inputs = _policy_input(product, result, i, estimate)
+    inputs = _policy_input(product, data.suppliers[i], result, i, estimate)
     return Explained(product, data.suppliers[i], result, i, estimate, inputs, policies.plan_policy(inputs))
 
 
@@ -227,34 +245,68 @@ def positions(product_ids: list[int]) -> dict[int, dict]:
     return out
 
 
+def last_reviews() -> dict[int, datetime]:
+    """When each supplier was last ordered from: per order, its need detected (the review that made it) or its
+    placing, else its creation (a draft typed by hand); the latest per supplier."""
+    first_step = (select(PurchaseOrderEvent.order_id, func.min(PurchaseOrderEvent.occurred_at).label("at"))
+                  .where(PurchaseOrderEvent.kind.in_(("need_detected", "ordered")))
+                  .group_by(PurchaseOrderEvent.order_id).subquery())
+    latest = type_coerce(func.max(func.coalesce(first_step.c.at, PurchaseOrder.created_at)),
+                         PurchaseOrder.created_at.type)
+    return dict(db.session.execute(
+        select(PurchaseOrder.supplier_id, latest).outerjoin(first_step, first_step.c.order_id == PurchaseOrder.id)
+        .group_by(PurchaseOrder.supplier_id)).all())
+
+
+def next_review(supplier: Supplier | None, reviews: dict[int, datetime], today: date) -> date | None:
+    """The day a periodically reviewed supplier is next due: R days after it was last ordered from, today at the
+    latest once that has passed (or if it never was); None for a supplier reviewed daily."""
+    period = _review_period(supplier)
+    if period is None:
+        return None
+    last = reviews.get(supplier.id)
+    return today if last is None else max(today, last.date() + timedelta(days=math.ceil(period)))
+
+
+REASONS = {"reorder_point": ("at or below the reorder point", "au point de commande ou en dessous"),
+           "order_up_to": ("review day: back up to the order-up-to level",
+                           "jour de revue : recompléter jusqu'au niveau cible"),
+           "uncovered": ("customer demand not covered", "demande client non couverte")}
+
+
 def suggestions(today: date) -> list[dict]:
-    """What to order now: push items at or below their reorder point, pull items with uncovered demand."""
+    """What to order now: push items at or below their reorder point, or below their order-up-to level on their
+    supplier's review day; pull items with uncovered demand."""
     data, result = plan_all(today)
     state = positions([p.id for p in data.products])
+    reviews = last_reviews()
     out = []
     for i, product in enumerate(data.products):
         pos = state[product.id]
         # The inventory position: customer demand nobody's stock is reserved for (a backorder) counts against it.
         projected = float(pos["on_hand"] + pos["on_order"] - pos["reserved"] - pos["unreserved_demand"])
-        s, q = float(result.reorder_point[i]), float(result.order_qty[i])
-        if result.mode[i] == policies.PUSH and projected <= s:
+        s, q, up_to = float(result.reorder_point[i]), float(result.order_qty[i]), float(result.order_up_to[i])
+        lt, supplier = data.estimates[i], data.suppliers[i]
+        review = next_review(supplier, reviews, today)
+        moq, pack = float(product.moq), float(product.pack_multiple)
+        if result.mode[i] == policies.PUSH and review is None and projected <= s:
             qty = q * (int((s - projected) // q) + 1)              # whole Qs to get back above s
-            reason = ("at or below the reorder point", "au point de commande ou en dessous")
+            reason = REASONS["reorder_point"]
+        elif result.mode[i] == policies.PUSH and review == today and projected < up_to:
+            qty = float(policies.pull_purchase_quantity(up_to - projected, moq, pack))
+            reason = REASONS["order_up_to"]
         elif result.mode[i] == policies.PULL and projected < 0:
             # (goods put away after the customer ordered are not reserved by themselves: they cover it all the same)
-            qty = float(policies.pull_purchase_quantity(-projected, float(product.moq), float(product.pack_multiple)))
-            reason = ("customer demand not covered", "demande client non couverte")
+            qty = float(policies.pull_purchase_quantity(-projected, moq, pack))
+            reason = REASONS["uncovered"]
         else:
             continue
-        lt, supplier = data.estimates[i], data.suppliers[i]
         out.append({"sku": product.sku, "name": product.name, "mode": str(result.mode[i]),
                     "supplier": supplier.code if supplier else None, "qty": qty, "projected": projected,
-                    "reorder_point": None if np.isnan(s) else s, "on_hand": pos["on_hand"],
+                    "reorder_point": None if np.isnan(s) else s, "order_up_to": None if np.isnan(up_to) else up_to,
+                    "review_period_days": _review_period(supplier), "on_hand": pos["on_hand"],
                     "on_order": pos["on_order"], "reserved": pos["reserved"], "reason_en": reason[0],
                     "reason_fr": reason[1], "lead_time_p50": lt.p50, "lead_time_p90": lt.p90,
                     "lead_time_source": lt.source, "expected_p50": today + timedelta(days=math.ceil(lt.p50)),
                     "expected_p90": today + timedelta(days=math.ceil(lt.p90))})
     return out
-
-
-

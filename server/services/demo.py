@@ -41,7 +41,8 @@ class SupplierProfile:
     supplier_days: tuple     # (mean, sd) ordered → shipped, lognormal
     transport_days: tuple    # (mean, sd) shipped → arrived
     partial_share: float     # share of lines delivered incomplete at first
-    review_weekday: int
+    review_weekday: int      # the history's weekly order day (the old rule ordered from everyone weekly)
+    review_period: int | None = None   # what the buyer sets in Tendu: only EuroParts is ordered on a fixed day
 
 
 SUPPLIERS = (
@@ -49,7 +50,7 @@ SUPPLIERS = (
     SupplierProfile("LENTOR", "Lentor Industrie (lent)", 7, (9.5, 1.2), (2.0, 0.4), 0.10, 1),
     SupplierProfile("ALEA", "Aléa Pièces (irrégulier)", 6, (5.0, 4.0), (2.0, 1.2), 0.25, 2),
     SupplierProfile("PROXI", "Proxi Auto Distribution (local)", 2, (0.9, 0.3), (0.3, 0.1), 0.03, 3),
-    SupplierProfile("EUROPARTS", "EuroParts GmbH", 10, (7.0, 1.5), (3.0, 0.8), 0.05, 4),
+    SupplierProfile("EUROPARTS", "EuroParts GmbH", 10, (7.0, 1.5), (3.0, 0.8), 0.05, 4, 7),
 )
 CATEGORIES = (  # prefix, name, (cost low, high), lot tracked
     ("BRK", "Plaquettes de frein", (12, 45), False), ("DSC", "Disque de frein", (18, 70), False),
@@ -149,7 +150,8 @@ class Demo:
     def partners(self) -> None:
         for p in SUPPLIERS:
             master.create(Supplier, {"code": p.code, "name": p.name, "declared_lead_time_days": p.declared,
-                                     "review_period_days": 7, "email": f"commandes@{p.code.lower()}.example"})
+                                     "review_period_days": p.review_period,
+                                     "email": f"commandes@{p.code.lower()}.example"})
         for i, name in enumerate(CUSTOMERS, 1):
             master.create(Customer, {"code": f"C{i:03d}", "name": name})
 

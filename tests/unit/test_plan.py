@@ -53,3 +53,23 @@ def test_demand_in_spells_raises_the_lead_time_demand():
     formula = plan.daily_mean * 7.0
     assert plan.lead_time_demand_mean[0] > 1.3 * formula[0]
     assert plan.lead_time_demand_mean[1] == pytest.approx(formula[1], rel=0.25)
+
+
+def test_a_supplier_reviewed_every_r_days_gets_order_up_to_levels_as_the_explained_policy():
+    daily = np.vstack([demand(np.random.default_rng(3))[0]] * 2)
+    common = dict(unit_cost=20.0, lt_mean=6.0, lt_sd=1.5, lt_n=[12, 12])
+    daily_review = replenishment_plan(daily, **common)
+    plan = replenishment_plan(daily, **common, review_days=[np.nan, 7])
+    # the first product is reviewed daily, as before: (s, Q)
+    assert plan.reorder_point[0] == daily_review.reorder_point[0] and np.isnan(plan.order_up_to[0])
+    assert np.isnan(plan.review_days[0]) and plan.review_days[1] == 7
+    # the second, every 7 days: S over R + L, no reorder point, no fixed Q
+    assert np.isnan(plan.reorder_point[1]) and np.isnan(plan.order_qty[1])
+    one = policy.plan_policy(policy.PolicyInput(
+        demand_mean=float(plan.daily_mean[1]), demand_sd=float(plan.daily_sd[1]), lead_time_mean=6.0,
+        lead_time_sd=1.5, lead_time_n=12, variability_class=str(plan.demand_class[1]), abc_class=str(plan.abc[1]),
+        order_quantity=1.0, review_period_days=7))
+    assert plan.order_up_to[1] == pytest.approx(one.order_up_to, rel=1e-9)
+    assert plan.safety_stock[1] == pytest.approx(one.safety_stock, rel=1e-9)
+    # S covers R + L days of demand: above s, which covers L days and one day's undershoot
+    assert plan.order_up_to[1] > plan.daily_mean[1] * 13 > plan.reorder_point[0]

@@ -34,14 +34,18 @@ async function view(sku, notice, reload) {
   const p = policy.policy || {};
   const lt = policy.lead_time || {};
   const demand = policy.demand || {};
+  const periodic = p.review_period_days !== null && p.review_period_days !== undefined;
 
   const header = card(`${product.name} (${product.sku})`,
     h("div", { class: "tiles" },
       tile(t("on_hand_now"), num(onHand, 2), { id: "product-on-hand" }),
       tile(t("mode"), policy.mode, { id: "product-mode", tone: policy.mode === "push" ? "good" : "warn", detail: t(policy.mode) }),
-      tile(t("reorder_point"), num(p.reorder_point, 1), { id: "product-rop" }),
+      periodic ? tile(t("order_up_to"), num(p.order_up_to, 1), { id: "product-rop" })
+        : tile(t("reorder_point"), num(p.reorder_point, 1), { id: "product-rop" }),
       tile(t("safety_stock"), num(p.safety_stock, 1), { id: "product-ss" }),
-      tile(t("order_quantity"), num(p.order_quantity, 1), { id: "product-q" }),
+      periodic ? tile(t("review_period"), t("sv_days", { n: p.review_period_days }), { id: "product-q",
+        detail: t("review_every", { n: p.review_period_days }) })
+        : tile(t("order_quantity"), num(p.order_quantity, 1), { id: "product-q" }),
       tile(t("lead_time_used"), days(lt.mean), { id: "product-lt", href: product.supplier ? `#/sv/lead-times?supplier=${encodeURIComponent(product.supplier)}` : null,
         detail: `p50 ${days(lt.p50)} · p90 ${days(lt.p90)} · ${t("declared")} ${days(lt.declared_days)}` }),
       tile(t("demand_class"), `${demand.class ?? "–"} · ${t("abc_class")} ${demand.abc ?? "–"}`,
@@ -104,6 +108,9 @@ function stockChart(movements, policy) {
   ];
   if (policy.reorder_point !== null && policy.reorder_point !== undefined) {
     series.push({ label: t("reorder_point"), values: x.map(() => policy.reorder_point), color: COLORS.red, dash: [6, 4], width: 1.5 });
+  }
+  if (policy.order_up_to !== null && policy.order_up_to !== undefined) {
+    series.push({ label: t("order_up_to"), values: x.map(() => policy.order_up_to), color: COLORS.red, dash: [6, 4], width: 1.5 });
   }
   if (policy.safety_stock !== null && policy.safety_stock !== undefined) {
     series.push({ label: t("safety_stock"), values: x.map(() => policy.safety_stock), color: COLORS.purple, dash: [2, 4], width: 1.5 });

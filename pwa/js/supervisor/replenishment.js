@@ -80,12 +80,19 @@ async function suggestions(refresh, createdBox) {
       { label: t("on_order"), align: "num", value: (row) => num(row.item.on_order, 1) },
       { label: t("reserved"), align: "num", value: (row) => num(row.item.reserved, 1) },
       { label: t("projected"), align: "num", value: (row) => num(row.item.projected, 1) },
-      { label: t("reorder_point"), align: "num", value: (row) => num(row.item.reorder_point, 1) },
+      { label: t("reorder_level"), align: "num", value: (row) => level(row.item) },
       { label: t("qty_to_order"), align: "num", value: (row) => row.qty },
       { label: t("sv_expected"), value: (row) => `${dateText(row.item.expected_p50)} – ${dateText(row.item.expected_p90)}` },
     ], rows, { id: "repl-table", rowProps: (row) => ({ dataset: { sku: row.item.sku, supplier: row.item.supplier || "" } }) }),
     h("div", { class: "sv-actions" }, create, message),
   ];
+}
+
+// s for a product reviewed daily; S and the period for one whose supplier is ordered from every R days.
+function level(item) {
+  if (item.order_up_to === null || item.order_up_to === undefined) return num(item.reorder_point, 1);
+  return h("span", { title: t("review_every", { n: item.review_period_days }) },
+    `S ${num(item.order_up_to, 1)} · ${t("sv_days", { n: item.review_period_days })}`);
 }
 
 function createdTable(orders) {

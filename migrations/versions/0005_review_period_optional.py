@@ -1,0 +1,31 @@
+"""a supplier's review period is optional: none means its products are reviewed daily
+
+Until now every supplier held a review period (7 days unless told otherwise) that nothing used: every
+product was planned on continuous review, (s, Q). The plan now uses it — a supplier with a review period
+is ordered from every R days, its products up to an order-up-to level S — so the stored 7s, defaults
+nobody chose, are cleared: after this upgrade every product is planned as before, and a buyer sets a period
+on the suppliers really ordered from on fixed days.
+
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-11-28 03:10:00
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = '0005'
+down_revision = '0004'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('suppliers', schema=None) as batch_op:
+        batch_op.alter_column('review_period_days', existing_type=sa.Integer(), nullable=True)
+    op.execute("UPDATE suppliers SET review_period_days = NULL")
+
+
+def downgrade():
+    op.execute("UPDATE suppliers SET review_period_days = 7 WHERE review_period_days IS NULL")
+    with op.batch_alter_table('suppliers', schema=None) as batch_op:
+        batch_op.alter_column('review_period_days', existing_type=sa.Integer(), nullable=False)

@@ -1,0 +1,120 @@
+"""A supplier ordered from on fixed days (every R days): its products are planned (R, S) and suggested on its
+review day only, up to S. PAD's smooth history (2 units a day) makes it a push item."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from server.extensions import db
+from server.models import Supplier
+from server.queries import planning
+from tests.flows.histories import NOW, sale, smooth_history
+
+
+def policy(client, headers, sku="PAD"):
+    answer = client.get(f"/api/v1/products/{sku}/policy", headers=headers)
+    assert answer.status_code == 200, answer.json
+    return answer.json
+
+
+def plan(client, headers):
+    answer = client.get("/api/v1/replenishment", headers=headers)
+    assert answer.status_code == 200, answer.json
+    return {item["sku"]: item for item in answer.json["items"]}
+
+
+def weekly(client, headers, days=7):
+    answer = client.patch("/api/v1/suppliers/ACME", headers=headers, json={"review_period_days": days})
+    assert answer.status_code == 200, answer.json
+
+
+def acme() -> Supplier:
+    return db.session.scalar(select(Supplier).where(Supplier.code == "ACME"))
+
+
+def test_a_supplier_is_reviewed_daily_unless_given_a_period(client, warehouse):
+    sup = warehouse["supervisor"]
+    assert client.get("/api/v1/suppliers/ACME", headers=sup).json["review_period_days"] is None
+    for wrong in (0, -7, 400, 2.5, "weekly"):
+        answer = client.patch("/api/v1/suppliers/ACME", headers=sup, json={"review_period_days": wrong})
+        assert answer.status_code == 422 and answer.json["error"]["field"] == "review_period_days", wrong
+    weekly(client, sup)
+    assert client.get("/api/v1/suppliers/ACME", headers=sup).json["review_period_days"] == 7
+    weekly(client, sup, None)
+    assert client.get("/api/v1/suppliers/ACME", headers=sup).json["review_period_days"] is None
+
+
+def test_the_page_and_the_list_order_up_to_the_same_level(app, client, warehouse):
+    sup = warehouse["supervisor"]
+    smooth_history(app)
+    daily = policy(client, sup)["policy"]
+    assert daily["reorder_point"] > 0 and daily["order_up_to"] is None and daily["review_period_days"] is None
+    weekly(client, sup)
+    page = policy(client, sup)
+    numbers = page["policy"]
+    assert numbers["review_period_days"] == 7 and numbers["reorder_point"] is None
+    assert numbers["order_quantity"] is None and numbers["undershoot"] == 0
+    # S covers R + E[L] days: 7 + the declared 7 (nothing measured yet), at the forecast's ~2 a day
+    d, lead = page["demand"]["daily_mean"], page["lead_time"]["mean"]
+    assert numbers["mean_lead_time_demand"] == pytest.approx(d * (7 + lead))
+    assert numbers["order_up_to"] == pytest.approx(d * (7 + lead) + numbers["safety_stock"])
+    assert "order_up_to" in [s["name"] for s in page["steps"]]
+    # Never ordered from: due today. Nothing on hand or on order: buy S, in whole units.
+    item = plan(client, sup)["PAD"]
+    assert item["order_up_to"] == pytest.approx(numbers["order_up_to"]) and item["reorder_point"] is None
+    assert item["review_period_days"] == 7 and item["qty"] == pytest.approx(-(-numbers["order_up_to"] // 1))
+    assert "review day" in item["reason"]
+
+
+def test_after_ordering_the_supplier_is_due_again_r_days_later(app, client, warehouse):
+    sup = warehouse["supervisor"]
+    smooth_history(app)
+    weekly(client, sup)
+    listed = client.get("/api/v1/replenishment", headers=sup).json
+    ordered = client.post("/api/v1/replenishment/orders", headers=sup, json={
+        "suggested_at": listed["generated_at"], "items": [{"sku": "PAD", "qty": item["qty"]}
+                                                          for item in listed["items"]]})
+    assert ordered.status_code == 201, ordered.json
+    sale(app, "GARAGE", [("PAD", 500)], NOW)            # a big order nobody's stock covers, after the review
+    assert "PAD" not in plan(client, sup)               # not the supplier's day: it waits for the next review
+    with app.app_context():
+        today = NOW.date()
+        supplier = acme()
+        assert planning.next_review(supplier, planning.last_reviews(), today) == today + timedelta(days=7)
+        due = {s["sku"]: s for s in planning.suggestions(today + timedelta(days=7))}
+    item = due["PAD"]                                   # S − position, in whole units
+    assert item["projected"] < 0 and item["qty"] == pytest.approx(-(-(item["order_up_to"] - item["projected"]) // 1))
+    # the same supplier reviewed daily: the reorder point fires at once
+    weekly(client, sup, None)
+    assert plan(client, sup)["PAD"]["reason"].startswith("at or below")
+
+
+def test_a_hand_typed_draft_counts_as_the_review(app, client, warehouse):
+    sup = warehouse["supervisor"]
+    weekly(client, sup, 14)
+    answer = client.post("/api/v1/purchase-orders", headers=sup, json={"supplier": "ACME",
+                                                                       "lines": [{"product": "PAD", "qty": 5}]})
+    assert answer.status_code == 201, answer.json
+    with app.app_context():
+        supplier = acme()
+        today = NOW.date()
+        assert planning.next_review(supplier, planning.last_reviews(), today) == today + timedelta(days=14)
+        assert planning.next_review(supplier, planning.last_reviews(), today + timedelta(days=20)) == \
+            today + timedelta(days=20)
+
+
+def test_overrides_follow_the_review_type(app, client, warehouse):
+    sup = warehouse["supervisor"]
+    smooth_history(app)
+    assert client.patch("/api/v1/products/PAD", headers=sup,
+                        json={"policy_overrides": {"reorder_point": 50}}).status_code == 200
+    weekly(client, sup)
+    # saved for daily review: kept, shown as not used, and the list still answers with S
+    page = policy(client, sup)
+    assert page["policy"]["reorder_point"] is None and page["policy"]["order_up_to"] > 0
+    assert any(s["name"] == "reorder_point" and "not used" in s["note"] for s in page["steps"])
+    assert plan(client, sup)["PAD"]["order_up_to"] == pytest.approx(page["policy"]["order_up_to"])
+    assert client.patch("/api/v1/products/PAD", headers=sup,
+                        json={"policy_overrides": {"order_up_to": 80}}).status_code == 200
+    item = plan(client, sup)["PAD"]
+    assert item["order_up_to"] == 80 and item["qty"] == 80 and policy(client, sup)["policy"]["order_up_to"] == 80
