@@ -2,6 +2,8 @@
 
 Daily review (s, Q), backorders, stochastic lead times; protocol and reading in bench/README.md.
 Tendu's reorder points are ``domain.plan.stock_levels``, the very function the replenishment plan calls.
+With ``--review R``: periodic review instead, every R days order up to S (``plan.periodic_levels``, as the
+plan computes it for a supplier with a review period).
 Run:  .venv/bin/python bench/policy_sim.py            (≈ 30 s; --quick for a smoke run)
 """
 from __future__ import annotations
@@ -18,9 +20,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from server.domain.demand import aggregate  # noqa: E402
 from server.domain.forecast import select_forecast  # noqa: E402
-from server.domain.plan import FORECAST_WEEKS, PLAN_CANDIDATES, stock_levels  # noqa: E402
+from server.domain.plan import FORECAST_WEEKS, PLAN_CANDIDATES, periodic_levels, stock_levels  # noqa: E402
 from server.domain.policy import (GAMMA, daily_demand_moments, distribution_for_class, eoq,  # noqa: E402
-                                  predictive_lead_time_sd, reorder_points, round_order_quantity)
+                                  order_up_to_levels, predictive_lead_time_sd, reorder_points,
+                                  round_order_quantity)
 
 CARPARTS = Path("/work/shared/data/carparts.csv")
 TARGETS = (0.90, 0.95, 0.98)
@@ -113,9 +116,11 @@ def lead_time_process(rng, items):
 
 
 # -------------------------------------------------------------------------------------- simulation
-def simulate(demand, lead, s, q, *, record=False, fifo=False):
+def simulate(demand, lead, s, q, *, record=False, fifo=False, review=None):
     """Daily (s, Q) with backorders for many lanes at once. Day t: arrivals, then demand (served from
-    stock if any, else backordered), then review: while the position ≤ s, order Q. An order placed on
+    stock if any, else backordered), then review: while the position ≤ s, order Q. With ``review`` R, the
+    review is every R days instead (each lane on its own weekday) and orders the position back up to s
+    (S: order-up-to level); q is then unused. An order placed on
     day t with lead time L is usable from day t + L + 1 (L days of demand in between). Lead times are
     independent per order, so a late order can be overtaken (the independence the σ_DL formula assumes);
     with ``fifo`` a lane's deliveries arrive in order instead (a late one holds back the next).
@@ -124,7 +129,9 @@ def simulate(demand, lead, s, q, *, record=False, fifo=False):
     lanes, days = demand.shape
     rows = np.arange(lanes)
     arrivals = np.zeros((lanes, 2 * days + lead.max() + 2))
-    net = s + np.random.default_rng(7).random(lanes) * q      # position starts uniform on (s, s + Q]
+    start = np.random.default_rng(7).random(lanes)
+    net = s + start * q if review is None else np.array(s, dtype=float)   # (s, Q): uniform on (s, s + Q]
+    phase = np.floor(start * (review or 1)).astype(int)
     on_order = np.zeros(lanes)
     last_due = np.zeros(lanes, dtype=int)
     realised = np.full((lanes, days), np.nan) if record else None
@@ -135,7 +142,10 @@ def simulate(demand, lead, s, q, *, record=False, fifo=False):
         filled = np.minimum(demand[:, t], np.maximum(net, 0.0))
         net = net - demand[:, t]
         gap = s - (net + on_order)
-        qty = np.where(gap >= 0, np.floor(gap / q) + 1, 0) * q
+        if review is None:
+            qty = np.where(gap >= 0, np.floor(gap / q) + 1, 0) * q
+        else:
+            qty = np.where((t + phase) % review == 0, np.maximum(gap, 0.0), 0.0)
         on_order += qty
         due = np.where(qty > 0, t + lead[:, t] + 1, 0)
         due = np.maximum(due, last_due) if fifo else due
@@ -181,9 +191,10 @@ class Outcome:
 class Bench:
     """One portfolio: estimated parameters, common random numbers for every policy."""
 
-    def __init__(self, pf: Portfolio, reps: int, seed: int, history_days: int, fifo: bool, forecast: bool = False):
+    def __init__(self, pf: Portfolio, reps: int, seed: int, history_days: int, fifo: bool, forecast: bool = False,
+                 review: int | None = None):
         rng = np.random.default_rng(seed)
-        self.pf, self.reps, self.fifo = pf, reps, fifo
+        self.pf, self.reps, self.fifo, self.review = pf, reps, fifo, review
         lead_draw = lead_time_process(rng, pf.items)
         self.price = rng.uniform(5, 100, pf.items)
         self.history = history = pf.draw(rng, history_days)
@@ -208,7 +219,8 @@ class Bench:
 
     def run(self, s) -> Outcome:
         tile = lambda a: np.tile(a, self.reps)  # noqa: E731
-        served, demanded, on_hand = simulate(self.demand, self.lead, tile(s), tile(self.q), fifo=self.fifo)
+        served, demanded, on_hand = simulate(self.demand, self.lead, tile(s), tile(self.q), fifo=self.fifo,
+                                             review=self.review)
         shape = (self.reps, self.pf.items)
         sv = served.reshape(shape).sum(0)[self.active]
         dm = demanded.reshape(shape).sum(0)[self.active]
@@ -218,7 +230,11 @@ class Bench:
                        float((oh * self.price[self.active]).sum()), rates)
 
     def tendu(self, beta):
-        """``domain.plan.stock_levels``, as the replenishment plan calls it (predictive σ_L, EOQ for Q here)."""
+        """``domain.plan.stock_levels``, as the replenishment plan calls it (predictive σ_L, EOQ for Q here);
+        with a review period, the order-up-to levels the plan computes then."""
+        if self.review:
+            return periodic_levels(self.history, self.level, self.moments.sd, self.lt_mean, self.lt_sd_next,
+                                   self.review, beta, self.gamma)[0].order_up_to
         return stock_levels(self.history, self.level, self.lt_mean, self.lt_sd_next, self.q,
                             np.full(self.pf.items, beta), self.gamma, moments=self.moments).points.reorder_point
 
@@ -248,11 +264,14 @@ class Bench:
     def textbook(self, beta):
         """σ_d·√E[L] (lead time taken as certain), G(k) = Q(1 − β)/σ, normal, no undershoot."""
         m = self.moments
+        if self.review:
+            return order_up_to_levels(m.mean, m.sd, self.lt_mean, 0.0, self.review, fill_rate=beta).order_up_to
         return reorder_points(m.mean, m.sd, self.lt_mean, 0.0, self.q, fill_rate=beta,
                               undershoot=False, exact=False).reorder_point
 
     def erp(self, days_of_cover):
-        return np.maximum(self.d_mean * self.lt_mean + days_of_cover * self.d_mean, 0.0)
+        covered = self.lt_mean + (self.review or 0)
+        return np.maximum(self.d_mean * covered + days_of_cover * self.d_mean, 0.0)
 
     def oracle(self, beta, start):
         """The least reorder points putting *each* item at fill rate ``beta`` on these very simulated
@@ -261,7 +280,7 @@ class Bench:
         for _ in range(ORACLE_STEPS):
             mid = 0.5 * (lo + hi)
             served, demanded, _ = simulate(self.demand, self.lead, np.tile(mid, self.reps), np.tile(self.q, self.reps),
-                                           fifo=self.fifo)
+                                           fifo=self.fifo, review=self.review)
             shape = (self.reps, self.pf.items)
             rate = served.reshape(shape).sum(0) / np.maximum(demanded.reshape(shape).sum(0), 1e-12)
             lo, hi = np.where(rate < beta, mid, lo), np.where(rate < beta, hi, mid)
@@ -299,6 +318,8 @@ def main() -> int:
     parser.add_argument("--forecast", action="store_true",
                         help="demand level from the plan's forecast (select_forecast) instead of the history's mean")
     parser.add_argument("--quick", action="store_true", help="40 items x 2 replications")
+    parser.add_argument("--review", type=int, metavar="R",
+                        help="periodic review every R days, order up to S, instead of daily review (s, Q)")
     parser.add_argument("--allocate", type=float, metavar="FLOOR",
                         help="experiment: a portfolio target on units, allocated across references no lower than "
                              "target − FLOOR (prints that table instead; bench/README.md)")
@@ -315,7 +336,8 @@ def main() -> int:
             f"{'oracle':>9} | ok")
     lines, passed, on_target = [head, "-" * len(head)], 0, True
     for i, pf in enumerate(portfolios):
-        bench = Bench(pf, args.reps, args.seed + 1 + i, args.history_days, not args.crossing, args.forecast)
+        bench = Bench(pf, args.reps, args.seed + 1 + i, args.history_days, not args.crossing, args.forecast,
+                      args.review)
         for beta in TARGETS:
             t = bench.run(bench.tendu(beta))
             c, e = bench.tune_erp(t)
@@ -332,7 +354,8 @@ def main() -> int:
                          f"{o.value:>9.0f}{'*' if e.value < o.value else ' '}| {'yes' if ok else 'NO'}")
     fifo = ", orders may overtake (--crossing)" if args.crossing else ", deliveries in order"
     print(f"{args.items} items per portfolio x {args.reps} simulated years (after {WARMUP_DAYS} days warm-up), "
-          f"daily review, backorders{fifo}; parameters estimated from {args.history_days} days of history and "
+          f"{f'review every {args.review} days, order up to S' if args.review else 'daily review'}, "
+          f"backorders{fifo}; parameters estimated from {args.history_days} days of history and "
           f"every lead time measured in it (at least {MIN_LEAD_SAMPLES}); demand level: "
           f"{'the plan forecast' if args.forecast else 'the history mean'}.\nFR = mean of the items' fill rates; units = all units pooled (both judged); items = share of items within "
           f"one point of the target or above; stock = mean on-hand value; ERP days = tuned safety stock in days "

@@ -37,6 +37,8 @@ class PolicyOut(Schema):
     policy = fields.Dict(metadata={"description": "Every figure of the policy"})
     steps = fields.List(fields.Nested(StepOut))
     if_declared = fields.Dict(metadata={"description": "The same policy on the supplier's declared lead time"})
+    next_review = fields.Date(allow_none=True, metadata={
+        "description": "When the supplier is next due, if ordered from every R days (null: reviewed daily)"})
 
 
 class Suggestion(Schema):
@@ -112,7 +114,8 @@ class ProductPolicy(MethodView):
     @blp.response(200, PolicyOut)
     def get(self, sku):
         """Safety stock, reorder point, push or pull: every number, its formula and where it came from."""
-        p = planning.explain(master.get(Product, sku), utcnow().date())
+        today = utcnow().date()
+        p = planning.explain(master.get(Product, sku), today)
         result = p.policy
         policy = {k: v for k, v in asdict(result).items() if k not in ("steps", "reason_en", "reason_fr")}
         return {"sku": p.product.sku, "name": p.product.name, "mode": result.mode,
@@ -122,7 +125,8 @@ class ProductPolicy(MethodView):
                            "abc": p.inputs.abc_class, "history_days": planning.HISTORY_DAYS},
                 "lead_time": _plain(asdict(p.lead_time)), "policy": _plain(policy),
                 "steps": [_step(step) for step in result.steps],
-                "if_declared": _declared(p)}
+                "if_declared": _declared(p),
+                "next_review": planning.next_review(p.supplier, planning.last_reviews(), today)}
 
 
 @blp.route("/replenishment")

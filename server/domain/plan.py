@@ -4,7 +4,9 @@ The same rules as ``policy.plan_policy`` (which explains one product step by ste
 explanations, so 20,000 products × 730 days fit in seconds: classify and forecast weekly sums, take daily
 demand moments, ABC on consumption value, push/pull, fill-rate targets, order quantities rounded to MOQ
 and packs, and the (s, Q) reorder points with both variabilities — or, for a product whose supplier is
-reviewed every R days, the (R, S) order-up-to level over R + E[L] (``reorder.order_up_to_levels``).
+reviewed every R days, the (R, S) order-up-to level over R + E[L] (``reorder.order_up_to_levels``), with
+the variance of the demand of R + E[L] and of E[L] consecutive days measured on the history
+(``leadtime_demand.window_sum_variance``: demand in spells makes a window's total more variable).
 
 Lead-time demand is measured on the history (``leadtime_demand.lead_time_demand``): the demand of the E[L]
 days before each unit demanded, so demand that comes in spells counts (clustering c), with the estimation
@@ -23,7 +25,8 @@ import numpy as np
 from .classify import CRITICAL_FILL_RATE, FILL_RATE_TARGETS, PULL, abc_classes, push_pull_modes
 from .demand import ERRATIC, INTERMITTENT, LUMPY, NO_DEMAND, SMOOTH, aggregate, classify
 from .forecast import DEFAULT_CANDIDATES, select_forecast
-from .leadtime_demand import DemandMoments, daily_demand_moments, lead_time_demand, predictive_lead_time_sd, sigma_dl
+from .leadtime_demand import (DemandMoments, daily_demand_moments, lead_time_demand, predictive_lead_time_sd, sigma_dl,
+                              window_sum_variance)
 from .quantities import round_order_quantity
 from .reorder import ReorderPoints, order_up_to_levels, reorder_points
 
@@ -57,6 +60,8 @@ class Plan:
     lead_time_demand_sd: np.ndarray     # σ of the same (estimation noise and predictive σ_L included)
     review_days: np.ndarray         # R of a periodic review (R, S); NaN: reviewed daily, (s, Q)
     order_up_to: np.ndarray         # S under periodic review; NaN otherwise and for pull items
+    window_var_rl: np.ndarray       # periodic review: variance of R + E[L] days of demand, measured (else NaN)
+    window_var_l: np.ndarray        # ... and of E[L] days
 
 
 def variability_names(categories: np.ndarray) -> np.ndarray:
@@ -97,14 +102,16 @@ def replenishment_plan(daily, *, unit_cost, lt_mean, lt_sd, lt_n=None, moq=0.0, 
     periodic = ~np.isnan(review)
     safety, s_point = np.array(points.safety_stock, ndmin=1), np.array(points.reorder_point, ndmin=1)
     up_to, q = np.full(n, np.nan), np.array(q, dtype=float, ndmin=1)
+    v_rl, v_l = np.full(n, np.nan), np.full(n, np.nan)
     if np.any(periodic):
         at = periodic
-        r = order_up_to_levels(d_fc[at], d_sd[at], lt_mean[at], lt_sd[at], review[at], fill_rate=fill[at],
-                               gamma=gamma[at])
+        r, v_rl[at], v_l[at] = periodic_levels(daily[at], d_fc[at], d_sd[at], lt_mean[at], lt_sd[at], review[at],
+                                              fill[at], gamma[at])
         safety[at], up_to[at], s_point[at], q[at] = r.safety_stock, r.order_up_to, np.nan, np.nan
     return Plan(d_fc, levels.history_mean, d_sd, d_m3, np.asarray(selection.candidates)[selection.choice], names, abc,
                 modes, fill, lt_sd, q, np.where(pull, np.nan, safety), np.where(pull, np.nan, s_point),
-                levels.lead_time_demand_mean, levels.lead_time_demand_sd, review, np.where(pull, np.nan, up_to))
+                levels.lead_time_demand_mean, levels.lead_time_demand_sd, review, np.where(pull, np.nan, up_to),
+                v_rl, v_l)
 
 
 @dataclass(frozen=True)
@@ -141,3 +148,21 @@ def stock_levels(daily, d_level, lt_mean, lt_sd, order_qty, fill_rate, gamma,
     points = reorder_points(d_level, d_sd, lt_mean, lt_sd, order_qty, fill_rate=fill_rate, d_m3=d_m3, gamma=gamma,
                             ltd_mean=mean, ltd_sd=sd, d_hist_mean=h_mean)
     return StockLevels(points, mean, sd, np.array(h_mean))
+
+
+def periodic_levels(daily, d_level, d_sd, lt_mean, lt_sd, review, fill_rate, gamma):
+    """(R, S) order-up-to levels from a (products × days) history, as the plan computes them: the variance
+    of R + E[L] and of E[L] days of demand measured on the history where the window fits in it (else the
+    independent-days formula, and NaN in the measured variances returned)."""
+    daily = np.asarray(daily, dtype=float)
+    n = daily.shape[0]
+    lt_mean, review, d_sd = (np.broadcast_to(np.asarray(v, dtype=float), (n,)) for v in (lt_mean, review, d_sd))
+    v_rl, v_l = (lt_mean + review) * d_sd ** 2, lt_mean * d_sd ** 2
+    fits = np.floor(lt_mean + review) + 2 <= daily.shape[1]
+    measured_rl, measured_l = np.full(n, np.nan), np.full(n, np.nan)
+    if np.any(fits):
+        measured_rl[fits] = window_sum_variance(daily[fits], (lt_mean + review)[fits])
+        measured_l[fits] = window_sum_variance(daily[fits], lt_mean[fits])
+    levels = order_up_to_levels(d_level, d_sd, lt_mean, lt_sd, review, fill_rate=fill_rate, gamma=gamma,
+                                demand_var=(np.where(fits, measured_rl, v_rl), np.where(fits, measured_l, v_l)))
+    return levels, measured_rl, measured_l

@@ -15,7 +15,8 @@ The maths lives in short modules, all re-exported here (``from server.domain.pol
   gamma.py            gamma by mean and sd: tail and loss function
   numeric.py          scalar-or-array results, bracketed root finder
   leadtime_demand.py  daily moments, σ_DL, undershoot, lead-time demand measured on the history (clustering,
-                      estimation noise), predictive lead-time sd (estimation noise of a few receptions)
+                      estimation noise), predictive lead-time sd (estimation noise of a few receptions),
+                      variance of a window's demand for periodic review
   reorder.py          (s, Q) reorder points and (R, S) order-up-to levels; normal or gamma
   quantities.py       EOQ, packs and MOQ
   classify.py         ABC, push/pull rule, default fill-rate targets
@@ -34,7 +35,7 @@ from .errors import Invalid
 from .gamma import GammaDistribution, gamma_loss, gamma_sf  # noqa: F401
 from .leadtime_demand import (BLOCK_DAYS, MIN_DOF, PREDICTIVE_MIN_N, DemandMoments, LeadTimeDemand,  # noqa: F401
                               clustered_variance, daily_demand_moments, expected_undershoot, lead_time_demand,
-                              predictive_lead_time_sd, sigma_dl, undershoot_moments)
+                              predictive_lead_time_sd, sigma_dl, undershoot_moments, window_sum_variance)
 from .normal import norm_cdf, norm_pdf, norm_ppf, norm_sf, normal_loss, normal_loss_at  # noqa: F401
 from .promise import Promise, promise_date  # noqa: F401
 from .quantities import DAYS_PER_YEAR, eoq, pull_purchase_quantity, round_order_quantity  # noqa: F401
@@ -101,6 +102,8 @@ class PolicyInput:
     moq: float = 0.0
     pack_multiple: float = 1.0
     review_period_days: float | None = None  # None: daily review (s, Q); else periodic (R, S)
+    demand_var_rl: float | None = None      # (R, S): variance of R + E[L] days of demand measured on the history
+    demand_var_l: float | None = None       # and of E[L] days (``window_sum_variance``); None: the formula
     overrides: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -266,14 +269,24 @@ def _continuous_review(p: PolicyInput, kind: str, target: float, q: float, gamma
 
 def _periodic_review(p: PolicyInput, kind: str, target: float, gamma: bool, steps: list[Step]):
     target_kw = {"fill_rate": target} if kind == "fill_rate" else {"cycle_service": target}
+    measured = p.demand_var_rl is not None and p.demand_var_l is not None
     r = order_up_to_levels(p.demand_mean, p.demand_sd, p.lead_time_mean, p.lead_time_sd,
-                           p.review_period_days, gamma=gamma, **target_kw)
+                           p.review_period_days, gamma=gamma,
+                           demand_var=(p.demand_var_rl, p.demand_var_l) if measured else None, **target_kw)
     horizon = p.review_period_days + p.lead_time_mean
     src = _lead_time_source(p)
     steps.append(Step("mean_protection_demand", r.mean_protection_demand,
                       f"d̄·(R + E[L]) = {_fmt(p.demand_mean)}·{_fmt(horizon)}", src))
-    steps.append(Step("sigma_dl", r.sigma_rl, f"√((R + E[L])·σ_d² + d̄²·σ_L²) = √({_fmt(horizon)}·"
-                      f"{_fmt(p.demand_sd)}² + {_fmt(p.demand_mean)}²·{_fmt(p.lead_time_sd)}²)", src))
+    if measured:
+        steps.append(Step("sigma_dl", r.sigma_rl, f"√(V_(R+E[L]) + d̄²·σ_L²) = √({_fmt(p.demand_var_rl)} + "
+                          f"{_fmt(p.demand_mean)}²·{_fmt(p.lead_time_sd)}²)", HISTORY,
+                          (f"V: the variance of {_fmt(horizon)} days of demand, measured on the history (demand in "
+                           "spells makes it larger than the days' own)",
+                           f"V : la variance de la demande de {_fmt(horizon)} jours, mesurée sur l'historique (une "
+                           "demande groupée la rend plus grande que celle des jours pris un à un)")))
+    else:
+        steps.append(Step("sigma_dl", r.sigma_rl, f"√((R + E[L])·σ_d² + d̄²·σ_L²) = √({_fmt(horizon)}·"
+                          f"{_fmt(p.demand_sd)}² + {_fmt(p.demand_mean)}²·{_fmt(p.lead_time_sd)}²)", src))
     law = ("gamma", "gamma") if r.gamma else ("normal", "normale")
     if kind == "fill_rate":
         formula = f"E[(D_{{R+L}} − S)⁺] − E[(D_L − S)⁺] = d̄·R·(1 − β) = {_fmt(p.demand_mean)}·" \

@@ -211,7 +211,7 @@ class OrderUpToLevels:
 
 
 def order_up_to_levels(d_mean, d_sd, lt_mean, lt_sd, review_days, *, fill_rate=None,
-                       cycle_service=None, gamma=False) -> OrderUpToLevels:
+                       cycle_service=None, gamma=False, demand_var=None) -> OrderUpToLevels:
     """Periodic review (R, S): every R days order up to S; the protection interval is R + L.
 
     Fill rate: the expected shortage per review, E[(D_{R+L} − S)⁺] − E[(D_L − S)⁺] (what was already short
@@ -219,13 +219,19 @@ def order_up_to_levels(d_mean, d_sd, lt_mean, lt_sd, review_days, *, fill_rate=N
     ``gamma``: bool or boolean array, where D_{R+L} and D_L are taken as gamma with their mean and sd (as
     ``reorder_points`` does for X; see ``distribution_for_class``), else normal. No undershoot: the position
     is looked at on review days only, and S is what the order brings it back to.
+    ``demand_var``: (variance of the demand of R + E[L] days, of E[L] days) measured on the history
+    (``leadtime_demand.window_sum_variance``) instead of (R + E[L])·σ_d² and E[L]·σ_d²; σ_L's part is added.
     """
     one_target(fill_rate, cycle_service)
     d_mean, d_sd, lt_mean, lt_sd, r = np.broadcast_arrays(
         *(np.asarray(a, dtype=float) for a in (d_mean, d_sd, lt_mean, lt_sd, review_days)))
     mu_rl, mu_l = np.asarray(d_mean * (r + lt_mean)), np.asarray(d_mean * lt_mean)
-    sig_rl = np.asarray(sigma_dl(d_mean, d_sd, r + lt_mean, lt_sd), dtype=float) + np.zeros(r.shape)
-    sig_l = np.asarray(sigma_dl(d_mean, d_sd, lt_mean, lt_sd), dtype=float) + np.zeros(r.shape)
+    if demand_var is None:
+        sig_rl = np.asarray(sigma_dl(d_mean, d_sd, r + lt_mean, lt_sd), dtype=float) + np.zeros(r.shape)
+        sig_l = np.asarray(sigma_dl(d_mean, d_sd, lt_mean, lt_sd), dtype=float) + np.zeros(r.shape)
+    else:
+        v_rl, v_l = (np.broadcast_to(np.asarray(v, dtype=float), r.shape) for v in demand_var)
+        sig_rl, sig_l = (np.sqrt(v + (d_mean * lt_sd) ** 2) + np.zeros(r.shape) for v in (v_rl, v_l))
     has_sigma = sig_rl > 0
     sr = np.where(has_sigma, sig_rl, 1.0)
     use_gamma = np.broadcast_to(np.asarray(gamma, dtype=bool), r.shape) & (mu_rl > 0) & has_sigma

@@ -155,7 +155,12 @@ def _policy_input(product: Product, supplier: Supplier | None, result: planning.
         variability_class=str(result.demand_class[i]), abc_class=str(result.abc[i]), critical=product.critical,
         moq=float(product.moq), pack_multiple=float(product.pack_multiple),
         order_quantity=float(result.daily_mean[i]) * 7 * planning.ORDER_COVER_WEEKS,
-        review_period_days=_review_period(supplier), overrides=_overrides(product))
+        review_period_days=_review_period(supplier), demand_var_rl=_measured(result.window_var_rl[i]),
+        demand_var_l=_measured(result.window_var_l[i]), overrides=_overrides(product))
+
+
+def _measured(value) -> float | None:
+    return None if np.isnan(value) else float(value)
 
 
 @dataclass

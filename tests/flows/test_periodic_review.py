@@ -53,6 +53,7 @@ def test_the_page_and_the_list_order_up_to_the_same_level(app, client, warehouse
     page = policy(client, sup)
     numbers = page["policy"]
     assert numbers["review_period_days"] == 7 and numbers["reorder_point"] is None
+    assert page["next_review"] == NOW.date().isoformat()          # never ordered from: due today
     assert numbers["order_quantity"] is None and numbers["undershoot"] == 0
     # S covers R + E[L] days: 7 + the declared 7 (nothing measured yet), at the forecast's ~2 a day
     d, lead = page["demand"]["daily_mean"], page["lead_time"]["mean"]
@@ -77,6 +78,7 @@ def test_after_ordering_the_supplier_is_due_again_r_days_later(app, client, ware
     assert ordered.status_code == 201, ordered.json
     sale(app, "GARAGE", [("PAD", 500)], NOW)            # a big order nobody's stock covers, after the review
     assert "PAD" not in plan(client, sup)               # not the supplier's day: it waits for the next review
+    assert policy(client, sup)["next_review"] == (NOW.date() + timedelta(days=7)).isoformat()
     with app.app_context():
         today = NOW.date()
         supplier = acme()

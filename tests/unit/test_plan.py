@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 from server.domain import policy
+from server.domain.leadtime_demand import window_sum_variance
 from server.domain.plan import replenishment_plan
 
 
@@ -68,8 +69,24 @@ def test_a_supplier_reviewed_every_r_days_gets_order_up_to_levels_as_the_explain
     one = policy.plan_policy(policy.PolicyInput(
         demand_mean=float(plan.daily_mean[1]), demand_sd=float(plan.daily_sd[1]), lead_time_mean=6.0,
         lead_time_sd=1.5, lead_time_n=12, variability_class=str(plan.demand_class[1]), abc_class=str(plan.abc[1]),
-        order_quantity=1.0, review_period_days=7))
+        order_quantity=1.0, review_period_days=7, demand_var_rl=float(plan.window_var_rl[1]),
+        demand_var_l=float(plan.window_var_l[1])))
+    assert plan.window_var_rl[1] == pytest.approx(window_sum_variance(daily[1], 13.0)[0], rel=1e-12)
     assert plan.order_up_to[1] == pytest.approx(one.order_up_to, rel=1e-9)
     assert plan.safety_stock[1] == pytest.approx(one.safety_stock, rel=1e-9)
     # S covers R + L days of demand: above s, which covers L days and one day's undershoot
     assert plan.order_up_to[1] > plan.daily_mean[1] * 13 > plan.reorder_point[0]
+
+
+def test_window_sum_variance_worked_by_hand():
+    # Demand in pairs of days: 2-day windows total 0, 3, 6, 3, 0, 3, 6 → mean 3, variance 36/6 = 6, above the
+    # independent days' 2·σ_d² = 2·18/7 = 5.142857 (σ_d² of 0, 0, 3, 3, 0, 0, 3, 3 is 18/7)
+    pairs = np.array([0, 0, 3, 3, 0, 0, 3, 3.0])
+    assert window_sum_variance(pairs, 2.0)[0] == pytest.approx(6.0, abs=1e-12)
+    # 1.5 days: halfway between 1 day (18/7) and 2 days (6): 4.285714, above 1.5·18/7 = 3.857143
+    assert window_sum_variance(pairs, 1.5)[0] == pytest.approx((18 / 7 + 6) / 2, abs=1e-12)
+    # alternating days: 2-day totals are steady (variance 1.81), below the independent days' value, which is kept
+    alternating = np.array([1, 0, 2, 0, 3, 0, 0, 4.0])
+    assert window_sum_variance(alternating, 2.0)[0] == pytest.approx(2 * np.var(alternating, ddof=1), abs=1e-12)
+    with pytest.raises(policy.Invalid):
+        window_sum_variance(pairs, 7.0)

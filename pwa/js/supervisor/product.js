@@ -2,7 +2,7 @@
 // forecast, the policy explained step by step, push or pull and why, and the buyer's overrides.
 import { h } from "../dom.js";
 import { language, t } from "../i18n.js";
-import { ApiError, call, card, days, layout, loading, num, table, tile, word } from "./common.js";
+import { ApiError, call, card, dateText, days, layout, loading, num, table, tile, word } from "./common.js";
 import { chart, COLORS, disposeCharts, seconds } from "./charts.js";
 
 const OVERRIDABLE = ["order_quantity", "safety_stock", "reorder_point", "order_up_to"];
@@ -44,7 +44,7 @@ async function view(sku, notice, reload) {
         : tile(t("reorder_point"), num(p.reorder_point, 1), { id: "product-rop" }),
       tile(t("safety_stock"), num(p.safety_stock, 1), { id: "product-ss" }),
       periodic ? tile(t("review_period"), t("sv_days", { n: p.review_period_days }), { id: "product-q",
-        detail: t("review_every", { n: p.review_period_days }) })
+        detail: t("next_review", { date: dateText(policy.next_review) }) })
         : tile(t("order_quantity"), num(p.order_quantity, 1), { id: "product-q" }),
       tile(t("lead_time_used"), days(lt.mean), { id: "product-lt", href: product.supplier ? `#/sv/lead-times?supplier=${encodeURIComponent(product.supplier)}` : null,
         detail: `p50 ${days(lt.p50)} · p90 ${days(lt.p90)} · ${t("declared")} ${days(lt.declared_days)}` }),
