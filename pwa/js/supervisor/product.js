@@ -188,6 +188,8 @@ function overridesForm(product, policy, notice, reload) {
     for (const [name, input] of Object.entries(inputs)) if (input.value !== "") overrides[name] = Number(input.value);
     if (mode.value) overrides.mode = mode.value;
     save.disabled = true;
+    message.className = "";      // the last save's "Saved" must not stand for this one
+    message.textContent = "";
     try {
       await call(`/api/v1/products/${encodeURIComponent(product.sku)}`, { method: "PATCH", body: { policy_overrides: overrides } });
       reload(t("overrides_saved"));
