@@ -185,6 +185,38 @@ def test_an_override_saved_on_the_product_page_changes_the_policy(desk, desk_ser
     assert product["policy_overrides"] == {}
 
 
+def test_a_supplier_set_to_weekly_on_its_page_moves_its_products_to_order_up_to_levels(desk, desk_server):
+    supplier = "FREINEX"
+    _, products = desk_server.request("GET", "/api/v1/products?per_page=500")
+    theirs = [p["sku"] for p in products["items"] if p["supplier"] == supplier]
+    pushed = [sku for sku in theirs
+              if desk_server.request("GET", f"/api/v1/products/{sku}/policy")[1]["mode"] == "push"]
+    desk.goto(f"/#/sv/lead-times?supplier={supplier}")
+    desk.wait_for_selector("#supplier-form")
+    assert desk.input_value("#supplier-review_period_days") == ""          # reviewed daily
+    desk.fill("#supplier-review_period_days", "7")
+    desk.click("#supplier-form button[type=submit]")
+    desk.wait_for_selector("#supplier-message.ok")
+    try:
+        assert desk_server.request("GET", f"/api/v1/suppliers/{supplier}")[1]["review_period_days"] == 7
+        _, policy = desk_server.request("GET", f"/api/v1/products/{pushed[0]}/policy")
+        assert policy["policy"]["order_up_to"] > 0 and policy["policy"]["reorder_point"] is None
+        desk.goto(f"/#/sv/product?sku={pushed[0]}")
+        desk.wait_for_selector("#product-q")
+        shown = desk.text_content("#product-rop").replace(",", "").replace("\u202f", "")
+        assert float(shown) == pytest.approx(policy["policy"]["order_up_to"], abs=0.051)   # S, one decimal
+        # a wrong period is refused with the server's message, and nothing changes
+        desk.goto(f"/#/sv/lead-times?supplier={supplier}")
+        desk.wait_for_selector("#supplier-form")
+        desk.evaluate("document.getElementById('supplier-review_period_days').removeAttribute('max')")
+        desk.fill("#supplier-review_period_days", "400")
+        desk.click("#supplier-form button[type=submit]")
+        desk.wait_for_selector("#supplier-message.error")
+        assert desk_server.request("GET", f"/api/v1/suppliers/{supplier}")[1]["review_period_days"] == 7
+    finally:
+        desk_server.request("PATCH", f"/api/v1/suppliers/{supplier}", {"review_period_days": None})
+
+
 def test_valuation_and_flows_draw_value_flows_and_abc(desk, desk_server):
     desk.goto("/#/sv/valuation")
     drawn = wait_for_charts(desk, ["val-value", "val-flows", "val-abc"])

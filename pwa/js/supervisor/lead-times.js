@@ -6,6 +6,7 @@ import { h, replaceChildren } from "../dom.js";
 import { t } from "../i18n.js";
 import { call, card, dateText, dateTimeText, days, layout, loading, num, pct, productLink, table, tile } from "./common.js";
 import { chart, COLORS, disposeCharts, histogram, seconds } from "./charts.js";
+import { supplierForm } from "./supplier-form.js";
 
 const STAGES = ["order_delay", "supplier_delay", "transport_delay", "reception_delay"];
 const MAX_LINES = 1000;
@@ -17,12 +18,13 @@ export default {
   render(main, { params }) {
     const body = layout(main, "#/sv/lead-times");
     if (!body) return {};
-    loading(body, () => view(params.get("supplier"), params.get("po")));
+    const show = (notice) => loading(body, () => view(params.get("supplier"), params.get("po"), notice, show));
+    show();
     return { destroy: disposeCharts };
   },
 };
 
-async function view(chosen, poNumber) {
+async function view(chosen, poNumber, notice, reload) {
   const suppliers = await call("/api/v1/analytics/suppliers");
   let focusPo = null;
   if (poNumber) {
@@ -35,9 +37,10 @@ async function view(chosen, poNumber) {
   } }, suppliers.map((s) => h("option", { value: s.supplier, selected: s.supplier === code }, `${s.name} (${s.supplier})`)));
   if (!code) return [picker, h("p", { class: "note" }, t("sv_none"))];
 
-  const [measured, lines] = await Promise.all([
+  const [measured, lines, settings] = await Promise.all([
     call(`/api/v1/analytics/lead-times?supplier=${encodeURIComponent(code)}`),
-    call(`/api/v1/analytics/lead-times/lines?supplier=${encodeURIComponent(code)}&limit=${MAX_LINES}`)]);
+    call(`/api/v1/analytics/lead-times/lines?supplier=${encodeURIComponent(code)}&limit=${MAX_LINES}`),
+    call(`/api/v1/suppliers/${encodeURIComponent(code)}`)]);
   const summary = measured.suppliers[0] || suppliers.find((s) => s.supplier === code) || {};
   const drill = h("div", { id: "lt-drill" });
   const drillCard = card(null, drill);
@@ -83,6 +86,7 @@ async function view(chosen, poNumber) {
     card(t("lt_trend"), trend, h("p", { class: "note" }, t("lt_sample_note", { n: num(lines.length) }))),
     card(t("lt_products"), productsTable(measured.products, lines, showLines)),
     drillCard,
+    card(t("supplier_settings"), supplierForm(settings, notice, reload)),
   ];
 }
 
