@@ -121,6 +121,10 @@ class ShortIn(EventIn):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=200))
 
 
+class CloseIn(EventIn):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
 class Stop(Schema):
     line_id = fields.Integer()
     sku = fields.String()
@@ -185,6 +189,18 @@ class PurchaseOrderEvents(MethodView):
         return event, 201 if created else 200
 
 
+@purchase.route("/<string:number>/close")
+class ClosePurchaseOrder(MethodView):
+    @role("supervisor")
+    @purchase.arguments(CloseIn)
+    @purchase.response(200, OrderOut)
+    def post(self, data, number):
+        """Nothing more will come: 'cancelled' if nothing was received, else 'closed'. What is left on its lines is
+        no longer on order, so the replenishment plan sees the need again; received goods are still put away."""
+        purchasing.close(stamp_of(data), number=number, reason=data["reason"])
+        return queries.purchase_order(number)
+
+
 @selling.route("")
 class SalesOrders(MethodView):
     @selling.arguments(OrderArgs, location="query")
@@ -239,4 +255,16 @@ class ShortPick(MethodView):
     def post(self, data, number, line_id):
         """The shelf is short: record what cannot be picked and release its reservation."""
         sales.short(stamp_of(data), number=number, line_id=line_id, qty=data["qty"], reason=data["reason"])
+        return queries.sales_order(number)
+
+
+@selling.route("/<string:number>/cancel")
+class CancelSalesOrder(MethodView):
+    @role("supervisor")
+    @selling.arguments(CloseIn)
+    @selling.response(200, OrderOut)
+    def post(self, data, number):
+        """The customer withdraws the order before it is picked: reservations released, its demand no longer
+        counted. Once goods are picked, ship them and short the rest instead (409 picked_in_dispatch)."""
+        sales.cancel(stamp_of(data), number=number, reason=data["reason"])
         return queries.sales_order(number)

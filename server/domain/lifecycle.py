@@ -19,6 +19,9 @@ PO_PAPERWORK = {"confirmed": "ordered"}
 # Steps that happen once per order; the others may repeat (partial receptions, several picks).
 PO_ONCE = {"need_detected", "ordered"}
 SO_ONCE = {"ordered"}
+# How an order ends before its chain is done (nothing more will come, or the customer withdrew): not a step,
+# so no order is checked against it.
+ENDINGS = {"closed", "cancelled"}
 
 
 def _rank(kind: str, chain: tuple[str, ...], paperwork: dict) -> int:
@@ -33,6 +36,7 @@ def check_event(kind: str, at: datetime, recorded: list[tuple[str, datetime]], *
     """
     chain, paperwork, once = (PO_CHAIN, PO_PAPERWORK, PO_ONCE) if purchase else (SO_CHAIN, {}, SO_ONCE)
     rank = _rank(kind, chain, paperwork)
+    recorded = [(k, when) for k, when in recorded if k not in ENDINGS]
     if kind in once and any(k == kind for k, _ in recorded):
         raise Conflict("event_already_recorded", f"'{kind}' is already recorded for this order.",
                        f"« {kind} » est déjà enregistré pour cette commande.", field="kind")

@@ -1,7 +1,7 @@
 """The replenishment plan fed from the ledger: demand history, measured lead times, product settings.
 
-Demand is what customers asked for, when they asked (sales-order lines at order time), bucketed by day
-over the last ``HISTORY_DAYS``. The plan for every product comes from ``domain.plan`` in one vectorised
+Demand is what customers asked for, when they asked (sales-order lines at order time; not orders withdrawn
+before anything was picked, which are cancelled), bucketed by day over the last ``HISTORY_DAYS``. The plan for every product comes from ``domain.plan`` in one vectorised
 pass; one product's page is explained step by step by ``domain.policy.plan_policy`` on the same inputs.
 
 A supplier with a review period R is ordered from on fixed days, every R days: its products get an
@@ -67,7 +67,7 @@ def demand_history(products: list[Product], end: date, days: int = HISTORY_DAYS)
     rows = db.session.execute(
         select(SalesOrderLine.product_id, SalesOrder.ordered_at, SalesOrderLine.qty_ordered).join(SalesOrder)
         .where(SalesOrder.ordered_at >= _midnight(start), SalesOrder.ordered_at < _midnight(end),
-               SalesOrderLine.product_id.in_(index))).all()
+               SalesOrder.status != "cancelled", SalesOrderLine.product_id.in_(index))).all()
     if not rows:
         return np.zeros((len(products), days))
     product_idx = np.array([index[r[0]] for r in rows])

@@ -12,7 +12,7 @@ from decimal import Decimal
 from sqlalchemy import bindparam, case, func, insert, inspect, select
 
 from server.database import write_transaction
-from server.domain.errors import Invalid, NotFound
+from server.domain.errors import Conflict, Invalid, NotFound
 from server.domain.lifecycle import check_event, stage_reached
 from server.domain.movements import check_quantity
 from server.extensions import db
@@ -21,11 +21,12 @@ from server.models import (Location, Movement, MovementKind, Product, PurchaseOr
 from server.models.base import utcnow
 from server.services import ledger, master
 from server.services.idempotency import once
-from server.services.locks import lock_products
+from server.services.locks import lock_products, order_status_locked
 from server.services.order_rows import OrderRow, assign
 from server.services.stamp import Stamp
 
 OPEN = ("draft", "need_detected", "ordered", "shipped", "arrived", "received", "put_away")
+FINISHED = ("closed", "cancelled")   # nothing more comes on these orders (``close``)
 
 
 def create_order(*, supplier: str, lines: list[dict], promised_date: date | None = None,
@@ -126,7 +127,8 @@ def append_event(session, order: PurchaseOrder, kind: str, stamp: Stamp, *, line
         promised_date=promised_date, note=note))
     if kind == "confirmed" and promised_date:
         assign(session, order, promised_date=promised_date)
-    assign(session, order, status=stage_reached({k for k, _, _ in summary} | {kind}) or order.status)
+    if order.status not in FINISHED:     # goods received before the close are still put away: it stays closed
+        assign(session, order, status=stage_reached({k for k, _, _ in summary} | {kind}) or order.status)
     return event_id
 
 
@@ -171,10 +173,17 @@ def book_receipt(s, order: PurchaseOrder, line: PurchaseOrderLine, qty: Decimal,
     return movement_id
 
 
+def refuse_if_finished(order: PurchaseOrder) -> None:
+    if order.status in FINISHED:
+        raise Conflict("order_closed", f"{order.number} is {order.status}: nothing more can be received on it.",
+                       f"{order.number} est close : plus rien ne peut y être reçu.", field="order")
+
+
 def receive(stamp: Stamp, *, number: str, line_id: int, qty: Decimal, dock: str, lot: str = "",
             expiry=None) -> tuple[Movement, bool]:
     def work(s):
         order = get_order(number, s)
+        refuse_if_finished(order)
         return s.get(Movement, book_receipt(s, order, master.line_of(order, line_id), qty,
                                             master.get(Location, dock, s), stamp, lot=lot, expiry=expiry))
     expected = {"kind": int(MovementKind.RECEIPT), "po_line_id": line_id, "qty": qty, "lot": lot}
@@ -217,3 +226,22 @@ def put_away(stamp: Stamp, *, number: str, line_id: int, qty: Decimal, from_loca
                                              master.get(Location, to_location, s), stamp, lot=lot))
     expected = {"kind": int(MovementKind.PUT_AWAY), "po_line_id": line_id, "qty": qty, "lot": lot}
     return once(Movement, stamp.client_event_id, expected, work)
+
+
+def close(stamp: Stamp, *, number: str, reason: str) -> tuple[PurchaseOrderEvent, bool]:
+    """Nothing more will come on this order: what is left on its lines stops being on order (the plan buys it
+    again if it is still needed). 'cancelled' when nothing was received, else 'closed' (short-closed); goods
+    already received are still put away against their lines, and their lead times stay measured."""
+    def work(s):
+        order = get_order(number, s)
+        status = order_status_locked(s, PurchaseOrder, order.id) or order.status
+        if status in FINISHED:
+            raise Conflict("order_closed", f"{order.number} is already {status}.",
+                           f"{order.number} est déjà close ou annulée.", field="order", details={"status": status})
+        kind = "closed" if any(received_by_line(s, order).values()) else "cancelled"
+        event_id = add_event(s, order, PurchaseOrderEvent, dict(
+            line_id=None, kind=kind, client_event_id=stamp.client_event_id, occurred_at=stamp.occurred_at,
+            recorded_at=utcnow(), user_id=stamp.user_id, device=stamp.device, out_of_order=False, note=reason))
+        assign(s, order, status=kind)
+        return s.get(PurchaseOrderEvent, event_id)
+    return once(PurchaseOrderEvent, stamp.client_event_id, {"order_id": get_order(number).id, "note": reason}, work)

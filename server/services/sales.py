@@ -99,6 +99,9 @@ def get_order(number: str, session=None) -> SalesOrder:
 
 def append_event(session, order: SalesOrder, kind: str, stamp: Stamp, *, line_id=None, note=None) -> int:
     """Record a lifecycle step of the order (checked against the steps already recorded); returns its id."""
+    if order.status == "cancelled":
+        raise Conflict("order_closed", f"{order.number} is cancelled.", f"{order.number} est annulée.",
+                       field="order", details={"status": order.status})
     summary = event_summary(session, order, SalesOrderEvent)
     flagged = check_event(kind, stamp.occurred_at, [(k, at) for k, _, at in summary], purchase=False)
     event_id = add_event(session, order, SalesOrderEvent, dict(
@@ -247,3 +250,28 @@ def area_of(s, kind: str, code: str | None):
         raise NotFound(f"no_{kind}", f"No {kind} location is set up.", f"Aucun emplacement de type {kind}.",
                        field="context")
     return place
+
+
+def cancel(stamp: Stamp, *, number: str, reason: str) -> tuple[SalesOrderEvent, bool]:
+    """The customer withdraws the order before anything of it was picked: its reservations are released, its
+    demand leaves the history (``queries.planning.demand_history``). Picked goods wait in dispatch under the
+    order: then ship what is picked and short what is left instead."""
+    def work(s):
+        order = get_order(number, s)
+        status = order_status_locked(s, SalesOrder, order.id) or order.status
+        if status in ("shipped", "cancelled"):
+            raise Conflict("order_closed", f"{order.number} is already {status}.",
+                           f"{order.number} est déjà expédiée ou annulée.", field="order", details={"status": status})
+        if _picked_not_shipped(s, order):
+            raise Conflict("picked_in_dispatch", f"Goods are picked for {order.number}: ship what is picked and "
+                           "short what is left, or cancel before picking.",
+                           f"Des articles de {order.number} sont préparés : expédiez-les et soldez le reste en "
+                           "manquant, ou annulez avant la préparation.", field="order")
+        for line in order.lines:
+            line.qty_reserved = Decimal(0)
+        event_id = add_event(s, order, SalesOrderEvent, dict(
+            line_id=None, kind="cancelled", client_event_id=stamp.client_event_id, occurred_at=stamp.occurred_at,
+            recorded_at=utcnow(), user_id=stamp.user_id, device=stamp.device, out_of_order=False, note=reason))
+        assign(s, order, status="cancelled")
+        return s.get(SalesOrderEvent, event_id)
+    return once(SalesOrderEvent, stamp.client_event_id, {"order_id": get_order(number).id, "note": reason}, work)

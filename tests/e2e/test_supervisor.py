@@ -217,6 +217,22 @@ def test_a_supplier_set_to_weekly_on_its_page_moves_its_products_to_order_up_to_
         desk_server.request("PATCH", f"/api/v1/suppliers/{supplier}", {"review_period_days": None})
 
 
+def test_a_purchase_order_the_supplier_will_not_complete_is_closed_from_its_page(desk, desk_server):
+    open_orders = [o for status in ("ordered", "shipped", "arrived")
+                   for o in desk_server.request("GET", f"/api/v1/purchase-orders?status={status}")[1]["items"]]
+    number = open_orders[0]["number"]
+    desk.goto(f"/#/sv/lead-times?po={number}")
+    form = desk.locator(f".po-detail[data-po='{number}'] form.close-po").first
+    form.locator(".close-reason").fill("E2E: the supplier stopped the part")
+    form.locator("button[type=submit]").click()
+    desk.wait_for_selector(f".po-detail[data-po='{number}']:not(:has(form.close-po))")
+    _, order = desk_server.request("GET", f"/api/v1/purchase-orders/{number}")
+    assert order["status"] in ("closed", "cancelled")
+    assert order["events"][-1]["note"] == "E2E: the supplier stopped the part"
+    word = {"closed": "closed short", "cancelled": "cancelled"}[order["status"]]
+    assert word in desk.text_content(f".po-detail[data-po='{number}'] p")
+
+
 def test_valuation_and_flows_draw_value_flows_and_abc(desk, desk_server):
     desk.goto("/#/sv/valuation")
     drawn = wait_for_charts(desk, ["val-value", "val-flows", "val-abc"])

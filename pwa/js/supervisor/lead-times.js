@@ -4,7 +4,8 @@
 // them (/analytics/lead-times/lines: each line's steps and stages, DESIGN §4).
 import { h, replaceChildren } from "../dom.js";
 import { t } from "../i18n.js";
-import { call, card, dateText, dateTimeText, days, layout, loading, num, pct, productLink, table, tile } from "./common.js";
+import { ApiError, call, card, dateText, dateTimeText, days, layout, loading, num, pct, productLink, table, tile, word } from "./common.js";
+import { nowWithZone, uuid4 } from "../ids.js";
 import { chart, COLORS, disposeCharts, histogram, seconds } from "./charts.js";
 import { supplierForm } from "./supplier-form.js";
 
@@ -144,8 +145,8 @@ function linesTable(lines, container) {
 }
 
 function orderView(detail) {
-  return h("div", { class: "po-detail", dataset: { po: detail.number } },
-    h("p", {}, `${t("supplier")}: ${detail.supplier} · ${t("status")}: ${detail.status} · ${t("promised")}: ${dateText(detail.promised_date)}`),
+  const view = h("div", { class: "po-detail", dataset: { po: detail.number } },
+    h("p", {}, `${t("supplier")}: ${detail.supplier} · ${t("status")}: ${word("status", detail.status)} · ${t("promised")}: ${dateText(detail.promised_date)}`),
     table([
       { label: t("sku"), value: (line) => productLink(line.sku) },
       { label: t("name"), value: (line) => line.name },
@@ -156,7 +157,31 @@ function orderView(detail) {
     h("ol", { class: "events" }, detail.events.map((event) => h("li", {},
       h("time", {}, dateTimeText(event.occurred_at)), " ", h("strong", {}, event.kind),
       event.line_id ? ` (${t("line")} ${detail.lines.find((l) => l.line_id === event.line_id)?.sku || event.line_id})` : "",
-      event.note ? ` — ${event.note}` : ""))));
+      event.note ? ` — ${event.note}` : ""))),
+    ["closed", "cancelled"].includes(detail.status) ? null : closeForm(detail, (closed) => view.replaceWith(orderView(closed))));
+  return view;
+}
+
+// The supplier will not deliver the rest: one id per form, so a retry after a lost answer is a replay.
+function closeForm(detail, done) {
+  const stamp = { client_event_id: uuid4(), occurred_at: nowWithZone() };
+  const reason = h("input", { name: "reason", class: "close-reason", required: true, maxlength: 200 });
+  const message = h("p", { class: "close-message", role: "status" });
+  const submit = h("button", { type: "submit" }, t("close_po"));
+  return h("form", { class: "close-po", async onSubmit(event) {
+    event.preventDefault();
+    submit.disabled = true;
+    try {
+      const closed = await call(`/api/v1/purchase-orders/${encodeURIComponent(detail.number)}/close`,
+        { method: "POST", body: { ...stamp, reason: reason.value } });
+      details.set(detail.number, closed);
+      done(closed);
+    } catch (error) {
+      message.className = "close-message error";
+      message.textContent = error instanceof ApiError ? error.message : t("sv_failed", { reason: error.message });
+      submit.disabled = false;
+    }
+  } }, h("label", { class: "field" }, t("close_reason"), reason, h("small", {}, t("close_help"))), submit, message);
 }
 
 async function orderDetail(number, fresh = false) {
