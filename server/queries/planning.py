@@ -1,8 +1,9 @@
 """The replenishment plan fed from the ledger: demand history, measured lead times, product settings.
 
 Demand is what customers asked for, when they asked (sales-order lines at order time; not orders withdrawn
-before anything was picked, which are cancelled), bucketed by day over the last ``HISTORY_DAYS``. The plan for every product comes from ``domain.plan`` in one vectorised
-pass; one product's page is explained step by step by ``domain.policy.plan_policy`` on the same inputs.
+before anything was picked, which are cancelled), bucketed by day over the last ``HISTORY_DAYS``. The plan for
+every product comes from ``domain.plan`` in one vectorised pass; one product's page is explained step by step
+by ``domain.policy.plan_policy`` on the same inputs.
 
 A supplier with a review period R is ordered from on fixed days, every R days: its products get an
 order-up-to level S (periodic review) and are suggested on review days only; the others are reviewed daily
