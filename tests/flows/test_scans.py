@@ -308,3 +308,25 @@ def test_an_item_not_on_the_order_accepted_by_a_supervisor_is_received_on_a_new_
     assert decided.status_code == 201, decided.json
     lines = {ln["sku"]: ln for ln in client.get(f"/api/v1/purchase-orders/{shelf}", headers=sup).json["lines"]}
     assert (lines["WIPER"]["ordered"], lines["WIPER"]["received"]) == (1, 1)
+
+
+def test_a_pick_larger_than_any_lot_in_the_bin_is_taken_first_expiry_first_across_lots(app, client, warehouse,
+                                                                                        scanner):
+    sup, op = warehouse["supervisor"], warehouse["operator"]
+    for lot, qty, expiry in (("LATE", 6, "2031-01-31"), ("EARLY", 8, "2030-06-30")):
+        assert client.post("/api/v1/adjustments", headers=sup, json=event(
+            product="PAD", location="A-01", qty=qty, lot=lot, expiry=expiry, reason="count")).status_code == 201
+    so = client.post("/api/v1/sales-orders", headers=op,
+                     json=event(customer="GARAGE", lines=[{"product": "PAD", "qty": 13}])).json
+    body = scanner.body(CARTON, "pick", order=so["number"], bin="A-01")        # a carton of 12, no lot on it
+    answer = client.post("/api/v1/scans", json=body, headers=op)
+    assert answer.status_code == 201, answer.json
+    assert answer.json["lots"] == [{"lot": "EARLY", "qty": 8}, {"lot": "LATE", "qty": 4}]
+    assert "EARLY × 8, LATE × 4" in answer.json["message"]
+    assert stock(client, op) == {("A-01", "LATE"): 2, ("DISPATCH", "EARLY"): 8, ("DISPATCH", "LATE"): 4}
+    replay = client.post("/api/v1/scans", json=body, headers=op)                 # once, whatever the retries
+    assert replay.status_code == 201 and replay.json["lots"] == answer.json["lots"]
+    assert stock(client, op)[("A-01", "LATE")] == 2
+    # one lot holding the quantity is taken whole (no split): the 13th from LATE
+    second = scanner.scan(EAN, "pick", order=so["number"], bin="A-01")
+    assert second[0] == 201 and [p["lot"] for p in second[1]["lots"]] == ["LATE"]

@@ -1,6 +1,7 @@
 """On the shelves and at dispatch: pick an order bin by bin, then ship it by its label."""
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -48,15 +49,38 @@ def pick(s, scan: Scan, parsed) -> Outcome:
     line = sales.line_for_product(order, item.product.id, now_picked)
     qty = scanned_units(scan, item)
     levels = _levels_in_bin(s, item.product, source)
-    lot = item.lot or str(scan.context.get("lot") or "") or fefo_lot(s, item.product.id, source.id, qty, levels)
+    named = item.lot or str(scan.context.get("lot") or "")
+    parts = [(named, qty)] if named or qty > sales.to_pick(line, now_picked) else _lots_to_take(s, item, source,
+                                                                                                 qty, levels)
     dispatch = area(s, scan, "dispatch", "dispatch")
-    sales.book_pick(s, order, line, qty, source, dispatch, scan.stamp, lot=lot, picked=now_picked)
-    now_picked[line.id] += qty
+    for i, (lot, part) in enumerate(parts):
+        stamp = scan.stamp if i == 0 else scan.stamp.derived(line.id, lot)
+        sales.book_pick(s, order, line, part, source, dispatch, stamp, lot=lot, picked=now_picked)
+        now_picked[line.id] += part
     picked, left = now_picked[line.id], sales.to_pick(line, now_picked)
-    return applied({"order": order.number, "product": brief(item.product), "qty": qty, "lot": lot or None,
+    lots = "" if len(parts) == 1 else " — " + ", ".join(f"{lot} × {fmt_qty(part)}" for lot, part in parts)
+    return applied({"order": order.number, "product": brief(item.product), "qty": qty, "lot": parts[0][0] or None,
+                    "lots": [{"lot": lot or None, "qty": part} for lot, part in parts],
                     "line": {"line_id": line.id, "ordered": line.qty_ordered, "picked": picked, "left": left}},
-                   f"{fmt_qty(qty)} × {item.product.name} picked ({fmt_qty(picked)}/{fmt_qty(line.qty_ordered)}).",
-                   f"{fmt_qty(qty)} × {item.product.name} prélevé(s) ({fmt_qty(picked)}/{fmt_qty(line.qty_ordered)}).")
+                   f"{fmt_qty(qty)} × {item.product.name} picked ({fmt_qty(picked)}/{fmt_qty(line.qty_ordered)})"
+                   f"{lots}.",
+                   f"{fmt_qty(qty)} × {item.product.name} prélevé(s) ({fmt_qty(picked)}/{fmt_qty(line.qty_ordered)})"
+                   f"{lots}.")
+
+
+def _lots_to_take(s, item, source: Location, qty: Decimal, levels: list) -> list[tuple[str, Decimal]]:
+    """A plain barcode says nothing of the lot: one lot if one holds the quantity (first expiry first among
+    them), else first expiry first across the bin's lots (a carton of 12 from lots of 8 and 6 is 8 + 4)."""
+    if len(levels) < 2 or any(lv.qty >= qty for lv in levels) or sum(lv.qty for lv in levels) < qty:
+        return [(fefo_lot(s, item.product.id, source.id, qty, levels), qty)]
+    parts, left = [], qty
+    for level in sorted(levels, key=lambda lv: (lv.expiry is None, lv.expiry or date.max, lv.lot)):
+        take = min(left, level.qty)
+        parts.append((level.lot, take))
+        left -= take
+        if left <= 0:
+            break
+    return parts
 
 
 def _levels_in_bin(s, product, source: Location) -> list:
