@@ -2,9 +2,9 @@
 
 Until now every supplier held a review period (7 days unless told otherwise) that nothing used: every
 product was planned on continuous review, (s, Q). The plan now uses it — a supplier with a review period
-is ordered from every R days, its products up to an order-up-to level S — so the stored 7s, defaults
-nobody chose, are cleared: after this upgrade every product is planned as before, and a buyer sets a period
-on the suppliers really ordered from on fixed days.
+is ordered from every R days, its products up to an order-up-to level S — so the stored 7s, the default
+nobody chose, are cleared: their products are planned as before. A period a buyer did choose (any other
+value) is kept and now takes effect.
 
 Revision ID: 0005
 Revises: 0004
@@ -22,7 +22,7 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('suppliers', schema=None) as batch_op:
         batch_op.alter_column('review_period_days', existing_type=sa.Integer(), nullable=True)
-    op.execute("UPDATE suppliers SET review_period_days = NULL")
+    op.execute("UPDATE suppliers SET review_period_days = NULL WHERE review_period_days = 7")
 
 
 def downgrade():

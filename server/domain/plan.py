@@ -60,8 +60,8 @@ class Plan:
     lead_time_demand_sd: np.ndarray     # σ of the same (estimation noise and predictive σ_L included)
     review_days: np.ndarray         # R of a periodic review (R, S); NaN: reviewed daily, (s, Q)
     order_up_to: np.ndarray         # S under periodic review; NaN otherwise and for pull items
-    window_var_rl: np.ndarray       # periodic review: variance of R + E[L] days of demand, measured (else NaN)
-    window_var_l: np.ndarray        # ... and of E[L] days
+    window_var_rl: np.ndarray       # periodic review: variance of R + E[L] days of demand (``window_variances``;
+    window_var_l: np.ndarray        # NaN for daily review) and of E[L] days
 
 
 def variability_names(categories: np.ndarray) -> np.ndarray:
@@ -151,18 +151,31 @@ def stock_levels(daily, d_level, lt_mean, lt_sd, order_qty, fill_rate, gamma,
 
 
 def periodic_levels(daily, d_level, d_sd, lt_mean, lt_sd, review, fill_rate, gamma):
-    """(R, S) order-up-to levels from a (products × days) history, as the plan computes them: the variance
-    of R + E[L] and of E[L] days of demand measured on the history where the window fits in it (else the
-    independent-days formula, and NaN in the measured variances returned)."""
-    daily = np.asarray(daily, dtype=float)
+    """(R, S) order-up-to levels from a (products × days) history, as the plan computes them, with the window
+    variances they used (``window_variances``)."""
+    v_rl, v_l = window_variances(daily, d_level, d_sd, lt_mean, review)
+    levels = order_up_to_levels(d_level, d_sd, lt_mean, lt_sd, review, fill_rate=fill_rate, gamma=gamma,
+                                demand_var=(v_rl, v_l))
+    return levels, v_rl, v_l
+
+
+def window_variances(daily, d_level, d_sd, lt_mean, review) -> tuple[np.ndarray, np.ndarray]:
+    """Variance of the demand of R + E[L] and of E[L] days, per product: measured on the history where the
+    window fits in it (``window_sum_variance``), else the independent-days formula (days·σ_d²).
+
+    Scaled by min(1, d̄ forecast / d̄ history): a fading forecast is fewer demands of the same sizes, whose
+    variance falls with the rate (compound Poisson) while the CV stays; left at the history's, a gamma of mean
+    d̄·(R + E[L]) → 0 with that spread has a tail that grows without bound (a part that stopped selling was
+    bought by the thousand)."""
+    daily = np.atleast_2d(np.asarray(daily, dtype=float))
     n = daily.shape[0]
-    lt_mean, review, d_sd = (np.broadcast_to(np.asarray(v, dtype=float), (n,)) for v in (lt_mean, review, d_sd))
+    lt_mean, review, d_sd, d_level = (np.broadcast_to(np.asarray(v, dtype=float), (n,))
+                                      for v in (lt_mean, review, d_sd, d_level))
     v_rl, v_l = (lt_mean + review) * d_sd ** 2, lt_mean * d_sd ** 2
     fits = np.floor(lt_mean + review) + 2 <= daily.shape[1]
-    measured_rl, measured_l = np.full(n, np.nan), np.full(n, np.nan)
     if np.any(fits):
-        measured_rl[fits] = window_sum_variance(daily[fits], (lt_mean + review)[fits])
-        measured_l[fits] = window_sum_variance(daily[fits], lt_mean[fits])
-    levels = order_up_to_levels(d_level, d_sd, lt_mean, lt_sd, review, fill_rate=fill_rate, gamma=gamma,
-                                demand_var=(np.where(fits, measured_rl, v_rl), np.where(fits, measured_l, v_l)))
-    return levels, measured_rl, measured_l
+        v_rl[fits] = window_sum_variance(daily[fits], (lt_mean + review)[fits])
+        v_l[fits] = window_sum_variance(daily[fits], lt_mean[fits])
+    h_mean = daily.mean(axis=1)
+    scale = np.where(h_mean > 0, np.clip(d_level / np.where(h_mean > 0, h_mean, 1.0), 0.0, 1.0), 1.0)
+    return v_rl * scale, v_l * scale

@@ -232,7 +232,7 @@ def order_up_to_levels(d_mean, d_sd, lt_mean, lt_sd, review_days, *, fill_rate=N
     else:
         v_rl, v_l = (np.broadcast_to(np.asarray(v, dtype=float), r.shape) for v in demand_var)
         sig_rl, sig_l = (np.sqrt(v + (d_mean * lt_sd) ** 2) + np.zeros(r.shape) for v in (v_rl, v_l))
-    has_sigma = sig_rl > 0
+    has_sigma = (sig_rl > 0) & (d_mean > 0)        # no demand expected: nothing to protect, S = 0
     sr = np.where(has_sigma, sig_rl, 1.0)
     use_gamma = np.broadcast_to(np.asarray(gamma, dtype=bool), r.shape) & (mu_rl > 0) & has_sigma
     use_gamma = use_gamma & ((mu_rl / sr) ** 2 <= GAMMA_MAX_SHAPE)
@@ -273,7 +273,9 @@ def _normal_order_up_to(target, mu_l, sig_l, mu_rl, sig_rl):
         late = _late(lambda x, i: l_sd[i] * normal_loss((x - mu_l[i]) / l_sd[i]), level, mu_l, sig_l, idx)
         return sig_rl[idx] * normal_loss((level - mu_rl[idx]) / sig_rl[idx]) - late
 
-    return solve_decreasing(shortage, target, lo=mu_rl - 12.0 * sig_rl, hi=mu_rl + 12.0 * sig_rl)
+    # below D_L's range too the shortage is d̄·R, above any target: the root is bracketed however small σ is
+    lo = np.minimum(mu_rl - 12.0 * sig_rl, mu_l - 12.0 * sig_l)
+    return solve_decreasing(shortage, target, lo=lo, hi=mu_rl + 12.0 * sig_rl)
 
 
 def _gamma_order_up_to(target, mu_l, sig_l, mu_rl, sig_rl):

@@ -173,6 +173,7 @@ class Explained:
     lead_time: object
     inputs: policies.PolicyInput
     policy: policies.PolicyResult
+    daily: np.ndarray             # the product's demand history (days)
 
     def as_if_declared(self) -> policies.PolicyResult:
         """The same policy on the supplier's promise instead of the measurement: what measuring changed.
@@ -185,10 +186,15 @@ class Explained:
         planned_sd = float(self.plan.lead_time_sd[self.index])
         mean_ratio = _ratio(i.lead_time_demand_mean, i.demand_mean * i.lead_time_mean)
         sd_ratio = _ratio(i.lead_time_demand_sd, sigma_dl(i.demand_mean, i.demand_sd, i.lead_time_mean, planned_sd))
+        periodic = {}
+        if i.review_period_days is not None:    # the windows are R + the declared lead time, and that lead time
+            v_rl, v_l = planning.window_variances(self.daily, i.demand_mean, i.demand_sd, declared,
+                                                  i.review_period_days)
+            periodic = {"demand_var_rl": float(v_rl[0]), "demand_var_l": float(v_l[0])}
         return policies.plan_policy(replace(
             i, lead_time_mean=declared, lead_time_sd=declared_sd, lead_time_n=None, lead_time_source="declared",
             lead_time_demand_mean=mean_ratio * i.demand_mean * declared,
-            lead_time_demand_sd=sd_ratio * sigma_dl(i.demand_mean, i.demand_sd, declared, declared_sd)))
+            lead_time_demand_sd=sd_ratio * sigma_dl(i.demand_mean, i.demand_sd, declared, declared_sd), **periodic))
 
 
 def _ratio(measured, formula) -> float:
@@ -207,7 +213,8 @@ def explain(product: Product, today: date) -> Explained:
             critical=product.critical, review_days=data.review_days()), 0
     estimate = data.estimates[i]
     inputs = _policy_input(product, data.suppliers[i], result, i, estimate)
-    return Explained(product, data.suppliers[i], result, i, estimate, inputs, policies.plan_policy(inputs))
+    return Explained(product, data.suppliers[i], result, i, estimate, inputs, policies.plan_policy(inputs),
+                     data.daily[i])
 
 
 def positions(product_ids: list[int]) -> dict[int, dict]:
@@ -251,27 +258,48 @@ def positions(product_ids: list[int]) -> dict[int, dict]:
     return out
 
 
+# A review day missed by a day or two (a day off) is still caught; later, the supplier waits for the next one
+# (else, after a review day with nothing to order, it would be reviewed daily against S: many small orders).
+GRACE_DAYS = 2
+
+
 def last_reviews() -> dict[int, datetime]:
-    """When each supplier was last ordered from: per order, its need detected (the review that made it) or its
-    placing, else its creation (a draft typed by hand); the latest per supplier."""
+    """When each supplier was last reviewed: its orders in time order (per order, its need detected — the review
+    that made it — else its placing, else its creation: a draft typed by hand). For a supplier ordered from every
+    R days an order is a review only once the supplier was due (R days after the last one): a pull item bought
+    for a customer, or an urgent draft, between two reviews does not move the review day."""
     first_step = (select(PurchaseOrderEvent.order_id, func.min(PurchaseOrderEvent.occurred_at).label("at"))
                   .where(PurchaseOrderEvent.kind.in_(("need_detected", "ordered")))
                   .group_by(PurchaseOrderEvent.order_id).subquery())
-    latest = type_coerce(func.max(func.coalesce(first_step.c.at, PurchaseOrder.created_at)),
-                         PurchaseOrder.created_at.type)
-    return dict(db.session.execute(
-        select(PurchaseOrder.supplier_id, latest).outerjoin(first_step, first_step.c.order_id == PurchaseOrder.id)
-        .group_by(PurchaseOrder.supplier_id)).all())
+    at = type_coerce(func.coalesce(first_step.c.at, PurchaseOrder.created_at), PurchaseOrder.created_at.type)
+    rows = db.session.execute(select(PurchaseOrder.supplier_id, at)
+                              .outerjoin(first_step, first_step.c.order_id == PurchaseOrder.id)).all()
+    periods = {s.id: _review_period(s) for s in db.session.scalars(select(Supplier))}
+    out: dict[int, datetime] = {}
+    for supplier_id, when in sorted(rows, key=lambda row: row[1]):
+        last, period = out.get(supplier_id), periods.get(supplier_id)
+        if last is None or period is None or when.date() >= last.date() + timedelta(days=math.ceil(period)):
+            out[supplier_id] = when
+    return out
 
 
 def next_review(supplier: Supplier | None, reviews: dict[int, datetime], today: date) -> date | None:
-    """The day a periodically reviewed supplier is next due: R days after it was last ordered from, today at the
-    latest once that has passed (or if it never was); None for a supplier reviewed daily."""
+    """The day a periodically reviewed supplier is next due (today when it is due now); None when reviewed daily.
+
+    Review days fall every R days from the last review. A supplier never ordered from is due at once; one whose
+    review day passed is due for ``GRACE_DAYS`` more days, then waits for the next day of that calendar."""
     period = _review_period(supplier)
     if period is None:
         return None
     last = reviews.get(supplier.id)
-    return today if last is None else max(today, last.date() + timedelta(days=math.ceil(period)))
+    if last is None:
+        return today
+    days, anchor = math.ceil(period), last.date()
+    elapsed = (today - anchor).days
+    if elapsed < days:
+        return anchor + timedelta(days=days)
+    calendar = anchor + timedelta(days=elapsed // days * days)      # the latest review day, today or before
+    return today if (today - calendar).days <= GRACE_DAYS else calendar + timedelta(days=days)
 
 
 REASONS = {"reorder_point": ("at or below the reorder point", "au point de commande ou en dessous"),

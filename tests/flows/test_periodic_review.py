@@ -1,14 +1,20 @@
 """A supplier ordered from on fixed days (every R days): its products are planned (R, S) and suggested on its
 review day only, up to S. PAD's smooth history (2 units a day) makes it a push item."""
 from datetime import timedelta
+from types import SimpleNamespace
 
+import numpy as np
 import pytest
 from sqlalchemy import select
 
+from server.domain import leadtime
+from server.domain.plan import replenishment_plan
 from server.extensions import db
 from server.models import Supplier
 from server.queries import planning
-from tests.flows.histories import NOW, sale, smooth_history
+from server.services import sales
+from tests.flows.histories import (NOW, _short_everything, ago, lumpy_history, purchase, sale, smooth_history,
+                                   stamp)
 
 
 def policy(client, headers, sku="PAD"):
@@ -100,9 +106,12 @@ def test_a_hand_typed_draft_counts_as_the_review(app, client, warehouse):
     with app.app_context():
         supplier = acme()
         today = NOW.date()
-        assert planning.next_review(supplier, planning.last_reviews(), today) == today + timedelta(days=14)
-        assert planning.next_review(supplier, planning.last_reviews(), today + timedelta(days=20)) == \
-            today + timedelta(days=20)
+        reviews = planning.last_reviews()
+        assert planning.next_review(supplier, reviews, today) == today + timedelta(days=14)
+        # its review day, and two days of grace (a day off); then the next review day
+        for late in (14, 16):
+            assert planning.next_review(supplier, reviews, today + timedelta(days=late)) == today + timedelta(late)
+        assert planning.next_review(supplier, reviews, today + timedelta(days=17)) == today + timedelta(days=28)
 
 
 def test_overrides_follow_the_review_type(app, client, warehouse):
@@ -120,3 +129,73 @@ def test_overrides_follow_the_review_type(app, client, warehouse):
                         json={"policy_overrides": {"order_up_to": 80}}).status_code == 200
     item = plan(client, sup)["PAD"]
     assert item["order_up_to"] == 80 and item["qty"] == 80 and policy(client, sup)["policy"]["order_up_to"] == 80
+
+
+def test_buying_a_pull_item_between_two_reviews_does_not_move_the_review_day(app, client, warehouse):
+    """Reviewed 5 days ago; today a customer's order makes BOLT, a pull item of the same supplier, to be bought
+    at once. That order is no review of PAD: PAD is due in 2 days, not 7 (its S covers R + L days)."""
+    sup = warehouse["supervisor"]
+    assert client.post("/api/v1/products", headers=sup, json={"sku": "BOLT", "name": "Bolt", "unit_cost": 3,
+                                                              "supplier": "ACME"}).status_code == 201
+    smooth_history(app)
+    lumpy_history(app, "BOLT")
+    weekly(client, sup)
+    purchase(app, "ACME", [("PAD", 1)], ago(5))
+    sale(app, "GARAGE", [("BOLT", 4)], NOW)
+    listed = client.get("/api/v1/replenishment", headers=sup).json
+    items = {i["sku"]: i for i in listed["items"]}
+    assert items["BOLT"]["mode"] == "pull" and "PAD" not in items             # PAD: not the supplier's day
+    assert client.post("/api/v1/replenishment/orders", headers=sup, json={
+        "suggested_at": listed["generated_at"],
+        "items": [{"sku": "BOLT", "qty": items["BOLT"]["qty"]}]}).status_code == 201
+    with app.app_context():
+        review_day = ago(5).date() + timedelta(days=7)
+        assert planning.next_review(acme(), planning.last_reviews(), NOW.date()) == review_day
+        assert "PAD" in {s["sku"] for s in planning.suggestions(review_day)}
+
+
+def test_a_review_day_with_nothing_to_order_waits_for_the_next_one_after_the_grace(app, client, warehouse):
+    """Reviewed 7 days ago with plenty on order: today, the review day, nothing is to be ordered. The supplier is
+    not reviewed daily from then on (an S sized for R + L days, ordered the day each product dips below it)."""
+    sup = warehouse["supervisor"]
+    smooth_history(app)
+    weekly(client, sup)
+    purchase(app, "ACME", [("PAD", 1000)], ago(7))
+    with app.app_context():
+        today, reviews = NOW.date(), planning.last_reviews()
+        assert "PAD" not in {s["sku"] for s in planning.suggestions(today)}
+        assert planning.next_review(acme(), reviews, today + timedelta(days=2)) == today + timedelta(days=2)
+        assert planning.next_review(acme(), reviews, today + timedelta(days=3)) == today + timedelta(days=7)
+
+
+def test_a_product_that_stopped_selling_is_not_bought_by_the_thousand_on_review_day(app, client, warehouse):
+    """PAD sold 3 to 5 units every 2 days for 8 months, then nothing for 4: reviewed daily its reorder point is a
+    few units, and so must its S be on a weekly supplier's review day."""
+    sup = warehouse["supervisor"]
+    with app.app_context():
+        for i, days in enumerate(range(120, 364, 2)):
+            order, _ = sales.create_order(stamp(ago(days)), customer="GARAGE",
+                                          lines=[{"sku": "PAD", "qty": 3 + 2 * (i % 2)}])
+            _short_everything(order.number)
+        db.session.remove()
+    daily = policy(client, sup)["policy"]
+    weekly(client, sup)
+    page = policy(client, sup)
+    assert page["policy"]["order_up_to"] <= 3 * max(daily["reorder_point"], 10.0)
+    assert plan(client, sup)["PAD"]["qty"] <= 3 * max(daily["reorder_point"], 10.0)
+
+
+def test_the_pages_if_declared_order_up_to_is_over_the_declared_horizon():
+    """'What measuring changed': the same product on the declared lead time, its windows R + declared days."""
+    rng = np.random.default_rng(4)
+    daily = np.vstack([rng.poisson(3.0, 730) * np.repeat(rng.random(73) < 0.4, 10)]).astype(float)
+    measured, declared = 2.0, 10.0
+    result = replenishment_plan(daily, unit_cost=20.0, lt_mean=measured, lt_sd=0.5, review_days=7.0)
+    product = SimpleNamespace(critical=False, moq=0, pack_multiple=1, policy_overrides={}, active=True)
+    supplier = SimpleNamespace(review_period_days=7, declared_lead_time_days=declared)
+    estimate = SimpleNamespace(mean=measured, sd=0.5, source="declared", n=0)
+    inputs = planning._policy_input(product, supplier, result, 0, estimate)
+    page = planning.Explained(product, supplier, result, 0, estimate, inputs, None, daily[0])
+    on_declared = replenishment_plan(daily, unit_cost=20.0, lt_mean=declared,
+                                     lt_sd=declared * leadtime.DECLARED_CV, review_days=7.0)
+    assert page.as_if_declared().order_up_to == pytest.approx(on_declared.order_up_to[0], rel=1e-6)

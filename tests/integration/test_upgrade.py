@@ -21,7 +21,7 @@ ROWS = [
     " occurred_at, recorded_at) VALUES (1, 'c1', 5, 1, 5000, 1, '', 1, :now, :now)",
     "INSERT INTO stock_levels (id, product_id, location_id, lot, qty) VALUES (1, 1, 1, '', 5000)",
     "INSERT INTO suppliers (id, code, name, declared_lead_time_days, review_period_days, active)"
-    " VALUES (1, 'S', 'Acme', 7, 7, 1)",
+    " VALUES (1, 'S', 'Acme', 7, 7, 1), (2, 'F', 'Fortnightly', 7, 14, 1)",
 ]
 
 
@@ -37,8 +37,9 @@ def test_upgrade_from_the_first_migration_keeps_every_row(tmp_path):
             assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() != "0001"
             assert conn.execute(text("SELECT qty_short FROM sales_order_lines")).scalar() == 0
             assert conn.execute(text("SELECT COUNT(*) FROM movements WHERE so_line_id = 1")).scalar() == 1
-            # the 7 every supplier held was used by nothing: cleared, so the plan stays continuous (migration 0005)
-            assert conn.execute(text("SELECT review_period_days FROM suppliers")).scalar() is None
+            # the default 7 was used by nothing: cleared, the plan stays continuous; a period chosen is kept (0005)
+            periods = dict(conn.execute(text("SELECT code, review_period_days FROM suppliers")).all())
+            assert periods == {"S": None, "F": 14}
         result = app.test_cli_runner().invoke(args=["ledger", "check"])
         assert result.exit_code == 0, result.output
         db.session.remove()

@@ -71,7 +71,8 @@ def test_a_supplier_reviewed_every_r_days_gets_order_up_to_levels_as_the_explain
         lead_time_sd=1.5, lead_time_n=12, variability_class=str(plan.demand_class[1]), abc_class=str(plan.abc[1]),
         order_quantity=1.0, review_period_days=7, demand_var_rl=float(plan.window_var_rl[1]),
         demand_var_l=float(plan.window_var_l[1])))
-    assert plan.window_var_rl[1] == pytest.approx(window_sum_variance(daily[1], 13.0)[0], rel=1e-12)
+    fading = min(1.0, plan.daily_mean[1] / plan.history_mean[1])          # see window_variances
+    assert plan.window_var_rl[1] == pytest.approx(window_sum_variance(daily[1], 13.0)[0] * fading, rel=1e-12)
     assert plan.order_up_to[1] == pytest.approx(one.order_up_to, rel=1e-9)
     assert plan.safety_stock[1] == pytest.approx(one.safety_stock, rel=1e-9)
     # S covers R + L days of demand: above s, which covers L days and one day's undershoot
@@ -90,3 +91,19 @@ def test_window_sum_variance_worked_by_hand():
     assert window_sum_variance(alternating, 2.0)[0] == pytest.approx(2 * np.var(alternating, ddof=1), abs=1e-12)
     with pytest.raises(policy.Invalid):
         window_sum_variance(pairs, 7.0)
+
+
+def test_a_product_that_stopped_selling_gets_a_small_order_up_to_level():
+    """Two a day for 20 months, then nothing for 4: the forecast falls toward 0. Its S must fall with it, not
+    grow: the window variances shrink with the forecast (a gamma of mean → 0 with the history's spread had a
+    tail without bound: S in the thousands)."""
+    alive = np.random.default_rng(1).poisson(2.0, 730).astype(float)
+    stopped = alive.copy()
+    stopped[-120:] = 0.0
+    daily = np.vstack([alive, stopped])
+    common = dict(unit_cost=np.array([20.0, 20.0]), lt_mean=6.0, lt_sd=1.5)
+    continuous = replenishment_plan(daily, **common)
+    periodic = replenishment_plan(daily, **common, review_days=7.0)
+    assert periodic.daily_mean[1] < 0.1 * periodic.daily_mean[0] and list(periodic.mode) == ["push", "push"]
+    assert periodic.order_up_to[1] <= periodic.order_up_to[0]
+    assert periodic.order_up_to[1] <= 3 * continuous.reorder_point[1]

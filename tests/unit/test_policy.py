@@ -255,6 +255,23 @@ def test_order_up_to_gamma_fill_rate_solves_its_equation():
     assert rows.order_up_to[1] == 0 and list(rows.gamma) == [True, False, False]
 
 
+def test_order_up_to_with_no_demand_expected_is_zero():
+    # the target d̄·R·(1 − β) is 0, which no finite S meets exactly: nothing to protect
+    assert order_up_to_levels(0.0, 1.5, 5.0, 1.0, 7.0, fill_rate=0.95, gamma=True).order_up_to == 0
+    assert order_up_to_levels(0.0, 1.5, 5.0, 1.0, 7.0, fill_rate=0.95).order_up_to == 0
+
+
+def test_order_up_to_solves_its_equation_for_very_steady_demand():
+    # 100 a day, σ_d 0.5, a fixed lead time of 5, R = 7: the shortage allowed, d̄·R·(1 − β) = 35, is ~20 σ_RL,
+    # so the root lies below μ_RL − 12σ_RL (the bracket once stopped there and S stayed too high)
+    d, sd, lead, review, beta = 100.0, 0.5, 5.0, 7.0, 0.95
+    s_level = order_up_to_levels(d, sd, lead, 0.0, review, fill_rate=beta, gamma=True).order_up_to
+    sig_rl, sig_l = sd * math.sqrt(review + lead), sd * math.sqrt(lead)
+    shortage = sig_rl * normal_loss((s_level - d * (review + lead)) / sig_rl) - \
+        sig_l * normal_loss((s_level - d * lead) / sig_l)
+    assert shortage == pytest.approx(d * review * (1 - beta), rel=1e-6)
+
+
 def _simulated_fill_rate(s_level, share, shape, scale, lead, review, cycles=100_000, seed=3):
     """Order up to S every R days, lead time L, backorders: the units of each review's R days served from stock.
     Day by day, a day's demand is served from what is left of S after the days before it."""
