@@ -62,7 +62,7 @@ const STRINGS = {
     // lookup
     lookup_title: "Look up", lookup_prompt: "Scan or type any code: product, bin or document",
     on_hand: "On hand", reserved: "Reserved", available: "Available", on_order: "On order",
-    expected: "Expected", where: "Where", contents: "Contents", nothing_here: "Nothing here.",
+    expected: "Expected", promise: "Promise to a customer", where: "Where", contents: "Contents", nothing_here: "Nothing here.",
     cached_as_of: "No network: data from {age}.", no_cached_data: "No network, and this code was never looked up on this device.",
     // queue
     queue_title: "Sync queue", to_resolve: "To resolve", pending: "Waiting to be sent", sent: "Sent",
@@ -130,7 +130,7 @@ const STRINGS = {
     need_qty_first: "Tapez d'abord la quantité comptée.",
     lookup_title: "Consulter", lookup_prompt: "Scannez ou tapez un code : article, emplacement ou document",
     on_hand: "En stock", reserved: "Réservé", available: "Disponible", on_order: "En commande",
-    expected: "Attendu le", where: "Où", contents: "Contenu", nothing_here: "Rien ici.",
+    expected: "Attendu le", promise: "Promesse au client", where: "Où", contents: "Contenu", nothing_here: "Rien ici.",
     cached_as_of: "Pas de réseau : données d'il y a {age}.", no_cached_data: "Pas de réseau, et ce code n'a jamais été consulté sur cet appareil.",
     queue_title: "File d'envoi", to_resolve: "À régler", pending: "En attente d'envoi", sent: "Envoyés",
     send_now: "Envoyer maintenant", scan_again: "Rescanner", dismiss: "Écarter", nothing_pending: "Rien en attente.",

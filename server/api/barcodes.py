@@ -1,6 +1,8 @@
 """Barcodes: parse a scan, resolve it to what it names, link a new code, read codes in a photo."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask.views import MethodView
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
@@ -10,7 +12,9 @@ from server.api.common import Blueprint, CODE, Number
 from server.api.security import role
 from server.domain.barcodes import parse
 from server.domain.errors import DomainError
-from server.queries import lookup
+from server.api.orders import PromiseOut
+from server.models.base import utcnow
+from server.queries import lookup, promises
 from server.services import catalog
 
 blp = Blueprint("barcodes", __name__, url_prefix="/api/v1", description="Barcodes: parse, look up, decode photos")
@@ -24,7 +28,9 @@ class CodeIn(Schema):
 
 
 class LookupArgs(CodeIn):
-    pass
+    promise = fields.Boolean(load_default=False, metadata={
+        "description": "With a product: the date to promise a customer ordering what the scan stands for today "
+                       "(DESIGN §5). Off by default: it reads the lead times, and the scanner's look-up is hot."})
 
 
 class LinkIn(Schema):
@@ -113,6 +119,7 @@ class LookupOut(Schema):
     location = fields.Dict(allow_none=True)
     contents = fields.List(fields.Nested(BinLine))
     order = fields.Dict(allow_none=True)
+    promise = fields.Nested(PromiseOut, allow_none=True, metadata={"description": "Asked with promise=true"})
 
 
 class ImageIn(Schema):
@@ -149,7 +156,11 @@ class Lookup(MethodView):
     @blp.response(200, LookupOut)
     def get(self, args):
         """The product, location or document a code names, with the stock that matters."""
-        return lookup.resolve(parse(args["code"]))
+        found = lookup.resolve(parse(args["code"]))
+        if args["promise"] and found["kind"] == "product":
+            found["promise"] = promises.if_ordered_today(found["product"]["sku"], Decimal(found["quantity"] or 1),
+                                                         found["stock"]["available"], utcnow().date())
+        return found
 
 
 @blp.route("/barcodes")

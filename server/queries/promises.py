@@ -13,7 +13,7 @@ from server.domain.classify import PUSH
 from server.domain.errors import Invalid
 from server.domain.promise import Promise, promise_date
 from server.extensions import db
-from server.models import SalesOrder, SalesOrderEvent
+from server.models import Product, SalesOrder, SalesOrderEvent
 from server.queries import leadtimes
 from server.queries.lookup import availability
 
@@ -48,3 +48,10 @@ def line_promise(product, left: Decimal, reserved: Decimal, today: date, handlin
         return None  # no supplier and no measurement: no promise rather than a guess
     return promise_date(PUSH, today=today, handling_days=handling, lead_time_p50=estimate.p50,
                         lead_time_p90=estimate.p90)
+
+
+def if_ordered_today(sku: str, qty: Decimal, available: Decimal, today: date) -> Promise | None:
+    """The look-up's promise: a customer ordering ``qty`` today gets it from stock if that much is free, else
+    as an order line would (the next arrival, else the supplier's measured lead time)."""
+    product = db.session.scalar(select(Product).where(Product.sku == sku))
+    return line_promise(product, qty, min(Decimal(available), qty), today, handling_days(today))

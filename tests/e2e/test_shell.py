@@ -99,6 +99,8 @@ def test_look_up_online_then_offline_from_the_last_synced_data(context, page, se
     page.press("#manual-code", "Enter")
     page.wait_for_selector(f"#lookup-result h2:text('{product['name']}')")
     assert page.locator("#lookup-age").count() == 0
+    # what to promise a customer ordering it today, with its reason (the seed's supplier promises 3 days)
+    assert page.locator("#lookup-promise").inner_text().startswith("Promise to a customer:")
 
     context.set_offline(True)
     page.fill("#manual-code", product["gtin"])

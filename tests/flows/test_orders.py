@@ -2,6 +2,7 @@
 from datetime import datetime, timedelta, timezone
 
 from tests.conftest import event
+from tests.flows.conftest import CARTON, EAN, OTHER_EAN
 
 
 def at(days):
@@ -101,6 +102,31 @@ def test_each_open_sales_line_carries_the_date_to_promise_the_customer(client, w
     french = client.get("/api/v1/sales-orders", headers={**sup, "Accept-Language": "fr"}).json["items"][0]["number"]
     line = client.get(f"/api/v1/sales-orders/{french}", headers={**sup, "Accept-Language": "fr"}).json["lines"][0]
     assert "préparation" in line["promise"]["explanation"]
+
+
+def test_the_look_up_tells_what_to_promise_a_customer_ordering_today(client, warehouse):
+    from datetime import date, timedelta
+    op = warehouse["operator"]
+    today = date.today()
+    client.patch("/api/v1/suppliers/ACME", headers=warehouse["supervisor"], json={"declared_lead_time_days": 6})
+
+    def promise(code, asked=True):
+        answer = client.get(f"/api/v1/lookup?code={code}" + ("&promise=true" if asked else ""), headers=op)
+        assert answer.status_code == 200, answer.json
+        return answer.json.get("promise")
+    # nothing on the shelf, nothing on order: the supplier's p90 (declared 6 days, spread 25 %) + a day's handling
+    empty = promise("TL:PRD:PAD")
+    assert empty["basis"] == "lead_time" and empty["date"] == str(today + timedelta(days=9))
+    # a carton of 12 with 5 free: not from stock; with 40 free, from stock
+    client.post("/api/v1/adjustments", headers=warehouse["supervisor"],
+                json=event(product="PAD", location="A-01", qty=5, reason="open"))
+    assert promise(CARTON)["basis"] == "lead_time" and promise(EAN)["basis"] == "in_stock"
+    client.post("/api/v1/adjustments", headers=warehouse["supervisor"],
+                json=event(product="PAD", location="A-01", qty=35, reason="found"))
+    assert promise(CARTON) == {"basis": "in_stock", "date": str(today + timedelta(days=1)), "days": 1,
+                               "explanation": promise(CARTON)["explanation"]}
+    # not asked for (the scanner's hot path), and nothing to promise for a bin or for a product with no supplier
+    assert promise(EAN, asked=False) is None and promise("TL:LOC:A-01") is None and promise(OTHER_EAN) is None
 
 
 def test_the_handling_time_promised_is_measured_on_orders_shipped(client, warehouse, scanner):

@@ -20,7 +20,7 @@ export default {
       const code = withRealSeparators(rawCode);
       const key = `lookup:${code}`;
       try {
-        const { status, body } = await api(`/api/v1/lookup?code=${encodeURIComponent(code)}`);
+        const { status, body } = await api(`/api/v1/lookup?code=${encodeURIComponent(code)}&promise=true`);
         if (status !== 200) {
           feedback("error", { title: t("scan_refused"), big: body?.error?.message || String(status) });
           return replaceChildren(result, h("p", { class: "error" }, body?.error?.message || ""));
@@ -58,6 +58,8 @@ function view(found, code) {
       figure(t("on_hand"), stock.on_hand), figure(t("reserved"), stock.reserved),
       figure(t("available"), stock.available), figure(t("on_order"), stock.on_order),
       stock.expected_date ? [h("dt", {}, t("expected")), h("dd", {}, formatDay(stock.expected_date))] : null) : null,
+    found.promise ? h("p", { class: "promise", id: "lookup-promise" }, h("strong", {}, `${t("promise")}: ${formatDay(found.promise.date)}`),
+      " — ", found.promise.explanation) : null,
     stock?.by_location?.length ? h("div", {}, h("h3", {}, t("where")), table([t("bin"), t("lot"), t("expiry"), t("qty")],
       stock.by_location.map((row) => [row.location, row.lot || "", formatDay(row.expiry), formatNumber(row.qty)]))) : null,
     found.contents?.length ? h("div", {}, h("h3", {}, t("contents")), table([t("item"), t("lot"), t("expiry"), t("qty")],
