@@ -34,6 +34,7 @@ class LineHistory:
     times: dict                      # step → first occurrence (datetime)
     first_receipt_qty: float
     received_qty: float
+    status: str = ""
 
     @property
     def available(self) -> datetime | None:
@@ -49,7 +50,7 @@ def line_histories(*, supplier_id: int | None = None, product_id: int | None = N
                    since: datetime | None = None, until: datetime | None = None) -> list[LineHistory]:
     lines = select(PurchaseOrderLine.id, PurchaseOrderLine.order_id, PurchaseOrderLine.product_id,
                    PurchaseOrderLine.qty_ordered, PurchaseOrder.number, PurchaseOrder.supplier_id,
-                   PurchaseOrder.promised_date).join(PurchaseOrder)
+                   PurchaseOrder.promised_date, PurchaseOrder.status).join(PurchaseOrder)
     if supplier_id:
         lines = lines.where(PurchaseOrder.supplier_id == supplier_id)
     if product_id:
@@ -65,7 +66,7 @@ def line_histories(*, supplier_id: int | None = None, product_id: int | None = N
         times = {**order_times.get(r.order_id, {}), **line_times.get(r.id, {})}
         first_qty, total = receipts.get(r.id, (0.0, 0.0))
         history = LineHistory(r.id, r.number, r.supplier_id, r.product_id, float(r.qty_ordered), r.promised_date,
-                              times, first_qty, total)
+                              times, first_qty, total, r.status)
         moment = history.available or times.get("ordered")
         if (since and (moment is None or moment < since)) or (until and moment and moment >= until):
             continue
@@ -118,7 +119,8 @@ def supplier_summaries(histories: list[LineHistory], *, as_of: datetime) -> list
                                                       if getattr(b, stage) is not None], field=stage)
                   for stage in leadtime.STAGES}
         outcomes = [leadtime.LineOutcome(h.ordered_qty, h.promised, _date(h.times.get("received")),
-                                         h.first_receipt_qty, h.received_qty) for h in lines if h.promised]
+                                         h.first_receipt_qty, h.received_qty) for h in lines
+                    if h.promised and not (h.status == "cancelled" and "ordered" not in h.times)]  # never sent
         reliability = leadtime.supplier_reliability(outcomes, as_of=as_of.date()) if outcomes else None
         out.append({"supplier": supplier.code, "name": supplier.name,
                     "declared_days": supplier.declared_lead_time_days, "lines": len(lines),

@@ -273,7 +273,8 @@ def last_reviews() -> dict[int, datetime]:
                   .group_by(PurchaseOrderEvent.order_id).subquery())
     at = type_coerce(func.coalesce(first_step.c.at, PurchaseOrder.created_at), PurchaseOrder.created_at.type)
     rows = db.session.execute(select(PurchaseOrder.supplier_id, at)
-                              .outerjoin(first_step, first_step.c.order_id == PurchaseOrder.id)).all()
+                              .outerjoin(first_step, first_step.c.order_id == PurchaseOrder.id)
+                              .where(PurchaseOrder.status != "cancelled")).all()   # nothing bought: no review
     periods = {s.id: _review_period(s) for s in db.session.scalars(select(Supplier))}
     out: dict[int, datetime] = {}
     for supplier_id, when in sorted(rows, key=lambda row: row[1]):

@@ -19,6 +19,15 @@ def lock_products(session, product_ids) -> None:
         session.execute(select(Product.id).where(Product.id.in_(ids)).order_by(Product.id).with_for_update(key_share=True))
 
 
+def committed_status(session, model, order_id: int) -> str | None:
+    """PostgreSQL: the order's status as committed now, read again after taking a lock its closing also takes
+    (the order was read before: a close that committed since would be missed). SQLite: None, writers take
+    turns and the status read is current."""
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    return session.scalar(select(model.status).where(model.id == order_id))
+
+
 def order_status_locked(session, model, order_id: int) -> str | None:
     """PostgreSQL: lock the order's row until the transaction ends and return its status as committed now (a
     shipment read before another device's shipment committed would ship the same goods twice). SQLite: None,

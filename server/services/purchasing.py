@@ -21,7 +21,7 @@ from server.models import (Location, Movement, MovementKind, Product, PurchaseOr
 from server.models.base import utcnow
 from server.services import ledger, master
 from server.services.idempotency import once
-from server.services.locks import lock_products, order_status_locked
+from server.services.locks import committed_status, lock_products, order_status_locked
 from server.services.order_rows import OrderRow, assign
 from server.services.stamp import Stamp
 
@@ -161,11 +161,18 @@ def received_by_line(session, order: PurchaseOrder) -> dict[int, Decimal]:
 
 
 def book_receipt(s, order: PurchaseOrder, line: PurchaseOrderLine, qty: Decimal, dock: Location, stamp: Stamp,
-                 *, lot: str = "", expiry=None, locked: bool = False) -> int:
+                 *, lot: str = "", expiry=None, locked: bool = False, after_close: bool = False) -> int:
     """Goods counted in at the dock against a PO line: a receipt movement and a 'received' event.
     ``locked``: the caller already holds the product's lock. Returns the movement's id."""
     if not locked:
         lock_products(s, [line.product_id])
+    # Read again under the product's lock: a close holds the locks of its lines' products, so it either
+    # committed before (and is seen here) or waits for this receipt (and counts it).
+    status = committed_status(s, PurchaseOrder, order.id) or order.status
+    if not after_close:
+        refuse_if_finished(order, status)
+    elif status == "cancelled":            # accepted by a supervisor: something came after all
+        assign(s, order, status="closed")
     movement_id = ledger.append(s, ledger.MovementRequest(
         stamp=stamp, kind=MovementKind.RECEIPT, product_id=line.product_id, qty=qty, to_location_id=dock.id,
         lot=lot, expiry=expiry, unit_cost=line.unit_cost, po_line_id=line.id))
@@ -173,9 +180,10 @@ def book_receipt(s, order: PurchaseOrder, line: PurchaseOrderLine, qty: Decimal,
     return movement_id
 
 
-def refuse_if_finished(order: PurchaseOrder) -> None:
-    if order.status in FINISHED:
-        raise Conflict("order_closed", f"{order.number} is {order.status}: nothing more can be received on it.",
+def refuse_if_finished(order: PurchaseOrder, status: str | None = None) -> None:
+    status = status or order.status
+    if status in FINISHED:
+        raise Conflict("order_closed", f"{order.number} is {status}: nothing more can be received on it.",
                        f"{order.number} est close : plus rien ne peut y être reçu.", field="order")
 
 
@@ -234,6 +242,7 @@ def close(stamp: Stamp, *, number: str, reason: str) -> tuple[PurchaseOrderEvent
     already received are still put away against their lines, and their lead times stay measured."""
     def work(s):
         order = get_order(number, s)
+        lock_products(s, [ln.product_id for ln in order.lines])   # receipts and put-aways of its lines wait
         status = order_status_locked(s, PurchaseOrder, order.id) or order.status
         if status in FINISHED:
             raise Conflict("order_closed", f"{order.number} is already {status}.",

@@ -140,6 +140,16 @@ def book_pick(s, order: SalesOrder, line: SalesOrderLine, qty: Decimal, source: 
         raise Conflict("over_pick", f"Only {fmt_qty(left)} left to pick on this line; {fmt_qty(qty)} scanned.",
                        f"Il ne reste que {fmt_qty(left)} à préparer sur cette ligne ; {fmt_qty(qty)} scanné(s).",
                        field="qty", details={"left": fmt_qty(left)})
+    check_not_reserved_for_others(s, line, qty)
+    movement_id = ledger.append(s, ledger.MovementRequest(
+        stamp=stamp, kind=MovementKind.PICK, product_id=line.product_id, qty=qty, from_location_id=source.id,
+        to_location_id=dispatch.id, lot=lot, so_line_id=line.id))
+    assign(s, line, qty_reserved=max(Decimal(0), line.qty_reserved - qty))
+    append_event(s, order, "picked", stamp, line_id=line.id)
+    return movement_id
+
+
+def check_not_reserved_for_others(s, line: SalesOrderLine, qty: Decimal) -> None:
     # What the line reserved is its own; only beyond it does the free stock have to be read.
     allowed = line.qty_reserved if qty <= line.qty_reserved else (
         line.qty_reserved + max(Decimal(0), available(s, line.product_id)))
@@ -148,12 +158,6 @@ def book_pick(s, order: SalesOrder, line: SalesOrderLine, qty: Decimal, source: 
                        "reserved for other orders.",
                        f"Seulement {fmt_qty(allowed)} peuvent être prélevés pour cette commande : le reste est "
                        "réservé à d'autres commandes.", field="qty", details={"allowed": fmt_qty(allowed)})
-    movement_id = ledger.append(s, ledger.MovementRequest(
-        stamp=stamp, kind=MovementKind.PICK, product_id=line.product_id, qty=qty, from_location_id=source.id,
-        to_location_id=dispatch.id, lot=lot, so_line_id=line.id))
-    assign(s, line, qty_reserved=max(Decimal(0), line.qty_reserved - qty))
-    append_event(s, order, "picked", stamp, line_id=line.id)
-    return movement_id
 
 
 def pick(stamp: Stamp, *, number: str, line_id: int, qty: Decimal, from_location: str, dispatch: str,
@@ -183,6 +187,7 @@ def short(stamp: Stamp, *, number: str, line_id: int, qty: Decimal, reason: str)
     def work(s):
         order = get_order(number, s)
         line = master.line_of(order, line_id)
+        refuse_if_cancelled(order, order_status_locked(s, SalesOrder, order.id))   # a cancel waits or is seen
         lock_products(s, [line.product_id])
         return s.get(SalesOrderEvent, book_short(s, order, line, qty, stamp, reason))
     return once(SalesOrderEvent, stamp.client_event_id,
@@ -224,10 +229,19 @@ def ship(stamp: Stamp, *, number: str, dispatch: str) -> tuple[SalesOrderEvent, 
     return once(SalesOrderEvent, stamp.client_event_id, {"kind": "shipped", "order_id": get_order(number).id}, work)
 
 
+def refuse_if_cancelled(order: SalesOrder, status: str | None) -> None:
+    """``status``: read with the order's row locked (None on SQLite, where the ORM's is current)."""
+    if (status or order.status) == "cancelled":
+        raise Conflict("order_closed", f"{order.number} is cancelled.", f"{order.number} est annulée.",
+                       field="order", details={"status": "cancelled"})
+
+
 def record_event(stamp: Stamp, *, number: str, kind: str, note=None) -> tuple[SalesOrderEvent, bool]:
     """Paper steps without stock movement, e.g. 'packed'."""
     def work(s):
-        return s.get(SalesOrderEvent, append_event(s, get_order(number, s), kind, stamp, note=note))
+        order = get_order(number, s)
+        refuse_if_cancelled(order, order_status_locked(s, SalesOrder, order.id))
+        return s.get(SalesOrderEvent, append_event(s, order, kind, stamp, note=note))
     return once(SalesOrderEvent, stamp.client_event_id, {"kind": kind, "order_id": get_order(number).id}, work)
 
 

@@ -53,6 +53,8 @@ def pick(s, scan: Scan, parsed) -> Outcome:
     parts = [(named, qty)] if named or qty > sales.to_pick(line, now_picked) else _lots_to_take(s, item, source,
                                                                                                  qty, levels)
     dispatch = area(s, scan, "dispatch", "dispatch")
+    if len(parts) > 1:     # judged whole, so a refusal tells what the order may take, not what its last part may
+        sales.check_not_reserved_for_others(s, line, qty)
     for i, (lot, part) in enumerate(parts):
         stamp = scan.stamp if i == 0 else scan.stamp.derived(line.id, lot)
         sales.book_pick(s, order, line, part, source, dispatch, stamp, lot=lot, picked=now_picked)

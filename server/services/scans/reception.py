@@ -14,7 +14,6 @@ from server.services.order_rows import LineRow, OrderRow
 from server.services.scans.common import (Outcome, PendingDecision, Scan, applied, area, brief, context_day, fefo_lot,
                                           looked_up, scanned_item, scanned_units, shelf)
 
-CLOSED = ("closed", "cancelled")
 
 
 def reception_state(order: OrderRow, received: dict | None = None) -> dict:
@@ -35,10 +34,16 @@ def receive(s, scan: Scan, parsed) -> Outcome:
         raise Invalid("order_required", "Scan the purchase order's label first.",
                       "Scannez d'abord l'étiquette de la commande fournisseur.", field="context.order")
     order = order_rows.purchase_order(s, str(number))
-    if order.status in CLOSED:
+    item = scanned_item(s, scan, parsed)
+    if order.status in purchasing.FINISHED and not scan.forced:
+        ended = min((at for kind, line, at in order.summary if kind in purchasing.FINISHED), default=None)
+        if ended is not None and scan.occurred_at < ended:   # scanned offline before the close, synced after
+            raise PendingDecision("received_before_close",
+                                  f"{order.number} was {order.status} after this was scanned: a supervisor decides.",
+                                  f"{order.number} a été close après ce scan : un responsable décide.",
+                                  details={"order": order.number}, product=item.product, qty=scanned_units(scan, item))
         raise Conflict("order_closed", f"{order.number} is {order.status}: nothing more can be received on it.",
                        f"{order.number} est close : plus rien ne peut y être reçu.", field="context.order")
-    item = scanned_item(s, scan, parsed)
     qty = scanned_units(scan, item)
     expiry = item.expiry or context_day(scan, "expiry")  # the label's, else the one typed (it was dropped)
     lock_products(s, [item.product.id])  # what was received is read under the lock, and kept up to date
@@ -48,7 +53,8 @@ def receive(s, scan: Scan, parsed) -> Outcome:
     dock = area(s, scan, "dock", "dock")
     for index, (part_line, part) in enumerate(_spread(order, line, qty, received)):
         stamp = scan.stamp if index == 0 else scan.stamp.derived("line", part_line.id)  # (replays agree)
-        purchasing.book_receipt(s, order, part_line, part, dock, stamp, lot=lot, expiry=expiry, locked=True)
+        purchasing.book_receipt(s, order, part_line, part, dock, stamp, lot=lot, expiry=expiry, locked=True,
+                                after_close=scan.forced and order.status in purchasing.FINISHED)
         received[part_line.id] += part
     state = reception_state(order, received)
     mine = [ln for ln in state["lines"] if ln["sku"] == item.product.sku]
