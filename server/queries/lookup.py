@@ -51,6 +51,13 @@ _L, _SL = Location.__table__, StockLevel.__table__
 _SO, _SOL = SalesOrder.__table__, SalesOrderLine.__table__
 _PO, _POL, _M = PurchaseOrder.__table__, PurchaseOrderLine.__table__, Movement.__table__
 
+
+def _fixed(values: tuple) -> list:
+    """A constant IN list as one bound parameter per value: the statement is compiled once, whereas a plain list
+    is an "expanding" parameter whose SQL is rewritten on every execution (~30 µs a look-up)."""
+    return [literal(value) for value in values]
+
+
 # What a scanned code names: the pack it stands for and the product (the scan services use it too).
 _PRODUCT = (_P.c.id, _P.c.sku, _P.c.name, _P.c.unit, _P.c.active, _P.c.critical, _P.c.unit_cost)
 PRODUCT_BY_CODE = (select(_B.c.pack_qty, *_PRODUCT).select_from(_B.join(_P, _P.c.id == _B.c.product_id))
@@ -62,7 +69,7 @@ _LEVELS = (select(_L.c.code, _L.c.kind, _SL.c.lot, _SL.c.expiry, _SL.c.qty)
            .order_by(_L.c.walk_order, _L.c.code, _SL.c.expiry, _SL.c.lot))
 _RESERVED = (select(func.coalesce(func.sum(_SOL.c.qty_reserved), 0))
              .select_from(_SOL.join(_SO, _SO.c.id == _SOL.c.order_id))
-             .where(_SOL.c.product_id == bindparam("product_id"), _SO.c.status.not_in(CLOSED_SO)))
+             .where(_SOL.c.product_id == bindparam("product_id"), _SO.c.status.not_in(_fixed(CLOSED_SO))))
 _RECEIVED = (select(_M.c.po_line_id, func.sum(_M.c.qty).label("qty"))
              .where(_M.c.kind == int(MovementKind.RECEIPT), _M.c.product_id == bindparam("product_id"))
              .group_by(_M.c.po_line_id).subquery())
@@ -70,7 +77,7 @@ _LEFT = type_coerce(_POL.c.qty_ordered - func.coalesce(_RECEIVED.c.qty, 0), _POL
 _OPEN_LINES = (select(_LEFT.label("left"), _PO.c.promised_date)
                .select_from(_POL.join(_PO, _PO.c.id == _POL.c.order_id)
                             .outerjoin(_RECEIVED, _RECEIVED.c.po_line_id == _POL.c.id))
-               .where(_POL.c.product_id == bindparam("product_id"), _PO.c.status.in_(OPEN_PO), _LEFT > 0)
+               .where(_POL.c.product_id == bindparam("product_id"), _PO.c.status.in_(_fixed(OPEN_PO)), _LEFT > 0)
                .subquery())
 # Reserved, still on order, and the first promised date of what is on order: one round trip.
 _TOTALS = select(_RESERVED.scalar_subquery(),

@@ -9,7 +9,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, literal, select
 
 from server.domain.errors import Conflict, Invalid, NotFound
 from server.domain.lifecycle import check_event, stage_reached
@@ -65,12 +65,13 @@ def create_order(stamp: Stamp, *, customer: str, lines: list[dict], requested_da
 
 _SL, _L = StockLevel.__table__, Location.__table__
 _SO, _SOL = SalesOrder.__table__, SalesOrderLine.__table__
-# Read on every pick: built once, on the tables, both sums in one round trip.
+# Read on every pick: built once, on the tables, both sums in one round trip (the constant IN lists as one bound
+# parameter per value, so the SQL is not rewritten on every execution as for an expanding list).
 _AVAILABLE = select(
     select(func.coalesce(func.sum(_SL.c.qty), 0)).select_from(_SL.join(_L, _L.c.id == _SL.c.location_id))
-    .where(_SL.c.product_id == bindparam("p"), _L.c.kind.in_(PICKABLE)).scalar_subquery(),
+    .where(_SL.c.product_id == bindparam("p"), _L.c.kind.in_([literal(k) for k in PICKABLE])).scalar_subquery(),
     select(func.coalesce(func.sum(_SOL.c.qty_reserved), 0)).select_from(_SOL.join(_SO, _SO.c.id == _SOL.c.order_id))
-    .where(_SOL.c.product_id == bindparam("p"), _SO.c.status.in_(OPEN)).scalar_subquery())
+    .where(_SOL.c.product_id == bindparam("p"), _SO.c.status.in_([literal(k) for k in OPEN])).scalar_subquery())
 
 
 def available(s, product_id: int) -> Decimal:
