@@ -45,9 +45,9 @@ class BatchIn(Schema):
 
 # What a scan's answer may carry besides its outcome and message, depending on the action. Answers are
 # stored as JSON when first given and sent back as stored, so these pass through as they are.
-ANSWER_PARTS = ("product", "qty", "lot", "lots", "expiry", "line_id", "line", "lines", "order", "bin", "status", "units",
-                "expected", "counted", "variance", "from", "to", "kind", "parse", "pack_qty", "quantity", "stock",
-                "location", "contents")
+ANSWER_PARTS = ("product", "qty", "lot", "lots", "expiry", "line_id", "line", "lines", "order", "bin", "status",
+                "units", "expected", "counted", "variance", "from", "to", "kind", "parse", "pack_qty", "quantity",
+                "stock", "location", "contents")
 
 
 ScanOut = Schema.from_dict({

@@ -191,7 +191,6 @@ def receive(stamp: Stamp, *, number: str, line_id: int, qty: Decimal, dock: str,
             expiry=None) -> tuple[Movement, bool]:
     def work(s):
         order = get_order(number, s)
-        refuse_if_finished(order)
         return s.get(Movement, book_receipt(s, order, master.line_of(order, line_id), qty,
                                             master.get(Location, dock, s), stamp, lot=lot, expiry=expiry))
     expected = {"kind": int(MovementKind.RECEIPT), "po_line_id": line_id, "qty": qty, "lot": lot}

@@ -100,9 +100,7 @@ def get_order(number: str, session=None) -> SalesOrder:
 
 def append_event(session, order: SalesOrder, kind: str, stamp: Stamp, *, line_id=None, note=None) -> int:
     """Record a lifecycle step of the order (checked against the steps already recorded); returns its id."""
-    if order.status == "cancelled":
-        raise Conflict("order_closed", f"{order.number} is cancelled.", f"{order.number} est annulée.",
-                       field="order", details={"status": order.status})
+    refuse_if_cancelled(order, None)
     summary = event_summary(session, order, SalesOrderEvent)
     flagged = check_event(kind, stamp.occurred_at, [(k, at) for k, _, at in summary], purchase=False)
     event_id = add_event(session, order, SalesOrderEvent, dict(

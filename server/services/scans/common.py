@@ -217,12 +217,16 @@ def levels_at(s, product_id: int, location_id: int) -> list:
     return s.execute(_LEVELS_AT, {"p": product_id, "loc": location_id}).all()
 
 
+def first_expiry_first(level) -> tuple:
+    """Sort key of stock levels: the earliest expiry first, lots without one last."""
+    return level.expiry is None, level.expiry or date.max, level.lot
+
+
 def fefo_lot(s, product_id: int, location_id: int, qty: Decimal, levels: list | None = None) -> str:
     """The lot to take: first expiry first, among lots that hold enough; '' when the product has no lots."""
     if levels is None:
         levels = levels_at(s, product_id, location_id)
-    enough = sorted((lv for lv in levels if lv.qty >= qty),
-                    key=lambda lv: (lv.expiry is None, lv.expiry or date.max, lv.lot))
+    enough = sorted((lv for lv in levels if lv.qty >= qty), key=first_expiry_first)
     if enough:
         return enough[0].lot
     return levels[0].lot if len(levels) == 1 else ""

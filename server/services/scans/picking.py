@@ -1,7 +1,6 @@
 """On the shelves and at dispatch: pick an order bin by bin, then ship it by its label."""
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -12,8 +11,8 @@ from server.models import Location, SalesOrder, StockLevel
 from server.queries.picking import pick_list
 from server.services import order_rows, sales
 from server.services.locks import lock_products, order_status_locked
-from server.services.scans.common import (Outcome, Scan, applied, area, brief, fefo_lot, levels_at, looked_up,
-                                          scanned_item, scanned_units, shelf)
+from server.services.scans.common import (Outcome, Scan, applied, area, brief, fefo_lot, first_expiry_first,
+                                          levels_at, looked_up, scanned_item, scanned_units, shelf)
 
 
 def _order(s, scan: Scan, parsed, *, rows: bool = False):
@@ -76,7 +75,7 @@ def _lots_to_take(s, item, source: Location, qty: Decimal, levels: list) -> list
     if len(levels) < 2 or any(lv.qty >= qty for lv in levels) or sum(lv.qty for lv in levels) < qty:
         return [(fefo_lot(s, item.product.id, source.id, qty, levels), qty)]
     parts, left = [], qty
-    for level in sorted(levels, key=lambda lv: (lv.expiry is None, lv.expiry or date.max, lv.lot)):
+    for level in sorted(levels, key=first_expiry_first):
         take = min(left, level.qty)
         parts.append((level.lot, take))
         left -= take
