@@ -159,7 +159,7 @@ class Lookup(MethodView):
         found = lookup.resolve(parse(args["code"]))
         if args["promise"] and found["kind"] == "product":
             found["promise"] = promises.if_ordered_today(found["product"]["sku"], Decimal(found["quantity"] or 1),
-                                                         found["stock"]["available"], utcnow().date())
+                                                         found["stock"], utcnow().date())
         return found
 
 

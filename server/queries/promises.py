@@ -32,14 +32,16 @@ def handling_days(today: date) -> float:
     return float(np.median(days)) if days else DEFAULT_HANDLING_DAYS
 
 
-def line_promise(product, left: Decimal, reserved: Decimal, today: date, handling: float) -> Promise | None:
+def line_promise(product, left: Decimal, reserved: Decimal, today: date, handling: float,
+                 stock: dict | None = None) -> Promise | None:
     """Reserved in full: from stock. Else the first open purchase order's promised date, else the supplier's
-    measured lead time (p90: nine promises in ten kept). None when nothing is left to ship or nothing is known."""
+    measured lead time (p90: nine promises in ten kept). None when nothing is left to ship or nothing is known.
+    ``stock``: the product's ``lookup.availability`` when the caller has it already."""
     if left <= 0:
         return None
     if reserved >= left:
         return promise_date(PUSH, today=today, handling_days=handling, in_stock=True)
-    stock = availability(product.id)
+    stock = stock or availability(product.id)
     try:
         if stock["on_order"] > 0 and stock["expected_date"]:
             return promise_date(PUSH, today=today, handling_days=handling, next_arrival=stock["expected_date"])
@@ -50,8 +52,8 @@ def line_promise(product, left: Decimal, reserved: Decimal, today: date, handlin
                         lead_time_p90=estimate.p90)
 
 
-def if_ordered_today(sku: str, qty: Decimal, available: Decimal, today: date) -> Promise | None:
+def if_ordered_today(sku: str, qty: Decimal, stock: dict, today: date) -> Promise | None:
     """The look-up's promise: a customer ordering ``qty`` today gets it from stock if that much is free, else
-    as an order line would (the next arrival, else the supplier's measured lead time)."""
+    as an order line would (the next arrival, else the supplier's measured lead time). ``stock``: the look-up's."""
     product = db.session.scalar(select(Product).where(Product.sku == sku))
-    return line_promise(product, qty, min(Decimal(available), qty), today, handling_days(today))
+    return line_promise(product, qty, min(Decimal(stock["available"]), qty), today, handling_days(today), stock)
