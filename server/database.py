@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import queue
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -24,8 +25,8 @@ log = logging.getLogger("tendu.database")
 _begin_sql: ContextVar[str | None] = ContextVar("tendu_sqlite_begin", default="BEGIN")
 _local = threading.local()
 # SQLite's own automatic checkpoint runs inside the COMMIT of whichever writer crosses 1000 pages of WAL;
-# it is switched off, and each process runs a PASSIVE checkpoint itself every CHECKPOINT_EVERY write
-# transactions, after the writer queue is released. (Not by the WAL file's size: the file keeps its size when
+# it is switched off, and each process has a PASSIVE checkpoint run every CHECKPOINT_EVERY write
+# transactions, on a thread of its own (_checkpoint). (Not by the WAL file's size: the file keeps its size when
 # SQLite rewinds it, so a size test would checkpoint — and fsync — after every write once it had grown.)
 CHECKPOINT_EVERY = 200
 WAL_SIZE_LIMIT = 64 * 1024 * 1024  # what a rewound WAL file is truncated to
@@ -84,21 +85,54 @@ def _writer_queue(path: str) -> int:
 
 
 _writes = {"count": 0, "lock": threading.Lock()}
+# The folds run on one background thread per process (started by the first, so after gunicorn's fork): a fold
+# takes 10-80 ms of I/O (it syncs the database file), and run inside the request that crossed CHECKPOINT_EVERY
+# it held up every request queued behind that one in its worker (bench/README.md, session 11: the scans'
+# p99 went from ~1.8 to ~3 x p50). SQLite releases the interpreter lock while it folds.
+_folder: dict = {"pid": None, "jobs": None, "pending": set()}
 
 
 def _checkpoint(engine: Engine, path: str) -> None:
-    """Fold the WAL into the database every CHECKPOINT_EVERY writes of this process, outside the writer queue;
-    start it over when that left it long (REWIND_FRAMES)."""
+    """Have the WAL folded into the database every CHECKPOINT_EVERY writes of this process, outside the writer
+    queue and outside any request; started over when that left it long (REWIND_FRAMES)."""
     with _writes["lock"]:
         _writes["count"] += 1
         if _writes["count"] < CHECKPOINT_EVERY:
             return
         _writes["count"] = 0
-    try:
-        if _fold_wal(engine) >= REWIND_FRAMES:
-            _rewind_wal(engine, path)
-    except (sqlite3.Error, DBAPIError):  # the write is committed: a fold that failed is tried again later
-        log.warning("WAL checkpoint failed", exc_info=True)
+        if _folder["pid"] != os.getpid():
+            _folder.update(pid=os.getpid(), jobs=queue.Queue(), pending=set())
+            threading.Thread(target=_fold_when_asked, args=(_folder["jobs"],), name="tendu-wal-fold",
+                             daemon=True).start()
+        if path in _folder["pending"]:  # one fold waiting to start covers every write before it
+            return
+        _folder["pending"].add(path)
+        jobs = _folder["jobs"]
+    jobs.put((engine, path))
+
+
+def wait_for_folds() -> None:
+    """Until every fold asked for so far has run (tests; a process that is about to remove its database)."""
+    with _writes["lock"]:
+        jobs = _folder["jobs"] if _folder["pid"] == os.getpid() else None
+    if jobs is not None:
+        jobs.join()
+
+
+def _fold_when_asked(jobs: queue.Queue) -> None:
+    while True:
+        engine, path = jobs.get()
+        with _writes["lock"]:
+            _folder["pending"].discard(path)
+        try:
+            if _fold_wal(engine) >= REWIND_FRAMES:
+                _rewind_wal(engine, path)
+        except (sqlite3.Error, DBAPIError):  # the writes are committed: a fold that failed is tried again later
+            log.warning("WAL checkpoint failed", exc_info=True)
+        except Exception:  # noqa: BLE001 - the thread must outlive any one fold
+            log.exception("WAL checkpoint failed")
+        finally:
+            jobs.task_done()
 
 
 def _fold_wal(engine: Engine) -> int:

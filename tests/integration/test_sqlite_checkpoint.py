@@ -26,10 +26,12 @@ def folds(app, monkeypatch):
 
 
 def _writes(app, n: int, prefix: str = "W") -> None:
+    """n write transactions, then until the folds they asked for have run (on the process's fold thread)."""
     with app.app_context():
         for i in range(n):
             with write_transaction() as s:
                 s.execute(text("INSERT INTO suppliers (code, name, declared_lead_time_days, review_period_days, active) VALUES (:c, 'x', 7, 7, 1)"), {"c": f"{prefix}{i}"})
+    database.wait_for_folds()
 
 
 def test_checkpoints_every_n_writes_not_each(app, folds):
@@ -40,6 +42,33 @@ def test_checkpoints_every_n_writes_not_each(app, folds):
 def test_no_checkpoint_before_the_threshold(app, folds):
     _writes(app, database.CHECKPOINT_EVERY - 1)
     assert folds == []
+
+
+def test_no_write_waits_for_a_fold(app, monkeypatch):
+    """A fold syncs the database file (10-80 ms): it runs on the process's own thread, so the write that asked
+    for it, and the requests behind that one, go on meanwhile."""
+    import threading
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite only")
+    started, release, released = threading.Event(), threading.Event(), []
+
+    def slow_fold(engine):  # ends when the writes below are done (or gives up after 3 s: it held them up)
+        started.set()
+        released.append(release.wait(3))
+        return 0
+    monkeypatch.setattr(database, "_fold_wal", slow_fold)
+    monkeypatch.setitem(database._writes, "count", database.CHECKPOINT_EVERY - 1)
+    with app.app_context():
+        for i in range(3):  # the first asks for the fold; all three are done while it has not finished
+            with write_transaction() as s:
+                s.execute(text("INSERT INTO suppliers (code, name, declared_lead_time_days, active) "
+                               "VALUES (:c, 'x', 7, 1)"), {"c": f"S{i}"})
+        assert started.wait(10) and not release.is_set()
+        assert db.session.execute(text("SELECT count(*) FROM suppliers WHERE code LIKE 'S_'")).scalar() == 3
+    release.set()
+    database.wait_for_folds()
+    assert released == [True]
 
 
 def test_a_real_checkpoint_empties_the_wal(app, monkeypatch):
@@ -78,7 +107,7 @@ def test_a_wal_the_fold_could_not_finish_is_started_over(app, monkeypatch, tmp_p
     monkeypatch.setattr(database, "REWIND_FRAMES", 1)
     monkeypatch.setitem(database._writes, "count", 0)
     _writes(app, 1, "A")
-    reader = sqlite3.connect(path, isolation_level=None)
+    reader = sqlite3.connect(path, isolation_level=None, check_same_thread=False)  # left on the fold thread
     reader.execute("BEGIN")
     reader.execute("SELECT count(*) FROM suppliers").fetchone()  # holds the snapshot of that moment
     fold = database._fold_wal
