@@ -204,15 +204,40 @@ def _picked_not_shipped(session, order: SalesOrder) -> dict[tuple[int, int, str]
     return {k: v for k, v in balance.items() if v > 0}
 
 
-def book_ship(s, order: SalesOrder, dispatch: Location, stamp: Stamp) -> int:
+def left_to_pick(s, order: SalesOrder) -> list[tuple[SalesOrderLine, Decimal]]:
+    """The order's lines not fully picked (nor recorded short), with what each still lacks."""
+    picked = picked_by_line(s, order)
+    return [(line, to_pick(line, picked)) for line in order.lines if to_pick(line, picked) > 0]
+
+
+def not_all_picked(order: SalesOrder, left: list[tuple[SalesOrderLine, Decimal]], then_en: str,
+                   then_fr: str) -> tuple[str, str, dict]:
+    """What a shipment that would leave lines behind is told (en, fr, details): refused, or for a scan held."""
+    what = ", ".join(f"{fmt_qty(qty)} × {line.product.name}" for line, qty in left)
+    return (f"{order.number}: not picked yet: {what}. {then_en}", f"{order.number} : pas encore prélevé : {what}. {then_fr}",
+            {"order": order.number,
+             "lines": [{"line_id": line.id, "sku": line.product.sku, "left": qty} for line, qty in left]})
+
+
+def book_ship(s, order: SalesOrder, dispatch: Location, stamp: Stamp, *, short_rest: str | None = None) -> int:
     """Everything picked for the order leaves the warehouse; one 'shipped' event for the order. What is picked is
-    read with the order's row locked: a second shipment of the order, or a pick, waits and then sees this one."""
+    read with the order's row locked: a second shipment of the order, or a pick, waits and then sees this one.
+
+    A line not fully picked is refused (the order would be closed with units neither shipped nor recorded
+    short), unless ``short_rest`` gives the reason to record what is left short first."""
     order_status_locked(s, SalesOrder, order.id)
     outgoing = _picked_not_shipped(s, order)
     if not outgoing:
         raise Conflict("nothing_to_ship", f"Nothing is picked for {order.number}: pick it first.",
                        f"Rien n'est préparé pour {order.number} : préparez-la d'abord.", field="order")
-    lock_products(s, [product_id for _, product_id, _ in outgoing])
+    lock_products(s, sorted({product_id for _, product_id, _ in outgoing} | {ln.product_id for ln in order.lines}))
+    left = left_to_pick(s, order)
+    if left and short_rest is None:
+        en, fr, details = not_all_picked(order, left, "Pick them, or record them short, then ship.",
+                                         "Prélevez-les, ou déclarez-les manquants, puis expédiez.")
+        raise Conflict("not_all_picked", en, fr, field="order", details=details)
+    for line, qty in left:
+        book_short(s, order, line, qty, stamp.derived("short", line.id), short_rest)
     for (line_id, product_id, lot), qty in sorted(outgoing.items()):
         ledger.append(s, ledger.MovementRequest(
             stamp=stamp.derived(line_id, lot), kind=MovementKind.SHIPMENT, product_id=product_id, qty=qty,
@@ -222,9 +247,11 @@ def book_ship(s, order: SalesOrder, dispatch: Location, stamp: Stamp) -> int:
     return append_event(s, order, "shipped", stamp)
 
 
-def ship(stamp: Stamp, *, number: str, dispatch: str) -> tuple[SalesOrderEvent, bool]:
+def ship(stamp: Stamp, *, number: str, dispatch: str, short_rest: str | None = None) -> tuple[SalesOrderEvent, bool]:
     def work(s):
-        return s.get(SalesOrderEvent, book_ship(s, get_order(number, s), master.get(Location, dispatch, s), stamp))
+        order = get_order(number, s)
+        return s.get(SalesOrderEvent, book_ship(s, order, master.get(Location, dispatch, s), stamp,
+                                                short_rest=short_rest))
     return once(SalesOrderEvent, stamp.client_event_id, {"kind": "shipped", "order_id": get_order(number).id}, work)
 
 

@@ -127,6 +127,18 @@ def test_wrong_bin_says_where_the_item_is(client, warehouse, scanner, shelf):
     assert over[0] == 409 and over[1]["error"]["code"] == "over_pick"
 
 
+def test_a_bin_holding_several_lots_is_named_once(client, warehouse, scanner, shelf):
+    sup = warehouse["supervisor"]
+    for lot in ("L1", "L2"):
+        client.post("/api/v1/adjustments", headers=sup,
+                    json=event(product="WIPER", location="A-01", qty=3, lot=lot, reason="open"))
+    so = client.post("/api/v1/sales-orders", headers=sup,
+                     json=event(customer="GARAGE", lines=[{"product": "WIPER", "qty": 2}])).json
+    status, body = scanner.scan(OTHER_EAN, "pick", order=so["number"], bin="B-01")
+    assert status == 409 and body["error"]["details"]["found_in"] == ["A-01"], body
+    assert "It is in A-01." in body["message"]
+
+
 def test_a_pick_takes_its_own_reservation_never_another_orders(client, warehouse, scanner, shelf):
     """40 on the shelf: the first order reserves 30, the second gets the 10 left. The second may pick its 10,
     not an 11th: that one is the first order's."""

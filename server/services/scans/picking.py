@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from server.domain.errors import Conflict, Invalid
 from server.domain.movements import fmt_qty
@@ -11,8 +11,9 @@ from server.models import Location, SalesOrder, StockLevel
 from server.queries.picking import pick_list
 from server.services import order_rows, sales
 from server.services.locks import lock_products, order_status_locked
-from server.services.scans.common import (Outcome, Scan, applied, area, brief, fefo_lot, first_expiry_first,
-                                          levels_at, looked_up, scanned_item, scanned_units, shelf)
+from server.services.scans.common import (Outcome, PendingDecision, Scan, applied, area, brief, fefo_lot,
+                                          first_expiry_first, levels_at, looked_up, scanned_item, scanned_units,
+                                          shelf)
 
 
 def _order(s, scan: Scan, parsed, *, rows: bool = False):
@@ -91,7 +92,8 @@ def _levels_in_bin(s, product, source: Location) -> list:
         return levels
     elsewhere = s.scalars(select(Location.code).join(StockLevel, StockLevel.location_id == Location.id)
                           .where(StockLevel.product_id == product.id, StockLevel.qty > 0, Location.kind == "bin")
-                          .order_by(Location.walk_order).limit(3)).all()
+                          .group_by(Location.id, Location.code).order_by(func.min(Location.walk_order))
+                          .limit(3)).all()  # (a bin once, however many lots it holds)
     where_en = f" It is in {', '.join(elsewhere)}." if elsewhere else " There is none in stock."
     where_fr = f" Il se trouve en {', '.join(elsewhere)}." if elsewhere else " Il n'y en a plus en stock."
     raise Conflict("not_in_bin", f"{product.name} is not in {source.code}.{where_en}",
@@ -104,8 +106,17 @@ def ship(s, scan: Scan, parsed) -> Outcome:
         raise Conflict("scan_order_label", "To ship, scan the order's label.",
                        "Pour expédier, scannez l'étiquette de la commande.", field="code")
     order = _order(s, scan, parsed)
-    sales.book_ship(s, order, area(s, scan, "dispatch", "dispatch"), scan.stamp)
+    left = sales.left_to_pick(s, order)
+    if left and not scan.forced:  # shipping now closes the order: what is left must be called short, knowingly
+        en, fr, details = sales.not_all_picked(
+            order, left, "A supervisor must confirm shipping without them (they will be recorded short).",
+            "Un responsable doit confirmer l'expédition sans eux (ils seront déclarés manquants).")
+        raise PendingDecision("not_all_picked", en, fr, details=details)
+    sales.book_ship(s, order, area(s, scan, "dispatch", "dispatch"), scan.stamp,
+                    short_rest="shipped without them: a supervisor's decision" if left else None)
     shipped = sum((ln for ln in sales.picked_by_line(s, order).values()), Decimal(0))
+    short = sum((qty for _, qty in left), Decimal(0))
     return applied({"order": order.number, "status": order.status, "units": shipped},
-                   f"{order.number} shipped ({fmt_qty(shipped)} units).",
-                   f"{order.number} expédiée ({fmt_qty(shipped)} unités).")
+                   f"{order.number} shipped ({fmt_qty(shipped)} units" + (f", {fmt_qty(short)} short)." if left else ")."),
+                   f"{order.number} expédiée ({fmt_qty(shipped)} unités"
+                   + (f", {fmt_qty(short)} manquant(s))." if left else ")."))

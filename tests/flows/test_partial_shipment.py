@@ -1,0 +1,72 @@
+"""Shipping an order with lines not fully picked closes it: the units left behind are never silently lost.
+
+The scan is held for a supervisor; accepted, what is left is recorded short and the rest ships; rejected,
+nothing moves and the order can still be picked to the end."""
+from tests.conftest import event
+from tests.flows.conftest import EAN, OTHER_EAN, stock
+
+
+def _order(client, sup, scanner):
+    """An order of 5 pads and 3 wiper blades; 5 pads picked, 1 blade of 3."""
+    client.post("/api/v1/adjustments", json=event(product="WIPER", location="B-01", qty=10, reason="open"),
+                headers=sup)
+    so = client.post("/api/v1/sales-orders", headers=sup, json=event(
+        customer="GARAGE", lines=[{"product": "PAD", "qty": 5}, {"product": "WIPER", "qty": 3}])).json
+    assert scanner.scan(EAN, "pick", order=so["number"], bin="A-01", qty=5)[0] == 201
+    assert scanner.scan(OTHER_EAN, "pick", order=so["number"], bin="B-01")[0] == 201
+    return so
+
+
+def _lines(client, headers, number):
+    detail = client.get(f"/api/v1/sales-orders/{number}", headers=headers).json
+    return detail["status"], {ln["sku"]: (ln["picked"], ln["short"], ln["reserved"]) for ln in detail["lines"]}
+
+
+def test_a_partly_picked_order_is_held_not_shipped(client, warehouse, scanner, shelf):
+    sup = warehouse["supervisor"]
+    so = _order(client, sup, scanner)
+    status, body = scanner.scan(so["label"], "ship")
+    assert status == 202 and body["outcome"] == "pending", body
+    assert body["error"]["code"] == "not_all_picked"
+    assert "2 × Wiper blade" in body["message"] and "supervisor" in body["message"]
+    assert body["error"]["details"]["lines"] == [{"line_id": so["lines"][1]["line_id"], "sku": "WIPER", "left": 2}]
+    # Nothing left the dispatch area; the blades still missing stay reserved.
+    assert stock(client, sup)[("DISPATCH", "")] == 5 and stock(client, sup, "WIPER")[("DISPATCH", "")] == 1
+    assert _lines(client, sup, so["number"]) == ("picked", {"PAD": (5, 0, 0), "WIPER": (1, 0, 2)})
+
+
+def test_accepted_the_rest_is_recorded_short_and_the_order_ships(client, warehouse, scanner, shelf):
+    sup = warehouse["supervisor"]
+    so = _order(client, sup, scanner)
+    held = scanner.scan(so["label"], "ship")[1]
+    res = client.post(f"/api/v1/scans/{held['client_event_id']}/decision", json={"accept": True}, headers=sup)
+    assert res.status_code == 201 and res.json["outcome"] == "applied", res.json
+    assert "2 short" in res.json["message"]
+    assert _lines(client, sup, so["number"]) == ("shipped", {"PAD": (5, 0, 0), "WIPER": (1, 2, 0)})
+    assert ("DISPATCH", "") not in stock(client, sup) and ("DISPATCH", "") not in stock(client, sup, "WIPER")
+    notes = [e.get("note") for e in client.get(f"/api/v1/sales-orders/{so['number']}", headers=sup).json["events"]]
+    assert any(n and n.startswith("short 2") for n in notes)
+
+
+def test_rejected_nothing_moves_and_the_order_can_be_finished(client, warehouse, scanner, shelf):
+    sup = warehouse["supervisor"]
+    so = _order(client, sup, scanner)
+    held = scanner.scan(so["label"], "ship")[1]
+    res = client.post(f"/api/v1/scans/{held['client_event_id']}/decision", json={"accept": False}, headers=sup)
+    assert res.status_code == 200 and res.json["outcome"] == "rejected"
+    assert _lines(client, sup, so["number"]) == ("picked", {"PAD": (5, 0, 0), "WIPER": (1, 0, 2)})
+    assert scanner.scan(OTHER_EAN, "pick", order=so["number"], bin="B-01", qty=2)[0] == 201
+    status, body = scanner.scan(so["label"], "ship")
+    assert status == 201 and body["status"] == "shipped" and body["units"] == 8, body
+    assert _lines(client, sup, so["number"]) == ("shipped", {"PAD": (5, 0, 0), "WIPER": (3, 0, 0)})
+
+
+def test_a_line_recorded_short_does_not_hold_the_shipment(client, warehouse, scanner, shelf):
+    sup = warehouse["supervisor"]
+    so = _order(client, sup, scanner)
+    line = so["lines"][1]["line_id"]
+    res = client.post(f"/api/v1/sales-orders/{so['number']}/lines/{line}/short", headers=sup,
+                      json=event(qty=2, reason="shelf empty"))
+    assert res.status_code == 200, res.json
+    status, body = scanner.scan(so["label"], "ship")
+    assert status == 201 and body["units"] == 6 and "short" not in body["message"], body
