@@ -302,7 +302,18 @@ class Demo:
         if picked_any:
             shipped_at = picked_at + self.hours(0.5, 6)
             if shipped_at < self.now:
-                sales.ship(self.stamp(shipped_at), number=order.number, dispatch=DISPATCH)
+                sales.ship(self.stamp(shipped_at), number=order.number, dispatch=DISPATCH,
+                           short_rest="out of stock")
+
+    def orders_to_pick(self, count: int = 3) -> None:
+        """A few orders taken in the last hour and not picked yet: the pick and ship screens have work to show."""
+        stocked = [item for item in self.items if item.on_hand() >= 4]
+        for n in range(count):
+            lines = [{"sku": item.sku, "qty": self.rng.randint(1, item.on_hand() // 4)}
+                     for item in self.rng.sample(stocked, min(3, len(stocked)))]
+            customer = f"C{self.rng.randrange(len(CUSTOMERS)) + 1:03d}"
+            sales.create_order(self.stamp(self.now - timedelta(minutes=50 - 10 * n)), customer=customer, lines=lines)
+            self.counts["sales orders"] += 1
 
     def run(self) -> None:
         month = None
@@ -338,6 +349,7 @@ def generate(seed: int = 7, days: int = 365, products: int = 200, echo=print, no
         demo.opening_stock()
         demo.plan()
         demo.run()
+        demo.orders_to_pick()
     except KeyboardInterrupt:
         # Each step was its own transaction: a half-played demo would stay. Empty again what was empty.
         db.session.rollback()

@@ -76,6 +76,21 @@ def test_nothing_happens_after_the_demos_now(app, ctx):
     assert unpicked > 0  # the orders of the last hours wait, as they would in the warehouse
 
 
+def test_the_demo_leaves_orders_to_pick_even_at_night(app, ctx):
+    """Run before the working day starts, the orders of the day before are all shipped: three orders of the last
+    hour wait, with stock reserved, so the pick and ship screens have work. Stock-outs shipped short say so."""
+    from server.models import SalesOrderLine
+    now = datetime(2026, 6, 2, 5, tzinfo=timezone.utc)
+    generate(seed=3, days=20, products=20, echo=lambda *_: None, now=now)
+    waiting = db.session.scalars(select(SalesOrder).where(SalesOrder.status == "ordered")).all()
+    assert len(waiting) == 3
+    assert all(now - timedelta(hours=1) <= order.ordered_at <= now for order in waiting)
+    assert all(line.qty_reserved == line.qty_ordered for order in waiting for line in order.lines)
+    short_shipped = db.session.scalar(select(func.count()).select_from(SalesOrderLine).join(SalesOrder).where(
+        SalesOrder.status == "shipped", SalesOrderLine.qty_short > 0))
+    assert short_shipped > 0
+
+
 def test_an_order_of_the_last_hours_keeps_what_it_reserved(app, ctx):
     """An order taken in the demo's last hours waits, unpicked, with its reservation. An earlier order
     picked after it is given what is left (a stock-out), as the server allows a picker, and the demo
