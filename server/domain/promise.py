@@ -37,18 +37,18 @@ def promise_date(mode: str, *, today: date, handling_days: float, order_date: da
     if not (math.isfinite(handling_days) and handling_days >= 0):
         raise Invalid("handling_days_invalid", "The handling time must be zero or more days.",
                       "Le temps de préparation doit être d'au moins zéro jour.", field="handling_days")
+    handling_en, handling_fr = span(handling_days)
     if mode == PUSH and in_stock:
         days = math.ceil(handling_days)
         return Promise(today + timedelta(days=days), "in_stock", days,
-                       f"In stock: today + {handling_days:g} days of handling.",
-                       f"En stock : aujourd'hui + {handling_days:g} jours de préparation.")
+                       f"In stock: {handling_en} of handling; promised in {_days(days)}.",
+                       f"En stock : {handling_fr} de préparation ; promis dans {_days(days, 'fr')}.")
     if mode == PUSH and next_arrival is not None:
         start = max(next_arrival, today)
         days = math.ceil(handling_days)
         return Promise(start + timedelta(days=days), "next_arrival", (start - today).days + days,
-                       f"Out of stock, delivery expected {start.isoformat()}: + {handling_days:g} days of handling.",
-                       f"En rupture, livraison attendue le {start.isoformat()} : + {handling_days:g} jours de "
-                       "préparation.")
+                       f"Out of stock, delivery expected {start.isoformat()}: + {handling_en} of handling.",
+                       f"En rupture, livraison attendue le {start.isoformat()} : + {handling_fr} de préparation.")
     lead = lead_time_p90 if quantile == "p90" else lead_time_p50
     if lead is None or not (math.isfinite(lead) and lead >= 0):
         raise Invalid("lead_time_missing", f"The supplier's {quantile} lead time is needed to promise this item.",
@@ -56,8 +56,23 @@ def promise_date(mode: str, *, today: date, handling_days: float, order_date: da
                       field="lead_time")
     start = order_date or today
     days = math.ceil(lead + handling_days)
+    lead_en, lead_fr = span(lead)
     return Promise(start + timedelta(days=days), "lead_time", days,
-                   f"Ordered from the supplier on {start.isoformat()}: {quantile} lead time {lead:g} days + "
-                   f"{handling_days:g} days of handling.",
-                   f"Commandé au fournisseur le {start.isoformat()} : délai {quantile} de {lead:g} jours + "
-                   f"{handling_days:g} jours de préparation.")
+                   f"Ordered from the supplier on {start.isoformat()}: {quantile} lead time {lead_en} + "
+                   f"{handling_en} of handling.",
+                   f"Commandé au fournisseur le {start.isoformat()} : délai {quantile} de {lead_fr} + "
+                   f"{handling_fr} de préparation.")
+
+
+def span(days: float) -> tuple[str, str]:
+    """A measured duration as people say it (en, fr): hours under a day, else days to one decimal."""
+    if days < 1:
+        hours = round(days * 24)
+        return f"{hours} h", f"{hours} h"
+    text = f"{days:.1f}".removesuffix(".0")
+    return _days(text), _days(text.replace(".", ","), "fr")
+
+
+def _days(n, lang: str = "en") -> str:
+    one = str(n) in ("1", "0")
+    return f"{n} {'jour' if one else 'jours'}" if lang == "fr" else f"{n} {'day' if one else 'days'}"
