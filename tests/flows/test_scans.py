@@ -342,3 +342,11 @@ def test_a_pick_larger_than_any_lot_in_the_bin_is_taken_first_expiry_first_acros
     # one lot holding the quantity is taken whole (no split): the 13th from LATE
     second = scanner.scan(EAN, "pick", order=so["number"], bin="A-01")
     assert second[0] == 201 and [p["lot"] for p in second[1]["lots"]] == ["LATE"]
+
+
+def test_an_unknown_code_is_shown_as_printed(client, scanner, shelf):
+    status, body = scanner.scan("5000000000005", "receive", order=shelf)
+    assert status == 404 and body["message"].startswith("5000000000005 is not known here")  # not its GTIN-14
+    status, body = scanner.scan("hello world", "receive", order=shelf)
+    assert status == 404 and body["error"]["code"] == "unknown_code"
+    assert "“hello world” is no code known here: if it is printed on the item" in body["message"]

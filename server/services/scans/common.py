@@ -106,6 +106,21 @@ def scanned_item(s, scan: Scan, parsed: ParseResult) -> ItemScan:
     return scan.ready.get("item", lambda: item_of(s, parsed))
 
 
+def _unknown(parsed: ParseResult) -> NotFound:
+    """An item code nobody linked: shown as printed (a GTIN-13, not its 14-digit form); free text may be a
+    supplier's own code worth linking, or a mis-scan."""
+    if parsed.kind != "text":
+        shown = parsed.value[1:] if parsed.kind == "gtin" and parsed.value.startswith("0") else parsed.value
+        en, fr = (f"{shown} is not known here: ask a supervisor to link it.",
+                  f"{shown} n'est pas connu ici : demandez à un responsable de l'associer.")
+    else:
+        en, fr = (f"“{parsed.value}” is no code known here: if it is printed on the item, ask a supervisor to link "
+                  "it; otherwise scan the item's barcode.",
+                  f"« {parsed.value} » n'est pas un code connu ici : s'il est imprimé sur l'article, demandez à un "
+                  "responsable de l'associer ; sinon scannez le code-barres de l'article.")
+    return NotFound("unknown_code", en, fr, field="code", details={"parse": parsed.to_dict()})
+
+
 def item_of(s, parsed: ParseResult) -> ItemScan:
     """The product a code names, with the pack quantity and GS1 count applied."""
     if parsed.kind in ("gtin", "gs1") and (parsed.gtin or parsed.content_gtin):
@@ -118,9 +133,7 @@ def item_of(s, parsed: ParseResult) -> ItemScan:
         raise Conflict("not_an_item", f"This is a {parsed.kind.replace('_', ' ')} label, not an item: scan the item.",
                        f"Ceci est une étiquette ({parsed.kind}), pas un article : scannez l'article.", field="code")
     if product is None:
-        raise NotFound("unknown_code", f"{parsed.value} is not known here: ask a supervisor to link it.",
-                       f"{parsed.value} n'est pas connu ici : demandez à un responsable de l'associer.",
-                       field="code", details={"parse": parsed.to_dict()})
+        raise _unknown(parsed)
     if not product.active:
         raise Conflict("inactive_product", f"{product.sku} is no longer active.", f"{product.sku} n'est plus actif.",
                        field="code")
