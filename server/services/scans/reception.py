@@ -8,11 +8,11 @@ from flask import current_app
 from server.domain.errors import Conflict, Invalid
 from server.domain.movements import fmt_qty
 from server.models import PurchaseOrderLine
-from server.services import order_rows, purchasing
+from server.services import ledger, order_rows, purchasing
 from server.services.locks import lock_products
 from server.services.order_rows import LineRow, OrderRow
 from server.services.scans.common import (Outcome, PendingDecision, Scan, applied, area, brief, context_day, fefo_lot,
-                                          looked_up, scanned_item, scanned_units, shelf)
+                                          levels_at, looked_up, scanned_item, scanned_units, shelf)
 
 
 
@@ -118,23 +118,35 @@ def put_away(s, scan: Scan, parsed) -> Outcome:
     source = area(s, scan, "dock", "from")
     item = scanned_item(s, scan, parsed)
     qty = scanned_units(scan, item)
-    lot = item.lot or str(scan.context.get("lot") or "") or fefo_lot(s, item.product.id, source.id, qty)
+    lock_products(s, [item.product.id])  # the dock's lots are read under the lock, as they are then moved
+    lot = item.lot or str(scan.context.get("lot") or "") or _plain_code_lot(s, item.product.id, source.id, qty)
     _credit_lines(s, scan, item.product.id, qty, source, target, lot)
     return applied({"product": brief(item.product), "qty": qty, "lot": lot or None, "bin": target.code},
                    f"{fmt_qty(qty)} × {item.product.name} put away in {target.code}.",
                    f"{fmt_qty(qty)} × {item.product.name} rangé(s) en {target.code}.")
 
 
+def _plain_code_lot(s, product_id: int, dock_id: int, qty: Decimal) -> str:
+    """The lot a code without one takes off the dock: the unlotted units when they are enough (a label without a
+    lot is on them, and a lot taken instead would later be missing under its own label), else first expiry first."""
+    levels = levels_at(s, product_id, dock_id)
+    if any(lv.lot == "" and lv.qty >= qty for lv in levels):
+        return ""
+    return fefo_lot(s, product_id, dock_id, qty, levels)
+
+
 def _credit_lines(s, scan: Scan, product_id: int, qty: Decimal, source, target, lot: str) -> None:
     """One movement per PO line the goods came with (oldest first), so each line's put-away time is known."""
-    left, first = qty, True
+    parts, left = [], qty
     for line, waiting in purchasing.awaiting_put_away(s, product_id, lot):
         if left <= 0:
             break
-        part = min(left, waiting)
-        stamp = scan.stamp if first else scan.stamp.derived("line", line.id)
-        purchasing.book_put_away(s, line, product_id, part, source, target, stamp, lot=lot)
-        left, first = left - part, False
+        parts.append((line, min(left, waiting)))
+        left -= parts[-1][1]
     if left > 0:
-        stamp = scan.stamp if first else scan.stamp.derived("rest")
-        purchasing.book_put_away(s, None, product_id, left, source, target, stamp, lot=lot)
+        parts.append((None, left))
+    if len(parts) > 1:  # (one movement's own refusal already gives the scan's numbers)
+        ledger.require_on_hand(s, product_id, source.id, lot, qty)
+    for index, (line, part) in enumerate(parts):
+        stamp = scan.stamp if index == 0 else scan.stamp.derived(*(("line", line.id) if line else ("rest",)))
+        purchasing.book_put_away(s, line, product_id, part, source, target, stamp, lot=lot)
