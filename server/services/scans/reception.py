@@ -99,6 +99,7 @@ def _line_to_fill(s, scan: Scan, order: OrderRow, product, qty: Decimal, receive
     # Judged on the product's lines together: a product on two lines of 10 is not over-received at 11.
     ordered = sum((ln.qty_ordered for ln in lines), Decimal(0))
     total = sum((received[ln.id] for ln in lines), Decimal(0)) + qty
+    _refuse_mis_scan(scan, order, product, qty, ordered, total - qty)   # even held and accepted since
     if total > ordered * (1 + tolerance) and not scan.forced:
         raise PendingDecision("over_receipt",
                               f"That makes {fmt_qty(total)} received for {fmt_qty(ordered)} ordered: "
@@ -108,6 +109,28 @@ def _line_to_fill(s, scan: Scan, order: OrderRow, product, qty: Decimal, receive
                               details={"ordered": fmt_qty(ordered), "received": fmt_qty(total)},
                               product=product, qty=qty)
     return line
+
+
+# A receipt this far beyond its order is a mis-scan (a GS1 count misread, a quantity mistyped: 999999 on a line of
+# 48), refused rather than held for a supervisor's one-click accept: more than MIS_SCAN_FACTOR × what is left to
+# receive of the product on the order *and* more than MIS_SCAN_MARGIN units beyond it, so that a carton more on a
+# line (nearly) complete, or a supplier's generous delivery, is still only held for a supervisor.
+MIS_SCAN_FACTOR = 10
+MIS_SCAN_MARGIN = Decimal(100)
+
+
+def _refuse_mis_scan(scan: Scan, order: OrderRow, product, qty: Decimal, ordered: Decimal, received: Decimal) -> None:
+    left = max(Decimal(0), ordered - received)
+    if qty <= MIS_SCAN_FACTOR * left or qty - left <= MIS_SCAN_MARGIN:
+        return
+    what = f"{fmt_qty(qty)} × {product.name}"
+    raise Conflict("implausible_quantity",
+                   f"{what} on {order.number}, where {fmt_qty(left)} are left to receive: this looks like a mis-scan "
+                   "(a count misread or a quantity mistyped). Check the label and scan again.",
+                   f"{what} sur {order.number}, où il en reste {fmt_qty(left)} à recevoir : cela ressemble à une erreur "
+                   "de lecture (quantité mal lue ou mal saisie). Vérifiez l'étiquette et scannez à nouveau.",
+                   field="context.qty" if scan.context.get("qty") not in (None, "") else "code",
+                   details={"qty": fmt_qty(qty), "left": fmt_qty(left), "ordered": fmt_qty(ordered)})
 
 
 def put_away(s, scan: Scan, parsed) -> Outcome:
