@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
-from sqlalchemy import select
 
 from server.api.common import Blueprint, CODE, Day, EventIn, Money, Number, PageArgs, ROW_ID, page_of, stamp_of
 from server.api.security import role
@@ -11,7 +10,6 @@ from server.errors import language
 from server.extensions import db
 from server.models import PO_EVENTS, PurchaseOrder, SalesOrder
 from server.queries import orders as queries
-from server.queries.paging import paginate
 from server.queries.picking import pick_list
 from server.services import purchasing, sales
 
@@ -83,11 +81,18 @@ class OrderBrief(Schema):
     ordered_at = fields.AwareDateTime(allow_none=True)
 
 
-class OrderArgs(PageArgs):
-    status = fields.String(load_default=None, validate=validate.Length(max=16))
+def _status_filter(model):
+    # Checked by the query (an unknown one is refused in both languages); listed here for the API's documentation.
+    return fields.String(load_default=None, validate=validate.Length(max=16),
+                         metadata={"enum": list(queries.STATUSES[model])})
 
 
-class PoArgs(OrderArgs):
+class SoArgs(PageArgs):
+    status = _status_filter(SalesOrder)
+
+
+class PoArgs(PageArgs):
+    status = _status_filter(PurchaseOrder)
     overdue_on = Day(load_default=None, metadata={
         "description": "Only orders promised before this day with a line not fully received"})
 
@@ -141,12 +146,8 @@ class PickListOut(Schema):
 
 
 def _list(model, args, *where):
-    stmt = select(model).where(*where).order_by(model.id.desc())
-    if args["status"]:
-        stmt = stmt.where(model.status == args["status"])
-    if args["q"]:
-        stmt = stmt.where(model.number.ilike(f"%{args['q']}%"))
-    return paginate(stmt, args["page"], args["per_page"])
+    return queries.listing(model, *where, status=args["status"], q=args["q"], page=args["page"],
+                           per_page=args["per_page"])
 
 
 @purchase.route("")
@@ -203,7 +204,7 @@ class ClosePurchaseOrder(MethodView):
 
 @selling.route("")
 class SalesOrders(MethodView):
-    @selling.arguments(OrderArgs, location="query")
+    @selling.arguments(SoArgs, location="query")
     @selling.response(200, page_of(OrderBrief, "SalesOrderPage"))
     def get(self, args):
         """Sales orders, newest first."""

@@ -149,6 +149,11 @@ class ReplenishmentOrders(MethodView):
     @blp.arguments(OrdersIn)
     @blp.response(201, CreatedOrder(many=True))
     def post(self, data):
-        """Turn a reviewed selection into draft purchase orders, one per supplier."""
+        """Turn a reviewed selection into draft purchase orders, one per supplier.
+
+        Quantities are ordered as the buyer typed them, below the product's MOQ or off its pack multiple included:
+        the buyer may know better (a supplier's exception, a last order before a product is dropped), and the list
+        already suggests whole packs above the MOQ. A fraction of a product counted in pieces (unit `pce`, `u`,
+        `each`, …) is never right: 422 `whole_units_required` naming the item, and nothing is ordered."""
         orders = replenishment.create_orders(data["items"], suggested_at=data["suggested_at"], user_id=g.user.id)
         return [order_views.purchase_order(order.number) for order in orders]

@@ -7,13 +7,39 @@ from decimal import Decimal
 from sqlalchemy import exists, func, select
 
 from server.domain.barcodes import make_label
-from server.domain.lifecycle import PO_CHAIN
+from server.domain.errors import Invalid
+from server.domain.lifecycle import PO_CHAIN, SO_CHAIN
 from server.extensions import db
-from server.models import Customer, Movement, MovementKind, PurchaseOrder, PurchaseOrderLine, Supplier
+from server.models import Customer, Movement, MovementKind, PurchaseOrder, PurchaseOrderLine, SalesOrder, Supplier
 from server.models.base import utcnow
 from server.queries import promises
+from server.queries.paging import Page, paginate
 from server.queries.picking import picked_by_line
 from server.services import purchasing, sales
+
+
+# The statuses an order can be in, in the order of its life: a PO is a 'draft' until its first step, then an order
+# is named after its furthest step, and ends 'closed' (POs only) or 'cancelled'.
+STATUSES = {PurchaseOrder: ("draft", *PO_CHAIN, *purchasing.FINISHED), SalesOrder: (*SO_CHAIN, "cancelled")}
+
+
+def listing(model, *where, status: str | None, q: str | None, page: int, per_page: int) -> Page:
+    """Orders of one kind, newest first; an unknown status is refused, not answered with an empty list."""
+    stmt = select(model).where(*where).order_by(model.id.desc())
+    if status:
+        stmt = stmt.where(model.status == _known_status(model, status))
+    if q:
+        stmt = stmt.where(model.number.ilike(f"%{q}%"))
+    return paginate(stmt, page, per_page)
+
+
+def _known_status(model, status: str) -> str:
+    allowed = STATUSES[model]
+    if status not in allowed:
+        raise Invalid("unknown_status", f"No order is in status {status!r}: choose one of {', '.join(allowed)}.",
+                      f"Aucune commande n'a l'état « {status} » : choisissez parmi {', '.join(allowed)}.",
+                      field="status", details={"allowed": list(allowed)})
+    return status
 
 
 def _events(order) -> list:

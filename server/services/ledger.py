@@ -76,15 +76,30 @@ def _add_stock(session, product_id: int, location_id: int, lot: str, expiry, qty
 def _remove_stock(session, product_id: int, location_id: int, lot: str, qty: Decimal) -> None:
     result = session.execute(_REMOVE, {"p": product_id, "loc": location_id, "b_lot": lot, "q": qty})
     if result.rowcount != 1:
-        have = session.scalar(select(StockLevel.qty).where(
-            StockLevel.product_id == product_id, StockLevel.location_id == location_id,
-            StockLevel.lot == lot)) or Decimal(0)
-        where = session.get(Location, location_id).code
-        lot_txt = f" (lot {lot})" if lot else ""
-        raise Conflict("insufficient_stock",
-                       f"Only {fmt_qty(have)} on hand at {where}{lot_txt}; {fmt_qty(qty)} requested.",
-                       f"Seulement {fmt_qty(have)} en stock en {where}{lot_txt} ; {fmt_qty(qty)} demandé(s).",
-                       field="qty", details={"on_hand": fmt_qty(have), "requested": fmt_qty(qty), "location": where})
+        _refuse_short(session, location_id, lot, qty, on_hand(session, product_id, location_id, lot))
+
+
+def on_hand(session, product_id: int, location_id: int, lot: str) -> Decimal:
+    return session.scalar(select(StockLevel.qty).where(
+        StockLevel.product_id == product_id, StockLevel.location_id == location_id,
+        StockLevel.lot == lot)) or Decimal(0)
+
+
+def require_on_hand(session, product_id: int, location_id: int, lot: str, qty: Decimal) -> None:
+    """Refuse taking more than the location holds, before a move split in parts starts: its later part's
+    refusal would give that part's numbers ("Only 0 …") rather than the operator's."""
+    have = on_hand(session, product_id, location_id, lot)
+    if have < qty:
+        _refuse_short(session, location_id, lot, qty, have)
+
+
+def _refuse_short(session, location_id: int, lot: str, qty: Decimal, have: Decimal):
+    where = session.get(Location, location_id).code
+    lot_txt = f" (lot {lot})" if lot else ""
+    raise Conflict("insufficient_stock",
+                   f"Only {fmt_qty(have)} on hand at {where}{lot_txt}; {fmt_qty(qty)} requested.",
+                   f"Seulement {fmt_qty(have)} en stock en {where}{lot_txt} ; {fmt_qty(qty)} demandé(s).",
+                   field="qty", details={"on_hand": fmt_qty(have), "requested": fmt_qty(qty), "location": where})
 
 
 def _lot_expiry(session, product_id: int, location_id: int, lot: str) -> date | None:

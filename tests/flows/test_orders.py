@@ -1,6 +1,8 @@
 """Order endpoints: lifecycle events in and out of order, replays, listings."""
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from tests.conftest import event
 from tests.flows.conftest import CARTON, EAN, OTHER_EAN
 
@@ -143,3 +145,28 @@ def test_the_handling_time_promised_is_measured_on_orders_shipped(client, wareho
     assert again["lines"][0]["promise"]["date"] == str(date.today() + timedelta(days=3))   # ⌈2.5⌉, not 1 assumed
     shipped = client.get(f"/api/v1/sales-orders/{order['number']}", headers=sup).json
     assert shipped["lines"][0]["promise"] is None
+
+
+@pytest.mark.parametrize("path, allowed", [
+    ("/api/v1/sales-orders", "ordered, picked, packed, shipped, cancelled"),
+    ("/api/v1/purchase-orders", "draft, need_detected, ordered, shipped, arrived, received, put_away, closed, "
+                                "cancelled"),
+])
+def test_an_unknown_status_filter_is_refused_naming_the_statuses(client, warehouse, path, allowed):
+    """?status=open answered an empty list: as if there were no open order."""
+    op = warehouse["operator"]
+    assert client.post("/api/v1/sales-orders", headers=op,
+                       json=event(customer="GARAGE", lines=[{"product": "PAD", "qty": 1}])).status_code == 201
+    assert client.post("/api/v1/purchase-orders", headers=warehouse["supervisor"],
+                       json={"supplier": "ACME", "lines": [{"product": "PAD", "qty": 1}]}).status_code == 201
+    answer = client.get(f"{path}?status=open", headers=op)
+    assert answer.status_code == 422, answer.json
+    error = answer.json["error"]
+    assert (error["code"], error["field"], error["details"]["allowed"]) == ("unknown_status", "status",
+                                                                          allowed.split(", "))
+    assert error["message"] == f"No order is in status 'open': choose one of {allowed}."
+    french = client.get(f"{path}?status=open", headers={**op, "Accept-Language": "fr"}).json["error"]["message"]
+    assert french == f"Aucune commande n'a l'état « open » : choisissez parmi {allowed}."
+    for status in allowed.split(", "):
+        assert client.get(f"{path}?status={status}", headers=op).status_code == 200
+    assert client.get(f"{path}?status=", headers=op).json["total"] == 1          # an empty filter is no filter

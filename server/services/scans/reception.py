@@ -8,11 +8,11 @@ from flask import current_app
 from server.domain.errors import Conflict, Invalid
 from server.domain.movements import fmt_qty
 from server.models import PurchaseOrderLine
-from server.services import order_rows, purchasing
+from server.services import ledger, order_rows, purchasing
 from server.services.locks import lock_products
 from server.services.order_rows import LineRow, OrderRow
 from server.services.scans.common import (Outcome, PendingDecision, Scan, applied, area, brief, context_day, fefo_lot,
-                                          looked_up, scanned_item, scanned_units, shelf)
+                                          levels_at, looked_up, scanned_item, scanned_units, shelf)
 
 
 
@@ -99,6 +99,7 @@ def _line_to_fill(s, scan: Scan, order: OrderRow, product, qty: Decimal, receive
     # Judged on the product's lines together: a product on two lines of 10 is not over-received at 11.
     ordered = sum((ln.qty_ordered for ln in lines), Decimal(0))
     total = sum((received[ln.id] for ln in lines), Decimal(0)) + qty
+    _refuse_mis_scan(scan, order, product, qty, ordered, total - qty)   # even held and accepted since
     if total > ordered * (1 + tolerance) and not scan.forced:
         raise PendingDecision("over_receipt",
                               f"That makes {fmt_qty(total)} received for {fmt_qty(ordered)} ordered: "
@@ -110,6 +111,28 @@ def _line_to_fill(s, scan: Scan, order: OrderRow, product, qty: Decimal, receive
     return line
 
 
+# A receipt this far beyond its order is a mis-scan (a GS1 count misread, a quantity mistyped: 999999 on a line of
+# 48), refused rather than held for a supervisor's one-click accept: more than MIS_SCAN_FACTOR × what is left to
+# receive of the product on the order *and* more than MIS_SCAN_MARGIN units beyond it, so that a carton more on a
+# line (nearly) complete, or a supplier's generous delivery, is still only held for a supervisor.
+MIS_SCAN_FACTOR = 10
+MIS_SCAN_MARGIN = Decimal(100)
+
+
+def _refuse_mis_scan(scan: Scan, order: OrderRow, product, qty: Decimal, ordered: Decimal, received: Decimal) -> None:
+    left = max(Decimal(0), ordered - received)
+    if qty <= MIS_SCAN_FACTOR * left or qty - left <= MIS_SCAN_MARGIN:
+        return
+    what = f"{fmt_qty(qty)} × {product.name}"
+    raise Conflict("implausible_quantity",
+                   f"{what} on {order.number}, where {fmt_qty(left)} are left to receive: this looks like a mis-scan "
+                   "(a count misread or a quantity mistyped). Check the label and scan again.",
+                   f"{what} sur {order.number}, où il en reste {fmt_qty(left)} à recevoir : cela ressemble à une erreur "
+                   "de lecture (quantité mal lue ou mal saisie). Vérifiez l'étiquette et scannez à nouveau.",
+                   field="context.qty" if scan.context.get("qty") not in (None, "") else "code",
+                   details={"qty": fmt_qty(qty), "left": fmt_qty(left), "ordered": fmt_qty(ordered)})
+
+
 def put_away(s, scan: Scan, parsed) -> Outcome:
     if parsed.kind == "location":
         return looked_up({"bin": parsed.reference}, f"Bin {parsed.reference}: scan the items to put here.",
@@ -118,23 +141,35 @@ def put_away(s, scan: Scan, parsed) -> Outcome:
     source = area(s, scan, "dock", "from")
     item = scanned_item(s, scan, parsed)
     qty = scanned_units(scan, item)
-    lot = item.lot or str(scan.context.get("lot") or "") or fefo_lot(s, item.product.id, source.id, qty)
+    lock_products(s, [item.product.id])  # the dock's lots are read under the lock, as they are then moved
+    lot = item.lot or str(scan.context.get("lot") or "") or _plain_code_lot(s, item.product.id, source.id, qty)
     _credit_lines(s, scan, item.product.id, qty, source, target, lot)
     return applied({"product": brief(item.product), "qty": qty, "lot": lot or None, "bin": target.code},
                    f"{fmt_qty(qty)} × {item.product.name} put away in {target.code}.",
                    f"{fmt_qty(qty)} × {item.product.name} rangé(s) en {target.code}.")
 
 
+def _plain_code_lot(s, product_id: int, dock_id: int, qty: Decimal) -> str:
+    """The lot a code without one takes off the dock: the unlotted units when they are enough (a label without a
+    lot is on them, and a lot taken instead would later be missing under its own label), else first expiry first."""
+    levels = levels_at(s, product_id, dock_id)
+    if any(lv.lot == "" and lv.qty >= qty for lv in levels):
+        return ""
+    return fefo_lot(s, product_id, dock_id, qty, levels)
+
+
 def _credit_lines(s, scan: Scan, product_id: int, qty: Decimal, source, target, lot: str) -> None:
     """One movement per PO line the goods came with (oldest first), so each line's put-away time is known."""
-    left, first = qty, True
+    parts, left = [], qty
     for line, waiting in purchasing.awaiting_put_away(s, product_id, lot):
         if left <= 0:
             break
-        part = min(left, waiting)
-        stamp = scan.stamp if first else scan.stamp.derived("line", line.id)
-        purchasing.book_put_away(s, line, product_id, part, source, target, stamp, lot=lot)
-        left, first = left - part, False
+        parts.append((line, min(left, waiting)))
+        left -= parts[-1][1]
     if left > 0:
-        stamp = scan.stamp if first else scan.stamp.derived("rest")
-        purchasing.book_put_away(s, None, product_id, left, source, target, stamp, lot=lot)
+        parts.append((None, left))
+    if len(parts) > 1:  # (one movement's own refusal already gives the scan's numbers)
+        ledger.require_on_hand(s, product_id, source.id, lot, qty)
+    for index, (line, part) in enumerate(parts):
+        stamp = scan.stamp if index == 0 else scan.stamp.derived(*(("line", line.id) if line else ("rest",)))
+        purchasing.book_put_away(s, line, product_id, part, source, target, stamp, lot=lot)
