@@ -36,6 +36,8 @@ def test_a_purchase_order_closed_short_is_no_longer_on_order(app, client, wareho
     # nothing more is received on it; what came is still put away against its line, and it stays closed
     status, refused = scanner.scan(EAN, "receive", order=shelf)
     assert status == 409 and refused["error"]["code"] == "order_closed"
+    status, label = scanner.scan(f"TL:PO:{shelf}", "receive")      # said at the order's label already
+    assert status == 409 and label["error"]["code"] == "order_closed" and "closed" in label["message"]
     assert scanner.scan(EAN, "put_away", bin="A-01")[0] == 201
     detail = client.get(f"/api/v1/purchase-orders/{shelf}", headers=sup).json
     assert detail["status"] == "closed" and detail["lines"][0]["received"] == 1

@@ -24,9 +24,17 @@ def reception_state(order: OrderRow, received: dict | None = None) -> dict:
                        "received": received[ln.id]} for ln in order.lines]}
 
 
+def _closed(order: OrderRow, *, field: str) -> Conflict:
+    return Conflict("order_closed", f"{order.number} is {order.status}: nothing more can be received on it.",
+                    f"{order.number} est close : plus rien ne peut y être reçu.", field=field,
+                    details={"status": order.status})
+
+
 def receive(s, scan: Scan, parsed) -> Outcome:
     if parsed.kind == "purchase_order":
         order = order_rows.with_lines(s, order_rows.purchase_order(s, parsed.reference))
+        if order.status in purchasing.FINISHED:  # said at the label, not at the first item
+            raise _closed(order, field="code")
         return looked_up(reception_state(order), f"Receiving {order.number}: scan the items.",
                          f"Réception de {order.number} : scannez les articles.")
     number = scan.context.get("order")
@@ -42,8 +50,7 @@ def receive(s, scan: Scan, parsed) -> Outcome:
                                   f"{order.number} was {order.status} after this was scanned: a supervisor decides.",
                                   f"{order.number} a été close après ce scan : un responsable décide.",
                                   details={"order": order.number}, product=item.product, qty=scanned_units(scan, item))
-        raise Conflict("order_closed", f"{order.number} is {order.status}: nothing more can be received on it.",
-                       f"{order.number} est close : plus rien ne peut y être reçu.", field="context.order")
+        raise _closed(order, field="context.order")
     qty = scanned_units(scan, item)
     expiry = item.expiry or context_day(scan, "expiry")  # the label's, else the one typed (it was dropped)
     lock_products(s, [item.product.id])  # what was received is read under the lock, and kept up to date
