@@ -37,7 +37,7 @@ def promise_date(mode: str, *, today: date, handling_days: float, order_date: da
     if not (math.isfinite(handling_days) and handling_days >= 0):
         raise Invalid("handling_days_invalid", "The handling time must be zero or more days.",
                       "Le temps de préparation doit être d'au moins zéro jour.", field="handling_days")
-    handling_en, handling_fr = span(handling_days)
+    handling_en, handling_fr = _span(handling_days)
     if mode == PUSH and in_stock:
         days = math.ceil(handling_days)
         return Promise(today + timedelta(days=days), "in_stock", days,
@@ -56,7 +56,7 @@ def promise_date(mode: str, *, today: date, handling_days: float, order_date: da
                       field="lead_time")
     start = order_date or today
     days = math.ceil(lead + handling_days)
-    lead_en, lead_fr = span(lead)
+    lead_en, lead_fr = _span(lead)
     return Promise(start + timedelta(days=days), "lead_time", days,
                    f"Ordered from the supplier on {start.isoformat()}: {quantile} lead time {lead_en} + "
                    f"{handling_en} of handling.",
@@ -64,7 +64,7 @@ def promise_date(mode: str, *, today: date, handling_days: float, order_date: da
                    f"{handling_fr} de préparation.")
 
 
-def span(days: float) -> tuple[str, str]:
+def _span(days: float) -> tuple[str, str]:
     """A measured duration as people say it (en, fr): hours under a day, else days to one decimal."""
     if days < 1:
         hours = round(days * 24)
