@@ -27,7 +27,16 @@ def check_number(qty: Decimal, *, field: str = "qty") -> Decimal:
     return qty
 
 
-def check_quantity(qty: Decimal, *, field: str = "qty", allow_negative: bool = False) -> Decimal:
+# Units counted in whole items (``products.unit`` is free text, 'pce' by default): a fraction of one is never
+# right. Other units (kg, l, m, …) are measured and may take decimals.
+COUNTED_UNITS = frozenset({"pce", "pc", "pcs", "piece", "pieces", "pièce", "pièces", "u", "un", "unit", "units",
+                           "unité", "unités", "ea", "each", "c62", "h87", "box", "boîte", "carton", "pack", "pair",
+                           "paire", "set"})
+
+
+def check_quantity(qty: Decimal, *, field: str = "qty", allow_negative: bool = False, of=None) -> Decimal:
+    """A quantity a movement or an order line may carry; ``of`` a product (its sku and unit), whole if the product
+    is counted in pieces."""
     check_number(qty, field=field)
     if qty == 0 or (qty < 0 and not allow_negative):
         raise Invalid("quantity_not_positive", "The quantity must be greater than zero.",
@@ -35,6 +44,11 @@ def check_quantity(qty: Decimal, *, field: str = "qty", allow_negative: bool = F
     if qty != qty.quantize(QTY_STEP):
         raise Invalid("quantity_precision", "Quantities have at most three decimals.",
                       "Les quantités ont au plus trois décimales.", field=field)
+    if of is not None and qty != qty.to_integral_value() and of.unit.strip().lower() in COUNTED_UNITS:
+        raise Invalid("whole_units_required", f"{of.sku} is counted in whole pieces ({of.unit}): {fmt_qty(qty)} is "
+                      "not a whole number.", f"{of.sku} se compte en pièces entières ({of.unit}) : "
+                      f"{fmt_qty(qty).replace('.', ',')} n'est pas un nombre entier.", field=field,
+                      details={"sku": of.sku, "unit": of.unit, "qty": fmt_qty(qty)})
     return qty
 
 

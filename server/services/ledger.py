@@ -151,6 +151,7 @@ def adjust(stamp: Stamp, *, sku: str, location: str, qty: Decimal, reason: str, 
         raise Invalid("reason_required", "An adjustment needs a reason.", "Un ajustement demande un motif.",
                       field="reason")
     product = master.get(Product, sku)
+    check_quantity(qty, allow_negative=True, of=product)
     place = master.get(Location, location)
     inbound = qty > 0
     return post(MovementRequest(
@@ -162,6 +163,7 @@ def adjust(stamp: Stamp, *, sku: str, location: str, qty: Decimal, reason: str, 
 def transfer(stamp: Stamp, *, sku: str, from_location: str, to_location: str, qty: Decimal, lot: str = "",
              kind=MovementKind.TRANSFER) -> tuple[Movement, bool]:
     product = master.get(Product, sku)
+    check_quantity(qty, of=product)
     source, target = master.get(Location, from_location), master.get(Location, to_location)
     return post(MovementRequest(stamp=stamp, kind=kind, product_id=product.id, qty=qty,
                                 from_location_id=source.id, to_location_id=target.id, lot=lot))

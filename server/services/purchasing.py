@@ -46,7 +46,7 @@ def _new_order(s, supplier: str, lines: list[dict], promised_date, user_id) -> P
                           created_by_id=user_id)
     for line in lines:
         product = master.get(Product, line["sku"], s)
-        qty = check_quantity(Decimal(line["qty"]), field="lines.qty")
+        qty = check_quantity(Decimal(line["qty"]), field="lines.qty", of=product)
         cost = line.get("unit_cost")
         order.lines.append(PurchaseOrderLine(product_id=product.id, qty_ordered=qty,
                                              unit_cost=product.unit_cost if cost is None else cost))

@@ -4,22 +4,14 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from datetime import datetime
-from decimal import Decimal
 
 from server.database import write_transaction
 from server.domain.errors import Invalid
-from server.domain.movements import check_occurred_at, fmt_qty
+from server.domain.movements import check_occurred_at, check_quantity
 from server.models import Product, Supplier
 from server.models.base import utcnow
 from server.services import master, purchasing
 from server.services.stamp import Stamp
-
-# Units counted in whole items (``products.unit`` is free text, 'pce' by default): a fraction of one is never
-# right. Other units (kg, l, m, …) are measured and may be ordered in decimals.
-COUNTED_UNITS = frozenset({"pce", "pc", "pcs", "piece", "pieces", "pièce", "pièces", "u", "un", "unit", "units",
-                           "unité", "unités", "ea", "each", "c62", "h87", "box", "boîte", "carton", "pack", "pair",
-                           "paire", "set"})
-
 
 def create_orders(items: list[dict], *, suggested_at: datetime, user_id: int, device: str | None = None) -> list:
     """Draft POs whose 'need_detected' is when the suggestion was made: the lead-time clock starts honestly.
@@ -32,7 +24,7 @@ def create_orders(items: list[dict], *, suggested_at: datetime, user_id: int, de
     with write_transaction() as s:
         for index, item in enumerate(items):
             product = master.get(Product, item["sku"], s)
-            _refuse_a_fraction_of_a_piece(product, item["qty"], field=f"items.{index}.qty")
+            check_quantity(item["qty"], field=f"items.{index}.qty", of=product)
             code = item.get("supplier") or (s.get(Supplier, product.supplier_id).code if product.supplier_id else None)
             if code is None:
                 raise Invalid("no_supplier", f"{product.sku} has no supplier: choose one.",
@@ -46,12 +38,3 @@ def create_orders(items: list[dict], *, suggested_at: datetime, user_id: int, de
             purchasing.append_event(s, order, "need_detected", stamp)
             orders.append(order)
     return orders
-
-
-def _refuse_a_fraction_of_a_piece(product: Product, qty: Decimal, *, field: str) -> None:
-    if product.unit.strip().lower() in COUNTED_UNITS and qty != qty.to_integral_value():
-        raise Invalid("whole_units_required",
-                      f"{product.sku} is counted in whole pieces ({product.unit}): {fmt_qty(qty)} cannot be ordered.",
-                      f"{product.sku} se compte en pièces entières ({product.unit}) : impossible d'en commander "
-                      f"{fmt_qty(qty)}.", field=field, details={"sku": product.sku, "unit": product.unit,
-                                                                "qty": fmt_qty(qty)})

@@ -45,7 +45,8 @@ def create_order(stamp: Stamp, *, customer: str, lines: list[dict], requested_da
                            requested_date=requested_date, created_by_id=stamp.user_id, status="ordered")
         for product, line in zip(products, lines):
             order.lines.append(SalesOrderLine(product_id=product.id,
-                                              qty_ordered=check_quantity(Decimal(line["qty"]), field="lines.qty"),
+                                              qty_ordered=check_quantity(Decimal(line["qty"]), field="lines.qty",
+                                                                         of=product),
                                               unit_price=line.get("unit_price") or 0))
         s.add(order)
         master.assign_number(s, order, "SO")

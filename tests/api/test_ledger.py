@@ -43,12 +43,30 @@ def test_reused_id_with_other_content_is_409(client, warehouse):
 
 def test_transfer_and_lots(client, tokens, warehouse):
     client.post("/api/v1/adjustments", headers=warehouse,
-                json=event(product="P1", location="A-01", qty="7.5", lot="L42", expiry="2027-01-31", reason="count"))
+                json=event(product="P1", location="A-01", qty="7", lot="L42", expiry="2027-01-31", reason="count"))
     res = client.post("/api/v1/transfers", headers=tokens["operator"],
                       json=event(product="P1", from_location="A-01", to_location="B-01", qty=2, lot="L42"))
     assert res.status_code == 201, res.json
     assert res.json["kind"] == "transfer" and res.json["kind_code"] == 21
-    assert stock(client, warehouse) == {("A-01", "L42"): 5.5, ("B-01", "L42"): 2}
+    assert stock(client, warehouse) == {("A-01", "L42"): 5, ("B-01", "L42"): 2}
+
+
+def test_a_fraction_of_a_piece_is_refused_a_fraction_of_a_litre_is_not(app, client, tokens, warehouse):
+    with app.app_context():
+        before = fingerprint()
+    half = client.post("/api/v1/adjustments", headers=warehouse,
+                       json=event(product="P1", location="A-01", qty="7.5", reason="count"))
+    assert half.status_code == 422 and half.json["error"]["code"] == "whole_units_required"
+    assert half.json["error"]["message"] == "P1 is counted in whole pieces (pce): 7.5 is not a whole number."
+    with app.app_context():
+        assert fingerprint() == before
+    client.post("/api/v1/products", json={"sku": "OIL", "name": "Oil", "unit": "l"}, headers=warehouse)
+    litres = client.post("/api/v1/adjustments", headers=warehouse,
+                         json=event(product="OIL", location="A-01", qty="7.5", reason="count"))
+    assert litres.status_code == 201, litres.json
+    moved = client.post("/api/v1/transfers", headers=tokens["operator"],
+                        json=event(product="OIL", from_location="A-01", to_location="B-01", qty="2.25"))
+    assert moved.status_code == 201, moved.json
 
 
 def test_insufficient_stock_is_409_and_changes_nothing(app, client, tokens, warehouse):

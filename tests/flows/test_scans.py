@@ -350,3 +350,18 @@ def test_an_unknown_code_is_shown_as_printed(client, scanner, shelf):
     status, body = scanner.scan("hello world", "receive", order=shelf)
     assert status == 404 and body["error"]["code"] == "unknown_code"
     assert "“hello world” is no code known here: if it is printed on the item" in body["message"]
+
+
+def test_a_fraction_of_a_piece_is_refused_when_counted_picked_or_ordered(app, client, warehouse, scanner, shelf):
+    with app.app_context():
+        before = fingerprint()
+    status, body = scanner.scan(EAN, "count", bin="A-01", qty="2.5")
+    assert status == 422 and body["error"]["code"] == "whole_units_required", body
+    status, body = scanner.scan(EAN, "receive", order=shelf, qty="0.5")
+    assert status == 422 and body["error"]["code"] == "whole_units_required", body
+    res = client.post("/api/v1/sales-orders", headers=warehouse["supervisor"],
+                      json=event(customer="GARAGE", lines=[{"product": "PAD", "qty": 0.5}]))
+    assert res.status_code == 422 and res.json["error"]["code"] == "whole_units_required"
+    with app.app_context():
+        after = fingerprint()
+    assert after.pop("scan_events") == before.pop("scan_events") + 2 and after == before

@@ -45,9 +45,13 @@ def test_two_devices_shipping_one_order_ship_it_once(app, client, warehouse, sca
 
 def test_a_pick_that_lands_while_its_order_ships_is_refused_or_shipped_never_stranded(app, client, warehouse, scanner,
                                                                                       shelf, monkeypatch):
+    """Half picked, the order's shipment is held; a supervisor accepts it (ship, the rest short) while the rest is
+    being picked."""
     sup = warehouse["supervisor"]
     order = order_of(client, sup, 4)
     assert scanner.scan(EAN, "pick", order=order["number"], bin="A-01", qty=2)[0] == 201
+    status, held = scanner.scan(order["label"], "ship")
+    assert status == 202 and held["error"]["code"] == "not_all_picked"
     read, picked = threading.Event(), threading.Event()
     real = sales_service._picked_not_shipped
 
@@ -61,7 +65,8 @@ def test_a_pick_that_lands_while_its_order_ships_is_refused_or_shipped_never_str
     def work(c, barrier, what):
         barrier.wait()
         if what == "ship":
-            return Scanner(c, sup).scan(order["label"], "ship")[0]
+            return c.post(f"/api/v1/scans/{held['client_event_id']}/decision", json={"accept": True},
+                          headers=sup).status_code
         read.wait(3)
         try:
             return Scanner(c, sup).scan(EAN, "pick", order=order["number"], bin="A-01", qty=2)[0]
@@ -70,8 +75,11 @@ def test_a_pick_that_lands_while_its_order_ships_is_refused_or_shipped_never_str
     shipped, pick = together(app, work, ["ship", "pick"])
     monkeypatch.undo()
     assert shipped == 201 and pick in (201, 409)
-    # Either the pick waited and was refused (the order had shipped) or it went first and shipped with the rest.
+    # Either the pick waited and was refused (the order had shipped, the rest short) or it went first and shipped
+    # with the rest.
     assert stock(client, sup).get(("DISPATCH", ""), 0) == 0
+    line = client.get(f"/api/v1/sales-orders/{order['number']}", headers=sup).json["lines"][0]
+    assert (line["picked"], line["short"]) == ((2, 2) if pick == 409 else (4, 0))
 
 
 def test_two_supervisors_deciding_one_held_scan_cannot_both_win(app, client, warehouse, scanner, shelf):

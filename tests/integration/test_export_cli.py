@@ -29,7 +29,7 @@ def business(app, ctx, tokens):
     db.session.add_all([Supplier(code="ACME", name="Acme"), Customer(code="C1", name="=Garage"),
                         Location(code="DOCK", kind="dock"), Location(code="DISPATCH", kind="dispatch"),
                         Location(code="A-01", kind="bin"),
-                        Product(sku="P1", name="Pad", barcodes=[Barcode(code="04006381333931")]),
+                        Product(sku="P1", name="Brake fluid", unit="l", barcodes=[Barcode(code="04006381333931")]),
                         Product(sku="P2", name="Disc")])
     db.session.commit()
     ledger.adjust(stamp(), sku="P1", location="A-01", qty=Decimal("12.5"), reason="open", lot="L1")

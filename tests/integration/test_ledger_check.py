@@ -16,7 +16,7 @@ def now():
 
 
 def seed():
-    db.session.add_all([Product(sku="P1", name="Pad"), Location(code="A"), Location(code="B")])
+    db.session.add_all([Product(sku="P1", name="Brake fluid", unit="l"), Location(code="A"), Location(code="B")])
     db.session.commit()
     ledger.adjust(Stamp(str(uuid.uuid4()), now()), sku="P1", location="A", qty=Decimal(10), reason="open", lot="L1")
     ledger.transfer(Stamp(str(uuid.uuid4()), now()), sku="P1", from_location="A", to_location="B",

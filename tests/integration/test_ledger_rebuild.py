@@ -21,7 +21,7 @@ def stamp() -> Stamp:
 
 
 def seed() -> None:
-    db.session.add_all([Product(sku="P1", name="Pad"), Location(code="A"), Location(code="B")])
+    db.session.add_all([Product(sku="P1", name="Brake fluid", unit="l"), Location(code="A"), Location(code="B")])
     db.session.commit()
     ledger.adjust(stamp(), sku="P1", location="A", qty=Decimal(10), reason="open", lot="L1", expiry=EXPIRY)
     ledger.transfer(stamp(), sku="P1", from_location="A", to_location="B", qty=Decimal("2.5"), lot="L1",

@@ -174,7 +174,8 @@ def context_day(scan: Scan, key: str) -> date | None:
 
 def scanned_units(scan: Scan, item: ItemScan) -> Decimal:
     """How many units this scan moves: what the code stands for, times the typed multiplier if any."""
-    return check_quantity(item.units * context_number(scan, "qty", default=Decimal(1)), field="context.qty")
+    return check_quantity(item.units * context_number(scan, "qty", default=Decimal(1)), field="context.qty",
+                          of=item.product)
 
 
 def place(s, scan: Scan, key: str, en_hint: str, fr_hint: str):

@@ -29,7 +29,7 @@ def count(s, scan: Scan, parsed) -> Outcome:
         raise Invalid("quantity_negative", "A count cannot be negative.", "Un comptage ne peut être négatif.",
                       field="context.qty")
     if counted:  # an empty bin counts 0; anything else follows the quantity rules
-        check_quantity(counted, field="context.qty")
+        check_quantity(counted, field="context.qty", of=item.product)
     lot = item.lot or str(scan.context.get("lot") or "")
     lock_products(s, [item.product.id])
     if not lot:
