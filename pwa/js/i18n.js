@@ -35,6 +35,8 @@ const STRINGS = {
     step_unknown_order: "check the order's number on its paper, then scan its label again.",
     step_unknown_location: "scan the label of the right place (a bin, the dock or dispatch).",
     step_order_state: "check where this order stands with a supervisor.",
+    step_409_count: "check the bin and the item, then count and scan again.",
+    step_choose_lot: "choose below the lot you counted, or scan the lot's label.",
     // receive
     receive_title: "Reception", receive_prompt_order: "Scan the purchase order label (TL:PO:…)",
     receive_prompt_items: "Scan the cartons or items of {order}",
@@ -59,6 +61,7 @@ const STRINGS = {
     count_title: "Cycle count", count_prompt_bin: "Scan the bin label (TL:LOC:…)",
     count_prompt_item: "Type the quantity counted, then scan the item", counted_qty: "Quantity counted",
     need_qty_first: "Type the quantity counted first.",
+    count_which_lot: "Which lot did you count? The same quantity is sent for the lot chosen.",
     // lookup
     lookup_title: "Look up", lookup_prompt: "Scan or type any code: product, bin or document",
     on_hand: "On hand", reserved: "Reserved", available: "Available", on_order: "On order",
@@ -109,6 +112,8 @@ const STRINGS = {
     step_unknown_order: "vérifiez le numéro sur le bon de commande, puis rescannez son étiquette.",
     step_unknown_location: "scannez l'étiquette du bon endroit (emplacement, quai ou expédition).",
     step_order_state: "voyez avec un responsable où en est cette commande.",
+    step_409_count: "vérifiez l'emplacement et l'article, puis recomptez et rescannez.",
+    step_choose_lot: "choisissez ci-dessous le lot compté, ou scannez l'étiquette du lot.",
     receive_title: "Réception", receive_prompt_order: "Scannez l'étiquette de la commande fournisseur (TL:PO:…)",
     receive_prompt_items: "Scannez les colis ou articles de {order}",
     change_order: "Changer de commande", order: "Commande", line_ordered: "commandé", line_received: "reçu",
@@ -128,6 +133,7 @@ const STRINGS = {
     count_title: "Inventaire tournant", count_prompt_bin: "Scannez l'étiquette de l'emplacement (TL:LOC:…)",
     count_prompt_item: "Tapez la quantité comptée, puis scannez l'article", counted_qty: "Quantité comptée",
     need_qty_first: "Tapez d'abord la quantité comptée.",
+    count_which_lot: "Quel lot avez-vous compté ? La même quantité est envoyée pour le lot choisi.",
     lookup_title: "Consulter", lookup_prompt: "Scannez ou tapez un code : article, emplacement ou document",
     on_hand: "En stock", reserved: "Réservé", available: "Disponible", on_order: "En commande",
     expected: "Attendu le", promise: "Promesse au client", where: "Où", contents: "Contenu", nothing_here: "Rien ici.",

@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from server import create_app  # noqa: E402
 from server.models import Location, Product, Supplier  # noqa: E402
-from server.services import auth, catalog, master, purchasing  # noqa: E402
+from server.services import auth, catalog, ledger, master, purchasing  # noqa: E402
 from server.services.stamp import Stamp  # noqa: E402
 
 USERNAME, PASSWORD = "e2e-operator", "e2e-operator-password"
@@ -40,7 +40,9 @@ PRODUCTS = {
     "E2E-L": ("Huile E2E lot", gtin("200000000005"), None),
     "E2E-CAM": ("Courroie E2E camera", gtin("200000000006"), None),
     "E2E-DM": ("Batterie E2E datamatrix", gtin("200000000007"), None),
+    "E2E-LOTS": ("Liquide E2E par lot", gtin("200000000008"), None),
 }
+LOTTED_STOCK = ("E2E-LOTS", "A-02", {"LOT-A": 4, "LOT-B": 6})  # kept by lot in a bin: counted lot by lot
 ORDERS = {  # purpose → lines (sku, qty)
     "wedge": (("E2E-A", 3), ("E2E-B", 12)),
     "offline": (("E2E-C", 100),),
@@ -65,6 +67,10 @@ def seed() -> dict:
             barcodes.append({"code": carton_gtin(unit_gtin), "pack_qty": pack})
         catalog.create(Product, {"sku": sku, "name": name, "unit_cost": Decimal("5.00"), "supplier": SUPPLIER,
                                  "barcodes": barcodes})
+    sku, bin_code, lots = LOTTED_STOCK
+    for lot, qty in lots.items():
+        ledger.adjust(Stamp(str(uuid.uuid4()), datetime.now(timezone.utc)), sku=sku, location=bin_code,
+                      qty=Decimal(qty), reason="E2E: stock kept by lot", lot=lot)
     orders = {}
     for purpose, lines in ORDERS.items():
         order = purchasing.create_order(supplier=SUPPLIER, lines=[{"sku": sku, "qty": qty} for sku, qty in lines])

@@ -70,7 +70,7 @@ function refusedItem(scan) {
   return h("article", { class: "refused", dataset: { eventId: scan.client_event_id } },
     h("ol", {}, scanItem(scan)),
     h("p", { class: "error" }, messageOf(scan.answer)),
-    h("p", {}, t("next_step", { step: nextStepOf(scan.status, scan.answer) })),
+    h("p", {}, t("next_step", { step: nextStepOf(scan.status, scan.answer, scan.action) })),
     h("div", { class: "row" },
       unreadable(scan) ? null
         : h("button", { class: "primary resend", onClick: async () => { await retry(scan.seq); flush(); } }, t("scan_again")),
