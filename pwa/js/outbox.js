@@ -83,6 +83,16 @@ export async function dismiss(seq) {
   changed();
 }
 
+// Every refusal set aside at once (a morning of test mistakes need not be dismissed one by one).
+export async function dismissAll() {
+  await inStore("scans", "readwrite", async (store) => {
+    for (const record of await request(store.index("by_state").getAll(IDBKeyRange.only("refused")))) {
+      await request(store.put({ ...record, state: "dismissed" }));
+    }
+  });
+  changed();
+}
+
 // A refused scan tried again once the cause is fixed: a new event (the old id would replay the old
 // refusal) that keeps the time the goods were really scanned.
 export async function retry(seq) {

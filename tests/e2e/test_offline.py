@@ -119,3 +119,24 @@ def test_a_scan_left_on_a_shared_handheld_is_never_sent_as_the_next_operators(co
     [(who,)] = scan_api.query("SELECT u.username FROM movements m JOIN users u ON u.id = m.user_id "
                               "WHERE m.client_event_id = ?", event_id)
     assert who == second
+
+
+def test_refusals_of_scans_made_offline_are_announced_when_they_come_back(context, page, scan_api):
+    """Said saved on the device, then refused minutes later: a red flash says so, and all can be dismissed at once."""
+    sign_in(page, scan_api)
+    open_screen(page, "put-away")
+    wedge(page, "TL:LOC:A-01")
+    page.wait_for_function("document.querySelector('#current-bin')?.textContent.includes('A-01')")
+    context.set_offline(True)
+    for code in ("4006381333931", "4006381333932"):  # an unknown product, a wrong check digit
+        wedge(page, code)
+        page.wait_for_selector("#flash.flash-queued:not([hidden])")
+    wait_for_outbox(page, "pending", 2)
+    context.set_offline(False)
+    page.wait_for_selector("#flash.flash-error:not([hidden])", timeout=15000)
+    assert "2 scan(s) made offline were refused" in page.locator("#flash").inner_text()
+    wait_for_outbox(page, "refused", 2)
+    page.goto("/#/queue")
+    page.click("#dismiss-all")
+    wait_for_outbox(page, "refused", 0)
+    assert page.locator("#to-resolve article.refused").count() == 0

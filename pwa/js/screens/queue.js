@@ -2,7 +2,7 @@
 // went through. A refused scan stays here until the operator scans it again or dismisses it.
 import { h, replaceChildren, visibleCode } from "../dom.js";
 import { age, t } from "../i18n.js";
-import { dismiss, onOutboxChange, retry, scansIn, takeOver } from "../outbox.js";
+import { dismiss, dismissAll, onOutboxChange, retry, scansIn, takeOver } from "../outbox.js";
 import { session } from "../session.js";
 import { flush, onSyncStatus, syncStatus } from "../sync.js";
 import { messageOf, nextStepOf } from "../api.js";
@@ -20,6 +20,7 @@ export default {
     async function refresh() {
       const [refused, waiting, done] = await Promise.all([scansIn("refused"), scansIn("pending"), scansIn("sent")]);
       replaceChildren(resolve, h("h2", {}, `${t("to_resolve")} (${refused.length})`),
+        refused.length > 1 ? h("button", { class: "wide", id: "dismiss-all", onClick: dismissAll }, t("dismiss_all")) : null,
         refused.length ? refused.map(refusedItem) : h("p", { class: "note" }, t("nothing_to_resolve")));
       replaceChildren(pending, h("h2", {}, `${t("pending")} (${waiting.length})`),
         waiting.length ? h("ol", {}, waiting.map(waitingItem)) : h("p", { class: "note" }, t("nothing_pending")));
