@@ -61,6 +61,9 @@ const STRINGS = {
     count_title: "Cycle count", count_prompt_bin: "Scan the bin label (TL:LOC:…)",
     count_prompt_item: "Type the quantity counted, then scan the item", counted_qty: "Quantity counted",
     need_qty_first: "Type the quantity counted first.",
+    count_negative: "A count cannot be negative: type what is in the bin (0 if it is empty).",
+    count_not_a_number: "“{value}” is not a quantity: type a number, e.g. 12 or 1.5.",
+    count_ambiguous: "“{value}”: a thousand or a decimal? Type it without the comma (1000) or with a point (1.5).",
     count_which_lot: "Which lot did you count? The same quantity is sent for the lot chosen.",
     // lookup
     lookup_title: "Look up", lookup_prompt: "Scan or type any code: product, bin or document",
@@ -136,6 +139,8 @@ const STRINGS = {
     count_title: "Inventaire tournant", count_prompt_bin: "Scannez l'étiquette de l'emplacement (TL:LOC:…)",
     count_prompt_item: "Tapez la quantité comptée, puis scannez l'article", counted_qty: "Quantité comptée",
     need_qty_first: "Tapez d'abord la quantité comptée.",
+    count_negative: "Un comptage ne peut être négatif : tapez ce qu'il y a dans l'emplacement (0 s'il est vide).",
+    count_not_a_number: "« {value} » n'est pas une quantité : tapez un nombre, par ex. 12 ou 1,5.",
     count_which_lot: "Quel lot avez-vous compté ? La même quantité est envoyée pour le lot choisi.",
     lookup_title: "Consulter", lookup_prompt: "Scannez ou tapez un code : article, emplacement ou document",
     on_hand: "En stock", reserved: "Réservé", available: "Disponible", on_order: "En commande",

@@ -1,7 +1,7 @@
 """Cycle counts on the Count screen: lots chosen on a refusal, the quantity typed kept and read as written."""
 from __future__ import annotations
 
-from tests.e2e.helpers import open_screen, outbox, sign_in, wait_for_outbox, wedge
+from tests.e2e.helpers import fake_scan_api, open_screen, outbox, sign_in, wait_for_outbox, wedge
 
 
 def count_events(server, code: str) -> list[tuple]:
@@ -36,3 +36,30 @@ def test_a_plain_gtin_counted_in_a_bin_kept_by_lot_is_resent_with_the_lot_chosen
     assert '"lot": "LOT-A"' in chosen[2] and '"qty": 4' in chosen[2] and '"bin": "A-02"' in chosen[2]
     wait_for_outbox(page, "refused", 0)  # the refusal it resolved does not wait in "To resolve"
     assert len(outbox(page, "sent")) >= 1
+
+
+def type_qty(page, text: str) -> None:
+    page.fill("#counted-qty", "")
+    page.click("#counted-qty")
+    page.keyboard.type(text, delay=120)  # a person, key by key (a number field drops the comma of "1,5")
+    page.keyboard.press("Enter")
+
+
+def test_the_quantity_counted_reads_a_decimal_comma_and_refuses_negatives_and_garbage_plainly(page, server):
+    applied = []
+    fake_scan_api(page, applied)
+    sign_in(page, server)
+    open_screen(page, "count")
+    wedge(page, "TL:LOC:A-01")
+    page.wait_for_function("document.querySelector('#current-bin')?.textContent.includes('A-01')")
+    for typed, said in (("-3", "cannot be negative"), ("abc", "is not a quantity"), ("1,000", "a thousand or")):
+        type_qty(page, typed)
+        wedge(page, "4006381333931")
+        page.wait_for_selector("#flash.flash-error:not([hidden])")
+        assert said in page.locator("#flash").inner_text()
+        assert page.input_value("#counted-qty") == typed  # kept, to be corrected
+        page.click("#flash")
+    type_qty(page, "1,5")
+    wedge(page, "4006381333931")
+    wait_for_outbox(page, "sent", 1)
+    assert [scan["context"] for scan in applied] == [{"bin": "A-01", "qty": 1.5}]

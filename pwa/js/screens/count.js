@@ -1,6 +1,6 @@
 // Cycle count: scan the bin, type how many you counted, scan the item. One count per item and bin.
 import { h, replaceChildren } from "../dom.js";
-import { t } from "../i18n.js";
+import { language, t } from "../i18n.js";
 import { readLabel } from "../labels.js";
 import { dismiss } from "../outbox.js";
 import { showAnswer, submitScan } from "../scanner.js";
@@ -16,8 +16,9 @@ export default {
     const bar = h("div");
     // Enter leaves the field, so the handheld's next burst goes to the scan capture, not into the number; a
     // burst fired with the field still focused is a scan too (data-scan-through, wedge.js).
+    // A text field with a decimal keypad, not type=number: that one drops the comma of a French "1,5" (→ 15).
     const qty = h("input", {
-      id: "counted-qty", type: "number", inputmode: "decimal", min: "0", step: "any", enterkeyhint: "done",
+      id: "counted-qty", type: "text", inputmode: "decimal", autocomplete: "off", enterkeyhint: "done",
       "data-scan-through": "",
       onKeydown: (event) => event.key === "Enter" && qty.blur(),
     });
@@ -43,8 +44,9 @@ export default {
         return showContext();
       }
       if (!context.bin) return operatorError(t("need_bin_first"));
-      if (qty.value === "" || !(Number(qty.value) >= 0)) return operatorError(t("need_qty_first"));
-      await send(code, { bin: context.bin, qty: Number(qty.value) });
+      const counted = readQty(qty.value);
+      if (counted.error) return operatorError(t(counted.error, { value: qty.value.trim() }));
+      await send(code, { bin: context.bin, qty: counted.value });
     }
 
     async function send(code, counted) {
@@ -76,3 +78,14 @@ export default {
     return { onCode, destroy: panel.destroy };
   },
 };
+
+// The quantity as typed: "1,5" and "1.5" are both 1.5 (spaces between thousands ignored); anything else is said.
+// In English "1,000" may mean a thousand: refused rather than read as 1.
+export function readQty(text) {
+  const typed = text.replace(/\s/g, "");
+  if (language() === "en" && /^[+-]?\d+,\d{3}$/.test(typed)) return { error: "count_ambiguous" };
+  const value = typed.replace(",", ".");
+  if (value === "") return { error: "need_qty_first" };
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)$/.test(value)) return { error: "count_not_a_number" };
+  return Number(value) < 0 ? { error: "count_negative" } : { value: Number(value) };
+}
