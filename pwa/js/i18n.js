@@ -69,7 +69,7 @@ const STRINGS = {
     lookup_title: "Look up", lookup_prompt: "Scan or type any code: product, bin or document",
     on_hand: "On hand", reserved: "Reserved", available: "Available", on_order: "On order",
     expected: "Expected", promise: "Promise to a customer", where: "Where", contents: "Contents", nothing_here: "Nothing here.",
-    cached_as_of: "No network: data from {age}.", no_cached_data: "No network, and this code was never looked up on this device.",
+    cached_as_of: "No network: data saved {age}.", no_cached_data: "No network, and this code was never looked up on this device.",
     // queue
     queue_title: "Sync queue", to_resolve: "To resolve", pending: "Waiting to be sent", sent: "Sent",
     send_now: "Send now", scan_again: "Scan again", dismiss: "Dismiss", nothing_pending: "Nothing waiting.",
@@ -85,6 +85,10 @@ const STRINGS = {
     keyboard_layout: "Scanner keyboard layout", layout_auto: "Automatic", layout_us: "Scanner set for a US QWERTY keyboard",
     layout_help: "Choose US QWERTY if the scanner types &é\"' instead of 1234 on this device.",
     sound: "Sound", vibration: "Vibration", sign_out: "Sign out", save: "Save", saved: "Saved", version: "Version",
+    // an order's status (purchase and sales orders), as the server sends it
+    status_open: "open", status_suggested: "suggested", status_picked: "picked", status_packed: "packed",
+    status_draft: "draft", status_need_detected: "suggested", status_ordered: "ordered", status_confirmed: "confirmed",
+    status_shipped: "shipped", status_arrived: "at the dock", status_received: "received", status_put_away: "put away", status_closed: "closed short", status_cancelled: "cancelled",
     // time
     just_now: "just now", minutes_ago: "{n} min ago", hours_ago: "{n} h ago", days_ago: "{n} days ago",
     in_seconds: "in {n} s",
@@ -145,7 +149,7 @@ const STRINGS = {
     lookup_title: "Consulter", lookup_prompt: "Scannez ou tapez un code : article, emplacement ou document",
     on_hand: "En stock", reserved: "Réservé", available: "Disponible", on_order: "En commande",
     expected: "Attendu le", promise: "Promesse au client", where: "Où", contents: "Contenu", nothing_here: "Rien ici.",
-    cached_as_of: "Pas de réseau : données d'il y a {age}.", no_cached_data: "Pas de réseau, et ce code n'a jamais été consulté sur cet appareil.",
+    cached_as_of: "Pas de réseau : données enregistrées {age}.", no_cached_data: "Pas de réseau, et ce code n'a jamais été consulté sur cet appareil.",
     queue_title: "File d'envoi", to_resolve: "À régler", pending: "En attente d'envoi", sent: "Envoyés",
     send_now: "Envoyer maintenant", scan_again: "Rescanner", dismiss: "Écarter", nothing_pending: "Rien en attente.",
     waits_for_user: "scanné par {user} : envoyé quand {user} se connectera ici", send_as_me: "Envoyer à mon nom",
@@ -159,7 +163,10 @@ const STRINGS = {
     keyboard_layout: "Clavier de la douchette", layout_auto: "Automatique", layout_us: "Douchette réglée en QWERTY US",
     layout_help: "Choisissez QWERTY US si la douchette tape &é\"' au lieu de 1234 sur cet appareil.",
     sound: "Son", vibration: "Vibration", sign_out: "Se déconnecter", save: "Enregistrer", saved: "Enregistré", version: "Version",
-    just_now: "à l'instant", minutes_ago: "{n} min", hours_ago: "{n} h", days_ago: "{n} jours",
+    status_open: "ouverte", status_suggested: "suggérée", status_picked: "préparée", status_packed: "emballée",
+    status_draft: "brouillon", status_need_detected: "suggérée", status_ordered: "commandée", status_confirmed: "confirmée",
+    status_shipped: "expédiée", status_arrived: "à quai", status_received: "reçue", status_put_away: "rangée", status_closed: "soldée", status_cancelled: "annulée",
+    just_now: "à l'instant", minutes_ago: "il y a {n} min", hours_ago: "il y a {n} h", days_ago: "il y a {n} jours",
     in_seconds: "dans {n} s",
   },
 };
@@ -192,11 +199,24 @@ export function age(isoDate) {
   return t("days_ago", { n: Math.round(minutes / 1440) });
 }
 
-// A day as the reader writes it (27/11/2026 in French), from the server's YYYY-MM-DD.
+// A day from the server's YYYY-MM-DD, with the month in letters (31 déc. 2028, Dec 31, 2028): 12/07/26 reads
+// as July in one language and December in the other. The supervisor views write days the same way.
 export function formatDay(iso) {
   if (!iso) return "";
-  const [year, month, day] = String(iso).split("-").map(Number);
-  return new Intl.DateTimeFormat(language(), { dateStyle: "short" }).format(new Date(year, month - 1, day));
+  const [year, month, day] = String(iso).slice(0, 10).split("-").map(Number);
+  return new Intl.DateTimeFormat(language(), { day: "numeric", month: "short", year: "numeric" })
+    .format(new Date(year, month - 1, day));
+}
+
+// A code the server sends (an outcome, an action, a mode, a status) in the reader's words; the code itself
+// when there is no word for it yet.
+export function word(kind, code) {
+  if (!code) return "";
+  for (const key of [`${kind}_${code}`, code]) {
+    const text = t(key);
+    if (text !== key) return text;
+  }
+  return code;
 }
 
 export function formatNumber(value) {

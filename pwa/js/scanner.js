@@ -61,10 +61,10 @@ export function showAnswer(answer, { big } = {}) {
   return pending ? "queued" : "ok";
 }
 
-// The product and its new count, as large as the screen allows.
+// The product and its new count, as large as the screen allows; for an order's or a bin's label, its name.
 export function bigLine(body) {
   const product = body?.product;
-  if (!product) return "";
+  if (!product) return body?.order?.number || (typeof body?.order === "string" ? body.order : body?.bin) || "";
   const line = (body.lines || []).find((candidate) => candidate.sku === product.sku);
   if (line) return `${product.name} — ${formatNumber(line.received)} / ${formatNumber(line.ordered)}`;
   // the quantity this scan moved, written as the server writes it ("2 × name"), not as a running total

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sys
 import uuid
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 
@@ -42,7 +42,8 @@ PRODUCTS = {
     "E2E-DM": ("Batterie E2E datamatrix", gtin("200000000007"), None),
     "E2E-LOTS": ("Liquide E2E par lot", gtin("200000000008"), None),
 }
-LOTTED_STOCK = ("E2E-LOTS", "A-02", {"LOT-A": 4, "LOT-B": 6})  # kept by lot in a bin: counted lot by lot
+# kept by lot in a bin (lot → qty, expiry): counted lot by lot
+LOTTED_STOCK = ("E2E-LOTS", "A-02", {"LOT-A": (4, date(2028, 12, 31)), "LOT-B": (6, date(2029, 1, 31))})
 ORDERS = {  # purpose → lines (sku, qty)
     "wedge": (("E2E-A", 3), ("E2E-B", 12)),
     "offline": (("E2E-C", 100),),
@@ -68,9 +69,9 @@ def seed() -> dict:
         catalog.create(Product, {"sku": sku, "name": name, "unit_cost": Decimal("5.00"), "supplier": SUPPLIER,
                                  "barcodes": barcodes})
     sku, bin_code, lots = LOTTED_STOCK
-    for lot, qty in lots.items():
+    for lot, (qty, expiry) in lots.items():
         ledger.adjust(Stamp(str(uuid.uuid4()), datetime.now(timezone.utc)), sku=sku, location=bin_code,
-                      qty=Decimal(qty), reason="E2E: stock kept by lot", lot=lot)
+                      qty=Decimal(qty), reason="E2E: stock kept by lot", lot=lot, expiry=expiry)
     orders = {}
     for purpose, lines in ORDERS.items():
         order = purchasing.create_order(supplier=SUPPLIER, lines=[{"sku": sku, "qty": qty} for sku, qty in lines])
