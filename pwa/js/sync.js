@@ -1,7 +1,7 @@
 // Sends the outbox to the server, oldest first, through the batch endpoint; retries with backoff.
 // Idempotency makes this safe: a scan sent twice (a reload mid-request, a lost answer) is applied once.
 import { api, NetworkError } from "./api.js";
-import { sendableBy, settle } from "./outbox.js";
+import { heldScans, recordDecisions, sendableBy, settle } from "./outbox.js";
 import { session } from "./session.js";
 import { feedback } from "./feedback.js";
 import { t } from "./i18n.js";
@@ -84,6 +84,28 @@ async function drain() {
   } finally {
     announceLate(late);
   }
+  await refreshDecisions();
+}
+
+// What supervisors decided on this operator's held scans: asked of the server while some wait on this device.
+export async function refreshDecisions() {
+  if (!navigator.onLine || !session() || !(await heldScans()).length) return;
+  let response;
+  try {
+    response = await api("/api/v1/scans?mine=true&decided=true&limit=500", { timeoutMs: 5000 });
+  } catch (error) {
+    if (error instanceof NetworkError) return; // the next sync or visit of the queue asks again
+    throw error;
+  }
+  if (response.status !== 200 || !Array.isArray(response.body)) return;
+  const decided = await recordDecisions(response.body);
+  if (!decided.length) return;
+  const rejected = decided.filter((scan) => scan.decision.outcome === "rejected").length;
+  const notes = decided.map((scan) => scan.decision.note).filter(Boolean);
+  feedback(rejected ? "error" : "ok", {
+    title: t(rejected ? "decision_rejected" : "decision_accepted"), big: t("decisions_came", { n: decided.length }),
+    detail: [...notes.map((note) => t("supervisor_note", { note })), rejected ? t("late_where") : ""].filter(Boolean).join(" "),
+  });
 }
 
 async function sendAll(late) {

@@ -21,6 +21,7 @@ from server.services.stamp import Stamp  # noqa: E402
 
 USERNAME, PASSWORD = "e2e-operator", "e2e-operator-password"
 SECOND = ("e2e-second", "e2e-second-password")  # another operator sharing a handheld
+SUPERVISOR = ("e2e-boss", "e2e-boss-password")  # decides the scans held for a supervisor
 SUPPLIER = "E2E-SUP"
 LOCATIONS = (("DOCK", "dock", 0), ("DISPATCH", "dispatch", 9999), ("A-01", "bin", 1), ("A-02", "bin", 2))
 
@@ -52,12 +53,14 @@ ORDERS = {  # purpose → lines (sku, qty)
     "separator": (("E2E-L", 50),),
     "camera": (("E2E-CAM", 10), ("E2E-DM", 10)),
     "shared-device": (("E2E-C", 10),),
+    "held": (("E2E-A", 5),),
 }
 
 
 def seed() -> dict:
     auth.create_user(USERNAME, "operator", PASSWORD)
     auth.create_user(SECOND[0], "operator", SECOND[1])
+    auth.create_user(SUPERVISOR[0], "supervisor", SUPERVISOR[1])
     for code, kind, walk in LOCATIONS:
         master.create(Location, {"code": code, "name": code, "kind": kind, "walk_order": walk})
     master.create(Supplier, {"code": SUPPLIER, "name": "E2E supplier", "declared_lead_time_days": 3,
@@ -78,7 +81,8 @@ def seed() -> dict:
         stamp = Stamp(str(uuid.uuid4()), datetime.now(timezone.utc))
         purchasing.record_event(stamp, number=order.number, kind="ordered")
         orders[purpose] = order.number
-    return {"username": USERNAME, "password": PASSWORD, "second": list(SECOND), "orders": orders,
+    return {"username": USERNAME, "password": PASSWORD, "second": list(SECOND),
+            "supervisor": list(SUPERVISOR), "orders": orders,
             "products": {sku: {"name": name, "gtin": code, "carton": carton_gtin(code) if pack else None, "pack": pack}
                          for sku, (name, code, pack) in PRODUCTS.items()}}
 
