@@ -212,6 +212,11 @@ export function formatDay(iso) {
     .format(new Date(year, month - 1, day));
 }
 
+// "Label: value", with the space French typography puts before a colon.
+export function labelled(label, value) {
+  return `${label}${language() === "fr" ? " : " : ": "}${value}`;
+}
+
 // A code the server sends (an outcome, an action, a mode, a status) in the reader's words; the code itself
 // when there is no word for it yet.
 export function word(kind, code) {
