@@ -29,8 +29,8 @@ export function messageOf(body) {
   return body?.message || body?.error?.message || "";
 }
 
-// "What to do next" for a refusal: the server's hint when it gives one, else one chosen by status.
-export function nextStepOf(status, body) {
+// "What to do next" for a refusal: the server's hint when it gives one, else one chosen by code, action, status.
+export function nextStepOf(status, body, action) {
   const hint = body?.error?.details?.next_step || body?.next_step;
   if (hint) return hint;
   // The refusal's code says more than its status: an unknown order is not an unknown product.
@@ -38,8 +38,10 @@ export function nextStepOf(status, body) {
     unknown_purchase_order: "step_unknown_order", unknown_sales_order: "step_unknown_order",
     unknown_location: "step_unknown_location", not_a_bin: "step_unknown_location",
     not_a_dock: "step_unknown_location", not_a_dispatch: "step_unknown_location",
-    nothing_to_ship: "step_order_state", order_closed: "step_order_state",
+    nothing_to_ship: "step_order_state", order_closed: "step_order_state", lot_required: "step_choose_lot",
   }[body?.error?.code];
-  const key = byCode || { 409: "step_409", 422: "step_422", 404: "step_404", 403: "step_403" }[status] || "step_default";
+  // A count has no order: its conflicts are about the bin and the item.
+  const byAction = action === "count" && status === 409 ? "step_409_count" : null;
+  const key = byCode || byAction || { 409: "step_409", 422: "step_422", 404: "step_404", 403: "step_403" }[status] || "step_default";
   return t(key);
 }

@@ -1,6 +1,6 @@
 // Start-up: language, service worker, routing between screens, the scanner capture and the sync.
 import { h, replaceChildren } from "./dom.js";
-import { language, t } from "./i18n.js";
+import { labelled, language, t } from "./i18n.js";
 import { session } from "./session.js";
 import { settings } from "./settings.js";
 import { startWedge } from "./wedge.js";
@@ -67,7 +67,7 @@ async function showQueueBadge() {
   const badge = document.getElementById("queue-badge");
   badge.textContent = refused ? `${pending} · ⚠ ${refused}` : String(pending);
   badge.className = `badge${refused ? " has-refused" : ""}${pending ? " has-pending" : ""}`;
-  badge.title = `${t("pending")}: ${pending} · ${t("to_resolve")}: ${refused}`;
+  badge.title = `${labelled(t("pending"), pending)} · ${labelled(t("to_resolve"), refused)}`;
 }
 
 function showNetwork() {

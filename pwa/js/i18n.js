@@ -35,6 +35,8 @@ const STRINGS = {
     step_unknown_order: "check the order's number on its paper, then scan its label again.",
     step_unknown_location: "scan the label of the right place (a bin, the dock or dispatch).",
     step_order_state: "check where this order stands with a supervisor.",
+    step_409_count: "check the bin and the item, then count and scan again.",
+    step_choose_lot: "choose below the lot you counted, or scan the lot's label.",
     // receive
     receive_title: "Reception", receive_prompt_order: "Scan the purchase order label (TL:PO:…)",
     receive_prompt_items: "Scan the cartons or items of {order}",
@@ -59,23 +61,36 @@ const STRINGS = {
     count_title: "Cycle count", count_prompt_bin: "Scan the bin label (TL:LOC:…)",
     count_prompt_item: "Type the quantity counted, then scan the item", counted_qty: "Quantity counted",
     need_qty_first: "Type the quantity counted first.",
+    count_negative: "A count cannot be negative: type what is in the bin (0 if it is empty).",
+    count_not_a_number: "“{value}” is not a quantity: type a number, e.g. 12 or 1.5.",
+    count_ambiguous: "“{value}”: a thousand or a decimal? Type it without the comma (1000) or with a point (1.5).",
+    count_which_lot: "Which lot did you count? The same quantity is sent for the lot chosen.",
     // lookup
     lookup_title: "Look up", lookup_prompt: "Scan or type any code: product, bin or document",
     on_hand: "On hand", reserved: "Reserved", available: "Available", on_order: "On order",
     expected: "Expected", promise: "Promise to a customer", where: "Where", contents: "Contents", nothing_here: "Nothing here.",
-    cached_as_of: "No network: data from {age}.", no_cached_data: "No network, and this code was never looked up on this device.",
+    cached_as_of: "No network: data saved {age}.", no_cached_data: "No network, and this code was never looked up on this device.",
     // queue
     queue_title: "Sync queue", to_resolve: "To resolve", pending: "Waiting to be sent", sent: "Sent",
     send_now: "Send now", scan_again: "Scan again", dismiss: "Dismiss", nothing_pending: "Nothing waiting.",
     waits_for_user: "scanned by {user}: sent when {user} signs in here", send_as_me: "Send as mine",
     nothing_to_resolve: "Nothing to resolve.", next_try: "Next try {when}", last_problem: "Last problem: {problem}",
     problem_network: "no network", problem_server: "the server is unavailable", problem_auth: "sign in again",
+    dismiss_all: "Dismiss all",
+    late_refused: "{n} scan(s) made offline were refused.", late_held: "{n} scan(s) made offline wait for a supervisor.",
+    late_where: "See To resolve in the sync queue.",
+    decision_accepted: "Accepted by a supervisor", decision_rejected: "Rejected by a supervisor",
+    decisions_came: "A supervisor decided {n} scan(s) held for them.", supervisor_note: "Note: “{note}”",
     // settings
     settings_title: "Settings", language: "Language", language_auto: "From the browser",
     fnc1_substitute: "FNC1 substitute sent by the scanner", fnc1_help: "Character your scanner sends instead of the invisible GS separator (e.g. ~). Leave empty if it sends the real one.",
     keyboard_layout: "Scanner keyboard layout", layout_auto: "Automatic", layout_us: "Scanner set for a US QWERTY keyboard",
     layout_help: "Choose US QWERTY if the scanner types &é\"' instead of 1234 on this device.",
     sound: "Sound", vibration: "Vibration", sign_out: "Sign out", save: "Save", saved: "Saved", version: "Version",
+    // an order's status (purchase and sales orders), as the server sends it
+    status_open: "open", status_suggested: "suggested", status_picked: "picked", status_packed: "packed",
+    status_draft: "draft", status_need_detected: "suggested", status_ordered: "ordered", status_confirmed: "confirmed",
+    status_shipped: "shipped", status_arrived: "at the dock", status_received: "received", status_put_away: "put away", status_closed: "closed short", status_cancelled: "cancelled",
     // time
     just_now: "just now", minutes_ago: "{n} min ago", hours_ago: "{n} h ago", days_ago: "{n} days ago",
     in_seconds: "in {n} s",
@@ -109,6 +124,8 @@ const STRINGS = {
     step_unknown_order: "vérifiez le numéro sur le bon de commande, puis rescannez son étiquette.",
     step_unknown_location: "scannez l'étiquette du bon endroit (emplacement, quai ou expédition).",
     step_order_state: "voyez avec un responsable où en est cette commande.",
+    step_409_count: "vérifiez l'emplacement et l'article, puis recomptez et rescannez.",
+    step_choose_lot: "choisissez ci-dessous le lot compté, ou scannez l'étiquette du lot.",
     receive_title: "Réception", receive_prompt_order: "Scannez l'étiquette de la commande fournisseur (TL:PO:…)",
     receive_prompt_items: "Scannez les colis ou articles de {order}",
     change_order: "Changer de commande", order: "Commande", line_ordered: "commandé", line_received: "reçu",
@@ -128,21 +145,32 @@ const STRINGS = {
     count_title: "Inventaire tournant", count_prompt_bin: "Scannez l'étiquette de l'emplacement (TL:LOC:…)",
     count_prompt_item: "Tapez la quantité comptée, puis scannez l'article", counted_qty: "Quantité comptée",
     need_qty_first: "Tapez d'abord la quantité comptée.",
+    count_negative: "Un comptage ne peut être négatif : tapez ce qu'il y a dans l'emplacement (0 s'il est vide).",
+    count_not_a_number: "« {value} » n'est pas une quantité : tapez un nombre, par ex. 12 ou 1,5.",
+    count_which_lot: "Quel lot avez-vous compté ? La même quantité est envoyée pour le lot choisi.",
     lookup_title: "Consulter", lookup_prompt: "Scannez ou tapez un code : article, emplacement ou document",
     on_hand: "En stock", reserved: "Réservé", available: "Disponible", on_order: "En commande",
     expected: "Attendu le", promise: "Promesse au client", where: "Où", contents: "Contenu", nothing_here: "Rien ici.",
-    cached_as_of: "Pas de réseau : données d'il y a {age}.", no_cached_data: "Pas de réseau, et ce code n'a jamais été consulté sur cet appareil.",
+    cached_as_of: "Pas de réseau : données enregistrées {age}.", no_cached_data: "Pas de réseau, et ce code n'a jamais été consulté sur cet appareil.",
     queue_title: "File d'envoi", to_resolve: "À régler", pending: "En attente d'envoi", sent: "Envoyés",
     send_now: "Envoyer maintenant", scan_again: "Rescanner", dismiss: "Écarter", nothing_pending: "Rien en attente.",
     waits_for_user: "scanné par {user} : envoyé quand {user} se connectera ici", send_as_me: "Envoyer à mon nom",
     nothing_to_resolve: "Rien à régler.", next_try: "Prochain essai {when}", last_problem: "Dernier problème : {problem}",
     problem_network: "pas de réseau", problem_server: "serveur indisponible", problem_auth: "reconnectez-vous",
+    dismiss_all: "Tout écarter",
+    late_refused: "{n} scan(s) fait(s) hors ligne refusé(s).", late_held: "{n} scan(s) fait(s) hors ligne en attente d'un responsable.",
+    late_where: "Voir « À régler » dans la file d'envoi.",
+    decision_accepted: "Accepté par un responsable", decision_rejected: "Refusé par un responsable",
+    decisions_came: "Un responsable a tranché {n} scan(s) mis en attente.", supervisor_note: "Note : « {note} »",
     settings_title: "Réglages", language: "Langue", language_auto: "Celle du navigateur",
     fnc1_substitute: "Remplaçant du FNC1 envoyé par la douchette", fnc1_help: "Caractère que la douchette envoie à la place du séparateur GS invisible (ex. ~). Laissez vide si elle envoie le vrai.",
     keyboard_layout: "Clavier de la douchette", layout_auto: "Automatique", layout_us: "Douchette réglée en QWERTY US",
     layout_help: "Choisissez QWERTY US si la douchette tape &é\"' au lieu de 1234 sur cet appareil.",
     sound: "Son", vibration: "Vibration", sign_out: "Se déconnecter", save: "Enregistrer", saved: "Enregistré", version: "Version",
-    just_now: "à l'instant", minutes_ago: "{n} min", hours_ago: "{n} h", days_ago: "{n} jours",
+    status_open: "ouverte", status_suggested: "suggérée", status_picked: "préparée", status_packed: "emballée",
+    status_draft: "brouillon", status_need_detected: "suggérée", status_ordered: "commandée", status_confirmed: "confirmée",
+    status_shipped: "expédiée", status_arrived: "à quai", status_received: "reçue", status_put_away: "rangée", status_closed: "soldée", status_cancelled: "annulée",
+    just_now: "à l'instant", minutes_ago: "il y a {n} min", hours_ago: "il y a {n} h", days_ago: "il y a {n} jours",
     in_seconds: "dans {n} s",
   },
 };
@@ -175,11 +203,29 @@ export function age(isoDate) {
   return t("days_ago", { n: Math.round(minutes / 1440) });
 }
 
-// A day as the reader writes it (27/11/2026 in French), from the server's YYYY-MM-DD.
+// A day from the server's YYYY-MM-DD, with the month in letters (31 déc. 2028, Dec 31, 2028): 12/07/26 reads
+// as July in one language and December in the other. The supervisor views write days the same way.
 export function formatDay(iso) {
   if (!iso) return "";
-  const [year, month, day] = String(iso).split("-").map(Number);
-  return new Intl.DateTimeFormat(language(), { dateStyle: "short" }).format(new Date(year, month - 1, day));
+  const [year, month, day] = String(iso).slice(0, 10).split("-").map(Number);
+  return new Intl.DateTimeFormat(language(), { day: "numeric", month: "short", year: "numeric" })
+    .format(new Date(year, month - 1, day));
+}
+
+// "Label: value", with the space French typography puts before a colon.
+export function labelled(label, value) {
+  return `${label}${language() === "fr" ? " : " : ": "}${value}`;
+}
+
+// A code the server sends (an outcome, an action, a mode, a status) in the reader's words; the code itself
+// when there is no word for it yet.
+export function word(kind, code) {
+  if (!code) return "";
+  for (const key of [`${kind}_${code}`, code]) {
+    const text = t(key);
+    if (text !== key) return text;
+  }
+  return code;
 }
 
 export function formatNumber(value) {

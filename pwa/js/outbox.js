@@ -1,5 +1,6 @@
 // The outbox: every scan, written to IndexedDB before any network call, in scan order.
-// States: pending → sent (applied, looked up, or waiting for a supervisor) | refused → dismissed.
+// States: pending → sent (applied, looked up, or waiting for a supervisor) | refused → dismissed; a held scan a
+// supervisor rejects goes from sent to refused.
 // Nothing leaves the outbox silently: a refused scan stays "to resolve" until the operator acts.
 import { inStore, request } from "./store.js";
 import { uuid4 } from "./ids.js";
@@ -79,6 +80,42 @@ export async function dismiss(seq) {
   await inStore("scans", "readwrite", async (store) => {
     const record = await request(store.get(seq));
     if (record?.state === "refused") await request(store.put({ ...record, state: "dismissed" }));
+  });
+  changed();
+}
+
+// Held for a supervisor (202) and not known to be decided yet.
+export async function heldScans() {
+  return (await scansIn("sent")).filter((scan) => !scan.decision && (scan.status === 202 || scan.answer?.outcome === "pending"));
+}
+
+// A supervisor's decisions on held scans ({client_event_id, outcome, message, decision_note, decided_at} rows of
+// GET /scans): an accepted scan stays sent; a rejected one goes to "To resolve", since the goods set aside wait
+// for the operator. Answers the records changed here.
+export async function recordDecisions(rows) {
+  const byId = new Map(rows.map((row) => [row.client_event_id, row]));
+  const changedRecords = [];
+  await inStore("scans", "readwrite", async (store) => {
+    for (const record of await request(store.index("by_state").getAll(IDBKeyRange.only("sent")))) {
+      const row = byId.get(record.client_event_id);
+      if (record.decision || !row || row.outcome === "pending") continue;
+      const decision = { outcome: row.outcome, note: row.decision_note || "", decided_at: row.decided_at };
+      const updated = { ...record, decision, answer: { ...record.answer, outcome: row.outcome, message: row.message } };
+      if (row.outcome === "rejected") updated.state = "refused";
+      await request(store.put(updated));
+      changedRecords.push(updated);
+    }
+  });
+  if (changedRecords.length) changed();
+  return changedRecords;
+}
+
+// Every refusal set aside at once (a morning of test mistakes need not be dismissed one by one).
+export async function dismissAll() {
+  await inStore("scans", "readwrite", async (store) => {
+    for (const record of await request(store.index("by_state").getAll(IDBKeyRange.only("refused")))) {
+      await request(store.put({ ...record, state: "dismissed" }));
+    }
   });
   changed();
 }

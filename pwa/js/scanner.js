@@ -22,10 +22,10 @@ export async function submitScan({ code, action, context = {} }) {
     device: settings().device,
     user: session()?.username, // kept on the device: the scan is sent with this user's token only
   };
-  await addScan(scan); // before any network call: from here on the scan cannot be lost
+  const record = await addScan(scan); // before any network call: from here on the scan cannot be lost
   const answer = answerFor(scan.client_event_id, ANSWER_WAIT_MS);
   flushSoon();
-  return { scan, ...(await answer) };
+  return { scan: record, ...(await answer) }; // (record: the scan with its outbox seq)
 }
 
 // The scanner's configured FNC1 substitute becomes the real GS, so the server sees the true element string.
@@ -40,7 +40,7 @@ function withoutEmpty(context) {
 
 // Flash, beep and vibrate for an answer; returns the kind shown (ok, queued, error).
 export function showAnswer(answer, { big } = {}) {
-  const { state, status, body } = answer;
+  const { state, status, body, scan } = answer;
   if (state === "queued") {
     feedback("queued", { title: t("scan_queued"), detail: t("queued_detail") });
     return "queued";
@@ -48,7 +48,7 @@ export function showAnswer(answer, { big } = {}) {
   if (state === "refused") {
     feedback("error", {
       title: t("scan_refused"), big: messageOf(body),
-      detail: t("next_step", { step: nextStepOf(status, body) }),
+      detail: t("next_step", { step: nextStepOf(status, body, scan?.action) }),
     });
     return "error";
   }
@@ -61,10 +61,10 @@ export function showAnswer(answer, { big } = {}) {
   return pending ? "queued" : "ok";
 }
 
-// The product and its new count, as large as the screen allows.
+// The product and its new count, as large as the screen allows; for an order's or a bin's label, its name.
 export function bigLine(body) {
   const product = body?.product;
-  if (!product) return "";
+  if (!product) return body?.order?.number || (typeof body?.order === "string" ? body.order : body?.bin) || "";
   const line = (body.lines || []).find((candidate) => candidate.sku === product.sku);
   if (line) return `${product.name} — ${formatNumber(line.received)} / ${formatNumber(line.ordered)}`;
   // the quantity this scan moved, written as the server writes it ("2 × name"), not as a running total

@@ -1,8 +1,10 @@
 // Sends the outbox to the server, oldest first, through the batch endpoint; retries with backoff.
 // Idempotency makes this safe: a scan sent twice (a reload mid-request, a lost answer) is applied once.
 import { api, NetworkError } from "./api.js";
-import { sendableBy, settle } from "./outbox.js";
+import { heldScans, recordDecisions, sendableBy, settle } from "./outbox.js";
 import { session } from "./session.js";
+import { feedback } from "./feedback.js";
+import { t } from "./i18n.js";
 
 const BATCH_MAX = 500;                 // the server's limit per batch
 const BACKOFF_MS = [1000, 2000, 4000, 8000, 15000, 30000];
@@ -76,6 +78,37 @@ function withLock(work) {
 }
 
 async function drain() {
+  const late = { refused: 0, held: 0 };
+  try {
+    await sendAll(late);
+  } finally {
+    announceLate(late);
+  }
+  await refreshDecisions();
+}
+
+// What supervisors decided on this operator's held scans: asked of the server while some wait on this device.
+export async function refreshDecisions() {
+  if (!navigator.onLine || !session() || !(await heldScans()).length) return;
+  let response;
+  try {
+    response = await api("/api/v1/scans?mine=true&decided=true&limit=500", { timeoutMs: 5000 });
+  } catch (error) {
+    if (error instanceof NetworkError) return; // the next sync or visit of the queue asks again
+    throw error;
+  }
+  if (response.status !== 200 || !Array.isArray(response.body)) return;
+  const decided = await recordDecisions(response.body);
+  if (!decided.length) return;
+  const rejected = decided.filter((scan) => scan.decision.outcome === "rejected").length;
+  const notes = decided.map((scan) => scan.decision.note).filter(Boolean);
+  feedback(rejected ? "error" : "ok", {
+    title: t(rejected ? "decision_rejected" : "decision_accepted"), big: t("decisions_came", { n: decided.length }),
+    detail: [...notes.map((note) => t("supervisor_note", { note })), rejected ? t("late_where") : ""].filter(Boolean).join(" "),
+  });
+}
+
+async function sendAll(late) {
   while (navigator.onLine && session()) {
     const batch = await sendableBy(session().username, BATCH_MAX);
     if (!batch.length) return succeeded();
@@ -88,6 +121,7 @@ async function drain() {
     }
     if (answers.problem) return failed(answers.problem);
     await settle(answers.final);
+    countLate(late, answers.final);
     answers.final.forEach(notify);
     if (answers.retryLater) return failed("server");
   }
@@ -136,6 +170,25 @@ async function oneByOne(batch) {
     final.push({ seq: scan.seq, client_event_id: scan.client_event_id, scan, state, status: response.status, body: response.body });
   }
   return { final, retryLater: false };
+}
+
+// Answers nobody is waiting for (the scan was said "saved on this device"): their refusals and holds would
+// otherwise only change the header badge, minutes after the operator moved on.
+function countLate(late, final) {
+  for (const { client_event_id, state, status, body } of final) {
+    if (waiters.has(client_event_id)) continue; // the screen shows this one itself
+    if (state === "refused") late.refused += 1;
+    else if (status === 202 || body?.outcome === "pending") late.held += 1;
+  }
+}
+
+function announceLate({ refused, held }) {
+  if (!refused && !held) return;
+  const parts = [refused ? t("late_refused", { n: refused }) : null, held ? t("late_held", { n: held }) : null];
+  feedback(refused ? "error" : "queued", {
+    title: refused ? t("scan_refused") : t("scan_pending"), big: parts.filter(Boolean).join(" "),
+    detail: t("late_where"),
+  });
 }
 
 // Tells the scan's waiter, and any screen showing running totals (answers may come long after the scan).

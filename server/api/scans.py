@@ -74,6 +74,8 @@ class ScanListArgs(Schema):
     outcome = fields.String(load_default=None, validate=validate.OneOf(
         ["applied", "looked_up", "pending", "refused", "rejected"]))
     mine = fields.Boolean(load_default=False)
+    decided = fields.Boolean(load_default=False, metadata={
+        "description": "Only the scans a supervisor has decided (a device learns what became of its held scans)"})
     after_id = fields.Integer(load_default=None, validate=ROW_ID)
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
 
@@ -92,6 +94,8 @@ class ScanRow(Schema):
     user_id = fields.Integer(allow_none=True)
     device = fields.String(allow_none=True)
     message = fields.Function(lambda e: render(e.response).get("message"))
+    decided_at = fields.AwareDateTime(allow_none=True)
+    decision_note = fields.String(allow_none=True, metadata={"description": "The supervisor's note to the operator"})
 
 
 class DecisionIn(Schema):
@@ -137,6 +141,8 @@ class Scans(MethodView):
             stmt = stmt.where(ScanEvent.outcome == args["outcome"])
         if args["mine"]:
             stmt = stmt.where(ScanEvent.user_id == g.user.id)
+        if args["decided"]:
+            stmt = stmt.where(ScanEvent.decided_at.is_not(None))
         if args["after_id"]:
             stmt = stmt.where(ScanEvent.id > args["after_id"])
         return db.session.scalars(stmt).all()

@@ -1,8 +1,10 @@
 """What the browser tests do again and again: sign in, scan like a handheld, wait for the queue."""
 from __future__ import annotations
 
+import json
 import os
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -133,3 +135,19 @@ def fake_scan_api(page, applied: list[dict]) -> None:
         route.fulfill(status=200, json={"results": results})
 
     page.route("**/api/v1/scans/batch", answer)
+
+
+def decide_as_supervisor(server, client_event_id: str, accept: bool, note: str) -> int:
+    """A supervisor's decision on a held scan, made from another client (the desk): answers the HTTP status."""
+    username, password = server.seed["supervisor"]
+    login = urllib.request.Request(server.base_url + "/api/v1/auth/tokens", method="POST",
+                                   headers={"Content-Type": "application/json"},
+                                   data=json.dumps({"username": username, "password": password,
+                                                    "device": "e2e-desk"}).encode())
+    with urllib.request.urlopen(login, timeout=10) as response:
+        token = json.loads(response.read())["token"]
+    decision = urllib.request.Request(server.base_url + f"/api/v1/scans/{client_event_id}/decision", method="POST",
+                                      headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+                                      data=json.dumps({"accept": accept, "note": note}).encode())
+    with urllib.request.urlopen(decision, timeout=10) as response:
+        return response.status

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sys
 import uuid
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,11 +16,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from server import create_app  # noqa: E402
 from server.models import Location, Product, Supplier  # noqa: E402
-from server.services import auth, catalog, master, purchasing  # noqa: E402
+from server.services import auth, catalog, ledger, master, purchasing  # noqa: E402
 from server.services.stamp import Stamp  # noqa: E402
 
 USERNAME, PASSWORD = "e2e-operator", "e2e-operator-password"
 SECOND = ("e2e-second", "e2e-second-password")  # another operator sharing a handheld
+SUPERVISOR = ("e2e-boss", "e2e-boss-password")  # decides the scans held for a supervisor
 SUPPLIER = "E2E-SUP"
 LOCATIONS = (("DOCK", "dock", 0), ("DISPATCH", "dispatch", 9999), ("A-01", "bin", 1), ("A-02", "bin", 2))
 
@@ -40,7 +41,10 @@ PRODUCTS = {
     "E2E-L": ("Huile E2E lot", gtin("200000000005"), None),
     "E2E-CAM": ("Courroie E2E camera", gtin("200000000006"), None),
     "E2E-DM": ("Batterie E2E datamatrix", gtin("200000000007"), None),
+    "E2E-LOTS": ("Liquide E2E par lot", gtin("200000000008"), None),
 }
+# kept by lot in a bin (lot → qty, expiry): counted lot by lot
+LOTTED_STOCK = ("E2E-LOTS", "A-02", {"LOT-A": (4, date(2028, 12, 31)), "LOT-B": (6, date(2029, 1, 31))})
 ORDERS = {  # purpose → lines (sku, qty)
     "wedge": (("E2E-A", 3), ("E2E-B", 12)),
     "offline": (("E2E-C", 100),),
@@ -49,12 +53,14 @@ ORDERS = {  # purpose → lines (sku, qty)
     "separator": (("E2E-L", 50),),
     "camera": (("E2E-CAM", 10), ("E2E-DM", 10)),
     "shared-device": (("E2E-C", 10),),
+    "held": (("E2E-A", 5),),
 }
 
 
 def seed() -> dict:
     auth.create_user(USERNAME, "operator", PASSWORD)
     auth.create_user(SECOND[0], "operator", SECOND[1])
+    auth.create_user(SUPERVISOR[0], "supervisor", SUPERVISOR[1])
     for code, kind, walk in LOCATIONS:
         master.create(Location, {"code": code, "name": code, "kind": kind, "walk_order": walk})
     master.create(Supplier, {"code": SUPPLIER, "name": "E2E supplier", "declared_lead_time_days": 3,
@@ -65,13 +71,18 @@ def seed() -> dict:
             barcodes.append({"code": carton_gtin(unit_gtin), "pack_qty": pack})
         catalog.create(Product, {"sku": sku, "name": name, "unit_cost": Decimal("5.00"), "supplier": SUPPLIER,
                                  "barcodes": barcodes})
+    sku, bin_code, lots = LOTTED_STOCK
+    for lot, (qty, expiry) in lots.items():
+        ledger.adjust(Stamp(str(uuid.uuid4()), datetime.now(timezone.utc)), sku=sku, location=bin_code,
+                      qty=Decimal(qty), reason="E2E: stock kept by lot", lot=lot, expiry=expiry)
     orders = {}
     for purpose, lines in ORDERS.items():
         order = purchasing.create_order(supplier=SUPPLIER, lines=[{"sku": sku, "qty": qty} for sku, qty in lines])
         stamp = Stamp(str(uuid.uuid4()), datetime.now(timezone.utc))
         purchasing.record_event(stamp, number=order.number, kind="ordered")
         orders[purpose] = order.number
-    return {"username": USERNAME, "password": PASSWORD, "second": list(SECOND), "orders": orders,
+    return {"username": USERNAME, "password": PASSWORD, "second": list(SECOND),
+            "supervisor": list(SUPERVISOR), "orders": orders,
             "products": {sku: {"name": name, "gtin": code, "carton": carton_gtin(code) if pack else None, "pack": pack}
                          for sku, (name, code, pack) in PRODUCTS.items()}}
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 
-from tests.e2e.helpers import (open_screen, outbox, receipts_of, screenshot, sign_in, wait_for_outbox,
+from tests.e2e.helpers import (decide_as_supervisor, open_screen, outbox, receipts_of, screenshot, sign_in, wait_for_outbox,
                                wait_for_service_worker, wedge)
 
 SCANS = 20
@@ -119,3 +119,50 @@ def test_a_scan_left_on_a_shared_handheld_is_never_sent_as_the_next_operators(co
     [(who,)] = scan_api.query("SELECT u.username FROM movements m JOIN users u ON u.id = m.user_id "
                               "WHERE m.client_event_id = ?", event_id)
     assert who == second
+
+
+def test_refusals_of_scans_made_offline_are_announced_when_they_come_back(context, page, scan_api):
+    """Said saved on the device, then refused minutes later: a red flash says so, and all can be dismissed at once."""
+    sign_in(page, scan_api)
+    open_screen(page, "put-away")
+    wedge(page, "TL:LOC:A-01")
+    page.wait_for_function("document.querySelector('#current-bin')?.textContent.includes('A-01')")
+    context.set_offline(True)
+    for code in ("4006381333931", "4006381333932"):  # an unknown product, a wrong check digit
+        wedge(page, code)
+        page.wait_for_selector("#flash.flash-queued:not([hidden])")
+    wait_for_outbox(page, "pending", 2)
+    context.set_offline(False)
+    page.wait_for_selector("#flash.flash-error:not([hidden])", timeout=15000)
+    assert "2 scan(s) made offline were refused" in page.locator("#flash").inner_text()
+    wait_for_outbox(page, "refused", 2)
+    page.goto("/#/queue")
+    page.click("#dismiss-all")
+    wait_for_outbox(page, "refused", 0)
+    assert page.locator("#to-resolve article.refused").count() == 0
+
+
+def test_the_operator_learns_what_a_supervisor_decided_on_held_scans_and_the_note(page, scan_api):
+    """Held scans stay listed on the device: the queue asks the server for their decision and shows the note."""
+    order = start_reception(page, scan_api, "held")
+    products = scan_api.seed["products"]
+    for sku in ("E2E-B", "E2E-C"):  # neither is on the order: each is held for a supervisor
+        wedge(page, f"]E0{products[sku]['gtin']}")
+        page.wait_for_selector("#flash.flash-queued:not([hidden])")
+        page.wait_for_selector("#flash", state="hidden")
+    wait_for_outbox(page, "sent", 3)
+    held = {scan["code"]: scan["client_event_id"] for scan in outbox(page, "sent") if scan["status"] == 202}
+    rejected, accepted = held[f"]E0{products['E2E-B']['gtin']}"], held[f"]E0{products['E2E-C']['gtin']}"]
+    assert decide_as_supervisor(scan_api, rejected, False, "Not ours: send back to supplier") == 200
+    assert decide_as_supervisor(scan_api, accepted, True, "Extra ones are welcome") == 201
+
+    page.goto("/#/queue")
+    page.wait_for_selector("#flash.flash-error:not([hidden])")
+    assert "decided 2 scan(s)" in page.locator("#flash").inner_text()
+    card = page.locator(f"#to-resolve article[data-event-id='{rejected}']")
+    card.wait_for()
+    assert "Rejected by a supervisor" in card.inner_text() and "Not ours: send back to supplier" in card.inner_text()
+    assert card.locator("button.resend").count() == 0  # decided: sending it again would not change that
+    kept = page.locator(f"#sent li[data-event-id='{accepted}']").inner_text()
+    assert "Accepted by a supervisor" in kept and "Extra ones are welcome" in kept
+    assert len(receipts_of(scan_api, order)) == 1

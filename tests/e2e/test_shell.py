@@ -106,7 +106,7 @@ def test_look_up_online_then_offline_from_the_last_synced_data(context, page, se
     page.fill("#manual-code", product["gtin"])
     page.press("#manual-code", "Enter")
     page.wait_for_selector("#lookup-age")
-    assert page.locator("#lookup-age").inner_text().startswith("No network: data from")
+    assert page.locator("#lookup-age").inner_text() == "No network: data saved just now."
     assert page.locator("#lookup-result h2").inner_text() == product["name"]
     screenshot(page, "lookup-offline-from-cache")
     context.set_offline(False)
@@ -118,3 +118,28 @@ def test_signing_out_on_purpose_says_nothing_of_an_ended_session(page, server):
     page.click("#sign-out")
     page.wait_for_selector("#sign-in-form")
     assert page.locator("#sign-in-error").inner_text() == ""  # (it said "Your session has ended")
+
+
+def test_look_ups_of_orders_and_lots_read_in_the_operators_language(browser, server):
+    """An order's status in words, not its code; days with the month in letters; "just now" said in French."""
+    context = new_context(browser, server, locale="fr-FR")
+    page = context.new_page()
+    try:
+        sign_in(page, server)
+        wait_for_service_worker(page)
+        page.click("#go-lookup")
+        page.click("#type-button")
+        for code, shown in ((f"TL:PO:{server.seed['orders']['wedge']}", "commandée"),
+                            ("TL:LOC:A-02", "31 déc. 2028")):
+            page.fill("#manual-code", code)
+            page.press("#manual-code", "Enter")
+            page.wait_for_selector(f"#lookup-result :text('{shown}')")
+        assert "ordered" not in page.locator("#lookup-result").inner_text()
+        context.set_offline(True)
+        page.fill("#manual-code", "TL:LOC:A-02")
+        page.press("#manual-code", "Enter")
+        page.wait_for_selector("#lookup-age")
+        assert page.locator("#lookup-age").inner_text() == "Pas de réseau : données enregistrées à l'instant."
+        context.set_offline(False)
+    finally:
+        context.close()

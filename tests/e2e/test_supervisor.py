@@ -142,6 +142,12 @@ def test_a_suppliers_lead_times_draw_every_stage_and_lead_to_the_lines_behind_th
     _, order = desk_server.request("GET", f"/api/v1/purchase-orders/{number}")
     assert order["supplier"] == supplier
     assert desk.locator(f'.po-detail[data-po="{number}"] .events li').count() == len(order["events"])
+    # Codes the server sends are shown as words: event kinds, the estimate's source.
+    events = desk.text_content(f'.po-detail[data-po="{number}"] .events')
+    assert "Need detected" in events and "need_detected" not in events and "put_away" not in events
+    sources = desk.text_content("#lt-products")
+    assert "measured" in sources and "shrunk_to_supplier" not in sources
+    assert desk.locator("#supplier-form input[type=checkbox]").bounding_box()["width"] <= 40  # (it was 300 px)
     desk.evaluate("window.scrollTo(0, 0)")
     screenshot(desk, "supervisor-lead-times")
 
@@ -256,6 +262,16 @@ def test_the_views_fit_a_tablet(browser, desk_server):
     wait_for_charts(page, ["lt-trend"])
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     context.close()
+
+
+def test_the_replenishment_table_and_the_header_fit_a_laptop(desk, desk_server):
+    desk.goto("/#/sv/replenishment")
+    desk.wait_for_selector("#repl-table tbody tr")
+    assert desk.evaluate("(() => { const box = document.querySelector('#repl-table').parentElement; "
+                         "return box.scrollWidth <= box.clientWidth; })()"), "the table scrolls sideways at 1366 px"
+    assert desk.locator(".sv-find button").bounding_box()["x"] + desk.locator(".sv-find button").bounding_box()["width"] \
+        <= desk.viewport_size["width"]
+    screenshot(desk, "supervisor-replenishment-1366")
 
 
 def test_purchase_orders_created_from_the_replenishment_view_are_the_ones_the_api_makes(desk, desk_server):

@@ -24,6 +24,8 @@ def test_receive_a_po_by_wedge_scans_with_running_totals(page, scan_api):
     screenshot(page, "receive-1-waiting-for-order")
     wedge(page, f"TL:PO:{order}")
     wait_for_received(page, "E2E-A", "0")
+    # the "Found" flash names the order (its big line was empty)
+    page.wait_for_function("(order) => document.querySelector('#flash .flash-big').textContent === order", arg=order)
     assert row(page, "E2E-A").locator(".ordered").inner_text() == "3"
     assert row(page, "E2E-B").locator(".ordered").inner_text() == "12"
     screenshot(page, "receive-2-order-lines")

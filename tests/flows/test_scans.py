@@ -82,6 +82,10 @@ def test_over_receipt_waits_for_a_supervisor_who_accepts(client, warehouse, scan
     decided = client.post(url, json={"accept": True, "note": "supplier sent extra"}, headers=warehouse["supervisor"])
     assert decided.status_code == 201 and decided.json["outcome"] == "applied"
     assert stock(client, scanner.headers)[("DOCK", "")] == 27
+    # The operator's device learns the decision and the note from its own decided scans.
+    [row] = client.get("/api/v1/scans?mine=true&decided=true", headers=scanner.headers).json
+    assert (row["client_event_id"], row["outcome"]) == (held_body["client_event_id"], "applied")
+    assert row["decision_note"] == "supplier sent extra" and row["decided_at"]
     replay = client.post("/api/v1/scans", json=held_body, headers=scanner.headers)
     assert replay.status_code == 201 and replay.json["outcome"] == "applied"
     again = client.post(url, json={"accept": True}, headers=warehouse["supervisor"])

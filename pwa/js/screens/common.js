@@ -2,7 +2,7 @@
 // list of the last scans with their outcome.
 import { h, replaceChildren, visibleCode } from "../dom.js";
 import { api, messageOf } from "../api.js";
-import { t } from "../i18n.js";
+import { labelled, t } from "../i18n.js";
 import { feedback } from "../feedback.js";
 
 export function loadContext(screen) {
@@ -43,8 +43,8 @@ export function recentScans() {
       // A scan held for a supervisor is neither done nor refused: it is shown as waiting.
       const held = answer.status === 202 || answer.body?.outcome === "pending";
       const label = answer.state === "queued" ? t("scan_queued")
-        : answer.state === "refused" ? `${t("scan_refused")}: ${messageOf(answer.body)}`
-          : held ? `${t("scan_pending")}: ${messageOf(answer.body)}`
+        : answer.state === "refused" ? labelled(t("scan_refused"), messageOf(answer.body))
+          : held ? labelled(t("scan_pending"), messageOf(answer.body))
             : messageOf(answer.body) || t("scan_applied");
       const kind = held && answer.state !== "refused" ? "pending" : answer.state;
       items.unshift(h("li", { class: `recent-${kind}` }, h("code", {}, visibleCode(code)), " ", label));

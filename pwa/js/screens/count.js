@@ -1,7 +1,8 @@
 // Cycle count: scan the bin, type how many you counted, scan the item. One count per item and bin.
 import { h, replaceChildren } from "../dom.js";
-import { t } from "../i18n.js";
+import { language, t } from "../i18n.js";
 import { readLabel } from "../labels.js";
+import { dismiss } from "../outbox.js";
 import { showAnswer, submitScan } from "../scanner.js";
 import { scanPanel } from "../scan-panel.js";
 import { contextBar, loadContext, operatorError, placeIsKnown, recentScans, saveContext } from "./common.js";
@@ -15,13 +16,17 @@ export default {
     const bar = h("div");
     // Enter leaves the field, so the handheld's next burst goes to the scan capture, not into the number; a
     // burst fired with the field still focused is a scan too (data-scan-through, wedge.js).
+    // A text field with a decimal keypad, not type=number: that one drops the comma of a French "1,5" (→ 15).
     const qty = h("input", {
-      id: "counted-qty", type: "number", inputmode: "decimal", min: "0", step: "any", enterkeyhint: "done",
+      id: "counted-qty", type: "text", inputmode: "decimal", autocomplete: "off", enterkeyhint: "done",
       "data-scan-through": "",
       onKeydown: (event) => event.key === "Enter" && qty.blur(),
     });
     const qtyField = h("label", { class: "field big-number" }, t("counted_qty"), qty);
-    main.append(bar, qtyField, panel.element, recent.element);
+    // Goods with a plain GTIN in a bin kept by lot: the server names the lots there, the operator says which one
+    // was counted (names only: the count is blind).
+    const lotChoice = h("section", { id: "lot-choice", hidden: true });
+    main.append(bar, qtyField, lotChoice, panel.element, recent.element);
     showContext();
 
     function showContext() {
@@ -30,6 +35,7 @@ export default {
     }
 
     async function onCode(code) {
+      offerLots(null);
       const label = readLabel(code);
       if (label?.type === "LOC") {
         if (!(await placeIsKnown(code))) return operatorError(t("unknown_place", { code: label.value }));
@@ -38,14 +44,48 @@ export default {
         return showContext();
       }
       if (!context.bin) return operatorError(t("need_bin_first"));
-      if (qty.value === "" || !(Number(qty.value) >= 0)) return operatorError(t("need_qty_first"));
-      const counted = Number(qty.value);
-      qty.value = ""; // the next item needs its own count: never reuse one by accident
-      const answer = await submitScan({ code, action: "count", context: { bin: context.bin, qty: counted } });
+      const counted = readQty(qty.value);
+      if (counted.error) return operatorError(t(counted.error, { value: qty.value.trim() }));
+      await send(code, { bin: context.bin, qty: counted.value });
+    }
+
+    async function send(code, counted) {
+      const answer = await submitScan({ code, action: "count", context: counted });
       recent.add(code, answer);
       showAnswer(answer);
+      // The next item needs its own count: never reuse one by accident. A refused count keeps it (fix, scan again).
+      if (answer.state !== "refused") qty.value = "";
+      if (answer.body?.error?.code === "lot_required") {
+        offerLots({ code, counted, lots: answer.body.error.details?.lots || [], refusedSeq: answer.scan.seq });
+      }
+      return answer;
+    }
+
+    function offerLots(refusal) {
+      lotChoice.hidden = !refusal;
+      if (!refusal) return replaceChildren(lotChoice);
+      replaceChildren(lotChoice, h("p", {}, t("count_which_lot")), h("div", { class: "row" }, refusal.lots.map((lot) =>
+        h("button", { type: "button", class: "lot-option", dataset: { lot }, onClick: () => chooseLot(refusal, lot) }, lot))));
+    }
+
+    // The same count again with the lot: a new scan (a new id), and the refusal it resolves leaves "To resolve".
+    async function chooseLot({ code, counted, refusedSeq }, lot) {
+      offerLots(null);
+      const answer = await send(code, { ...counted, lot });
+      if (answer.state !== "refused") await dismiss(refusedSeq);
     }
 
     return { onCode, destroy: panel.destroy };
   },
 };
+
+// The quantity as typed: "1,5" and "1.5" are both 1.5 (spaces between thousands ignored); anything else is said.
+// In English "1,000" may mean a thousand: refused rather than read as 1.
+export function readQty(text) {
+  const typed = text.replace(/\s/g, "");
+  if (language() === "en" && /^[+-]?\d+,\d{3}$/.test(typed)) return { error: "count_ambiguous" };
+  const value = typed.replace(",", ".");
+  if (value === "") return { error: "need_qty_first" };
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)$/.test(value)) return { error: "count_not_a_number" };
+  return Number(value) < 0 ? { error: "count_negative" } : { value: Number(value) };
+}

@@ -1,7 +1,7 @@
 // Look-up: what a code is, how many, where, when more is coming. Offline, the last answer saved on this
 // device is shown with its age.
 import { h, replaceChildren, visibleCode } from "../dom.js";
-import { age, formatDay, formatNumber, t } from "../i18n.js";
+import { age, formatDay, formatNumber, labelled, t, word } from "../i18n.js";
 import { api, NetworkError } from "../api.js";
 import { withRealSeparators } from "../scanner.js";
 import { cacheGet, cachePut } from "../store.js";
@@ -53,12 +53,12 @@ function view(found, code) {
   const stock = found.stock;
   return h("div", {},
     h("h2", { class: "big" }, titleOf(found)),
-    h("p", { class: "note" }, found.product?.sku || found.location?.name || found.order?.status || "", " · ", h("code", {}, visibleCode(code))),
+    h("p", { class: "note" }, found.product?.sku || found.location?.name || word("status", found.order?.status), " · ", h("code", {}, visibleCode(code))),
     stock ? h("dl", { class: "figures" },
       figure(t("on_hand"), stock.on_hand), figure(t("reserved"), stock.reserved),
       figure(t("available"), stock.available), figure(t("on_order"), stock.on_order),
       stock.expected_date ? [h("dt", {}, t("expected")), h("dd", {}, formatDay(stock.expected_date))] : null) : null,
-    found.promise ? h("p", { class: "promise", id: "lookup-promise" }, h("strong", {}, `${t("promise")}: ${formatDay(found.promise.date)}`),
+    found.promise ? h("p", { class: "promise", id: "lookup-promise" }, h("strong", {}, labelled(t("promise"), formatDay(found.promise.date))),
       " — ", found.promise.explanation) : null,
     stock?.by_location?.length ? h("div", {}, h("h3", {}, t("where")), table([t("bin"), t("lot"), t("expiry"), t("qty")],
       stock.by_location.map((row) => [row.location, row.lot || "", formatDay(row.expiry), formatNumber(row.qty)]))) : null,

@@ -1,6 +1,6 @@
 // Picking: scan the sales order label, then follow the list in walking order — scan the bin, then the item.
 import { h, replaceChildren } from "../dom.js";
-import { formatNumber, t } from "../i18n.js";
+import { formatDay, formatNumber, t } from "../i18n.js";
 import { readLabel } from "../labels.js";
 import { showAnswer, submitScan } from "../scanner.js";
 import { cacheGet, cachePut } from "../store.js";
@@ -48,7 +48,7 @@ export default {
       h("div", { class: "pick-bin" }, line.bin),
       h("div", { class: "line-name" }, line.name, " ", h("small", {}, line.sku),
         line.lot ? h("small", {}, ` · ${t("lot")} ${line.lot}`) : null,
-        line.expiry ? h("small", {}, ` · ${t("expiry")} ${line.expiry}`) : null),
+        line.expiry ? h("small", {}, ` · ${t("expiry")} ${formatDay(line.expiry)}`) : null),
       h("div", { class: "tally" }, h("b", {}, formatNumber(Number(line.qty) - remaining(line))), " / ", formatNumber(line.qty)))));
     }
 

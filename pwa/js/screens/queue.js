@@ -2,9 +2,9 @@
 // went through. A refused scan stays here until the operator scans it again or dismisses it.
 import { h, replaceChildren, visibleCode } from "../dom.js";
 import { age, t } from "../i18n.js";
-import { dismiss, onOutboxChange, retry, scansIn, takeOver } from "../outbox.js";
+import { dismiss, dismissAll, onOutboxChange, retry, scansIn, takeOver } from "../outbox.js";
 import { session } from "../session.js";
-import { flush, onSyncStatus, syncStatus } from "../sync.js";
+import { flush, onSyncStatus, refreshDecisions, syncStatus } from "../sync.js";
 import { messageOf, nextStepOf } from "../api.js";
 
 export default {
@@ -20,11 +20,12 @@ export default {
     async function refresh() {
       const [refused, waiting, done] = await Promise.all([scansIn("refused"), scansIn("pending"), scansIn("sent")]);
       replaceChildren(resolve, h("h2", {}, `${t("to_resolve")} (${refused.length})`),
+        refused.length > 1 ? h("button", { class: "wide", id: "dismiss-all", onClick: dismissAll }, t("dismiss_all")) : null,
         refused.length ? refused.map(refusedItem) : h("p", { class: "note" }, t("nothing_to_resolve")));
       replaceChildren(pending, h("h2", {}, `${t("pending")} (${waiting.length})`),
         waiting.length ? h("ol", {}, waiting.map(waitingItem)) : h("p", { class: "note" }, t("nothing_pending")));
       replaceChildren(sent, h("h2", {}, `${t("sent")} (${done.length})`),
-        h("ol", {}, done.slice(-30).reverse().map((scan) => scanItem(scan, messageOf(scan.answer)))));
+        h("ol", {}, done.slice(-30).reverse().map((scan) => scanItem(scan, decisionText(scan) || messageOf(scan.answer)))));
       showStatus();
     }
 
@@ -39,6 +40,7 @@ export default {
     const stopOutbox = onOutboxChange(refresh);
     const stopStatus = onSyncStatus(showStatus);
     refresh();
+    refreshDecisions(); // held scans a supervisor decided since the last sync
     return { destroy() { stopOutbox(); stopStatus(); } };
   },
 };
@@ -66,13 +68,21 @@ function unreadable(scan) {
   return scan.status === 422 && scan.answer?.error?.field === "code";
 }
 
+// A held scan's fate once a supervisor decided, with the note left for the operator.
+function decisionText(scan) {
+  if (!scan.decision) return "";
+  const said = t(scan.decision.outcome === "rejected" ? "decision_rejected" : "decision_accepted");
+  return scan.decision.note ? `${said} · ${t("supervisor_note", { note: scan.decision.note })}` : said;
+}
+
 function refusedItem(scan) {
   return h("article", { class: "refused", dataset: { eventId: scan.client_event_id } },
     h("ol", {}, scanItem(scan)),
     h("p", { class: "error" }, messageOf(scan.answer)),
-    h("p", {}, t("next_step", { step: nextStepOf(scan.status, scan.answer) })),
+    scan.decision ? h("p", { class: "decision" }, decisionText(scan))
+      : h("p", {}, t("next_step", { step: nextStepOf(scan.status, scan.answer, scan.action) })),
     h("div", { class: "row" },
-      unreadable(scan) ? null
+      unreadable(scan) || scan.decision ? null
         : h("button", { class: "primary resend", onClick: async () => { await retry(scan.seq); flush(); } }, t("scan_again")),
       h("button", { class: "dismiss", onClick: () => dismiss(scan.seq) }, t("dismiss"))));
 }

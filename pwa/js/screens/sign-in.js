@@ -1,6 +1,6 @@
 // Sign in: user name and password for a bearer token. The device name labels every scan it sends.
 import { h } from "../dom.js";
-import { t } from "../i18n.js";
+import { labelled, t } from "../i18n.js";
 import { api, NetworkError } from "../api.js";
 import { saveSession } from "../session.js";
 import { settings } from "../settings.js";
@@ -33,7 +33,7 @@ export default {
           location.hash = "#/";
           return;
         }
-        message.textContent = `${t("sign_in_failed")}: ${body?.error?.message || status}`;
+        message.textContent = labelled(t("sign_in_failed"), body?.error?.message || status);
       } catch (error) {
         if (!(error instanceof NetworkError)) throw error;
         message.textContent = t("sign_in_offline");

@@ -35,16 +35,7 @@ function format(key, options) {
   return formats.get(id);
 }
 
-// A code the server sends (an outcome, an action, a mode, a status) in the reader's words; the code itself
-// when there is no word for it yet.
-export function word(kind, code) {
-  if (!code) return "";
-  for (const key of [`${kind}_${code}`, code]) {
-    const text = t(key);
-    if (text !== key) return text;
-  }
-  return code;
-}
+export { word } from "../i18n.js"; // (the operator's screens name codes the same way)
 
 export function money(value) {
   if (value === null || value === undefined || Number.isNaN(value)) return "–";

@@ -1,7 +1,7 @@
 // Pending decisions: scans the server held for a supervisor (an over-delivery, an unknown lot…). Accept
 // books them as scanned; reject drops them with a note the operator will see.
 import { h, visibleCode } from "../dom.js";
-import { t } from "../i18n.js";
+import { labelled, t } from "../i18n.js";
 import { call, dateTimeText, layout, loading, word } from "./common.js";
 import { scansOf } from "./dashboard.js";
 
@@ -42,7 +42,7 @@ function decision(scan, refresh) {
   };
   const buttons = [h("button", { type: "button", class: "primary", onClick: decide(true) }, t("accept")),
     h("button", { type: "button", class: "danger", onClick: decide(false) }, t("reject"))];
-  const context = Object.entries(scan.context || {}).map(([key, value]) => `${key}: ${value}`).join(" · ");
+  const context = Object.entries(scan.context || {}).map(([key, value]) => labelled(t(key), value)).join(" · ");
   return h("li", { class: "sv-card decision", dataset: { clientEventId: scan.client_event_id } },
     h("p", {}, h("strong", {}, word("action", scan.action)), " ", h("code", {}, visibleCode(scan.raw_code || "")), " — ", scan.message || scan.error_code || ""),
     h("p", { class: "note" }, `${dateTimeText(scan.occurred_at)} · ${scan.device || ""} ${context ? `· ${context}` : ""}`),

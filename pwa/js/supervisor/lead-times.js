@@ -3,7 +3,7 @@
 // The figures are the server's (/analytics/lead-times); the charts are drawn from its lines as it measures
 // them (/analytics/lead-times/lines: each line's steps and stages, DESIGN §4).
 import { h, replaceChildren } from "../dom.js";
-import { t } from "../i18n.js";
+import { labelled, t } from "../i18n.js";
 import { ApiError, call, card, dateText, dateTimeText, days, layout, loading, num, pct, productLink, table, tile, word } from "./common.js";
 import { nowWithZone, uuid4 } from "../ids.js";
 import { chart, COLORS, disposeCharts, histogram, seconds } from "./charts.js";
@@ -105,7 +105,7 @@ function stageChart(stage, stats, lines, showLines) {
     onPick(index) {
       const [low, high] = [bins.edges[index], bins.edges[index + 1]];
       const last = index === bins.counts.length - 1;
-      showLines(`${label}: ${num(low, digits)} – ${num(high, digits)} ${t("days")}`,
+      showLines(labelled(label, `${num(low, digits)} – ${num(high, digits)} ${t("days")}`),
         withValue.filter((line) => line.stages[stage] >= low && (last ? line.stages[stage] <= high : line.stages[stage] < high)));
     },
   });
@@ -119,7 +119,7 @@ function productsTable(products, lines, showLines) {
     { label: t("sku"), value: (p) => productLink(p.sku) },
     { label: t("receptions_n"), align: "num", value: (p) => h("button", { type: "button", class: "link",
       onClick: () => showLines(p.sku, lines.filter((line) => line.sku === p.sku)) }, num(p.estimate.n)) },
-    { label: t("lt_source"), value: (p) => p.estimate.source },
+    { label: t("lt_source"), value: (p) => word("source", p.estimate.source) },
     { label: t("lt_weight"), align: "num", value: (p) => pct(p.estimate.weight) },
     { label: t("mean"), align: "num", value: (p) => days(p.estimate.mean) },
     { label: "p50", align: "num", value: (p) => days(p.estimate.p50) },
@@ -146,7 +146,8 @@ function linesTable(lines, container) {
 
 function orderView(detail) {
   const view = h("div", { class: "po-detail", dataset: { po: detail.number } },
-    h("p", {}, `${t("supplier")}: ${detail.supplier} · ${t("status")}: ${word("status", detail.status)} · ${t("promised")}: ${dateText(detail.promised_date)}`),
+    h("p", {}, [labelled(t("supplier"), detail.supplier), labelled(t("status"), word("status", detail.status)),
+      labelled(t("promised"), dateText(detail.promised_date))].join(" · ")),
     table([
       { label: t("sku"), value: (line) => productLink(line.sku) },
       { label: t("name"), value: (line) => line.name },
@@ -155,7 +156,7 @@ function orderView(detail) {
     ], detail.lines),
     h("h3", {}, t("events")),
     h("ol", { class: "events" }, detail.events.map((event) => h("li", {},
-      h("time", {}, dateTimeText(event.occurred_at)), " ", h("strong", {}, event.kind),
+      h("time", {}, dateTimeText(event.occurred_at)), " ", h("strong", {}, word("event", event.kind)),
       event.line_id ? ` (${t("line")} ${detail.lines.find((l) => l.line_id === event.line_id)?.sku || event.line_id})` : "",
       event.note ? ` — ${event.note}` : ""))),
     ["closed", "cancelled"].includes(detail.status) ? null : closeForm(detail, (closed) => view.replaceWith(orderView(closed))));

@@ -1,7 +1,7 @@
 // One product: stock over time from the ledger (receptions and shipments marked), demand history with the
 // forecast, the policy explained step by step, push or pull and why, and the buyer's overrides.
 import { h } from "../dom.js";
-import { language, t } from "../i18n.js";
+import { labelled, language, t } from "../i18n.js";
 import { ApiError, call, card, dateText, days, layout, loading, num, table, tile, word } from "./common.js";
 import { chart, COLORS, disposeCharts, seconds } from "./charts.js";
 
@@ -50,7 +50,7 @@ async function view(sku, notice, reload) {
         detail: `p50 ${days(lt.p50)} · p90 ${days(lt.p90)} · ${t("declared")} ${days(lt.declared_days)}` }),
       tile(t("demand_class"), `${demand.class ?? "–"} · ${t("abc_class")} ${demand.abc ?? "–"}`,
         { tone: "text", detail: `${demand.forecast_method ?? ""} · ${num(demand.daily_mean, 2)} / ${t("day")}` })),
-    h("p", { class: "reason", id: "product-reason" }, h("strong", {}, `${t("reason")}: `), policy.reason || ""),
+    h("p", { class: "reason", id: "product-reason" }, h("strong", {}, labelled(t("reason"), "")), policy.reason || ""),
     h("p", { class: "note" }, language() === "fr" ? lt.note_fr : lt.note_en));
 
   return [
@@ -168,7 +168,7 @@ function declaredTable(policy, declared, lt) {
     [t("order_up_to"), num(policy.order_up_to, 1), num(declared.order_up_to, 1)],
   ];
   return [h("h3", {}, t("if_declared")), table([
-    { label: "", value: (row) => row[0] }, { label: lt.source || "", align: "num", value: (row) => row[1] },
+    { label: "", value: (row) => row[0] }, { label: word("source", lt.source), align: "num", value: (row) => row[1] },
     { label: t("declared"), align: "num", value: (row) => row[2] }], rows, { id: "if-declared" })];
 }
 
@@ -176,7 +176,7 @@ function overridesForm(product, policy, notice, reload) {
   const current = product.policy_overrides || {};
   const inputs = Object.fromEntries(OVERRIDABLE.map((name) => [name, h("input", {
     type: "number", min: 0, step: "any", name, id: `override-${name}`, value: current[name] ?? "",
-    placeholder: `${t("computed")}: ${num(policy[name], 1)}` })]));
+    placeholder: labelled(t("computed"), num(policy[name], 1)) })]));
   const mode = h("select", { name: "mode", id: "override-mode" },
     h("option", { value: "" }, `${t("computed")} (${policy.mode})`),
     ["push", "pull"].map((value) => h("option", { value, selected: current.mode === value }, t(value))));

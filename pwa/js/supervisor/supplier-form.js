@@ -34,6 +34,6 @@ export function supplierForm(supplier, notice, reload) {
   h("label", { class: "field" }, t("declared_lead_time"), declared),
   h("label", { class: "field" }, t("review_period"), review, h("small", {}, t("review_help"))),
   h("label", { class: "field" }, t("email"), email),
-  h("label", { class: "field" }, active, ` ${t("supplier_active")}`),
+  h("label", { class: "check" }, active, t("supplier_active")),
   save, message);
 }
