@@ -66,9 +66,9 @@ def _no_lotted_stock_here(s, product, where) -> None:
     lots = sorted(level.lot for level in levels_at(s, product.id, where.id) if level.lot)
     if lots:
         raise Conflict("lot_required", f"{product.name} is kept by lot in {where.code} ({', '.join(lots)}): "
-                       "count each lot by scanning its label.",
+                       "count each lot on its own (choose the lot counted, or scan its label).",
                        f"{product.name} est suivi par lot en {where.code} ({', '.join(lots)}) : comptez "
-                       "chaque lot en scannant son étiquette.",
+                       "chaque lot à part (choisissez le lot compté, ou scannez son étiquette).",
                        field="context.lot", details={"lots": lots})
 
 
