@@ -16,6 +16,11 @@ def fmt_qty(qty: Decimal) -> str:
     return format(Decimal(qty).normalize(), "f")
 
 
+def fr_qty(qty: Decimal) -> str:
+    """The same as French writes it: '12,5'."""
+    return fmt_qty(qty).replace(".", ",")
+
+
 def check_number(qty: Decimal, *, field: str = "qty") -> Decimal:
     """A finite number no larger than MAX_QTY either way: safe for the arithmetic that follows (sNaN or
     1e999999999 would raise in it)."""
@@ -47,7 +52,7 @@ def check_quantity(qty: Decimal, *, field: str = "qty", allow_negative: bool = F
     if of is not None and qty != qty.to_integral_value() and of.unit.strip().lower() in COUNTED_UNITS:
         raise Invalid("whole_units_required", f"{of.sku} is counted in whole pieces ({of.unit}): {fmt_qty(qty)} is "
                       "not a whole number.", f"{of.sku} se compte en pièces entières ({of.unit}) : "
-                      f"{fmt_qty(qty).replace('.', ',')} n'est pas un nombre entier.", field=field,
+                      f"{fr_qty(qty)} n'est pas un nombre entier.", field=field,
                       details={"sku": of.sku, "unit": of.unit, "qty": fmt_qty(qty)})
     return qty
 

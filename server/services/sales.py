@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, func, literal, select
 
 from server.domain.errors import Conflict, Invalid, NotFound
 from server.domain.lifecycle import check_event, stage_reached
-from server.domain.movements import check_quantity, fmt_qty
+from server.domain.movements import check_quantity, fmt_qty, fr_qty
 from server.extensions import db
 from server.models import (Customer, Location, Movement, MovementKind, Product, SalesOrder, SalesOrderEvent,
                            SalesOrderLine, StockLevel)
@@ -138,7 +138,7 @@ def book_pick(s, order: SalesOrder, line: SalesOrderLine, qty: Decimal, source: 
     left = to_pick(line, picked)
     if qty > left:
         raise Conflict("over_pick", f"Only {fmt_qty(left)} left to pick on this line; {fmt_qty(qty)} scanned.",
-                       f"Il ne reste que {fmt_qty(left)} à préparer sur cette ligne ; {fmt_qty(qty)} scanné(s).",
+                       f"Il ne reste que {fr_qty(left)} à préparer sur cette ligne ; {fr_qty(qty)} scanné(s).",
                        field="qty", details={"left": fmt_qty(left)})
     check_not_reserved_for_others(s, line, qty)
     movement_id = ledger.append(s, ledger.MovementRequest(
@@ -156,7 +156,7 @@ def check_not_reserved_for_others(s, line: SalesOrderLine, qty: Decimal) -> None
     if qty > allowed:
         raise Conflict("reserved_for_others", f"Only {fmt_qty(allowed)} may be picked for this order: the rest is "
                        "reserved for other orders.",
-                       f"Seulement {fmt_qty(allowed)} peuvent être prélevés pour cette commande : le reste est "
+                       f"Seulement {fr_qty(allowed)} peuvent être prélevés pour cette commande : le reste est "
                        "réservé à d'autres commandes.", field="qty", details={"allowed": fmt_qty(allowed)})
 
 
@@ -177,7 +177,7 @@ def book_short(s, order: SalesOrder, line: SalesOrderLine, qty: Decimal, stamp: 
     left = to_pick(line, picked_by_line(s, order))
     if qty > left:
         raise Conflict("over_short", f"Only {fmt_qty(left)} left to pick on this line.",
-                       f"Il ne reste que {fmt_qty(left)} à préparer sur cette ligne.", field="qty")
+                       f"Il ne reste que {fr_qty(left)} à préparer sur cette ligne.", field="qty")
     line.qty_short += qty
     line.qty_reserved = max(Decimal(0), min(line.qty_reserved, left - qty))
     return append_event(s, order, "picked", stamp, line_id=line.id, note=f"short {fmt_qty(qty)}: {reason}"[:500])
@@ -214,8 +214,9 @@ def left_to_pick(s, order: SalesOrder) -> list[tuple[SalesOrderLine, Decimal]]:
 def not_all_picked(order: SalesOrder, left: list[tuple[SalesOrderLine, Decimal]], then_en: str,
                    then_fr: str) -> tuple[str, str, dict]:
     """What a shipment that would leave lines behind is told (en, fr, details): refused, or for a scan held."""
-    what = ", ".join(f"{fmt_qty(qty)} × {line.product.name}" for line, qty in left)
-    return (f"{order.number}: not picked yet: {what}. {then_en}", f"{order.number} : pas encore prélevé : {what}. {then_fr}",
+    what = [", ".join(f"{say(qty)} × {line.product.name}" for line, qty in left) for say in (fmt_qty, fr_qty)]
+    return (f"{order.number}: not picked yet: {what[0]}. {then_en}",
+            f"{order.number} : pas encore prélevé : {what[1]}. {then_fr}",
             {"order": order.number,
              "lines": [{"line_id": line.id, "sku": line.product.sku, "left": qty} for line, qty in left]})
 

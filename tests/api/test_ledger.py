@@ -67,6 +67,10 @@ def test_a_fraction_of_a_piece_is_refused_a_fraction_of_a_litre_is_not(app, clie
     moved = client.post("/api/v1/transfers", headers=tokens["operator"],
                         json=event(product="OIL", from_location="A-01", to_location="B-01", qty="2.25"))
     assert moved.status_code == 201, moved.json
+    short = client.post("/api/v1/transfers", headers={**tokens["operator"], "Accept-Language": "fr"},
+                        json=event(product="OIL", from_location="A-01", to_location="B-01", qty="9.5"))
+    assert short.status_code == 409
+    assert short.json["error"]["message"] == "Seulement 5,25 en stock en A-01 ; 9,5 demandé(s)."  # a decimal comma
 
 
 def test_insufficient_stock_is_409_and_changes_nothing(app, client, tokens, warehouse):

@@ -8,7 +8,7 @@ from flask import current_app
 from sqlalchemy import case, func, or_, select
 
 from server.domain.errors import Conflict, Invalid
-from server.domain.movements import check_quantity, fmt_qty
+from server.domain.movements import check_quantity, fmt_qty, fr_qty
 from server.models import Movement, MovementKind, StockLevel
 from server.models.base import utcnow
 from server.queries import lookup as lookups
@@ -47,7 +47,7 @@ def count(s, scan: Scan, parsed) -> Outcome:
             "counted": counted, "variance": variance}
     if variance == 0:
         return applied(body, f"{item.product.name}: {fmt_qty(counted)}, as expected.",
-                       f"{item.product.name} : {fmt_qty(counted)}, comme prévu.")
+                       f"{item.product.name} : {fr_qty(counted)}, comme prévu.")
     _hold_large_variance(scan, item.product, expected, variance, _corrected_today(s, item.product.id, where.id, lot))
     ledger.append(s, ledger.MovementRequest(
         stamp=scan.stamp, kind=MovementKind.COUNT, product_id=item.product.id, qty=abs(variance),
@@ -56,8 +56,8 @@ def count(s, scan: Scan, parsed) -> Outcome:
     sign = "+" if variance > 0 else ""
     return applied(body, f"{item.product.name}: {fmt_qty(counted)} counted, {fmt_qty(expected)} expected "
                    f"({sign}{fmt_qty(variance)}); stock corrected.",
-                   f"{item.product.name} : {fmt_qty(counted)} comptés, {fmt_qty(expected)} attendus "
-                   f"({sign}{fmt_qty(variance)}) ; stock corrigé.")
+                   f"{item.product.name} : {fr_qty(counted)} comptés, {fr_qty(expected)} attendus "
+                   f"({sign}{fr_qty(variance)}) ; stock corrigé.")
 
 
 def _no_lotted_stock_here(s, product, where) -> None:
@@ -90,7 +90,7 @@ def _hold_large_variance(scan: Scan, product, expected: Decimal, variance: Decim
     raise PendingDecision("count_variance",
                           f"The count differs by {fmt_qty(variance)} from the {fmt_qty(expected)} expected: "
                           "a supervisor must confirm it.",
-                          f"Le comptage diffère de {fmt_qty(variance)} des {fmt_qty(expected)} attendus : "
+                          f"Le comptage diffère de {fr_qty(variance)} des {fr_qty(expected)} attendus : "
                           "un responsable doit le confirmer.",
                           details={"expected": fmt_qty(expected), "variance": fmt_qty(variance)}, product=product)
 
@@ -107,7 +107,7 @@ def transfer(s, scan: Scan, parsed) -> Outcome:
     return applied({"product": brief(item.product), "qty": qty, "lot": lot or None, "from": source.code,
                     "to": target.code},
                    f"{fmt_qty(qty)} × {item.product.name} moved from {source.code} to {target.code}.",
-                   f"{fmt_qty(qty)} × {item.product.name} déplacé(s) de {source.code} vers {target.code}.")
+                   f"{fr_qty(qty)} × {item.product.name} déplacé(s) de {source.code} vers {target.code}.")
 
 
 def lookup(s, scan: Scan, parsed) -> Outcome:

@@ -6,7 +6,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from server.domain.errors import Conflict, Invalid
-from server.domain.movements import fmt_qty
+from server.domain.movements import fmt_qty, fr_qty
 from server.models import Location, SalesOrder, StockLevel
 from server.queries.picking import pick_list
 from server.services import order_rows, sales
@@ -60,14 +60,15 @@ def pick(s, scan: Scan, parsed) -> Outcome:
         sales.book_pick(s, order, line, part, source, dispatch, stamp, lot=lot, picked=now_picked)
         now_picked[line.id] += part
     picked, left = now_picked[line.id], sales.to_pick(line, now_picked)
-    lots = "" if len(parts) == 1 else " — " + ", ".join(f"{lot} × {fmt_qty(part)}" for lot, part in parts)
+    lots = ["" if len(parts) == 1 else " — " + ", ".join(f"{lot} × {say(part)}" for lot, part in parts)
+            for say in (fmt_qty, fr_qty)]
     return applied({"order": order.number, "product": brief(item.product), "qty": qty, "lot": parts[0][0] or None,
                     "lots": [{"lot": lot or None, "qty": part} for lot, part in parts],
                     "line": {"line_id": line.id, "ordered": line.qty_ordered, "picked": picked, "left": left}},
                    f"{fmt_qty(qty)} × {item.product.name} picked ({fmt_qty(picked)}/{fmt_qty(line.qty_ordered)})"
-                   f"{lots}.",
-                   f"{fmt_qty(qty)} × {item.product.name} prélevé(s) ({fmt_qty(picked)}/{fmt_qty(line.qty_ordered)})"
-                   f"{lots}.")
+                   f"{lots[0]}.",
+                   f"{fr_qty(qty)} × {item.product.name} prélevé(s) ({fr_qty(picked)}/{fr_qty(line.qty_ordered)})"
+                   f"{lots[1]}.")
 
 
 def _lots_to_take(s, item, source: Location, qty: Decimal, levels: list) -> list[tuple[str, Decimal]]:
@@ -118,5 +119,5 @@ def ship(s, scan: Scan, parsed) -> Outcome:
     short = sum((qty for _, qty in left), Decimal(0))
     return applied({"order": order.number, "status": order.status, "units": shipped},
                    f"{order.number} shipped ({fmt_qty(shipped)} units" + (f", {fmt_qty(short)} short)." if left else ")."),
-                   f"{order.number} expédiée ({fmt_qty(shipped)} unités"
-                   + (f", {fmt_qty(short)} manquant(s))." if left else ")."))
+                   f"{order.number} expédiée ({fr_qty(shipped)} unités"
+                   + (f", {fr_qty(short)} manquant(s))." if left else ")."))

@@ -6,7 +6,7 @@ from decimal import Decimal
 from flask import current_app
 
 from server.domain.errors import Conflict, Invalid
-from server.domain.movements import fmt_qty
+from server.domain.movements import fmt_qty, fr_qty
 from server.models import PurchaseOrderLine
 from server.services import ledger, order_rows, purchasing
 from server.services.locks import lock_products
@@ -66,11 +66,11 @@ def receive(s, scan: Scan, parsed) -> Outcome:
     state = reception_state(order, received)
     mine = [ln for ln in state["lines"] if ln["sku"] == item.product.sku]
     name = item.product.name
-    total = f"{fmt_qty(sum(ln['received'] for ln in mine))}/{fmt_qty(sum(ln['ordered'] for ln in mine))}"
+    got, ordered = sum(ln['received'] for ln in mine), sum(ln['ordered'] for ln in mine)
     return applied({**state, "product": brief(item.product), "qty": qty, "lot": lot or None, "expiry": expiry,
                     "line_id": line.id},
-                   f"{fmt_qty(qty)} × {name} received on {order.number} ({total}).",
-                   f"{fmt_qty(qty)} × {name} reçu(s) sur {order.number} ({total}).")
+                   f"{fmt_qty(qty)} × {name} received on {order.number} ({fmt_qty(got)}/{fmt_qty(ordered)}).",
+                   f"{fr_qty(qty)} × {name} reçu(s) sur {order.number} ({fr_qty(got)}/{fr_qty(ordered)}).")
 
 
 def _spread(order: OrderRow, first: LineRow, qty: Decimal, received: dict) -> list[tuple[LineRow, Decimal]]:
@@ -111,7 +111,7 @@ def _line_to_fill(s, scan: Scan, order: OrderRow, product, qty: Decimal, receive
         raise PendingDecision("over_receipt",
                               f"That makes {fmt_qty(total)} received for {fmt_qty(ordered)} ordered: "
                               "a supervisor must accept it.",
-                              f"Cela fait {fmt_qty(total)} reçus pour {fmt_qty(ordered)} commandés : "
+                              f"Cela fait {fr_qty(total)} reçus pour {fr_qty(ordered)} commandés : "
                               "un responsable doit l'accepter.",
                               details={"ordered": fmt_qty(ordered), "received": fmt_qty(total)},
                               product=product, qty=qty)
@@ -130,12 +130,12 @@ def _refuse_mis_scan(scan: Scan, order: OrderRow, product, qty: Decimal, ordered
     left = max(Decimal(0), ordered - received)
     if qty <= MIS_SCAN_FACTOR * left or qty - left <= MIS_SCAN_MARGIN:
         return
-    what = f"{fmt_qty(qty)} × {product.name}"
     raise Conflict("implausible_quantity",
-                   f"{what} on {order.number}, where {fmt_qty(left)} are left to receive: this looks like a mis-scan "
-                   "(a count misread or a quantity mistyped). Check the label and scan again.",
-                   f"{what} sur {order.number}, où il en reste {fmt_qty(left)} à recevoir : cela ressemble à une erreur "
-                   "de lecture (quantité mal lue ou mal saisie). Vérifiez l'étiquette et scannez à nouveau.",
+                   f"{fmt_qty(qty)} × {product.name} on {order.number}, where {fmt_qty(left)} are left to receive: "
+                   "this looks like a mis-scan (a count misread or a quantity mistyped). Check the label and scan again.",
+                   f"{fr_qty(qty)} × {product.name} sur {order.number}, où il en reste {fr_qty(left)} à recevoir : "
+                   "cela ressemble à une erreur de lecture (quantité mal lue ou mal saisie). Vérifiez l'étiquette et "
+                   "scannez à nouveau.",
                    field="context.qty" if scan.context.get("qty") not in (None, "") else "code",
                    details={"qty": fmt_qty(qty), "left": fmt_qty(left), "ordered": fmt_qty(ordered)})
 
@@ -153,7 +153,7 @@ def put_away(s, scan: Scan, parsed) -> Outcome:
     _credit_lines(s, scan, item.product.id, qty, source, target, lot)
     return applied({"product": brief(item.product), "qty": qty, "lot": lot or None, "bin": target.code},
                    f"{fmt_qty(qty)} × {item.product.name} put away in {target.code}.",
-                   f"{fmt_qty(qty)} × {item.product.name} rangé(s) en {target.code}.")
+                   f"{fr_qty(qty)} × {item.product.name} rangé(s) en {target.code}.")
 
 
 def _plain_code_lot(s, product_id: int, dock_id: int, qty: Decimal) -> str:
