@@ -125,6 +125,8 @@ def _fold_when_asked(jobs: queue.Queue) -> None:
         with _writes["lock"]:
             _folder["pending"].discard(path)
         try:
+            if not os.path.exists(path):  # removed since (a test's database): connecting would make it again
+                continue
             if _fold_wal(engine) >= REWIND_FRAMES:
                 _rewind_wal(engine, path)
         except (sqlite3.Error, DBAPIError):  # the writes are committed: a fold that failed is tried again later
@@ -147,17 +149,17 @@ def _fold_wal(engine: Engine) -> int:
 def _rewind_wal(engine: Engine, path: str) -> None:
     """Fold what is left with no writer running, so the next writer starts the WAL over (RESTART waits for the
     readers of older snapshots, briefly: if one stays, the next fold tries again)."""
-    with _writers_turn(path):
-        raw = engine.raw_connection()
-        try:
-            conn = raw.driver_connection
+    raw = engine.raw_connection()  # before the queue: writers waiting in it may hold every pooled connection
+    try:
+        conn = raw.driver_connection
+        with _writers_turn(path):
             conn.execute(f"PRAGMA busy_timeout={REWIND_WAIT_MS}")
             try:
                 conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchone()
             finally:
                 conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        finally:
-            raw.close()
+    finally:
+        raw.close()
 
 
 @contextmanager
@@ -225,7 +227,10 @@ def write_transaction():
             session.rollback()
             raise
     session.commit()  # SQLite has nothing left to commit: this ends the session's transaction
-    _checkpoint(engine, path)
+    try:
+        _checkpoint(engine, path)
+    except Exception:  # noqa: BLE001 - the write is committed: its answer must not become an error
+        log.exception("WAL checkpoint could not be asked for")
 
 
 # PostgreSQL's "deadlock detected" and "could not serialize": the transaction was rolled back whole and

@@ -40,9 +40,10 @@ def promise_date(mode: str, *, today: date, handling_days: float, order_date: da
     handling_en, handling_fr = _span(handling_days)
     if mode == PUSH and in_stock:
         days = math.ceil(handling_days)
+        when_en, when_fr = (f"in {_days(days)}", f"dans {_days(days, 'fr')}") if days else ("today", "aujourd'hui")
         return Promise(today + timedelta(days=days), "in_stock", days,
-                       f"In stock: {handling_en} of handling; promised in {_days(days)}.",
-                       f"En stock : {handling_fr} de préparation ; promis dans {_days(days, 'fr')}.")
+                       f"In stock: {handling_en} of handling; promised {when_en}.",
+                       f"En stock : {handling_fr} de préparation ; promis {when_fr}.")
     if mode == PUSH and next_arrival is not None:
         start = max(next_arrival, today)
         days = math.ceil(handling_days)
@@ -65,11 +66,12 @@ def promise_date(mode: str, *, today: date, handling_days: float, order_date: da
 
 
 def _span(days: float) -> tuple[str, str]:
-    """A measured duration as people say it (en, fr): hours under a day, else days to one decimal."""
-    if days < 1:
-        hours = round(days * 24)
+    """A measured duration as people say it (en, fr): hours under a day, else days to one decimal; rounded up,
+    as the promise is (1.04 days is '1.1 days', never '1 day' under a promise of 2)."""
+    hours = math.ceil(days * 24 - 1e-9)
+    if hours < 24:
         return f"{hours} h", f"{hours} h"
-    text = f"{days:.1f}".removesuffix(".0")
+    text = f"{math.ceil(days * 10 - 1e-9) / 10:.1f}".removesuffix(".0")
     return _days(text), _days(text.replace(".", ","), "fr")
 
 

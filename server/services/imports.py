@@ -23,7 +23,7 @@ from sqlalchemy.orm import selectinload
 
 from server.database import write_transaction
 from server.domain.errors import Conflict, DomainError, Invalid
-from server.domain.movements import MAX_QTY
+from server.domain.movements import MAX_QTY, check_quantity
 from server.models import Barcode, Location, Movement, MovementKind, Product, Supplier
 from server.models.base import utcnow
 from server.services import csv_table, ledger
@@ -231,8 +231,8 @@ class OpeningStock:
 
     def __init__(self, session, user_id):
         self.s, self.user_id = session, user_id
-        self.products = {sku: (pid, cost) for pid, sku, cost in session.execute(
-            select(Product.id, Product.sku, Product.unit_cost))}
+        self.products = {row.sku: row for row in session.execute(
+            select(Product.id, Product.sku, Product.unit, Product.unit_cost))}
         self.locations = dict(session.execute(select(Location.code, Location.id)).all())
         self.seen: Counter = Counter()
         self.now = utcnow()
@@ -247,8 +247,10 @@ class OpeningStock:
         if where not in self.locations:
             raise Invalid("unknown_location", f"location: no location {where!r}.",
                           f"location : aucun emplacement « {where} ».", field="location")
-        product_id, cost = self.products[sku]
+        product = self.products[sku]
+        product_id, cost = product.id, product.unit_cost
         qty = decimal(cells, "qty", positive=True, maximum=MAX_QTY)  # what the ledger takes in one movement
+        check_quantity(qty, field="qty", of=product)
         lot, expiry = text(cells, "lot", max_length=64), day(cells, "expiry")
         unit_cost = decimal(cells, "unit_cost", default=cost, places=4)
         identity = f"{sku}|{where}|{qty.normalize()}|{lot}|{expiry}|{unit_cost.normalize()}"

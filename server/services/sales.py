@@ -178,6 +178,7 @@ def book_short(s, order: SalesOrder, line: SalesOrderLine, qty: Decimal, stamp: 
     if qty > left:
         raise Conflict("over_short", f"Only {fmt_qty(left)} left to pick on this line.",
                        f"Il ne reste que {fr_qty(left)} à préparer sur cette ligne.", field="qty")
+    check_quantity(qty, field="qty", of=line.product)
     line.qty_short += qty
     line.qty_reserved = max(Decimal(0), min(line.qty_reserved, left - qty))
     return append_event(s, order, "picked", stamp, line_id=line.id, note=f"short {fmt_qty(qty)}: {reason}"[:500])
@@ -186,15 +187,30 @@ def book_short(s, order: SalesOrder, line: SalesOrderLine, qty: Decimal, stamp: 
 def short(stamp: Stamp, *, number: str, line_id: int, qty: Decimal, reason: str) -> tuple[SalesOrderEvent, bool]:
     def work(s):
         order = get_order(number, s)
+        status = lock_with_lines(s, order)   # a cancel or a shipment waits or is seen
+        refuse_if_cancelled(order, status)
+        if (status or order.status) == "shipped":
+            raise Conflict("order_closed", f"{order.number} is already shipped.",
+                           f"{order.number} est déjà expédiée.", field="order", details={"status": "shipped"})
         line = master.line_of(order, line_id)
-        refuse_if_cancelled(order, order_status_locked(s, SalesOrder, order.id))   # a cancel waits or is seen
         lock_products(s, [line.product_id])
         return s.get(SalesOrderEvent, book_short(s, order, line, qty, stamp, reason))
     return once(SalesOrderEvent, stamp.client_event_id,
                 {"kind": "picked", "order_id": get_order(number).id, "line_id": line_id}, work)
 
 
-def _picked_not_shipped(session, order: SalesOrder) -> dict[tuple[int, int, str], Decimal]:
+def lock_with_lines(s, order: SalesOrder) -> str | None:
+    """Lock the order's row and return its committed status (PostgreSQL; None on SQLite, see locks), then read its
+    lines again: read before the lock they may be stale, and a short or a shipment writes what it computes from
+    them (a short typed while a held shipment is accepted would be lost)."""
+    status = order_status_locked(s, SalesOrder, order.id)
+    if status is not None:
+        s.scalars(select(SalesOrderLine).where(SalesOrderLine.order_id == order.id)
+                  .execution_options(populate_existing=True)).all()
+    return status
+
+
+def picked_not_shipped(session, order: SalesOrder) -> dict[tuple[int, int, str], Decimal]:
     """(line, product, lot) → quantity sitting in dispatch for this order, from the ledger."""
     balance: dict[tuple[int, int, str], Decimal] = defaultdict(Decimal)
     rows = session.execute(select(Movement.so_line_id, Movement.product_id, Movement.lot, Movement.kind,
@@ -227,8 +243,8 @@ def book_ship(s, order: SalesOrder, dispatch: Location, stamp: Stamp, *, short_r
 
     A line not fully picked is refused (the order would be closed with units neither shipped nor recorded
     short), unless ``short_rest`` gives the reason to record what is left short first."""
-    order_status_locked(s, SalesOrder, order.id)
-    outgoing = _picked_not_shipped(s, order)
+    lock_with_lines(s, order)
+    outgoing = picked_not_shipped(s, order)
     if not outgoing:
         raise Conflict("nothing_to_ship", f"Nothing is picked for {order.number}: pick it first.",
                        f"Rien n'est préparé pour {order.number} : préparez-la d'abord.", field="order")
@@ -304,7 +320,7 @@ def cancel(stamp: Stamp, *, number: str, reason: str) -> tuple[SalesOrderEvent, 
         if status in ("shipped", "cancelled"):
             raise Conflict("order_closed", f"{order.number} is already {status}.",
                            f"{order.number} est déjà expédiée ou annulée.", field="order", details={"status": status})
-        if _picked_not_shipped(s, order):
+        if picked_not_shipped(s, order):
             raise Conflict("picked_in_dispatch", f"Goods are picked for {order.number}: ship what is picked and "
                            "short what is left, or cancel before picking.",
                            f"Des articles de {order.number} sont préparés : expédiez-les et soldez le reste en "

@@ -205,3 +205,9 @@ def test_numbers_the_database_or_the_ledger_cannot_keep_are_refused_on_their_lin
     if kind == "opening-stock":
         partial = post_import(client, sup, kind, data, partial="true")
         assert partial.status_code == 200 and partial.json["imported"] == 1 and partial.json["refused"][0]["line"] == 3
+
+
+def test_opening_stock_refuses_a_fraction_of_a_piece(client, warehouse):
+    report = post_import(client, warehouse["supervisor"], "opening-stock",
+                         csv_bytes([["sku", "location", "qty"], ["PAD", "A-01", "2.5"]]), partial="true").json
+    assert report["imported"] == 0 and [r["code"] for r in report["refused"]] == ["whole_units_required"]

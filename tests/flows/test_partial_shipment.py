@@ -70,3 +70,26 @@ def test_a_line_recorded_short_does_not_hold_the_shipment(client, warehouse, sca
     assert res.status_code == 200, res.json
     status, body = scanner.scan(so["label"], "ship")
     assert status == 201 and body["units"] == 6 and "short" not in body["message"], body
+
+
+def test_an_order_with_nothing_picked_is_refused_not_held(client, warehouse, scanner, shelf):
+    so = client.post("/api/v1/sales-orders", headers=warehouse["supervisor"],
+                     json=event(customer="GARAGE", lines=[{"product": "PAD", "qty": 5}])).json
+    status, body = scanner.scan(so["label"], "ship")
+    assert status == 409 and body["error"]["code"] == "nothing_to_ship", body
+
+
+def test_a_short_is_whole_for_a_product_counted_in_pieces_and_refused_once_shipped(client, warehouse, scanner, shelf):
+    sup = warehouse["supervisor"]
+    so = _order(client, sup, scanner)
+    line = so["lines"][1]["line_id"]
+    half = client.post(f"/api/v1/sales-orders/{so['number']}/lines/{line}/short", headers=sup,
+                       json=event(qty=0.5, reason="half a blade"))
+    assert half.status_code == 422 and half.json["error"]["code"] == "whole_units_required"
+    held = scanner.scan(so["label"], "ship")[1]
+    assert client.post(f"/api/v1/scans/{held['client_event_id']}/decision", json={"accept": True},
+                       headers=sup).status_code == 201
+    late = client.post(f"/api/v1/sales-orders/{so['number']}/lines/{line}/short", headers=sup,
+                       json=event(qty=1, reason="shelf empty"))
+    assert late.status_code == 409 and late.json["error"]["code"] == "order_closed"
+    assert _lines(client, sup, so["number"]) == ("shipped", {"PAD": (5, 0, 0), "WIPER": (1, 2, 0)})

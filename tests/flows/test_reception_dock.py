@@ -3,7 +3,7 @@ that can only be mis-scans."""
 import pytest
 
 from tests.conftest import event, fingerprint
-from tests.flows.conftest import EAN, GS, stock
+from tests.flows.conftest import EAN, GS, OTHER_EAN, stock
 
 LOTTED = "]C10104006381333931" + "10LOTA1"          # a pad's GS1-128 label with its lot
 
@@ -108,3 +108,16 @@ def test_a_mis_scan_held_for_another_reason_cannot_be_accepted(client, warehouse
     assert (accepted.status_code, accepted.json["error"]["code"]) == (409, "implausible_quantity"), accepted.json
     assert stock(client, sup) == {("A-01", ""): 40}
     assert client.post(url, json={"accept": False}, headers=sup).status_code == 200
+
+
+def test_a_mis_scan_of_an_item_not_on_the_order_is_refused_not_held(app, client, warehouse, scanner, shelf):
+    """An item not on the order is held (a supervisor may add it), but 999999 of it is a misread count: one click
+    would add a line of 999999 and receive it."""
+    with app.app_context():
+        before = fingerprint()
+    status, body = scanner.scan(OTHER_EAN, "receive", order=shelf, qty="999999")
+    assert (status, body["error"]["code"]) == (409, "implausible_quantity"), body
+    with app.app_context():
+        after = fingerprint()
+    assert after.pop("scan_events") == before.pop("scan_events") + 1 and after == before
+    assert scanner.scan(OTHER_EAN, "receive", order=shelf, qty="3")[0] == 202   # a few: still held

@@ -349,8 +349,9 @@ def test_a_pick_larger_than_any_lot_in_the_bin_is_taken_first_expiry_first_acros
 
 
 def test_an_unknown_code_is_shown_as_printed(client, scanner, shelf):
-    status, body = scanner.scan("5000000000005", "receive", order=shelf)
-    assert status == 404 and body["message"].startswith("5000000000005 is not known here")  # not its GTIN-14
+    for printed in ("5000000000005", "96385074", "036000291452"):   # EAN-13, EAN-8, UPC-A: not as GTIN-14
+        status, body = scanner.scan(printed, "receive", order=shelf)
+        assert status == 404 and body["message"].startswith(f"{printed} is not known here"), body["message"]
     status, body = scanner.scan("hello world", "receive", order=shelf)
     assert status == 404 and body["error"]["code"] == "unknown_code"
     assert "“hello world” is no code known here: if it is printed on the item" in body["message"]

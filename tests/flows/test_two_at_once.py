@@ -3,6 +3,7 @@
 The races matter most on PostgreSQL (statements see each other's commits); on SQLite the write lock already
 makes writers take turns. Both run them (TENDU_TEST_DATABASE_URL)."""
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from server.services import sales as sales_service
@@ -53,14 +54,14 @@ def test_a_pick_that_lands_while_its_order_ships_is_refused_or_shipped_never_str
     status, held = scanner.scan(order["label"], "ship")
     assert status == 202 and held["error"]["code"] == "not_all_picked"
     read, picked = threading.Event(), threading.Event()
-    real = sales_service._picked_not_shipped
+    real = sales_service.picked_not_shipped
 
     def slow_read(s, o):  # the shipment has read what is picked; the pick tries to land now
         found = real(s, o)
         read.set()
         picked.wait(3)
         return found
-    monkeypatch.setattr(sales_service, "_picked_not_shipped", slow_read)
+    monkeypatch.setattr(sales_service, "picked_not_shipped", slow_read)
 
     def work(c, barrier, what):
         barrier.wait()
@@ -119,3 +120,39 @@ def test_two_reversals_of_one_movement_at_once_reverse_it_once(app, client, ware
         return answer.status_code, (answer.json.get("error") or {}).get("code")
     assert sorted(together(app, reverse, range(2))) == [(201, None), (409, "already_reversed")]
     assert stock(client, sup).get(("A-01", ""), 0) == 0
+
+
+def test_a_short_typed_while_a_held_shipment_is_accepted_is_counted_once(app, client, warehouse, scanner, shelf,
+                                                                          monkeypatch):
+    """PostgreSQL: the short had read the line before the shipment locked the order, and wrote its total over the
+    shipment's (one unit neither shipped nor short)."""
+    sup = warehouse["supervisor"]
+    order = order_of(client, sup, 4)
+    line = order["lines"][0]["line_id"]
+    assert scanner.scan(EAN, "pick", order=order["number"], bin="A-01", qty=2)[0] == 201
+    status, held = scanner.scan(order["label"], "ship")
+    assert status == 202
+    in_ship = threading.Event()
+    real = sales_service.book_short
+
+    def slow_short(s, o, ln, qty, stamp, reason):
+        if "supervisor" in reason:  # the shipment's own short, the order's row held: the typed one waits for it
+            in_ship.set()
+            time.sleep(0.5)
+        return real(s, o, ln, qty, stamp, reason)
+    monkeypatch.setattr(sales_service, "book_short", slow_short)
+
+    def work(c, barrier, what):
+        barrier.wait()
+        if what == "ship":
+            return c.post(f"/api/v1/scans/{held['client_event_id']}/decision", json={"accept": True},
+                          headers=sup).status_code
+        in_ship.wait(5)
+        return c.post(f"/api/v1/sales-orders/{order['number']}/lines/{line}/short", headers=sup,
+                      json=event(qty=1, reason="shelf empty")).status_code
+    shipped, shorted = together(app, work, ["ship", "short"])
+    monkeypatch.undo()
+    detail = client.get(f"/api/v1/sales-orders/{order['number']}", headers=sup).json
+    shorts = [e["note"] for e in detail["events"] if (e.get("note") or "").startswith("short")]
+    assert shipped == 201 and shorted == 409 and len(shorts) == 1, (shipped, shorted, shorts)
+    assert (detail["lines"][0]["picked"], detail["lines"][0]["short"]) == (2, 2)

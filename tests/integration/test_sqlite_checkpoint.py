@@ -167,3 +167,40 @@ def test_a_rewind_that_fails_lets_the_next_writer_in(app, monkeypatch):
     other.start()
     other.join(timeout=10)
     assert not other.is_alive(), "the writers' queue was left locked"
+
+
+def test_a_fold_asked_for_a_database_removed_since_does_not_make_it_again(tmp_path, monkeypatch):
+    """A test's database (or one a process removes) may go while its fold waits behind another."""
+    import os
+    import threading
+
+    from sqlalchemy import create_engine
+
+    def engine_at(path):
+        engine = create_engine(f"sqlite:///{path}", **database.engine_options(f"sqlite:///{path}"))
+        database.configure(engine)
+        with engine.begin() as conn:
+            conn.execute(text("CREATE TABLE t (x INTEGER)"))
+        return engine
+    busy, gone = engine_at(tmp_path / "busy.db"), engine_at(tmp_path / "gone.db")
+    started, release = threading.Event(), threading.Event()
+    real = database._fold_wal
+
+    def fold(engine):
+        if engine is busy:  # a fold that takes a while (it syncs the file)
+            started.set()
+            release.wait(5)
+        return real(engine)
+    monkeypatch.setattr(database, "_fold_wal", fold)
+    for engine, name in ((busy, "busy.db"), (gone, "gone.db")):
+        monkeypatch.setitem(database._writes, "count", database.CHECKPOINT_EVERY - 1)
+        database._checkpoint(engine, str(tmp_path / name))
+        assert started.wait(5)
+    gone.dispose()
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(tmp_path / f"gone.db{suffix}"):
+            os.remove(tmp_path / f"gone.db{suffix}")
+    release.set()
+    database.wait_for_folds()
+    busy.dispose()
+    assert not (tmp_path / "gone.db").exists()

@@ -470,10 +470,17 @@ def test_promise_explanations_say_durations_as_people_do():
     stock = promise_date("push", today=today, in_stock=True, handling_days=0.198932)
     assert stock.explanation_en == "In stock: 5 h of handling; promised in 1 day."    # 0.198932 × 24 = 4.77 h
     assert stock.explanation_fr == "En stock : 5 h de préparation ; promis dans 1 jour."
-    pull = promise_date("pull", today=today, lead_time_p50=6, lead_time_p90=9.46, handling_days=1.25)
-    assert pull.explanation_en.endswith("p90 lead time 9.5 days + 1.2 days of handling.")   # (1.25 → 1.2: half even)
-    assert pull.explanation_fr.endswith("délai p90 de 9,5 jours + 1,2 jours de préparation.")
+    pull = promise_date("pull", today=today, lead_time_p50=6, lead_time_p90=9.41, handling_days=1.25)
+    assert pull.explanation_en.endswith("p90 lead time 9.5 days + 1.3 days of handling.")   # rounded up, as the date
+    assert pull.explanation_fr.endswith("délai p90 de 9,5 jours + 1,3 jours de préparation.")
     assert promise_date("push", today=today, in_stock=True, handling_days=2).explanation_en.endswith("in 2 days.")
+    # never a duration that reads shorter than the promise it explains
+    assert promise_date("push", today=today, in_stock=True, handling_days=1.04).explanation_en == \
+        "In stock: 1.1 days of handling; promised in 2 days."
+    assert promise_date("push", today=today, in_stock=True, handling_days=0.99).explanation_en == \
+        "In stock: 1 day of handling; promised in 1 day."                       # 23.76 h: not '24 h'
+    assert promise_date("push", today=today, in_stock=True, handling_days=0).explanation_fr == \
+        "En stock : 0 h de préparation ; promis aujourd'hui."
 
 
 @settings(max_examples=40, deadline=None)

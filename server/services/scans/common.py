@@ -107,10 +107,10 @@ def scanned_item(s, scan: Scan, parsed: ParseResult) -> ItemScan:
 
 
 def _unknown(parsed: ParseResult) -> NotFound:
-    """An item code nobody linked: shown as printed (a GTIN-13, not its 14-digit form); free text may be a
-    supplier's own code worth linking, or a mis-scan."""
+    """An item code nobody linked: shown as printed (an EAN-8, UPC-A or EAN-13, not its 14-digit form); free text
+    may be a supplier's own code worth linking, or a mis-scan."""
     if parsed.kind != "text":
-        shown = parsed.value[1:] if parsed.kind == "gtin" and parsed.value.startswith("0") else parsed.value
+        shown = _as_printed(parsed.value) if parsed.kind == "gtin" else parsed.value
         en, fr = (f"{shown} is not known here: ask a supervisor to link it.",
                   f"{shown} n'est pas connu ici : demandez à un responsable de l'associer.")
     else:
@@ -119,6 +119,14 @@ def _unknown(parsed: ParseResult) -> NotFound:
                   f"« {parsed.value} » n'est pas un code connu ici : s'il est imprimé sur l'article, demandez à un "
                   "responsable de l'associer ; sinon scannez le code-barres de l'article.")
     return NotFound("unknown_code", en, fr, field="code", details={"parse": parsed.to_dict()})
+
+
+def _as_printed(gtin14: str) -> str:
+    """A GTIN-14 without the zeros that pad a shorter GTIN to 14 digits (GTIN-8: six, GTIN-12: two, GTIN-13: one)."""
+    for pad in (6, 2, 1):
+        if gtin14.startswith("0" * pad):
+            return gtin14[pad:]
+    return gtin14
 
 
 def item_of(s, parsed: ParseResult) -> ItemScan:

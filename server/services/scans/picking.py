@@ -107,8 +107,11 @@ def ship(s, scan: Scan, parsed) -> Outcome:
         raise Conflict("scan_order_label", "To ship, scan the order's label.",
                        "Pour expédier, scannez l'étiquette de la commande.", field="code")
     order = _order(s, scan, parsed)
+    sales.lock_with_lines(s, order)
     left = sales.left_to_pick(s, order)
-    if left and not scan.forced:  # shipping now closes the order: what is left must be called short, knowingly
+    # Shipping closes the order: what is left must be called short, knowingly. (Nothing picked at all is refused
+    # by book_ship: there is nothing to ship.)
+    if left and not scan.forced and sales.picked_not_shipped(s, order):
         en, fr, details = sales.not_all_picked(
             order, left, "A supervisor must confirm shipping without them (they will be recorded short).",
             "Un responsable doit confirmer l'expédition sans eux (ils seront déclarés manquants).")

@@ -92,6 +92,7 @@ def _spread(order: OrderRow, first: LineRow, qty: Decimal, received: dict) -> li
 def _line_to_fill(s, scan: Scan, order: OrderRow, product, qty: Decimal, received: dict) -> LineRow:
     lines = [ln for ln in order.lines if ln.product_id == product.id]
     if not lines:
+        _refuse_mis_scan(scan, order, product, qty, Decimal(0), Decimal(0))   # held or accepted alike
         if not scan.forced:
             raise PendingDecision("unexpected_product",
                                   f"{product.name} is not on {order.number}: set it aside for a supervisor.",
