@@ -1,7 +1,7 @@
 """Seed data for the browser tests, written through Tendu's services; prints what the tests need as JSON.
 
 Run with the e2e server's environment (``TENDU_DATABASE_URL``): ``python tests/e2e/seed.py``. One purchase
-order per test that receives goods, and one sales order per test that picks or ships, so the tests do
+order per test that receives goods, and one sales order per test that picks, ships or cancels, so the tests do
 not depend on each other's order.
 """
 from __future__ import annotations
@@ -62,7 +62,7 @@ ORDERS = {  # purpose → lines (sku, qty)
     "chosen": (("E2E-C", 7),),
 }
 SALES_ORDERS = {  # purpose → (qty of E2E-SO, picked in the seed)
-    "pick": (2, 0), "ship": (1, 1),
+    "pick": (2, 0), "ship": (1, 1), "cancel": (1, 0), "cancel-picked": (1, 1),
 }
 
 

@@ -1,8 +1,9 @@
-"""Operators choose an order among the open ones instead of knowing its number from paper."""
+"""Operators choose an order among the open ones instead of knowing its number from paper; a supervisor cancels
+a sales order the customer withdrew."""
 from __future__ import annotations
 
-from tests.e2e.helpers import (new_context, open_screen, scan_events, sign_in, wait_for_service_worker, watch_errors,
-                               wedge)
+from tests.e2e.helpers import (new_context, open_screen, scan_events, screenshot, sign_in, wait_for_service_worker,
+                               watch_errors, wedge)
 
 ORDER_BUTTON = "#open-orders .open-order[data-number='{}']"
 
@@ -20,6 +21,7 @@ def test_reception_lists_the_orders_to_receive_and_a_tap_does_what_scanning_the_
     assert order in numbers and numbers == sorted(numbers)                        # oldest first
     button = page.locator(ORDER_BUTTON.format(order))
     assert "E2E supplier" in button.inner_text() and "Lines: 1 · Left: 7" in button.inner_text()
+    screenshot(page, "receive-open-orders")
     button.click()
     page.wait_for_selector("#reception-lines .line[data-sku='E2E-C']")
     assert page.locator("#current-order").inner_text() == order
@@ -74,3 +76,36 @@ def test_offline_the_last_list_fetched_is_shown_with_its_age_in_french(browser, 
     context.close()
     assert errors == []
 
+
+def test_a_supervisor_cancels_a_sales_order_and_reads_a_refusal_in_the_servers_words(browser, scan_api):
+    sales = scan_api.seed["sales_orders"]
+    context = new_context(browser, scan_api, viewport={"width": 1024, "height": 768})
+    page = context.new_page()
+    errors = watch_errors(page)
+    page.goto("/")
+    page.fill("#username", scan_api.seed["supervisor"][0])
+    page.fill("#password", scan_api.seed["supervisor"][1])
+    page.click("#sign-in-form button[type=submit]")
+    page.wait_for_selector("#go-supervision")
+    page.goto("/#/sv/sales-orders")
+
+    def cancel(number, reason):
+        page.click(f"#open-sales-orders tr[data-so='{number}'] button")
+        page.fill("form.cancel-so .close-reason", reason)
+        page.click("form.cancel-so button[type=submit]")
+
+    cancel(sales["cancel"], "E2E: the customer withdrew")
+    page.wait_for_selector("#so-done")
+    assert page.locator(f"#open-sales-orders tr[data-so='{sales['cancel']}']").count() == 0
+    order = scan_api.request("GET", f"/api/v1/sales-orders/{sales['cancel']}")[1]
+    assert order["status"] == "cancelled" and order["events"][-1]["note"] == "E2E: the customer withdrew"
+
+    cancel(sales["cancel-picked"], "E2E: too late")
+    page.wait_for_selector("form.cancel-so .close-message.error")
+    assert page.locator("form.cancel-so .close-message").inner_text() == (
+        f"Goods are picked for {sales['cancel-picked']}: ship what is picked and short what is left, or cancel "
+        "before picking.")
+    screenshot(page, "supervisor-sales-orders-refused")
+    assert scan_api.request("GET", f"/api/v1/sales-orders/{sales['cancel-picked']}")[1]["status"] == "picked"
+    context.close()
+    assert errors == []
