@@ -26,8 +26,8 @@ def test_reception_lists_the_orders_to_receive_and_a_tap_does_what_scanning_the_
     page.wait_for_selector("#reception-lines .line[data-sku='E2E-C']")
     assert page.locator("#current-order").inner_text() == order
     assert page.locator("#open-orders .open-order").count() == 0                  # chosen: the list gives way
-    page.wait_for_function("(order) => document.querySelector('#recent-scans li code')?.textContent === `TL:PO:${order}`",
-                           arg=order)
+    page.wait_for_function("(order) => document.querySelector('#recent-scans li code')?.textContent"
+                           " === `TL:PO:${order}`", arg=order)
     assert [raw for _, raw, _, _ in scan_events(scan_api, order)] == [f"TL:PO:{order}"]   # as if scanned
     wedge(page, f"]E0{gtin}")
     page.wait_for_function("document.querySelector(`#reception-lines .line[data-sku='E2E-C'] .received`)"

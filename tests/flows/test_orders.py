@@ -179,8 +179,8 @@ def test_open_sales_orders_are_the_ones_still_to_pick_or_ship_oldest_first(clien
     def order(*lines):
         return client.post("/api/v1/sales-orders", headers=op, json=event(customer="GARAGE", lines=[
             {"product": sku, "qty": qty} for sku, qty in lines])).json["number"]
-    waiting, picking, cancelled, shipped = order(("PAD", 3), ("WIPER", 2)), order(("PAD", 5)), order(("PAD", 1)), \
-        order(("PAD", 1))
+    waiting = order(("PAD", 3), ("WIPER", 2))
+    picking, cancelled, shipped = order(("PAD", 5)), order(("PAD", 1)), order(("PAD", 1))
     assert scanner.scan(EAN, "pick", order=picking, bin="A-01")[0] == 201
     assert client.post(f"/api/v1/sales-orders/{cancelled}/cancel", headers=sup,
                        json=event(reason="customer withdrew")).status_code == 200
@@ -190,19 +190,22 @@ def test_open_sales_orders_are_the_ones_still_to_pick_or_ship_oldest_first(clien
     assert [o["number"] for o in newest["items"]] == [picking, waiting] and newest["total"] == 2
     oldest = client.get("/api/v1/sales-orders?status=open&oldest_first=true", headers=op).json["items"]
     assert [(o["number"], o["status"], o["partner"], o["lines"], o["left"], o["label"]) for o in oldest] == [
-        (waiting, "ordered", "Garage", 2, 5, f"TL:SO:{waiting}"), (picking, "picked", "Garage", 1, 4, f"TL:SO:{picking}")]
+        (waiting, "ordered", "Garage", 2, 5, f"TL:SO:{waiting}"),
+        (picking, "picked", "Garage", 1, 4, f"TL:SO:{picking}")]
 
 
 def test_open_purchase_orders_are_placed_ones_with_goods_to_receive_or_put_away(client, warehouse, scanner):
     sup, op = warehouse["supervisor"], warehouse["operator"]
 
     def order(qty, placed=True):
-        number = client.post("/api/v1/purchase-orders", headers=sup, json={
-            "supplier": "ACME", "lines": [{"product": "PAD", "qty": qty}, {"product": "WIPER", "qty": 2}]}).json["number"]
+        lines = [{"product": "PAD", "qty": qty}, {"product": "WIPER", "qty": 2}]
+        number = client.post("/api/v1/purchase-orders", headers=sup,
+                             json={"supplier": "ACME", "lines": lines}).json["number"]
         if placed:
             client.post(f"/api/v1/purchase-orders/{number}/events", json=event(kind="ordered"), headers=sup)
         return number
-    draft, waiting, put_away, half_put_away, on_dock, closed = order(5, placed=False), *(order(q) for q in (5, 3, 4, 3, 5))
+    draft = order(5, placed=False)
+    waiting, put_away, half_put_away, on_dock, closed = (order(qty) for qty in (5, 3, 4, 3, 5))
     for number, qty in ((put_away, 3), (half_put_away, 4), (on_dock, 3), (closed, 1)):
         assert scanner.scan(EAN, "receive", order=number, qty=qty)[0] == 201
         assert scanner.scan(OTHER_EAN, "receive", order=number, qty=2)[0] == 201
