@@ -1,7 +1,7 @@
 // Service worker: keeps the app shell on the device so Tendu opens without network.
 // VERSION must equal SHELL_VERSION in js/version.js (a test checks): a new value makes browsers install
 // the new shell beside the old one, and switch when the operator accepts the update (or on next start).
-const VERSION = "2026.11.28-12";
+const VERSION = "2026.11.28-13";
 const SHELL_CACHE = `tendu-shell-${VERSION}`;
 // zxing-wasm (about 1 MB) and uPlot: not precached, fetched on first use (camera, first chart), kept until
 // the next release.
@@ -16,11 +16,13 @@ const SHELL = [
   "/js/scanner.js", "/js/session.js", "/js/settings.js", "/js/store.js", "/js/sync.js", "/js/updates.js",
   "/js/version.js", "/js/wedge.js",
   "/js/screens/common.js", "/js/screens/count.js", "/js/screens/home.js", "/js/screens/lookup.js",
-  "/js/screens/pick.js", "/js/screens/put-away.js", "/js/screens/queue.js", "/js/screens/receive.js",
+  "/js/screens/open-orders.js", "/js/screens/pick.js", "/js/screens/put-away.js", "/js/screens/queue.js",
+  "/js/screens/receive.js",
   "/js/screens/settings.js", "/js/screens/ship.js", "/js/screens/sign-in.js",
   "/js/supervisor/charts.js", "/js/supervisor/common.js", "/js/supervisor/dashboard.js", "/js/supervisor/data.js",
   "/js/supervisor/decisions.js", "/js/supervisor/lead-times.js", "/js/supervisor/live.js",
-  "/js/supervisor/product.js", "/js/supervisor/replenishment.js", "/js/supervisor/strings.js",
+  "/js/supervisor/product.js", "/js/supervisor/replenishment.js", "/js/supervisor/sales-orders.js",
+  "/js/supervisor/strings.js",
   "/js/supervisor/supplier-form.js", "/js/supervisor/valuation.js",
 ];
 

@@ -22,6 +22,7 @@ import svDashboard from "./supervisor/dashboard.js";
 import svLeadTimes from "./supervisor/lead-times.js";
 import svProduct from "./supervisor/product.js";
 import svReplenishment from "./supervisor/replenishment.js";
+import svSalesOrders from "./supervisor/sales-orders.js";
 import svValuation from "./supervisor/valuation.js";
 import svDecisions from "./supervisor/decisions.js";
 import svData from "./supervisor/data.js";
@@ -31,8 +32,8 @@ const ROUTES = {
   "#/ship": ship, "#/count": count, "#/lookup": lookup, "#/queue": queue, "#/settings": settingsScreen,
   // supervisor views (the server checks the role of every call; the views say so to other roles)
   "#/sv": svDashboard, "#/sv/lead-times": svLeadTimes, "#/sv/product": svProduct,
-  "#/sv/replenishment": svReplenishment, "#/sv/valuation": svValuation, "#/sv/decisions": svDecisions,
-  "#/sv/data": svData,
+  "#/sv/replenishment": svReplenishment, "#/sv/sales-orders": svSalesOrders, "#/sv/valuation": svValuation,
+  "#/sv/decisions": svDecisions, "#/sv/data": svData,
 };
 
 const main = document.getElementById("view");

@@ -79,20 +79,30 @@ class OrderBrief(Schema):
     status = fields.String()
     promised_date = fields.Date(allow_none=True)
     ordered_at = fields.AwareDateTime(allow_none=True)
+    partner = fields.String(metadata={"description": "The supplier's or the customer's name"})
+    lines = fields.Integer()
+    left = Number(metadata={"description": "Units still to receive (purchase) or to pick (sales)"})
+    label = fields.String(metadata={"description": "Scan this to work on the order"})
 
 
-def _status_filter(model):
+def _status_filter(model, open_means):
     # Checked by the query (an unknown one is refused in both languages); listed here for the API's documentation.
-    return fields.String(load_default=None, validate=validate.Length(max=16),
-                         metadata={"enum": list(queries.STATUSES[model])})
+    return fields.String(load_default=None, validate=validate.Length(max=16), metadata={
+        "enum": list(queries.STATUSES[model]), "description": f"'open': the orders still to work on, {open_means}"})
 
 
-class SoArgs(PageArgs):
-    status = _status_filter(SalesOrder)
+class OrderListArgs(PageArgs):
+    oldest_first = fields.Boolean(load_default=False, metadata={
+        "description": "Oldest first, as a queue of work is served (default: newest first)"})
 
 
-class PoArgs(PageArgs):
-    status = _status_filter(PurchaseOrder)
+class SoArgs(OrderListArgs):
+    status = _status_filter(SalesOrder, "neither shipped nor cancelled")
+
+
+class PoArgs(OrderListArgs):
+    status = _status_filter(PurchaseOrder, "placed and neither closed nor cancelled, with units still to receive or "
+                                           "received but not yet put away")
     overdue_on = Day(load_default=None, metadata={
         "description": "Only orders promised before this day with a line not fully received"})
 
@@ -147,7 +157,7 @@ class PickListOut(Schema):
 
 def _list(model, args, *where):
     return queries.listing(model, *where, status=args["status"], q=args["q"], page=args["page"],
-                           per_page=args["per_page"])
+                           per_page=args["per_page"], oldest_first=args["oldest_first"])
 
 
 @purchase.route("")
@@ -155,7 +165,7 @@ class PurchaseOrders(MethodView):
     @purchase.arguments(PoArgs, location="query")
     @purchase.response(200, page_of(OrderBrief, "PurchaseOrderPage"))
     def get(self, args):
-        """Purchase orders, newest first."""
+        """Purchase orders, newest first; ?status=open: the ones still to receive or put away."""
         late = [queries.overdue(args["overdue_on"])] if args["overdue_on"] else []
         return _list(PurchaseOrder, args, *late)
 
@@ -207,7 +217,7 @@ class SalesOrders(MethodView):
     @selling.arguments(SoArgs, location="query")
     @selling.response(200, page_of(OrderBrief, "SalesOrderPage"))
     def get(self, args):
-        """Sales orders, newest first."""
+        """Sales orders, newest first; ?status=open: the ones still to pick or ship."""
         return _list(SalesOrder, args)
 
     @selling.arguments(SoIn)

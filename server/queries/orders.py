@@ -1,16 +1,18 @@
 """Orders as people read them: lines with their running quantities, and the events."""
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, literal, select
 
 from server.domain.barcodes import make_label
 from server.domain.errors import Invalid
 from server.domain.lifecycle import PO_CHAIN, SO_CHAIN
 from server.extensions import db
-from server.models import Customer, Movement, MovementKind, PurchaseOrder, PurchaseOrderLine, SalesOrder, Supplier
+from server.models import (Customer, Movement, MovementKind, PurchaseOrder, PurchaseOrderLine, SalesOrder,
+                           SalesOrderLine, Supplier)
 from server.models.base import utcnow
 from server.queries import promises
 from server.queries.paging import Page, paginate
@@ -19,18 +21,67 @@ from server.services import purchasing, sales
 
 
 # The statuses an order can be in, in the order of its life: a PO is a 'draft' until its first step, then an order
-# is named after its furthest step, and ends 'closed' (POs only) or 'cancelled'.
-STATUSES = {PurchaseOrder: ("draft", *PO_CHAIN, *purchasing.FINISHED), SalesOrder: (*SO_CHAIN, "cancelled")}
+# is named after its furthest step, and ends 'closed' (POs only) or 'cancelled'. 'open' is not a status but the
+# orders still to work on (``_still_open``).
+STATUSES = {PurchaseOrder: ("open", "draft", *PO_CHAIN, *purchasing.FINISHED),
+            SalesOrder: ("open", *SO_CHAIN, "cancelled")}
+# Per kind of order: its partner, its lines, the ledger's link to a line, the movement that works a line off, what
+# else does (a sales line's shortage) and its label's kind.
+_KIND = {PurchaseOrder: (Supplier, PurchaseOrder.supplier_id, PurchaseOrderLine, Movement.po_line_id,
+                         MovementKind.RECEIPT, literal(0), "purchase_order"),
+         SalesOrder: (Customer, SalesOrder.customer_id, SalesOrderLine, Movement.so_line_id, MovementKind.PICK,
+                      SalesOrderLine.qty_short, "sales_order")}
 
 
-def listing(model, *where, status: str | None, q: str | None, page: int, per_page: int) -> Page:
-    """Orders of one kind, newest first; an unknown status is refused, not answered with an empty list."""
-    stmt = select(model).where(*where).order_by(model.id.desc())
-    if status:
+def listing(model, *where, status: str | None, q: str | None, page: int, per_page: int,
+            oldest_first: bool = False) -> Page:
+    """Orders of one kind, newest first (or oldest first: a work queue); an unknown status is refused, not
+    answered with an empty list. Each carries its partner's name, its lines and the units left to receive
+    (purchase) or to pick (sales)."""
+    stmt = select(model).where(*where).order_by(model.id if oldest_first else model.id.desc())
+    if status == "open":
+        stmt = stmt.where(_still_open(model))
+    elif status:
         stmt = stmt.where(model.status == _known_status(model, status))
     if q:
         stmt = stmt.where(model.number.ilike(f"%{q}%"))
-    return paginate(stmt, page, per_page)
+    found = paginate(stmt, page, per_page)
+    found.items = _briefs(model, found.items)
+    return found
+
+
+def _still_open(model):
+    """A sales order is open until shipped or cancelled. A purchase order is open once placed (ordered, shipped,
+    arrived, received or put away: its status is its furthest line's step) and until closed or cancelled, while
+    goods are still to come or to put away: a line with units not yet received, or received but still at the dock.
+    A 'put_away' order can still wait for a line; a 'received' one whose goods are all on the shelves is done."""
+    if model is SalesOrder:
+        return SalesOrder.status.in_(sales.OPEN)
+    received = received_on_line()
+    put_away = (select(func.coalesce(func.sum(Movement.qty), 0))
+                .where(Movement.po_line_id == PurchaseOrderLine.id, Movement.kind == int(MovementKind.PUT_AWAY))
+                .scalar_subquery())
+    work = exists().where(PurchaseOrderLine.order_id == PurchaseOrder.id,
+                          (PurchaseOrderLine.qty_ordered > received) | (received > put_away))
+    return PurchaseOrder.status.in_(PO_CHAIN[1:]) & work
+
+
+def _briefs(model, orders: list) -> list[dict]:
+    """One page's orders with their partner's name, lines count and units left: three queries for the page."""
+    partner, partner_id, line, link, kind, short, label = _KIND[model]
+    ids = [o.id for o in orders]
+    done = dict(db.session.execute(select(link, func.sum(Movement.qty)).join(line, line.id == link)
+                                   .where(line.order_id.in_(ids), Movement.kind == int(kind)).group_by(link)).all())
+    lines, left = defaultdict(int), defaultdict(Decimal)
+    for line_id, order_id, ordered, shorted in db.session.execute(
+            select(line.id, line.order_id, line.qty_ordered, short).where(line.order_id.in_(ids))):
+        lines[order_id] += 1
+        left[order_id] += max(Decimal(0), ordered - done.get(line_id, 0) - shorted)
+    names = dict(db.session.execute(select(model.id, partner.name).join(partner, partner.id == partner_id)
+                                    .where(model.id.in_(ids))).all())
+    return [{"number": o.number, "status": o.status, "promised_date": getattr(o, "promised_date", None),
+             "ordered_at": getattr(o, "ordered_at", None), "partner": names[o.id], "lines": lines[o.id],
+             "left": left[o.id], "label": make_label(label, o.number)} for o in orders]
 
 
 def _known_status(model, status: str) -> str:

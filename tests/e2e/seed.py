@@ -1,7 +1,8 @@
 """Seed data for the browser tests, written through Tendu's services; prints what the tests need as JSON.
 
 Run with the e2e server's environment (``TENDU_DATABASE_URL``): ``python tests/e2e/seed.py``. One purchase
-order per test that receives goods, so the tests do not depend on each other's order.
+order per test that receives goods, and one sales order per test that picks, ships or cancels, so the tests do
+not depend on each other's order.
 """
 from __future__ import annotations
 
@@ -15,15 +16,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from server import create_app  # noqa: E402
-from server.models import Location, Product, Supplier  # noqa: E402
-from server.services import auth, catalog, ledger, master, purchasing  # noqa: E402
+from server.models import Customer, Location, Product, Supplier  # noqa: E402
+from server.services import auth, catalog, ledger, master, purchasing, sales  # noqa: E402
 from server.services.stamp import Stamp  # noqa: E402
 
 USERNAME, PASSWORD = "e2e-operator", "e2e-operator-password"
 SECOND = ("e2e-second", "e2e-second-password")  # another operator sharing a handheld
 SUPERVISOR = ("e2e-boss", "e2e-boss-password")  # decides the scans held for a supervisor
 SUPPLIER = "E2E-SUP"
-LOCATIONS = (("DOCK", "dock", 0), ("DISPATCH", "dispatch", 9999), ("A-01", "bin", 1), ("A-02", "bin", 2))
+CUSTOMER = "E2E-CUS"
+LOCATIONS = (("DOCK", "dock", 0), ("DISPATCH", "dispatch", 9999), ("A-01", "bin", 1), ("A-02", "bin", 2),
+             ("B-01", "bin", 3))
 
 
 def gtin(body: str) -> str:
@@ -42,9 +45,11 @@ PRODUCTS = {
     "E2E-CAM": ("Courroie E2E camera", gtin("200000000006"), None),
     "E2E-DM": ("Batterie E2E datamatrix", gtin("200000000007"), None),
     "E2E-LOTS": ("Liquide E2E par lot", gtin("200000000008"), None),
+    "E2E-SO": ("Essuie-glace E2E vendu", gtin("200000000009"), None),
 }
 # kept by lot in a bin (lot → qty, expiry): counted lot by lot
 LOTTED_STOCK = ("E2E-LOTS", "A-02", {"LOT-A": (4, date(2028, 12, 31)), "LOT-B": (6, date(2029, 1, 31))})
+SOLD_STOCK = ("E2E-SO", "B-01", 20)  # what the sales orders are picked from
 ORDERS = {  # purpose → lines (sku, qty)
     "wedge": (("E2E-A", 3), ("E2E-B", 12)),
     "offline": (("E2E-C", 100),),
@@ -54,6 +59,10 @@ ORDERS = {  # purpose → lines (sku, qty)
     "camera": (("E2E-CAM", 10), ("E2E-DM", 10)),
     "shared-device": (("E2E-C", 10),),
     "held": (("E2E-A", 5),),
+    "chosen": (("E2E-C", 7),),
+}
+SALES_ORDERS = {  # purpose → (qty of E2E-SO, picked in the seed)
+    "pick": (2, 0), "ship": (1, 1), "cancel": (1, 0), "cancel-picked": (1, 1),
 }
 
 
@@ -73,18 +82,32 @@ def seed() -> dict:
                                  "barcodes": barcodes})
     sku, bin_code, lots = LOTTED_STOCK
     for lot, (qty, expiry) in lots.items():
-        ledger.adjust(Stamp(str(uuid.uuid4()), datetime.now(timezone.utc)), sku=sku, location=bin_code,
+        ledger.adjust(stamp(), sku=sku, location=bin_code,
                       qty=Decimal(qty), reason="E2E: stock kept by lot", lot=lot, expiry=expiry)
     orders = {}
     for purpose, lines in ORDERS.items():
         order = purchasing.create_order(supplier=SUPPLIER, lines=[{"sku": sku, "qty": qty} for sku, qty in lines])
-        stamp = Stamp(str(uuid.uuid4()), datetime.now(timezone.utc))
-        purchasing.record_event(stamp, number=order.number, kind="ordered")
+        purchasing.record_event(stamp(), number=order.number, kind="ordered")
         orders[purpose] = order.number
+    sku, bin_code, qty = SOLD_STOCK
+    ledger.adjust(stamp(), sku=sku, location=bin_code, qty=Decimal(qty), reason="E2E: stock to sell")
+    master.create(Customer, {"code": CUSTOMER, "name": "E2E garage"})
+    sales_orders = {}
+    for purpose, (qty, picked) in SALES_ORDERS.items():
+        order, _ = sales.create_order(stamp(), customer=CUSTOMER, lines=[{"sku": sku, "qty": qty}])
+        if picked:
+            sales.pick(stamp(), number=order.number, line_id=order.lines[0].id, qty=Decimal(picked),
+                       from_location=bin_code, dispatch="DISPATCH")
+        sales_orders[purpose] = order.number
     return {"username": USERNAME, "password": PASSWORD, "second": list(SECOND),
-            "supervisor": list(SUPERVISOR), "orders": orders,
+            "supervisor": list(SUPERVISOR), "orders": orders, "sales_orders": sales_orders,
             "products": {sku: {"name": name, "gtin": code, "carton": carton_gtin(code) if pack else None, "pack": pack}
                          for sku, (name, code, pack) in PRODUCTS.items()}}
+
+
+def stamp() -> Stamp:
+    """A new event id at the present time, as a device stamps each write."""
+    return Stamp(str(uuid.uuid4()), datetime.now(timezone.utc))
 
 
 def carton_gtin(unit_gtin: str) -> str:

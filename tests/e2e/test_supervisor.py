@@ -376,7 +376,7 @@ def test_supervisor_views_run_under_the_policy(browser, desk_server):
     page.wait_for_selector("#go-supervision")
     page.goto("/#/sv")
     page.wait_for_selector("#kpi-stock-value")
-    for view in ("sv/lead-times", "sv/valuation", "sv/replenishment", "sv/decisions", "sv/data"):
+    for view in ("sv/lead-times", "sv/valuation", "sv/replenishment", "sv/sales-orders", "sv/decisions", "sv/data"):
         page.goto(f"/#/{view}")
         page.wait_for_timeout(800)
     context.close()

@@ -148,25 +148,74 @@ def test_the_handling_time_promised_is_measured_on_orders_shipped(client, wareho
 
 
 @pytest.mark.parametrize("path, allowed", [
-    ("/api/v1/sales-orders", "ordered, picked, packed, shipped, cancelled"),
-    ("/api/v1/purchase-orders", "draft, need_detected, ordered, shipped, arrived, received, put_away, closed, "
+    ("/api/v1/sales-orders", "open, ordered, picked, packed, shipped, cancelled"),
+    ("/api/v1/purchase-orders", "open, draft, need_detected, ordered, shipped, arrived, received, put_away, closed, "
                                 "cancelled"),
 ])
 def test_an_unknown_status_filter_is_refused_naming_the_statuses(client, warehouse, path, allowed):
-    """?status=open answered an empty list: as if there were no open order."""
+    """?status=opened answered an empty list: as if there were no open order."""
     op = warehouse["operator"]
     assert client.post("/api/v1/sales-orders", headers=op,
                        json=event(customer="GARAGE", lines=[{"product": "PAD", "qty": 1}])).status_code == 201
     assert client.post("/api/v1/purchase-orders", headers=warehouse["supervisor"],
                        json={"supplier": "ACME", "lines": [{"product": "PAD", "qty": 1}]}).status_code == 201
-    answer = client.get(f"{path}?status=open", headers=op)
+    answer = client.get(f"{path}?status=opened", headers=op)
     assert answer.status_code == 422, answer.json
     error = answer.json["error"]
     assert (error["code"], error["field"], error["details"]["allowed"]) == ("unknown_status", "status",
                                                                           allowed.split(", "))
-    assert error["message"] == f"No order is in status 'open': choose one of {allowed}."
-    french = client.get(f"{path}?status=open", headers={**op, "Accept-Language": "fr"}).json["error"]["message"]
-    assert french == f"Aucune commande n'a l'état « open » : choisissez parmi {allowed}."
+    assert error["message"] == f"No order is in status 'opened': choose one of {allowed}."
+    french = client.get(f"{path}?status=opened", headers={**op, "Accept-Language": "fr"}).json["error"]["message"]
+    assert french == f"Aucune commande n'a l'état « opened » : choisissez parmi {allowed}."
     for status in allowed.split(", "):
         assert client.get(f"{path}?status={status}", headers=op).status_code == 200
     assert client.get(f"{path}?status=", headers=op).json["total"] == 1          # an empty filter is no filter
+
+
+def test_open_sales_orders_are_the_ones_still_to_pick_or_ship_oldest_first(client, warehouse, scanner):
+    sup, op = warehouse["supervisor"], warehouse["operator"]
+    client.post("/api/v1/adjustments", headers=sup, json=event(product="PAD", location="A-01", qty=40, reason="open"))
+
+    def order(*lines):
+        return client.post("/api/v1/sales-orders", headers=op, json=event(customer="GARAGE", lines=[
+            {"product": sku, "qty": qty} for sku, qty in lines])).json["number"]
+    waiting = order(("PAD", 3), ("WIPER", 2))
+    picking, cancelled, shipped = order(("PAD", 5)), order(("PAD", 1)), order(("PAD", 1))
+    assert scanner.scan(EAN, "pick", order=picking, bin="A-01")[0] == 201
+    assert client.post(f"/api/v1/sales-orders/{cancelled}/cancel", headers=sup,
+                       json=event(reason="customer withdrew")).status_code == 200
+    assert scanner.scan(EAN, "pick", order=shipped, bin="A-01")[0] == 201
+    assert scanner.scan(f"TL:SO:{shipped}", "ship")[0] == 201
+    newest = client.get("/api/v1/sales-orders?status=open", headers=op).json
+    assert [o["number"] for o in newest["items"]] == [picking, waiting] and newest["total"] == 2
+    oldest = client.get("/api/v1/sales-orders?status=open&oldest_first=true", headers=op).json["items"]
+    assert [(o["number"], o["status"], o["partner"], o["lines"], o["left"], o["label"]) for o in oldest] == [
+        (waiting, "ordered", "Garage", 2, 5, f"TL:SO:{waiting}"),
+        (picking, "picked", "Garage", 1, 4, f"TL:SO:{picking}")]
+
+
+def test_open_purchase_orders_are_placed_ones_with_goods_to_receive_or_put_away(client, warehouse, scanner):
+    sup, op = warehouse["supervisor"], warehouse["operator"]
+
+    def order(qty, placed=True):
+        lines = [{"product": "PAD", "qty": qty}, {"product": "WIPER", "qty": 2}]
+        number = client.post("/api/v1/purchase-orders", headers=sup,
+                             json={"supplier": "ACME", "lines": lines}).json["number"]
+        if placed:
+            client.post(f"/api/v1/purchase-orders/{number}/events", json=event(kind="ordered"), headers=sup)
+        return number
+    draft = order(5, placed=False)
+    waiting, put_away, half_put_away, on_dock, closed = (order(qty) for qty in (5, 3, 4, 3, 5))
+    for number, qty in ((put_away, 3), (half_put_away, 4), (on_dock, 3), (closed, 1)):
+        assert scanner.scan(EAN, "receive", order=number, qty=qty)[0] == 201
+        assert scanner.scan(OTHER_EAN, "receive", order=number, qty=2)[0] == 201
+    # put-away is credited to the oldest order lines first: all of put_away's, then some of half_put_away's
+    assert scanner.scan(EAN, "put_away", bin="B-01", qty=4)[0] == 201
+    assert scanner.scan(OTHER_EAN, "put_away", bin="B-01", qty=4)[0] == 201
+    assert client.post(f"/api/v1/purchase-orders/{closed}/close", headers=sup,
+                       json=event(reason="the rest will not come")).status_code == 200
+    statuses = {o["number"]: o["status"] for o in client.get("/api/v1/purchase-orders", headers=op).json["items"]}
+    assert statuses[put_away] == statuses[half_put_away] == "put_away" and statuses[draft] == "draft"
+    listed = client.get("/api/v1/purchase-orders?status=open&oldest_first=true", headers=op).json["items"]
+    assert [(o["number"], o["partner"], o["lines"], o["left"]) for o in listed] == [
+        (waiting, "Acme", 2, 7), (half_put_away, "Acme", 2, 0), (on_dock, "Acme", 2, 0)]

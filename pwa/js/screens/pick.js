@@ -1,4 +1,5 @@
-// Picking: scan the sales order label, then follow the list in walking order — scan the bin, then the item.
+// Picking: scan the sales order label (or tap it among the open orders), then follow the list in walking order —
+// scan the bin, then the item.
 import { h, replaceChildren } from "../dom.js";
 import { formatDay, formatNumber, t } from "../i18n.js";
 import { readLabel } from "../labels.js";
@@ -7,6 +8,7 @@ import { cacheGet, cachePut } from "../store.js";
 import { api, NetworkError } from "../api.js";
 import { scanPanel } from "../scan-panel.js";
 import { contextBar, loadContext, operatorError, recentScans, saveContext } from "./common.js";
+import { openOrders } from "./open-orders.js";
 
 export default {
   title: "pick_title",
@@ -17,7 +19,10 @@ export default {
     const recent = recentScans();
     const bar = h("div");
     const list = h("ol", { class: "pick-list", id: "pick-list" });
-    main.append(bar, panel.element, list, recent.element);
+    // (an order all picked waits to be shipped: it is listed on the Ship screen)
+    const choices = openOrders({ kind: "sales-orders", title: "orders_to_pick", onChoose: onCode,
+      onRelease: () => choose(null), shows: (order) => Number(order.left) > 0 });
+    main.append(bar, panel.element, choices.element, list, recent.element);
     let lines = [];
 
     // A line may be split over several bins (rows); what was picked fills its rows in walking order.
@@ -33,7 +38,18 @@ export default {
     }
     const nextLine = () => lines.find((line) => remaining(line) > 0);
     show();
+    choices.update(context.order);
     if (context.order) loadPickList();
+
+    // The screen's order (null: none, the open orders are listed to choose from); the same order keeps its tallies.
+    function choose(order) {
+      Object.assign(context, { order, bin: null, picked: order && order === context.order ? context.picked : {} });
+      saveContext("pick", context);
+      choices.update(order);
+      if (order) return loadPickList();
+      lines = [];
+      show();
+    }
 
     function show() {
       replaceChildren(bar, contextBar([t("order"), context.order, "current-order"], [t("bin"), context.bin, "current-bin"]));
@@ -81,11 +97,7 @@ export default {
 
     async function onCode(code) {
       const label = readLabel(code);
-      if (label?.type === "SO") {
-        Object.assign(context, { order: label.value, bin: null, picked: label.value === context.order ? context.picked : {} });
-        saveContext("pick", context);
-        return loadPickList();
-      }
+      if (label?.type === "SO") return choose(label.value);
       if (!context.order) return operatorError(t("pick_prompt_order"));
       if (label?.type === "LOC") {
         const expected = nextLine()?.bin;

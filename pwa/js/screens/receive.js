@@ -1,4 +1,5 @@
-// Reception of a purchase order: scan its label, then cartons and items; running totals per line.
+// Reception of a purchase order: scan its label (or tap it among the open orders), then cartons and items;
+// running totals per line.
 import { api } from "../api.js";
 import { h, replaceChildren } from "../dom.js";
 import { formatNumber, t } from "../i18n.js";
@@ -7,6 +8,7 @@ import { showAnswer, submitScan } from "../scanner.js";
 import { cacheGet, cachePut } from "../store.js";
 import { scanPanel } from "../scan-panel.js";
 import { contextBar, loadContext, operatorError, recentScans, saveContext } from "./common.js";
+import { openOrders } from "./open-orders.js";
 
 export default {
   title: "receive_title",
@@ -16,15 +18,28 @@ export default {
     const recent = recentScans();
     const bar = h("div");
     const table = h("div", { class: "lines", id: "reception-lines" });
-    main.append(bar, panel.element, table, recent.element);
+    // (an order fully received but still at the dock is open for put-away, not for reception)
+    const choices = openOrders({ kind: "purchase-orders", title: "orders_to_receive", onChoose: onCode,
+      onRelease: () => choose(null), shows: (order) => Number(order.left) > 0 });
+    main.append(bar, panel.element, choices.element, table, recent.element);
     let lines = [];
     let answers = 0; // answers with this order's lines, counted so that an older read does not overwrite them
     showContext();
+    choices.update(context.order);
     showCachedLines();
 
     function showContext() {
       replaceChildren(bar, contextBar([t("order"), context.order, "current-order"], [t("dock"), context.dock, "current-dock"]));
       panel.setPrompt(context.order ? t("receive_prompt_items", { order: context.order }) : t("receive_prompt_order"));
+    }
+
+    // The screen's order (null: none, the open orders are listed to choose from).
+    async function choose(order) {
+      context.order = order;
+      saveContext("receive", context);
+      showContext();
+      choices.update(order);
+      await showCachedLines();
     }
 
     async function showCachedLines() {
@@ -78,10 +93,7 @@ export default {
       }
       const previous = context.order;
       if (label?.type === "PO" && label.value !== context.order) {
-        context.order = label.value;
-        saveContext("receive", context);
-        showContext();
-        await showCachedLines();
+        await choose(label.value);
       } else if (!label && !context.order) {
         return operatorError(t("need_order_first"));
       }
@@ -89,10 +101,7 @@ export default {
       recent.add(code, answer);
       showAnswer(answer);
       if (label?.type === "PO" && answer.body?.error?.code === "unknown_purchase_order") {
-        context.order = previous; // an order that does not exist must not become the screen's
-        saveContext("receive", context);
-        showContext();
-        await showCachedLines();
+        await choose(previous); // an order that does not exist must not become the screen's
       }
     }
 

@@ -1,16 +1,23 @@
-// Shipment: scanning the sales order's label ships what was picked for it.
+// Shipment: scanning the sales order's label (or tapping it among the orders to ship) ships what was picked for it.
 import { t } from "../i18n.js";
 import { readLabel } from "../labels.js";
 import { showAnswer, submitScan } from "../scanner.js";
 import { scanPanel } from "../scan-panel.js";
 import { operatorError, recentScans } from "./common.js";
+import { openOrders } from "./open-orders.js";
+
+// Something picked: an order with nothing picked yet has nothing to ship ('picked' is its furthest step so far).
+const SHIPPABLE = ["picked", "packed"];
 
 export default {
   title: "ship_title",
   render(main) {
     const panel = scanPanel({ onCode, prompt: t("ship_prompt") });
     const recent = recentScans();
-    main.append(panel.element, recent.element);
+    const choices = openOrders({ kind: "sales-orders", title: "orders_to_ship", onChoose: onCode,
+      shows: (order) => SHIPPABLE.includes(order.status) });
+    main.append(panel.element, choices.element, recent.element);
+    choices.update(null);
 
     async function onCode(code) {
       const label = readLabel(code);
@@ -18,6 +25,7 @@ export default {
       const answer = await submitScan({ code, action: "ship", context: { order: label.value } });
       recent.add(code, answer);
       showAnswer(answer, { big: label.value });
+      choices.update(null); // a shipped order leaves the list
     }
 
     return { onCode, destroy: panel.destroy };

@@ -3,6 +3,7 @@
 import { h, replaceChildren } from "../dom.js";
 import { api, messageOf } from "../api.js";
 import { language, t } from "../i18n.js";
+import { nowWithZone, uuid4 } from "../ids.js";
 import { session } from "../session.js";
 import "./strings.js";
 
@@ -75,7 +76,8 @@ export function isoDay(date) {
 // --- layout -------------------------------------------------------------------------------------------
 const TABS = [
   ["sv_dashboard", "#/sv"], ["sv_lead_times", "#/sv/lead-times"], ["sv_replenishment", "#/sv/replenishment"],
-  ["sv_valuation", "#/sv/valuation"], ["sv_decisions", "#/sv/decisions"], ["sv_data", "#/sv/data"],
+  ["sv_sales_orders", "#/sv/sales-orders"], ["sv_valuation", "#/sv/valuation"], ["sv_decisions", "#/sv/decisions"],
+  ["sv_data", "#/sv/data"],
 ];
 
 // The tab bar and a product finder above the view's body; answers the body element.
@@ -128,6 +130,26 @@ export function table(columns, rows, { id, empty = t("sv_none"), rowProps } = {}
     h("thead", {}, h("tr", {}, columns.map((c) => h("th", { class: c.align || null, scope: "col" }, c.label)))),
     h("tbody", {}, rows.map((row) => h("tr", rowProps ? rowProps(row) : {},
       columns.map((c) => h("td", { class: c.align || null }, c.value(row))))))));
+}
+
+// An order ended for a reason (a purchase order closed, a sales order cancelled): one id per form, so a retry
+// after a lost answer is a replay. A refusal is shown in the server's words; done(order) gets the order ended.
+export function reasonForm({ path, className, submitLabel, reasonLabel, help, done }) {
+  const stamp = { client_event_id: uuid4(), occurred_at: nowWithZone() };
+  const reason = h("input", { name: "reason", class: "close-reason", required: true, maxlength: 200 });
+  const message = h("p", { class: "close-message", role: "status" });
+  const submit = h("button", { type: "submit" }, submitLabel);
+  return h("form", { class: className, async onSubmit(event) {
+    event.preventDefault();
+    submit.disabled = true;
+    try {
+      done(await call(path, { method: "POST", body: { ...stamp, reason: reason.value } }));
+    } catch (error) {
+      message.className = "close-message error";
+      message.textContent = error instanceof ApiError ? error.message : t("sv_failed", { reason: error.message });
+      submit.disabled = false;
+    }
+  } }, h("label", { class: "field" }, reasonLabel, reason, h("small", {}, help)), submit, message);
 }
 
 export function productLink(sku, text = sku) {

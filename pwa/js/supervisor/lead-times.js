@@ -4,8 +4,7 @@
 // them (/analytics/lead-times/lines: each line's steps and stages, DESIGN §4).
 import { h, replaceChildren } from "../dom.js";
 import { labelled, t } from "../i18n.js";
-import { ApiError, call, card, dateText, dateTimeText, days, layout, loading, num, pct, productLink, table, tile, word } from "./common.js";
-import { nowWithZone, uuid4 } from "../ids.js";
+import { call, card, dateText, dateTimeText, days, layout, loading, num, pct, productLink, reasonForm, table, tile, word } from "./common.js";
 import { chart, COLORS, disposeCharts, histogram, seconds } from "./charts.js";
 import { supplierForm } from "./supplier-form.js";
 
@@ -163,26 +162,14 @@ function orderView(detail) {
   return view;
 }
 
-// The supplier will not deliver the rest: one id per form, so a retry after a lost answer is a replay.
+// The supplier will not deliver the rest.
 function closeForm(detail, done) {
-  const stamp = { client_event_id: uuid4(), occurred_at: nowWithZone() };
-  const reason = h("input", { name: "reason", class: "close-reason", required: true, maxlength: 200 });
-  const message = h("p", { class: "close-message", role: "status" });
-  const submit = h("button", { type: "submit" }, t("close_po"));
-  return h("form", { class: "close-po", async onSubmit(event) {
-    event.preventDefault();
-    submit.disabled = true;
-    try {
-      const closed = await call(`/api/v1/purchase-orders/${encodeURIComponent(detail.number)}/close`,
-        { method: "POST", body: { ...stamp, reason: reason.value } });
+  return reasonForm({ path: `/api/v1/purchase-orders/${encodeURIComponent(detail.number)}/close`,
+    className: "close-po", submitLabel: t("close_po"), reasonLabel: t("close_reason"), help: t("close_help"),
+    done(closed) {
       details.set(detail.number, closed);
       done(closed);
-    } catch (error) {
-      message.className = "close-message error";
-      message.textContent = error instanceof ApiError ? error.message : t("sv_failed", { reason: error.message });
-      submit.disabled = false;
-    }
-  } }, h("label", { class: "field" }, t("close_reason"), reason, h("small", {}, t("close_help"))), submit, message);
+    } });
 }
 
 async function orderDetail(number, fresh = false) {

@@ -77,6 +77,12 @@ extendStrings({
     // decisions
     decisions_help: "Scans the server could not apply alone: accept to book them, reject to drop them.",
     accept: "Accept", reject: "Reject", note: "Note", decided: "Decided", no_pending: "Nothing waiting for a decision.",
+    // sales orders
+    sv_sales_orders: "Sales orders", open_sales_orders: "Open sales orders (neither shipped nor cancelled)",
+    no_open_sales_orders: "No open sales order.", customer: "Customer", ordered_on: "Ordered",
+    cancel_so_ask: "Cancel…", cancel_so: "Cancel the order", cancel_reason: "Why the order is cancelled",
+    cancel_help: "Its reservations are released and its demand no longer counts. Once goods are picked, ship them and short the rest instead.",
+    so_cancelled: "{number} is cancelled.",
     // data
     exports: "Exports (CSV)", download: "Download", import_csv: "Import a CSV", import_kind: "What",
     import_products: "Products", import_barcodes: "Barcodes", import_opening_stock: "Opening stock",
@@ -152,6 +158,11 @@ extendStrings({
     abc_counts: "A : {a} articles · B : {b} · C : {c} (80 % / 95 % du coût des ventes)", share_items: "% des articles",
     decisions_help: "Scans que le serveur n'a pas pu appliquer seul : acceptez pour les enregistrer, rejetez pour les écarter.",
     accept: "Accepter", reject: "Rejeter", note: "Note", decided: "Décidé", no_pending: "Rien en attente de décision.",
+    sv_sales_orders: "Commandes clients", open_sales_orders: "Commandes clients ouvertes (ni expédiées ni annulées)",
+    no_open_sales_orders: "Aucune commande client ouverte.", customer: "Client", ordered_on: "Commandée le",
+    cancel_so_ask: "Annuler…", cancel_so: "Annuler la commande", cancel_reason: "Pourquoi la commande est annulée",
+    cancel_help: "Ses réservations sont libérées et sa demande ne compte plus. Une fois des articles préparés, expédiez-les et soldez le reste en manquant.",
+    so_cancelled: "{number} est annulée.",
     exports: "Exports (CSV)", download: "Télécharger", import_csv: "Importer un CSV", import_kind: "Quoi",
     import_products: "Articles", import_barcodes: "Codes-barres", import_opening_stock: "Stock d'ouverture",
     import_file: "Fichier CSV", import_partial: "Importer les bonnes lignes même si certaines sont refusées",

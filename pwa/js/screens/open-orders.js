@@ -1,0 +1,59 @@
+// The open orders a screen works on, to tap one instead of knowing its number from paper. A tap hands the
+// order's label to the screen's onCode: it does exactly what scanning that label does. Offline, the list last
+// fetched on this device is shown with its age.
+import { api, NetworkError } from "../api.js";
+import { h, replaceChildren } from "../dom.js";
+import { age, formatNumber, labelled, t, word } from "../i18n.js";
+import { cacheGet, cachePut } from "../store.js";
+
+// Oldest first: customers are served in the order they asked, and the oldest purchase order is the likeliest
+// to be at the dock. A handheld shows a screenful; the rest come as these are done.
+const SHOWN = 30;
+
+// kind: "purchase-orders" | "sales-orders"; shows(order): whether this screen can work on it; title: a string key.
+// onRelease: the screen forgets its order (the "Change order" button), and calls update(null).
+export function openOrders({ kind, title, onChoose, onRelease, shows = () => true }) {
+  const element = h("section", { class: "open-orders", id: "open-orders" });
+  let asked = 0; // the latest update wins over a list still on its way
+
+  async function list(mine) {
+    replaceChildren(element, h("p", { class: "note" }, t("orders_loading")));
+    const key = `open-orders:${kind}`;
+    let fresh = null;
+    let problem = t("offline");
+    try { // (a short timeout: a spinner must not turn forever on a weak Wi-Fi)
+      const { status, body } = await api(`/api/v1/${kind}?status=open&oldest_first=true&per_page=${SHOWN}`,
+        { timeoutMs: 5000 });
+      if (status === 200) fresh = body.items;
+      else problem = t("server_unavailable");
+    } catch (error) {
+      if (!(error instanceof NetworkError)) throw error;
+    }
+    if (fresh) await cachePut(key, fresh);
+    const saved = fresh ? null : await cacheGet(key);
+    if (mine !== asked) return;
+    const orders = (fresh || saved?.value || []).filter(shows);
+    replaceChildren(element, h("h2", {}, t(title)),
+      fresh ? null : h("p", { class: "note stale", id: "open-orders-stale" },
+        labelled(problem, saved ? t("orders_saved", { age: age(saved.saved_at) }) : t("orders_not_saved"))),
+      fresh || saved ? h("ul", { class: "open-orders-list" }, orders.length ? orders.map(row)
+        : h("li", { class: "note" }, t("no_open_orders"))) : null);
+  }
+
+  const row = (order) => h("li", {}, h("button", {
+    type: "button", class: "open-order", dataset: { number: order.number }, onClick: () => onChoose(order.label),
+  }, h("strong", {}, order.number), " ", order.partner, h("small", {},
+    [word("status", order.status), labelled(t("lines"), order.lines), labelled(t("left"), formatNumber(order.left))]
+      .join(" · "))));
+
+  return {
+    element,
+    // selected: the screen's order, if any; none: the list, fetched again.
+    update(selected) {
+      const mine = ++asked;
+      if (!selected) return list(mine);
+      replaceChildren(element, onRelease
+        ? h("button", { type: "button", id: "change-order", onClick: onRelease }, t("change_order")) : null);
+    },
+  };
+}

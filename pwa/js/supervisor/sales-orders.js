@@ -1,0 +1,43 @@
+// Open sales orders (neither shipped nor cancelled), newest first, and the supervisor's way to cancel one the
+// customer withdrew. The server refuses once goods are picked (ship them and short the rest): its words are shown.
+import { h, replaceChildren } from "../dom.js";
+import { labelled, t } from "../i18n.js";
+import { call, card, dateText, layout, loading, num, reasonForm, table, word } from "./common.js";
+
+export default {
+  title: "sv_sales_orders",
+  back: "#/sv",
+  render(main) {
+    const body = layout(main, "#/sv/sales-orders");
+    if (!body) return {};
+    const refresh = (done) => loading(body, () => view(refresh, done));
+    refresh();
+    return {};
+  },
+};
+
+async function view(refresh, done) {
+  const page = await call("/api/v1/sales-orders?status=open&per_page=500");
+  const cancelling = h("div", { id: "so-cancel" });
+  const ask = (order) => {
+    const form = reasonForm({ path: `/api/v1/sales-orders/${encodeURIComponent(order.number)}/cancel`,
+      className: "cancel-so", submitLabel: t("cancel_so"), reasonLabel: t("cancel_reason"), help: t("cancel_help"),
+      done: (cancelled) => refresh(t("so_cancelled", { number: cancelled.number })) });
+    replaceChildren(cancelling, card(labelled(t("cancel_so"), order.number), form));
+    form.querySelector("input").focus();
+  };
+  return [
+    done ? h("p", { class: "note", id: "so-done", role: "status" }, done) : null,
+    cancelling,
+    card(t("open_sales_orders"), table([
+      { label: t("order"), value: (o) => o.number },
+      { label: t("customer"), value: (o) => o.partner },
+      { label: t("status"), value: (o) => word("status", o.status) },
+      { label: t("ordered_on"), value: (o) => dateText(o.ordered_at) },
+      { label: t("lines"), align: "num", value: (o) => num(o.lines) },
+      { label: t("left"), align: "num", value: (o) => num(o.left) },
+      { label: "", value: (o) => h("button", { type: "button", class: "danger", onClick: () => ask(o) }, t("cancel_so_ask")) },
+    ], page.items, { id: "open-sales-orders", empty: t("no_open_sales_orders"),
+      rowProps: (o) => ({ dataset: { so: o.number } }) })),
+  ];
+}
