@@ -63,8 +63,11 @@ function show() {
   current = { route, screen, handle: screen.render(main, { ...options, navigate, params: new URLSearchParams(query) }) || {} };
 }
 
+let badgeReads = 0;
 async function showQueueBadge() {
+  const mine = ++badgeReads;
   const { pending, refused } = await counts();
+  if (mine !== badgeReads) return; // a later change is being counted: never paint an older count over it
   const badge = document.getElementById("queue-badge");
   badge.textContent = refused ? `${pending} · ⚠ ${refused}` : String(pending);
   badge.className = `badge${refused ? " has-refused" : ""}${pending ? " has-pending" : ""}`;

@@ -139,7 +139,8 @@ def test_refusals_of_scans_made_offline_are_announced_when_they_come_back(contex
     page.goto("/#/queue")
     page.click("#dismiss-all")
     wait_for_outbox(page, "refused", 0)
-    assert page.locator("#to-resolve article.refused").count() == 0
+    page.wait_for_function("document.querySelectorAll('#to-resolve article.refused').length === 0", timeout=5000)
+    assert "(0)" in page.locator("#to-resolve h2").inner_text()
 
 
 def test_the_operator_learns_what_a_supervisor_decided_on_held_scans_and_the_note(page, scan_api):

@@ -17,8 +17,11 @@ export default {
     main.append(h("button", { class: "primary wide", id: "send-now", onClick: () => flush() }, t("send_now")),
       status, resolve, pending, sent);
 
+    let latest = 0;
     async function refresh() {
+      const mine = ++latest;
       const [refused, waiting, done] = await Promise.all([scansIn("refused"), scansIn("pending"), scansIn("sent")]);
+      if (mine !== latest) return; // a later change is being read: an older read must not be painted over it
       replaceChildren(resolve, h("h2", {}, `${t("to_resolve")} (${refused.length})`),
         refused.length > 1 ? h("button", { class: "wide", id: "dismiss-all", onClick: dismissAll }, t("dismiss_all")) : null,
         refused.length ? refused.map(refusedItem) : h("p", { class: "note" }, t("nothing_to_resolve")));
