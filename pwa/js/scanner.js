@@ -8,11 +8,18 @@ import { session } from "./session.js";
 import { feedback } from "./feedback.js";
 import { messageOf, nextStepOf } from "./api.js";
 import { formatNumber, t } from "./i18n.js";
+import { wrongCheckDigit } from "./labels.js";
 
 const GS = "\x1d";
 const ANSWER_WAIT_MS = 6000; // past this the operator moves on; the answer lands in the queue screen
 
 export async function submitScan({ code, action, context = {} }) {
+  const misread = wrongCheckDigit(code);
+  if (misread) { // nothing to keep: the same label reads the same way, online or not
+    const message = t("wrong_check_digit", misread);
+    return { state: "refused", status: 422, body: { message, error: { code: "bad_check_digit", message } },
+      scan: { code, action, context } };
+  }
   const scan = {
     client_event_id: uuid4(),
     occurred_at: nowWithZone(),

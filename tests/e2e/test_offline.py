@@ -128,7 +128,7 @@ def test_refusals_of_scans_made_offline_are_announced_when_they_come_back(contex
     wedge(page, "TL:LOC:A-01")
     page.wait_for_function("document.querySelector('#current-bin')?.textContent.includes('A-01')")
     context.set_offline(True)
-    for code in ("4006381333931", "4006381333932"):  # an unknown product, a wrong check digit
+    for code in ("4006381333931", "2000000000091"):  # two products nobody linked
         wedge(page, code)
         page.wait_for_selector("#flash.flash-queued:not([hidden])")
     wait_for_outbox(page, "pending", 2)

@@ -137,7 +137,7 @@ def test_a_refused_label_that_cannot_be_read_is_not_offered_to_send_again(page, 
     open_screen(page, "put-away")
     wedge(page, "TL:LOC:A-01")
     page.wait_for_function("document.querySelector('#current-bin')?.textContent.includes('A-01')")
-    unknown, misread = "4006381333931", "4006381333932"
+    unknown, misread = "4006381333931", "]C10104006381333932"   # a GS1-128 read wrong: refused by the server
     wedge(page, unknown)
     page.wait_for_selector("#flash.flash-error:not([hidden])")
     wedge(page, misread)
@@ -152,3 +152,17 @@ def test_a_refused_label_that_cannot_be_read_is_not_offered_to_send_again(page, 
     assert hopeless.locator("button.dismiss").count() == 1
     hopeless.locator("button.dismiss").click()
     wait_for_outbox(page, "refused", 1)
+
+
+def test_a_wrong_check_digit_is_told_at_once_even_offline_and_nothing_is_queued(context, page, scan_api):
+    """A misread EAN is refused on the device: the server would refuse it too, and the operator is at the shelf now."""
+    sign_in(page, scan_api)
+    open_screen(page, "put-away")
+    wedge(page, "TL:LOC:A-01")
+    page.wait_for_function("document.querySelector('#current-bin')?.textContent.includes('A-01')")
+    context.set_offline(True)
+    wedge(page, "4006381333932")
+    page.wait_for_selector("#flash.flash-error:not([hidden])")
+    assert "Wrong check digit: 1 expected, 2 read" in page.locator("#flash").inner_text()
+    assert outbox(page, "pending") == [] and outbox(page, "refused") == []
+    context.set_offline(False)
