@@ -94,6 +94,9 @@ class ScanRow(Schema):
     user_id = fields.Integer(allow_none=True)
     device = fields.String(allow_none=True)
     message = fields.Function(lambda e: render(e.response).get("message"))
+    product = fields.Function(lambda e: (e.response or {}).get("product"), metadata={
+        "description": "The item the answer named (sku, name), e.g. the one a held scan is about"})
+    qty = fields.Function(lambda e: (e.response or {}).get("qty"), metadata={"description": "Units the scan moves"})
     decided_at = fields.AwareDateTime(allow_none=True)
     decision_note = fields.String(allow_none=True, metadata={"description": "The supervisor's note to the operator"})
 

@@ -381,3 +381,23 @@ def test_supervisor_views_run_under_the_policy(browser, desk_server):
         page.wait_for_timeout(800)
     context.close()
     assert blocked == [] and errors == []
+
+
+def test_a_held_count_names_its_item_on_the_decisions_view(desk, desk_server):
+    """A count's hold says only 'differs by …': the card names the item and the quantity scanned."""
+    import uuid
+    from datetime import datetime, timezone
+    _, stock = desk_server.request("GET", "/api/v1/stock?per_page=1000")
+    level = next(lv for lv in stock["items"] if lv["location"].startswith(("A-", "B-", "C-", "D-")) and lv["qty"] > 2)
+    _, product = desk_server.request("GET", f"/api/v1/products/{level['sku']}")
+    status, held = desk_server.request("POST", "/api/v1/scans", {
+        "client_event_id": str(uuid.uuid4()), "occurred_at": datetime.now(timezone.utc).isoformat(),
+        "code": product["barcodes"][0]["code"], "action": "count", "device": "e2e",
+        "context": {"bin": level["location"], "lot": level["lot"], "qty": 1}})
+    assert status == 202 and held["error"]["code"] == "count_variance", held
+    desk.goto("/#/sv/decisions")
+    card = desk.locator(f".decision[data-client-event-id='{held['client_event_id']}']")
+    card.wait_for()
+    assert f"{product['name']} ({level['sku']})" in card.locator(".decision-item").inner_text()
+    card.locator("button.danger").click()  # leave the demo as it was
+    card.wait_for(state="detached")

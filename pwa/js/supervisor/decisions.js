@@ -1,7 +1,7 @@
 // Pending decisions: scans the server held for a supervisor (an over-delivery, an unknown lot…). Accept
 // books them as scanned; reject drops them with a note the operator will see.
 import { h, visibleCode } from "../dom.js";
-import { labelled, t } from "../i18n.js";
+import { formatNumber, labelled, t } from "../i18n.js";
 import { call, dateTimeText, layout, loading, word } from "./common.js";
 import { scansOf } from "./dashboard.js";
 
@@ -43,8 +43,11 @@ function decision(scan, refresh) {
   const buttons = [h("button", { type: "button", class: "primary", onClick: decide(true) }, t("accept")),
     h("button", { type: "button", class: "danger", onClick: decide(false) }, t("reject"))];
   const context = Object.entries(scan.context || {}).map(([key, value]) => labelled(t(key), value)).join(" · ");
+  // what the scan is about, first: a count or an over-receipt names no item in its message
+  const item = scan.product ? `${scan.qty !== undefined && scan.qty !== null ? `${formatNumber(scan.qty)} × ` : ""}${scan.product.name} (${scan.product.sku})` : "";
   return h("li", { class: "sv-card decision", dataset: { clientEventId: scan.client_event_id } },
     h("p", {}, h("strong", {}, word("action", scan.action)), " ", h("code", {}, visibleCode(scan.raw_code || "")), " — ", scan.message || scan.error_code || ""),
+    item ? h("p", { class: "decision-item" }, item) : null,
     h("p", { class: "note" }, `${dateTimeText(scan.occurred_at)} · ${scan.device || ""} ${context ? `· ${context}` : ""}`),
     h("div", { class: "row" }, note, ...buttons), message);
 }
