@@ -107,6 +107,15 @@ class BinLine(Schema):
     qty = Number()
 
 
+class OrderLineBrief(Schema):
+    sku = fields.String()
+    name = fields.String()
+    ordered = Number()
+    received = Number(metadata={"description": "A purchase order's line"})
+    picked = Number(metadata={"description": "A sales order's line"})
+    short = Number(metadata={"description": "A sales order's line: found missing on the shelf"})
+
+
 class LookupOut(Schema):
     kind = fields.String(metadata={"description": "product, location, purchase_order or sales_order"})
     parse = fields.Nested(ParseOut)
@@ -119,6 +128,7 @@ class LookupOut(Schema):
     location = fields.Dict(allow_none=True)
     contents = fields.List(fields.Nested(BinLine))
     order = fields.Dict(allow_none=True)
+    lines = fields.List(fields.Nested(OrderLineBrief), metadata={"description": "An order's lines, how far each is"})
     promise = fields.Nested(PromiseOut, allow_none=True, metadata={"description": "Asked with promise=true"})
 
 

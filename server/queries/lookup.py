@@ -125,13 +125,22 @@ def _purchase_order(number: str) -> dict | None:
     if order is None:
         return None
     supplier = db.session.get(Supplier, order.supplier_id)
+    from server.services.purchasing import received_by_line
+    received = received_by_line(db.session, order)
+    # (the status is the furthest step of any line: the lines tell what is still to come)
     return {"kind": "purchase_order", "order": {"number": order.number, "status": order.status,
-                                                "supplier": supplier.code, "promised_date": order.promised_date}}
+                                                "supplier": supplier.code, "promised_date": order.promised_date},
+            "lines": [{"sku": ln.product.sku, "name": ln.product.name, "ordered": ln.qty_ordered,
+                       "received": received[ln.id]} for ln in order.lines]}
 
 
 def _sales_order(number: str) -> dict | None:
     order = db.session.scalar(select(SalesOrder).where(SalesOrder.number == number))
     if order is None:
         return None
+    from server.queries.picking import picked_by_line
+    picked = picked_by_line(db.session, order)
     return {"kind": "sales_order", "order": {"number": order.number, "status": order.status,
-                                             "ordered_at": order.ordered_at}}
+                                             "ordered_at": order.ordered_at},
+            "lines": [{"sku": ln.product.sku, "name": ln.product.name, "ordered": ln.qty_ordered,
+                       "picked": picked[ln.id], "short": ln.qty_short} for ln in order.lines]}

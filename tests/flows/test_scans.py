@@ -370,3 +370,15 @@ def test_a_fraction_of_a_piece_is_refused_when_counted_picked_or_ordered(app, cl
     with app.app_context():
         after = fingerprint()
     assert after.pop("scan_events") == before.pop("scan_events") + 2 and after == before
+
+
+def test_an_orders_look_up_says_how_far_each_line_is(client, warehouse, scanner, shelf):
+    assert scanner.scan(EAN, "receive", order=shelf, qty=3)[0] == 201
+    found = client.get(f"/api/v1/lookup?code=TL:PO:{shelf}", headers=warehouse["operator"]).json
+    assert found["order"]["status"] == "received"   # the furthest step: the line tells it is 3 of 24
+    assert found["lines"] == [{"sku": "PAD", "name": "Brake pad", "ordered": 24, "received": 3}]
+    so = client.post("/api/v1/sales-orders", headers=warehouse["supervisor"],
+                     json=event(customer="GARAGE", lines=[{"product": "PAD", "qty": 4}])).json
+    assert scanner.scan(EAN, "pick", order=so["number"], bin="A-01", qty=1)[0] == 201
+    found = client.get(f"/api/v1/lookup?code={so['label']}", headers=warehouse["operator"]).json
+    assert found["lines"] == [{"sku": "PAD", "name": "Brake pad", "ordered": 4, "picked": 1, "short": 0}]

@@ -64,7 +64,17 @@ function view(found, code) {
       stock.by_location.map((row) => [row.location, row.lot || "", formatDay(row.expiry), formatNumber(row.qty)]))) : null,
     found.contents?.length ? h("div", {}, h("h3", {}, t("contents")), table([t("item"), t("lot"), t("expiry"), t("qty")],
       found.contents.map((row) => [`${row.name} (${row.sku})`, row.lot || "", formatDay(row.expiry), formatNumber(row.qty)]))) : null,
-    found.kind === "location" && !found.contents?.length ? h("p", {}, t("nothing_here")) : null);
+    found.kind === "location" && !found.contents?.length ? h("p", {}, t("nothing_here")) : null,
+    found.lines?.length ? orderLines(found) : null);
+}
+
+// An order's lines and how far each is: its status alone is the furthest step of any line.
+function orderLines(found) {
+  const sales = found.kind === "sales_order";
+  const headings = [t("item"), t("line_ordered"), ...(sales ? [t("line_picked"), t("line_short")] : [t("line_received")])];
+  return h("div", { id: "lookup-lines" }, h("h3", {}, t("order")), table(headings, found.lines.map((line) => [
+    `${line.name} (${line.sku})`, formatNumber(line.ordered),
+    ...(sales ? [formatNumber(line.picked), formatNumber(line.short)] : [formatNumber(line.received)])])));
 }
 
 function figure(label, value) {
