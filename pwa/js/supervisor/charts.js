@@ -109,9 +109,9 @@ function options(uPlot, spec, width) {
   const span = xs.length ? Math.max(...xs) - Math.min(...xs) : 0;
   const tickStyle = span > 300 * 86400 ? { month: "short", year: "2-digit" } : { day: "numeric", month: "short" };
   const axes = [
-    { font: axisFont,
+    { font: axisFont, space: spec.time ? 72 : 50, // room for "sept. 26", the longest French month tick
       values: spec.xFormat && !spec.time ? (u, values) => values.map((v) => spec.xFormat(v))
-        : spec.time ? (u, values) => values.map((v) => tickText(v, tickStyle)) : undefined,
+        : spec.time ? (u, values) => distinctTicks(values.map((v) => tickText(v, tickStyle))) : undefined,
       label: spec.xAxisLabel, labelFont: axisFont },
     { font: axisFont, size: 64, label: spec.yLabel, labelFont: axisFont,
       values: spec.yFormat ? (u, values) => values.map((v) => spec.yFormat(v)) : undefined },
@@ -163,4 +163,9 @@ export function histogram(values, bins = 12) {
   for (const v of clean) counts[Math.min(count - 1, Math.floor((v - min) / width))] += 1;
   const edges = Array.from({ length: count + 1 }, (_, i) => min + i * width);
   return { x: counts.map((_, i) => min + (i + 0.5) * width), counts, edges };
+}
+
+// Weekly ticks written as months repeat a month: each is written once, where it starts.
+function distinctTicks(texts) {
+  return texts.map((text, i) => (i > 0 && text === texts[i - 1] ? "" : text));
 }
