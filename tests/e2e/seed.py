@@ -62,7 +62,7 @@ ORDERS = {  # purpose → lines (sku, qty)
     "chosen": (("E2E-C", 7),),
 }
 SALES_ORDERS = {  # purpose → (qty of E2E-SO, picked in the seed)
-    "pick": (2, 0), "ship": (1, 1), "cancel": (1, 0), "cancel-picked": (1, 1),
+    "pick": (2, 0), "ship": (1, 1), "cancel": (1, 0), "cancel-picked": (1, 1), "pick-again": (3, 0),
 }
 
 

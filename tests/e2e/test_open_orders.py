@@ -109,3 +109,23 @@ def test_a_supervisor_cancels_a_sales_order_and_reads_a_refusal_in_the_servers_w
     assert scan_api.request("GET", f"/api/v1/sales-orders/{sales['cancel-picked']}")[1]["status"] == "picked"
     context.close()
     assert errors == []
+
+
+def test_an_order_picked_in_part_shows_what_is_left_when_the_picker_comes_back(page, scan_api):
+    """The pick list is what is left when read: picks made before it must not be taken off it again."""
+    number = scan_api.seed["sales_orders"]["pick-again"]
+    sign_in(page, scan_api)
+    open_screen(page, "pick")
+    page.click(ORDER_BUTTON.format(number))
+    page.wait_for_selector("#pick-list .pick-line .pick-bin:text('B-01')")
+    wedge(page, "TL:LOC:B-01")
+    page.wait_for_function("document.querySelector('#current-bin')?.textContent.includes('B-01')")
+    for done in (1, 2):
+        wedge(page, "2000000000091")
+        page.wait_for_selector(f"#pick-list .pick-line .tally:text('{done} / 3')")
+    page.reload()                                      # the device comes back to the same order
+    open_screen(page, "pick")
+    line = page.locator("#pick-list .pick-line").first
+    line.locator(".tally:text('0 / 1')").wait_for()    # one left to pick, not 'complete'
+    assert "complete" not in line.get_attribute("class")
+    assert "B-01" in page.locator("#scan-prompt").inner_text()

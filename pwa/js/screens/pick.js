@@ -13,8 +13,8 @@ import { openOrders } from "./open-orders.js";
 export default {
   title: "pick_title",
   render(main) {
-    const context = loadContext("pick"); // {order, bin, picked: {line_id: qty}}
-    context.picked ??= {};
+    const context = loadContext("pick"); // {order, bin, left: {line_id: qty the server said is left}}
+    context.left ??= {};
     const panel = scanPanel({ onCode });
     const recent = recentScans();
     const bar = h("div");
@@ -25,9 +25,12 @@ export default {
     main.append(bar, panel.element, choices.element, list, recent.element);
     let lines = [];
 
-    // A line may be split over several bins (rows); what was picked fills its rows in walking order.
+    // A line may be split over several bins (rows); the rows are what was left when the list was read, so what was
+    // picked since (rows − what the server says is left now) fills them in walking order.
     function remaining(row) {
-      let picked = Number(context.picked[row.line_id] || 0);
+      const rows = lines.filter((candidate) => candidate.line_id === row.line_id);
+      const atRead = rows.reduce((sum, candidate) => sum + Number(candidate.qty), 0);
+      let picked = Math.max(0, atRead - Number(context.left[row.line_id] ?? atRead));
       for (const candidate of lines) {
         if (candidate.line_id !== row.line_id) continue;
         const taken = Math.min(picked, Number(candidate.qty));
@@ -43,7 +46,7 @@ export default {
 
     // The screen's order (null: none, the open orders are listed to choose from); the same order keeps its tallies.
     function choose(order) {
-      Object.assign(context, { order, bin: null, picked: order && order === context.order ? context.picked : {} });
+      Object.assign(context, { order, bin: null, left: order && order === context.order ? context.left : {} });
       saveContext("pick", context);
       choices.update(order);
       if (order) return loadPickList();
@@ -89,7 +92,7 @@ export default {
     function onAnswer({ detail }) {
       const { scan, body } = detail;
       if (scan.action !== "pick" || scan.context.order !== context.order || !body?.line?.line_id) return;
-      context.picked[body.line.line_id] = Number(body.line.picked); // the server's total for the line
+      context.left[body.line.line_id] = Number(body.line.left); // what the server says is left on the line
       saveContext("pick", context);
       show();
     }
