@@ -90,6 +90,8 @@ const STRINGS = {
     late_where: "See To resolve in the sync queue.",
     decision_accepted: "Accepted by a supervisor", decision_rejected: "Rejected by a supervisor",
     decisions_came: "A supervisor decided {n} scan(s) held for them.", supervisor_note: "Note: “{note}”",
+    decisions_mixed: "A supervisor decided: {accepted} accepted, {rejected} rejected",
+    decision_of: "{what}: {outcome}", decided_applied: "accepted", decided_rejected: "rejected",
     // settings
     settings_title: "Settings", language: "Language", language_auto: "From the browser",
     fnc1_substitute: "FNC1 substitute sent by the scanner", fnc1_help: "Character your scanner sends instead of the invisible GS separator (e.g. ~). Leave empty if it sends the real one.",
@@ -179,6 +181,8 @@ const STRINGS = {
     late_where: "Voir « À régler » dans la file d'envoi.",
     decision_accepted: "Accepté par un responsable", decision_rejected: "Refusé par un responsable",
     decisions_came: "Un responsable a tranché {n} scan(s) mis en attente.", supervisor_note: "Note : « {note} »",
+    decisions_mixed: "Un responsable a tranché : {accepted} accepté(s), {rejected} refusé(s)",
+    decision_of: "{what} : {outcome}", decided_applied: "accepté", decided_rejected: "refusé",
     settings_title: "Réglages", language: "Langue", language_auto: "Celle du navigateur",
     fnc1_substitute: "Remplaçant du FNC1 envoyé par la douchette", fnc1_help: "Caractère que la douchette envoie à la place du séparateur GS invisible (ex. ~). Laissez vide si elle envoie le vrai.",
     keyboard_layout: "Clavier de la douchette", layout_auto: "Automatique", layout_us: "Douchette réglée en QWERTY US",

@@ -101,10 +101,17 @@ export async function refreshDecisions() {
   const decided = await recordDecisions(response.body);
   if (!decided.length) return;
   const rejected = decided.filter((scan) => scan.decision.outcome === "rejected").length;
-  const notes = decided.map((scan) => scan.decision.note).filter(Boolean);
+  const accepted = decided.length - rejected;
+  // each decision said with what it is about (the order, else the code) and its note: one flash for all of them
+  const each = decided.map((scan) => {
+    const said = t("decision_of", { what: scan.context?.order || scan.code, outcome: t(`decided_${scan.decision.outcome}`) });
+    return scan.decision.note ? `${said} — ${t("supervisor_note", { note: scan.decision.note })}` : said;
+  });
   feedback(rejected ? "error" : "ok", {
-    title: t(rejected ? "decision_rejected" : "decision_accepted"), big: t("decisions_came", { n: decided.length }),
-    detail: [...notes.map((note) => t("supervisor_note", { note })), rejected ? t("late_where") : ""].filter(Boolean).join(" "),
+    title: rejected && accepted ? t("decisions_mixed", { accepted, rejected })
+      : t(rejected ? "decision_rejected" : "decision_accepted"),
+    big: t("decisions_came", { n: decided.length }),
+    detail: [...each, rejected ? t("late_where") : ""].filter(Boolean).join(" · "),
   });
 }
 

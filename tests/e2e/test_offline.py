@@ -159,7 +159,9 @@ def test_the_operator_learns_what_a_supervisor_decided_on_held_scans_and_the_not
 
     page.goto("/#/queue")
     page.wait_for_selector("#flash.flash-error:not([hidden])")
-    assert "decided 2 scan(s)" in page.locator("#flash").inner_text()
+    flash = page.locator("#flash").inner_text()
+    assert "decided 2 scan(s)" in flash and "1 accepted, 1 rejected" in flash.lower(), flash   # not all "rejected"
+    assert f"{order}: rejected — Note: “Not ours: send back to supplier”" in flash, flash  # each note with its order
     card = page.locator(f"#to-resolve article[data-event-id='{rejected}']")
     card.wait_for()
     assert "Rejected by a supervisor" in card.inner_text() and "Not ours: send back to supplier" in card.inner_text()
