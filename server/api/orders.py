@@ -243,8 +243,9 @@ class SalesOrderItem(MethodView):
 class PickList(MethodView):
     @selling.response(200, PickListOut)
     def get(self, number):
-        """Where to pick each line, in walking order, first expiry first."""
+        """Where to pick each line, in walking order, first expiry first; a cancelled order has none (409)."""
         order = sales.get_order(number)
+        sales.refuse_if_cancelled(order, None)
         return {"order": order.number, "lines": pick_list(db.session, order)}
 
 

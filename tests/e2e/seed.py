@@ -60,6 +60,7 @@ ORDERS = {  # purpose → lines (sku, qty)
     "shared-device": (("E2E-C", 10),),
     "held": (("E2E-A", 5),),
     "chosen": (("E2E-C", 7),),
+    "closed": (("E2E-C", 4),),   # closed by the seed: its label is refused
 }
 SALES_ORDERS = {  # purpose → (qty of E2E-SO, picked in the seed)
     "pick": (2, 0), "ship": (1, 1), "cancel": (1, 0), "cancel-picked": (1, 1), "pick-again": (3, 0),
@@ -88,6 +89,8 @@ def seed() -> dict:
     for purpose, lines in ORDERS.items():
         order = purchasing.create_order(supplier=SUPPLIER, lines=[{"sku": sku, "qty": qty} for sku, qty in lines])
         purchasing.record_event(stamp(), number=order.number, kind="ordered")
+        if purpose == "closed":
+            purchasing.close(stamp(), number=order.number, reason="E2E: the supplier stopped the part")
         orders[purpose] = order.number
     sku, bin_code, qty = SOLD_STOCK
     ledger.adjust(stamp(), sku=sku, location=bin_code, qty=Decimal(qty), reason="E2E: stock to sell")

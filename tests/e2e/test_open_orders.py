@@ -129,3 +129,15 @@ def test_an_order_picked_in_part_shows_what_is_left_when_the_picker_comes_back(p
     line.locator(".tally:text('0 / 1')").wait_for()    # one left to pick, not 'complete'
     assert "complete" not in line.get_attribute("class")
     assert "B-01" in page.locator("#scan-prompt").inner_text()
+
+
+def test_a_closed_orders_label_is_refused_and_does_not_become_the_screens_order(page, scan_api):
+    closed, other = scan_api.seed["orders"]["closed"], scan_api.seed["orders"]["chosen"]
+    sign_in(page, scan_api)
+    open_screen(page, "receive")
+    wedge(page, f"TL:PO:{other}")
+    page.wait_for_selector("#reception-lines .line")
+    wedge(page, f"TL:PO:{closed}")
+    page.wait_for_selector("#flash.flash-error:not([hidden])")
+    assert closed in page.locator("#flash").inner_text()
+    page.wait_for_function(f"document.querySelector('#current-order')?.textContent.includes('{other}')")

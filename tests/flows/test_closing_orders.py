@@ -86,6 +86,8 @@ def test_a_sales_order_cancelled_before_picking_releases_its_reservation_and_its
     # nothing more happens on it
     status, refused = scanner.scan(EAN, "pick", order=so["number"], bin="A-01")
     assert status == 409
+    listed = client.get(f"/api/v1/sales-orders/{so['number']}/pick-list", headers=op)    # no list to walk
+    assert listed.status_code == 409 and listed.json["error"]["code"] == "order_closed"
     line = so["lines"][0]["line_id"]
     short = client.post(f"/api/v1/sales-orders/{so['number']}/lines/{line}/short", headers=op,
                         json=event(qty=1, reason="x"))

@@ -80,6 +80,7 @@ export default {
           await cachePut(key, lines);
         } else {
           operatorError(body?.error?.message || String(status));
+          if (status === 409) return choose(null); // a cancelled order is no work: back to the open orders
         }
       } catch (error) {
         if (!(error instanceof NetworkError)) throw error;

@@ -100,8 +100,8 @@ export default {
       const answer = await submitScan({ code, action: "receive", context: { order: context.order, dock: context.dock } });
       recent.add(code, answer);
       showAnswer(answer);
-      if (label?.type === "PO" && answer.body?.error?.code === "unknown_purchase_order") {
-        await choose(previous); // an order that does not exist must not become the screen's
+      if (label?.type === "PO" && ["unknown_purchase_order", "order_closed"].includes(answer.body?.error?.code)) {
+        await choose(previous); // an order that does not exist, or is closed, must not become the screen's
       }
     }
 
