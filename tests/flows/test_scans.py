@@ -269,15 +269,23 @@ def test_a_movement_its_order_counts_cannot_be_reversed_alone(client, warehouse,
 
 
 def test_a_bin_kept_by_lot_is_counted_lot_by_lot(client, warehouse, scanner, shelf):
-    """Counted by its plain EAN, a lotted bin got stock added next to its lot, or an empty bin passed as expected."""
+    """Counted by its plain EAN, a bin of several lots got stock added next to them, or an emptied one passed as
+    expected: refused there; a bin of one lot counts that lot."""
     sup = warehouse["supervisor"]
     lotted = "]C1" + "0104006381333931" + "17270331" + "10L1"
     assert scanner.scan(lotted, "receive", order=shelf, qty=10)[0] == 201
     assert scanner.scan(lotted, "put_away", bin="B-01", qty=10)[0] == 201
+    # one lot and nothing else of the product in the bin: a plain code counts that lot, and says so
+    status, body = scanner.scan(EAN, "count", bin="B-01", qty=10)
+    assert status == 201 and (body["lot"], body["variance"]) == ("L1", 0) and "(lot L1)" in body["message"]
+    other = "]C1" + "0104006381333931" + "17270430" + "10L2"
+    assert scanner.scan(other, "receive", order=shelf, qty=2)[0] == 201
+    assert scanner.scan(other, "put_away", bin="B-01", qty=2)[0] == 201
     before = stock(client, sup)
-    for qty in (0, 1, 10):
+    for qty in (0, 1, 12):       # two lots: the count cannot say which it found
         status, body = scanner.scan(EAN, "count", bin="B-01", qty=qty)
-        assert status == 409 and body["error"]["code"] == "lot_required" and body["error"]["details"]["lots"] == ["L1"]
+        assert status == 409 and body["error"]["code"] == "lot_required"
+        assert body["error"]["details"]["lots"] == ["L1", "L2"]
     assert stock(client, sup) == before
     status, body = scanner.scan(EAN, "count", bin="B-01", qty=9, lot="L1")          # typed
     assert status == 201 and body["variance"] == -1

@@ -33,7 +33,7 @@ def count(s, scan: Scan, parsed) -> Outcome:
     lot = item.lot or str(scan.context.get("lot") or "")
     lock_products(s, [item.product.id])
     if not lot:
-        _no_lotted_stock_here(s, item.product, where)
+        lot = _lot_counted(s, item.product, where)
     expected = s.scalar(select(StockLevel.qty).where(StockLevel.product_id == item.product.id,
                                                      StockLevel.location_id == where.id,
                                                      StockLevel.lot == lot)) or Decimal(0)
@@ -45,31 +45,37 @@ def count(s, scan: Scan, parsed) -> Outcome:
         counted = expected + variance
     body = {"product": brief(item.product), "bin": where.code, "lot": lot or None, "expected": expected,
             "counted": counted, "variance": variance}
+    named = f"{item.product.name} (lot {lot})" if lot else item.product.name
     if variance == 0:
-        return applied(body, f"{item.product.name}: {fmt_qty(counted)}, as expected.",
-                       f"{item.product.name} : {fr_qty(counted)}, comme prévu.")
+        return applied(body, f"{named}: {fmt_qty(counted)}, as expected.",
+                       f"{named} : {fr_qty(counted)}, comme prévu.")
     _hold_large_variance(scan, item.product, expected, variance, _corrected_today(s, item.product.id, where.id, lot))
     ledger.append(s, ledger.MovementRequest(
         stamp=scan.stamp, kind=MovementKind.COUNT, product_id=item.product.id, qty=abs(variance),
         to_location_id=where.id if variance > 0 else None, from_location_id=None if variance > 0 else where.id,
         lot=lot, expiry=item.expiry, reason="cycle count"))
     sign = "+" if variance > 0 else ""
-    return applied(body, f"{item.product.name}: {fmt_qty(counted)} counted, {fmt_qty(expected)} expected "
+    return applied(body, f"{named}: {fmt_qty(counted)} counted, {fmt_qty(expected)} expected "
                    f"({sign}{fmt_qty(variance)}); stock corrected.",
-                   f"{item.product.name} : {fr_qty(counted)} comptés, {fr_qty(expected)} attendus "
+                   f"{named} : {fr_qty(counted)} comptés, {fr_qty(expected)} attendus "
                    f"({sign}{fr_qty(variance)}) ; stock corrigé.")
 
 
-def _no_lotted_stock_here(s, product, where) -> None:
-    """Counted without a lot where the product is kept by lot: the count cannot say which lot it found (it
-    would add stock next to the lots, or call an emptied bin 'as expected')."""
-    lots = sorted(level.lot for level in levels_at(s, product.id, where.id) if level.lot)
+def _lot_counted(s, product, where) -> str:
+    """The lot a count without one is of: none where the product is not kept by lot here; the bin's only lot where
+    it holds one lot and nothing else of the product (the answer names it). Between several lots the count cannot
+    say which it found (it would add stock next to the lots, or call an emptied bin 'as expected'): refused."""
+    levels = levels_at(s, product.id, where.id)
+    lots = sorted(level.lot for level in levels if level.lot)
+    if len(lots) == 1 and len(levels) == 1:
+        return lots[0]
     if lots:
         raise Conflict("lot_required", f"{product.name} is kept by lot in {where.code} ({', '.join(lots)}): "
                        "count each lot on its own (choose the lot counted, or scan its label).",
                        f"{product.name} est suivi par lot en {where.code} ({', '.join(lots)}) : comptez "
                        "chaque lot à part (choisissez le lot compté, ou scannez son étiquette).",
                        field="context.lot", details={"lots": lots})
+    return ""
 
 
 def _corrected_today(s, product_id: int, location_id: int, lot: str) -> Decimal:
