@@ -38,6 +38,8 @@ const STRINGS = {
     step_order_state: "check where this order stands with a supervisor.",
     step_409_count: "check the bin and the item, then count and scan again.",
     step_choose_lot: "choose below the lot you counted, or scan the lot's label.",
+    step_whole_units: "this item is counted in whole pieces: type a whole number.",
+    step_misread_count: "check the quantity on the label (or the one typed), then scan again.",
     // receive
     receive_title: "Reception", receive_prompt_order: "Scan the purchase order label (TL:PO:…)",
     receive_prompt_items: "Scan the cartons or items of {order}",
@@ -138,6 +140,8 @@ const STRINGS = {
     step_order_state: "voyez avec un responsable où en est cette commande.",
     step_409_count: "vérifiez l'emplacement et l'article, puis recomptez et rescannez.",
     step_choose_lot: "choisissez ci-dessous le lot compté, ou scannez l'étiquette du lot.",
+    step_whole_units: "cet article se compte en pièces entières : tapez un nombre entier.",
+    step_misread_count: "vérifiez la quantité de l'étiquette (ou celle tapée), puis rescannez.",
     receive_title: "Réception", receive_prompt_order: "Scannez l'étiquette de la commande fournisseur (TL:PO:…)",
     receive_prompt_items: "Scannez les colis ou articles de {order}",
     change_order: "Changer de commande", order: "Commande", line_ordered: "commandé", line_received: "reçu",

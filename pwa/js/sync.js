@@ -42,9 +42,14 @@ export function answerFor(clientEventId, ms) {
   });
 }
 
+// How often a device with scans held for a supervisor asks whether they were decided, whatever screen is open
+// (an operator on Pick or Ship would otherwise learn it at the next scan sent or visit of the queue).
+const DECISIONS_EVERY_MS = 60_000;
+
 export function startSync() {
   window.addEventListener("online", () => flush());
   document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && flush());
+  setInterval(() => document.visibilityState === "visible" && refreshDecisions().catch(() => {}), DECISIONS_EVERY_MS);
   flush();
 }
 

@@ -27,8 +27,8 @@ def check_number(qty: Decimal, *, field: str = "qty") -> Decimal:
     if not qty.is_finite():
         raise Invalid("invalid_quantity", "The quantity is not a number.", "La quantité n'est pas un nombre.", field=field)
     if qty.copy_abs() > MAX_QTY:  # (abs() would round, and overflow, an exponent beyond the context)
-        raise Invalid("absurd_quantity", f"A quantity above {MAX_QTY} is refused.",
-                      f"Une quantité supérieure à {MAX_QTY} est refusée.", field=field)
+        raise Invalid("absurd_quantity", f"A quantity above {MAX_QTY:,} is refused.",
+                      f"Une quantité supérieure à {MAX_QTY:,} est refusée.".replace(",", "\u202f"), field=field)
     return qty
 
 

@@ -169,3 +169,19 @@ def test_the_operator_learns_what_a_supervisor_decided_on_held_scans_and_the_not
     kept = page.locator(f"#sent li[data-event-id='{accepted}']").inner_text()
     assert "Accepted by a supervisor" in kept and "Extra ones are welcome" in kept
     assert len(receipts_of(scan_api, order)) == 1
+
+
+def test_a_decision_reaches_an_operator_who_stays_on_the_reception_screen(page, scan_api):
+    """Within a minute, whatever screen is open: the device asks while it holds scans waiting for a decision."""
+    page.clock.install()
+    order = start_reception(page, scan_api, "chosen")
+    products = scan_api.seed["products"]
+    wedge(page, f"]E0{products['E2E-B']['gtin']}")   # not on the order: held for a supervisor
+    page.wait_for_selector("#flash.flash-queued:not([hidden])")
+    wait_for_outbox(page, "sent", 2)
+    [held] = [scan["client_event_id"] for scan in outbox(page, "sent") if scan["status"] == 202]
+    assert decide_as_supervisor(scan_api, held, False, "Not ours") == 200
+    page.clock.run_for(61_000)
+    page.wait_for_selector("#flash.flash-error:not([hidden])")
+    assert f"{order}: rejected — Note: “Not ours”" in page.locator("#flash").inner_text()
+    assert page.url.endswith("#/receive")

@@ -117,6 +117,7 @@ def test_a_mis_scan_of_an_item_not_on_the_order_is_refused_not_held(app, client,
         before = fingerprint()
     status, body = scanner.scan(OTHER_EAN, "receive", order=shelf, qty="999999")
     assert (status, body["error"]["code"]) == (409, "implausible_quantity"), body
+    assert body["message"].startswith(f"999999 × Wiper blade not on {shelf}: this looks like a mis-scan")
     with app.app_context():
         after = fingerprint()
     assert after.pop("scan_events") == before.pop("scan_events") + 1 and after == before

@@ -131,12 +131,14 @@ def _refuse_mis_scan(scan: Scan, order: OrderRow, product, qty: Decimal, ordered
     left = max(Decimal(0), ordered - received)
     if qty <= MIS_SCAN_FACTOR * left or qty - left <= MIS_SCAN_MARGIN:
         return
+    where_en, where_fr = ((f"on {order.number}, where {fmt_qty(left)} are left to receive",
+                           f"sur {order.number}, où il en reste {fr_qty(left)} à recevoir") if ordered else
+                          (f"not on {order.number}", f"hors de {order.number}"))
     raise Conflict("implausible_quantity",
-                   f"{fmt_qty(qty)} × {product.name} on {order.number}, where {fmt_qty(left)} are left to receive: "
-                   "this looks like a mis-scan (a count misread or a quantity mistyped). Check the label and scan again.",
-                   f"{fr_qty(qty)} × {product.name} sur {order.number}, où il en reste {fr_qty(left)} à recevoir : "
-                   "cela ressemble à une erreur de lecture (quantité mal lue ou mal saisie). Vérifiez l'étiquette et "
-                   "scannez à nouveau.",
+                   f"{fmt_qty(qty)} × {product.name} {where_en}: this looks like a mis-scan (a count misread or a "
+                   "quantity mistyped). Check the label and scan again.",
+                   f"{fr_qty(qty)} × {product.name} {where_fr} : cela ressemble à une erreur de lecture (quantité mal "
+                   "lue ou mal saisie). Vérifiez l'étiquette et scannez à nouveau.",
                    field="context.qty" if scan.context.get("qty") not in (None, "") else "code",
                    details={"qty": fmt_qty(qty), "left": fmt_qty(left), "ordered": fmt_qty(ordered)})
 
