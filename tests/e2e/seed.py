@@ -61,6 +61,7 @@ ORDERS = {  # purpose → lines (sku, qty)
     "held": (("E2E-A", 5),),
     "chosen": (("E2E-C", 7),),
     "closed": (("E2E-C", 4),),   # closed by the seed: its label is refused
+    "decided-later": (("E2E-A", 5),),
 }
 SALES_ORDERS = {  # purpose → (qty of E2E-SO, picked in the seed)
     "pick": (2, 0), "ship": (1, 1), "cancel": (1, 0), "cancel-picked": (1, 1), "pick-again": (3, 0),

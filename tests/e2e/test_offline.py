@@ -174,7 +174,7 @@ def test_the_operator_learns_what_a_supervisor_decided_on_held_scans_and_the_not
 def test_a_decision_reaches_an_operator_who_stays_on_the_reception_screen(page, scan_api):
     """Within a minute, whatever screen is open: the device asks while it holds scans waiting for a decision."""
     page.clock.install()
-    order = start_reception(page, scan_api, "chosen")
+    order = start_reception(page, scan_api, "decided-later")
     products = scan_api.seed["products"]
     wedge(page, f"]E0{products['E2E-B']['gtin']}")   # not on the order: held for a supervisor
     page.wait_for_selector("#flash.flash-queued:not([hidden])")
