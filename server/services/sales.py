@@ -187,11 +187,7 @@ def book_short(s, order: SalesOrder, line: SalesOrderLine, qty: Decimal, stamp: 
 def short(stamp: Stamp, *, number: str, line_id: int, qty: Decimal, reason: str) -> tuple[SalesOrderEvent, bool]:
     def work(s):
         order = get_order(number, s)
-        status = lock_with_lines(s, order)   # a cancel or a shipment waits or is seen
-        refuse_if_cancelled(order, status)
-        if (status or order.status) == "shipped":
-            raise Conflict("order_closed", f"{order.number} is already shipped.",
-                           f"{order.number} est déjà expédiée.", field="order", details={"status": "shipped"})
+        refuse_if_ended(order, lock_with_lines(s, order))   # a cancel or a shipment waits or is seen
         line = master.line_of(order, line_id)
         lock_products(s, [line.product_id])
         return s.get(SalesOrderEvent, book_short(s, order, line, qty, stamp, reason))
@@ -248,8 +244,8 @@ def book_ship(s, order: SalesOrder, dispatch: Location, stamp: Stamp, *, short_r
     if not outgoing:
         raise Conflict("nothing_to_ship", f"Nothing is picked for {order.number}: pick it first.",
                        f"Rien n'est préparé pour {order.number} : préparez-la d'abord.", field="order")
-    lock_products(s, sorted({product_id for _, product_id, _ in outgoing} | {ln.product_id for ln in order.lines}))
-    left = left_to_pick(s, order)
+    left = left_to_pick(s, order)   # (the order's row is locked: its lines stay as read)
+    lock_products(s, sorted({product_id for _, product_id, _ in outgoing} | {ln.product_id for ln, _ in left}))
     if left and short_rest is None:
         en, fr, details = not_all_picked(order, left, "Pick them, or record them short, then ship.",
                                          "Prélevez-les, ou déclarez-les manquants, puis expédiez.")
@@ -271,6 +267,16 @@ def ship(stamp: Stamp, *, number: str, dispatch: str, short_rest: str | None = N
         return s.get(SalesOrderEvent, book_ship(s, order, master.get(Location, dispatch, s), stamp,
                                                 short_rest=short_rest))
     return once(SalesOrderEvent, stamp.client_event_id, {"kind": "shipped", "order_id": get_order(number).id}, work)
+
+
+def refuse_if_ended(order: SalesOrder, status: str | None, *, field: str = "order") -> None:
+    """Shipped or cancelled, nothing more happens on it. ``status``: read with the order's row locked (None on
+    SQLite, where the ORM's is current)."""
+    status = status or order.status
+    if status in ("shipped", "cancelled"):
+        raise Conflict("order_closed", f"{order.number} is already {status}.",
+                       f"{order.number} est déjà {'expédiée' if status == 'shipped' else 'annulée'}.", field=field,
+                       details={"status": status})
 
 
 def refuse_if_cancelled(order: SalesOrder, status: str | None) -> None:
@@ -316,10 +322,7 @@ def cancel(stamp: Stamp, *, number: str, reason: str) -> tuple[SalesOrderEvent, 
     order: then ship what is picked and short what is left instead."""
     def work(s):
         order = get_order(number, s)
-        status = order_status_locked(s, SalesOrder, order.id) or order.status
-        if status in ("shipped", "cancelled"):
-            raise Conflict("order_closed", f"{order.number} is already {status}.",
-                           f"{order.number} est déjà expédiée ou annulée.", field="order", details={"status": status})
+        refuse_if_ended(order, order_status_locked(s, SalesOrder, order.id))
         if picked_not_shipped(s, order):
             raise Conflict("picked_in_dispatch", f"Goods are picked for {order.number}: ship what is picked and "
                            "short what is left, or cancel before picking.",

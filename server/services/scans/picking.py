@@ -24,11 +24,9 @@ def _order(s, scan: Scan, parsed, *, rows: bool = False):
         raise Invalid("order_required", "Scan the order's label first.", "Scannez d'abord l'étiquette de la commande.",
                       field="context.order")
     order = order_rows.sales_order(s, str(number)) if rows else sales.get_order(str(number), s)
-    status = order_status_locked(s, SalesOrder, order.id) or order.status   # picks and the shipment take turns
-    if status in ("shipped", "cancelled"):
-        raise Conflict("order_closed", f"{order.number} is already {status}.",
-                       f"{order.number} est déjà {'expédiée' if status == 'shipped' else 'annulée'}.",
-                       field="context.order")
+    # picks and the shipment take turns; an ORM order's lines are read again under the lock (a shipment counts them)
+    locked = order_status_locked(s, SalesOrder, order.id) if rows else sales.lock_with_lines(s, order)
+    sales.refuse_if_ended(order, locked, field="context.order")
     return order
 
 
@@ -107,7 +105,6 @@ def ship(s, scan: Scan, parsed) -> Outcome:
         raise Conflict("scan_order_label", "To ship, scan the order's label.",
                        "Pour expédier, scannez l'étiquette de la commande.", field="code")
     order = _order(s, scan, parsed)
-    sales.lock_with_lines(s, order)
     left = sales.left_to_pick(s, order)
     # Shipping closes the order: what is left must be called short, knowingly. (Nothing picked at all is refused
     # by book_ship: there is nothing to ship.)
@@ -121,6 +118,7 @@ def ship(s, scan: Scan, parsed) -> Outcome:
     shipped = sum((ln for ln in sales.picked_by_line(s, order).values()), Decimal(0))
     short = sum((qty for _, qty in left), Decimal(0))
     return applied({"order": order.number, "status": order.status, "units": shipped},
-                   f"{order.number} shipped ({fmt_qty(shipped)} units" + (f", {fmt_qty(short)} short)." if left else ")."),
+                   f"{order.number} shipped ({fmt_qty(shipped)} units"
+                   + (f", {fmt_qty(short)} short)." if left else ")."),
                    f"{order.number} expédiée ({fr_qty(shipped)} unités"
                    + (f", {fr_qty(short)} manquant(s))." if left else ")."))
