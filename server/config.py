@@ -22,6 +22,13 @@ def _choice(name: str, default: str, allowed: tuple[str, ...]) -> str:
     return value
 
 
+def _positive(name: str, default: float) -> float:
+    value = float(_env(name, default))
+    if not value > 0:
+        raise ValueError(f"TENDU_{name} must be more than 0, not {value!r}.")
+    return value
+
+
 def from_environment() -> dict:
     instance = Path(_env("INSTANCE_PATH", ROOT / "instance"))
     return {
@@ -35,6 +42,9 @@ def from_environment() -> dict:
         "TENDU_OVER_RECEIPT_TOLERANCE": float(_env("OVER_RECEIPT_TOLERANCE", 0.05)),
         # A count off by more than this share of the expected quantity (and more than one unit) waits.
         "TENDU_COUNT_VARIANCE_SHARE": float(_env("COUNT_VARIANCE_SHARE", 0.10)),
+        # Holding stock costs this share of its unit cost a year (capital, space, insurance, obsolescence);
+        # weighed against a supplier's cost of an order for the economic order quantity.
+        "TENDU_HOLDING_RATE": _positive("HOLDING_RATE", 0.25),
         "TENDU_SQL_ECHO": _bool(_env("SQL_ECHO", "0")),
         # Request and error logs on stderr: "text" for people, "json" (one object per line) for a log shipper.
         "TENDU_LOG_FORMAT": _choice("LOG_FORMAT", "text", ("text", "json")),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from server.api.common import Blueprint, CODE, master_views
+from server.api.common import Blueprint, CODE, Money, Number, master_views
 from server.models import Customer, Supplier
 
 suppliers = Blueprint("suppliers", __name__, url_prefix="/api/v1/suppliers", description="Suppliers")
@@ -23,10 +23,16 @@ class SupplierIn(PartnerIn):
         load_default=None, allow_none=True, strict=True, validate=validate.Range(min=1, max=365),
         metadata={"description": "Ordered from every R days (periodic review, order up to S); null: reviewed daily "
                                  "against a reorder point"})
+    ordering_cost = Number(
+        load_default=None, allow_none=True, places=4, validate=validate.Range(min=0.01, max=1_000_000),
+        metadata={"description": "What one purchase order costs (paperwork, fixed delivery charge), for the economic "
+                                 "order quantity with TENDU_HOLDING_RATE × the unit cost; null: orders cover four "
+                                 "weeks of demand"})
 
 
 class SupplierOut(SupplierIn):
     id = fields.Integer()
+    ordering_cost = Money(allow_none=True)
 
 
 class CustomerOut(PartnerIn):

@@ -27,7 +27,7 @@ from .demand import ERRATIC, INTERMITTENT, LUMPY, NO_DEMAND, SMOOTH, aggregate, 
 from .forecast import DEFAULT_CANDIDATES, select_forecast
 from .leadtime_demand import (DemandMoments, daily_demand_moments, lead_time_demand, predictive_lead_time_sd, sigma_dl,
                               window_sum_variance)
-from .quantities import round_order_quantity
+from .quantities import HOLDING_RATE, base_order_quantity, round_order_quantity
 from .reorder import ReorderPoints, order_up_to_levels, reorder_points
 
 FORECAST_WEEKS = 4
@@ -36,7 +36,6 @@ FORECAST_WEEKS = 4
 # it cost 1-2 points of fill rate on intermittent, lumpy and carparts-like demand. A part whose demand has
 # really stopped still falls fast through tsb_0.2 and ses_0.2.
 PLAN_CANDIDATES = tuple(name for name in DEFAULT_CANDIDATES if name != "zero")
-ORDER_COVER_WEEKS = 4       # Q covers four weeks of forecast demand when no EOQ costs are known
 CLASS_NAMES = {SMOOTH: "smooth", ERRATIC: "erratic", INTERMITTENT: "intermittent", LUMPY: "lumpy",
                NO_DEMAND: "intermittent"}   # no demand yet: planned like rare demand
 
@@ -69,10 +68,13 @@ def variability_names(categories: np.ndarray) -> np.ndarray:
 
 
 def replenishment_plan(daily, *, unit_cost, lt_mean, lt_sd, lt_n=None, moq=0.0, pack=1.0,
-                       critical=False, review_days=np.nan) -> Plan:
+                       critical=False, review_days=np.nan, ordering_cost=np.nan,
+                       holding_rate=HOLDING_RATE) -> Plan:
     """``daily``: (products × days) units asked for; lead times in days; ``lt_n`` receptions behind a
     measured lead time (NaN where the estimate leans on a pool or a promise: not widened); ``review_days``
-    the supplier's review period R where it orders on fixed days (NaN: reviewed daily)."""
+    the supplier's review period R where it orders on fixed days (NaN: reviewed daily); ``ordering_cost``
+    the supplier's cost of one order (NaN: unknown, Q covers four weeks; else the EOQ with ``holding_rate``
+    × unit cost a year)."""
     daily = np.asarray(daily, dtype=float)
     n = daily.shape[0]
     weekly = aggregate(daily, 7)
@@ -92,7 +94,9 @@ def replenishment_plan(daily, *, unit_cost, lt_mean, lt_sd, lt_n=None, moq=0.0, 
         widened = predictive_lead_time_sd(lt_sd, np.where(np.isnan(counts), 1, counts))
         lt_sd = np.where(np.isnan(counts), lt_sd, widened)
     pack = np.broadcast_to(np.asarray(pack, dtype=float), (n,))
-    q = round_order_quantity(np.maximum(weekly_level * ORDER_COVER_WEEKS, pack), moq, pack)
+    base, _ = base_order_quantity(weekly_level / 7, np.broadcast_to(unit_cost, (n,)),
+                                  np.broadcast_to(np.asarray(ordering_cost, dtype=float), (n,)), holding_rate)
+    q = round_order_quantity(base, moq, pack)
     gamma = np.isin(names, ("intermittent", "lumpy")) | (lt_sd > 0)
     d_fc = weekly_level / 7
     levels = stock_levels(daily, d_fc, lt_mean, lt_sd, q, fill, gamma, moments=moments)

@@ -38,7 +38,8 @@ from .leadtime_demand import (BLOCK_DAYS, MIN_DOF, PREDICTIVE_MIN_N, DemandMomen
                               predictive_lead_time_sd, sigma_dl, undershoot_moments, window_sum_variance)
 from .normal import norm_cdf, norm_pdf, norm_ppf, norm_sf, normal_loss, normal_loss_at  # noqa: F401
 from .promise import Promise, promise_date  # noqa: F401
-from .quantities import DAYS_PER_YEAR, eoq, pull_purchase_quantity, round_order_quantity  # noqa: F401
+from .quantities import (DAYS_PER_YEAR, HOLDING_RATE, ORDER_COVER_WEEKS, base_order_quantity, eoq,  # noqa: F401
+                         pull_purchase_quantity, round_order_quantity)
 from .reorder import (GAMMA, GAMMA_MAX_SHAPE, NORMAL, OrderUpToLevels, ReorderPoints, distribution_for_class,  # noqa: F401
                       k_for_fill_rate, one_target, order_up_to_levels, reorder_points, z_for_cycle_service)
 
@@ -99,6 +100,7 @@ class PolicyInput:
     order_quantity: float | None = None      # fixed Q (e.g. agreed); else EOQ from the two costs
     ordering_cost: float | None = None       # S, per purchase order
     holding_cost_per_unit_year: float | None = None   # H
+    order_cover_weeks: float | None = None   # without Q or the costs: Q = this many weeks of demand
     moq: float = 0.0
     pack_multiple: float = 1.0
     review_period_days: float | None = None  # None: daily review (s, Q); else periodic (R, S)
@@ -197,6 +199,14 @@ def _order_quantity(p: PolicyInput, steps: list[Step]) -> tuple[float, float | N
     if p.order_quantity is not None:
         raw, eoq_value = float(p.order_quantity), None
         steps.append(Step("order_quantity_given", raw, "", INPUT))
+    elif (p.ordering_cost is None or p.holding_cost_per_unit_year is None) and p.order_cover_weeks is not None:
+        raw, eoq_value = p.demand_mean * 7 * p.order_cover_weeks, None
+        steps.append(Step("order_quantity_cover", raw, f"d̄·7·{_fmt(p.order_cover_weeks)} = {_fmt(p.demand_mean)}·7·"
+                          f"{_fmt(p.order_cover_weeks)}", ("forecast", "prévision"),
+                          (f"{_fmt(p.order_cover_weeks)} weeks of demand: no cost of an order is set for the "
+                           f"supplier, so there is nothing to weigh against the cost of holding stock",
+                           f"{_fmt(p.order_cover_weeks)} semaines de demande : aucun coût de commande n'est "
+                           f"renseigné pour le fournisseur, rien à mettre en balance avec le coût de possession")))
     else:
         if p.ordering_cost is None or p.holding_cost_per_unit_year is None:
             raise Invalid("order_quantity_unknown", "Give an order quantity, or the ordering and holding costs.",
@@ -206,7 +216,8 @@ def _order_quantity(p: PolicyInput, steps: list[Step]) -> tuple[float, float | N
         raw = eoq_value = float(eoq(annual, p.ordering_cost, p.holding_cost_per_unit_year))
         steps.append(Step("eoq", raw, f"√(2·D·S/H) = √(2·{_fmt(annual)}·{_fmt(p.ordering_cost)}/"
                           f"{_fmt(p.holding_cost_per_unit_year)}), D = d̄·365",
-                          ("ordering and holding costs", "coûts de commande et de possession")))
+                          ("the supplier's cost of an order; holding: a yearly rate × the unit cost",
+                           "coût d'une commande chez le fournisseur ; possession : un taux annuel × le coût unitaire")))
     q = float(round_order_quantity(raw, p.moq, p.pack_multiple))
     steps.append(Step("order_quantity", q, f"pack {_fmt(p.pack_multiple)}, MOQ {_fmt(p.moq)}", COMPUTED,
                       ("the nearest multiple of the pack (one pack at least), and at least the MOQ in whole packs",

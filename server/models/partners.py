@@ -1,10 +1,12 @@
 """Who Tendu buys from and sells to."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base
+from .base import Base, Money
 
 
 class Supplier(Base):
@@ -18,6 +20,9 @@ class Supplier(Base):
     declared_lead_time_days: Mapped[float] = mapped_column(default=7.0)
     # Ordered from on fixed days, every R days: its products are planned (R, S). None: reviewed daily, (s, Q).
     review_period_days: Mapped[int | None] = mapped_column()
+    # What placing one order with it costs (paperwork, fixed delivery charge): weighed against holding stock
+    # for the economic order quantity. None: unknown, orders cover four weeks of demand.
+    ordering_cost: Mapped[Decimal | None] = mapped_column(Money())
     active: Mapped[bool] = mapped_column(default=True)
 
 

@@ -109,9 +109,11 @@ EXPORTS = {
     "products": Export(("sku", "name", "unit", "unit_cost", "supplier", "moq", "pack_multiple", "critical", "active",
                         "barcodes"), _products, _with_barcodes),
     "locations": Export(("code", "name", "kind", "parent", "walk_order", "active"), _locations),
-    "suppliers": Export(("code", "name", "email", "declared_lead_time_days", "review_period_days", "active"),
+    "suppliers": Export(("code", "name", "email", "declared_lead_time_days", "review_period_days", "ordering_cost",
+                         "active"),
                         lambda: select(Supplier.code, Supplier.name, Supplier.email, Supplier.declared_lead_time_days,
-                                       Supplier.review_period_days, Supplier.active).order_by(Supplier.code)),
+                                       Supplier.review_period_days, Supplier.ordering_cost, Supplier.active)
+                        .order_by(Supplier.code)),
     "customers": Export(("code", "name", "email", "active"), lambda: select(
         Customer.code, Customer.name, Customer.email, Customer.active).order_by(Customer.code)),
     "stock": Export(("sku", "name", "location", "lot", "expiry", "qty"), _stock),

@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import numpy as np
+from flask import current_app
 from sqlalchemy import func, select, type_coerce
 
 from server.domain import demand as demand_maths
@@ -24,6 +25,7 @@ from server.domain import leadtime
 from server.domain import plan as planning
 from server.domain import policy as policies
 from server.domain.leadtime_demand import sigma_dl
+from server.domain.quantities import ORDER_COVER_WEEKS
 from server.extensions import db
 from server.models import (Location, Movement, MovementKind, Product, PurchaseOrder, PurchaseOrderEvent,
                            PurchaseOrderLine, SalesOrder, SalesOrderLine, StockLevel, Supplier)
@@ -48,6 +50,10 @@ class Inputs:
         """Receptions behind a measured estimate; NaN where it leans on a pool or a promise."""
         return np.array([e.n if e.source == leadtime.SOURCE_MEASURED else np.nan for e in self.estimates])
 
+    def ordering_costs(self) -> np.ndarray:
+        """The supplier's cost of one order; NaN where it is not known (orders then cover four weeks)."""
+        return np.array([_ordering_cost(s) or np.nan for s in self.suppliers], dtype=float)
+
     def review_days(self) -> np.ndarray:
         """The supplier's review period R; NaN where the product is reviewed daily."""
         return np.array([_review_period(s) or np.nan for s in self.suppliers], dtype=float)
@@ -55,6 +61,14 @@ class Inputs:
 
 def _review_period(supplier: Supplier | None) -> float | None:
     return float(supplier.review_period_days) if supplier and supplier.review_period_days else None
+
+
+def _ordering_cost(supplier: Supplier | None) -> float | None:
+    return float(supplier.ordering_cost) if supplier and supplier.ordering_cost else None
+
+
+def holding_rate() -> float:
+    return float(current_app.config["TENDU_HOLDING_RATE"])
 
 
 def _midnight(day: date) -> datetime:
@@ -115,7 +129,8 @@ def plan_all(today: date) -> tuple[Inputs, planning.Plan]:
         lt_mean=np.array([e.mean for e in data.estimates]), lt_sd=np.array([e.sd for e in data.estimates]),
         lt_n=data.lead_time_n(), moq=np.array([float(p.moq) for p in products]),
         pack=np.array([float(p.pack_multiple) for p in products]),
-        critical=np.array([p.critical for p in products]), review_days=data.review_days())
+        critical=np.array([p.critical for p in products]), review_days=data.review_days(),
+        ordering_cost=data.ordering_costs(), holding_rate=holding_rate())
     return data, _with_overrides(data, result)
 
 
@@ -155,9 +170,18 @@ def _policy_input(product: Product, supplier: Supplier | None, result: planning.
         lead_time_n=estimate.n if estimate.source == leadtime.SOURCE_MEASURED else None,
         variability_class=str(result.demand_class[i]), abc_class=str(result.abc[i]), critical=product.critical,
         moq=float(product.moq), pack_multiple=float(product.pack_multiple),
-        order_quantity=float(result.daily_mean[i]) * 7 * planning.ORDER_COVER_WEEKS,
+        **_order_sizing(product, supplier),
         review_period_days=_review_period(supplier), demand_var_rl=_measured(result.window_var_rl[i]),
         demand_var_l=_measured(result.window_var_l[i]), overrides=_overrides(product))
+
+
+def _order_sizing(product: Product, supplier: Supplier | None) -> dict:
+    """The EOQ's two costs where the supplier's cost of an order and the product's cost are known (as the plan
+    decides in ``quantities.base_order_quantity``), else the weeks of demand an order covers."""
+    cost = _ordering_cost(supplier)
+    if cost and product.unit_cost > 0:
+        return {"ordering_cost": cost, "holding_cost_per_unit_year": holding_rate() * float(product.unit_cost)}
+    return {"order_cover_weeks": float(ORDER_COVER_WEEKS)}
 
 
 def _measured(value) -> float | None:
@@ -210,7 +234,8 @@ def explain(product: Product, today: date) -> Explained:
         result, i = planning.replenishment_plan(
             data.daily, unit_cost=float(product.unit_cost), lt_mean=data.estimates[0].mean,
             lt_sd=data.estimates[0].sd, moq=float(product.moq), pack=float(product.pack_multiple),
-            critical=product.critical, review_days=data.review_days()), 0
+            critical=product.critical, review_days=data.review_days(), ordering_cost=data.ordering_costs(),
+            holding_rate=holding_rate()), 0
     estimate = data.estimates[i]
     inputs = _policy_input(product, data.suppliers[i], result, i, estimate)
     return Explained(product, data.suppliers[i], result, i, estimate, inputs, policies.plan_policy(inputs),

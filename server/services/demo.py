@@ -43,13 +43,15 @@ class SupplierProfile:
     partial_share: float     # share of lines delivered incomplete at first
     review_weekday: int      # the history's weekly order day (the old rule ordered from everyone weekly)
     review_period: int | None = None   # what the buyer sets in Tendu: only EuroParts is ordered on a fixed day
+    ordering_cost: float | None = 30.0  # what one order costs: Proxi's is left unset (orders cover four weeks)
 
 
 SUPPLIERS = (
     SupplierProfile("FREINEX", "Freinex SA (fiable)", 5, (3.6, 0.4), (1.0, 0.2), 0.02, 0),
     SupplierProfile("LENTOR", "Lentor Industrie (lent)", 7, (9.5, 1.2), (2.0, 0.4), 0.10, 1),
     SupplierProfile("ALEA", "Aléa Pièces (irrégulier)", 6, (5.0, 4.0), (2.0, 1.2), 0.25, 2),
-    SupplierProfile("PROXI", "Proxi Auto Distribution (local)", 2, (0.9, 0.3), (0.3, 0.1), 0.03, 3),
+    SupplierProfile("PROXI", "Proxi Auto Distribution (local)", 2, (0.9, 0.3), (0.3, 0.1), 0.03, 3,
+                    ordering_cost=None),
     SupplierProfile("EUROPARTS", "EuroParts GmbH", 10, (7.0, 1.5), (3.0, 0.8), 0.05, 4, 7),
 )
 CATEGORIES = (  # prefix, name, (cost low, high), lot tracked
@@ -150,7 +152,7 @@ class Demo:
     def partners(self) -> None:
         for p in SUPPLIERS:
             master.create(Supplier, {"code": p.code, "name": p.name, "declared_lead_time_days": p.declared,
-                                     "review_period_days": p.review_period,
+                                     "review_period_days": p.review_period, "ordering_cost": p.ordering_cost,
                                      "email": f"commandes@{p.code.lower()}.example"})
         for i, name in enumerate(CUSTOMERS, 1):
             master.create(Customer, {"code": f"C{i:03d}", "name": name})

@@ -4,7 +4,7 @@ import pytest
 from tests.conftest import fingerprint
 
 RESOURCES = {
-    "suppliers": ({"code": "ACME", "name": "Acme Freins", "declared_lead_time_days": 5}, "code"),
+    "suppliers": ({"code": "ACME", "name": "Acme Freins", "declared_lead_time_days": 5, "ordering_cost": 35}, "code"),
     "customers": ({"code": "GARAGE1", "name": "Garage du Centre"}, "code"),
     "locations": ({"code": "A-01-01", "name": "Aisle A", "walk_order": 10}, "code"),
     "products": ({"sku": "BRK-001", "name": "Brake pad front", "unit_cost": "12.3456"}, "sku"),
@@ -20,7 +20,8 @@ def test_crud_cycle(client, tokens, path):
     assert created.json[key] == body[key] and created.json["active"] is True
     assert client.get(f"{url}/{body[key]}", headers=sup).json == created.json
     seen_by_operator = client.get(f"{url}/{body[key]}", headers=op).json
-    assert seen_by_operator == {**created.json, **({"unit_cost": None} if "unit_cost" in created.json else {})}
+    costs = {k: None for k in ("unit_cost", "ordering_cost") if k in created.json}    # the desk's figures
+    assert seen_by_operator == {**created.json, **costs}
     patched = client.patch(f"{url}/{body[key]}", json={"name": "Renamed"}, headers=sup)
     assert patched.status_code == 200 and patched.json["name"] == "Renamed"
     # PATCH touches only what it names: defaults are not re-applied

@@ -191,8 +191,8 @@ def test_the_pages_if_declared_order_up_to_is_over_the_declared_horizon():
     daily = np.vstack([rng.poisson(3.0, 730) * np.repeat(rng.random(73) < 0.4, 10)]).astype(float)
     measured, declared = 2.0, 10.0
     result = replenishment_plan(daily, unit_cost=20.0, lt_mean=measured, lt_sd=0.5, review_days=7.0)
-    product = SimpleNamespace(critical=False, moq=0, pack_multiple=1, policy_overrides={}, active=True)
-    supplier = SimpleNamespace(review_period_days=7, declared_lead_time_days=declared)
+    product = SimpleNamespace(critical=False, moq=0, pack_multiple=1, unit_cost=20, policy_overrides={}, active=True)
+    supplier = SimpleNamespace(review_period_days=7, ordering_cost=None, declared_lead_time_days=declared)
     estimate = SimpleNamespace(mean=measured, sd=0.5, source="declared", n=0)
     inputs = planning._policy_input(product, supplier, result, 0, estimate)
     page = planning.Explained(product, supplier, result, 0, estimate, inputs, None, daily[0])

@@ -35,6 +35,20 @@ def test_plan_agrees_with_the_explained_policy():
     assert 100 <= result.order_qty[0] <= 125 and result.order_qty[0] == round(result.order_qty[0])
 
 
+def test_a_supplier_cost_per_order_gives_the_eoq_where_the_product_has_a_cost():
+    rng = np.random.default_rng(3)
+    daily = demand(rng)[[0, 0]]
+    result = replenishment_plan(daily, unit_cost=np.array([20.0, 20.0]), lt_mean=6.0, lt_sd=1.5,
+                                ordering_cost=np.array([25.0, np.nan]), holding_rate=0.25, pack=[1, 10])
+    d = float(result.daily_mean[0])
+    assert result.order_qty[0] == round(np.sqrt(2 * 365 * d * 25 / 5))      # EOQ, H = 25 % × 20
+    assert result.order_qty[1] == 10 * round(d * 28 / 10)                    # 4 weeks in packs of 10
+    same = policy.plan_policy(policy.PolicyInput(
+        demand_mean=d, demand_sd=float(result.daily_sd[0]), lead_time_mean=6.0, lead_time_sd=1.5,
+        variability_class="smooth", abc_class="A", ordering_cost=25.0, holding_cost_per_unit_year=5.0))
+    assert same.order_quantity == result.order_qty[0]
+
+
 def test_few_receptions_widen_the_lead_time_sd():
     daily = demand(np.random.default_rng(5))[:1]
     loose = replenishment_plan(daily, unit_cost=5.0, lt_mean=6.0, lt_sd=1.5, lt_n=[5])

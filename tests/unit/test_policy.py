@@ -12,7 +12,7 @@ from server.domain.policy import (
     PolicyInput, abc_classes, clustered_variance, daily_demand_moments, eoq, expected_undershoot, gamma_loss,
     gamma_sf, k_for_fill_rate, lead_time_demand, norm_cdf, norm_ppf, normal_loss, normal_loss_at,
     order_up_to_levels, plan_policy, promise_date, pull_purchase_quantity, push_pull, push_pull_modes,
-    reorder_points, round_order_quantity, sigma_dl, undershoot_moments, z_for_cycle_service,
+    base_order_quantity, reorder_points, round_order_quantity, sigma_dl, undershoot_moments, z_for_cycle_service,
 )
 
 TIGHT = dict(rel=1e-9, abs=1e-9)
@@ -310,6 +310,28 @@ def test_eoq_and_rounding():
         round_order_quantity(10, 0, 0)
     with pytest.raises(Invalid):
         eoq(100, 50, 0)
+
+
+def test_base_order_quantity_is_the_eoq_only_where_both_costs_are_known():
+    # 10 a day at 20 each, 25 an order, 25 %/year: D = 3650, H = 5, √(2·3650·25/5) = √36500 = 191.0497
+    q, by_eoq = base_order_quantity([10, 10, 10, 10, 0], [20, 20, 0, 20, 20], [25, np.nan, 25, 0, 25], 0.25)
+    assert q[0] == pytest.approx(math.sqrt(36500), **TIGHT) and list(by_eoq) == [True, False, False, False, True]
+    assert list(q[1:4]) == [280, 280, 280]          # no cost of an order, no unit cost, a zero cost: 4 weeks
+    assert q[4] == 0                                 # no demand: nothing (rounding makes it one pack)
+    # a dearer holding halves Q when it quadruples: √(36500/4)
+    assert base_order_quantity(10, 20, 25, 1.0)[0] == pytest.approx(math.sqrt(36500) / 2, **TIGHT)
+    with pytest.raises(Invalid) as err:
+        base_order_quantity(10, 20, 25, 0.0)
+    assert err.value.code == "holding_rate_invalid"
+
+
+def test_the_explained_policy_says_when_an_order_covers_weeks_for_want_of_costs():
+    r = plan_policy(PolicyInput(10, 4, 9, 2, "smooth", "A", order_cover_weeks=4, pack_multiple=12))
+    cover = next(s for s in r.steps if s.name == "order_quantity_cover")
+    assert cover.value == 280 and cover.formula == "d̄·7·4 = 10·7·4" and "no cost of an order" in cover.note[0]
+    assert r.eoq is None and r.order_quantity == 276                         # 280/12 = 23.3 → 23 packs
+    costs = plan_policy(PolicyInput(**BASE, order_cover_weeks=4))           # the costs win when both are given
+    assert costs.eoq == pytest.approx(math.sqrt(73000), **TIGHT)
 
 
 # --------------------------------------------------------------------------------- ABC, push/pull
