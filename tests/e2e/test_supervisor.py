@@ -223,6 +223,29 @@ def test_a_supplier_set_to_weekly_on_its_page_moves_its_products_to_order_up_to_
         desk_server.request("PATCH", f"/api/v1/suppliers/{supplier}", {"review_period_days": None})
 
 
+def test_a_suppliers_cost_of_an_order_sizes_its_products_orders(desk, desk_server):
+    supplier = "LENTOR"
+    _, products = desk_server.request("GET", "/api/v1/products?per_page=500")
+    theirs = [p["sku"] for p in products["items"] if p["supplier"] == supplier]
+    sku = next(s for s in theirs if desk_server.request("GET", f"/api/v1/products/{s}/policy")[1]["mode"] == "push")
+    desk.goto(f"/#/sv/lead-times?supplier={supplier}")
+    desk.wait_for_selector("#supplier-form")
+    assert desk.input_value("#supplier-ordering_cost") == "30"                 # the demo's
+    assert desk_server.request("GET", f"/api/v1/products/{sku}/policy")[1]["policy"]["eoq"] > 0
+    desk.fill("#supplier-ordering_cost", "")
+    desk.click("#supplier-form button[type=submit]")
+    desk.wait_for_selector("#supplier-message.ok")
+    try:
+        assert desk_server.request("GET", f"/api/v1/suppliers/{supplier}")[1]["ordering_cost"] is None
+        _, policy = desk_server.request("GET", f"/api/v1/products/{sku}/policy")
+        assert policy["policy"]["eoq"] is None
+        desk.goto(f"/#/sv/product?sku={sku}")
+        desk.wait_for_selector("#product-q")
+        assert desk.get_by_text("Order quantity (weeks of demand)").count() == 1
+    finally:
+        desk_server.request("PATCH", f"/api/v1/suppliers/{supplier}", {"ordering_cost": 30})
+
+
 def test_a_purchase_order_the_supplier_will_not_complete_is_closed_from_its_page(desk, desk_server):
     open_orders = [o for status in ("ordered", "shipped", "arrived")
                    for o in desk_server.request("GET", f"/api/v1/purchase-orders?status={status}")[1]["items"]]
