@@ -49,7 +49,9 @@ def main() -> int:
                                                                          np.nan),
                               moq=rng.choice([0, 6, 12], n), pack=rng.choice([1, 1, 6, 12], n),
                               critical=rng.random(n) < 0.02,
-                              review_days=np.where(rng.random(n) < args.periodic, 7.0, np.nan))
+                              review_days=np.where(rng.random(n) < args.periodic, 7.0, np.nan),
+                              # 80 % of suppliers with a cost per order (the EOQ), the rest four weeks of demand
+                              ordering_cost=np.where(rng.random(n) < 0.8, rng.uniform(10, 80, n), np.nan))
     seconds = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     push = plan.mode == "push"
