@@ -20,7 +20,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from server.domain.demand import aggregate  # noqa: E402
 from server.domain.forecast import select_forecast  # noqa: E402
-from server.domain.plan import FORECAST_WEEKS, PLAN_CANDIDATES, periodic_levels, stock_levels  # noqa: E402
+from server.domain.plan import (FORECAST_WEEKS, ORDER_COVER_WEEKS, PLAN_CANDIDATES, periodic_levels,  # noqa: E402
+                                stock_levels)
 from server.domain.policy import (GAMMA, daily_demand_moments, distribution_for_class, eoq,  # noqa: E402
                                   order_up_to_levels, predictive_lead_time_sd, reorder_points,
                                   round_order_quantity)
@@ -192,7 +193,7 @@ class Bench:
     """One portfolio: estimated parameters, common random numbers for every policy."""
 
     def __init__(self, pf: Portfolio, reps: int, seed: int, history_days: int, fifo: bool, forecast: bool = False,
-                 review: int | None = None):
+                 review: int | None = None, plan_q: bool = False):
         rng = np.random.default_rng(seed)
         self.pf, self.reps, self.fifo, self.review = pf, reps, fifo, review
         lead_draw = lead_time_process(rng, pf.items)
@@ -200,8 +201,11 @@ class Bench:
         self.history = history = pf.draw(rng, history_days)
         self.moments = daily_demand_moments(history)
         self.d_mean = self.moments.mean
-        self.q = np.maximum(round_order_quantity(
-            eoq(self.d_mean * 365, ORDERING_COST, HOLDING_RATE * self.price), 0, 1), 1.0)
+        # Q = EOQ by default; with ``plan_q`` the batch plan's own rule (replenishment_plan): ORDER_COVER_WEEKS of
+        # demand, whatever the price (the history's mean here, as the level the bench plans with by default).
+        lot = (self.d_mean * 7 * ORDER_COVER_WEEKS if plan_q
+               else eoq(self.d_mean * 365, ORDERING_COST, HOLDING_RATE * self.price))
+        self.q = np.maximum(round_order_quantity(lot, 0, 1), 1.0)
         old_rule = self.d_mean * lead_draw(rng, MIN_LEAD_SAMPLES).mean(1) + 3.0 * self.d_mean
         self.lt_mean, self.lt_sd, self.lt_n = measured_lead_times(history, lead_draw(rng, history_days), old_rule,
                                                                   self.q, rng, lead_draw, fifo)
@@ -318,6 +322,8 @@ def main() -> int:
     parser.add_argument("--forecast", action="store_true",
                         help="demand level from the plan's forecast (select_forecast) instead of the history's mean")
     parser.add_argument("--quick", action="store_true", help="40 items x 2 replications")
+    parser.add_argument("--plan-q", action="store_true",
+                        help=f"experiment: Q = {ORDER_COVER_WEEKS} weeks of demand, the batch plan's rule, instead of the EOQ")
     parser.add_argument("--review", type=int, metavar="R",
                         help="periodic review every R days, order up to S, instead of daily review (s, Q)")
     parser.add_argument("--allocate", type=float, metavar="FLOOR",
@@ -337,7 +343,7 @@ def main() -> int:
     lines, passed, on_target = [head, "-" * len(head)], 0, True
     for i, pf in enumerate(portfolios):
         bench = Bench(pf, args.reps, args.seed + 1 + i, args.history_days, not args.crossing, args.forecast,
-                      args.review)
+                      args.review, args.plan_q)
         for beta in TARGETS:
             t = bench.run(bench.tendu(beta))
             c, e = bench.tune_erp(t)
@@ -385,7 +391,8 @@ def allocation_table(args) -> int:
             f"{'vs equal':>8} | {'ERP units':>9} {'items':>6} {'p5 item':>7} {'stock':>9} {'vs alloc':>8} | ok")
     lines, passed = [head, "-" * len(head)], 0
     for i, pf in enumerate(portfolios):
-        bench = Bench(pf, args.reps, args.seed + 1 + i, args.history_days, not args.crossing, args.forecast)
+        bench = Bench(pf, args.reps, args.seed + 1 + i, args.history_days, not args.crossing, args.forecast,
+                      plan_q=args.plan_q)
         for beta in TARGETS:
             a = bench.run(bench.tendu_allocated(beta, args.allocate))
             equal = bench.run(bench.tendu(beta))
