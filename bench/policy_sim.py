@@ -20,11 +20,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from server.domain.demand import aggregate  # noqa: E402
 from server.domain.forecast import select_forecast  # noqa: E402
-from server.domain.plan import (FORECAST_WEEKS, ORDER_COVER_WEEKS, PLAN_CANDIDATES, periodic_levels,  # noqa: E402
-                                stock_levels)
-from server.domain.policy import (GAMMA, daily_demand_moments, distribution_for_class, eoq,  # noqa: E402
-                                  order_up_to_levels, predictive_lead_time_sd, reorder_points,
-                                  round_order_quantity)
+from server.domain.plan import FORECAST_WEEKS, PLAN_CANDIDATES, periodic_levels, stock_levels  # noqa: E402
+from server.domain.policy import (GAMMA, ORDER_COVER_WEEKS, base_order_quantity, daily_demand_moments,  # noqa: E402
+                                  distribution_for_class, order_up_to_levels, predictive_lead_time_sd,
+                                  reorder_points, round_order_quantity)
 
 CARPARTS = Path("/work/shared/data/carparts.csv")
 TARGETS = (0.90, 0.95, 0.98)
@@ -201,10 +200,10 @@ class Bench:
         self.history = history = pf.draw(rng, history_days)
         self.moments = daily_demand_moments(history)
         self.d_mean = self.moments.mean
-        # Q = EOQ by default; with ``plan_q`` the batch plan's own rule (replenishment_plan): ORDER_COVER_WEEKS of
-        # demand, whatever the price (the history's mean here, as the level the bench plans with by default).
-        lot = (self.d_mean * 7 * ORDER_COVER_WEEKS if plan_q
-               else eoq(self.d_mean * 365, ORDERING_COST, HOLDING_RATE * self.price))
+        # Q as the plan sizes it (quantities.base_order_quantity): the EOQ of a supplier whose order costs
+        # ORDERING_COST; with ``plan_q`` a supplier without that cost, ORDER_COVER_WEEKS of demand whatever the price
+        # (the history's mean here, the level the bench plans with by default).
+        lot, _ = base_order_quantity(self.d_mean, self.price, np.nan if plan_q else ORDERING_COST, HOLDING_RATE)
         self.q = np.maximum(round_order_quantity(lot, 0, 1), 1.0)
         old_rule = self.d_mean * lead_draw(rng, MIN_LEAD_SAMPLES).mean(1) + 3.0 * self.d_mean
         self.lt_mean, self.lt_sd, self.lt_n = measured_lead_times(history, lead_draw(rng, history_days), old_rule,
@@ -323,7 +322,8 @@ def main() -> int:
                         help="demand level from the plan's forecast (select_forecast) instead of the history's mean")
     parser.add_argument("--quick", action="store_true", help="40 items x 2 replications")
     parser.add_argument("--plan-q", action="store_true",
-                        help=f"experiment: Q = {ORDER_COVER_WEEKS} weeks of demand, the batch plan's rule, instead of the EOQ")
+                        help=f"Q = {ORDER_COVER_WEEKS} weeks of demand (the plan's rule for a supplier without a cost "
+                             "per order) instead of the EOQ")
     parser.add_argument("--review", type=int, metavar="R",
                         help="periodic review every R days, order up to S, instead of daily review (s, Q)")
     parser.add_argument("--allocate", type=float, metavar="FLOOR",
