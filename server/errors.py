@@ -6,6 +6,7 @@ parsing get theirs here. The language follows ``Accept-Language``.
 from __future__ import annotations
 
 import logging
+import re
 
 from flask import jsonify, request
 from marshmallow import INCLUDE, Schema, fields
@@ -61,7 +62,32 @@ FIELD_MESSAGES_FR = {
     "Not a valid email address.": "Adresse e-mail invalide.",
     "Field may not be null.": "Ce champ ne peut pas être vide.",
     "Invalid input type.": "Type de donnée invalide.",
+    "Force a fill-rate target or a cycle service level, not both.":
+        "Forcez un taux de service ou un niveau de service par cycle, pas les deux.",
 }
+
+
+# marshmallow's validators word their bounds; the same in French, figures kept.
+PATTERNS_FR = (
+    (re.compile(r"^Must be greater than or equal to (\S+) and less than or equal to (\S+)\.$"),
+     r"Doit être entre \1 et \2 (inclus)."),
+    (re.compile(r"^Must be greater than (\S+) and less than or equal to (\S+)\.$"),
+     r"Doit être supérieur à \1 et au plus \2."),
+    (re.compile(r"^Must be greater than or equal to (\S+)\.$"), r"Doit être au moins \1."),
+    (re.compile(r"^Must be less than or equal to (\S+)\.$"), r"Doit être au plus \1."),
+    (re.compile(r"^Length must be between (\d+) and (\d+)\.$"), r"Longueur entre \1 et \2 caractères."),
+    (re.compile(r"^Longer than maximum length (\d+)\.$"), r"Plus long que \1 caractères."),
+    (re.compile(r"^Must be one of: (.+)\.$"), r"Doit être l'une des valeurs : \1."),
+)
+
+
+def in_french(message: str) -> str:
+    if message in FIELD_MESSAGES_FR:
+        return FIELD_MESSAGES_FR[message]
+    for pattern, french in PATTERNS_FR:
+        if pattern.match(message):
+            return pattern.sub(french, message)
+    return message
 
 
 def language() -> str:
@@ -117,7 +143,7 @@ def _http(exc: HTTPException):
         if status == 400 and "json" in messages and field is None:
             return _bad_json()
         elif field:
-            detail = FIELD_MESSAGES_FR.get(first, first) if lang == "fr" else first
+            detail = in_french(first) if lang == "fr" else first
             message = f"{message} {field} : {detail}" if lang == "fr" else f"{message} {field}: {detail}"
     return error_response(status, code, message, field, messages or None)
 

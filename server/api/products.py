@@ -1,7 +1,7 @@
 """Products with their barcodes."""
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from sqlalchemy.orm import joinedload, selectinload
 
 from server.api.common import Blueprint, CODE, Money, Number, master_views
@@ -20,6 +20,9 @@ class BarcodeIn(Schema):
     pack_qty = Number(load_default=1, validate=validate.Range(min=0.001, max=1_000_000))
 
 
+TARGET = validate.Range(min=0.5, max=0.9999)     # below one cycle in two is not a target; 1 is no finite stock
+
+
 class PolicyOverrides(Schema):
     """What the buyer forces over the computed policy (domain.policy.OVERRIDABLE); a key left out stays computed.
     Checked here, when it is saved: a bad value stored would break the plan of every product."""
@@ -28,6 +31,14 @@ class PolicyOverrides(Schema):
     safety_stock = fields.Float(validate=validate.Range(min=0, max=MAX_LEVEL))
     reorder_point = fields.Float(validate=validate.Range(min=0, max=MAX_LEVEL))
     order_up_to = fields.Float(validate=validate.Range(min=0, max=MAX_LEVEL))
+    fill_rate_target = fields.Float(validate=TARGET, metadata={"description": "β, share of demand served from stock"})
+    cycle_service_target = fields.Float(validate=TARGET, metadata={"description": "share of cycles without a shortage"})
+
+    @validates_schema
+    def one_target(self, data, **kwargs):
+        if "fill_rate_target" in data and "cycle_service_target" in data:
+            raise ValidationError("Force a fill-rate target or a cycle service level, not both.",
+                                  "cycle_service_target")
 
 
 class ProductIn(Schema):

@@ -138,7 +138,11 @@ class PolicyResult:
         return self.mode == PUSH
 
 
-OVERRIDABLE = ("order_quantity", "safety_stock", "reorder_point", "order_up_to", "mode")
+# The buyer may force the service target (one of the two kinds), which the computation then uses, and any
+# computed value, which replaces what was computed.
+TARGET_OVERRIDES = ("fill_rate_target", "cycle_service_target")
+VALUE_OVERRIDES = ("order_quantity", "safety_stock", "reorder_point", "order_up_to", "mode")
+OVERRIDABLE = TARGET_OVERRIDES + VALUE_OVERRIDES
 
 
 def _fmt(x: float) -> str:
@@ -176,6 +180,25 @@ def _predictive_lead_time(p: PolicyInput, steps: list[Step]) -> PolicyInput:
                        f"n = {p.lead_time_n} réceptions : la dispersion de la prochaine livraison, pas celle des "
                        "livraisons mesurées")))
     return replace(p, lead_time_sd=sd)
+
+
+def _forced_target(p: PolicyInput, steps: list[Step]) -> tuple[str, float, AppliedOverride] | None:
+    """The buyer's service target, in place of the default one (a target given as input is not overridden)."""
+    forced = {name: p.overrides[name] for name in TARGET_OVERRIDES if name in p.overrides}
+    if not forced or p.fill_rate_target is not None or p.cycle_service_target is not None:
+        return None
+    one_target(forced.get("fill_rate_target"), forced.get("cycle_service_target"))
+    (name, value), = forced.items()
+    value = float(value)
+    if not 0 < value < 1:
+        raise Invalid("override_invalid", f"The forced {name} must be strictly between 0 and 1.",
+                      f"La valeur forcée {name} doit être strictement entre 0 et 1.", field=name)
+    default = default_fill_rate(p.abc_class, p.critical)
+    steps.append(Step(name, value, "", OVERRIDE, (f"forced by the buyer (default: a fill rate of {_fmt(default)})",
+                                                  f"forcé par l'acheteur (par défaut : un taux de service de "
+                                                  f"{_fmt(default)})")))
+    kind = "fill_rate" if name == "fill_rate_target" else "cycle_service"
+    return kind, value, AppliedOverride(name, default, value)
 
 
 def _service_target(p: PolicyInput, steps: list[Step]) -> tuple[str, float]:
@@ -321,7 +344,8 @@ def plan_policy(p: PolicyInput) -> PolicyResult:
     mode, reason_en, reason_fr = push_pull(p.abc_class, p.variability_class, p.critical)
     steps.append(Step("mode", mode, f"ABC {p.abc_class} × {p.variability_class}{' × critical' if p.critical else ''}",
                       ("push/pull rule", "règle flux poussé/tiré"), (reason_en, reason_fr)))
-    kind, target = _service_target(p, steps)
+    forced = _forced_target(p, steps)
+    kind, target = forced[:2] if forced else _service_target(p, steps)
     p = _predictive_lead_time(p, steps)
     gamma = distribution_for_class(p.variability_class, p.lead_time_sd) == GAMMA
     values: dict[str, Any] = {"mode": mode, "order_quantity": None, "safety_stock": None, "reorder_point": None,
@@ -342,7 +366,7 @@ def plan_policy(p: PolicyInput) -> PolicyResult:
         values.update(safety_stock=r.safety_stock, order_up_to=r.order_up_to)
         mean_dl, sigma, under, k = r.mean_protection_demand, r.sigma_rl, 0.0, r.k
         covered = r.mean_protection_demand
-    applied = _apply_overrides(p, values, covered, steps)
+    applied = ([forced[2]] if forced else []) + _apply_overrides(p, values, covered, steps)
     if values["mode"] == PULL:
         values.update(safety_stock=None, reorder_point=None, order_up_to=None, order_quantity=None)
         steps.append(Step("stocking", "none", "", ("mode", "mode"),
@@ -369,7 +393,7 @@ def _apply_overrides(p: PolicyInput, values: dict, covered: float, steps: list[S
     quantity is still bought in whole packs and at least the MOQ."""
     applied = []
     overrides: Mapping[str, Any] = p.overrides
-    for name in OVERRIDABLE:
+    for name in VALUE_OVERRIDES:
         if name not in overrides:
             continue
         value = overrides[name]

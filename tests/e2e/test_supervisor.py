@@ -191,6 +191,27 @@ def test_an_override_saved_on_the_product_page_changes_the_policy(desk, desk_ser
     assert product["policy_overrides"] == {}
 
 
+def test_a_service_target_forced_in_percent_on_the_product_page(desk, desk_server):
+    sku = rich_push_product(desk_server)
+    _, before = desk_server.request("GET", f"/api/v1/products/{sku}/policy")
+    desk.goto(f"/#/sv/product?sku={sku}")
+    desk.wait_for_selector("#overrides-form")
+    shown = before["policy"]["service_target"] * 100
+    assert f"{shown:.1f}".replace(".0", "") in desk.get_attribute("#override-fill_rate_target", "placeholder")
+    desk.fill("#override-fill_rate_target", "99.5")
+    desk.click("#overrides-form button[type=submit]")
+    desk.wait_for_selector("#override-message.ok")
+    try:
+        _, product = desk_server.request("GET", f"/api/v1/products/{sku}")
+        assert product["policy_overrides"] == {"fill_rate_target": 0.995}
+        _, after = desk_server.request("GET", f"/api/v1/products/{sku}/policy")
+        assert after["policy"]["service_target"] == 0.995
+        assert after["policy"]["safety_stock"] > before["policy"]["safety_stock"]
+        assert desk.input_value("#override-fill_rate_target") == "99.5"
+    finally:
+        desk_server.request("PATCH", f"/api/v1/products/{sku}", {"policy_overrides": {}})
+
+
 def test_a_supplier_set_to_weekly_on_its_page_moves_its_products_to_order_up_to_levels(desk, desk_server):
     supplier = "FREINEX"
     _, products = desk_server.request("GET", "/api/v1/products?per_page=500")

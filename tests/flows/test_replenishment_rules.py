@@ -121,3 +121,34 @@ def test_one_reception_does_not_make_the_lead_time_certain(app, client, warehous
     assert measured["lead_time"]["p90"] > measured["lead_time"]["p50"]
     # One delivery on time is good news, not proof: the safety stock stays near what the promise gave.
     assert measured["policy"]["safety_stock"] >= 0.9 * declared["policy"]["safety_stock"]
+
+
+def test_the_buyer_forces_a_service_target_and_the_list_follows(app, client, warehouse):
+    sup = warehouse["supervisor"]
+    smooth_history(app)
+    computed = policy(client, sup)
+    assert computed["policy"]["service_target"] == 0.98                      # class A by default
+    overrides(client, sup, policy_overrides={"fill_rate_target": 0.9})
+    page = policy(client, sup)
+    assert page["policy"]["service_kind"] == "fill_rate" and page["policy"]["service_target"] == 0.9
+    assert page["policy"]["reorder_point"] < computed["policy"]["reorder_point"]       # less protection
+    step = next(s for s in page["steps"] if s["name"] == "fill_rate_target")
+    assert step["source"] == "buyer override" and "default: a fill rate of 0.98" in step["note"]
+    assert {"name": "fill_rate_target", "computed": 0.98, "value": 0.9} in page["policy"]["overrides"]
+    assert plan(client, sup)["PAD"]["reorder_point"] == pytest.approx(page["policy"]["reorder_point"])
+    overrides(client, sup, policy_overrides={"cycle_service_target": 0.95})
+    csl = policy(client, sup)["policy"]
+    assert csl["service_kind"] == "cycle_service" and csl["service_target"] == 0.95
+
+
+@pytest.mark.parametrize("wrong", [{"fill_rate_target": 1}, {"fill_rate_target": 0.3}, {"cycle_service_target": "high"},
+                                   {"fill_rate_target": 0.95, "cycle_service_target": 0.9}])
+def test_a_forced_service_target_must_be_one_sensible_share(app, client, warehouse, wrong):
+    sup = warehouse["supervisor"]
+    answer = client.patch("/api/v1/products/PAD", headers=sup, json={"policy_overrides": wrong})
+    assert answer.status_code == 422 and answer.json["error"]["field"].startswith("policy_overrides"), answer.json
+    french = client.patch("/api/v1/products/PAD", headers={**sup, "Accept-Language": "fr"},
+                          json={"policy_overrides": wrong}).json["error"]["message"]
+    assert french.startswith("Certains champs sont invalides.") and ("invalide" in french or "Doit être entre" in french
+                                                                    or "pas les deux" in french), french
+    assert client.get("/api/v1/products/PAD", headers=sup).json["policy_overrides"] == {}

@@ -466,6 +466,21 @@ def test_an_override_that_does_not_exist_with_the_review_type_is_kept_and_not_us
     assert forced.order_up_to == 80 and forced.safety_stock == pytest.approx(80 - 160)
 
 
+def test_a_forced_service_target_plans_as_that_target_given_as_input():
+    forced = plan_policy(PolicyInput(**BASE, overrides={"fill_rate_target": 0.9}))
+    given = plan_policy(PolicyInput(**BASE, fill_rate_target=0.9))
+    assert forced.reorder_point == pytest.approx(given.reorder_point, **TIGHT) and forced.service_target == 0.9
+    assert forced.overrides[0].name == "fill_rate_target" and forced.overrides[0].computed == 0.98   # class A
+    step = next(s for s in forced.steps if s.name == "fill_rate_target")
+    assert step.source == ("buyer override", "forçage de l'acheteur")
+    csl = plan_policy(PolicyInput(**BASE, overrides={"cycle_service_target": 0.95}))
+    as_input = plan_policy(PolicyInput(**BASE, cycle_service_target=0.95))
+    assert csl.service_kind == "cycle_service" and csl.reorder_point == pytest.approx(as_input.reorder_point, **TIGHT)
+    for wrong in ({"fill_rate_target": 1.0}, {"fill_rate_target": 0.9, "cycle_service_target": 0.9}):
+        with pytest.raises(Invalid):
+            plan_policy(PolicyInput(**BASE, overrides=wrong))
+
+
 def test_plan_needs_a_way_to_size_orders():
     with pytest.raises(Invalid) as err:
         plan_policy(PolicyInput(10, 4, 9, 2, "smooth", "A"))

@@ -6,6 +6,7 @@ import { ApiError, call, card, dateText, days, layout, loading, num, table, tile
 import { chart, COLORS, disposeCharts, seconds } from "./charts.js";
 
 const OVERRIDABLE = ["order_quantity", "safety_stock", "reorder_point", "order_up_to"];
+const TARGETS = ["fill_rate_target", "cycle_service_target"];   // typed in %, stored as shares
 const WEEK = 7 * 86400;
 const FORECAST_WEEKS = 8;
 
@@ -177,6 +178,10 @@ function overridesForm(product, policy, notice, reload) {
   const inputs = Object.fromEntries(OVERRIDABLE.map((name) => [name, h("input", {
     type: "number", min: 0, step: "any", name, id: `override-${name}`, value: current[name] ?? "",
     placeholder: labelled(t("computed"), num(policy[name], 1)) })]));
+  const targets = Object.fromEntries(TARGETS.map((name) => [name, h("input", {
+    type: "number", min: 50, max: 99.99, step: "any", name, id: `override-${name}`,
+    value: current[name] === undefined ? "" : Number((current[name] * 100).toFixed(2)),
+    placeholder: `${policy.service_kind}_target` === name ? labelled(t("computed"), `${num(policy.service_target * 100, 1)} %`) : "" })]));
   const mode = h("select", { name: "mode", id: "override-mode" },
     h("option", { value: "" }, `${t("computed")} (${policy.mode})`),
     ["push", "pull"].map((value) => h("option", { value, selected: current.mode === value }, t(value))));
@@ -186,6 +191,7 @@ function overridesForm(product, policy, notice, reload) {
     event.preventDefault();
     const overrides = {};
     for (const [name, input] of Object.entries(inputs)) if (input.value !== "") overrides[name] = Number(input.value);
+    for (const [name, input] of Object.entries(targets)) if (input.value !== "") overrides[name] = Number(input.value) / 100;
     if (mode.value) overrides.mode = mode.value;
     save.disabled = true;
     message.className = "";      // the last save's "Saved" must not stand for this one
@@ -202,6 +208,7 @@ function overridesForm(product, policy, notice, reload) {
   h("p", { class: "note" }, t("override_help")),
   h("div", { class: "override-grid" },
     OVERRIDABLE.map((name) => h("label", { class: "field" }, t(name), inputs[name])),
+    TARGETS.map((name) => h("label", { class: "field" }, `${word("step", name)} (%)`, targets[name])),
     h("label", { class: "field" }, t("mode"), mode)),
   save, message);
 }
