@@ -31,6 +31,11 @@ class PolicyOverrides(Schema):
     safety_stock = fields.Float(validate=validate.Range(min=0, max=MAX_LEVEL))
     reorder_point = fields.Float(validate=validate.Range(min=0, max=MAX_LEVEL))
     order_up_to = fields.Float(validate=validate.Range(min=0, max=MAX_LEVEL))
+    demand_mean = fields.Float(validate=validate.Range(min=0, max=MAX_LEVEL),
+                               metadata={"description": "units a day, in place of the forecast"})
+    lead_time_mean = fields.Float(validate=validate.Range(min=0, min_inclusive=False, max=730),
+                                  metadata={"description": "days, in place of the measured lead time"})
+    lead_time_sd = fields.Float(validate=validate.Range(min=0, max=365), metadata={"description": "days"})
     fill_rate_target = fields.Float(validate=TARGET, metadata={"description": "β, share of demand served from stock"})
     cycle_service_target = fields.Float(validate=TARGET, metadata={"description": "share of cycles without a shortage"})
 

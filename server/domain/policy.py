@@ -63,7 +63,8 @@ HISTORY = ("demand history", "historique de la demande")
 LEAD_TIME_SOURCES = {"measured": ("measured", "mesuré"),
                      "shrunk_to_supplier": ("measured, shrunk toward the supplier's",
                                             "mesuré, rapproché de celui du fournisseur"),
-                     "declared": ("declared by the supplier", "annoncé par le fournisseur")}
+                     "declared": ("declared by the supplier", "annoncé par le fournisseur"),
+                     "forced": ("forced by the buyer", "forcé par l'acheteur")}
 
 
 def _lead_time_source(p: PolicyInput) -> Text:
@@ -138,11 +139,13 @@ class PolicyResult:
         return self.mode == PUSH
 
 
-# The buyer may force the service target (one of the two kinds), which the computation then uses, and any
-# computed value, which replaces what was computed.
+# The buyer may force what the computation starts from — the demand level, the lead time (a promotion ahead, a
+# supplier's new delay) and the service target (one of the two kinds) — and any computed value, which replaces
+# what was computed.
+INPUT_OVERRIDES = ("demand_mean", "lead_time_mean", "lead_time_sd")
 TARGET_OVERRIDES = ("fill_rate_target", "cycle_service_target")
 VALUE_OVERRIDES = ("order_quantity", "safety_stock", "reorder_point", "order_up_to", "mode")
-OVERRIDABLE = TARGET_OVERRIDES + VALUE_OVERRIDES
+OVERRIDABLE = INPUT_OVERRIDES + TARGET_OVERRIDES + VALUE_OVERRIDES
 
 
 def _fmt(x: float) -> str:
@@ -180,6 +183,39 @@ def _predictive_lead_time(p: PolicyInput, steps: list[Step]) -> PolicyInput:
                        f"n = {p.lead_time_n} réceptions : la dispersion de la prochaine livraison, pas celle des "
                        "livraisons mesurées")))
     return replace(p, lead_time_sd=sd)
+
+
+def _forced_inputs(p: PolicyInput, steps: list[Step]) -> tuple[PolicyInput, list[AppliedOverride]]:
+    """The buyer's demand level or lead time in place of the measured ones. Lead-time demand measured on the
+    history keeps its ratios to the formula (its clustering), as the page's "if declared" does; σ_d keeps its
+    CV; the measured windows of a periodic review give way to the formula (they were for the measured E[L])."""
+    forced = {name: float(p.overrides[name]) for name in INPUT_OVERRIDES if name in p.overrides}
+    if not forced:
+        return p, []
+    for name, value in forced.items():
+        if not (math.isfinite(value) and value >= 0) or (name == "lead_time_mean" and value == 0):
+            raise Invalid("override_invalid", f"The forced {name} must be a number, more than zero for a lead time.",
+                          f"La valeur forcée {name} doit être un nombre, plus que zéro pour un délai.", field=name)
+    d = forced.get("demand_mean", p.demand_mean)
+    lt, lt_sd = forced.get("lead_time_mean", p.lead_time_mean), forced.get("lead_time_sd", p.lead_time_sd)
+    d_sd = p.demand_sd * d / p.demand_mean if p.demand_mean > 0 else p.demand_sd
+    formula_mu = p.demand_mean * p.lead_time_mean
+    formula_sd = float(sigma_dl(p.demand_mean, p.demand_sd, p.lead_time_mean, p.lead_time_sd))
+    ltd_mean = ltd_sd = None
+    if p.lead_time_demand_mean is not None and formula_mu > 0:
+        ltd_mean = p.lead_time_demand_mean / formula_mu * d * lt
+    if p.lead_time_demand_sd is not None and formula_sd > 0:
+        ltd_sd = p.lead_time_demand_sd / formula_sd * float(sigma_dl(d, d_sd, lt, lt_sd))
+    applied = []
+    for name, value in forced.items():
+        was = getattr(p, name)
+        applied.append(AppliedOverride(name, was, value))
+        steps.append(Step(name, value, "", OVERRIDE, (f"forced by the buyer (measured: {_fmt(was)})",
+                                                      f"forcé par l'acheteur (mesuré : {_fmt(was)})")))
+    lead_time_forced = "lead_time_mean" in forced or "lead_time_sd" in forced
+    return replace(p, demand_mean=d, demand_sd=d_sd, lead_time_mean=lt, lead_time_sd=lt_sd,
+                   lead_time_demand_mean=ltd_mean, lead_time_demand_sd=ltd_sd, demand_var_rl=None, demand_var_l=None,
+                   lead_time_source="forced" if lead_time_forced else p.lead_time_source), applied
 
 
 def _forced_target(p: PolicyInput, steps: list[Step]) -> tuple[str, float, AppliedOverride] | None:
@@ -347,6 +383,7 @@ def plan_policy(p: PolicyInput) -> PolicyResult:
     forced = _forced_target(p, steps)
     kind, target = forced[:2] if forced else _service_target(p, steps)
     p = _predictive_lead_time(p, steps)
+    p, inputs_forced = _forced_inputs(p, steps)
     gamma = distribution_for_class(p.variability_class, p.lead_time_sd) == GAMMA
     values: dict[str, Any] = {"mode": mode, "order_quantity": None, "safety_stock": None, "reorder_point": None,
                               "order_up_to": None}
@@ -366,7 +403,7 @@ def plan_policy(p: PolicyInput) -> PolicyResult:
         values.update(safety_stock=r.safety_stock, order_up_to=r.order_up_to)
         mean_dl, sigma, under, k = r.mean_protection_demand, r.sigma_rl, 0.0, r.k
         covered = r.mean_protection_demand
-    applied = ([forced[2]] if forced else []) + _apply_overrides(p, values, covered, steps)
+    applied = inputs_forced + ([forced[2]] if forced else []) + _apply_overrides(p, values, covered, steps)
     if values["mode"] == PULL:
         values.update(safety_stock=None, reorder_point=None, order_up_to=None, order_quantity=None)
         steps.append(Step("stocking", "none", "", ("mode", "mode"),

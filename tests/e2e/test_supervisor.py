@@ -212,6 +212,23 @@ def test_a_service_target_forced_in_percent_on_the_product_page(desk, desk_serve
         desk_server.request("PATCH", f"/api/v1/products/{sku}", {"policy_overrides": {}})
 
 
+def test_a_lead_time_forced_on_the_product_page_is_the_one_planned_with(desk, desk_server):
+    sku = rich_push_product(desk_server)
+    _, before = desk_server.request("GET", f"/api/v1/products/{sku}/policy")
+    desk.goto(f"/#/sv/product?sku={sku}")
+    desk.wait_for_selector("#overrides-form")
+    assert desk.get_attribute("#override-lead_time_mean", "placeholder").startswith("Measured")
+    desk.fill("#override-lead_time_mean", "30")
+    desk.click("#overrides-form button[type=submit]")
+    desk.wait_for_selector("#override-message.ok")
+    try:
+        _, after = desk_server.request("GET", f"/api/v1/products/{sku}/policy")
+        assert after["policy"]["reorder_point"] > before["policy"]["reorder_point"]
+        assert "30" in desk.text_content("#product-lt")
+    finally:
+        desk_server.request("PATCH", f"/api/v1/products/{sku}", {"policy_overrides": {}})
+
+
 def test_a_supplier_set_to_weekly_on_its_page_moves_its_products_to_order_up_to_levels(desk, desk_server):
     supplier = "FREINEX"
     _, products = desk_server.request("GET", "/api/v1/products?per_page=500")

@@ -152,3 +152,17 @@ def test_a_forced_service_target_must_be_one_sensible_share(app, client, warehou
     assert french.startswith("Certains champs sont invalides.") and ("invalide" in french or "Doit être entre" in french
                                                                     or "pas les deux" in french), french
     assert client.get("/api/v1/products/PAD", headers=sup).json["policy_overrides"] == {}
+
+
+def test_the_buyer_forces_the_lead_time_and_the_list_follows(app, client, warehouse):
+    sup = warehouse["supervisor"]
+    smooth_history(app)
+    measured = policy(client, sup)
+    overrides(client, sup, policy_overrides={"lead_time_mean": 21, "lead_time_sd": 3})   # the supplier warned
+    page = policy(client, sup)
+    assert page["policy"]["reorder_point"] > measured["policy"]["reorder_point"] + 2 * 14   # ~2 a day, 14 days more
+    forced = {o["name"]: o["value"] for o in page["policy"]["overrides"]}
+    assert forced == {"lead_time_mean": 21, "lead_time_sd": 3}
+    assert plan(client, sup)["PAD"]["reorder_point"] == pytest.approx(page["policy"]["reorder_point"])
+    wrong = client.patch("/api/v1/products/PAD", headers=sup, json={"policy_overrides": {"lead_time_mean": 0}})
+    assert wrong.status_code == 422 and wrong.json["error"]["field"] == "policy_overrides.lead_time_mean"

@@ -481,6 +481,26 @@ def test_a_forced_service_target_plans_as_that_target_given_as_input():
             plan_policy(PolicyInput(**BASE, overrides=wrong))
 
 
+def test_a_forced_lead_time_or_demand_plans_as_if_measured_so():
+    longer = plan_policy(PolicyInput(**BASE, overrides={"lead_time_mean": 18}))
+    assert longer.reorder_point == pytest.approx(plan_policy(PolicyInput(**{**BASE, "lead_time_mean": 18})).reorder_point,
+                                                 **TIGHT)
+    assert longer.overrides[0].name == "lead_time_mean" and longer.overrides[0].computed == 9
+    # σ_d keeps its CV (4/10): twice the demand, twice its sd
+    busier = plan_policy(PolicyInput(**BASE, overrides={"demand_mean": 20}))
+    same = plan_policy(PolicyInput(**{**BASE, "demand_mean": 20, "demand_sd": 8}))
+    assert busier.reorder_point == pytest.approx(same.reorder_point, **TIGHT) and busier.eoq == pytest.approx(same.eoq)
+    # Lead-time demand measured on the history (100 where d̄·E[L] = 90) keeps its ratio: 100/90 · 10 · 18 = 200;
+    # its sd (30 where the formula gives √(9·16 + 100·4) = √544) scales with the formula's: 30/√544 · √(18·16 + 400)
+    measured = dict(lead_time_demand_mean=100.0, lead_time_demand_sd=30.0)
+    r = plan_policy(PolicyInput(**BASE, **measured, overrides={"lead_time_mean": 18}))
+    assert r.mean_lead_time_demand == pytest.approx(200, **TIGHT)
+    assert r.sigma_dl == pytest.approx(30 / math.sqrt(544) * math.sqrt(18 * 16 + 400), **TIGHT)
+    assert any(s.name == "lead_time_mean" and s.source[0] == "buyer override" for s in r.steps)
+    with pytest.raises(Invalid):
+        plan_policy(PolicyInput(**BASE, overrides={"lead_time_mean": 0}))
+
+
 def test_plan_needs_a_way_to_size_orders():
     with pytest.raises(Invalid) as err:
         plan_policy(PolicyInput(10, 4, 9, 2, "smooth", "A"))

@@ -7,6 +7,7 @@ import { chart, COLORS, disposeCharts, seconds } from "./charts.js";
 
 const OVERRIDABLE = ["order_quantity", "safety_stock", "reorder_point", "order_up_to"];
 const TARGETS = ["fill_rate_target", "cycle_service_target"];   // typed in %, stored as shares
+const INPUTS = ["demand_mean", "lead_time_mean", "lead_time_sd"];   // what the computation starts from
 const WEEK = 7 * 86400;
 const FORECAST_WEEKS = 8;
 
@@ -47,7 +48,7 @@ async function view(sku, notice, reload) {
       periodic ? tile(t("review_period"), t("sv_days", { n: p.review_period_days }), { id: "product-q",
         detail: t("next_review", { date: dateText(policy.next_review) }) })
         : tile(t("order_quantity"), num(p.order_quantity, 1), { id: "product-q" }),
-      tile(t("lead_time_used"), days(lt.mean), { id: "product-lt", href: product.supplier ? `#/sv/lead-times?supplier=${encodeURIComponent(product.supplier)}` : null,
+      tile(t("lead_time_used"), days(product.policy_overrides?.lead_time_mean ?? lt.mean), { id: "product-lt", href: product.supplier ? `#/sv/lead-times?supplier=${encodeURIComponent(product.supplier)}` : null,
         detail: `p50 ${days(lt.p50)} · p90 ${days(lt.p90)} · ${t("declared")} ${days(lt.declared_days)}` }),
       tile(t("demand_class"), `${demand.class ?? "–"} · ${t("abc_class")} ${demand.abc ?? "–"}`,
         { tone: "text", detail: `${demand.forecast_method ?? ""} · ${num(demand.daily_mean, 2)} / ${t("day")}` })),
@@ -59,7 +60,8 @@ async function view(sku, notice, reload) {
     card(t("stock_over_time"), stockChart(movements, p)),
     card(t("demand_history"), demandChart(flows, demand)),
     card(t("policy_steps"), stepsTable(policy.steps || []), declaredTable(p, policy.if_declared || {}, lt)),
-    card(t("overrides"), overridesForm(product, p, notice, reload)),
+    card(t("overrides"), overridesForm(product, p, notice, reload,
+      { demand_mean: demand.daily_mean, lead_time_mean: lt.mean, lead_time_sd: lt.sd })),
   ];
 }
 
@@ -173,8 +175,11 @@ function declaredTable(policy, declared, lt) {
     { label: t("declared"), align: "num", value: (row) => row[2] }], rows, { id: "if-declared" })];
 }
 
-function overridesForm(product, policy, notice, reload) {
+function overridesForm(product, policy, notice, reload, measured) {
   const current = product.policy_overrides || {};
+  const starts = Object.fromEntries(INPUTS.map((name) => [name, h("input", {
+    type: "number", min: 0, step: "any", name, id: `override-${name}`, value: current[name] ?? "",
+    placeholder: labelled(t("measured"), num(measured[name], 2)) })]));
   const inputs = Object.fromEntries(OVERRIDABLE.map((name) => [name, h("input", {
     type: "number", min: 0, step: "any", name, id: `override-${name}`, value: current[name] ?? "",
     placeholder: labelled(t("computed"), num(policy[name], 1)) })]));
@@ -191,6 +196,7 @@ function overridesForm(product, policy, notice, reload) {
     event.preventDefault();
     const overrides = {};
     for (const [name, input] of Object.entries(inputs)) if (input.value !== "") overrides[name] = Number(input.value);
+    for (const [name, input] of Object.entries(starts)) if (input.value !== "") overrides[name] = Number(input.value);
     for (const [name, input] of Object.entries(targets)) if (input.value !== "") overrides[name] = Number(input.value) / 100;
     if (mode.value) overrides.mode = mode.value;
     save.disabled = true;
@@ -207,6 +213,7 @@ function overridesForm(product, policy, notice, reload) {
   } },
   h("p", { class: "note" }, t("override_help")),
   h("div", { class: "override-grid" },
+    INPUTS.map((name) => h("label", { class: "field" }, t(`forced_${name}`), starts[name])),
     OVERRIDABLE.map((name) => h("label", { class: "field" }, t(name), inputs[name])),
     TARGETS.map((name) => h("label", { class: "field" }, `${word("step", name)} (%)`, targets[name])),
     h("label", { class: "field" }, t("mode"), mode)),

@@ -63,7 +63,7 @@ extendStrings({
     ordering_cost: "Cost of one order", ordering_cost_help: "Paperwork, fixed delivery charge… Set: its products are ordered by the economic quantity, weighed against holding stock. Empty: each order covers four weeks of demand.",
     email: "Email", supplier_active: "Active", save_supplier: "Save", supplier_saved: "Saved: the plan uses these settings now.",
     lead_time_used: "Lead time used", overrides: "Overrides (the buyer's word is last)",
-    override_help: "Leave empty to use the computed value.", computed: "Computed", save_overrides: "Save overrides",
+    override_help: "Leave empty to use the computed value.", computed: "Computed", measured: "Measured", forced_demand_mean: "Demand per day", forced_lead_time_mean: "Lead time (days)", forced_lead_time_sd: "Lead-time spread (days)", save_overrides: "Save overrides",
     overrides_saved: "Saved: the policy below is recomputed.", demand_class: "Demand", abc_class: "ABC",
     // replenishment
     repl_generated: "Suggestions computed {when}", include: "Order", qty_to_order: "Qty to order",
@@ -148,7 +148,7 @@ extendStrings({
     ordering_cost: "Coût d'une commande", ordering_cost_help: "Traitement, frais de port fixes… Renseigné : ses articles sont commandés à la quantité économique, mise en balance avec le coût du stock. Vide : chaque commande couvre quatre semaines de demande.",
     email: "E-mail", supplier_active: "Actif", save_supplier: "Enregistrer", supplier_saved: "Enregistré : le plan utilise désormais ces réglages.",
     lead_time_used: "Délai retenu", overrides: "Forçages (l'acheteur a le dernier mot)",
-    override_help: "Laissez vide pour garder la valeur calculée.", computed: "Calculé", save_overrides: "Enregistrer les forçages",
+    override_help: "Laissez vide pour garder la valeur calculée.", computed: "Calculé", measured: "Mesuré", forced_demand_mean: "Demande par jour", forced_lead_time_mean: "Délai (jours)", forced_lead_time_sd: "Dispersion du délai (jours)", save_overrides: "Enregistrer les forçages",
     overrides_saved: "Enregistré : la politique ci-dessous est recalculée.", demand_class: "Demande", abc_class: "ABC",
     repl_generated: "Suggestions calculées {when}", include: "Commander", qty_to_order: "Qté à commander",
     projected: "Projeté", sv_expected: "Attendu (p50 – p90)",
