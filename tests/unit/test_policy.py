@@ -483,8 +483,8 @@ def test_a_forced_service_target_plans_as_that_target_given_as_input():
 
 def test_a_forced_lead_time_or_demand_plans_as_if_measured_so():
     longer = plan_policy(PolicyInput(**BASE, overrides={"lead_time_mean": 18}))
-    assert longer.reorder_point == pytest.approx(plan_policy(PolicyInput(**{**BASE, "lead_time_mean": 18})).reorder_point,
-                                                 **TIGHT)
+    as_measured = plan_policy(PolicyInput(**{**BASE, "lead_time_mean": 18}))
+    assert longer.reorder_point == pytest.approx(as_measured.reorder_point, **TIGHT)
     assert longer.overrides[0].name == "lead_time_mean" and longer.overrides[0].computed == 9
     # σ_d keeps its CV (4/10): twice the demand, twice its sd
     busier = plan_policy(PolicyInput(**BASE, overrides={"demand_mean": 20}))
