@@ -274,6 +274,20 @@ def test_the_replenishment_table_and_the_header_fit_a_laptop(desk, desk_server):
     screenshot(desk, "supervisor-replenishment-1366")
 
 
+def test_a_quantity_that_cannot_be_ordered_is_said_not_silently_left_out(desk, desk_server):
+    """A ticked line typed -3 (or emptied) was dropped from the orders without a word; a refusal of the server was
+    introduced as 'Could not load:'."""
+    desk.goto("/#/sv/replenishment")
+    desk.wait_for_selector("#repl-table tbody tr")
+    first = desk.locator("#repl-table tbody tr").first
+    first.locator(".repl-qty").fill("-3")
+    assert desk.is_disabled("#repl-create")
+    assert first.get_attribute("data-sku") in desk.text_content("#repl-message")
+    first.locator(".repl-include").uncheck()
+    assert desk.is_enabled("#repl-create")
+    assert desk.text_content("#repl-message") == ""
+
+
 def test_purchase_orders_created_from_the_replenishment_view_are_the_ones_the_api_makes(desk, desk_server):
     _, suggestions = desk_server.request("GET", "/api/v1/replenishment")
     items = suggestions["items"]
@@ -294,8 +308,8 @@ def test_purchase_orders_created_from_the_replenishment_view_are_the_ones_the_ap
             expected[item["supplier"]][item["sku"]] = changed_qty if item["sku"] == changed_sku else item["qty"]
     generated_at = desk.get_attribute("#repl-generated", "data-generated-at")
     desk.click("#repl-create")
-    desk.wait_for_selector("#repl-created-table tbody tr")
-    numbers = [row.get_attribute("data-po") for row in desk.locator("#repl-created-table tbody tr").all()]
+    desk.wait_for_selector("#repl-unsent-table tbody tr.created")
+    numbers = [row.get_attribute("data-po") for row in desk.locator("#repl-unsent-table tbody tr.created").all()]
     made = {}
     for number in numbers:
         _, order = desk_server.request("GET", f"/api/v1/purchase-orders/{number}")
@@ -309,8 +323,8 @@ def test_purchase_orders_created_from_the_replenishment_view_are_the_ones_the_ap
         && !document.querySelector('#repl-table tr[data-sku="{changed_sku}"]')""", timeout=15000)
     # Sent to the supplier: the desk records it, and the order-taking stage of the lead time ends there.
     first = numbers[0]
-    desk.click(f"#repl-created-table .mark-ordered[data-po='{first}']")
-    desk.wait_for_selector(f"#repl-created-table .mark-ordered[data-po='{first}']", state="detached")
+    desk.click(f"#repl-unsent-table .mark-ordered[data-po='{first}']")
+    desk.wait_for_selector(f"#repl-unsent-table .mark-ordered[data-po='{first}']", state="detached")
     _, order = desk_server.request("GET", f"/api/v1/purchase-orders/{first}")
     assert order["status"] == "ordered" and [e["kind"] for e in order["events"]] == ["need_detected", "ordered"]
 
@@ -401,3 +415,42 @@ def test_a_held_count_names_its_item_on_the_decisions_view(desk, desk_server):
     assert f"{product['name']} ({level['sku']})" in card.locator(".decision-item").inner_text()
     card.locator("button.danger").click()  # leave the demo as it was
     card.wait_for(state="detached")
+
+
+# --- a buyer's first mornings -------------------------------------------------------------------------
+
+def test_purchase_orders_not_yet_sent_stay_on_the_replenishment_view_until_sent(desk, desk_server):
+    """Orders created from the suggestions, then the page left or reloaded before 'Sent to the supplier': they were
+    shown nowhere, and their products were no longer suggested (a draft counts as on order), so nothing reminded the
+    buyer to send them. They are listed on the view, oldest first, until sent; a refusal is shown, not hidden."""
+    _, suggestions = desk_server.request("GET", "/api/v1/replenishment")
+    item = suggestions["items"][0]
+    status, made = desk_server.request("POST", "/api/v1/replenishment/orders", {
+        "suggested_at": suggestions["generated_at"], "items": [{"sku": item["sku"], "qty": item["qty"]}]})
+    assert status == 201, made
+    number = made[0]["number"]
+    desk.goto("/#/sv/replenishment")
+    desk.wait_for_selector("#repl-list .sv-toolbar")
+    row = desk.locator(f"#repl-unsent-table tr[data-po='{number}']")
+    row.wait_for()
+    _, supplier = desk_server.request("GET", f"/api/v1/suppliers/{made[0]['supplier']}")
+    assert supplier["name"] in row.inner_text()
+    desk.reload()
+    row.wait_for()
+    # A refusal from the server is said in the row, in its words.
+    refusal = {"error": {"code": "e2e_refused", "message": "E2E: refused for the test"}}
+    desk.route(f"**/api/v1/purchase-orders/{number}/events",
+               lambda route: route.fulfill(status=409, content_type="application/json", body=json.dumps(refusal)))
+    row.locator(".mark-ordered").click()
+    desk.wait_for_selector(f"#repl-unsent-table tr[data-po='{number}'] .error")
+    assert "E2E: refused for the test" in row.locator(".error").inner_text()
+    desk.unroute(f"**/api/v1/purchase-orders/{number}/events")
+    assert desk_server.request("GET", f"/api/v1/purchase-orders/{number}")[1]["status"] == "need_detected"
+    row.locator(".mark-ordered").click()
+    row.locator(".mark-ordered").wait_for(state="detached")
+    assert desk_server.request("GET", f"/api/v1/purchase-orders/{number}")[1]["status"] == "ordered"
+    desk.reload()
+    desk.wait_for_selector("#repl-list .sv-toolbar")
+    desk.wait_for_timeout(500)
+    assert desk.locator(f"#repl-unsent-table tr[data-po='{number}']").count() == 0
+
