@@ -454,3 +454,19 @@ def test_purchase_orders_not_yet_sent_stay_on_the_replenishment_view_until_sent(
     desk.wait_for_timeout(500)
     assert desk.locator(f"#repl-unsent-table tr[data-po='{number}']").count() == 0
 
+
+def test_the_product_finder_opens_skus_with_lower_case_letters(desk, desk_server):
+    """The finder wrote every SKU in capitals: a customer's 'vis-m6' could not be opened, even picked from the list."""
+    status, body = desk_server.request("POST", "/api/v1/products", {"sku": "vis-m6-e2e", "name": "Vis M6 (e2e)"})
+    assert status == 201, body
+    desk.goto("/#/sv/replenishment")
+    desk.fill("#sv-find", "vis-m6-e2e")
+    desk.press("#sv-find", "Enter")
+    desk.wait_for_selector("#product-q")
+    assert "Vis M6 (e2e)" in desk.text_content("main")
+    # and a SKU typed in lower case still opens the product spelt in capitals
+    sku = rich_push_product(desk_server)
+    desk.fill("#sv-find", sku.lower())
+    desk.press("#sv-find", "Enter")
+    desk.wait_for_function(f"location.hash.endsWith({json.dumps('sku=' + sku)})")
+    desk.wait_for_selector("#product-q")
