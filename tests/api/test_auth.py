@@ -64,6 +64,17 @@ def test_admin_creates_users_others_cannot(client, tokens):
     assert login.status_code == 201
 
 
+def test_a_user_name_differing_from_another_only_in_case_is_refused(client, tokens):
+    """'Lea' beside 'lea' made two accounts a person cannot tell apart (a phone capitalises the first letter)."""
+    new = {"username": "lea", "role": "operator", "password": "long enough pw"}
+    assert client.post("/api/v1/users", json=new, headers=tokens["admin"]).status_code == 201
+    twin = client.post("/api/v1/users", json={**new, "username": "Lea"},
+                       headers={**tokens["admin"], "Accept-Language": "fr"})
+    assert twin.status_code == 409 and twin.json["error"]["code"] == "duplicate", twin.json
+    assert "lea" in twin.json["error"]["message"] and "existe" in twin.json["error"]["message"]
+    assert [u["username"] for u in client.get("/api/v1/users", headers=tokens["admin"]).json].count("Lea") == 0
+
+
 def test_wrong_passwords_are_throttled_then_a_good_one_waits_too(app, client, tokens):
     attempts = app.config["TENDU_LOGIN_ATTEMPTS"]
     for _ in range(attempts):
