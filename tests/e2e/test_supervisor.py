@@ -470,3 +470,23 @@ def test_the_product_finder_opens_skus_with_lower_case_letters(desk, desk_server
     desk.press("#sv-find", "Enter")
     desk.wait_for_function(f"location.hash.endsWith({json.dumps('sku=' + sku)})")
     desk.wait_for_selector("#product-q")
+
+
+def test_a_value_axis_is_wide_enough_for_its_labels(desk, desk_server):
+    """The stock value axis showed '150,000' for '€150,000': its labels were clipped at a fixed 64 px."""
+    desk.goto("/#/sv/valuation")
+    desk.wait_for_selector("#val-kpis")
+    sizes = desk.evaluate("""async () => {
+        const { chart } = await import("/js/supervisor/charts.js");
+        const { money } = await import("/js/supervisor/common.js");
+        const element = chart({ id: "axis-test", x: [1, 2, 3], yMin: 0, yFormat: money,
+          series: [{ label: "value", values: [0, 750000, 1500000], type: "area" }] });
+        document.querySelector("main").append(element);
+        while (element.dataset.drawn !== "true") await new Promise((done) => setTimeout(done, 50));
+        const axis = element._uplot.axes[1];
+        const context = document.createElement("canvas").getContext("2d");
+        context.font = "12px system-ui, sans-serif";
+        const widest = Math.max(...axis._values.map((text) => context.measureText(text).width));
+        return { size: axis._size, widest, labels: axis._values };
+    }""")
+    assert sizes["size"] >= sizes["widest"] + 15, sizes  # its ticks (10 px) and the gap (5 px) beside the text
