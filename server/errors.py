@@ -6,6 +6,7 @@ parsing get theirs here. The language follows ``Accept-Language``.
 from __future__ import annotations
 
 import logging
+import re
 
 from flask import jsonify, request
 from marshmallow import INCLUDE, Schema, fields
@@ -64,6 +65,28 @@ FIELD_MESSAGES_FR = {
 }
 
 
+# marshmallow's messages with figures in them, as patterns.
+FIELD_PATTERNS_FR = [
+    (re.compile(r"Length must be between (\S+) and (\S+)\."), r"Longueur entre \1 et \2."),
+    (re.compile(r"Shorter than minimum length (\S+)\."), r"Plus court que le minimum (\1)."),
+    (re.compile(r"Longer than maximum length (\S+)\."), r"Plus long que le maximum (\1)."),
+    (re.compile(r"Must be greater than or equal to (\S+) and less than or equal to (\S+)\."), r"Entre \1 et \2."),
+    (re.compile(r"Must be greater than or equal to (\S+)\."), r"Au moins \1."),
+    (re.compile(r"Must be less than or equal to (\S+)\."), r"Au plus \1."),
+    (re.compile(r"Must be one of: (.+)\."), r"Valeur parmi : \1."),
+    (re.compile(r"String does not match expected pattern\."), "Format non reconnu."),
+]
+
+
+def field_message_fr(message: str) -> str:
+    if message in FIELD_MESSAGES_FR:
+        return FIELD_MESSAGES_FR[message]
+    for pattern, french in FIELD_PATTERNS_FR:
+        if pattern.fullmatch(message):
+            return pattern.sub(french, message)
+    return message
+
+
 def language() -> str:
     return request.accept_languages.best_match(["en", "fr"], default="en") if request else "en"
 
@@ -117,7 +140,7 @@ def _http(exc: HTTPException):
         if status == 400 and "json" in messages and field is None:
             return _bad_json()
         elif field:
-            detail = FIELD_MESSAGES_FR.get(first, first) if lang == "fr" else first
+            detail = field_message_fr(first) if lang == "fr" else first
             message = f"{message} {field} : {detail}" if lang == "fr" else f"{message} {field}: {detail}"
     return error_response(status, code, message, field, messages or None)
 
