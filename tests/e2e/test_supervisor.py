@@ -490,3 +490,15 @@ def test_a_value_axis_is_wide_enough_for_its_labels(desk, desk_server):
         return { size: axis._size, widest, labels: axis._values };
     }""")
     assert sizes["size"] >= sizes["widest"] + 15, sizes  # its ticks (10 px) and the gap (5 px) beside the text
+
+
+def test_an_import_the_server_refuses_says_so_in_its_words(desk, desk_server, tmp_path):
+    """A CSV with wrong columns was reported 'Could not load: Columns missing…', as if the page had failed to load."""
+    wrong = tmp_path / "wrong.csv"
+    wrong.write_text("foo,bar\n1,2\n")
+    desk.goto("/#/sv/data")
+    desk.set_input_files("#import-file", str(wrong))
+    desk.click("#import-form button[type=submit]")
+    desk.wait_for_selector("#import-report .error")
+    report = desk.text_content("#import-report")
+    assert report.startswith("Not done: Columns missing: sku") and "Could not load" not in report, report
