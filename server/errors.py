@@ -67,25 +67,25 @@ FIELD_MESSAGES_FR = {
 }
 
 
-# marshmallow's validators word their bounds; the same in French, figures kept.
-PATTERNS_FR = (
-    (re.compile(r"^Must be greater than or equal to (\S+) and less than or equal to (\S+)\.$"),
-     r"Doit être entre \1 et \2 (inclus)."),
-    (re.compile(r"^Must be greater than (\S+) and less than or equal to (\S+)\.$"),
-     r"Doit être supérieur à \1 et au plus \2."),
-    (re.compile(r"^Must be greater than or equal to (\S+)\.$"), r"Doit être au moins \1."),
-    (re.compile(r"^Must be less than or equal to (\S+)\.$"), r"Doit être au plus \1."),
-    (re.compile(r"^Length must be between (\d+) and (\d+)\.$"), r"Longueur entre \1 et \2 caractères."),
-    (re.compile(r"^Longer than maximum length (\d+)\.$"), r"Plus long que \1 caractères."),
-    (re.compile(r"^Must be one of: (.+)\.$"), r"Doit être l'une des valeurs : \1."),
-)
+# marshmallow's messages with figures in them, as patterns.
+FIELD_PATTERNS_FR = [
+    (re.compile(r"Length must be between (\S+) and (\S+)\."), r"Longueur entre \1 et \2."),
+    (re.compile(r"Shorter than minimum length (\S+)\."), r"Plus court que le minimum (\1)."),
+    (re.compile(r"Longer than maximum length (\S+)\."), r"Plus long que le maximum (\1)."),
+    (re.compile(r"Must be greater than or equal to (\S+) and less than or equal to (\S+)\."), r"Entre \1 et \2."),
+    (re.compile(r"Must be greater than (\S+) and less than or equal to (\S+)\."), r"Plus de \1, au plus \2."),
+    (re.compile(r"Must be greater than or equal to (\S+)\."), r"Au moins \1."),
+    (re.compile(r"Must be less than or equal to (\S+)\."), r"Au plus \1."),
+    (re.compile(r"Must be one of: (.+)\."), r"Valeur parmi : \1."),
+    (re.compile(r"String does not match expected pattern\."), "Format non reconnu."),
+]
 
 
-def in_french(message: str) -> str:
+def field_message_fr(message: str) -> str:
     if message in FIELD_MESSAGES_FR:
         return FIELD_MESSAGES_FR[message]
-    for pattern, french in PATTERNS_FR:
-        if pattern.match(message):
+    for pattern, french in FIELD_PATTERNS_FR:
+        if pattern.fullmatch(message):
             return pattern.sub(french, message)
     return message
 
@@ -143,7 +143,7 @@ def _http(exc: HTTPException):
         if status == 400 and "json" in messages and field is None:
             return _bad_json()
         elif field:
-            detail = in_french(first) if lang == "fr" else first
+            detail = field_message_fr(first) if lang == "fr" else first
             message = f"{message} {field} : {detail}" if lang == "fr" else f"{message} {field}: {detail}"
     return error_response(status, code, message, field, messages or None)
 

@@ -7,7 +7,7 @@ from flask import g
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
-from server.api.common import Blueprint, CODE, Moment, Number
+from server.api.common import Blueprint, CODE, Moment, Money, Number
 from server.api.security import role
 from server.errors import language
 from server.models import Product
@@ -63,7 +63,8 @@ class Suggestion(Schema):
 
 
 class SuggestionsOut(Schema):
-    generated_at = fields.AwareDateTime(metadata={"description": "Pass back as suggested_at when ordering"})
+    generated_at = fields.AwareDateTime(metadata={"description": "Pass back as suggested_at when ordering (within 24 h: "
+                                                                 "older suggestions are refused, stale_suggestions)"})
     items = fields.List(fields.Nested(Suggestion))
 
 
@@ -78,11 +79,22 @@ class OrdersIn(Schema):
     items = fields.List(fields.Nested(OrderItem), required=True, validate=validate.Length(min=1, max=2000))
 
 
+class CreatedLine(Schema):
+    """As the order's own lines read (numbers, not the strings of a plain dict's decimals)."""
+    line_id = fields.Integer()
+    sku = fields.String()
+    name = fields.String()
+    ordered = Number()
+    received = Number()
+    left = Number()
+    unit_cost = Money()
+
+
 class CreatedOrder(Schema):
     number = fields.String()
     supplier = fields.String()
     status = fields.String()
-    lines = fields.List(fields.Dict())
+    lines = fields.List(fields.Nested(CreatedLine))
 
 
 def _step(step) -> dict:

@@ -10,6 +10,7 @@ from server.domain.errors import NotFound
 from server.extensions import db
 from server.models import (Barcode, Location, Movement, MovementKind, Product, PurchaseOrder, PurchaseOrderLine,
                            SalesOrder, SalesOrderLine, StockLevel, Supplier)
+from server.services import master
 
 # What is left on an order's lines is on order whatever step the order has reached: a put-away can start while
 # the rest of the delivery is still being received (the order's status is the furthest step of any line).
@@ -25,7 +26,8 @@ def resolve(result: ParseResult) -> dict:
     elif result.kind == "text":
         found = _by_barcode(result.value, result)
     elif result.kind == "product_ref":
-        product = db.session.scalar(select(Product).where(Product.sku == result.reference))
+        row = product_by_sku(db.session, result.reference)
+        product = row and db.session.get(Product, row.id)
         found = product and {"kind": "product", "product": product_view(product), "pack_qty": 1, "quantity": 1,
                              "stock": availability(product.id)}
     elif result.kind == "location":
@@ -38,6 +40,13 @@ def resolve(result: ParseResult) -> dict:
         raise NotFound("unknown_code", f"{result.value} is not known here.",
                        f"{result.value} n'est pas connu ici.", field="code", details={"parse": result.to_dict()})
     return {**found, "parse": result.to_dict()}
+
+
+def product_by_sku(session, sku: str):
+    """The product row (pack_qty 1) with this SKU. A product's label carries its SKU in capitals (a scanner with Caps
+    Lock on reads the same product): a SKU not found as written is looked for in any case."""
+    return session.execute(PRODUCT_BY_SKU, {"sku": sku}).first() or master.only_one(
+        session.execute(_PRODUCT_BY_SKU_ANY_CASE, {"sku": sku.upper()}).all())
 
 
 def product_view(p: Product) -> dict:
@@ -63,6 +72,8 @@ _PRODUCT = (_P.c.id, _P.c.sku, _P.c.name, _P.c.unit, _P.c.active, _P.c.critical,
 PRODUCT_BY_CODE = (select(_B.c.pack_qty, *_PRODUCT).select_from(_B.join(_P, _P.c.id == _B.c.product_id))
                    .where(_B.c.code == bindparam("code")))
 PRODUCT_BY_SKU = select(literal(1).label("pack_qty"), *_PRODUCT).where(_P.c.sku == bindparam("sku"))
+_PRODUCT_BY_SKU_ANY_CASE = (select(literal(1).label("pack_qty"), *_PRODUCT)
+                            .where(func.upper(_P.c.sku) == bindparam("sku")).limit(2))
 _LEVELS = (select(_L.c.code, _L.c.kind, _SL.c.lot, _SL.c.expiry, _SL.c.qty)
            .select_from(_SL.join(_L, _L.c.id == _SL.c.location_id))
            .where(_SL.c.product_id == bindparam("product_id"), _SL.c.qty > 0)
@@ -108,9 +119,10 @@ def availability(product_id: int) -> dict:
 
 
 def _location(code: str) -> dict | None:
-    place = db.session.scalar(select(Location).where(Location.code == code))
-    if place is None:
+    row = master.place_or_none(db.session, code)
+    if row is None:
         return None
+    place = db.session.get(Location, row.id)
     rows = db.session.execute(
         select(Product.sku, Product.name, StockLevel.lot, StockLevel.expiry, StockLevel.qty)
         .join(Product, Product.id == StockLevel.product_id)

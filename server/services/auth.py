@@ -33,8 +33,10 @@ def create_user(username: str, role: str, password: str) -> User:
                       f"Le rôle doit être l'un de {', '.join(ROLES)}.", field="role")
     _check_password(password)
     with write_transaction() as s:
-        if s.scalar(select(User).where(User.username == username)):
-            raise Conflict("duplicate", f"User {username} exists already.", f"L'utilisateur {username} existe déjà.",
+        # Names differing only in case ('Lea' beside 'lea') are two accounts nobody can tell apart: refused too.
+        existing = s.scalar(select(User.username).where(func.lower(User.username) == username.lower()).limit(1))
+        if existing is not None:
+            raise Conflict("duplicate", f"User {existing} exists already.", f"L'utilisateur {existing} existe déjà.",
                            field="username")
         user = User(username=username, role=role, password_hash=generate_password_hash(password))
         s.add(user)

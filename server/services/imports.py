@@ -115,20 +115,27 @@ class Products:
         self.products = {p.sku: p for p in session.scalars(select(Product).options(selectinload(Product.barcodes)))}
         self.suppliers = dict(session.execute(select(Supplier.code, Supplier.id)).all())
         self.owners = dict(session.execute(select(Barcode.code, Product.sku).join(Product)).all())
+        self.by_upper = {sku.upper(): sku for sku in self.products}  # labels cannot tell 'pad' from 'PAD'
         self.in_file: set[str] = set()
 
     def check(self, row: Row):
         _refuse_extra(row)
         cells = row.cells
         sku = _sku(cells)
-        if sku in self.in_file:
-            raise Invalid("duplicate_in_file", f"Product {sku} is on an earlier line already.",
-                          f"Le produit {sku} figure déjà plus haut.", field="sku")
+        twin = self.by_upper.get(sku.upper(), sku)
+        if sku in self.in_file or (twin != sku and twin in self.in_file):
+            raise Invalid("duplicate_in_file", f"Product {twin} is on an earlier line already.",
+                          f"Le produit {twin} figure déjà plus haut.", field="sku")
+        if twin != sku:
+            raise Conflict("duplicate", f"sku: product {twin} exists already; SKUs differing only in case cannot "
+                           "be told apart on a label.", f"sku : le produit {twin} existe déjà ; des références qui ne "
+                           "diffèrent que par la casse sont indiscernables sur une étiquette.", field="sku")
         values = {column: parse(self, cells) for column, parse in FIELDS.items() if cells.get(column)}
         if sku not in self.products and "name" not in values:
             text(cells, "name", max_length=200, required=True)
         barcodes = self._barcodes(sku, cells["barcodes"]) if cells.get("barcodes") else None
         self.in_file.add(sku)
+        self.by_upper.setdefault(sku.upper(), sku)
         for code, _ in barcodes or ():
             self.owners[code] = sku
         return sku, {("supplier_id" if k == "supplier" else k): v for k, v in values.items()}, barcodes

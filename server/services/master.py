@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from server.database import write_transaction
@@ -30,6 +30,11 @@ def not_found(model, key: str) -> NotFound:
                     details={"key": key})
 
 
+def only_one(rows):
+    """The row of a look-up in any case when exactly one row answers it (``abc`` and ``ABC`` both: neither)."""
+    return rows[0] if len(rows) == 1 else None
+
+
 def get(model, key: str, session=None):
     session = session or db.session
     obj = session.scalar(select(model).where(getattr(model, key_of(model)) == key))
@@ -42,12 +47,20 @@ _LOC = Location.__table__
 # Scans name a place on almost every request: plain rows (id, code, kind, name) from statements built once.
 _PLACE = select(_LOC.c.id, _LOC.c.code, _LOC.c.kind, _LOC.c.name)
 _PLACE_BY_CODE = _PLACE.where(_LOC.c.code == bindparam("code"))
+_PLACE_BY_CODE_ANY_CASE = _PLACE.where(func.upper(_LOC.c.code) == bindparam("code")).limit(2)
 _FIRST_OF_KIND = _PLACE.where(_LOC.c.kind == bindparam("kind"), _LOC.c.active.is_(True)).order_by(_LOC.c.id).limit(1)
 
 
+def place_or_none(session, code: str):
+    """The location with this code, as a row (id, code, kind, name). A bin's label carries its code in capitals (so
+    that a scanner with Caps Lock on reads the same bin): a code not found as written is looked for in any case."""
+    return session.execute(_PLACE_BY_CODE, {"code": code}).first() or only_one(
+        session.execute(_PLACE_BY_CODE_ANY_CASE, {"code": code.upper()}).all())
+
+
 def place(session, code: str):
-    """The location with this code, as a row (id, code, kind, name)."""
-    row = session.execute(_PLACE_BY_CODE, {"code": code}).first()
+    """The location with this code (``place_or_none``); NotFound otherwise."""
+    row = place_or_none(session, code)
     if row is None:
         raise not_found(Location, code)
     return row
@@ -62,6 +75,13 @@ def _duplicate(model, key) -> Conflict:
     _, en, fr = KEYS[model]
     return Conflict("duplicate", f"A {en} {key!r} exists already.", f"Un {fr} « {key} » existe déjà.",
                     field=key_of(model))
+
+
+def same_key(session, model, key: str) -> str | None:
+    """The key of an existing row spelt like ``key`` but for case: labels carry keys in capitals and cannot tell
+    ``pad`` from ``PAD``, so a second one is refused as a duplicate."""
+    column = getattr(model, key_of(model))
+    return session.scalar(select(column).where(func.upper(column) == key.upper()).limit(1))
 
 
 def line_of(order, line_id: int | None):
@@ -96,8 +116,8 @@ def create(model, data: dict, prepare=None):
     key = data[key_of(model)]
     try:
         with write_transaction() as s:
-            if s.scalar(select(model.id).where(getattr(model, key_of(model)) == key)):
-                raise _duplicate(model, key)
+            if (existing := same_key(s, model, key)) is not None:
+                raise _duplicate(model, existing)
             obj = model(**{k: v for k, v in data.items() if k in _columns(model)})
             if prepare:
                 prepare(s, obj, data)

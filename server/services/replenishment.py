@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from server.database import write_transaction
 from server.domain.errors import Invalid
@@ -13,13 +13,24 @@ from server.models.base import utcnow
 from server.services import master, purchasing
 from server.services.stamp import Stamp
 
+# The need is dated when the suggestion was computed: older than this, it would stretch the measured order-taking
+# delay by days (a list left open over a weekend), and what it proposed may have been ordered since.
+MAX_SUGGESTION_AGE = timedelta(hours=24)
+
+
 def create_orders(items: list[dict], *, suggested_at: datetime, user_id: int, device: str | None = None) -> list:
     """Draft POs whose 'need_detected' is when the suggestion was made: the lead-time clock starts honestly.
 
     ``items``: [{"sku", "qty", "supplier"?}]; the supplier defaults to the product's own. A quantity that is not
     whole for a product counted in pieces is refused (nothing is written); MOQ and pack multiples are not enforced.
     """
-    check_occurred_at(suggested_at, utcnow(), 300)
+    now = utcnow()
+    check_occurred_at(suggested_at, now, 300)
+    if now - suggested_at > MAX_SUGGESTION_AGE:
+        raise Invalid("stale_suggestions", f"These suggestions were computed on {suggested_at:%Y-%m-%d %H:%M} UTC: "
+                      "refresh them (what they proposed may have been ordered since) and order again.",
+                      f"Ces suggestions datent du {suggested_at:%d/%m/%Y %H:%M} UTC : actualisez-les (ce qu'elles "
+                      "proposaient a pu être commandé depuis) et commandez à nouveau.", field="suggested_at")
     by_supplier: dict[str, list[dict]] = defaultdict(list)
     with write_transaction() as s:
         for index, item in enumerate(items):

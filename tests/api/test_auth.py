@@ -64,6 +64,17 @@ def test_admin_creates_users_others_cannot(client, tokens):
     assert login.status_code == 201
 
 
+def test_a_user_name_differing_from_another_only_in_case_is_refused(client, tokens):
+    """'Lea' beside 'lea' made two accounts a person cannot tell apart (a phone capitalises the first letter)."""
+    new = {"username": "lea", "role": "operator", "password": "long enough pw"}
+    assert client.post("/api/v1/users", json=new, headers=tokens["admin"]).status_code == 201
+    twin = client.post("/api/v1/users", json={**new, "username": "Lea"},
+                       headers={**tokens["admin"], "Accept-Language": "fr"})
+    assert twin.status_code == 409 and twin.json["error"]["code"] == "duplicate", twin.json
+    assert "lea" in twin.json["error"]["message"] and "existe" in twin.json["error"]["message"]
+    assert [u["username"] for u in client.get("/api/v1/users", headers=tokens["admin"]).json].count("Lea") == 0
+
+
 def test_wrong_passwords_are_throttled_then_a_good_one_waits_too(app, client, tokens):
     attempts = app.config["TENDU_LOGIN_ATTEMPTS"]
     for _ in range(attempts):
@@ -140,3 +151,23 @@ def test_users_cannot_be_changed_into_nonsense_or_leave_no_admin(client, tokens)
     assert last.status_code == 409 and last.json["error"]["code"] == "last_admin"
     assert client.patch("/api/v1/users/admin", json={"role": "operator"}, headers=admin).status_code == 409
     assert client.get("/api/v1/auth/me", headers=admin).status_code == 200
+
+
+def test_validation_messages_an_admin_meets_are_in_french_too(client, tokens):
+    """'Certains champs sont invalides. password : Length must be between 8 and 256.': half English."""
+    french = {**tokens["admin"], "Accept-Language": "fr"}
+    cases = [
+        ({"username": "jo", "role": "operator", "password": "short"}, "password",
+         "Certains champs sont invalides. password : Longueur entre 8 et 256."),
+        ({"username": "jo hn", "role": "operator", "password": "long enough"}, "username",
+         "Certains champs sont invalides. username : Format non reconnu."),
+        ({"username": "jo", "role": "boss", "password": "long enough"}, "role",
+         "Certains champs sont invalides. role : Valeur parmi : operator, supervisor, admin."),
+    ]
+    for body, field, message in cases:
+        answer = client.post("/api/v1/users", json=body, headers=french)
+        assert answer.status_code == 422 and answer.json["error"]["field"] == field, answer.json
+        assert answer.json["error"]["message"] == message
+    lead = client.patch("/api/v1/suppliers/NOBODY", json={"declared_lead_time_days": -1},
+                        headers={**tokens["supervisor"], "Accept-Language": "fr"})
+    assert lead.json["error"]["message"].endswith("declared_lead_time_days : Entre 0 et 365."), lead.json

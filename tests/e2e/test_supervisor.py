@@ -335,6 +335,20 @@ def test_the_replenishment_table_and_the_header_fit_a_laptop(desk, desk_server):
     screenshot(desk, "supervisor-replenishment-1366")
 
 
+def test_a_quantity_that_cannot_be_ordered_is_said_not_silently_left_out(desk, desk_server):
+    """A ticked line typed -3 (or emptied) was dropped from the orders without a word; a refusal of the server was
+    introduced as 'Could not load:'."""
+    desk.goto("/#/sv/replenishment")
+    desk.wait_for_selector("#repl-table tbody tr")
+    first = desk.locator("#repl-table tbody tr").first
+    first.locator(".repl-qty").fill("-3")
+    assert desk.is_disabled("#repl-create")
+    assert first.get_attribute("data-sku") in desk.text_content("#repl-message")
+    first.locator(".repl-include").uncheck()
+    assert desk.is_enabled("#repl-create")
+    assert desk.text_content("#repl-message") == ""
+
+
 def test_purchase_orders_created_from_the_replenishment_view_are_the_ones_the_api_makes(desk, desk_server):
     _, suggestions = desk_server.request("GET", "/api/v1/replenishment")
     items = suggestions["items"]
@@ -355,8 +369,8 @@ def test_purchase_orders_created_from_the_replenishment_view_are_the_ones_the_ap
             expected[item["supplier"]][item["sku"]] = changed_qty if item["sku"] == changed_sku else item["qty"]
     generated_at = desk.get_attribute("#repl-generated", "data-generated-at")
     desk.click("#repl-create")
-    desk.wait_for_selector("#repl-created-table tbody tr")
-    numbers = [row.get_attribute("data-po") for row in desk.locator("#repl-created-table tbody tr").all()]
+    desk.wait_for_selector("#repl-unsent-table tbody tr.created")
+    numbers = [row.get_attribute("data-po") for row in desk.locator("#repl-unsent-table tbody tr.created").all()]
     made = {}
     for number in numbers:
         _, order = desk_server.request("GET", f"/api/v1/purchase-orders/{number}")
@@ -370,8 +384,8 @@ def test_purchase_orders_created_from_the_replenishment_view_are_the_ones_the_ap
         && !document.querySelector('#repl-table tr[data-sku="{changed_sku}"]')""", timeout=15000)
     # Sent to the supplier: the desk records it, and the order-taking stage of the lead time ends there.
     first = numbers[0]
-    desk.click(f"#repl-created-table .mark-ordered[data-po='{first}']")
-    desk.wait_for_selector(f"#repl-created-table .mark-ordered[data-po='{first}']", state="detached")
+    desk.click(f"#repl-unsent-table .mark-ordered[data-po='{first}']")
+    desk.wait_for_selector(f"#repl-unsent-table .mark-ordered[data-po='{first}']", state="detached")
     _, order = desk_server.request("GET", f"/api/v1/purchase-orders/{first}")
     assert order["status"] == "ordered" and [e["kind"] for e in order["events"]] == ["need_detected", "ordered"]
 
@@ -462,3 +476,90 @@ def test_a_held_count_names_its_item_on_the_decisions_view(desk, desk_server):
     assert f"{product['name']} ({level['sku']})" in card.locator(".decision-item").inner_text()
     card.locator("button.danger").click()  # leave the demo as it was
     card.wait_for(state="detached")
+
+
+# --- a buyer's first mornings -------------------------------------------------------------------------
+
+def test_purchase_orders_not_yet_sent_stay_on_the_replenishment_view_until_sent(desk, desk_server):
+    """Orders created from the suggestions, then the page left or reloaded before 'Sent to the supplier': they were
+    shown nowhere, and their products were no longer suggested (a draft counts as on order), so nothing reminded the
+    buyer to send them. They are listed on the view, oldest first, until sent; a refusal is shown, not hidden."""
+    _, suggestions = desk_server.request("GET", "/api/v1/replenishment")
+    item = suggestions["items"][0]
+    status, made = desk_server.request("POST", "/api/v1/replenishment/orders", {
+        "suggested_at": suggestions["generated_at"], "items": [{"sku": item["sku"], "qty": item["qty"]}]})
+    assert status == 201, made
+    number = made[0]["number"]
+    desk.goto("/#/sv/replenishment")
+    desk.wait_for_selector("#repl-list .sv-toolbar")
+    row = desk.locator(f"#repl-unsent-table tr[data-po='{number}']")
+    row.wait_for()
+    _, supplier = desk_server.request("GET", f"/api/v1/suppliers/{made[0]['supplier']}")
+    assert supplier["name"] in row.inner_text()
+    desk.reload()
+    row.wait_for()
+    # A refusal from the server is said in the row, in its words.
+    refusal = {"error": {"code": "e2e_refused", "message": "E2E: refused for the test"}}
+    desk.route(f"**/api/v1/purchase-orders/{number}/events",
+               lambda route: route.fulfill(status=409, content_type="application/json", body=json.dumps(refusal)))
+    row.locator(".mark-ordered").click()
+    desk.wait_for_selector(f"#repl-unsent-table tr[data-po='{number}'] .error")
+    assert "E2E: refused for the test" in row.locator(".error").inner_text()
+    desk.unroute(f"**/api/v1/purchase-orders/{number}/events")
+    assert desk_server.request("GET", f"/api/v1/purchase-orders/{number}")[1]["status"] == "need_detected"
+    row.locator(".mark-ordered").click()
+    row.locator(".mark-ordered").wait_for(state="detached")
+    assert desk_server.request("GET", f"/api/v1/purchase-orders/{number}")[1]["status"] == "ordered"
+    desk.reload()
+    desk.wait_for_selector("#repl-list .sv-toolbar")
+    desk.wait_for_timeout(500)
+    assert desk.locator(f"#repl-unsent-table tr[data-po='{number}']").count() == 0
+
+
+def test_the_product_finder_opens_skus_with_lower_case_letters(desk, desk_server):
+    """The finder wrote every SKU in capitals: a customer's 'vis-m6' could not be opened, even picked from the list."""
+    status, body = desk_server.request("POST", "/api/v1/products", {"sku": "vis-m6-e2e", "name": "Vis M6 (e2e)"})
+    assert status == 201, body
+    desk.goto("/#/sv/replenishment")
+    desk.fill("#sv-find", "vis-m6-e2e")
+    desk.press("#sv-find", "Enter")
+    desk.wait_for_selector("#product-q")
+    assert "Vis M6 (e2e)" in desk.text_content("main")
+    # and a SKU typed in lower case still opens the product spelt in capitals
+    sku = rich_push_product(desk_server)
+    desk.fill("#sv-find", sku.lower())
+    desk.press("#sv-find", "Enter")
+    desk.wait_for_function(f"location.hash.endsWith({json.dumps('sku=' + sku)})")
+    desk.wait_for_selector("#product-q")
+
+
+def test_a_value_axis_is_wide_enough_for_its_labels(desk, desk_server):
+    """The stock value axis showed '150,000' for '€150,000': its labels were clipped at a fixed 64 px."""
+    desk.goto("/#/sv/valuation")
+    desk.wait_for_selector("#val-kpis")
+    sizes = desk.evaluate("""async () => {
+        const { chart } = await import("/js/supervisor/charts.js");
+        const { money } = await import("/js/supervisor/common.js");
+        const element = chart({ id: "axis-test", x: [1, 2, 3], yMin: 0, yFormat: money,
+          series: [{ label: "value", values: [0, 750000, 1500000], type: "area" }] });
+        document.querySelector("main").append(element);
+        while (element.dataset.drawn !== "true") await new Promise((done) => setTimeout(done, 50));
+        const axis = element._uplot.axes[1];
+        const context = document.createElement("canvas").getContext("2d");
+        context.font = "12px system-ui, sans-serif";
+        const widest = Math.max(...axis._values.map((text) => context.measureText(text).width));
+        return { size: axis._size, widest, labels: axis._values };
+    }""")
+    assert sizes["size"] >= sizes["widest"] + 15, sizes  # its ticks (10 px) and the gap (5 px) beside the text
+
+
+def test_an_import_the_server_refuses_says_so_in_its_words(desk, desk_server, tmp_path):
+    """A CSV with wrong columns was reported 'Could not load: Columns missing…', as if the page had failed to load."""
+    wrong = tmp_path / "wrong.csv"
+    wrong.write_text("foo,bar\n1,2\n")
+    desk.goto("/#/sv/data")
+    desk.set_input_files("#import-file", str(wrong))
+    desk.click("#import-form button[type=submit]")
+    desk.wait_for_selector("#import-report .error")
+    report = desk.text_content("#import-report")
+    assert report.startswith("Not done: Columns missing: sku") and "Could not load" not in report, report

@@ -44,3 +44,28 @@ def test_litres_may_be_fractional_and_a_buyer_may_order_below_the_moq_or_off_the
     assert answer.status_code == 201, answer.json
     [created] = answer.json
     assert {line["sku"]: Decimal(line["ordered"]) for line in created["lines"]} == {"OIL": 2.5, "BAT": 4, "PAD": 7}
+
+
+def test_the_orders_made_give_their_quantities_as_numbers_like_every_other_order(client, catalogue):
+    """The answer gave "ordered": "12", "unit_cost": "31.3800" (strings), where the order itself gives 12 and 31.38."""
+    answer = order(client, catalogue, ("OIL", 2.5), ("BAT", 6))
+    assert answer.status_code == 201, answer.json
+    [created] = answer.json
+    read = client.get(f"/api/v1/purchase-orders/{created['number']}", headers=catalogue).json
+    assert created["lines"] == [{key: line[key] for key in created["lines"][0]} for line in read["lines"]]
+    assert {line["sku"]: line["ordered"] for line in created["lines"]} == {"OIL": 2.5, "BAT": 6}
+
+
+def test_suggestions_computed_more_than_a_day_ago_are_refused(app, client, catalogue):
+    """A list left open over a weekend (or a date typed wrong: 2020) backdated the need by days or years, and the
+    lead times measured from it with it; what was suggested then may have been ordered since."""
+    with app.app_context():
+        before = fingerprint()
+    for language, words in (("en", "refresh"), ("fr", "actualisez")):
+        answer = client.post("/api/v1/replenishment/orders", headers={**catalogue, "Accept-Language": language}, json={
+            "suggested_at": "2020-11-28T08:00:00+00:00", "items": [{"sku": "BAT", "qty": 6}]})
+        assert answer.status_code == 422, answer.json
+        assert (answer.json["error"]["code"], answer.json["error"]["field"]) == ("stale_suggestions", "suggested_at")
+        assert words in answer.json["error"]["message"]
+    with app.app_context():
+        assert fingerprint() == before

@@ -149,7 +149,7 @@ def test_a_forced_service_target_must_be_one_sensible_share(app, client, warehou
     assert answer.status_code == 422 and answer.json["error"]["field"].startswith("policy_overrides"), answer.json
     french = client.patch("/api/v1/products/PAD", headers={**sup, "Accept-Language": "fr"},
                           json={"policy_overrides": wrong}).json["error"]["message"]
-    assert french.startswith("Certains champs sont invalides.") and ("invalide" in french or "Doit être entre" in french
+    assert french.startswith("Certains champs sont invalides.") and ("invalide" in french or "Entre 0.5 et 0.9999" in french
                                                                     or "pas les deux" in french), french
     assert client.get("/api/v1/products/PAD", headers=sup).json["policy_overrides"] == {}
 

@@ -113,7 +113,7 @@ function options(uPlot, spec, width) {
       values: spec.xFormat && !spec.time ? (u, values) => values.map((v) => spec.xFormat(v))
         : spec.time ? (u, values) => distinctTicks(values.map((v) => tickText(v, tickStyle))) : undefined,
       label: spec.xAxisLabel, labelFont: axisFont },
-    { font: axisFont, size: 64, label: spec.yLabel, labelFont: axisFont,
+    { font: axisFont, size: (u, values) => valueAxisSize(values, axisFont), label: spec.yLabel, labelFont: axisFont,
       values: spec.yFormat ? (u, values) => values.map((v) => spec.yFormat(v)) : undefined },
   ];
   const hooks = {};
@@ -130,6 +130,17 @@ function options(uPlot, spec, width) {
     cursor: { drag: { x: false, y: false }, points: { size: 8 } },
     fmtDate: (template) => uPlot.fmtDate(template, language() === "fr" ? FRENCH_NAMES : undefined),
   };
+}
+
+// As wide as the widest label, beside its ticks (10 px) and their gap (5 px): a fixed 64 px cut "€150,000" to
+// "150,000". uPlot asks before it has labels (values null): the former width.
+let measuring = null;
+function valueAxisSize(values, font) {
+  if (!values || !values.length) return 64;
+  measuring ??= document.createElement("canvas").getContext("2d");
+  measuring.font = font;
+  const widest = Math.max(...values.map((text) => measuring.measureText(String(text ?? "")).width));
+  return Math.max(40, Math.ceil(widest) + 18);
 }
 
 // Dates in the reader's order and words (uPlot's default ticks are American: 11/27).

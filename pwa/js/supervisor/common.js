@@ -105,10 +105,17 @@ function productFinder() {
     productList ??= call("/api/v1/products?per_page=500").then((page) => page.items).catch(() => []);
     replaceChildren(options, (await productList).map((p) => h("option", { value: p.sku }, p.name)));
   }, { once: true });
-  return h("form", { class: "sv-find", onSubmit(event) {
+  return h("form", { class: "sv-find", async onSubmit(event) {
     event.preventDefault();
-    const sku = input.value.trim().toUpperCase();
-    if (sku) location.hash = `#/sv/product?sku=${encodeURIComponent(sku)}`;
+    const typed = input.value.trim();
+    if (!typed) return;
+    // SKUs keep the customer's case ("vis-m6"): the one typed, else the one spelt so in any case, else as typed.
+    const products = await call(`/api/v1/products?q=${encodeURIComponent(typed)}&per_page=100`)
+      .then((page) => page.items).catch(() => []);
+    const lower = typed.toLowerCase();
+    const sku = products.some((p) => p.sku === typed) ? typed
+      : products.find((p) => p.sku.toLowerCase() === lower)?.sku ?? typed;
+    location.hash = `#/sv/product?sku=${encodeURIComponent(sku)}`;
   } }, input, options, h("button", { type: "submit" }, t("sv_open")));
 }
 

@@ -66,7 +66,7 @@ function importForm() {
       const body = await response.json().catch(() => null);
       replaceChildren(report, renderReport(response.status, body));
     } catch (error) {
-      replaceChildren(report, h("p", { class: "error" }, t("sv_failed", { reason: error.message })));
+      replaceChildren(report, h("p", { class: "error" }, t("sv_not_done", { reason: error.message })));
     } finally {
       submit.disabled = false;
     }
@@ -80,7 +80,7 @@ function importForm() {
 
 function renderReport(status, body) {
   if (!body || !Array.isArray(body.refused)) {
-    return h("p", { class: "error", role: "alert" }, t("sv_failed", { reason: body?.error?.message || `HTTP ${status}` }));
+    return h("p", { class: "error", role: "alert" }, t("sv_not_done", { reason: body?.error?.message || `HTTP ${status}` }));
   }
   const bad = body.refused.length;
   const summary = body.applied

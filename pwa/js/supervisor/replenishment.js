@@ -1,6 +1,6 @@
 // Replenishment: the server's suggestions to review (tick, change quantities), then one click creates
 // the purchase orders, one per supplier, through the same call an API client would use.
-import { h, replaceChildren } from "../dom.js";
+import { h } from "../dom.js";
 import { age, t } from "../i18n.js";
 import { call, card, dateText, layout, loading, num, productLink, table, word } from "./common.js";
 import { nowWithZone, uuid4 } from "../ids.js";
@@ -12,16 +12,18 @@ export default {
   render(main) {
     const body = layout(main, "#/sv/replenishment");
     if (!body) return {};
-    const created = h("div", { id: "repl-created" });
+    const unsent = h("div", { id: "repl-unsent" });
     const list = h("div", { id: "repl-list" });
-    const refresh = () => loading(list, () => suggestions(refresh, created));
-    body.append(created, list);
+    const refreshUnsent = (fresh) => loading(unsent, () => unsentOrders(fresh));
+    const refresh = () => loading(list, () => suggestions(refresh, refreshUnsent));
+    body.append(unsent, list);
+    refreshUnsent();
     refresh();
     return { destroy: disposeCharts };
   },
 };
 
-async function suggestions(refresh, createdBox) {
+async function suggestions(refresh, refreshUnsent) {
   const answer = await call("/api/v1/replenishment");
   const items = [...answer.items].sort((a, b) => (a.supplier || "").localeCompare(b.supplier || "") || a.sku.localeCompare(b.sku));
   const toolbar = h("div", { class: "sv-toolbar" },
@@ -38,11 +40,17 @@ async function suggestions(refresh, createdBox) {
   }));
   const create = h("button", { type: "button", class: "primary", id: "repl-create" });
   const message = h("p", { role: "status", id: "repl-message" });
-  const chosen = () => rows.filter((row) => row.include.checked && Number(row.qty.value) > 0);
+  const chosen = () => rows.filter((row) => row.include.checked);
+  // A ticked line must say how many: one typed -3 or emptied is pointed out, not left out without a word.
+  const unorderable = () => chosen().filter((row) => !(Number(row.qty.value) > 0));
   const label = () => {
     const suppliers = new Set(chosen().map((row) => row.item.supplier));
+    const wrong = unorderable();
+    for (const row of rows) row.qty.classList.toggle("invalid", wrong.includes(row));
     create.textContent = t("create_orders", { n: suppliers.size });
-    create.disabled = suppliers.size === 0;
+    create.disabled = suppliers.size === 0 || wrong.length > 0;
+    message.className = wrong.length ? "error" : "";
+    message.textContent = wrong.length ? t("repl_qty_needed", { skus: wrong.map((row) => row.item.sku).join(", ") }) : "";
   };
   for (const row of rows) {
     row.include.addEventListener("change", label);
@@ -58,12 +66,12 @@ async function suggestions(refresh, createdBox) {
     try {
       const orders = await call("/api/v1/replenishment/orders", { method: "POST",
         body: { suggested_at: answer.generated_at, items: picked } });
-      replaceChildren(createdBox, card(t("orders_created"), createdTable(orders)));
+      refreshUnsent(new Set(orders.map((order) => order.number)));
       refresh();
     } catch (error) {
-      message.className = "error";
-      message.textContent = t("sv_failed", { reason: error.message });
       label();
+      message.className = "error";
+      message.textContent = t("sv_not_done", { reason: error.message });
     }
   });
 
@@ -95,34 +103,50 @@ function level(item) {
     `S ${num(item.order_up_to, 1)} · ${t("sv_days", { n: item.review_period_days })}`);
 }
 
-function createdTable(orders) {
-  return table([
-    { label: t("po"), value: (order) => h("a", { href: `#/sv/lead-times?po=${encodeURIComponent(order.number)}`, class: "created-po" }, order.number) },
-    { label: t("supplier"), value: (order) => order.supplier },
-    { label: t("status"), value: (order) => orderedButton(order) },
-    { label: t("lines_n", { n: "" }).trim(), value: (order) => order.lines.map((line) => `${line.sku} × ${num(line.ordered, 3)}`).join(", ") },
-  ], orders, { id: "repl-created-table", rowProps: (order) => ({ dataset: { po: order.number } }) });
-}
-
 // A suggestion becomes an order once it is sent to the supplier: recording it here starts the order-taking
 // stage of the measured lead time (need detected → ordered) and puts the order in the late-orders watch.
-function orderedButton(order) {
+function orderedButton(order, sent = () => {}) {
   const cell = h("span", { class: "created-status" }, word("status", order.status));
-  if (!["draft", "need_detected"].includes(order.status)) return cell;
+  if (!UNSENT.includes(order.status)) return cell;
   const button = h("button", { type: "button", class: "mark-ordered", dataset: { po: order.number } }, t("mark_ordered"));
+  const problem = h("small", { role: "status" });
   const event = { client_event_id: uuid4(), occurred_at: nowWithZone(), kind: "ordered" }; // one id: a retry is a replay
   button.addEventListener("click", async () => {
     button.disabled = true;
     button.textContent = t("marking");
+    problem.className = "";
+    problem.textContent = "";
     try {
       await call(`/api/v1/purchase-orders/${encodeURIComponent(order.number)}/events`, { method: "POST", body: event });
       cell.textContent = word("status", "ordered");
       button.remove();
+      sent();
     } catch (error) {
       button.disabled = false;
       button.textContent = t("mark_ordered");
-      button.title = t("sv_failed", { reason: error.message });
+      problem.className = "error";
+      problem.textContent = t("sv_not_done", { reason: error.message });
     }
   });
-  return h("span", {}, cell, " ", button);
+  return h("span", {}, cell, " ", button, " ", problem);
+}
+
+// Purchase orders made but not yet sent to their supplier (from the suggestions, or drafted by an API client). Their
+// products are on order, so the suggestions no longer remind anyone: they stay listed here, oldest first, until sent.
+const UNSENT = ["draft", "need_detected"];
+
+async function unsentOrders(fresh = new Set()) {
+  const pages = await Promise.all(UNSENT.map((status) =>
+    call(`/api/v1/purchase-orders?status=${status}&oldest_first=true&per_page=500`)));
+  const orders = pages.flatMap((page) => page.items).sort((a, b) => a.number.localeCompare(b.number));
+  const total = pages.reduce((sum, page) => sum + page.total, 0);
+  if (!orders.length) return [];
+  return card(t("repl_unsent", { n: num(total) }), h("p", { class: "note" }, t("repl_unsent_help")), table([
+    { label: t("po"), value: (order) => h("a", { href: `#/sv/lead-times?po=${encodeURIComponent(order.number)}` }, order.number) },
+    { label: t("supplier"), value: (order) => order.partner },
+    { label: t("lines"), align: "num", value: (order) => num(order.lines) },
+    { label: t("repl_units"), align: "num", value: (order) => num(order.left, 3) },
+    { label: t("status"), value: (order) => orderedButton(order) },
+  ], orders, { id: "repl-unsent-table",
+    rowProps: (order) => ({ dataset: { po: order.number }, class: fresh.has(order.number) ? "created" : null }) }));
 }

@@ -174,3 +174,19 @@ extendStrings({
     row: "Ligne", problem: "Problème",
   },
 });
+
+// The replenishment view's orders not yet sent, and refusals of an action (not a load).
+extendStrings({
+  en: {
+    sv_not_done: "Not done: {reason}",
+    repl_unsent: "Purchase orders not yet sent to the supplier ({n})",
+    repl_unsent_help: "Their products count as on order, so they are no longer suggested: send each order to its supplier, then record it here.",
+    repl_units: "Units", repl_qty_needed: "Type a quantity above 0, or untick: {skus}",
+  },
+  fr: {
+    sv_not_done: "Non fait : {reason}",
+    repl_unsent: "Commandes fournisseur pas encore envoyées ({n})",
+    repl_unsent_help: "Leurs articles comptent comme en commande et ne sont donc plus suggérés : envoyez chaque commande à son fournisseur, puis indiquez-le ici.",
+    repl_units: "Unités", repl_qty_needed: "Saisissez une quantité supérieure à 0, ou décochez : {skus}",
+  },
+});

@@ -11,7 +11,7 @@ from server.domain.barcodes import ParseResult
 from server.domain.errors import Conflict, DomainError, Invalid, NotFound
 from server.domain.movements import check_number, check_quantity
 from server.models import StockLevel
-from server.queries.lookup import PRODUCT_BY_CODE, PRODUCT_BY_SKU
+from server.queries.lookup import PRODUCT_BY_CODE, product_by_sku
 from server.services import master, sales
 from server.services.stamp import Stamp
 
@@ -136,7 +136,7 @@ def item_of(s, parsed: ParseResult) -> ItemScan:
     elif parsed.kind == "text":
         product = s.execute(PRODUCT_BY_CODE, {"code": parsed.value}).first()
     elif parsed.kind == "product_ref":
-        product = s.execute(PRODUCT_BY_SKU, {"sku": parsed.reference}).first()
+        product = product_by_sku(s, parsed.reference)
     else:
         raise Conflict("not_an_item", f"This is a {parsed.kind.replace('_', ' ')} label, not an item: scan the item.",
                        f"Ceci est une étiquette ({parsed.kind}), pas un article : scannez l'article.", field="code")
