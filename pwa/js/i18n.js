@@ -1,4 +1,6 @@
 // French and English. The language comes from the browser unless the operator picks one in Settings.
+// A string that counts something has a form per plural category of the language, `key_one` and `key_other`
+// (French says 0 and 1 in the singular), chosen by the count passed as `n`: t("late_refused", { n: 2 }).
 import { settings } from "./settings.js";
 
 const STRINGS = {
@@ -47,7 +49,6 @@ const STRINGS = {
     line_picked: "picked", line_short: "short",
     need_order_first: "Scan the purchase order label first.",
     no_lines_yet: "Lines appear after the order label is read by the server.",
-    waiting_scans: "{n} scan(s) waiting to be sent",
     // open orders, to tap one instead of scanning its label
     orders_to_receive: "Orders to receive: tap one or scan its label",
     orders_to_pick: "Orders to pick: tap one or scan its label",
@@ -88,11 +89,16 @@ const STRINGS = {
     nothing_to_resolve: "Nothing to resolve.", next_try: "Next try {when}", last_problem: "Last problem: {problem}",
     problem_network: "no network", problem_server: "the server is unavailable", problem_auth: "sign in again",
     dismiss_all: "Dismiss all",
-    late_refused: "{n} scan(s) made offline were refused.", late_held: "{n} scan(s) made offline wait for a supervisor.",
+    dismiss_all_confirm_one: "Dismiss {n} refused scan? It will not be sent again.",
+    dismiss_all_confirm_other: "Dismiss these {n} refused scans? They will not be sent again.",
+    dismiss_all_yes_one: "Dismiss {n} scan", dismiss_all_yes_other: "Dismiss {n} scans", keep_them: "Keep them",
+    late_refused_one: "{n} scan made offline was refused.", late_refused_other: "{n} scans made offline were refused.",
+    late_held_one: "{n} scan made offline waits for a supervisor.", late_held_other: "{n} scans made offline wait for a supervisor.",
     late_where: "See To resolve in the sync queue.",
     decision_accepted: "Accepted by a supervisor", decision_rejected: "Rejected by a supervisor",
-    decisions_came: "A supervisor decided {n} scan(s) held for them.", supervisor_note: "Note: “{note}”",
-    decisions_mixed: "A supervisor decided: {accepted} accepted, {rejected} rejected",
+    decisions_came_one: "A supervisor decided {n} scan held for them.",
+    decisions_came_other: "A supervisor decided {n} scans held for them.", supervisor_note: "Note: “{note}”",
+    decisions_mixed: "A supervisor decided: {accepted}, {rejected}", n_accepted: "{n} accepted", n_rejected: "{n} rejected",
     decision_of: "{what}: {outcome}", decided_applied: "accepted", decided_rejected: "rejected",
     // settings
     settings_title: "Settings", language: "Language", language_auto: "From the browser",
@@ -148,7 +154,6 @@ const STRINGS = {
     line_picked: "prélevé", line_short: "manquant",
     need_order_first: "Scannez d'abord l'étiquette de la commande.",
     no_lines_yet: "Les lignes s'affichent quand le serveur a lu l'étiquette de la commande.",
-    waiting_scans: "{n} scan(s) en attente d'envoi",
     orders_to_receive: "Commandes à réceptionner : touchez-en une ou scannez son étiquette",
     orders_to_pick: "Commandes à préparer : touchez-en une ou scannez son étiquette",
     orders_to_ship: "Commandes à expédier : touchez-en une pour l'expédier, ou scannez son étiquette",
@@ -181,11 +186,18 @@ const STRINGS = {
     nothing_to_resolve: "Rien à régler.", next_try: "Prochain essai {when}", last_problem: "Dernier problème : {problem}",
     problem_network: "pas de réseau", problem_server: "serveur indisponible", problem_auth: "reconnectez-vous",
     dismiss_all: "Tout écarter",
-    late_refused: "{n} scan(s) fait(s) hors ligne refusé(s).", late_held: "{n} scan(s) fait(s) hors ligne en attente d'un responsable.",
+    dismiss_all_confirm_one: "Écarter {n} scan refusé ? Il ne sera plus envoyé.",
+    dismiss_all_confirm_other: "Écarter ces {n} scans refusés ? Ils ne seront plus envoyés.",
+    dismiss_all_yes_one: "Écarter {n} scan", dismiss_all_yes_other: "Écarter {n} scans", keep_them: "Les garder",
+    late_refused_one: "{n} scan fait hors ligne refusé.", late_refused_other: "{n} scans faits hors ligne refusés.",
+    late_held_one: "{n} scan fait hors ligne en attente d'un responsable.",
+    late_held_other: "{n} scans faits hors ligne en attente d'un responsable.",
     late_where: "Voir « À régler » dans la file d'envoi.",
     decision_accepted: "Accepté par un responsable", decision_rejected: "Refusé par un responsable",
-    decisions_came: "Un responsable a tranché {n} scan(s) mis en attente.", supervisor_note: "Note : « {note} »",
-    decisions_mixed: "Un responsable a tranché : {accepted} accepté(s), {rejected} refusé(s)",
+    decisions_came_one: "Un responsable a tranché {n} scan mis en attente.",
+    decisions_came_other: "Un responsable a tranché {n} scans mis en attente.", supervisor_note: "Note : « {note} »",
+    decisions_mixed: "Un responsable a tranché : {accepted}, {rejected}",
+    n_accepted_one: "{n} accepté", n_accepted_other: "{n} acceptés", n_rejected_one: "{n} refusé", n_rejected_other: "{n} refusés",
     decision_of: "{what} : {outcome}", decided_applied: "accepté", decided_rejected: "refusé",
     settings_title: "Réglages", language: "Langue", language_auto: "Celle du navigateur",
     fnc1_substitute: "Remplaçant du FNC1 envoyé par la douchette", fnc1_help: "Caractère que la douchette envoie à la place du séparateur GS invisible (ex. ~). Laissez vide si elle envoie le vrai.",
@@ -216,8 +228,23 @@ export function language() {
 }
 
 export function t(key, vars = {}) {
-  const text = STRINGS[language()][key] ?? STRINGS.en[key] ?? key;
+  const text = lookup(key, typeof vars.n === "number" ? vars.n : null) ?? key;
   return text.replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ""));
+}
+
+// The reader's language first, then English; with a count, its plural form (else `_other`) before the plain key.
+function lookup(key, count) {
+  for (const lang of [language(), "en"]) {
+    const strings = STRINGS[lang];
+    const form = count === null ? undefined : strings[`${key}_${pluralRules(lang).select(count)}`] ?? strings[`${key}_other`];
+    if ((form ?? strings[key]) !== undefined) return form ?? strings[key];
+  }
+  return undefined;
+}
+
+const RULES = {};
+function pluralRules(lang) {
+  return (RULES[lang] ??= new Intl.PluralRules(lang));
 }
 
 export function age(isoDate) {

@@ -110,11 +110,13 @@ export async function recordDecisions(rows) {
   return changedRecords;
 }
 
-// Every refusal set aside at once (a morning of test mistakes need not be dismissed one by one).
-export async function dismissAll() {
+// Refusals set aside at once (a morning of test mistakes need not be dismissed one by one): the ones listed, which
+// the operator was asked about, not one refused since.
+export async function dismissAll(seqs) {
   await inStore("scans", "readwrite", async (store) => {
-    for (const record of await request(store.index("by_state").getAll(IDBKeyRange.only("refused")))) {
-      await request(store.put({ ...record, state: "dismissed" }));
+    for (const seq of seqs) {
+      const record = await request(store.get(seq));
+      if (record?.state === "refused") await request(store.put({ ...record, state: "dismissed" }));
     }
   });
   changed();

@@ -113,7 +113,8 @@ export async function refreshDecisions() {
     return scan.decision.note ? `${said} — ${t("supervisor_note", { note: scan.decision.note })}` : said;
   });
   feedback(rejected ? "error" : "ok", {
-    title: rejected && accepted ? t("decisions_mixed", { accepted, rejected })
+    title: rejected && accepted
+      ? t("decisions_mixed", { accepted: t("n_accepted", { n: accepted }), rejected: t("n_rejected", { n: rejected }) })
       : t(rejected ? "decision_rejected" : "decision_accepted"),
     big: t("decisions_came", { n: decided.length }),
     detail: [...each, rejected ? t("late_where") : ""].filter(Boolean).join(" · "),

@@ -45,6 +45,7 @@ class LineOut(Schema):
     reserved = Number()
     picked = Number()
     short = Number()
+    put_back = Number(metadata={"description": "Sales orders: picked, then taken back to stock when cancelled"})
     left = Number()
     unit_cost = Money()
     unit_price = Money()
@@ -138,6 +139,12 @@ class ShortIn(EventIn):
 
 class CloseIn(EventIn):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class CancelIn(CloseIn):
+    put_back_to = fields.String(load_default=None, validate=CODE, metadata={
+        "description": "The bin to put all picked goods back in; by default each goes back to the bin it was picked "
+                       "from (required when that bin is no longer in use)"})
 
 
 class Stop(Schema):
@@ -273,10 +280,11 @@ class ShortPick(MethodView):
 @selling.route("/<string:number>/cancel")
 class CancelSalesOrder(MethodView):
     @role("supervisor")
-    @selling.arguments(CloseIn)
+    @selling.arguments(CancelIn)
     @selling.response(200, OrderOut)
     def post(self, data, number):
-        """The customer withdraws the order before it is picked: reservations released, its demand no longer
-        counted. Once goods are picked, ship them and short the rest instead (409 picked_in_dispatch)."""
-        sales.cancel(stamp_of(data), number=number, reason=data["reason"])
+        """The customer withdraws the order, picked or not: what was picked goes back from dispatch to stock (each
+        line's `put_back`), reservations are released, its demand no longer counts. A shipped order is refused
+        (409 order_closed)."""
+        sales.cancel(stamp_of(data), number=number, reason=data["reason"], put_back_to=data["put_back_to"])
         return queries.sales_order(number)

@@ -21,6 +21,7 @@ class MovementKind(enum.IntEnum):
     PUT_AWAY = 20
     TRANSFER = 21
     PICK = 30
+    PUT_BACK = 31     # picked goods taken back from dispatch to stock: their sales order was cancelled
     SHIPMENT = 40
     ADJUSTMENT = 50
     COUNT = 60

@@ -16,7 +16,7 @@ from server.models import (Customer, Movement, MovementKind, PurchaseOrder, Purc
 from server.models.base import utcnow
 from server.queries import promises
 from server.queries.paging import Page, paginate
-from server.queries.picking import picked_by_line
+from server.queries.picking import picked_by_line, put_back_by_line
 from server.services import purchasing, sales
 
 
@@ -125,7 +125,7 @@ def purchase_order(number: str) -> dict:
 
 def sales_order(number: str) -> dict:
     order = sales.get_order(number)
-    picked = picked_by_line(db.session, order)
+    picked, put_back = picked_by_line(db.session, order), put_back_by_line(db.session, order)
     today = utcnow().date()
     handling = None if order.status in ("shipped", "cancelled") else promises.handling_days(today)
 
@@ -138,6 +138,6 @@ def sales_order(number: str) -> dict:
             "label": make_label("sales_order", order.number), "events": _events(order),
             "lines": [{"line_id": ln.id, "sku": ln.product.sku, "name": ln.product.name, "ordered": ln.qty_ordered,
                        "reserved": ln.qty_reserved, "picked": picked[ln.id], "short": ln.qty_short,
-                       "left": ln.qty_ordered - picked[ln.id] - ln.qty_short, "unit_price": ln.unit_price,
-                       "promise": promise(ln)}
+                       "put_back": put_back[ln.id], "left": ln.qty_ordered - picked[ln.id] - ln.qty_short,
+                       "unit_price": ln.unit_price, "promise": promise(ln)}
                       for ln in order.lines]}

@@ -11,14 +11,27 @@ from server.models import Location, Movement, MovementKind, SalesOrder, StockLev
 
 
 _M = Movement.__table__
+
+
+def _sum_by_line(kind: MovementKind):
+    return (select(_M.c.so_line_id, func.sum(_M.c.qty))
+            .where(_M.c.so_line_id.in_(bindparam("lines", expanding=True)), _M.c.kind == int(kind))
+            .group_by(_M.c.so_line_id))
+
+
 # Read on every pick scan: built once, on the table.
-_PICKED = (select(_M.c.so_line_id, func.sum(_M.c.qty))
-           .where(_M.c.so_line_id.in_(bindparam("lines", expanding=True)), _M.c.kind == int(MovementKind.PICK))
-           .group_by(_M.c.so_line_id))
+_PICKED = _sum_by_line(MovementKind.PICK)
+_PUT_BACK = _sum_by_line(MovementKind.PUT_BACK)
 
 
 def picked_by_line(s, order: SalesOrder) -> dict[int, Decimal]:
     rows = s.execute(_PICKED, {"lines": [ln.id for ln in order.lines]})
+    return defaultdict(Decimal, {line_id: qty for line_id, qty in rows})
+
+
+def put_back_by_line(s, order: SalesOrder) -> dict[int, Decimal]:
+    """Picked, then taken back from dispatch to stock when the order was cancelled."""
+    rows = s.execute(_PUT_BACK, {"lines": [ln.id for ln in order.lines]})
     return defaultdict(Decimal, {line_id: qty for line_id, qty in rows})
 
 

@@ -3,8 +3,10 @@
 Deterministic for a seed. Five suppliers whose *real* lead times differ from what they declare (one
 reliable, one slow, one erratic, one fast local, one distant), 200 products with smooth, erratic,
 intermittent and lumpy demand, ~20 bins. A single clock-ordered queue plays every step — need detected,
-ordered, confirmed, shipped, arrived, received, put away; sales ordered, picked, shipped — so the ledger
-is consistent and the lead-time events are real measurements of a simulated world.
+ordered, confirmed, shipped, arrived, received, put away; sales ordered, picked (what the shelf lacks recorded
+short), shipped — so the ledger is consistent and the lead-time events are real measurements of a simulated
+world. An order for which nothing is on the shelves is cancelled when taken: the open orders at the end are
+those of the last hours, and the pick list starts with one that can be picked.
 """
 from __future__ import annotations
 
@@ -277,35 +279,42 @@ class Demo:
         customer = f"C{self.rng.randrange(len(CUSTOMERS)) + 1:03d}"
         order, _ = sales.create_order(self.stamp(when), customer=customer, lines=lines)
         self.counts["sales orders"] += 1
+        if not any(line.qty_reserved for line in order.lines):
+            # None of it is on the shelves (or all of it is promised to other orders): told so when ordering, the
+            # customer buys elsewhere. Left open, the order would wait at the head of the pick list for goods
+            # nobody set aside for it.
+            self.counts["stock-outs"] += len(order.lines)
+            sales.cancel(self.stamp(min(when + timedelta(minutes=5), self.now)), number=order.number,
+                         reason="Rupture : rien en stock, le client s'est fourni ailleurs")
+            return
         by_sku = {i.sku: i for i in self.items}
         picked_at = when + self.hours(0.2, 3)
         if picked_at >= self.now:  # ordered in the last hours: not picked yet (a device cannot scan the future)
             return
-        picked_any = False
         for line, wanted in zip(order.lines, lines):
             item = by_sku[wanted["sku"]]
             # What the shelf holds may be promised to an order of the last hours, not picked yet: like the
             # picker's device, take at most this line's reservation and the stock nobody has reserved.
             allowed = line.qty_reserved + max(Decimal(0), sales.available(db.session, line.product_id))
             remaining = min(wanted["qty"], int(allowed))
-            short = remaining < wanted["qty"]
+            taken = 0
             while remaining and item.lots:  # oldest lot first
                 lot, have = item.lots[0]
                 take = min(have, remaining)
                 sales.pick(self.stamp(picked_at), number=order.number, line_id=line.id, qty=Decimal(take),
                            from_location=item.bin, dispatch=DISPATCH, lot=lot)
-                picked_any = True
+                taken += take
                 remaining -= take
                 item.lots[0][1] -= take
                 if item.lots[0][1] == 0:
                     item.lots.pop(0)
-            if short or remaining:
+            if taken < wanted["qty"]:  # the shelf is short: the picker records the rest short, as on the device
                 self.counts["stock-outs"] += 1
-        if picked_any:
-            shipped_at = picked_at + self.hours(0.5, 6)
-            if shipped_at < self.now:
-                sales.ship(self.stamp(shipped_at), number=order.number, dispatch=DISPATCH,
-                           short_rest="out of stock")
+                sales.short(self.stamp(picked_at), number=order.number, line_id=line.id,
+                            qty=Decimal(wanted["qty"] - taken), reason="rupture")
+        shipped_at = picked_at + self.hours(0.5, 6)
+        if shipped_at < self.now:
+            sales.ship(self.stamp(shipped_at), number=order.number, dispatch=DISPATCH)
 
     def orders_to_pick(self, count: int = 3) -> None:
         """A few orders taken in the last hour and not picked yet: the pick and ship screens have work to show."""

@@ -14,6 +14,7 @@ from sqlalchemy import bindparam, func, literal, select
 from server.domain.errors import Conflict, Invalid, NotFound
 from server.domain.lifecycle import check_event, stage_reached
 from server.domain.movements import check_quantity, fmt_qty, fr_qty
+from server.domain.put_back import Picked, put_backs
 from server.extensions import db
 from server.models import (Customer, Location, Movement, MovementKind, Product, SalesOrder, SalesOrderEvent,
                            SalesOrderLine, StockLevel)
@@ -164,6 +165,7 @@ def pick(stamp: Stamp, *, number: str, line_id: int, qty: Decimal, from_location
          lot: str = "") -> tuple[Movement, bool]:
     def work(s):
         order = get_order(number, s)
+        refuse_if_ended(order, lock_with_lines(s, order))   # a cancel or a shipment waits or is seen
         line = master.line_of(order, line_id)
         return s.get(Movement, book_pick(s, order, line, qty, master.get(Location, from_location, s),
                                          master.get(Location, dispatch, s), stamp, lot=lot))
@@ -212,7 +214,7 @@ def picked_not_shipped(session, order: SalesOrder) -> dict[tuple[int, int, str],
     rows = session.execute(select(Movement.so_line_id, Movement.product_id, Movement.lot, Movement.kind,
                                   Movement.qty).where(Movement.so_line_id.in_([ln.id for ln in order.lines])))
     for line_id, product_id, lot, kind, qty in rows:
-        sign = {MovementKind.PICK: 1, MovementKind.SHIPMENT: -1}.get(kind, 0)
+        sign = {MovementKind.PICK: 1, MovementKind.SHIPMENT: -1, MovementKind.PUT_BACK: -1}.get(kind, 0)
         balance[(line_id, product_id, lot)] += sign * qty
     return {k: v for k, v in balance.items() if v > 0}
 
@@ -239,7 +241,7 @@ def book_ship(s, order: SalesOrder, dispatch: Location, stamp: Stamp, *, short_r
 
     A line not fully picked is refused (the order would be closed with units neither shipped nor recorded
     short), unless ``short_rest`` gives the reason to record what is left short first."""
-    lock_with_lines(s, order)
+    refuse_if_ended(order, lock_with_lines(s, order))
     outgoing = picked_not_shipped(s, order)
     if not outgoing:
         raise Conflict("nothing_to_ship", f"Nothing is picked for {order.number}: pick it first.",
@@ -316,18 +318,25 @@ def area_of(s, kind: str, code: str | None):
     return place
 
 
-def cancel(stamp: Stamp, *, number: str, reason: str) -> tuple[SalesOrderEvent, bool]:
-    """The customer withdraws the order before anything of it was picked: its reservations are released, its
-    demand leaves the history (``queries.planning.demand_history``). Picked goods wait in dispatch under the
-    order: then ship what is picked and short what is left instead."""
+def cancel(stamp: Stamp, *, number: str, reason: str, put_back_to: str | None = None,
+           ) -> tuple[SalesOrderEvent, bool]:
+    """The customer withdraws the order, picked or not (a shipped one is gone: refused). What was picked goes back
+    from dispatch to stock, each part to the bin it was picked from, or all of it to the bin ``put_back_to``
+    names (required when a part's bin is no longer in use); its reservations are released and its demand leaves
+    the history (``queries.planning.demand_history``). The picks stay in the ledger; the put-backs are new
+    movements of the order's lines."""
     def work(s):
         order = get_order(number, s)
-        refuse_if_ended(order, order_status_locked(s, SalesOrder, order.id))
-        if picked_not_shipped(s, order):
-            raise Conflict("picked_in_dispatch", f"Goods are picked for {order.number}: ship what is picked and "
-                           "short what is left, or cancel before picking.",
-                           f"Des articles de {order.number} sont préparés : expédiez-les et soldez le reste en "
-                           "manquant, ou annulez avant la préparation.", field="order")
+        # the order's row first: a pick, a short or a shipment of it waits for the cancel, or is seen by it
+        refuse_if_ended(order, lock_with_lines(s, order))
+        target = _put_back_bin(s, put_back_to) if put_back_to else None
+        moves = put_backs(in_dispatch(s, order), target.id if target else None)
+        lock_products(s, [move.product_id for move in moves])
+        for i, move in enumerate(moves):
+            ledger.append(s, ledger.MovementRequest(
+                stamp=stamp.derived("put_back", i), kind=MovementKind.PUT_BACK, product_id=move.product_id,
+                qty=move.qty, from_location_id=move.from_id, to_location_id=move.to_id, lot=move.lot,
+                reason=reason, so_line_id=move.line_id))
         for line in order.lines:
             line.qty_reserved = Decimal(0)
         event_id = add_event(s, order, SalesOrderEvent, dict(
@@ -336,3 +345,33 @@ def cancel(stamp: Stamp, *, number: str, reason: str) -> tuple[SalesOrderEvent, 
         assign(s, order, status="cancelled")
         return s.get(SalesOrderEvent, event_id)
     return once(SalesOrderEvent, stamp.client_event_id, {"order_id": get_order(number).id, "note": reason}, work)
+
+
+def in_dispatch(s, order: SalesOrder) -> list[Picked]:
+    """What was picked for the order, by line, lot, the place it was taken from and the dispatch area it went to,
+    from the ledger. For an order neither shipped nor cancelled, read with its row locked: nothing of it has left
+    dispatch (a shipment takes all that is picked, and ends the order). A place that is no longer an active bin
+    cannot take its part back (``source_id`` None)."""
+    by_line = {line.id: line for line in order.lines}
+    rows = s.execute(
+        select(Movement.so_line_id, Movement.lot, Movement.from_location_id, Movement.to_location_id,
+               func.sum(Movement.qty))
+        .where(Movement.so_line_id.in_(list(by_line)), Movement.kind == int(MovementKind.PICK))
+        .group_by(Movement.so_line_id, Movement.lot, Movement.from_location_id, Movement.to_location_id)
+        .order_by(Movement.so_line_id, Movement.lot, Movement.from_location_id, Movement.to_location_id)).all()
+    bins = set(s.scalars(select(Location.id).where(Location.id.in_(sorted({row[2] for row in rows})),
+                                                     Location.kind.in_(PICKABLE), Location.active.is_(True))))
+    return [Picked(line_id, by_line[line_id].product_id, by_line[line_id].product.sku, lot,
+                   source if source in bins else None, dispatch, qty)
+            for line_id, lot, source, dispatch, qty in rows]
+
+
+def _put_back_bin(s, code: str) -> Location:
+    """The bin a supervisor names for goods put back: an active storage bin (a dock or dispatch would keep them
+    from being picked again)."""
+    place = master.get(Location, code, s)
+    if place.kind not in PICKABLE or not place.active:
+        raise Conflict("not_a_bin", f"{place.code} is not a bin in use: name a storage bin.",
+                       f"{place.code} n'est pas un emplacement de stockage utilisé : indiquez-en un.",
+                       field="put_back_to", details={"kind": place.kind, "active": place.active})
+    return place

@@ -122,7 +122,8 @@ def test_a_scan_left_on_a_shared_handheld_is_never_sent_as_the_next_operators(co
 
 
 def test_refusals_of_scans_made_offline_are_announced_when_they_come_back(context, page, scan_api):
-    """Said saved on the device, then refused minutes later: a red flash says so, and all can be dismissed at once."""
+    """Said saved on the device, then refused minutes later: a red flash says so, and all can be dismissed at once
+    once the operator has confirmed how many."""
     sign_in(page, scan_api)
     open_screen(page, "put-away")
     wedge(page, "TL:LOC:A-01")
@@ -134,13 +135,27 @@ def test_refusals_of_scans_made_offline_are_announced_when_they_come_back(contex
     wait_for_outbox(page, "pending", 2)
     context.set_offline(False)
     page.wait_for_selector("#flash.flash-error:not([hidden])", timeout=15000)
-    assert "2 scan(s) made offline were refused" in page.locator("#flash").inner_text()
+    assert "2 scans made offline were refused" in page.locator("#flash").inner_text()
     wait_for_outbox(page, "refused", 2)
     page.goto("/#/queue")
+    # dismissed, they are gone for good: asked first, with how many, in the operator's language
     page.click("#dismiss-all")
+    confirm = page.locator("#dismiss-all-confirm")
+    assert confirm.locator("p").inner_text() == "Dismiss these 2 refused scans? They will not be sent again."
+    assert page.locator("#dismiss-all-yes").inner_text() == "Dismiss 2 scans"
+    page.click("#dismiss-all-no")
+    page.wait_for_selector("#dismiss-all")
+    assert len(outbox(page, "refused")) == 2 and page.locator("#to-resolve article.refused").count() == 2
+    page.goto("/#/settings")
+    page.select_option("select[name=language]", "fr")
+    page.goto("/#/queue")
+    page.click("#dismiss-all")
+    assert confirm.locator("p").inner_text() == "Écarter ces 2 scans refusés ? Ils ne seront plus envoyés."
+    assert page.locator("#dismiss-all-no").inner_text() == "Les garder"
+    page.click("#dismiss-all-yes")
     wait_for_outbox(page, "refused", 0)
     page.wait_for_function("document.querySelectorAll('#to-resolve article.refused').length === 0", timeout=5000)
-    assert "(0)" in page.locator("#to-resolve h2").inner_text()
+    assert "(0)" in page.locator("#to-resolve h2").inner_text() and confirm.count() == 0
 
 
 def test_the_operator_learns_what_a_supervisor_decided_on_held_scans_and_the_note(page, scan_api):
@@ -160,7 +175,7 @@ def test_the_operator_learns_what_a_supervisor_decided_on_held_scans_and_the_not
     page.goto("/#/queue")
     page.wait_for_selector("#flash.flash-error:not([hidden])")
     flash = page.locator("#flash").inner_text()
-    assert "decided 2 scan(s)" in flash and "1 accepted, 1 rejected" in flash.lower(), flash   # not all "rejected"
+    assert "decided 2 scans" in flash and "1 accepted, 1 rejected" in flash.lower(), flash   # not all "rejected"
     assert f"{order}: rejected — Note: “Not ours: send back to supplier”" in flash, flash  # each note with its order
     card = page.locator(f"#to-resolve article[data-event-id='{rejected}']")
     card.wait_for()

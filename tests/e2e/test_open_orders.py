@@ -77,7 +77,7 @@ def test_offline_the_last_list_fetched_is_shown_with_its_age_in_french(browser, 
     assert errors == []
 
 
-def test_a_supervisor_cancels_a_sales_order_and_reads_a_refusal_in_the_servers_words(browser, scan_api):
+def test_a_supervisor_cancels_sales_orders_picked_or_not_and_reads_a_refusal_in_the_servers_words(browser, scan_api):
     sales = scan_api.seed["sales_orders"]
     context = new_context(browser, scan_api, viewport={"width": 1024, "height": 768})
     page = context.new_page()
@@ -89,24 +89,41 @@ def test_a_supervisor_cancels_a_sales_order_and_reads_a_refusal_in_the_servers_w
     page.wait_for_selector("#go-supervision")
     page.goto("/#/sv/sales-orders")
 
-    def cancel(number, reason):
+    def cancel(number, reason, put_back_to=None):
         page.click(f"#open-sales-orders tr[data-so='{number}'] button")
         page.fill("form.cancel-so .close-reason", reason)
+        if put_back_to is not None:
+            page.fill("form.cancel-so .put-back-to", put_back_to)
         page.click("form.cancel-so button[type=submit]")
 
     cancel(sales["cancel"], "E2E: the customer withdrew")
     page.wait_for_selector("#so-done")
+    assert page.locator("#so-done").inner_text() == f"{sales['cancel']} is cancelled."
     assert page.locator(f"#open-sales-orders tr[data-so='{sales['cancel']}']").count() == 0
     order = scan_api.request("GET", f"/api/v1/sales-orders/{sales['cancel']}")[1]
     assert order["status"] == "cancelled" and order["events"][-1]["note"] == "E2E: the customer withdrew"
 
-    cancel(sales["cancel-picked"], "E2E: too late")
+    picked = sales["cancel-picked"]           # one unit picked from B-01: it waits in dispatch
+    page.click(f"#open-sales-orders tr[data-so='{picked}'] button")
+    page.wait_for_selector("form.cancel-so .put-back-to")      # where to put it back: asked of picked orders only
+    page.fill("form.cancel-so .close-reason", "E2E: too late, but picked")
+    page.fill("form.cancel-so .put-back-to", "DISPATCH")
+    page.click("form.cancel-so button[type=submit]")
     page.wait_for_selector("form.cancel-so .close-message.error")
     assert page.locator("form.cancel-so .close-message").inner_text() == (
-        f"Goods are picked for {sales['cancel-picked']}: ship what is picked and short what is left, or cancel "
-        "before picking.")
+        "DISPATCH is not a bin in use: name a storage bin.")
     screenshot(page, "supervisor-sales-orders-refused")
-    assert scan_api.request("GET", f"/api/v1/sales-orders/{sales['cancel-picked']}")[1]["status"] == "picked"
+    assert scan_api.request("GET", f"/api/v1/sales-orders/{picked}")[1]["status"] == "picked"
+    page.fill("form.cancel-so .put-back-to", "")                # back to the bin it came from
+    page.click("form.cancel-so button[type=submit]")
+    page.wait_for_selector("#so-done")
+    assert page.locator("#so-done").inner_text() == f"{picked} is cancelled; 1 unit picked went back to stock."
+    order = scan_api.request("GET", f"/api/v1/sales-orders/{picked}")[1]
+    assert order["status"] == "cancelled" and order["lines"][0]["put_back"] == 1
+    assert scan_api.query(
+        "SELECT f.code, t.code FROM movements m JOIN locations f ON f.id = m.from_location_id "
+        "JOIN locations t ON t.id = m.to_location_id JOIN sales_order_lines l ON l.id = m.so_line_id "
+        "JOIN sales_orders o ON o.id = l.order_id WHERE m.kind = 31 AND o.number = ?", picked) == [("DISPATCH", "B-01")]
     context.close()
     assert errors == []
 

@@ -47,3 +47,10 @@ def test_no_inline_script_style_or_handler_and_nothing_from_another_origin():
         text = path.read_text()
         assert not re.search(r"https?://(?!www\.w3\.org/2000/svg)", text), f"absolute URL in {path.name}"
         assert "eval(" not in text and "new Function(" not in text, path.name
+
+
+def test_the_operators_words_have_no_plural_in_brackets():
+    """"scan(s)", "refusé(s)": each count has its singular and plural forms (i18n.js: key_one, key_other)."""
+    for path in [PWA / "js" / "i18n.js", *sorted((PWA / "js" / "screens").glob("*.js"))]:
+        found = re.findall(r"\w+\((?:s|e|es|x)\)", path.read_text())
+        assert found == [], f"{path.name}: {found}"

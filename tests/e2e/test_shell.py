@@ -89,6 +89,30 @@ def test_language_follows_the_browser_and_can_be_switched(browser, server):
         context.close()
 
 
+def test_counts_are_said_in_the_singular_or_the_plural_in_both_languages(page, server):
+    """"1 scans" or "2 scan(s)" read as a machine wrote them; French says 0 and 1 in the singular."""
+    page.goto("/")
+    page.wait_for_selector("#sign-in-form")
+    said = page.evaluate("""async () => {
+        const { t } = await import("/js/i18n.js");
+        const { settings, update } = await import("/js/settings.js");
+        const chosen = settings().language, out = {};
+        for (const language of ["en", "fr"]) {
+            update({ language });
+            out[language] = [0, 1, 2].map((n) => t("late_refused", { n }));
+            out[language].push(t("decisions_came", { n: 1 }), t("n_rejected", { n: 2 }));
+        }
+        update({ language: chosen });
+        return out;
+    }""")
+    assert said["en"] == ["0 scans made offline were refused.", "1 scan made offline was refused.",
+                          "2 scans made offline were refused.", "A supervisor decided 1 scan held for them.",
+                          "2 rejected"]
+    assert said["fr"] == ["0 scan fait hors ligne refusé.", "1 scan fait hors ligne refusé.",
+                          "2 scans faits hors ligne refusés.", "Un responsable a tranché 1 scan mis en attente.",
+                          "2 refusés"]
+
+
 def test_look_up_online_then_offline_from_the_last_synced_data(context, page, server):
     product = server.seed["products"]["E2E-A"]
     sign_in(page, server)

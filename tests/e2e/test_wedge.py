@@ -166,3 +166,60 @@ def test_a_wrong_check_digit_is_told_at_once_even_offline_and_nothing_is_queued(
     assert "Wrong check digit: 1 expected, 2 read" in page.locator("#flash").inner_text()
     assert outbox(page, "pending") == [] and outbox(page, "refused") == []
     context.set_offline(False)
+
+
+def test_a_wrong_ean8_check_digit_is_told_at_once_but_a_upce_is_not_mistaken_for_one(context, page, scan_api):
+    """8 digits: an EAN-8, or a UPC-E whose check digit is computed on the UPC-A it stands for. 04252614 is a right
+    UPC-E (and a wrong EAN-8): the server reads it, so the device must not refuse it."""
+    sign_in(page, scan_api)
+    open_screen(page, "put-away")
+    wedge(page, "TL:LOC:A-01")
+    page.wait_for_function("document.querySelector('#current-bin')?.textContent.includes('A-01')")
+    context.set_offline(True)
+    wedge(page, "96385075")
+    page.wait_for_selector("#flash.flash-error:not([hidden])")
+    assert "Wrong check digit: 4 expected, 5 read" in page.locator("#flash").inner_text()
+    assert outbox(page, "pending") == [] and outbox(page, "refused") == []
+    page.wait_for_selector("#flash", state="hidden")
+    wedge(page, "04252614")
+    page.wait_for_selector("#flash.flash-queued:not([hidden])")                # kept for the server
+    assert [scan["code"] for scan in outbox(page, "pending")] == ["04252614"]
+    context.set_offline(False)
+
+
+def test_the_device_refuses_an_8_digit_code_exactly_when_the_server_does(page, server):
+    """Every kind of 8-digit read (EAN-8, UPC-E, both, neither; no prefix, ]E0, ]E4) against the server's parser."""
+    import random
+
+    from server.domain.barcodes.parser import parse
+    from server.domain.barcodes.refusals import BarcodeError
+
+    def check_digit(body: str) -> str:
+        total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+        return str((10 - total % 10) % 10)
+
+    rng = random.Random(8)
+    codes = []
+    for n in range(600):
+        body = rng.choice("01" if n % 2 else "0123456789") + "".join(rng.choice("0123456789") for _ in range(6))
+        every = n % 10 in (0, 1)          # every last digit, so the right UPC-E one too
+        for last in {check_digit(body), str(rng.randrange(10)), *(str(d) for d in range(10) if every)}:
+            codes += [prefix + body + last for prefix in ("", "]E0", "]E4")]
+
+    def server_says(code):
+        try:
+            parse(code)
+        except BarcodeError as refusal:
+            assert refusal.code == "bad_check_digit", (code, refusal.code)
+            return {"expected": refusal.details["expected"], "read": refusal.details["got"]}
+        return None
+    page.goto("/")
+    page.wait_for_selector("#sign-in-form")
+    device = page.evaluate("""async (codes) => {
+        const { wrongCheckDigit } = await import("/js/labels.js");
+        return codes.map((code) => wrongCheckDigit(code));
+    }""", codes)
+    server = [server_says(code) for code in codes]
+    assert [(code, said, told) for code, said, told in zip(codes, device, server) if said != told] == []
+    upce = sum(1 for code, told in zip(codes, server) if told is None and parse(code).symbology == "upce")
+    assert upce > 100 and 0 < server.count(None) < len(codes)

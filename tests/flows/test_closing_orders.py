@@ -99,17 +99,3 @@ def test_a_sales_order_cancelled_before_picking_releases_its_reservation_and_its
         history = planning.demand_history(products, today.fromordinal(today.toordinal() + 1))
         assert history.sum() == 0
         assert db.session.scalar(select(SalesOrder.status)) == "cancelled"
-
-
-def test_a_picked_order_is_shipped_and_shorted_not_cancelled(app, client, warehouse, shelf, scanner):
-    sup, op = warehouse["supervisor"], warehouse["operator"]
-    so = client.post("/api/v1/sales-orders", headers=op,
-                     json=event(customer="GARAGE", lines=[{"product": "PAD", "qty": 5}])).json
-    assert scanner.scan(EAN, "pick", order=so["number"], bin="A-01")[0] == 201
-    with app.app_context():
-        before = fingerprint()
-    refused = client.post(f"/api/v1/sales-orders/{so['number']}/cancel", headers=sup, json=event(reason="x"))
-    assert refused.status_code == 409 and refused.json["error"]["code"] == "picked_in_dispatch"
-    assert "short" in refused.json["error"]["message"]
-    with app.app_context():
-        assert fingerprint() == before

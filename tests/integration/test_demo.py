@@ -133,3 +133,33 @@ def test_an_interrupted_demo_leaves_the_database_empty(app, ctx):
             if (n := db.session.scalar(select(func.count()).select_from(t)))}
     assert left == {}
     generate(seed=3, days=2, products=5, echo=lambda *_: None, now=NOW)  # and a new demo may start
+
+
+def test_the_demos_open_orders_are_of_its_last_hours_and_the_oldest_is_pickable(app, ctx):
+    """The operator's pick list starts with the oldest open order: an order of months ago that nothing was ever
+    picked for (a stock-out when it was taken) made a confusing first impression. An order nothing can be reserved
+    for is cancelled when taken (the customer buys elsewhere); a line the shelf is short of is recorded short when
+    picked, so the order waits to ship, not to be picked."""
+    from server.models import SalesOrderLine
+    from server.queries import orders as order_queries
+    from server.queries.picking import pick_list
+    from server.services import sales
+
+    now = datetime(2026, 6, 2, 15, tzinfo=timezone.utc)
+    generate(seed=6, days=45, products=30, echo=lambda *_: None, now=now)   # (it left one from 21 May)
+    listed = order_queries.listing(SalesOrder, status="open", q=None, page=1, per_page=500, oldest_first=True).items
+    assert listed and all(now - timedelta(hours=12) <= order["ordered_at"] <= now for order in listed), listed
+    to_pick = [order for order in listed if order["left"] > 0]
+    assert to_pick
+    for brief in to_pick:                               # the pick list's orders, the oldest first
+        order = sales.get_order(brief["number"])
+        assert all(stop["bin"] for stop in pick_list(db.session, order)), brief
+    withdrawn = db.session.scalars(select(SalesOrder).where(SalesOrder.status == "cancelled")).all()
+    assert withdrawn and all("Rupture" in order.events[-1].note for order in withdrawn)
+    assert not db.session.scalar(select(func.count()).select_from(Movement).where(
+        Movement.so_line_id.in_(select(SalesOrderLine.id).where(SalesOrderLine.order_id.in_(
+            [order.id for order in withdrawn])))))      # nothing was picked for them
+    short_waiting = [order for order in listed if order["status"] == "picked"]
+    assert all(order["left"] == 0 for order in short_waiting)
+    result = app.test_cli_runner().invoke(args=["ledger", "check"])
+    assert result.exit_code == 0, result.output

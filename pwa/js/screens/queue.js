@@ -18,18 +18,39 @@ export default {
       status, resolve, pending, sent);
 
     let latest = 0;
+    let confirming = false; // "Dismiss all" was tapped: how many, and are you sure?
     async function refresh() {
       const mine = ++latest;
       const [refused, waiting, done] = await Promise.all([scansIn("refused"), scansIn("pending"), scansIn("sent")]);
       if (mine !== latest) return; // a later change is being read: an older read must not be painted over it
       replaceChildren(resolve, h("h2", {}, `${t("to_resolve")} (${refused.length})`),
-        refused.length > 1 ? h("button", { class: "wide", id: "dismiss-all", onClick: dismissAll }, t("dismiss_all")) : null,
+        dismissAllControl(refused),
         refused.length ? refused.map(refusedItem) : h("p", { class: "note" }, t("nothing_to_resolve")));
       replaceChildren(pending, h("h2", {}, `${t("pending")} (${waiting.length})`),
         waiting.length ? h("ol", {}, waiting.map(waitingItem)) : h("p", { class: "note" }, t("nothing_pending")));
       replaceChildren(sent, h("h2", {}, `${t("sent")} (${done.length})`),
         h("ol", {}, done.slice(-30).reverse().map((scan) => scanItem(scan, decisionText(scan) || messageOf(scan.answer)))));
       showStatus();
+    }
+
+    // A refusal dismissed is gone from the device for good: all of them at once only once the operator has read how
+    // many. The ones counted are the ones dismissed (a refusal coming in meanwhile is counted again).
+    function dismissAllControl(refused) {
+      if (refused.length < 2) {
+        confirming = false;
+        return null;
+      }
+      if (!confirming) {
+        return h("button", { class: "wide", id: "dismiss-all", onClick: () => { confirming = true; refresh(); } },
+          t("dismiss_all"));
+      }
+      const seqs = refused.map((scan) => scan.seq);
+      return h("div", { class: "confirm", id: "dismiss-all-confirm", role: "alertdialog" },
+        h("p", {}, t("dismiss_all_confirm", { n: seqs.length })),
+        h("div", { class: "row" },
+          h("button", { class: "danger", id: "dismiss-all-yes", onClick: () => { confirming = false; dismissAll(seqs); } },
+            t("dismiss_all_yes", { n: seqs.length })),
+          h("button", { id: "dismiss-all-no", onClick: () => { confirming = false; refresh(); } }, t("keep_them"))));
     }
 
     function showStatus() {

@@ -141,22 +141,28 @@ export function table(columns, rows, { id, empty = t("sv_none"), rowProps } = {}
 
 // An order ended for a reason (a purchase order closed, a sales order cancelled): one id per form, so a retry
 // after a lost answer is a replay. A refusal is shown in the server's words; done(order) gets the order ended.
-export function reasonForm({ path, className, submitLabel, reasonLabel, help, done }) {
+// ``more``: optional fields sent with the reason when filled in, [{ name, className, label, help }].
+export function reasonForm({ path, className, submitLabel, reasonLabel, help, done, more = [] }) {
   const stamp = { client_event_id: uuid4(), occurred_at: nowWithZone() };
   const reason = h("input", { name: "reason", class: "close-reason", required: true, maxlength: 200 });
+  const extras = more.map((field) => ({ ...field, input: h("input", { name: field.name, class: field.className, maxlength: 64 }) }));
   const message = h("p", { class: "close-message", role: "status" });
   const submit = h("button", { type: "submit" }, submitLabel);
   return h("form", { class: className, async onSubmit(event) {
     event.preventDefault();
     submit.disabled = true;
+    const filled = Object.fromEntries(extras.filter(({ input }) => input.value.trim())
+      .map(({ name, input }) => [name, input.value.trim()]));
     try {
-      done(await call(path, { method: "POST", body: { ...stamp, reason: reason.value } }));
+      done(await call(path, { method: "POST", body: { ...stamp, reason: reason.value, ...filled } }));
     } catch (error) {
       message.className = "close-message error";
       message.textContent = error instanceof ApiError ? error.message : t("sv_failed", { reason: error.message });
       submit.disabled = false;
     }
-  } }, h("label", { class: "field" }, reasonLabel, reason, h("small", {}, help)), submit, message);
+  } }, h("label", { class: "field" }, reasonLabel, reason, h("small", {}, help)),
+  extras.map(({ label, help: hint, input }) => h("label", { class: "field" }, label, input, hint ? h("small", {}, hint) : null)),
+  submit, message);
 }
 
 export function productLink(sku, text = sku) {

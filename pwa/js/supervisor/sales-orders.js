@@ -1,7 +1,8 @@
 // Open sales orders (neither shipped nor cancelled), newest first, and the supervisor's way to cancel one the
-// customer withdrew. The server refuses once goods are picked (ship them and short the rest): its words are shown.
+// customer withdrew. Goods already picked go back from dispatch to the bins they came from, or to the bin the
+// supervisor names; what the server refuses (a bin that is not one) is shown in its words.
 import { h, replaceChildren } from "../dom.js";
-import { labelled, t } from "../i18n.js";
+import { formatNumber, labelled, t } from "../i18n.js";
 import { call, card, dateText, layout, loading, num, reasonForm, table, word } from "./common.js";
 
 export default {
@@ -16,13 +17,24 @@ export default {
   },
 };
 
+// Statuses of an order with goods in dispatch (picked in part or in full, maybe packed).
+const PICKED = ["picked", "packed"];
+
+function cancelledText(order) {
+  const units = order.lines.reduce((sum, line) => sum + Number(line.put_back || 0), 0);
+  return units ? t("so_cancelled_put_back", { number: order.number, n: units, qty: formatNumber(units) })
+    : t("so_cancelled", { number: order.number });
+}
+
 async function view(refresh, done) {
   const page = await call("/api/v1/sales-orders?status=open&per_page=500");
   const cancelling = h("div", { id: "so-cancel" });
   const ask = (order) => {
+    const picked = PICKED.includes(order.status);
     const form = reasonForm({ path: `/api/v1/sales-orders/${encodeURIComponent(order.number)}/cancel`,
       className: "cancel-so", submitLabel: t("cancel_so"), reasonLabel: t("cancel_reason"), help: t("cancel_help"),
-      done: (cancelled) => refresh(t("so_cancelled", { number: cancelled.number })) });
+      more: picked ? [{ name: "put_back_to", className: "put-back-to", label: t("put_back_to"), help: t("put_back_help") }] : [],
+      done: (cancelled) => refresh(cancelledText(cancelled)) });
     replaceChildren(cancelling, card(labelled(t("cancel_so"), order.number), form));
     form.querySelector("input").focus();
   };
