@@ -116,7 +116,7 @@ def test_a_supervisor_cancels_sales_orders_picked_or_not_and_reads_a_refusal_in_
     assert scan_api.request("GET", f"/api/v1/sales-orders/{picked}")[1]["status"] == "picked"
     page.fill("form.cancel-so .put-back-to", "")                # back to the bin it came from
     page.click("form.cancel-so button[type=submit]")
-    page.wait_for_selector("#so-done")
+    page.wait_for_selector(f"#so-done:has-text('{picked}')")       # (the first cancel's notice is there until then)
     assert page.locator("#so-done").inner_text() == f"{picked} is cancelled; 1 unit picked went back to stock."
     order = scan_api.request("GET", f"/api/v1/sales-orders/{picked}")[1]
     assert order["status"] == "cancelled" and order["lines"][0]["put_back"] == 1
