@@ -105,6 +105,8 @@ class OneUser(MethodView):
     @blp.arguments(UserChange)
     @blp.response(200, UserOut)
     def patch(self, data, username):
-        """Deactivate a user, change their role or set a new password: each signs them out on every device."""
-        user, _ = auth.update_user(username, **data)
+        """Deactivate a user, change their role or set a new password: each signs them out on every device.
+        Admins cannot deactivate or demote themselves (409 ``own_account``); their own new password keeps the
+        session it was set from."""
+        user, _ = auth.update_user(username, **data, by=g.token)
         return user

@@ -50,9 +50,13 @@ def _check_password(password: str) -> None:
 
 
 def update_user(username: str, *, active: bool | None = None, role: str | None = None,
-                password: str | None = None) -> tuple[User, int]:
+                password: str | None = None, by: Credential | None = None) -> tuple[User, int]:
     """An admin deactivates a user, changes their role or sets a new password. Any of these signs the user out
-    everywhere (a lost handheld's token stops working at once). Returns the user and the tokens revoked."""
+    everywhere (a lost handheld's token stops working at once). Returns the user and the tokens revoked.
+
+    ``by``: the admin's own credential. Their own account they may not deactivate nor demote (another admin
+    does that: nobody locks themselves out by a wrong click), and a new password of their own keeps the session
+    they changed it from (their other devices are signed out)."""
     if password is not None:
         _check_password(password)
     with write_transaction() as s:
@@ -64,6 +68,13 @@ def update_user(username: str, *, active: bool | None = None, role: str | None =
                 select(func.count(User.id)).where(User.role == "admin", User.active, User.id != user.id)):
             raise Conflict("last_admin", "This is the last active admin: make another admin first.",
                            "C'est le dernier administrateur actif : nommez-en d'abord un autre.", field="username")
+        own = by is not None and by.user.id == user.id
+        if own and (active is False or role not in (None, "admin")):
+            raise Conflict("own_account", "You cannot deactivate your own account or take away your own admin "
+                           "role: another admin has to do it.",
+                           "Vous ne pouvez pas désactiver votre propre compte ni vous retirer le rôle "
+                           "d'administrateur : un autre administrateur doit le faire.",
+                           field="active" if active is False else "role")
         if active is not None:
             user.active = active
         if role is not None:
@@ -72,8 +83,9 @@ def update_user(username: str, *, active: bool | None = None, role: str | None =
             user.password_hash = generate_password_hash(password)
         revoked = 0
         if active is False or role is not None or password is not None:
-            revoked = s.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-                                .values(revoked_at=utcnow())).rowcount
+            kept = [ApiToken.id != by.id] if own else []
+            revoked = s.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None),
+                                                       *kept).values(revoked_at=utcnow())).rowcount
     return user, revoked
 
 

@@ -171,3 +171,39 @@ def test_validation_messages_an_admin_meets_are_in_french_too(client, tokens):
     lead = client.patch("/api/v1/suppliers/NOBODY", json={"declared_lead_time_days": -1},
                         headers={**tokens["supervisor"], "Accept-Language": "fr"})
     assert lead.json["error"]["message"].endswith("declared_lead_time_days : Entre 0 et 365."), lead.json
+
+
+def test_an_admin_cannot_lock_themselves_out_even_with_another_admin(client, tokens):
+    """With a second admin, an admin could deactivate or demote their own account from the users screen and be
+    thrown out at once; another admin must do it. Their own new password keeps the session it was set from."""
+    admin = tokens["admin"]
+    assert client.post("/api/v1/users", json={"username": "boss2", "role": "admin", "password": "second admin pw"},
+                       headers=admin).status_code == 201
+    french = {**admin, "Accept-Language": "fr"}
+    for body, field in (({"active": False}, "active"), ({"role": "supervisor"}, "role"),
+                        ({"role": "operator", "password": "a-new-password-1"}, "role")):
+        refused = client.patch("/api/v1/users/admin", json=body, headers=french)
+        assert refused.status_code == 409, refused.json
+        assert refused.json["error"]["code"] == "own_account" and refused.json["error"]["field"] == field
+        assert "un autre administrateur" in refused.json["error"]["message"]
+    english = client.patch("/api/v1/users/admin", json={"active": False}, headers=admin).json["error"]["message"]
+    assert english.startswith("You cannot deactivate your own account")
+    me = client.get("/api/v1/auth/me", headers=admin).json
+    assert (me["role"], me["active"]) == ("admin", True)
+    assert client.post("/api/v1/auth/tokens", json={"username": "admin", "password": PASSWORD}).status_code == 201
+
+    other = {"Authorization": "Bearer " + client.post(
+        "/api/v1/auth/tokens", json={"username": "boss2", "password": "second admin pw"}).json["token"]}
+
+    # A new password of one's own: this session stays, the others end.
+    elsewhere = {"Authorization": "Bearer " + client.post(
+        "/api/v1/auth/tokens", json={"username": "boss2", "password": "second admin pw"}).json["token"]}
+    changed = client.patch("/api/v1/users/boss2", json={"password": "changed-pass-9"}, headers=other)
+    assert changed.status_code == 200, changed.json
+    assert client.get("/api/v1/auth/me", headers=other).status_code == 200
+    assert client.get("/api/v1/auth/me", headers=elsewhere).status_code == 401
+
+    # Another admin may do it, and it signs the demoted admin out.
+    demoted = client.patch("/api/v1/users/admin", json={"role": "supervisor"}, headers=other)
+    assert demoted.status_code == 200 and demoted.json["role"] == "supervisor"
+    assert client.get("/api/v1/auth/me", headers=admin).status_code == 401
