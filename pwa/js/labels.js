@@ -1,7 +1,7 @@
 // Tendu's own labels, TL:<TYPE>:<VALUE> (bins and documents), recognised on the device so a screen can
 // set its context (the order, the bin) even offline. The server reads them again; it has the last word.
 
-const LABEL = /^(?:\][A-Za-z][0-9])?TL:(LOC|PO|SO|PRD):([A-Za-z0-9._/-]{1,40})$/i;
+const LABEL = /^(?:\][A-Za-z][0-9])?TL:(LOC|PO|SO|PRD):([A-Za-z0-9._/-]{1,64})$/i; // 64: as the server
 
 // A UPC-A, EAN-13 or GTIN-14 (plain, or with its scanner's ]E0 / ]I1 prefix), or 8 digits, whose check digit is
 // wrong: a misread the server would refuse anyway, told at once even offline. { expected, read } or null.

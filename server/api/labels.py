@@ -9,6 +9,7 @@ from marshmallow import Schema, fields, validate
 
 from server import labels
 from server.api.common import Blueprint
+from server.domain.errors import Invalid
 from server.queries.labels import KINDS, label_for
 
 blp = Blueprint("labels", __name__, url_prefix="/api/v1/labels", description="Printable labels")
@@ -54,6 +55,24 @@ class Sheet(MethodView):
         def specs():  # each item read once; a sheet over the limit is refused as soon as it gets there
             for item in data["items"]:
                 yield from repeat(label_for(item["kind"], item["key"], data["symbology"]), item["copies"])
-        pdf = labels.render_sheet(specs(), grid=data["grid"], start_cell=data["start_cell"])
+        try:
+            pdf = labels.render_sheet(specs(), grid=data["grid"], start_cell=data["start_cell"])
+        except Invalid as error:
+            _name_the_item(error, data["items"])
+            raise
         return Response(pdf, mimetype="application/pdf",
                         headers={"Content-Disposition": 'inline; filename="tendu-labels.pdf"'})
+
+
+def _name_the_item(error: Invalid, items: list[dict]) -> None:
+    """A label the sheet cannot print is known by its place among the labels (copies counted); the one who asked
+    knows their items: say which one (``details.item``, 0-based, its kind and key) and name it in the message."""
+    index = error.details.get("index")
+    if not isinstance(index, int):
+        return
+    for position, item in enumerate(items):
+        if index < item["copies"]:
+            error.details.update(item=position, kind=item["kind"], key=item["key"])
+            error.en, error.fr = f"{item['key']}: {error.en}", f"{item['key']} : {error.fr}"
+            return
+        index -= item["copies"]

@@ -157,7 +157,7 @@ def test_unknown_label_type_is_refused():
         "bad_format", {"label_type": "BIN", "known": ["LOC", "PO", "SO", "PRD"]})
 
 
-@pytest.mark.parametrize("code", ["TL:LOC:", "TL:LOC:A 1", "TL:LOC:Aé", "TL:LOC:\u0131", f"TL:PO:{'9' * 41}"])
+@pytest.mark.parametrize("code", ["TL:LOC:", "TL:LOC:A 1", "TL:LOC:Aé", "TL:LOC:\u0131", f"TL:PO:{'9' * 65}"])
 def test_bad_label_values_are_refused(code):
     assert refusal(code).code == "bad_format"
 

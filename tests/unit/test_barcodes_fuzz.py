@@ -58,7 +58,7 @@ def test_scan_like_text_gives_a_result_or_a_barcode_error(code):
 @settings(max_examples=200, deadline=None)
 @given(st.sampled_from(sorted(LABEL_TYPES)),
        st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._/-",
-               min_size=1, max_size=40))
+               min_size=1, max_size=64))
 def test_every_label_made_is_read_back(kind, value):
     result = parse(make_label(kind, value))
     assert (result.kind, result.reference) == (kind, value.upper())

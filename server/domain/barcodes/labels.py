@@ -14,7 +14,10 @@ from server.domain.barcodes import refusals
 from server.domain.barcodes.result import ParseResult
 
 PREFIX = "TL:"
-MAX_VALUE_LENGTH = 40
+# As long as any code Tendu accepts (a SKU, a bin: api.common.CODE, 64): every one of them has a label. At 40,
+# SKUs and bins of 41-64 characters were created but their labels refused. Code 128 carries about 20 letters on
+# a 70 mm label; longer values print as QR or DataMatrix (server.labels says so when a symbol does not fit).
+MAX_VALUE_LENGTH = 64
 LABEL_TYPES = {"location": "LOC", "purchase_order": "PO", "sales_order": "SO", "product_ref": "PRD"}
 _KIND_BY_TYPE = {label_type: kind for kind, label_type in LABEL_TYPES.items()}
 _VALUE = re.compile(rf"[A-Z0-9._/-]{{1,{MAX_VALUE_LENGTH}}}")
