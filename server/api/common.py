@@ -128,11 +128,12 @@ def patch_of(schema: type[Schema], key: str) -> type[Schema]:
 
 
 def master_views(blp, model, *, out: type[Schema], create: type[Schema], search_columns, list_options=(),
-                 service=None):
+                 service=None, list_args: type[Schema] = PageArgs, list_filter=None):
     """Register list/create/read/update/deactivate for a master-data model keyed by its business key.
 
     ``service`` (defaults to ``server.services.master``) supplies ``create``/``update`` so a resource
-    with references to resolve (products: supplier, barcodes) keeps the same routes.
+    with references to resolve (products: supplier, barcodes) keeps the same routes. ``list_args`` (a
+    ``PageArgs`` with more filters) and ``list_filter(stmt, args) → stmt`` narrow the list.
     """
     service = service or master
     key = master.key_of(model)
@@ -141,11 +142,13 @@ def master_views(blp, model, *, out: type[Schema], create: type[Schema], search_
     update = patch_of(create, key)
 
     class Collection(MethodView):
-        @blp.arguments(PageArgs, location="query")
+        @blp.arguments(list_args, location="query")
         @blp.response(200, page_schema)
         def get(self, args):
             """List, with search and pagination."""
             stmt = search(model, args["q"], args["active"], *search_columns(model)).options(*list_options)
+            if list_filter is not None:
+                stmt = list_filter(stmt, args)
             return paginate(stmt, args["page"], args["per_page"])
 
         @role("supervisor")

@@ -4,10 +4,10 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from sqlalchemy.orm import joinedload, selectinload
 
-from server.api.common import Blueprint, CODE, Money, Number, master_views
+from server.api.common import Blueprint, CODE, Money, Number, PageArgs, master_views
 from server.domain.classify import PULL, PUSH
 from server.domain.movements import MAX_QTY
-from server.models import Product
+from server.models import Product, Supplier
 from server.services import catalog
 
 MAX_LEVEL = float(MAX_QTY) * 1000  # a stock level or an order: far past any one movement, still a number
@@ -69,6 +69,16 @@ class ProductOut(ProductIn):
     updated_at = fields.AwareDateTime()
 
 
+class ProductPageArgs(PageArgs):
+    supplier = fields.String(load_default=None, validate=CODE,
+                             metadata={"description": "Only the products bought from this supplier (its code)"})
+
+
+def _of_supplier(stmt, args):
+    return stmt.where(Product.supplier.has(Supplier.code == args["supplier"])) if args["supplier"] else stmt
+
+
 master_views(blp, Product, out=ProductOut, create=ProductIn,
              search_columns=lambda m: (m.sku, m.name),
-             list_options=(selectinload(Product.barcodes), joinedload(Product.supplier)), service=catalog)
+             list_options=(selectinload(Product.barcodes), joinedload(Product.supplier)), service=catalog,
+             list_args=ProductPageArgs, list_filter=_of_supplier)

@@ -61,6 +61,24 @@ def test_search_and_pagination(client, tokens):
     assert client.get("/api/v1/products?per_page=501", headers=tokens["operator"]).status_code == 422
 
 
+def test_products_are_listed_by_supplier(client, tokens):
+    """The labels screen prints a supplier's products: the list is narrowed by its code, with search and paging."""
+    sup = tokens["supervisor"]
+    for code in ("ACME", "BOLT"):
+        client.post("/api/v1/suppliers", json={"code": code, "name": code.title()}, headers=sup)
+    for sku, supplier in (("P1", "ACME"), ("P2", "BOLT"), ("P3", "ACME"), ("P4", None)):
+        assert client.post("/api/v1/products", json={"sku": sku, "name": f"Part {sku}", "supplier": supplier},
+                           headers=sup).status_code == 201
+    acme = client.get("/api/v1/products?supplier=ACME", headers=tokens["operator"]).json
+    assert [p["sku"] for p in acme["items"]] == ["P1", "P3"] and acme["total"] == 2
+    narrowed = client.get("/api/v1/products?supplier=ACME&q=p3", headers=sup).json
+    assert [p["sku"] for p in narrowed["items"]] == ["P3"]
+    assert client.get("/api/v1/products?supplier=NOBODY", headers=sup).json["items"] == []
+    assert len(client.get("/api/v1/products", headers=sup).json["items"]) == 4
+    bad = client.get("/api/v1/products?supplier=a%20b", headers=sup)
+    assert bad.status_code == 422 and bad.json["error"]["field"] == "supplier", bad.json
+
+
 def test_product_with_supplier_and_barcodes(client, tokens):
     sup = tokens["supervisor"]
     client.post("/api/v1/suppliers", json={"code": "ACME", "name": "Acme"}, headers=sup)
