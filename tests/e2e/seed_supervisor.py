@@ -24,6 +24,7 @@ from server.services.stamp import Stamp  # noqa: E402
 
 SUPERVISOR = ("e2e-supervisor", "e2e-supervisor-password")
 OPERATOR = ("e2e-scanner", "e2e-scanner-password")
+ADMIN = ("e2e-admin", "e2e-admin-password")  # manages the users (test_admin_views.py)
 WRITTEN_OFF = 6  # push products emptied so that the replenishment view has suggestions from several suppliers
 
 
@@ -31,9 +32,11 @@ def seed() -> dict:
     demo.generate(seed=11, days=90, products=60, echo=lambda *_: None)
     auth.create_user(SUPERVISOR[0], "supervisor", SUPERVISOR[1])
     auth.create_user(OPERATOR[0], "operator", OPERATOR[1])
+    auth.create_user(ADMIN[0], "admin", ADMIN[1])
     written_off = write_off_some_push_products()
     return {"username": SUPERVISOR[0], "password": SUPERVISOR[1], "written_off": written_off,
-            "operator": {"username": OPERATOR[0], "password": OPERATOR[1]}}
+            "operator": {"username": OPERATOR[0], "password": OPERATOR[1]},
+            "admin": {"username": ADMIN[0], "password": ADMIN[1]}}
 
 
 def write_off_some_push_products() -> list[str]:

@@ -74,21 +74,24 @@ export function isoDay(date) {
 }
 
 // --- layout -------------------------------------------------------------------------------------------
+// [words, route, roles that see the tab (all supervision roles when left out)]
 const TABS = [
   ["sv_dashboard", "#/sv"], ["sv_lead_times", "#/sv/lead-times"], ["sv_replenishment", "#/sv/replenishment"],
   ["sv_sales_orders", "#/sv/sales-orders"], ["sv_valuation", "#/sv/valuation"], ["sv_decisions", "#/sv/decisions"],
-  ["sv_data", "#/sv/data"],
+  ["sv_data", "#/sv/data"], ["sv_users", "#/sv/users", ["admin"]],
 ];
 
-// The tab bar and a product finder above the view's body; answers the body element.
-export function layout(main, active) {
+// The tab bar and a product finder above the view's body; answers the body element, or null (and says why) when
+// the signed-in role may not see the view: ``roles`` who may, ``refusal`` the words for the others.
+export function layout(main, active, { roles = SUPERVISOR_ROLES, refusal = "sv_not_allowed" } = {}) {
   const body = h("div", { class: "sv-body" });
-  if (!isSupervisor()) {
-    main.append(h("p", { class: "error", id: "sv-not-allowed" }, t("sv_not_allowed")));
+  const role = session()?.role;
+  if (!roles.includes(role)) {
+    main.append(h("p", { class: "error", id: "sv-not-allowed", role: "alert" }, t(refusal)));
     return null;
   }
   main.append(h("nav", { class: "sv-tabs", "aria-label": t("supervision") },
-    TABS.map(([key, href]) => h("a", {
+    TABS.filter(([, , only]) => !only || only.includes(role)).map(([key, href]) => h("a", {
       href, id: `sv-tab-${href.split("/")[2] || "dashboard"}`, class: href === active ? "active" : null,
       "aria-current": href === active ? "page" : null,
     }, t(key))),

@@ -1,0 +1,183 @@
+"""The screens an admin needed curl for, in real Chromium on the short demo (``seed_supervisor.py``):
+
+* Users (admins only): list, create, change a role, set a new password, deactivate and reactivate, each checked
+  against what the server then holds; a supervisor or an operator sees no entry and is told, by URL, that the view is
+  for administrators; a refusal (a name taken) shown in the server's words, in English and in French.
+
+Both at 1366 px and on a phone (360 px).
+"""
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+
+import pytest
+
+from tests.e2e.conftest import _missing, running_tendu
+from tests.e2e.helpers import VIEWPORT, new_context, screenshot, watch_errors
+
+DESK = {"width": 1366, "height": 900}
+
+
+@pytest.fixture(scope="module")
+def admin_server(tmp_path_factory):
+    reason = _missing()
+    if reason:
+        pytest.skip(reason)
+    with running_tendu(tmp_path_factory, "admin-views", "seed_supervisor.py") as running:
+        yield running
+
+
+def call(server, who: dict, method: str, path: str, body=None, language="en") -> tuple[int, object]:
+    """The API as ``who`` ({username, password}) sees it, in ``language``."""
+    headers = {"Content-Type": "application/json", "Accept-Language": language}
+    if who:
+        headers["Authorization"] = f"Bearer {token(server, who)}"
+    request = urllib.request.Request(server.base_url + path, method=method, headers=headers,
+                                     data=None if body is None else json.dumps(body).encode())
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            data = response.read()
+            return response.status, json.loads(data) if response.headers.get_content_type() == "application/json" else data
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
+_tokens: dict[tuple[str, str], str] = {}
+
+
+def token(server, who: dict) -> str:
+    key = (server.base_url, who["username"])
+    if key not in _tokens:
+        status, answer = call(server, None, "POST", "/api/v1/auth/tokens",
+                              {"username": who["username"], "password": who["password"], "device": "e2e-admin-views"})
+        assert status == 201, answer
+        _tokens[key] = answer["token"]
+    return _tokens[key]
+
+
+def signs_in(server, username: str, password: str) -> int:
+    return call(server, None, "POST", "/api/v1/auth/tokens", {"username": username, "password": password})[0]
+
+
+def supervisor_of(server) -> dict:
+    return {"username": server.seed["username"], "password": server.seed["password"]}
+
+
+@pytest.fixture
+def open_page(browser, admin_server, request):
+    """open_page(who, viewport=DESK, locale="en-US"): a page signed in as ``who``; no uncaught page error allowed."""
+    opened = []
+
+    def open_(who: dict, viewport=DESK, locale="en-US"):
+        context = new_context(browser, admin_server, viewport=viewport, locale=locale)
+        page = context.new_page()
+        opened.append((context, page, watch_errors(page)))
+        page.goto("/")
+        page.fill("#username", who["username"])
+        page.fill("#password", who["password"])
+        page.click("#sign-in-form button[type=submit]")
+        page.wait_for_selector("#go-receive")
+        return page
+
+    yield open_
+    failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
+    for context, page, errors in opened:
+        if failed:
+            screenshot(page, f"{request.node.name}-failure")
+        context.close()
+        assert not errors, f"uncaught errors in the page: {errors}"
+
+
+def fits(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+# --- users ----------------------------------------------------------------------------------------------------
+
+def test_an_admin_manages_users_from_the_supervision_tabs(open_page, admin_server):
+    admin = admin_server.seed["admin"]
+    page = open_page(admin)
+    page.click("#go-supervision")
+    page.click("#sv-tab-users")
+    page.wait_for_selector("#users li[data-user]")
+    _, users = call(admin_server, admin, "GET", "/api/v1/users")
+    assert sorted(page.eval_on_selector_all("#users li[data-user]", "items => items.map(i => i.dataset.user)")) == \
+        sorted(u["username"] for u in users)
+    me = page.locator('#users li[data-user="e2e-admin"]')
+    assert me.locator("select.user-role").is_disabled() and me.locator(".user-deactivate").is_disabled()
+    screenshot(page, "admin-users-1366")
+
+    # Create an operator with a first password: they can sign in with it.
+    page.fill("#user-new-name", "e2e-new")
+    page.select_option("#user-new-role", "operator")
+    page.fill("#user-new-password", "first-pass-1")
+    page.click("#user-new button[type=submit]")
+    page.wait_for_selector('#users li[data-user="e2e-new"]')
+    assert page.text_content("#users-message").startswith("e2e-new is created (operator)")
+    assert signs_in(admin_server, "e2e-new", "first-pass-1") == 201
+
+    # A name taken (in another case): refused in the server's words.
+    page.fill("#user-new-name", "E2E-NEW")
+    page.fill("#user-new-password", "whatever-pass")
+    page.click("#user-new button[type=submit]")
+    page.wait_for_selector("#user-new-message.error")
+    status, refused = call(admin_server, admin, "POST", "/api/v1/users",
+                           {"username": "E2E-NEW", "role": "operator", "password": "whatever-pass"})
+    assert status == 409 and page.text_content("#user-new-message") == refused["error"]["message"] == \
+        "User e2e-new exists already."
+
+    # Role, password, deactivation, reactivation: each as the server then holds it.
+    card = '#users li[data-user="e2e-new"]'
+    page.select_option(f"{card} select.user-role", "supervisor")
+    page.wait_for_function("document.getElementById('users-message')?.textContent.includes('now supervisor')")
+    assert {u["username"]: u["role"] for u in call(admin_server, admin, "GET", "/api/v1/users")[1]}["e2e-new"] == "supervisor"
+
+    page.click(f"{card} button.user-password")
+    page.fill("#user-password input[type=password]", "second-pass-2")
+    page.click("#user-password button[type=submit]")
+    page.wait_for_function("document.getElementById('users-message')?.textContent.includes('new password')")
+    assert (signs_in(admin_server, "e2e-new", "second-pass-2"), signs_in(admin_server, "e2e-new", "first-pass-1")) == (201, 401)
+
+    page.click(f"{card} button.user-deactivate")
+    page.wait_for_selector(f"{card}.user-inactive")
+    assert signs_in(admin_server, "e2e-new", "second-pass-2") == 401
+    page.click(f"{card} button.user-reactivate")
+    page.wait_for_selector(f"{card}:not(.user-inactive) button.user-deactivate")
+    assert signs_in(admin_server, "e2e-new", "second-pass-2") == 201
+
+
+def test_supervisors_and_operators_see_no_users_entry_and_are_told_by_url(open_page, admin_server):
+    supervisor = open_page(supervisor_of(admin_server))
+    asked = []
+    supervisor.on("request", lambda request: asked.append(request.url) if "/api/v1/users" in request.url else None)
+    supervisor.goto("/#/sv")
+    supervisor.wait_for_selector("#sv-tab-dashboard")
+    assert supervisor.locator("#sv-tab-users").count() == 0
+    supervisor.goto("/#/sv/users")
+    supervisor.wait_for_selector("#sv-not-allowed")
+    assert supervisor.text_content("#sv-not-allowed").startswith("Only administrators manage users.")
+    assert supervisor.locator("#users, #user-new").count() == 0 and asked == []
+
+    operator = open_page(admin_server.seed["operator"], viewport=VIEWPORT)
+    assert operator.locator("#go-supervision").count() == 0
+    operator.goto("/#/sv/users")
+    operator.wait_for_selector("#sv-not-allowed")
+    assert operator.text_content("#sv-not-allowed").startswith("Only administrators manage users.")
+
+
+def test_the_users_view_speaks_french_and_fits_a_phone(open_page, admin_server):
+    admin = admin_server.seed["admin"]
+    page = open_page(admin, viewport=VIEWPORT, locale="fr-FR")
+    page.goto("/#/sv/users")
+    page.wait_for_selector("#users li[data-user]")
+    assert page.text_content("#sv-tab-users") == "Utilisateurs"
+    assert "Qui peut se connecter" in page.text_content("main")
+    page.fill("#user-new-name", "e2e-supervisor")
+    page.fill("#user-new-password", "whatever-pass")
+    page.click("#user-new button[type=submit]")
+    page.wait_for_selector("#user-new-message.error")
+    assert page.text_content("#user-new-message") == "L'utilisateur e2e-supervisor existe déjà."
+    assert fits(page)
+    screenshot(page, "admin-users-phone-fr")
