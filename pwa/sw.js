@@ -21,6 +21,7 @@ const SHELL = [
   "/js/screens/settings.js", "/js/screens/ship.js", "/js/screens/sign-in.js",
   "/js/supervisor/charts.js", "/js/supervisor/common.js", "/js/supervisor/dashboard.js", "/js/supervisor/data.js",
   "/js/supervisor/decisions.js", "/js/supervisor/lead-times.js", "/js/supervisor/live.js",
+  "/js/supervisor/print-labels.js",
   "/js/supervisor/product.js", "/js/supervisor/replenishment.js", "/js/supervisor/sales-orders.js",
   "/js/supervisor/strings.js",
   "/js/supervisor/supplier-form.js", "/js/supervisor/users.js", "/js/supervisor/valuation.js",

@@ -26,6 +26,7 @@ import svSalesOrders from "./supervisor/sales-orders.js";
 import svValuation from "./supervisor/valuation.js";
 import svDecisions from "./supervisor/decisions.js";
 import svData from "./supervisor/data.js";
+import svLabels from "./supervisor/print-labels.js";
 import svUsers from "./supervisor/users.js";
 
 const ROUTES = {
@@ -34,7 +35,7 @@ const ROUTES = {
   // supervisor views (the server checks the role of every call; the views say so to other roles)
   "#/sv": svDashboard, "#/sv/lead-times": svLeadTimes, "#/sv/product": svProduct,
   "#/sv/replenishment": svReplenishment, "#/sv/sales-orders": svSalesOrders, "#/sv/valuation": svValuation,
-  "#/sv/decisions": svDecisions, "#/sv/data": svData, "#/sv/users": svUsers,
+  "#/sv/decisions": svDecisions, "#/sv/data": svData, "#/sv/labels": svLabels, "#/sv/users": svUsers,
 };
 
 const main = document.getElementById("view");

@@ -1,8 +1,10 @@
-"""The screens an admin needed curl for, in real Chromium on the short demo (``seed_supervisor.py``):
+"""The two screens an admin needed curl for, in real Chromium on the short demo (``seed_supervisor.py``):
 
 * Users (admins only): list, create, change a role, set a new password, deactivate and reactivate, each checked
   against what the server then holds; a supervisor or an operator sees no entry and is told, by URL, that the view is
   for administrators; a refusal (a name taken) shown in the server's words, in English and in French.
+* Labels: a supplier's products (all shown) and some bins printed as one A4 PDF sheet, a label previewed as it prints
+  on the chosen sheet, and what cannot be labelled (a 64-character SKU in Code 128) said in the server's words.
 
 Both at 1366 px and on a phone (360 px).
 """
@@ -15,9 +17,10 @@ import urllib.request
 import pytest
 
 from tests.e2e.conftest import _missing, running_tendu
-from tests.e2e.helpers import VIEWPORT, new_context, screenshot, watch_errors
+from tests.e2e.helpers import VIEWPORT, new_context, screenshot, watch_csp, watch_errors
 
 DESK = {"width": 1366, "height": 900}
+LONG_SKU = "LONG-SKU-" + "ABCDEFGHIJKLMNOPQRSTUVWXYZ-0123456789-abcdefghijklmnopq"  # 64, the most a SKU may have
 
 
 @pytest.fixture(scope="module")
@@ -153,7 +156,7 @@ def test_supervisors_and_operators_see_no_users_entry_and_are_told_by_url(open_p
     asked = []
     supervisor.on("request", lambda request: asked.append(request.url) if "/api/v1/users" in request.url else None)
     supervisor.goto("/#/sv")
-    supervisor.wait_for_selector("#sv-tab-dashboard")
+    supervisor.wait_for_selector("#sv-tab-labels")
     assert supervisor.locator("#sv-tab-users").count() == 0
     supervisor.goto("/#/sv/users")
     supervisor.wait_for_selector("#sv-not-allowed")
@@ -165,6 +168,9 @@ def test_supervisors_and_operators_see_no_users_entry_and_are_told_by_url(open_p
     operator.goto("/#/sv/users")
     operator.wait_for_selector("#sv-not-allowed")
     assert operator.text_content("#sv-not-allowed").startswith("Only administrators manage users.")
+    operator.goto("/#/sv/labels")
+    operator.wait_for_function("document.getElementById('sv-not-allowed')?.textContent.includes('supervisors')")
+    assert operator.locator("#lbl-table").count() == 0
 
 
 def test_the_users_view_speaks_french_and_fits_a_phone(open_page, admin_server):
@@ -172,7 +178,7 @@ def test_the_users_view_speaks_french_and_fits_a_phone(open_page, admin_server):
     page = open_page(admin, viewport=VIEWPORT, locale="fr-FR")
     page.goto("/#/sv/users")
     page.wait_for_selector("#users li[data-user]")
-    assert page.text_content("#sv-tab-users") == "Utilisateurs"
+    assert page.text_content("#sv-tab-users") == "Utilisateurs" and page.text_content("#sv-tab-labels") == "Étiquettes"
     assert "Qui peut se connecter" in page.text_content("main")
     page.fill("#user-new-name", "e2e-supervisor")
     page.fill("#user-new-password", "whatever-pass")
@@ -181,3 +187,113 @@ def test_the_users_view_speaks_french_and_fits_a_phone(open_page, admin_server):
     assert page.text_content("#user-new-message") == "L'utilisateur e2e-supervisor existe déjà."
     assert fits(page)
     screenshot(page, "admin-users-phone-fr")
+
+
+# --- labels ---------------------------------------------------------------------------------------------------
+
+def test_a_suppliers_products_and_some_bins_print_on_one_sheet_and_a_label_is_previewed(open_page, admin_server):
+    who = supervisor_of(admin_server)
+    page = open_page(who)
+    page.click("#go-supervision")
+    page.click("#sv-tab-labels")
+    page.wait_for_selector("#lbl-table tbody tr")
+    page.wait_for_function("document.getElementById('lbl-supplier').options.length > 1")
+    supplier = page.eval_on_selector("#lbl-supplier", "s => s.options[1].value")
+    page.select_option("#lbl-supplier", supplier)
+    _, listed = call(admin_server, who, "GET", f"/api/v1/products?supplier={supplier}&active=true&per_page=200")
+    skus = [p["sku"] for p in listed["items"]]
+    assert skus and all(p["supplier"] == supplier for p in listed["items"])
+    page.wait_for_function(f"document.querySelectorAll('#lbl-table tbody tr').length === {len(skus)} && "
+                           f"document.querySelector('#lbl-table tbody tr').dataset.key === {json.dumps(skus[0])}")
+    page.click("#lbl-select-shown")
+
+    page.select_option("#lbl-kind", "locations")
+    page.fill("#lbl-q", "A-0")
+    page.click("#lbl-search button[type=submit]")
+    page.wait_for_selector('#lbl-table tbody tr[data-key="A-01"]')
+    for code in ("A-01", "A-02"):
+        page.check(f'#lbl-table tbody tr[data-key="{code}"] input[type=checkbox]')
+    assert page.text_content("#lbl-summary") == f"Selected — products: {len(skus)} · bins: 2"
+
+    page.select_option("#lbl-grid", "4x10")
+    page.fill("#lbl-copies", "2")
+    with page.expect_response("**/api/v1/labels/sheet") as answer:
+        page.click("#lbl-print")
+    assert answer.value.status == 200 and answer.value.headers["content-type"] == "application/pdf"
+    assert answer.value.request.post_data_json == {
+        "items": [{"kind": "products", "key": sku, "copies": 2} for sku in skus]
+        + [{"kind": "locations", "key": code, "copies": 2} for code in ("A-01", "A-02")],
+        "grid": "4x10", "start_cell": 1}
+    page.wait_for_selector("#lbl-pdf")
+    labels = 2 * (len(skus) + 2)
+    assert page.text_content("#lbl-pdf") == f"Open the PDF ({labels} labels)"
+    head = page.evaluate("async () => { const blob = await (await fetch(document.getElementById('lbl-pdf').href)).blob();"
+                         " return new TextDecoder().decode(await blob.slice(0, 5).arrayBuffer()); }")
+    assert head == "%PDF-"
+
+    # One label as it prints on this sheet: 48.5 mm wide at 300 dpi.
+    page.click('#lbl-table tbody tr[data-key="A-02"] button.lbl-preview-button')
+    page.wait_for_function("(() => { const i = document.getElementById('lbl-preview-img'); "
+                           "return i && i.complete && i.naturalWidth > 0; })()")
+    assert page.evaluate("document.getElementById('lbl-preview-img').naturalWidth") == round(48.5 / 25.4 * 300)
+    assert page.get_attribute("#lbl-png", "download") == "A-02.png"
+    screenshot(page, "labels-1366")
+
+
+def test_what_cannot_be_labelled_is_said_in_the_servers_words(open_page, admin_server):
+    who = supervisor_of(admin_server)
+    status, _ = call(admin_server, who, "POST", "/api/v1/products", {"sku": LONG_SKU, "name": "Very long reference"})
+    assert status in (201, 409)
+    page = open_page(who, viewport=VIEWPORT)
+    page.goto("/#/sv/labels")
+    page.wait_for_selector("#lbl-table tbody tr")
+    page.fill("#lbl-q", "LONG-SKU")
+    page.click("#lbl-search button[type=submit]")
+    row = f'#lbl-table tbody tr[data-key="{LONG_SKU}"]'
+    page.wait_for_selector(row)
+
+    page.click(f"{row} button.lbl-preview-button")
+    page.wait_for_selector("#lbl-preview-error")
+    status, refused = call(admin_server, who, "GET", f"/api/v1/labels/products/{LONG_SKU}.png?width_mm=70&height_mm=37")
+    assert status == 422 and refused["error"]["code"] == "label_too_small"
+    assert page.text_content("#lbl-preview-error") == f"{LONG_SKU}: {refused['error']['message']}"
+
+    page.check(f"{row} input[type=checkbox]")
+    page.click("#lbl-print")
+    page.wait_for_selector("#lbl-message.error")
+    status, sheet = call(admin_server, who, "POST", "/api/v1/labels/sheet",
+                         {"items": [{"kind": "products", "key": LONG_SKU, "copies": 1}], "grid": "3x8", "start_cell": 1})
+    assert status == 422 and page.text_content("#lbl-message") == sheet["error"]["message"]
+    assert sheet["error"]["message"].startswith(f"{LONG_SKU}: The content is too long")
+    assert page.locator("#lbl-pdf").count() == 0
+
+    # As the refusal says: a DataMatrix carries it.
+    page.select_option("#lbl-symbology", "datamatrix")
+    page.wait_for_selector("#lbl-preview-img")
+    page.click("#lbl-print")
+    page.wait_for_selector("#lbl-pdf")
+    assert page.text_content("#lbl-message") == ""
+    assert fits(page)
+    screenshot(page, "labels-phone")
+
+
+def test_both_views_run_under_the_policy(browser, admin_server):
+    """The preview is a blob: image and the sheet a blob: link: both allowed by the app's CSP, nothing inline."""
+    context = new_context(browser, admin_server, viewport=DESK, bypass_csp=False)
+    page = context.new_page()
+    blocked, errors = watch_csp(page), watch_errors(page)
+    page.goto("/")
+    page.fill("#username", admin_server.seed["admin"]["username"])
+    page.fill("#password", admin_server.seed["admin"]["password"])
+    page.click("#sign-in-form button[type=submit]")
+    page.wait_for_selector("#go-supervision")
+    page.goto("/#/sv/users")
+    page.wait_for_selector("#users li[data-user]")
+    page.goto("/#/sv/labels")
+    page.click("#lbl-table tbody tr:first-child button.lbl-preview-button")
+    page.wait_for_selector("#lbl-preview-img")
+    page.check("#lbl-table tbody tr:first-child input[type=checkbox]")
+    page.click("#lbl-print")
+    page.wait_for_selector("#lbl-pdf")
+    context.close()
+    assert blocked == [] and errors == []

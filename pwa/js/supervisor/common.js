@@ -1,7 +1,7 @@
 // Pieces shared by the supervisor views: the tab bar, JSON calls that throw on errors, number formats,
 // cards, KPI tiles and tables.
 import { h, replaceChildren } from "../dom.js";
-import { api, messageOf } from "../api.js";
+import { NetworkError, api, messageOf } from "../api.js";
 import { language, t } from "../i18n.js";
 import { nowWithZone, uuid4 } from "../ids.js";
 import { session } from "../session.js";
@@ -26,6 +26,21 @@ export async function call(path, options = {}) {
   const { status, body } = await api(path, { timeoutMs: 60000, ...options });
   if (status < 200 || status >= 300) throw new ApiError(status, body);
   return body;
+}
+
+// A file the API makes (a PDF, a PNG), fetched with the bearer token (no token in a URL): answers the Blob of a 2xx
+// and throws ApiError with the server's JSON refusal otherwise.
+export async function fetchFile(path, { method = "GET", body } = {}) {
+  let response;
+  try {
+    response = await fetch(path, { method, cache: "no-store", body: body === undefined ? undefined : JSON.stringify(body),
+      headers: { Authorization: `Bearer ${session()?.token}`, "Accept-Language": language(),
+        ...(body === undefined ? {} : { "Content-Type": "application/json" }) } });
+  } catch (error) {
+    throw new NetworkError(error.message);
+  }
+  if (!response.ok) throw new ApiError(response.status, await response.json().catch(() => null));
+  return response.blob();
 }
 
 // --- formats ----------------------------------------------------------------------------------------
@@ -78,7 +93,7 @@ export function isoDay(date) {
 const TABS = [
   ["sv_dashboard", "#/sv"], ["sv_lead_times", "#/sv/lead-times"], ["sv_replenishment", "#/sv/replenishment"],
   ["sv_sales_orders", "#/sv/sales-orders"], ["sv_valuation", "#/sv/valuation"], ["sv_decisions", "#/sv/decisions"],
-  ["sv_data", "#/sv/data"], ["sv_users", "#/sv/users", ["admin"]],
+  ["sv_data", "#/sv/data"], ["sv_labels", "#/sv/labels"], ["sv_users", "#/sv/users", ["admin"]],
 ];
 
 // The tab bar and a product finder above the view's body; answers the body element, or null (and says why) when
