@@ -11,8 +11,8 @@ from server.domain.barcodes import make_label
 from server.domain.errors import Invalid
 from server.domain.lifecycle import PO_CHAIN, SO_CHAIN
 from server.extensions import db
-from server.models import (Customer, Movement, MovementKind, PurchaseOrder, PurchaseOrderLine, SalesOrder,
-                           SalesOrderLine, Supplier)
+from server.models import (Customer, Movement, MovementKind, PurchaseOrder, PurchaseOrderEvent, PurchaseOrderLine,
+                           SalesOrder, SalesOrderLine, Supplier)
 from server.models.base import utcnow
 from server.queries import promises
 from server.queries.paging import Page, paginate
@@ -79,9 +79,19 @@ def _briefs(model, orders: list) -> list[dict]:
         left[order_id] += max(Decimal(0), ordered - done.get(line_id, 0) - shorted)
     names = dict(db.session.execute(select(model.id, partner.name).join(partner, partner.id == partner_id)
                                     .where(model.id.in_(ids))).all())
+    placed = _placed_at(ids) if model is PurchaseOrder else {o.id: o.ordered_at for o in orders}
     return [{"number": o.number, "status": o.status, "promised_date": getattr(o, "promised_date", None),
-             "ordered_at": getattr(o, "ordered_at", None), "partner": names[o.id], "lines": lines[o.id],
+             "ordered_at": placed.get(o.id), "partner": names[o.id], "lines": lines[o.id],
              "left": left[o.id], "label": make_label(label, o.number)} for o in orders]
+
+
+def _placed_at(order_ids: list[int]) -> dict:
+    """When each purchase order was placed: its first 'ordered' event (none for a draft). Read from the events'
+    summary index."""
+    return dict(db.session.execute(
+        select(PurchaseOrderEvent.order_id, func.min(PurchaseOrderEvent.occurred_at))
+        .where(PurchaseOrderEvent.order_id.in_(order_ids), PurchaseOrderEvent.kind == "ordered")
+        .group_by(PurchaseOrderEvent.order_id)).all())
 
 
 def _known_status(model, status: str) -> str:
@@ -116,6 +126,7 @@ def purchase_order(number: str) -> dict:
     order = purchasing.get_order(number)
     received = purchasing.received_by_line(db.session, order)
     return {"number": order.number, "status": order.status, "promised_date": order.promised_date,
+            "ordered_at": _placed_at([order.id]).get(order.id),
             "supplier": db.session.get(Supplier, order.supplier_id).code,
             "label": make_label("purchase_order", order.number), "events": _events(order),
             "lines": [{"line_id": ln.id, "sku": ln.product.sku, "name": ln.product.name, "ordered": ln.qty_ordered,

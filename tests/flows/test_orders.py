@@ -35,6 +35,27 @@ def test_purchase_order_lifecycle(client, warehouse):
     assert [o["number"] for o in listing["items"]] == [po.json["number"]]
 
 
+def test_a_purchase_order_says_when_it_was_placed_in_the_list_and_in_its_detail(client, warehouse):
+    """ordered_at was always null on purchase orders (they have no such column): it is the first 'ordered' event."""
+    sup = warehouse["supervisor"]
+    number = client.post("/api/v1/purchase-orders", headers=sup,
+                         json={"supplier": "ACME", "lines": [{"product": "PAD", "qty": 10}]}).json["number"]
+
+    def placed():
+        listed = client.get(f"/api/v1/purchase-orders?q={number}", headers=sup).json["items"]
+        detail = client.get(f"/api/v1/purchase-orders/{number}", headers=sup).json
+        assert [o["number"] for o in listed] == [number]
+        return listed[0]["ordered_at"], detail["ordered_at"]
+
+    assert placed() == (None, None)                                   # a draft is not placed yet
+    sent = at(2)
+    url = f"/api/v1/purchase-orders/{number}/events"
+    assert client.post(url, json=event(kind="ordered", occurred_at=sent), headers=sup).status_code == 201
+    assert client.post(url, json=event(kind="arrived", occurred_at=at(5)), headers=sup).status_code == 201
+    listed, detail = placed()
+    assert datetime.fromisoformat(listed) == datetime.fromisoformat(detail) == datetime.fromisoformat(sent)
+
+
 def test_sales_order_replay_and_packing(client, warehouse):
     op = warehouse["operator"]
     body = event(customer="GARAGE", lines=[{"product": "PAD", "qty": 2}])
