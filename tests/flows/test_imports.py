@@ -211,3 +211,24 @@ def test_opening_stock_refuses_a_fraction_of_a_piece(client, warehouse):
     report = post_import(client, warehouse["supervisor"], "opening-stock",
                          csv_bytes([["sku", "location", "qty"], ["PAD", "A-01", "2.5"]]), partial="true").json
     assert report["imported"] == 0 and [r["code"] for r in report["refused"]] == ["whole_units_required"]
+
+
+def test_an_unknown_kind_of_import_is_a_404_naming_the_known_kinds(app, client, warehouse):
+    """It answered 405 (only the app's static files matched the path), as did any unknown path under /api/."""
+    sup = warehouse["supervisor"]
+    with app.app_context():
+        before = fingerprint()
+    known = ["products", "barcodes", "opening-stock"]
+    for language, words in (("en", "choose one of products, barcodes, opening-stock"),
+                            ("fr", "choisissez parmi products, barcodes, opening-stock")):
+        answer = post_import(client, {**sup, "Accept-Language": language}, "stock", b"sku;location;qty\nPAD;A-01;1\n")
+        assert answer.status_code == 404, answer.json
+        error = answer.json["error"]
+        assert (error["code"], error["field"], error["details"]) == ("unknown_import", "kind", {"known": known})
+        assert words in error["message"], error["message"]
+    assert post_import(client, warehouse["operator"], "stock", b"x").status_code == 403     # the role first
+    nowhere = client.post("/api/v1/nowhere", json={}, headers=sup)
+    assert nowhere.status_code == 404 and nowhere.json["error"]["code"] == "not_found"
+    assert client.post("/api/v1/products/PAD/policy", headers=sup).status_code == 405      # a real route, GET only
+    with app.app_context():
+        assert fingerprint() == before
