@@ -149,9 +149,9 @@ def adjust(stamp: Stamp, *, sku: str, location: str, qty: Decimal, reason: str, 
     if not (reason or "").strip():
         raise Invalid("reason_required", "An adjustment needs a reason.", "Un ajustement demande un motif.",
                       field="reason")
-    product = master.get(Product, sku)
+    product = master.referenced(Product, sku, field="product")
     check_quantity(qty, allow_negative=True, of=product)
-    place = master.get(Location, location)
+    place = master.referenced(Location, location, field="location")
     inbound = qty > 0
     return post(MovementRequest(
         stamp=stamp, kind=kind, product_id=product.id, qty=abs(qty),
@@ -161,9 +161,10 @@ def adjust(stamp: Stamp, *, sku: str, location: str, qty: Decimal, reason: str, 
 
 def transfer(stamp: Stamp, *, sku: str, from_location: str, to_location: str, qty: Decimal, lot: str = "",
              kind=MovementKind.TRANSFER) -> tuple[Movement, bool]:
-    product = master.get(Product, sku)
+    product = master.referenced(Product, sku, field="product")
     check_quantity(qty, of=product)
-    source, target = master.get(Location, from_location), master.get(Location, to_location)
+    source = master.referenced(Location, from_location, field="from_location")
+    target = master.referenced(Location, to_location, field="to_location")
     return post(MovementRequest(stamp=stamp, kind=kind, product_id=product.id, qty=qty,
                                 from_location_id=source.id, to_location_id=target.id, lot=lot))
 

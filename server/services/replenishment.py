@@ -34,12 +34,15 @@ def create_orders(items: list[dict], *, suggested_at: datetime, user_id: int, de
     by_supplier: dict[str, list[dict]] = defaultdict(list)
     with write_transaction() as s:
         for index, item in enumerate(items):
-            product = master.get(Product, item["sku"], s)
+            product = master.referenced(Product, item["sku"], s, field=f"items.{index}.sku")
             check_quantity(item["qty"], field=f"items.{index}.qty", of=product)
-            code = item.get("supplier") or (s.get(Supplier, product.supplier_id).code if product.supplier_id else None)
+            if item.get("supplier"):
+                code = master.referenced(Supplier, item["supplier"], s, field=f"items.{index}.supplier").code
+            else:
+                code = s.get(Supplier, product.supplier_id).code if product.supplier_id else None
             if code is None:
                 raise Invalid("no_supplier", f"{product.sku} has no supplier: choose one.",
-                              f"{product.sku} n'a pas de fournisseur : choisissez-en un.", field="items.supplier",
+                              f"{product.sku} n'a pas de fournisseur : choisissez-en un.", field=f"items.{index}.supplier",
                               details={"sku": product.sku})
             by_supplier[code].append({"sku": product.sku, "qty": item["qty"]})
         orders = []

@@ -96,8 +96,8 @@ def future(seconds):
     ({"qty": 0}, 422, "quantity_not_positive"),
     ({"qty": 2_000_000}, 422, "absurd_quantity"),
     ({"qty": "1.0001"}, 422, "quantity_precision"),
-    ({"product": "NOPE"}, 404, "unknown_product"),
-    ({"location": "NOPE"}, 404, "unknown_location"),
+    ({"product": "NOPE"}, 422, "unknown_product"),
+    ({"location": "NOPE"}, 422, "unknown_location"),
     ({"occurred_at": "__future__"}, 422, "future_time"),
     ({"occurred_at": "2026-01-01T10:00:00"}, 422, "validation_error"),  # no time zone
     ({"client_event_id": "not-a-uuid"}, 422, "validation_error"),

@@ -67,7 +67,8 @@ def test_sales_order_replay_and_packing(client, warehouse):
     assert packed.status_code == 201
     unknown = client.post("/api/v1/sales-orders", json=event(customer="NOPE", lines=[{"product": "PAD", "qty": 1}]),
                           headers=op)
-    assert unknown.status_code == 404 and unknown.json["error"]["code"] == "unknown_customer"
+    assert unknown.status_code == 422 and unknown.json["error"]["code"] == "unknown_customer"
+    assert unknown.json["error"]["field"] == "customer"
 
 
 def test_an_event_id_reused_for_another_request_is_refused_not_taken_for_a_replay(client, warehouse):
