@@ -13,6 +13,7 @@ from marshmallow import INCLUDE, Schema, fields
 from werkzeug.exceptions import HTTPException
 
 from server.domain import errors as de
+from server.domain.days import OUT_OF_RANGE_EN, OUT_OF_RANGE_FR
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,7 @@ FIELD_MESSAGES_FR = {
     "Not a valid email address.": "Adresse e-mail invalide.",
     "Field may not be null.": "Ce champ ne peut pas être vide.",
     "Invalid input type.": "Type de donnée invalide.",
+    OUT_OF_RANGE_EN: OUT_OF_RANGE_FR,
     "Force a fill-rate target or a cycle service level, not both.":
         "Forcez un taux de service ou un niveau de service par cycle, pas les deux.",
 }
