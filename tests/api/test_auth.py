@@ -3,7 +3,7 @@ from sqlalchemy import select, update
 
 from server.extensions import db
 from server.models import ApiToken
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, fingerprint
 
 
 def test_token_issued_and_used(client, tokens):
@@ -171,3 +171,29 @@ def test_validation_messages_an_admin_meets_are_in_french_too(client, tokens):
     lead = client.patch("/api/v1/suppliers/NOBODY", json={"declared_lead_time_days": -1},
                         headers={**tokens["supervisor"], "Accept-Language": "fr"})
     assert lead.json["error"]["message"].endswith("declared_lead_time_days : Entre 0 et 365."), lead.json
+
+
+@pytest.mark.parametrize("blank", [" " * 8, "\t \u00a0      \n"])
+def test_a_blank_or_whitespace_password_is_refused(app, client, tokens, blank):
+    """Eight spaces were accepted as a password."""
+    admin = tokens["admin"]
+    with app.app_context():
+        before = fingerprint()
+    for language, message in (("en", "A password cannot be blank or only spaces."),
+                              ("fr", "Un mot de passe ne peut pas être vide ni fait que d'espaces.")):
+        headers = {**admin, "Accept-Language": language}
+        for answer in (client.post("/api/v1/users", json={"username": "lea", "role": "operator", "password": blank},
+                                   headers=headers),
+                       client.patch("/api/v1/users/operator", json={"password": blank}, headers=headers)):
+            assert answer.status_code == 422, answer.json
+            assert answer.json["error"] == {"code": "password_blank", "message": message, "field": "password"}
+    with app.app_context():
+        assert fingerprint() == before
+    assert client.get("/api/v1/auth/me", headers=tokens["operator"]).status_code == 200   # not signed out
+    # the other rules stay: too short is refused, spaces inside a real password are fine
+    short = client.post("/api/v1/users", json={"username": "lea", "role": "operator", "password": " abc "},
+                        headers=admin)
+    assert short.status_code == 422 and short.json["error"]["field"] == "password"
+    spaced = client.post("/api/v1/users", json={"username": "lea", "role": "operator", "password": " a b c d "},
+                         headers=admin)
+    assert spaced.status_code == 201, spaced.json
