@@ -14,6 +14,7 @@ from marshmallow import Schema, fields
 from server.api.common import Blueprint
 from server.api.security import role
 from server.domain.errors import NotFound
+from server.domain.words import en_word, fr_word
 from server.errors import language
 from server.services import imports
 
@@ -54,8 +55,8 @@ def render(report: imports.Report) -> dict:
     if not report.applied:
         n = len(report.refused)
         body["error"] = {"code": "rows_refused",
-                         "message": f"{n} ligne(s) refusée(s) : rien n'a été importé." if lang == "fr"
-                         else f"{n} row(s) refused: nothing was imported."}
+                         "message": f"{n} {fr_word(n, 'ligne refusée', 'lignes refusées')} : rien n'a été importé."
+                         if lang == "fr" else f"{n} {en_word(n, 'row', 'rows')} refused: nothing was imported."}
     return body
 
 

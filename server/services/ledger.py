@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from server.domain.errors import Conflict, Invalid, NotFound
 from server.domain.movements import check_occurred_at, check_quantity, fmt_qty, fr_qty, level_deltas
+from server.domain.words import fr_word
 from server.extensions import db
 from server.models import Location, Movement, MovementKind, Product, StockLevel
 from server.models.base import utcnow
@@ -98,7 +99,8 @@ def _refuse_short(session, location_id: int, lot: str, qty: Decimal, have: Decim
     lot_txt = f" (lot {lot})" if lot else ""
     raise Conflict("insufficient_stock",
                    f"Only {fmt_qty(have)} on hand at {where}{lot_txt}; {fmt_qty(qty)} requested.",
-                   f"Seulement {fr_qty(have)} en stock en {where}{lot_txt} ; {fr_qty(qty)} demandé(s).",
+                   f"Seulement {fr_qty(have)} en stock en {where}{lot_txt} ; "
+                   f"{fr_qty(qty)} {fr_word(qty, 'demandé', 'demandés')}.",
                    field="qty", details={"on_hand": fmt_qty(have), "requested": fmt_qty(qty), "location": where})
 
 

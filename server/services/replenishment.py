@@ -44,8 +44,8 @@ def create_orders(items: list[dict], *, suggested_at: datetime, user_id: int, de
                 code = s.get(Supplier, product.supplier_id).code if product.supplier_id else None
             if code is None:
                 raise Invalid("no_supplier", f"{product.sku} has no supplier: choose one.",
-                              f"{product.sku} n'a pas de fournisseur : choisissez-en un.", field=f"items.{index}.supplier",
-                              details={"sku": product.sku})
+                              f"{product.sku} n'a pas de fournisseur : choisissez-en un.",
+                              field=f"items.{index}.supplier", details={"sku": product.sku})
             if (first := listed.setdefault((product.sku, code), index)) != index:
                 # Two lines of one product on one order: the supplier reads two orders of it, the receptions split
                 # between them. A product may be bought from two suppliers at once (two orders), not twice from one.

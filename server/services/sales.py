@@ -15,6 +15,7 @@ from server.domain.errors import Conflict, Invalid, NotFound
 from server.domain.lifecycle import check_event, stage_reached
 from server.domain.movements import check_quantity, fmt_qty, fr_qty
 from server.domain.put_back import Picked, put_backs
+from server.domain.words import fr_word
 from server.extensions import db
 from server.models import (Customer, Location, Movement, MovementKind, Product, SalesOrder, SalesOrderEvent,
                            SalesOrderLine, StockLevel)
@@ -141,7 +142,8 @@ def book_pick(s, order: SalesOrder, line: SalesOrderLine, qty: Decimal, source: 
     left = to_pick(line, picked)
     if qty > left:
         raise Conflict("over_pick", f"Only {fmt_qty(left)} left to pick on this line; {fmt_qty(qty)} scanned.",
-                       f"Il ne reste que {fr_qty(left)} à préparer sur cette ligne ; {fr_qty(qty)} scanné(s).",
+                       f"Il ne reste que {fr_qty(left)} à préparer sur cette ligne ; "
+                       f"{fr_qty(qty)} {fr_word(qty, 'scanné', 'scannés')}.",
                        field="qty", details={"left": fmt_qty(left)})
     check_not_reserved_for_others(s, line, qty)
     movement_id = ledger.append(s, ledger.MovementRequest(

@@ -176,7 +176,8 @@ def test_a_code_in_a_body_that_names_nothing_is_a_422_on_its_field(app, client, 
     missing; the resource the URL names exists: the body is wrong."""
     sup = tokens["supervisor"]
     for url, made in (("suppliers", {"code": "ACME", "name": "Acme"}), ("customers", {"code": "GARAGE", "name": "G"}),
-                      ("locations", {"code": "A-01"}), ("products", {"sku": "BRK-1", "name": "Pad", "supplier": "ACME"})):
+                      ("locations", {"code": "A-01"}),
+                      ("products", {"sku": "BRK-1", "name": "Pad", "supplier": "ACME"})):
         assert client.post(f"/api/v1/{url}", json=made, headers=sup).status_code == 201
     if path.endswith(("sales-orders", "adjustments", "transfers")):
         body = event(**body)
