@@ -108,7 +108,8 @@ async function todayTiles() {
     if (after === null || after === undefined || !answer.items.length) break;
   }
   return Object.entries(totals).map(([key, [lines, units]]) =>
-    tile(t(key), num(lines), { id: `today-${key}`, detail: t("lines_units", { lines: num(lines), units: num(units) }) }));
+    tile(t(key), num(lines), { id: `today-${key}`, detail: t("lines_units", {
+      lines: t("n_lines", { n: lines, count: num(lines) }), units: t("n_units", { n: units, count: num(units) }) }) }));
 }
 
 async function latePurchaseOrders() {
