@@ -412,3 +412,19 @@ def test_a_scans_answer_counts_in_words_by_the_number(client, warehouse, scanner
                      json=event(customer="GARAGE", lines=[{"product": "PAD", "qty": 2}])).json
     assert scan(EAN, "pick", "fr", order=so["number"], bin="A-01", qty=2).startswith("2 × Brake pad prélevés (2/2)")
     assert scan(so["label"], "ship", "fr") == f"{so['number']} expédiée (2 unités)."
+
+
+def test_a_list_of_scans_says_how_many_match_beyond_its_limit(client, warehouse, scanner, shelf):
+    """The decisions view showed at most 500 held scans without saying there were more: the list says how many match."""
+    assert scanner.scan(CARTON, "receive", order=shelf, qty=2)[0] == 201          # 24 of 24: what follows is held
+    held = [scanner.body(EAN, "receive", order=shelf, qty=3) for _ in range(3)]
+    for body in held:
+        assert client.post("/api/v1/scans", json=body, headers=scanner.headers).status_code == 202
+    sup = warehouse["supervisor"]
+    first = client.get("/api/v1/scans?outcome=pending&limit=2", headers=sup)
+    assert [s["client_event_id"] for s in first.json] == [held[2]["client_event_id"], held[1]["client_event_id"]]
+    assert first.headers["X-Total-Count"] == "3"
+    assert client.get("/api/v1/scans?outcome=pending", headers=sup).headers["X-Total-Count"] == "3"
+    assert client.get("/api/v1/scans?limit=2", headers=sup).headers["X-Total-Count"] == "4"   # the receipt too
+    mine = client.get("/api/v1/scans?outcome=refused", headers=scanner.headers)
+    assert (mine.json, mine.headers["X-Total-Count"]) == ([], "0")

@@ -2,7 +2,7 @@
 // scans and exceptions (pushed by the server, no polling).
 import { h, replaceChildren, visibleCode } from "../dom.js";
 import { t } from "../i18n.js";
-import { call, card, dateText, isoDay, layout, loading, money, num, pct, table, tile, word } from "./common.js";
+import { call, callList, card, dateText, isoDay, layout, loading, money, num, pct, table, tile, word } from "./common.js";
 import { liveEvents } from "./live.js";
 import { disposeCharts } from "./charts.js";
 
@@ -71,7 +71,7 @@ export default {
 async function kpiTiles() {
   const [kpis, replenishment, pending] = await Promise.all([
     call("/api/v1/analytics/kpis"), call("/api/v1/replenishment"),
-    call("/api/v1/scans?outcome=pending&limit=500").catch(() => null)]);
+    callList("/api/v1/scans?outcome=pending&limit=1").catch(() => null)]);
   const atReorder = replenishment.items.filter((item) => item.mode === "push").length;
   return [
     tile(t("stock_value"), money(kpis.stock_value), { id: "kpi-stock-value" }),
@@ -80,12 +80,10 @@ async function kpiTiles() {
       tone: atReorder ? "warn" : null, detail: t("lines_n", { n: replenishment.items.length }) }),
     tile(t("stockouts_now"), num(kpis.out_of_stock_now), { id: "kpi-stockouts", tone: kpis.out_of_stock_now ? "bad" : "good" }),
     tile(t("dormant"), num(kpis.dormant), { id: "kpi-dormant", href: "#/sv/valuation", detail: money(kpis.dormant_value) }),
-    pending ? tile(t("pending_decisions"), num(scansOf(pending).length), { id: "kpi-pending", href: "#/sv/decisions",
-      tone: scansOf(pending).length ? "warn" : null }) : null,
+    pending ? tile(t("pending_decisions"), num(pending.total), { id: "kpi-pending", href: "#/sv/decisions",
+      tone: pending.total ? "warn" : null }) : null,
   ];
 }
-
-export const scansOf = (answer) => (Array.isArray(answer) ? answer : answer?.items || []);
 
 // Today's receptions, picks and shipments, counted from the ledger (movements that happened today).
 async function todayTiles() {
