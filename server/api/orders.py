@@ -87,6 +87,9 @@ class OrderBrief(Schema):
     partner = fields.String(metadata={"description": "The supplier's or the customer's name"})
     lines = fields.Integer()
     left = Number(metadata={"description": "Units still to receive (purchase) or to pick (sales)"})
+    lines_left = fields.Integer(metadata={"description": "Lines with units still to receive (purchase) or to pick "
+                                                         "(sales): a purchase order's status is its furthest line's "
+                                                         "step, 'put_away' while another line waits for its goods"})
     label = fields.String(metadata={"description": "Scan this to work on the order"})
 
 

@@ -608,3 +608,35 @@ def test_the_sales_orders_and_decisions_views_say_when_they_show_only_part_of_th
     desk.unroute("**/api/v1/scans?outcome=pending&limit=500")
     card.locator("button.danger").click()  # leave the demo as it was
     card.wait_for(state="detached")
+
+
+def test_a_late_purchase_order_says_what_is_still_to_come(desk, desk_server):
+    """A late order read 'put away' (the furthest step of any line) while units of another line had not come."""
+    from datetime import date, timedelta
+    _, products = desk_server.request("GET", "/api/v1/products?per_page=500")
+    coded = [p for p in products["items"] if p["active"] and any(b["pack_qty"] == 1 for b in p["barcodes"])][:2]
+    first, second = coded
+    status, po = desk_server.request("POST", "/api/v1/purchase-orders", {
+        "supplier": first["supplier"] or desk_server.request("GET", "/api/v1/suppliers")[1]["items"][0]["code"],
+        "promised_date": (date.today() - timedelta(days=3)).isoformat(),
+        "lines": [{"product": first["sku"], "qty": 4}, {"product": second["sku"], "qty": 6}]})
+    assert status == 201, po
+    number = po["number"]
+
+    def stamped(**body):
+        return {"client_event_id": str(uuid.uuid4()), "occurred_at": datetime.now(timezone.utc).isoformat(),
+                "device": "e2e", **body}
+    assert desk_server.request("POST", f"/api/v1/purchase-orders/{number}/events", stamped(kind="ordered"))[0] == 201
+    code = next(b["code"] for b in first["barcodes"] if b["pack_qty"] == 1)
+    status, received = desk_server.request("POST", "/api/v1/scans", stamped(
+        code=code, action="receive", context={"order": number, "qty": 4}))
+    assert status == 201, received
+    _, late = desk_server.request("GET", f"/api/v1/purchase-orders?overdue_on={date.today().isoformat()}&q={number}")
+    [brief] = late["items"]
+    assert (brief["left"], brief["lines"], brief["lines_left"]) == (6, 2, 1)
+    desk.goto("/#/sv")
+    row = desk.locator(f"#late-table tr[data-po='{number}']")
+    row.wait_for()
+    assert "6 units · 1 of 2 lines" in row.inner_text()
+    assert desk.locator("#late-table th").nth(3).inner_text() == "Left to receive"
+    assert desk_server.request("POST", f"/api/v1/purchase-orders/{number}/close", stamped(reason="e2e"))[0] == 200

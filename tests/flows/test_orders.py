@@ -241,3 +241,23 @@ def test_open_purchase_orders_are_placed_ones_with_goods_to_receive_or_put_away(
     listed = client.get("/api/v1/purchase-orders?status=open&oldest_first=true", headers=op).json["items"]
     assert [(o["number"], o["partner"], o["lines"], o["left"]) for o in listed] == [
         (waiting, "Acme", 2, 7), (half_put_away, "Acme", 2, 0), (on_dock, "Acme", 2, 0)]
+
+
+def test_a_late_order_says_how_many_units_and_lines_are_still_to_come(client, warehouse, scanner):
+    """A late order read 'put away' (its furthest line's step) while a line's goods had not come at all."""
+    from datetime import date
+    sup = warehouse["supervisor"]
+    promised = (date.today() - timedelta(days=3)).isoformat()
+    number = client.post("/api/v1/purchase-orders", headers=sup, json={
+        "supplier": "ACME", "promised_date": promised,
+        "lines": [{"product": "PAD", "qty": 10}, {"product": "WIPER", "qty": 5}]}).json["number"]
+    assert client.post(f"/api/v1/purchase-orders/{number}/events", json=event(kind="ordered", occurred_at=at(0)),
+                       headers=sup).status_code == 201
+    assert scanner.scan(EAN, "receive", order=number, qty=10)[0] == 201
+    assert scanner.scan(EAN, "put_away", bin="A-01", qty=10)[0] == 201
+    [late] = client.get(f"/api/v1/purchase-orders?overdue_on={date.today().isoformat()}", headers=sup).json["items"]
+    assert (late["number"], late["status"]) == (number, "put_away")
+    assert (late["left"], late["lines"], late["lines_left"]) == (5, 2, 1)
+    assert scanner.scan(OTHER_EAN, "receive", order=number, qty=2)[0] == 201
+    [late] = client.get(f"/api/v1/purchase-orders?overdue_on={date.today().isoformat()}", headers=sup).json["items"]
+    assert (late["left"], late["lines_left"]) == (3, 1)

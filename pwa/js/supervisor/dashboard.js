@@ -116,14 +116,19 @@ async function latePurchaseOrders() {
   const page = await call(`/api/v1/purchase-orders?overdue_on=${today}&per_page=500`);
   const late = page.items.sort((a, b) => a.promised_date.localeCompare(b.promised_date));
   const daysLate = (po) => Math.round((new Date(`${today}T00:00:00`) - new Date(`${po.promised_date}T00:00:00`)) / 86400000);
+  // The status is the furthest step of any line ('put away' once one line is on the shelves): what is still to come
+  // says why the order is late.
+  const leftToReceive = (po) => `${t("n_units", { n: Number(po.left), count: num(po.left, 3) })} · ${
+    t("lines_left_of", { n: po.lines, left: num(po.lines_left), lines: num(po.lines) })}`;
   return [
     h("p", { class: "big-figure", id: "late-count" }, num(page.total)),
     table([
       { label: t("po"), value: (po) => h("a", { href: `#/sv/lead-times?po=${encodeURIComponent(po.number)}` }, po.number) },
       { label: t("promised"), value: (po) => dateText(po.promised_date) },
       { label: t("status"), value: (po) => word("status", po.status) },
+      { label: t("left_to_receive"), value: leftToReceive, align: "num" },
       { label: "", value: (po) => t("late_by", { n: daysLate(po) }), align: "num" },
-    ], late, { id: "late-table" }),
+    ], late, { id: "late-table", rowProps: (po) => ({ dataset: { po: po.number } }) }),
   ];
 }
 

@@ -31,7 +31,7 @@ extendStrings({
     declared: "Declared", measured_p50: "Measured p50", measured_p90: "Measured p90",
     live_feed: "Live: scans and exceptions", live_connecting: "Connecting…", live_connected: "Live",
     live_reconnecting: "Reconnecting…", live_waiting: "Waiting for the first event.",
-    late_by: "late by {n} d", promised: "Promised", status: "Status",
+    late_by: "late by {n} d", promised: "Promised", status: "Status", left_to_receive: "Left to receive", lines_left_of_one: "{left} of {lines} line", lines_left_of_other: "{left} of {lines} lines",
     // lead times
     lt_declared_vs_measured: "Declared vs measured", lt_stage_order_delay: "Order taking (need → ordered)",
     lt_stage_supplier_delay: "Supplier (ordered → shipped)", lt_stage_transport_delay: "Transport (shipped → arrived)",
@@ -121,7 +121,7 @@ extendStrings({
     declared: "Annoncé", measured_p50: "Mesuré p50", measured_p90: "Mesuré p90",
     live_feed: "En direct : scans et anomalies", live_connecting: "Connexion…", live_connected: "En direct",
     live_reconnecting: "Reconnexion…", live_waiting: "En attente du premier événement.",
-    late_by: "{n} j de retard", promised: "Promis le", status: "État",
+    late_by: "{n} j de retard", promised: "Promis le", status: "État", left_to_receive: "Reste à recevoir", lines_left_of_one: "{left} sur {lines} ligne", lines_left_of_other: "{left} sur {lines} lignes",
     lt_declared_vs_measured: "Annoncé et mesuré", lt_stage_order_delay: "Prise de commande (besoin → commandé)",
     lt_stage_supplier_delay: "Fournisseur (commandé → expédié)", lt_stage_transport_delay: "Transport (expédié → arrivé)",
     lt_stage_reception_delay: "Réception (arrivé → en stock)", lt_total: "Délai (besoin → en stock)",
