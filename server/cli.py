@@ -9,6 +9,7 @@ import click
 from flask.cli import AppGroup
 
 from server.domain.errors import DomainError
+from server.domain.words import en_word, fr_word
 from server.progress import Progress
 from server.services.imports import IMPORTERS
 
@@ -56,8 +57,8 @@ def _check_ledger() -> None:
     for diff in found:
         click.echo(str(diff))
     if found:
-        click.echo(f"{len(found)} difference(s) between the ledger and the stock levels "
-                   "(flask ledger rebuild rewrites the levels from the ledger).", err=True)
+        click.echo(f"{len(found)} {en_word(len(found), 'difference', 'differences')} between the ledger and the "
+                   "stock levels (flask ledger rebuild rewrites the levels from the ledger).", err=True)
         sys.exit(1)
     click.echo("ledger check: clean")
 
@@ -88,7 +89,8 @@ def rebuild():
         click.echo(f"corrected: {diff}")
     if fixed > len(shown):
         click.echo(f"… and {fixed - len(shown)} more.")
-    click.echo(f"ledger rebuild: {fixed} stock level(s) corrected" if fixed else "ledger rebuild: nothing to correct")
+    click.echo(f"ledger rebuild: {fixed} stock {en_word(fixed, 'level', 'levels')} corrected" if fixed
+               else "ledger rebuild: nothing to correct")
 
 
 def _copy(what: str, job, path: Path) -> None:
@@ -160,11 +162,12 @@ def import_csv(kind, path, partial):
     for refusal in report.refused[:SHOWN]:
         click.echo(f"line {refusal.line}: {refusal.error.en} / {refusal.error.fr}")
     if not report.applied:
-        click.echo(f"import: {len(report.refused)} row(s) refused, nothing imported. / "
-                   f"{len(report.refused)} ligne(s) refusée(s), rien n'a été importé.", err=True)
+        n = len(report.refused)
+        click.echo(f"import: {n} {en_word(n, 'row', 'rows')} refused, nothing imported. / "
+                   f"{n} {fr_word(n, 'ligne refusée', 'lignes refusées')}, rien n'a été importé.", err=True)
         sys.exit(1)
-    click.echo(f"import: {report.imported} row(s) imported, {report.unchanged} unchanged, "
-               f"{len(report.refused)} refused")
+    click.echo(f"import: {report.imported} {en_word(report.imported, 'row', 'rows')} imported, "
+               f"{report.unchanged} unchanged, {len(report.refused)} refused")
 
 
 @click.command("demo")

@@ -8,11 +8,12 @@ from __future__ import annotations
 import logging
 import re
 
-from flask import jsonify, request
+from flask import current_app, jsonify, request
 from marshmallow import INCLUDE, Schema, fields
 from werkzeug.exceptions import HTTPException
 
 from server.domain import errors as de
+from server.domain.days import OUT_OF_RANGE_EN, OUT_OF_RANGE_FR
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,7 @@ FIELD_MESSAGES_FR = {
     "Not a valid email address.": "Adresse e-mail invalide.",
     "Field may not be null.": "Ce champ ne peut pas être vide.",
     "Invalid input type.": "Type de donnée invalide.",
+    OUT_OF_RANGE_EN: OUT_OF_RANGE_FR,
     "Force a fill-rate target or a cycle service level, not both.":
         "Forcez un taux de service ou un niveau de service par cycle, pas les deux.",
 }
@@ -130,8 +132,21 @@ def _first_field(messages: dict) -> tuple[str | None, str | None]:
     return None, None
 
 
+def _no_api_route(status: int) -> bool:
+    """A 405 under /api/ that only the app's static files answered (GET /<path>): no API route is there at all."""
+    if status != 405 or not request.path.startswith("/api/"):
+        return False
+    try:
+        endpoint, _ = current_app.url_map.bind_to_environ(request.environ).match(method="GET")
+    except HTTPException:
+        return False
+    return endpoint == "pwa.asset"
+
+
 def _http(exc: HTTPException):
     status = exc.code or 500
+    if _no_api_route(status):
+        status = 404
     code, en, fr = HTTP_MESSAGES.get(status, (f"http_{status}", exc.name, exc.name))
     lang = language()
     message = fr if lang == "fr" else en

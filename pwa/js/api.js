@@ -1,4 +1,4 @@
-// Calls to /api/v1 with the bearer token and the operator's language. Answers {status, body} for any
+// Calls to /api/v1 with the bearer token and the operator's language. Answers {status, body, headers} for any
 // HTTP status (errors are data here); a network failure throws NetworkError.
 import { clearSession, session } from "./session.js";
 import { language, t } from "./i18n.js";
@@ -21,7 +21,7 @@ export async function api(path, { method = "GET", body, timeoutMs = 15000 } = {}
   }
   const data = await response.json().catch(() => null);
   if (response.status === 401 && current) clearSession();
-  return { status: response.status, body: data };
+  return { status: response.status, body: data, headers: response.headers };
 }
 
 // The operator-facing sentence for an answer: the scan's own message, else the error's.

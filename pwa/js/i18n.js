@@ -175,6 +175,7 @@ const STRINGS = {
     need_qty_first: "Tapez d'abord la quantité comptée.",
     count_negative: "Un comptage ne peut être négatif : tapez ce qu'il y a dans l'emplacement (0 s'il est vide).",
     count_not_a_number: "« {value} » n'est pas une quantité : tapez un nombre, par ex. 12 ou 1,5.",
+    count_ambiguous: "« {value} » : mille ou un nombre décimal ? Tapez-le sans la virgule (1000) ou avec un point (1.5).",
     count_which_lot: "Quel lot avez-vous compté ? La même quantité est envoyée pour le lot choisi.",
     lookup_title: "Consulter", lookup_prompt: "Scannez ou tapez un code : article, emplacement ou document",
     on_hand: "En stock", reserved: "Réservé", available: "Disponible", on_order: "En commande",

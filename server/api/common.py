@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from copy import copy
-from datetime import datetime, timezone
 from decimal import Decimal
 
 import flask_smorest
@@ -11,6 +10,7 @@ from flask.views import MethodView
 from marshmallow import Schema, fields, missing, validate
 
 from server.api.security import role
+from server.domain.days import EARLIEST, LATEST, OUT_OF_RANGE_EN as OUT_OF_RANGE
 from server.domain.movements import check_occurred_at
 from server.models.base import utcnow
 from server.queries.paging import paginate, search
@@ -62,10 +62,7 @@ class Money(Number):
         return super()._serialize(value, attr, obj, **kwargs)
 
 
-# The times and days a warehouse can mean. Outside them a value is a typo or a device whose clock was reset,
-# and the extreme ones (year 1 at +14:00) cannot even be converted to UTC.
-EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=timezone.utc), datetime(2100, 1, 1, tzinfo=timezone.utc)
-OUT_OF_RANGE = "Between 2000-01-01 and 2099-12-31."
+# The times and days a warehouse can mean (server/domain/days.py: the CSV imports and the scans keep the same).
 
 
 class Moment(fields.AwareDateTime):

@@ -6,19 +6,21 @@ and reason, and whether anything was applied. 200 when applied; 422, with the sa
 """
 from __future__ import annotations
 
-from flask import g
+from flask import g, request
 from flask.views import MethodView
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields
 
 from server.api.common import Blueprint
 from server.api.security import role
+from server.domain.errors import NotFound
+from server.domain.words import en_word, fr_word
 from server.errors import language
 from server.services import imports
 
 blp = Blueprint("imports", __name__, url_prefix="/api/v1/imports", description="CSV imports")
 
-KINDS = ", ".join(f'"{kind}"' for kind in imports.IMPORTERS)
+KINDS = list(imports.IMPORTERS)
 
 
 class ImportArgs(Schema):
@@ -53,12 +55,24 @@ def render(report: imports.Report) -> dict:
     if not report.applied:
         n = len(report.refused)
         body["error"] = {"code": "rows_refused",
-                         "message": f"{n} ligne(s) refusée(s) : rien n'a été importé." if lang == "fr"
-                         else f"{n} row(s) refused: nothing was imported."}
+                         "message": f"{n} {fr_word(n, 'ligne refusée', 'lignes refusées')} : rien n'a été importé."
+                         if lang == "fr" else f"{n} {en_word(n, 'row', 'rows')} refused: nothing was imported."}
     return body
 
 
-@blp.route(f"/<any({KINDS}):kind>")
+@blp.before_request
+def known_kind():
+    """An unknown kind is a 404 naming the known ones, before the file is read (it was a 405: only the app's static
+    files matched the path)."""
+    kind = (request.view_args or {}).get("kind")
+    if kind is not None and kind not in imports.IMPORTERS:
+        raise NotFound("unknown_import", f"Nothing imports {kind!r}: choose one of {', '.join(KINDS)}.",
+                       f"Aucun import « {kind} » : choisissez parmi {', '.join(KINDS)}.", field="kind",
+                       details={"known": KINDS})
+
+
+@blp.route("/<string:kind>", parameters=[{"in": "path", "name": "kind", "required": True,
+                                           "schema": {"type": "string", "enum": KINDS}}])
 class Import(MethodView):
     @role("supervisor")
     @blp.arguments(ImportArgs, location="query")

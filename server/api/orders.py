@@ -69,7 +69,9 @@ class OrderOut(Schema):
     supplier = fields.String()
     customer = fields.String()
     promised_date = fields.Date(allow_none=True)
-    ordered_at = fields.AwareDateTime(allow_none=True)
+    ordered_at = fields.AwareDateTime(allow_none=True, metadata={
+        "description": "When the customer ordered; a purchase order: when it was placed with the supplier (its first "
+                       "'ordered' event), null while it is a draft"})
     label = fields.String(metadata={"description": "Scan this to work on the order"})
     lines = fields.List(fields.Nested(LineOut))
     events = fields.List(fields.Nested(EventOut))
@@ -79,10 +81,15 @@ class OrderBrief(Schema):
     number = fields.String()
     status = fields.String()
     promised_date = fields.Date(allow_none=True)
-    ordered_at = fields.AwareDateTime(allow_none=True)
+    ordered_at = fields.AwareDateTime(allow_none=True, metadata={
+        "description": "When the customer ordered; a purchase order: when it was placed with the supplier (its first "
+                       "'ordered' event), null while it is a draft"})
     partner = fields.String(metadata={"description": "The supplier's or the customer's name"})
     lines = fields.Integer()
     left = Number(metadata={"description": "Units still to receive (purchase) or to pick (sales)"})
+    lines_left = fields.Integer(metadata={"description": "Lines with units still to receive (purchase) or to pick "
+                                                         "(sales): a purchase order's status is its furthest line's "
+                                                         "step, 'put_away' while another line waits for its goods"})
     label = fields.String(metadata={"description": "Scan this to work on the order"})
 
 

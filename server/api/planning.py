@@ -166,6 +166,8 @@ class ReplenishmentOrders(MethodView):
         Quantities are ordered as the buyer typed them, below the product's MOQ or off its pack multiple included:
         the buyer may know better (a supplier's exception, a last order before a product is dropped), and the list
         already suggests whole packs above the MOQ. A fraction of a product counted in pieces (unit `pce`, `u`,
-        `each`, …) is never right: 422 `whole_units_required` naming the item, and nothing is ordered."""
+        `each`, …) is never right: 422 `whole_units_required` naming the item, and nothing is ordered. A product listed
+        twice for the same supplier (two lines of it on one order) is refused too: 422 `duplicate_item` naming the SKU;
+        the same product from two suppliers makes two orders."""
         orders = replenishment.create_orders(data["items"], suggested_at=data["suggested_at"], user_id=g.user.id)
         return [order_views.purchase_order(order.number) for order in orders]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import g
 from flask.views import MethodView
 from marshmallow import Schema, ValidationError, fields, validate
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from server.api.common import Blueprint, EventIn, ROW_ID
 from server.api.security import role
@@ -138,17 +138,22 @@ class Scans(MethodView):
     @blp.arguments(ScanListArgs, location="query")
     @blp.response(200, ScanRow(many=True))
     def get(self, args):
-        """Recent scans, e.g. the pending ones waiting for a supervisor or the refused ones to resolve."""
-        stmt = select(ScanEvent).order_by(ScanEvent.id.desc()).limit(args["limit"])
+        """Recent scans, newest first, e.g. the pending ones waiting for a supervisor or the refused ones to resolve.
+        The header `X-Total-Count` says how many match in all (more than `limit`: the others are not in the list)."""
+        where = []
         if args["outcome"]:
-            stmt = stmt.where(ScanEvent.outcome == args["outcome"])
+            where.append(ScanEvent.outcome == args["outcome"])
         if args["mine"]:
-            stmt = stmt.where(ScanEvent.user_id == g.user.id)
+            where.append(ScanEvent.user_id == g.user.id)
         if args["decided"]:
-            stmt = stmt.where(ScanEvent.decided_at.is_not(None))
+            where.append(ScanEvent.decided_at.is_not(None))
         if args["after_id"]:
-            stmt = stmt.where(ScanEvent.id > args["after_id"])
-        return db.session.scalars(stmt).all()
+            where.append(ScanEvent.id > args["after_id"])
+        rows = db.session.scalars(select(ScanEvent).where(*where).order_by(ScanEvent.id.desc())
+                                  .limit(args["limit"])).all()
+        total = len(rows) if len(rows) < args["limit"] else \
+            db.session.scalar(select(func.count()).select_from(ScanEvent).where(*where))
+        return rows, 200, {"X-Total-Count": str(total)}
 
 
 @blp.route("/batch")

@@ -13,6 +13,8 @@ from server.domain.errors import Forbidden, Unauthorized
 from server.services import auth
 
 RANK = {"operator": 1, "supervisor": 2, "admin": 3}
+# The roles' names in French, as the app's screens call them (pwa/js/i18n.js: role_operator…).
+ROLE_FR = {"operator": "opérateur", "supervisor": "responsable", "admin": "administrateur"}
 API_PREFIX = "/api/v1/"
 
 
@@ -63,7 +65,7 @@ def authorize(needed: str) -> None:
     g.token, g.user = token, token.user
     if RANK[g.user.role] < RANK[needed]:
         raise Forbidden("forbidden", f"This needs the {needed} role; you are {g.user.role}.",
-                        f"Il faut le rôle {needed} ; vous êtes {g.user.role}.",
+                        f"Il faut le rôle {ROLE_FR[needed]} ; vous êtes {ROLE_FR[g.user.role]}.",
                         details={"required": needed, "role": g.user.role})
 
 

@@ -18,6 +18,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from .errors import Invalid
+from .words import en_word, fr_word
 
 QUANTILE_METHOD = "linear"
 QUANTILE_METHOD_NAME = "Hyndman-Fan type 7 (numpy 'linear')"
@@ -149,13 +150,16 @@ def _shrunk(product: DurationStats, pool: DurationStats, k: float, declared: flo
                    f"au délai annoncé de {declared:g} jours (dispersion supposée, CV {DECLARED_CV:.2f})")
     else:
         mean, var, p50, p90 = pool.mean, pool.sd ** 2 if pool.sd is not None else 0.0, pool.p50, pool.p90
-        against = (f"the supplier's {pool.n} receptions", f"aux {pool.n} réceptions du fournisseur")
+        against = (f"the supplier's {pool.n} {en_word(pool.n, 'reception', 'receptions')}",
+                   f"à {pool.n} réception du fournisseur" if pool.n < 2 else f"aux {pool.n} réceptions du fournisseur")
     own_var = product.sd ** 2 if product.sd is not None else None
     return LeadTimeEstimate(
         SOURCE_SHRUNK, _blend(product.mean, mean, w), math.sqrt(_blend(own_var, var, w_var)),
         _blend(product.p50, p50, w), _blend(product.p90, p90, w), product.n, w, product, pool, declared,
-        f"{product.n} reception(s) of this product, weighted {w:.0%} against {against[0]} (weight n/(n+{k:g})).",
-        f"{product.n} réception(s) de ce produit, pondérée(s) à {w:.0%} face {against[1]} (poids n/(n+{k:g})).",
+        f"{product.n} {en_word(product.n, 'reception', 'receptions')} of this product, weighted {w:.0%} against "
+        f"{against[0]} (weight n/(n+{k:g})).",
+        f"{product.n} {fr_word(product.n, 'réception de ce produit, pondérée', 'réceptions de ce produit, pondérées')}"
+        f" à {w:.0%} face {against[1]} (poids n/(n+{k:g})).",
     )
 
 
@@ -164,8 +168,8 @@ def _measured(product: DurationStats, pool: DurationStats, declared: float | Non
     sd = product.sd if product.sd is not None else product.mean * DECLARED_CV
     return LeadTimeEstimate(
         SOURCE_MEASURED, product.mean, sd, product.p50, product.p90, product.n, 1.0, product, pool, declared,
-        f"Measured on {product.n} reception(s) of this product.",
-        f"Mesuré sur {product.n} réception(s) de ce produit.",
+        f"Measured on {product.n} {en_word(product.n, 'reception', 'receptions')} of this product.",
+        f"Mesuré sur {product.n} {fr_word(product.n, 'réception', 'réceptions')} de ce produit.",
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from server.domain.barcodes import make_label
+from server.domain.words import en_word
 from server.extensions import db
 from server.labels import LabelSpec
 from server.models import Location, Product, Supplier
@@ -31,7 +32,7 @@ def label_for(kind: str, key: str, symbology: str | None = None) -> LabelSpec:
                          title=supplier[:120])
     order = sales.get_order(key)
     return LabelSpec(make_label("sales_order", order.number), symbology or "code128", text=order.number,
-                     title=f"{len(order.lines)} line(s)")
+                     title=f"{len(order.lines)} {en_word(len(order.lines), 'line', 'lines')}")
 
 
 

@@ -11,8 +11,8 @@ from server.domain.barcodes import make_label
 from server.domain.errors import Invalid
 from server.domain.lifecycle import PO_CHAIN, SO_CHAIN
 from server.extensions import db
-from server.models import (Customer, Movement, MovementKind, PurchaseOrder, PurchaseOrderLine, SalesOrder,
-                           SalesOrderLine, Supplier)
+from server.models import (Customer, Movement, MovementKind, PurchaseOrder, PurchaseOrderEvent, PurchaseOrderLine,
+                           SalesOrder, SalesOrderLine, Supplier)
 from server.models.base import utcnow
 from server.queries import promises
 from server.queries.paging import Page, paginate
@@ -67,21 +67,34 @@ def _still_open(model):
 
 
 def _briefs(model, orders: list) -> list[dict]:
-    """One page's orders with their partner's name, lines count and units left: three queries for the page."""
+    """One page's orders with their partner's name, lines count, units left and lines with units left: three queries
+    for the page (four for purchase orders: when each was placed)."""
     partner, partner_id, line, link, kind, short, label = _KIND[model]
     ids = [o.id for o in orders]
     done = dict(db.session.execute(select(link, func.sum(Movement.qty)).join(line, line.id == link)
                                    .where(line.order_id.in_(ids), Movement.kind == int(kind)).group_by(link)).all())
-    lines, left = defaultdict(int), defaultdict(Decimal)
+    lines, left, lines_left = defaultdict(int), defaultdict(Decimal), defaultdict(int)
     for line_id, order_id, ordered, shorted in db.session.execute(
             select(line.id, line.order_id, line.qty_ordered, short).where(line.order_id.in_(ids))):
         lines[order_id] += 1
-        left[order_id] += max(Decimal(0), ordered - done.get(line_id, 0) - shorted)
+        still = max(Decimal(0), ordered - done.get(line_id, 0) - shorted)
+        left[order_id] += still
+        lines_left[order_id] += still > 0
     names = dict(db.session.execute(select(model.id, partner.name).join(partner, partner.id == partner_id)
                                     .where(model.id.in_(ids))).all())
+    placed = _placed_at(ids) if model is PurchaseOrder else {o.id: o.ordered_at for o in orders}
     return [{"number": o.number, "status": o.status, "promised_date": getattr(o, "promised_date", None),
-             "ordered_at": getattr(o, "ordered_at", None), "partner": names[o.id], "lines": lines[o.id],
-             "left": left[o.id], "label": make_label(label, o.number)} for o in orders]
+             "ordered_at": placed.get(o.id), "partner": names[o.id], "lines": lines[o.id],
+             "left": left[o.id], "lines_left": lines_left[o.id], "label": make_label(label, o.number)} for o in orders]
+
+
+def _placed_at(order_ids: list[int]) -> dict:
+    """When each purchase order was placed: its first 'ordered' event (none for a draft). Read from the events'
+    summary index."""
+    return dict(db.session.execute(
+        select(PurchaseOrderEvent.order_id, func.min(PurchaseOrderEvent.occurred_at))
+        .where(PurchaseOrderEvent.order_id.in_(order_ids), PurchaseOrderEvent.kind == "ordered")
+        .group_by(PurchaseOrderEvent.order_id)).all())
 
 
 def _known_status(model, status: str) -> str:
@@ -116,6 +129,7 @@ def purchase_order(number: str) -> dict:
     order = purchasing.get_order(number)
     received = purchasing.received_by_line(db.session, order)
     return {"number": order.number, "status": order.status, "promised_date": order.promised_date,
+            "ordered_at": _placed_at([order.id]).get(order.id),
             "supplier": db.session.get(Supplier, order.supplier_id).code,
             "label": make_label("purchase_order", order.number), "events": _events(order),
             "lines": [{"line_id": ln.id, "sku": ln.product.sku, "name": ln.product.name, "ordered": ln.qty_ordered,

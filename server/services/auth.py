@@ -44,6 +44,9 @@ def create_user(username: str, role: str, password: str) -> User:
 
 
 def _check_password(password: str) -> None:
+    if not password.strip():   # eight spaces pass the length rule, and are the first thing anyone would try
+        raise Invalid("password_blank", "A password cannot be blank or only spaces.",
+                      "Un mot de passe ne peut pas être vide ni fait que d'espaces.", field="password")
     if len(password) < MIN_PASSWORD:
         raise Invalid("password_too_short", f"Passwords have at least {MIN_PASSWORD} characters.",
                       f"Les mots de passe ont au moins {MIN_PASSWORD} caractères.", field="password")

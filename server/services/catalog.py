@@ -13,7 +13,8 @@ from server.services.codes import normalise_code
 
 def _resolve(session, product: Product, data: dict) -> None:
     if "supplier" in data:
-        product.supplier = master.get(Supplier, data["supplier"], session) if data["supplier"] else None
+        product.supplier = (master.referenced(Supplier, data["supplier"], session, field="supplier")
+                            if data["supplier"] else None)
     if "barcodes" in data:
         _replace_barcodes(session, product, data["barcodes"])
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from server.domain.days import day_in_range
 from server.domain.errors import BadRequest, Invalid
 
 MAX_ROWS = 100_000
@@ -119,9 +120,13 @@ def day(cells: dict, name: str) -> date | None:
         return None
     for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
-            return datetime.strptime(raw, pattern).date()
+            value = datetime.strptime(raw, pattern).date()
         except ValueError:
-            pass
+            continue
+        if not day_in_range(value):  # the API's rule (server/domain/days.py): 0001-01-01 is a typo, not an expiry
+            raise _invalid(name, "out_of_range", f"{raw} is not between 2000-01-01 and 2099-12-31",
+                           f"{raw} n'est pas entre le 01/01/2000 et le 31/12/2099")
+        return value
     raise _invalid(name, "not_a_date", f"{raw!r} is not a date (YYYY-MM-DD or DD/MM/YYYY)",
                    f"{raw!r} n'est pas une date (AAAA-MM-JJ ou JJ/MM/AAAA)")
 

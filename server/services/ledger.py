@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from server.domain.errors import Conflict, Invalid, NotFound
 from server.domain.movements import check_occurred_at, check_quantity, fmt_qty, fr_qty, level_deltas
+from server.domain.words import fr_word
 from server.extensions import db
 from server.models import Location, Movement, MovementKind, Product, StockLevel
 from server.models.base import utcnow
@@ -98,7 +99,8 @@ def _refuse_short(session, location_id: int, lot: str, qty: Decimal, have: Decim
     lot_txt = f" (lot {lot})" if lot else ""
     raise Conflict("insufficient_stock",
                    f"Only {fmt_qty(have)} on hand at {where}{lot_txt}; {fmt_qty(qty)} requested.",
-                   f"Seulement {fr_qty(have)} en stock en {where}{lot_txt} ; {fr_qty(qty)} demandé(s).",
+                   f"Seulement {fr_qty(have)} en stock en {where}{lot_txt} ; "
+                   f"{fr_qty(qty)} {fr_word(qty, 'demandé', 'demandés')}.",
                    field="qty", details={"on_hand": fmt_qty(have), "requested": fmt_qty(qty), "location": where})
 
 
@@ -149,9 +151,9 @@ def adjust(stamp: Stamp, *, sku: str, location: str, qty: Decimal, reason: str, 
     if not (reason or "").strip():
         raise Invalid("reason_required", "An adjustment needs a reason.", "Un ajustement demande un motif.",
                       field="reason")
-    product = master.get(Product, sku)
+    product = master.referenced(Product, sku, field="product")
     check_quantity(qty, allow_negative=True, of=product)
-    place = master.get(Location, location)
+    place = master.referenced(Location, location, field="location")
     inbound = qty > 0
     return post(MovementRequest(
         stamp=stamp, kind=kind, product_id=product.id, qty=abs(qty),
@@ -161,9 +163,10 @@ def adjust(stamp: Stamp, *, sku: str, location: str, qty: Decimal, reason: str, 
 
 def transfer(stamp: Stamp, *, sku: str, from_location: str, to_location: str, qty: Decimal, lot: str = "",
              kind=MovementKind.TRANSFER) -> tuple[Movement, bool]:
-    product = master.get(Product, sku)
+    product = master.referenced(Product, sku, field="product")
     check_quantity(qty, of=product)
-    source, target = master.get(Location, from_location), master.get(Location, to_location)
+    source = master.referenced(Location, from_location, field="from_location")
+    target = master.referenced(Location, to_location, field="to_location")
     return post(MovementRequest(stamp=stamp, kind=kind, product_id=product.id, qty=qty,
                                 from_location_id=source.id, to_location_id=target.id, lot=lot))
 

@@ -9,7 +9,7 @@ from server.services import master
 def _resolve(session, location: Location, data: dict) -> None:
     if "parent" not in data:
         return
-    parent = master.get(Location, data["parent"], session) if data["parent"] else None
+    parent = master.referenced(Location, data["parent"], session, field="parent") if data["parent"] else None
     if parent is not None and parent.code == location.code:
         raise Invalid("own_parent", "A location cannot contain itself.", "Un emplacement ne peut se contenir.",
                       field="parent")

@@ -7,7 +7,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from server.database import write_transaction
-from server.domain.errors import Conflict, NotFound
+from server.domain.errors import Conflict, Invalid, NotFound
 from server.extensions import db
 from server.models import Customer, Location, Product, Supplier
 
@@ -30,16 +30,34 @@ def not_found(model, key: str) -> NotFound:
                     details={"key": key})
 
 
+def unknown_reference(model, key: str, field: str) -> Invalid:
+    """A code inside a request's body that names nothing: the body is wrong (422 on that field), not the address
+    (the resource the URL names exists). Same code as the 404 of the address, ``unknown_<noun>``."""
+    _, en, fr = KEYS[model]
+    return Invalid(f"unknown_{en}", f"{field}: no {en} {key!r}.", f"{field} : aucun {fr} « {key} ».", field=field,
+                   details={"key": key})
+
+
 def only_one(rows):
     """The row of a look-up in any case when exactly one row answers it (``abc`` and ``ABC`` both: neither)."""
     return rows[0] if len(rows) == 1 else None
 
 
 def get(model, key: str, session=None):
+    """The row the request's address names (404 when there is none); a row its body names: ``referenced``."""
     session = session or db.session
     obj = session.scalar(select(model).where(getattr(model, key_of(model)) == key))
     if obj is None:
         raise not_found(model, key)
+    return obj
+
+
+def referenced(model, key: str, session=None, *, field: str):
+    """The row a request's body names in ``field``; 422 ``unknown_<noun>`` on that field when there is none."""
+    session = session or db.session
+    obj = session.scalar(select(model).where(getattr(model, key_of(model)) == key))
+    if obj is None:
+        raise unknown_reference(model, key, field)
     return obj
 
 

@@ -41,11 +41,11 @@ def create_order(*, supplier: str, lines: list[dict], promised_date: date | None
 
 
 def _new_order(s, supplier: str, lines: list[dict], promised_date, user_id) -> PurchaseOrder:
-    vendor = master.get(Supplier, supplier, s)
+    vendor = master.referenced(Supplier, supplier, s, field="supplier")
     order = PurchaseOrder(number=master.temporary_number(), supplier_id=vendor.id, promised_date=promised_date,
                           created_by_id=user_id)
-    for line in lines:
-        product = master.get(Product, line["sku"], s)
+    for index, line in enumerate(lines):
+        product = master.referenced(Product, line["sku"], s, field=f"lines.{index}.product")
         qty = check_quantity(Decimal(line["qty"]), field="lines.qty", of=product)
         cost = line.get("unit_cost")
         order.lines.append(PurchaseOrderLine(product_id=product.id, qty_ordered=qty,

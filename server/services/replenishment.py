@@ -22,7 +22,8 @@ def create_orders(items: list[dict], *, suggested_at: datetime, user_id: int, de
     """Draft POs whose 'need_detected' is when the suggestion was made: the lead-time clock starts honestly.
 
     ``items``: [{"sku", "qty", "supplier"?}]; the supplier defaults to the product's own. A quantity that is not
-    whole for a product counted in pieces is refused (nothing is written); MOQ and pack multiples are not enforced.
+    whole for a product counted in pieces is refused (nothing is written), and so is a product listed twice for the
+    same supplier; MOQ and pack multiples are not enforced.
     """
     now = utcnow()
     check_occurred_at(suggested_at, now, 300)
@@ -32,15 +33,27 @@ def create_orders(items: list[dict], *, suggested_at: datetime, user_id: int, de
                       f"Ces suggestions datent du {suggested_at:%d/%m/%Y %H:%M} UTC : actualisez-les (ce qu'elles "
                       "proposaient a pu être commandé depuis) et commandez à nouveau.", field="suggested_at")
     by_supplier: dict[str, list[dict]] = defaultdict(list)
+    listed: dict[tuple[str, str], int] = {}   # (sku, supplier) → the item that asked for it first
     with write_transaction() as s:
         for index, item in enumerate(items):
-            product = master.get(Product, item["sku"], s)
+            product = master.referenced(Product, item["sku"], s, field=f"items.{index}.sku")
             check_quantity(item["qty"], field=f"items.{index}.qty", of=product)
-            code = item.get("supplier") or (s.get(Supplier, product.supplier_id).code if product.supplier_id else None)
+            if item.get("supplier"):
+                code = master.referenced(Supplier, item["supplier"], s, field=f"items.{index}.supplier").code
+            else:
+                code = s.get(Supplier, product.supplier_id).code if product.supplier_id else None
             if code is None:
                 raise Invalid("no_supplier", f"{product.sku} has no supplier: choose one.",
-                              f"{product.sku} n'a pas de fournisseur : choisissez-en un.", field="items.supplier",
-                              details={"sku": product.sku})
+                              f"{product.sku} n'a pas de fournisseur : choisissez-en un.",
+                              field=f"items.{index}.supplier", details={"sku": product.sku})
+            if (first := listed.setdefault((product.sku, code), index)) != index:
+                # Two lines of one product on one order: the supplier reads two orders of it, the receptions split
+                # between them. A product may be bought from two suppliers at once (two orders), not twice from one.
+                raise Invalid("duplicate_item", f"{product.sku} is listed twice for {code} (items {first} and "
+                              f"{index}): list it once, with the whole quantity.",
+                              f"{product.sku} figure deux fois pour {code} (articles {first} et {index}) : "
+                              "indiquez-le une seule fois, avec la quantité totale.", field=f"items.{index}.sku",
+                              details={"sku": product.sku, "supplier": code, "first": first})
             by_supplier[code].append({"sku": product.sku, "qty": item["qty"]})
         orders = []
         for code, lines in sorted(by_supplier.items()):

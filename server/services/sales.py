@@ -15,6 +15,7 @@ from server.domain.errors import Conflict, Invalid, NotFound
 from server.domain.lifecycle import check_event, stage_reached
 from server.domain.movements import check_quantity, fmt_qty, fr_qty
 from server.domain.put_back import Picked, put_backs
+from server.domain.words import fr_word
 from server.extensions import db
 from server.models import (Customer, Location, Movement, MovementKind, Product, SalesOrder, SalesOrderEvent,
                            SalesOrderLine, StockLevel)
@@ -39,8 +40,9 @@ def create_order(stamp: Stamp, *, customer: str, lines: list[dict], requested_da
                       field="lines")
 
     def work(s):
-        buyer = master.get(Customer, customer, s)
-        products = [master.get(Product, line["sku"], s) for line in lines]
+        buyer = master.referenced(Customer, customer, s, field="customer")
+        products = [master.referenced(Product, line["sku"], s, field=f"lines.{index}.product")
+                    for index, line in enumerate(lines)]
         lock_products(s, [p.id for p in products])  # before the lines exist: see locks.py
         order = SalesOrder(number=master.temporary_number(), customer_id=buyer.id, ordered_at=stamp.occurred_at,
                            requested_date=requested_date, created_by_id=stamp.user_id, status="ordered")
@@ -58,8 +60,9 @@ def create_order(stamp: Stamp, *, customer: str, lines: list[dict], requested_da
     event, created = once(SalesOrderEvent, stamp.client_event_id, {"kind": "ordered"}, work)
     order = db.session.get(SalesOrder, event.order_id)
     if not created:
-        buyer = master.get(Customer, customer)
-        asked = sorted((master.get(Product, line["sku"]).id, Decimal(line["qty"])) for line in lines)
+        buyer = master.referenced(Customer, customer, field="customer")
+        asked = sorted((master.referenced(Product, line["sku"], field=f"lines.{index}.product").id,
+                        Decimal(line["qty"])) for index, line in enumerate(lines))
         if (order.customer_id, sorted((ln.product_id, ln.qty_ordered) for ln in order.lines)) != (buyer.id, asked):
             raise_reused()
     return order, created
@@ -139,7 +142,8 @@ def book_pick(s, order: SalesOrder, line: SalesOrderLine, qty: Decimal, source: 
     left = to_pick(line, picked)
     if qty > left:
         raise Conflict("over_pick", f"Only {fmt_qty(left)} left to pick on this line; {fmt_qty(qty)} scanned.",
-                       f"Il ne reste que {fr_qty(left)} à préparer sur cette ligne ; {fr_qty(qty)} scanné(s).",
+                       f"Il ne reste que {fr_qty(left)} à préparer sur cette ligne ; "
+                       f"{fr_qty(qty)} {fr_word(qty, 'scanné', 'scannés')}.",
                        field="qty", details={"left": fmt_qty(left)})
     check_not_reserved_for_others(s, line, qty)
     movement_id = ledger.append(s, ledger.MovementRequest(
@@ -369,7 +373,7 @@ def in_dispatch(s, order: SalesOrder) -> list[Picked]:
 def _put_back_bin(s, code: str) -> Location:
     """The bin a supervisor names for goods put back: an active storage bin (a dock or dispatch would keep them
     from being picked again)."""
-    place = master.get(Location, code, s)
+    place = master.referenced(Location, code, s, field="put_back_to")
     if place.kind not in PICKABLE or not place.active:
         raise Conflict("not_a_bin", f"{place.code} is not a bin in use: name a storage bin.",
                        f"{place.code} n'est pas un emplacement de stockage utilisé : indiquez-en un.",

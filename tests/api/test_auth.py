@@ -3,7 +3,7 @@ from sqlalchemy import select, update
 
 from server.extensions import db
 from server.models import ApiToken
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, fingerprint
 
 
 def test_token_issued_and_used(client, tokens):
@@ -207,3 +207,29 @@ def test_an_admin_cannot_lock_themselves_out_even_with_another_admin(client, tok
     demoted = client.patch("/api/v1/users/admin", json={"role": "supervisor"}, headers=other)
     assert demoted.status_code == 200 and demoted.json["role"] == "supervisor"
     assert client.get("/api/v1/auth/me", headers=admin).status_code == 401
+
+
+@pytest.mark.parametrize("blank", [" " * 8, "\t \u00a0      \n"])
+def test_a_blank_or_whitespace_password_is_refused(app, client, tokens, blank):
+    """Eight spaces were accepted as a password."""
+    admin = tokens["admin"]
+    with app.app_context():
+        before = fingerprint()
+    for language, message in (("en", "A password cannot be blank or only spaces."),
+                              ("fr", "Un mot de passe ne peut pas être vide ni fait que d'espaces.")):
+        headers = {**admin, "Accept-Language": language}
+        for answer in (client.post("/api/v1/users", json={"username": "lea", "role": "operator", "password": blank},
+                                   headers=headers),
+                       client.patch("/api/v1/users/operator", json={"password": blank}, headers=headers)):
+            assert answer.status_code == 422, answer.json
+            assert answer.json["error"] == {"code": "password_blank", "message": message, "field": "password"}
+    with app.app_context():
+        assert fingerprint() == before
+    assert client.get("/api/v1/auth/me", headers=tokens["operator"]).status_code == 200   # not signed out
+    # the other rules stay: too short is refused, spaces inside a real password are fine
+    short = client.post("/api/v1/users", json={"username": "lea", "role": "operator", "password": " abc "},
+                        headers=admin)
+    assert short.status_code == 422 and short.json["error"]["field"] == "password"
+    spaced = client.post("/api/v1/users", json={"username": "lea", "role": "operator", "password": " a b c d "},
+                         headers=admin)
+    assert spaced.status_code == 201, spaced.json

@@ -70,7 +70,7 @@ def test_a_fraction_of_a_piece_is_refused_a_fraction_of_a_litre_is_not(app, clie
     short = client.post("/api/v1/transfers", headers={**tokens["operator"], "Accept-Language": "fr"},
                         json=event(product="OIL", from_location="A-01", to_location="B-01", qty="9.5"))
     assert short.status_code == 409
-    assert short.json["error"]["message"] == "Seulement 5,25 en stock en A-01 ; 9,5 demandé(s)."  # a decimal comma
+    assert short.json["error"]["message"] == "Seulement 5,25 en stock en A-01 ; 9,5 demandés."  # a decimal comma
 
 
 def test_insufficient_stock_is_409_and_changes_nothing(app, client, tokens, warehouse):
@@ -96,8 +96,8 @@ def future(seconds):
     ({"qty": 0}, 422, "quantity_not_positive"),
     ({"qty": 2_000_000}, 422, "absurd_quantity"),
     ({"qty": "1.0001"}, 422, "quantity_precision"),
-    ({"product": "NOPE"}, 404, "unknown_product"),
-    ({"location": "NOPE"}, 404, "unknown_location"),
+    ({"product": "NOPE"}, 422, "unknown_product"),
+    ({"location": "NOPE"}, 422, "unknown_location"),
     ({"occurred_at": "__future__"}, 422, "future_time"),
     ({"occurred_at": "2026-01-01T10:00:00"}, 422, "validation_error"),  # no time zone
     ({"client_event_id": "not-a-uuid"}, 422, "validation_error"),
@@ -150,4 +150,4 @@ def test_movements_keyset_pages(client, warehouse):
 def test_french_messages(client, tokens, warehouse):
     res = client.post("/api/v1/transfers", headers={**tokens["operator"], "Accept-Language": "fr"},
                       json=event(product="P1", from_location="A-01", to_location="B-01", qty=1))
-    assert res.json["error"]["message"] == "Seulement 0 en stock en A-01 ; 1 demandé(s)."
+    assert res.json["error"]["message"] == "Seulement 0 en stock en A-01 ; 1 demandé."  # singular below 2

@@ -1,7 +1,9 @@
 """Products, locations, suppliers, customers: list with search and pages, create, read, update, deactivate."""
+from datetime import datetime, timezone
+
 import pytest
 
-from tests.conftest import fingerprint
+from tests.conftest import event, fingerprint
 
 RESOURCES = {
     "suppliers": ({"code": "ACME", "name": "Acme Freins", "declared_lead_time_days": 5, "ordering_cost": 35}, "code"),
@@ -97,7 +99,7 @@ def test_product_with_supplier_and_barcodes(client, tokens):
                       json={"sku": "BRK-3", "name": "Other", "barcodes": [{"code": "4006381333932"}]})
     assert bad.status_code == 422 and bad.json["error"]["code"] == "bad_check_digit"
     unknown_supplier = client.post("/api/v1/products", headers=sup, json={"sku": "BRK-4", "name": "x", "supplier": "NOPE"})
-    assert unknown_supplier.status_code == 404 and unknown_supplier.json["error"]["code"] == "unknown_supplier"
+    assert unknown_supplier.status_code == 422 and unknown_supplier.json["error"]["code"] == "unknown_supplier"
 
 
 @pytest.mark.parametrize("body, field", [
@@ -160,5 +162,52 @@ def test_a_nul_character_is_refused_before_any_route_reads_it(app, client, token
     res = client.open(path, method=method, json=body, headers=tokens["supervisor"])
     assert res.status_code == 422 and res.json["error"]["code"] == "nul_character", res.json
     assert res.json["error"]["message"]
+    with app.app_context():
+        assert fingerprint() == before
+
+
+@pytest.mark.parametrize("method, path, body, field, code", [
+    ("PATCH", "/api/v1/products/BRK-1", {"supplier": "NOPE"}, "supplier", "unknown_supplier"),
+    ("POST", "/api/v1/products", {"sku": "BRK-2", "name": "x", "supplier": "NOPE"}, "supplier", "unknown_supplier"),
+    ("PATCH", "/api/v1/locations/A-01", {"parent": "NOPE"}, "parent", "unknown_location"),
+    ("POST", "/api/v1/purchase-orders", {"supplier": "NOPE", "lines": [{"product": "BRK-1", "qty": 1}]},
+     "supplier", "unknown_supplier"),
+    ("POST", "/api/v1/purchase-orders", {"supplier": "ACME", "lines": [{"product": "BRK-1", "qty": 1},
+                                                                       {"product": "NOPE", "qty": 1}]},
+     "lines.1.product", "unknown_product"),
+    ("POST", "/api/v1/sales-orders", {"customer": "NOPE", "lines": [{"product": "BRK-1", "qty": 1}]},
+     "customer", "unknown_customer"),
+    ("POST", "/api/v1/sales-orders", {"customer": "GARAGE", "lines": [{"product": "NOPE", "qty": 1}]},
+     "lines.0.product", "unknown_product"),
+    ("POST", "/api/v1/replenishment/orders", {"items": [{"sku": "BRK-1", "qty": 1, "supplier": "NOPE"}]},
+     "items.0.supplier", "unknown_supplier"),
+    ("POST", "/api/v1/replenishment/orders", {"items": [{"sku": "BRK-1", "qty": 1}, {"sku": "NOPE", "qty": 1}]},
+     "items.1.sku", "unknown_product"),
+    ("POST", "/api/v1/adjustments", {"product": "NOPE", "location": "A-01", "qty": 1, "reason": "r"},
+     "product", "unknown_product"),
+    ("POST", "/api/v1/transfers", {"product": "BRK-1", "from_location": "A-01", "to_location": "NOPE", "qty": 1},
+     "to_location", "unknown_location"),
+])
+def test_a_code_in_a_body_that_names_nothing_is_a_422_on_its_field(app, client, tokens, method, path, body, field,
+                                                                    code):
+    """A product PATCH or a replenishment order naming an unknown supplier answered 404, as if the product itself were
+    missing; the resource the URL names exists: the body is wrong."""
+    sup = tokens["supervisor"]
+    for url, made in (("suppliers", {"code": "ACME", "name": "Acme"}), ("customers", {"code": "GARAGE", "name": "G"}),
+                      ("locations", {"code": "A-01"}),
+                      ("products", {"sku": "BRK-1", "name": "Pad", "supplier": "ACME"})):
+        assert client.post(f"/api/v1/{url}", json=made, headers=sup).status_code == 201
+    if path.endswith(("sales-orders", "adjustments", "transfers")):
+        body = event(**body)
+    if path.endswith("replenishment/orders"):
+        body = {"suggested_at": datetime.now(timezone.utc).isoformat(), **body}
+    with app.app_context():
+        before = fingerprint()
+    for language, words in (("en", "no "), ("fr", "aucun")):
+        answer = client.open(path, method=method, json=body, headers={**sup, "Accept-Language": language})
+        assert answer.status_code == 422, answer.json
+        error = answer.json["error"]
+        assert (error["code"], error["field"], error["details"]) == (code, field, {"key": "NOPE"}), error
+        assert error["message"].startswith(f"{field}") and words in error["message"] and "NOPE" in error["message"]
     with app.app_context():
         assert fingerprint() == before

@@ -115,3 +115,17 @@ def test_costs_and_prices_are_for_the_desk(client, tokens):
         assert client.get("/api/v1/products/PAD", headers=headers).json["unit_cost"] == cost
         [moved] = client.get("/api/v1/movements?product=PAD", headers=headers).json["items"]
         assert moved["unit_cost"] == cost
+
+
+@pytest.mark.parametrize("caller, path, en, fr", [
+    ("operator", "/api/v1/replenishment", "This needs the supervisor role; you are operator.",
+     "Il faut le rôle responsable ; vous êtes opérateur."),
+    ("supervisor", "/api/v1/users", "This needs the admin role; you are supervisor.",
+     "Il faut le rôle administrateur ; vous êtes responsable."),
+])
+def test_a_refusal_names_the_roles_in_the_readers_language(client, tokens, caller, path, en, fr):
+    """The French said "Il faut le rôle admin ; vous êtes supervisor.": the roles are named as the app names them."""
+    for language, message in (("en", en), ("fr", fr)):
+        res = client.get(path, headers={**tokens[caller], "Accept-Language": language})
+        assert res.status_code == 403 and res.json["error"]["message"] == message, res.json
+        assert res.json["error"]["details"] == {"required": en.split()[3], "role": caller}

@@ -49,8 +49,40 @@ def test_no_inline_script_style_or_handler_and_nothing_from_another_origin():
         assert "eval(" not in text and "new Function(" not in text, path.name
 
 
-def test_the_operators_words_have_no_plural_in_brackets():
-    """"scan(s)", "refusé(s)": each count has its singular and plural forms (i18n.js: key_one, key_other)."""
-    for path in [PWA / "js" / "i18n.js", *sorted((PWA / "js" / "screens").glob("*.js"))]:
+def test_the_operators_and_the_supervisors_words_have_no_plural_in_brackets():
+    """"scan(s)", "refusé(s)", "ligne(s)": each count has its singular and plural forms (i18n.js: key_one, key_other)."""
+    for path in [PWA / "js" / "i18n.js", *sorted((PWA / "js" / "screens").glob("*.js")),
+                 *sorted((PWA / "js" / "supervisor").glob("*.js"))]:
         found = re.findall(r"\w+\((?:s|e|es|x)\)", path.read_text())
         assert found == [], f"{path.name}: {found}"
+
+
+KEY = re.compile(r'(?:^\s*|[{,]\s*)([a-z][a-z0-9_]*):\s*["`]', re.M)
+PLURAL_FORM = re.compile(r"_(?:zero|one|two|few|many|other)$")
+
+
+def string_keys(text: str) -> dict[str, set[str]]:
+    """The keys of every `en: {…}` and `fr: {…}` dictionary in a file, plural forms folded into their key."""
+    keys: dict[str, set[str]] = {"en": set(), "fr": set()}
+    for start in re.finditer(r"\b(en|fr): \{", text):
+        depth, i, quote = 1, start.end(), None
+        while depth:
+            c = text[i]
+            if quote:
+                i += c == "\\"
+                quote = None if c == quote else quote
+            elif c in "\"'`":
+                quote = c
+            else:
+                depth += {"{": 1, "}": -1}.get(c, 0)
+            i += 1
+        keys[start.group(1)] |= {PLURAL_FORM.sub("", k) for k in KEY.findall(text[start.end():i - 1])}
+    return keys
+
+
+def test_every_string_has_its_english_and_its_french():
+    """count_ambiguous had no French: a French reader would have met English in the middle of the app."""
+    for path in (PWA / "js" / "i18n.js", PWA / "js" / "supervisor" / "strings.js"):
+        keys = string_keys(path.read_text())
+        assert len(keys["en"]) > 100, path.name
+        assert (sorted(keys["en"] - keys["fr"]), sorted(keys["fr"] - keys["en"])) == ([], []), path.name

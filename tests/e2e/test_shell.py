@@ -172,3 +172,36 @@ def test_look_ups_of_orders_and_lots_read_in_the_operators_language(browser, ser
         context.set_offline(False)
     finally:
         context.close()
+
+
+def test_the_supervisors_counts_are_said_in_the_singular_or_the_plural(page, server):
+    """"Create 1 purchase order(s)", "1 ligne(s) importée(s)": the supervisor's views count like the operator's."""
+    page.goto("/")
+    page.wait_for_selector("#sign-in-form")
+    said = page.evaluate("""async () => {
+        const { t } = await import("/js/i18n.js");
+        await import("/js/supervisor/strings.js");
+        const { settings, update } = await import("/js/settings.js");
+        const chosen = settings().language, out = {};
+        const counted = (key, n) => t(key, { n, count: String(n) });
+        for (const language of ["en", "fr"]) {
+            update({ language });
+            out[language] = [t("create_orders", { n: 1 }), t("create_orders", { n: 3 }), t("lines_n", { n: 1 }),
+                t("lines_n", { n: 0 }), t("import_done", { imported: counted("import_imported", 1),
+                                                          refused: counted("import_refused", 2) }),
+                counted("import_nothing", 1), t("lines_units", { lines: counted("n_lines", 1), units: counted("n_units", 5) }),
+                t("review_every", { n: 1 }), t("count_ambiguous", { value: "1,500" })];
+        }
+        update({ language: chosen });
+        return out;
+    }""")
+    assert said["en"] == [
+        "Create 1 purchase order", "Create 3 purchase orders", "1 line", "0 lines", "1 row imported, 2 refused.",
+        "Nothing imported: 1 row refused. Fix it, or tick the box to import the others.", "1 line · 5 units",
+        "ordered every day", "“1,500”: a thousand or a decimal? Type it without the comma (1000) or with a point (1.5)."]
+    assert said["fr"] == [
+        "Créer 1 commande fournisseur", "Créer 3 commandes fournisseur", "1 ligne", "0 ligne",
+        "1 ligne importée, 2 refusées.",
+        "Rien importé : 1 ligne refusée. Corrigez-la, ou cochez la case pour importer les autres.", "1 ligne · 5 unités",
+        "commandé chaque jour",
+        "« 1,500 » : mille ou un nombre décimal ? Tapez-le sans la virgule (1000) ou avec un point (1.5)."]

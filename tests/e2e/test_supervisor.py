@@ -563,3 +563,80 @@ def test_an_import_the_server_refuses_says_so_in_its_words(desk, desk_server, tm
     desk.wait_for_selector("#import-report .error")
     report = desk.text_content("#import-report")
     assert report.startswith("Not done: Columns missing: sku") and "Could not load" not in report, report
+
+
+def test_the_sales_orders_and_decisions_views_say_when_they_show_only_part_of_the_list(desk, desk_server):
+    """Both views showed at most 500 rows without saying so: when the API counts more, "500 of N shown"."""
+    desk.goto("/#/sv/sales-orders")
+    desk.wait_for_selector("#open-sales-orders")
+    shown = desk.locator("#open-sales-orders tbody tr[data-so]").count()
+    assert shown and desk.locator("#so-shown-of").count() == 0          # all of them: nothing to say
+
+    def more_orders(route):
+        answer = route.fetch()
+        body = answer.json()
+        route.fulfill(response=answer, json={**body, "total": body["total"] + 1200})
+    desk.route("**/api/v1/sales-orders?status=open&per_page=500", more_orders)
+    desk.reload()
+    desk.wait_for_selector("#so-shown-of")
+    total = f"{shown + 1200:,}"
+    assert desk.locator("#so-shown-of").inner_text() == f"{shown} of {total} open orders shown (the newest)."
+    desk.unroute("**/api/v1/sales-orders?status=open&per_page=500")
+
+    _, stock = desk_server.request("GET", "/api/v1/stock?per_page=1000")
+    level = next(lv for lv in stock["items"] if lv["location"].startswith(("A-", "B-", "C-", "D-")) and lv["qty"] > 2)
+    _, product = desk_server.request("GET", f"/api/v1/products/{level['sku']}")
+    status, held = desk_server.request("POST", "/api/v1/scans", {
+        "client_event_id": str(uuid.uuid4()), "occurred_at": datetime.now(timezone.utc).isoformat(),
+        "code": product["barcodes"][0]["code"], "action": "count", "device": "e2e",
+        "context": {"bin": level["location"], "lot": level["lot"], "qty": 1}})
+    assert status == 202, held
+    _, pending = desk_server.request("GET", "/api/v1/scans?outcome=pending&limit=500")
+    desk.goto("/#/sv/decisions")
+    card = desk.locator(f".decision[data-client-event-id='{held['client_event_id']}']")
+    card.wait_for()
+    assert desk.locator("#decisions-shown-of").count() == 0
+
+    def more_scans(route):
+        answer = route.fetch()
+        route.fulfill(response=answer, headers={**answer.headers, "x-total-count": "1234"})
+    desk.route("**/api/v1/scans?outcome=pending&limit=500", more_scans)
+    desk.reload()
+    desk.wait_for_selector("#decisions-shown-of")
+    assert desk.locator("#decisions-shown-of").inner_text().startswith(
+        f"{len(pending)} of 1,234 scans waiting shown (the newest)")
+    desk.unroute("**/api/v1/scans?outcome=pending&limit=500")
+    card.locator("button.danger").click()  # leave the demo as it was
+    card.wait_for(state="detached")
+
+
+def test_a_late_purchase_order_says_what_is_still_to_come(desk, desk_server):
+    """A late order read 'put away' (the furthest step of any line) while units of another line had not come."""
+    from datetime import date, timedelta
+    _, products = desk_server.request("GET", "/api/v1/products?per_page=500")
+    coded = [p for p in products["items"] if p["active"] and any(b["pack_qty"] == 1 for b in p["barcodes"])][:2]
+    first, second = coded
+    status, po = desk_server.request("POST", "/api/v1/purchase-orders", {
+        "supplier": first["supplier"] or desk_server.request("GET", "/api/v1/suppliers")[1]["items"][0]["code"],
+        "promised_date": (date.today() - timedelta(days=3)).isoformat(),
+        "lines": [{"product": first["sku"], "qty": 4}, {"product": second["sku"], "qty": 6}]})
+    assert status == 201, po
+    number = po["number"]
+
+    def stamped(**body):
+        return {"client_event_id": str(uuid.uuid4()), "occurred_at": datetime.now(timezone.utc).isoformat(),
+                "device": "e2e", **body}
+    assert desk_server.request("POST", f"/api/v1/purchase-orders/{number}/events", stamped(kind="ordered"))[0] == 201
+    code = next(b["code"] for b in first["barcodes"] if b["pack_qty"] == 1)
+    status, received = desk_server.request("POST", "/api/v1/scans", stamped(
+        code=code, action="receive", context={"order": number, "qty": 4}))
+    assert status == 201, received
+    _, late = desk_server.request("GET", f"/api/v1/purchase-orders?overdue_on={date.today().isoformat()}&q={number}")
+    [brief] = late["items"]
+    assert (brief["left"], brief["lines"], brief["lines_left"]) == (6, 2, 1)
+    desk.goto("/#/sv")
+    row = desk.locator(f"#late-table tr[data-po='{number}']")
+    row.wait_for()
+    assert "6 units · 1 of 2 lines" in row.inner_text()
+    assert desk.locator("#late-table th").nth(3).inner_text() == "Left to receive"
+    assert desk_server.request("POST", f"/api/v1/purchase-orders/{number}/close", stamped(reason="e2e"))[0] == 200

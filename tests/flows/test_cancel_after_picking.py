@@ -139,7 +139,7 @@ def test_a_bad_place_to_put_back_or_a_shipped_order_changes_nothing(app, client,
     assert client.post("/api/v1/locations", headers=sup, json={"code": "OLD", "active": False}).status_code == 201
     with app.app_context():
         before = fingerprint()
-    for place, status, code in (("Z-99", 404, "unknown_location"), ("DOCK", 409, "not_a_bin"),
+    for place, status, code in (("Z-99", 422, "unknown_location"), ("DOCK", 409, "not_a_bin"),
                                 ("DISPATCH", 409, "not_a_bin"), ("OLD", 409, "not_a_bin"),
                                 ("bad code!", 422, None)):
         refused = cancel(client, sup, so["number"], put_back_to=place)

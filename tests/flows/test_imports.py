@@ -5,7 +5,7 @@ import io
 import pytest
 
 from server.queries.exports import EXPORTS
-from tests.conftest import fingerprint
+from tests.conftest import event, fingerprint
 from tests.flows.conftest import EAN
 
 BAD_PRODUCT_LINES = {  # line in the file (header = 1) → the refusal expected
@@ -211,3 +211,52 @@ def test_opening_stock_refuses_a_fraction_of_a_piece(client, warehouse):
     report = post_import(client, warehouse["supervisor"], "opening-stock",
                          csv_bytes([["sku", "location", "qty"], ["PAD", "A-01", "2.5"]]), partial="true").json
     assert report["imported"] == 0 and [r["code"] for r in report["refused"]] == ["whole_units_required"]
+
+
+def test_an_unknown_kind_of_import_is_a_404_naming_the_known_kinds(app, client, warehouse):
+    """It answered 405 (only the app's static files matched the path), as did any unknown path under /api/."""
+    sup = warehouse["supervisor"]
+    with app.app_context():
+        before = fingerprint()
+    known = ["products", "barcodes", "opening-stock"]
+    for language, words in (("en", "choose one of products, barcodes, opening-stock"),
+                            ("fr", "choisissez parmi products, barcodes, opening-stock")):
+        answer = post_import(client, {**sup, "Accept-Language": language}, "stock", b"sku;location;qty\nPAD;A-01;1\n")
+        assert answer.status_code == 404, answer.json
+        error = answer.json["error"]
+        assert (error["code"], error["field"], error["details"]) == ("unknown_import", "kind", {"known": known})
+        assert words in error["message"], error["message"]
+    assert post_import(client, warehouse["operator"], "stock", b"x").status_code == 403     # the role first
+    nowhere = client.post("/api/v1/nowhere", json={}, headers=sup)
+    assert nowhere.status_code == 404 and nowhere.json["error"]["code"] == "not_found"
+    assert client.post("/api/v1/products/PAD/policy", headers=sup).status_code == 405      # a real route, GET only
+    with app.app_context():
+        assert fingerprint() == before
+
+
+def test_an_expiry_outside_the_apis_years_is_refused_by_the_import_too(app, client, warehouse):
+    """The CSV import took an expiry in year 0001 while the API and the scans keep to 2000-2099."""
+    sup = warehouse["supervisor"]
+    rows = [["sku", "location", "qty", "lot", "expiry"], ["PAD", "A-01", "1", "L1", "0001-01-01"],
+            ["PAD", "A-01", "1", "L2", "31/12/1999"], ["PAD", "A-01", "1", "L3", "2100-01-01"],
+            ["PAD", "A-01", "1", "L4", "2099-12-31"], ["PAD", "A-01", "1", "L5", "01/01/2000"]]
+    with app.app_context():
+        before = fingerprint()
+    for language, words in (("en", "is not between 2000-01-01 and 2099-12-31"),
+                            ("fr", "n'est pas entre le 01/01/2000 et le 31/12/2099")):
+        refused = post_import(client, {**sup, "Accept-Language": language}, "opening-stock", csv_bytes(rows))
+        assert refused.status_code == 422, refused.json
+        assert [(r["line"], r["field"], r["code"]) for r in refused.json["refused"]] == [
+            (2, "expiry", "out_of_range"), (3, "expiry", "out_of_range"), (4, "expiry", "out_of_range")]
+        assert all(words in r["message"] for r in refused.json["refused"]), refused.json["refused"]
+    with app.app_context():
+        assert fingerprint() == before
+    partial = post_import(client, sup, "opening-stock", csv_bytes(rows), partial="true").json
+    assert partial["imported"] == 2
+    lots = {i["lot"]: i["expiry"] for i in client.get("/api/v1/stock?product=PAD", headers=sup).json["items"]}
+    assert lots == {"L4": "2099-12-31", "L5": "2000-01-01"}
+    # the API says the same, in French too
+    typed = client.post("/api/v1/adjustments", headers={**sup, "Accept-Language": "fr"}, json=event(
+        product="PAD", location="A-01", qty=1, reason="r", expiry="0001-01-01"))
+    assert typed.status_code == 422 and typed.json["error"]["field"] == "expiry"
+    assert "Entre le 01/01/2000 et le 31/12/2099." in typed.json["error"]["message"]

@@ -35,6 +35,27 @@ def test_purchase_order_lifecycle(client, warehouse):
     assert [o["number"] for o in listing["items"]] == [po.json["number"]]
 
 
+def test_a_purchase_order_says_when_it_was_placed_in_the_list_and_in_its_detail(client, warehouse):
+    """ordered_at was always null on purchase orders (they have no such column): it is the first 'ordered' event."""
+    sup = warehouse["supervisor"]
+    number = client.post("/api/v1/purchase-orders", headers=sup,
+                         json={"supplier": "ACME", "lines": [{"product": "PAD", "qty": 10}]}).json["number"]
+
+    def placed():
+        listed = client.get(f"/api/v1/purchase-orders?q={number}", headers=sup).json["items"]
+        detail = client.get(f"/api/v1/purchase-orders/{number}", headers=sup).json
+        assert [o["number"] for o in listed] == [number]
+        return listed[0]["ordered_at"], detail["ordered_at"]
+
+    assert placed() == (None, None)                                   # a draft is not placed yet
+    sent = at(2)
+    url = f"/api/v1/purchase-orders/{number}/events"
+    assert client.post(url, json=event(kind="ordered", occurred_at=sent), headers=sup).status_code == 201
+    assert client.post(url, json=event(kind="arrived", occurred_at=at(5)), headers=sup).status_code == 201
+    listed, detail = placed()
+    assert datetime.fromisoformat(listed) == datetime.fromisoformat(detail) == datetime.fromisoformat(sent)
+
+
 def test_sales_order_replay_and_packing(client, warehouse):
     op = warehouse["operator"]
     body = event(customer="GARAGE", lines=[{"product": "PAD", "qty": 2}])
@@ -46,7 +67,8 @@ def test_sales_order_replay_and_packing(client, warehouse):
     assert packed.status_code == 201
     unknown = client.post("/api/v1/sales-orders", json=event(customer="NOPE", lines=[{"product": "PAD", "qty": 1}]),
                           headers=op)
-    assert unknown.status_code == 404 and unknown.json["error"]["code"] == "unknown_customer"
+    assert unknown.status_code == 422 and unknown.json["error"]["code"] == "unknown_customer"
+    assert unknown.json["error"]["field"] == "customer"
 
 
 def test_an_event_id_reused_for_another_request_is_refused_not_taken_for_a_replay(client, warehouse):
@@ -219,3 +241,23 @@ def test_open_purchase_orders_are_placed_ones_with_goods_to_receive_or_put_away(
     listed = client.get("/api/v1/purchase-orders?status=open&oldest_first=true", headers=op).json["items"]
     assert [(o["number"], o["partner"], o["lines"], o["left"]) for o in listed] == [
         (waiting, "Acme", 2, 7), (half_put_away, "Acme", 2, 0), (on_dock, "Acme", 2, 0)]
+
+
+def test_a_late_order_says_how_many_units_and_lines_are_still_to_come(client, warehouse, scanner):
+    """A late order read 'put away' (its furthest line's step) while a line's goods had not come at all."""
+    from datetime import date
+    sup = warehouse["supervisor"]
+    promised = (date.today() - timedelta(days=3)).isoformat()
+    number = client.post("/api/v1/purchase-orders", headers=sup, json={
+        "supplier": "ACME", "promised_date": promised,
+        "lines": [{"product": "PAD", "qty": 10}, {"product": "WIPER", "qty": 5}]}).json["number"]
+    assert client.post(f"/api/v1/purchase-orders/{number}/events", json=event(kind="ordered", occurred_at=at(0)),
+                       headers=sup).status_code == 201
+    assert scanner.scan(EAN, "receive", order=number, qty=10)[0] == 201
+    assert scanner.scan(EAN, "put_away", bin="A-01", qty=10)[0] == 201
+    [late] = client.get(f"/api/v1/purchase-orders?overdue_on={date.today().isoformat()}", headers=sup).json["items"]
+    assert (late["number"], late["status"]) == (number, "put_away")
+    assert (late["left"], late["lines"], late["lines_left"]) == (5, 2, 1)
+    assert scanner.scan(OTHER_EAN, "receive", order=number, qty=2)[0] == 201
+    [late] = client.get(f"/api/v1/purchase-orders?overdue_on={date.today().isoformat()}", headers=sup).json["items"]
+    assert (late["left"], late["lines_left"]) == (3, 1)

@@ -47,7 +47,7 @@ def test_a_put_away_larger_than_the_dock_holds_is_refused_with_the_real_numbers(
     assert answer.json["message"] == message and answer.json["error"]["details"]["on_hand"] == "4"
     french = client.post("/api/v1/scans", json=scan, headers={**scanner.headers, "Accept-Language": "fr"}).json
     assert french["message"] == message.replace("Only 4 on hand at", "Seulement 4 en stock en").replace(
-        "; ", " ; ").replace(" requested.", " demandé(s).")
+        "; ", " ; ").replace(" requested.", " demandés.")
     with app.app_context():
         after = fingerprint()
     assert after.pop("scan_events") == before.pop("scan_events") + 1 and after == before

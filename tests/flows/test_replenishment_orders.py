@@ -69,3 +69,31 @@ def test_suggestions_computed_more_than_a_day_ago_are_refused(app, client, catal
         assert words in answer.json["error"]["message"]
     with app.app_context():
         assert fingerprint() == before
+
+
+def test_a_product_listed_twice_for_one_supplier_is_refused_naming_it(app, client, catalogue):
+    """It made two lines of BAT on one purchase order."""
+    client.post("/api/v1/suppliers", json={"code": "OTHER", "name": "Other"}, headers=catalogue)
+    with app.app_context():
+        before = fingerprint()
+    for language, words in (("en", "BAT is listed twice for ACME (items 0 and 2)"),
+                            ("fr", "BAT figure deux fois pour ACME (articles 0 et 2)")):
+        answer = order(client, catalogue, ("BAT", 6), ("OIL", 2), ("BAT", 12), language=language)
+        assert answer.status_code == 422, answer.json
+        error = answer.json["error"]
+        assert (error["code"], error["field"]) == ("duplicate_item", "items.2.sku")
+        assert error["details"] == {"sku": "BAT", "supplier": "ACME", "first": 0}
+        assert error["message"].startswith(words), error["message"]
+    named = client.post("/api/v1/replenishment/orders", headers=catalogue, json={
+        "suggested_at": datetime.now(timezone.utc).isoformat(),
+        "items": [{"sku": "BAT", "qty": 6}, {"sku": "BAT", "qty": 6, "supplier": "ACME"}]})
+    assert named.status_code == 422 and named.json["error"]["field"] == "items.1.sku"   # ACME is BAT's own
+    with app.app_context():
+        assert fingerprint() == before
+    # bought from two suppliers at once: one order each
+    split = client.post("/api/v1/replenishment/orders", headers=catalogue, json={
+        "suggested_at": datetime.now(timezone.utc).isoformat(),
+        "items": [{"sku": "BAT", "qty": 6}, {"sku": "BAT", "qty": 12, "supplier": "OTHER"}]})
+    assert split.status_code == 201, split.json
+    assert sorted((o["supplier"], [(ln["sku"], ln["ordered"]) for ln in o["lines"]]) for o in split.json) == [
+        ("ACME", [("BAT", 6)]), ("OTHER", [("BAT", 12)])]

@@ -390,3 +390,41 @@ def test_an_orders_look_up_says_how_far_each_line_is(client, warehouse, scanner,
     assert scanner.scan(EAN, "pick", order=so["number"], bin="A-01", qty=1)[0] == 201
     found = client.get(f"/api/v1/lookup?code={so['label']}", headers=warehouse["operator"]).json
     assert found["lines"] == [{"sku": "PAD", "name": "Brake pad", "ordered": 4, "picked": 1, "short": 0}]
+
+
+def test_a_scans_answer_counts_in_words_by_the_number(client, warehouse, scanner, shelf):
+    """French answers said "reçu(s)", "prélevé(s)", "manquant(s)"; English said "1 units"."""
+    def scan(code, action, language, **context):
+        answer = client.post("/api/v1/scans", json=scanner.body(code, action, **context),
+                             headers={**scanner.headers, "Accept-Language": language})
+        assert answer.status_code == 201, answer.json
+        return answer.json["message"]
+
+    assert f"1 × Brake pad reçu sur {shelf} " in scan(EAN, "receive", "fr", order=shelf)
+    assert f"12 × Brake pad reçus sur {shelf} " in scan(CARTON, "receive", "fr", order=shelf)
+    assert scan(EAN, "put_away", "fr", bin="B-01") == "1 × Brake pad rangé en B-01."
+    assert scan(EAN, "put_away", "fr", bin="B-01", qty=2) == "2 × Brake pad rangés en B-01."
+    so = client.post("/api/v1/sales-orders", headers=warehouse["supervisor"],
+                     json=event(customer="GARAGE", lines=[{"product": "PAD", "qty": 1}])).json
+    assert scan(EAN, "pick", "fr", order=so["number"], bin="A-01").startswith("1 × Brake pad prélevé (1/1)")
+    assert scan(so["label"], "ship", "en") == f"{so['number']} shipped (1 unit)."
+    so = client.post("/api/v1/sales-orders", headers=warehouse["supervisor"],
+                     json=event(customer="GARAGE", lines=[{"product": "PAD", "qty": 2}])).json
+    assert scan(EAN, "pick", "fr", order=so["number"], bin="A-01", qty=2).startswith("2 × Brake pad prélevés (2/2)")
+    assert scan(so["label"], "ship", "fr") == f"{so['number']} expédiée (2 unités)."
+
+
+def test_a_list_of_scans_says_how_many_match_beyond_its_limit(client, warehouse, scanner, shelf):
+    """The decisions view showed at most 500 held scans without saying there were more: the list says how many match."""
+    assert scanner.scan(CARTON, "receive", order=shelf, qty=2)[0] == 201          # 24 of 24: what follows is held
+    held = [scanner.body(EAN, "receive", order=shelf, qty=3) for _ in range(3)]
+    for body in held:
+        assert client.post("/api/v1/scans", json=body, headers=scanner.headers).status_code == 202
+    sup = warehouse["supervisor"]
+    first = client.get("/api/v1/scans?outcome=pending&limit=2", headers=sup)
+    assert [s["client_event_id"] for s in first.json] == [held[2]["client_event_id"], held[1]["client_event_id"]]
+    assert first.headers["X-Total-Count"] == "3"
+    assert client.get("/api/v1/scans?outcome=pending", headers=sup).headers["X-Total-Count"] == "3"
+    assert client.get("/api/v1/scans?limit=2", headers=sup).headers["X-Total-Count"] == "4"   # the receipt too
+    mine = client.get("/api/v1/scans?outcome=refused", headers=scanner.headers)
+    assert (mine.json, mine.headers["X-Total-Count"]) == ([], "0")

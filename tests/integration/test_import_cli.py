@@ -17,7 +17,7 @@ def test_imports_products_and_reports_progress(app, ctx, tmp_path):
     path.write_text("sku,name,unit\n" + "".join(f"IMP-{n},Part {n},pce\n" for n in range(250)), encoding="utf-8")
     result = app.test_cli_runner().invoke(args=["import", "products", str(path)])
     assert result.exit_code == 0, result.output
-    assert "250 row(s) imported" in result.output
+    assert "250 rows imported" in result.output
     assert "import products: done, 250" in result.output  # the progress line, plain when not a terminal
     assert _products(app) == 250
 
@@ -30,4 +30,4 @@ def test_a_refused_row_imports_nothing_and_exits_1(app, ctx, tmp_path):
     assert "line 3:" in result.output and "nothing imported" in result.output
     assert _products(app) == 0
     partial = app.test_cli_runner().invoke(args=["import", "products", str(path), "--partial"])
-    assert partial.exit_code == 0 and "2 row(s) imported" in partial.output and _products(app) == 2
+    assert partial.exit_code == 0 and "2 rows imported" in partial.output and _products(app) == 2

@@ -52,7 +52,7 @@ def test_rebuild_rewrites_every_wrong_level_then_the_check_is_clean(app, ctx):
     assert app.test_cli_runner().invoke(args=["ledger", "check"]).exit_code == 1
     result = app.test_cli_runner().invoke(args=["ledger", "rebuild"])
     assert result.exit_code == 0, result.output
-    assert "3 stock level(s) corrected" in result.output
+    assert "3 stock levels corrected" in result.output
     assert "corrected: product" in result.output and "lot GHOST" in result.output
     after = levels()
     assert after[("A", "L1")] == good[("A", "L1")] == (Decimal("7.500"), EXPIRY)

@@ -43,6 +43,24 @@ export async function fetchFile(path, { method = "GET", body } = {}) {
   return response.blob();
 }
 
+// A list and how many match in all: a page's `total`, or the X-Total-Count header of a plain list (the scans). A
+// view showing fewer than the total says so (`shownOf`).
+export async function callList(path) {
+  const { status, body, headers } = await api(path, { timeoutMs: 60000 });
+  if (status < 200 || status >= 300) throw new ApiError(status, body);
+  const items = Array.isArray(body) ? body : body?.items || [];
+  const counted = headers?.get("X-Total-Count");
+  const total = counted ? Number(counted) : Number(body?.total ?? items.length);
+  return { items, total: Number.isFinite(total) ? total : items.length };
+}
+
+// "500 of 1,234 … shown": null when the whole list is shown.
+export function shownOf(key, list, id) {
+  return list.total > list.items.length
+    ? h("p", { class: "note warn", id, role: "status" }, t(key, { shown: num(list.items.length), total: num(list.total) }))
+    : null;
+}
+
 // --- formats ----------------------------------------------------------------------------------------
 const formats = new Map();
 function format(key, options) {

@@ -2,7 +2,7 @@
 // scans and exceptions (pushed by the server, no polling).
 import { h, replaceChildren, visibleCode } from "../dom.js";
 import { t } from "../i18n.js";
-import { call, card, dateText, isoDay, layout, loading, money, num, pct, table, tile, word } from "./common.js";
+import { call, callList, card, dateText, isoDay, layout, loading, money, num, pct, table, tile, word } from "./common.js";
 import { liveEvents } from "./live.js";
 import { disposeCharts } from "./charts.js";
 
@@ -71,7 +71,7 @@ export default {
 async function kpiTiles() {
   const [kpis, replenishment, pending] = await Promise.all([
     call("/api/v1/analytics/kpis"), call("/api/v1/replenishment"),
-    call("/api/v1/scans?outcome=pending&limit=500").catch(() => null)]);
+    callList("/api/v1/scans?outcome=pending&limit=1").catch(() => null)]);
   const atReorder = replenishment.items.filter((item) => item.mode === "push").length;
   return [
     tile(t("stock_value"), money(kpis.stock_value), { id: "kpi-stock-value" }),
@@ -80,12 +80,10 @@ async function kpiTiles() {
       tone: atReorder ? "warn" : null, detail: t("lines_n", { n: replenishment.items.length }) }),
     tile(t("stockouts_now"), num(kpis.out_of_stock_now), { id: "kpi-stockouts", tone: kpis.out_of_stock_now ? "bad" : "good" }),
     tile(t("dormant"), num(kpis.dormant), { id: "kpi-dormant", href: "#/sv/valuation", detail: money(kpis.dormant_value) }),
-    pending ? tile(t("pending_decisions"), num(scansOf(pending).length), { id: "kpi-pending", href: "#/sv/decisions",
-      tone: scansOf(pending).length ? "warn" : null }) : null,
+    pending ? tile(t("pending_decisions"), num(pending.total), { id: "kpi-pending", href: "#/sv/decisions",
+      tone: pending.total ? "warn" : null }) : null,
   ];
 }
-
-export const scansOf = (answer) => (Array.isArray(answer) ? answer : answer?.items || []);
 
 // Today's receptions, picks and shipments, counted from the ledger (movements that happened today).
 async function todayTiles() {
@@ -108,7 +106,8 @@ async function todayTiles() {
     if (after === null || after === undefined || !answer.items.length) break;
   }
   return Object.entries(totals).map(([key, [lines, units]]) =>
-    tile(t(key), num(lines), { id: `today-${key}`, detail: t("lines_units", { lines: num(lines), units: num(units) }) }));
+    tile(t(key), num(lines), { id: `today-${key}`, detail: t("lines_units", {
+      lines: t("n_lines", { n: lines, count: num(lines) }), units: t("n_units", { n: units, count: num(units) }) }) }));
 }
 
 async function latePurchaseOrders() {
@@ -117,14 +116,19 @@ async function latePurchaseOrders() {
   const page = await call(`/api/v1/purchase-orders?overdue_on=${today}&per_page=500`);
   const late = page.items.sort((a, b) => a.promised_date.localeCompare(b.promised_date));
   const daysLate = (po) => Math.round((new Date(`${today}T00:00:00`) - new Date(`${po.promised_date}T00:00:00`)) / 86400000);
+  // The status is the furthest step of any line ('put away' once one line is on the shelves): what is still to come
+  // says why the order is late.
+  const leftToReceive = (po) => `${t("n_units", { n: Number(po.left), count: num(po.left, 3) })} · ${
+    t("lines_left_of", { n: po.lines, left: num(po.lines_left), lines: num(po.lines) })}`;
   return [
     h("p", { class: "big-figure", id: "late-count" }, num(page.total)),
     table([
       { label: t("po"), value: (po) => h("a", { href: `#/sv/lead-times?po=${encodeURIComponent(po.number)}` }, po.number) },
       { label: t("promised"), value: (po) => dateText(po.promised_date) },
       { label: t("status"), value: (po) => word("status", po.status) },
+      { label: t("left_to_receive"), value: leftToReceive, align: "num" },
       { label: "", value: (po) => t("late_by", { n: daysLate(po) }), align: "num" },
-    ], late, { id: "late-table" }),
+    ], late, { id: "late-table", rowProps: (po) => ({ dataset: { po: po.number } }) }),
   ];
 }
 

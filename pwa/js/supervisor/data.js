@@ -83,9 +83,12 @@ function renderReport(status, body) {
     return h("p", { class: "error", role: "alert" }, t("sv_not_done", { reason: body?.error?.message || `HTTP ${status}` }));
   }
   const bad = body.refused.length;
+  const ok = body.imported + (body.unchanged || 0);
+  const counted = (key, n) => t(key, { n, count: num(n) });
   const summary = body.applied
-    ? h("p", { class: bad ? "warn" : "ok", id: "import-summary" }, t("import_done", { ok: num(body.imported + (body.unchanged || 0)), bad: num(bad) }))
-    : h("p", { class: "error", id: "import-summary" }, t("import_nothing", { bad: num(bad) }));
+    ? h("p", { class: bad ? "warn" : "ok", id: "import-summary" },
+      t("import_done", { imported: counted("import_imported", ok), refused: counted("import_refused", bad) }))
+    : h("p", { class: "error", id: "import-summary" }, counted("import_nothing", bad));
   return [h("h3", {}, t("import_report")), summary,
     table([
       { label: t("row"), align: "num", value: (row) => num(row.line) },

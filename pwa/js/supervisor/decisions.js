@@ -2,8 +2,7 @@
 // books them as scanned; reject drops them with a note the operator will see.
 import { h, visibleCode } from "../dom.js";
 import { formatNumber, labelled, t } from "../i18n.js";
-import { call, dateTimeText, layout, loading, word } from "./common.js";
-import { scansOf } from "./dashboard.js";
+import { call, callList, dateTimeText, layout, loading, shownOf, word } from "./common.js";
 
 export default {
   title: "sv_decisions",
@@ -18,10 +17,11 @@ export default {
 };
 
 async function view(refresh) {
-  const scans = scansOf(await call("/api/v1/scans?outcome=pending&limit=500"));
+  const pending = await callList("/api/v1/scans?outcome=pending&limit=500");
   const help = h("p", { class: "note" }, t("decisions_help"));
-  if (!scans.length) return [help, h("p", { class: "note", id: "decisions-empty" }, t("no_pending"))];
-  return [help, h("ol", { class: "decisions", id: "decisions" }, scans.map((scan) => decision(scan, refresh)))];
+  if (!pending.items.length) return [help, h("p", { class: "note", id: "decisions-empty" }, t("no_pending"))];
+  return [help, shownOf("decisions_shown_of", pending, "decisions-shown-of"),
+    h("ol", { class: "decisions", id: "decisions" }, pending.items.map((scan) => decision(scan, refresh)))];
 }
 
 function decision(scan, refresh) {

@@ -3,7 +3,7 @@
 // supervisor names; what the server refuses (a bin that is not one) is shown in its words.
 import { h, replaceChildren } from "../dom.js";
 import { formatNumber, labelled, t } from "../i18n.js";
-import { call, card, dateText, layout, loading, num, reasonForm, table, word } from "./common.js";
+import { call, callList, card, dateText, layout, loading, num, reasonForm, shownOf, table, word } from "./common.js";
 
 export default {
   title: "sv_sales_orders",
@@ -27,7 +27,7 @@ function cancelledText(order) {
 }
 
 async function view(refresh, done) {
-  const page = await call("/api/v1/sales-orders?status=open&per_page=500");
+  const page = await callList("/api/v1/sales-orders?status=open&per_page=500");
   const cancelling = h("div", { id: "so-cancel" });
   const ask = (order) => {
     const picked = PICKED.includes(order.status);
@@ -41,7 +41,7 @@ async function view(refresh, done) {
   return [
     done ? h("p", { class: "note", id: "so-done", role: "status" }, done) : null,
     cancelling,
-    card(t("open_sales_orders"), table([
+    card(t("open_sales_orders"), shownOf("so_shown_of", page, "so-shown-of"), table([
       { label: t("order"), value: (o) => o.number },
       { label: t("customer"), value: (o) => o.partner },
       { label: t("status"), value: (o) => word("status", o.status) },

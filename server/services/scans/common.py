@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import bindparam, select
 
 from server.domain.barcodes import ParseResult
+from server.domain.days import day_in_range
 from server.domain.errors import Conflict, DomainError, Invalid, NotFound
 from server.domain.movements import check_number, check_quantity
 from server.models import StockLevel
@@ -174,7 +175,7 @@ def context_day(scan: Scan, key: str) -> date | None:
         day = date.fromisoformat(str(raw))
     except ValueError:
         day = None
-    if day is None or not date(2000, 1, 1) <= day < date(2100, 1, 1):
+    if day is None or not day_in_range(day):
         raise Invalid(f"invalid_{key}", f"{str(raw)[:40]!r} is not a day (YYYY-MM-DD).",
                       f"{str(raw)[:40]!r} n'est pas une date (AAAA-MM-JJ).", field=f"context.{key}")
     return day

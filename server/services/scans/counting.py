@@ -9,6 +9,7 @@ from sqlalchemy import case, func, or_, select
 
 from server.domain.errors import Conflict, Invalid
 from server.domain.movements import check_quantity, fmt_qty, fr_qty
+from server.domain.words import fr_word
 from server.models import Movement, MovementKind, StockLevel
 from server.models.base import utcnow
 from server.queries import lookup as lookups
@@ -113,7 +114,8 @@ def transfer(s, scan: Scan, parsed) -> Outcome:
     return applied({"product": brief(item.product), "qty": qty, "lot": lot or None, "from": source.code,
                     "to": target.code},
                    f"{fmt_qty(qty)} × {item.product.name} moved from {source.code} to {target.code}.",
-                   f"{fr_qty(qty)} × {item.product.name} déplacé(s) de {source.code} vers {target.code}.")
+                   f"{fr_qty(qty)} × {item.product.name} {fr_word(qty, 'déplacé', 'déplacés')} de {source.code} "
+                   f"vers {target.code}.")
 
 
 def lookup(s, scan: Scan, parsed) -> Outcome:

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from server.domain.errors import Conflict, Invalid
 from server.domain.movements import fmt_qty, fr_qty
+from server.domain.words import en_word, fr_word
 from server.models import Location, SalesOrder, StockLevel
 from server.queries.picking import pick_list
 from server.services import order_rows, sales
@@ -65,8 +66,8 @@ def pick(s, scan: Scan, parsed) -> Outcome:
                     "line": {"line_id": line.id, "ordered": line.qty_ordered, "picked": picked, "left": left}},
                    f"{fmt_qty(qty)} × {item.product.name} picked ({fmt_qty(picked)}/{fmt_qty(line.qty_ordered)})"
                    f"{lots[0]}.",
-                   f"{fr_qty(qty)} × {item.product.name} prélevé(s) ({fr_qty(picked)}/{fr_qty(line.qty_ordered)})"
-                   f"{lots[1]}.")
+                   f"{fr_qty(qty)} × {item.product.name} {fr_word(qty, 'prélevé', 'prélevés')} "
+                   f"({fr_qty(picked)}/{fr_qty(line.qty_ordered)}){lots[1]}.")
 
 
 def _lots_to_take(s, item, source: Location, qty: Decimal, levels: list) -> list[tuple[str, Decimal]]:
@@ -118,7 +119,7 @@ def ship(s, scan: Scan, parsed) -> Outcome:
     shipped = sum((ln for ln in sales.picked_by_line(s, order).values()), Decimal(0))
     short = sum((qty for _, qty in left), Decimal(0))
     return applied({"order": order.number, "status": order.status, "units": shipped},
-                   f"{order.number} shipped ({fmt_qty(shipped)} units"
+                   f"{order.number} shipped ({fmt_qty(shipped)} {en_word(shipped, 'unit', 'units')}"
                    + (f", {fmt_qty(short)} short)." if left else ")."),
-                   f"{order.number} expédiée ({fr_qty(shipped)} unités"
-                   + (f", {fr_qty(short)} manquant(s))." if left else ")."))
+                   f"{order.number} expédiée ({fr_qty(shipped)} {fr_word(shipped, 'unité', 'unités')}"
+                   + (f", {fr_qty(short)} {fr_word(short, 'manquant', 'manquants')})." if left else ")."))

@@ -7,6 +7,7 @@ from flask import current_app
 
 from server.domain.errors import Conflict, Invalid
 from server.domain.movements import fmt_qty, fr_qty
+from server.domain.words import fr_word
 from server.models import PurchaseOrderLine
 from server.services import ledger, order_rows, purchasing
 from server.services.locks import lock_products
@@ -70,7 +71,8 @@ def receive(s, scan: Scan, parsed) -> Outcome:
     return applied({**state, "product": brief(item.product), "qty": qty, "lot": lot or None, "expiry": expiry,
                     "line_id": line.id},
                    f"{fmt_qty(qty)} × {name} received on {order.number} ({fmt_qty(got)}/{fmt_qty(ordered)}).",
-                   f"{fr_qty(qty)} × {name} reçu(s) sur {order.number} ({fr_qty(got)}/{fr_qty(ordered)}).")
+                   f"{fr_qty(qty)} × {name} {fr_word(qty, 'reçu', 'reçus')} sur {order.number} "
+                   f"({fr_qty(got)}/{fr_qty(ordered)}).")
 
 
 def _spread(order: OrderRow, first: LineRow, qty: Decimal, received: dict) -> list[tuple[LineRow, Decimal]]:
@@ -156,7 +158,7 @@ def put_away(s, scan: Scan, parsed) -> Outcome:
     _credit_lines(s, scan, item.product.id, qty, source, target, lot)
     return applied({"product": brief(item.product), "qty": qty, "lot": lot or None, "bin": target.code},
                    f"{fmt_qty(qty)} × {item.product.name} put away in {target.code}.",
-                   f"{fr_qty(qty)} × {item.product.name} rangé(s) en {target.code}.")
+                   f"{fr_qty(qty)} × {item.product.name} {fr_word(qty, 'rangé', 'rangés')} en {target.code}.")
 
 
 def _plain_code_lot(s, product_id: int, dock_id: int, qty: Decimal) -> str:
