@@ -100,7 +100,9 @@ class PolicyInput:
     lead_time_demand_sd: float | None = None
     order_quantity: float | None = None      # fixed Q (e.g. agreed); else EOQ from the two costs
     ordering_cost: float | None = None       # S, per purchase order
-    holding_cost_per_unit_year: float | None = None   # H
+    holding_cost_per_unit_year: float | None = None   # H; or from the two below
+    holding_rate: float | None = None        # a year, of the unit cost: H = rate × unit cost
+    unit_cost: float | None = None
     order_cover_weeks: float | None = None   # without Q or the costs: Q = this many weeks of demand
     moq: float = 0.0
     pack_multiple: float = 1.0
@@ -255,10 +257,14 @@ def _service_target(p: PolicyInput, steps: list[Step]) -> tuple[str, float]:
 
 
 def _order_quantity(p: PolicyInput, steps: list[Step]) -> tuple[float, float | None]:
+    holding, h_text = p.holding_cost_per_unit_year, ""
+    if holding is None and p.holding_rate is not None and p.unit_cost is not None:
+        holding = p.holding_rate * p.unit_cost
+        h_text = f", H = {_fmt(p.holding_rate)}·{_fmt(p.unit_cost)} (rate × unit cost)"
     if p.order_quantity is not None:
         raw, eoq_value = float(p.order_quantity), None
         steps.append(Step("order_quantity_given", raw, "", INPUT))
-    elif (p.ordering_cost is None or p.holding_cost_per_unit_year is None) and p.order_cover_weeks is not None:
+    elif (p.ordering_cost is None or holding is None) and p.order_cover_weeks is not None:
         raw, eoq_value = p.demand_mean * 7 * p.order_cover_weeks, None
         steps.append(Step("order_quantity_cover", raw, f"d̄·7·{_fmt(p.order_cover_weeks)} = {_fmt(p.demand_mean)}·7·"
                           f"{_fmt(p.order_cover_weeks)}", ("forecast", "prévision"),
@@ -267,14 +273,14 @@ def _order_quantity(p: PolicyInput, steps: list[Step]) -> tuple[float, float | N
                            f"{_fmt(p.order_cover_weeks)} semaines de demande : aucun coût de commande n'est "
                            f"renseigné pour le fournisseur, rien à mettre en balance avec le coût de possession")))
     else:
-        if p.ordering_cost is None or p.holding_cost_per_unit_year is None:
+        if p.ordering_cost is None or holding is None:
             raise Invalid("order_quantity_unknown", "Give an order quantity, or the ordering and holding costs.",
                           "Indiquez une quantité de commande, ou les coûts de commande et de possession.",
                           field="order_quantity")
         annual = p.demand_mean * DAYS_PER_YEAR
-        raw = eoq_value = float(eoq(annual, p.ordering_cost, p.holding_cost_per_unit_year))
-        steps.append(Step("eoq", raw, f"√(2·D·S/H) = √(2·{_fmt(annual)}·{_fmt(p.ordering_cost)}/"
-                          f"{_fmt(p.holding_cost_per_unit_year)}), D = d̄·365",
+        raw = eoq_value = float(eoq(annual, p.ordering_cost, holding))
+        steps.append(Step("eoq", raw, f"√(2·D·S/H) = √(2·{_fmt(annual)}·{_fmt(p.ordering_cost)}/{_fmt(holding)}), "
+                          f"D = d̄·365{h_text}",
                           ("the supplier's cost of an order; holding: a yearly rate × the unit cost",
                            "coût d'une commande chez le fournisseur ; possession : un taux annuel × le coût unitaire")))
     q = float(round_order_quantity(raw, p.moq, p.pack_multiple))

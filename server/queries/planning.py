@@ -180,7 +180,7 @@ def _order_sizing(product: Product, supplier: Supplier | None) -> dict:
     decides in ``quantities.base_order_quantity``), else the weeks of demand an order covers."""
     cost = _ordering_cost(supplier)
     if cost and product.unit_cost > 0:
-        return {"ordering_cost": cost, "holding_cost_per_unit_year": holding_rate() * float(product.unit_cost)}
+        return {"ordering_cost": cost, "holding_rate": holding_rate(), "unit_cost": float(product.unit_cost)}
     return {"order_cover_weeks": float(ORDER_COVER_WEEKS)}
 
 
