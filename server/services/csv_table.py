@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -76,7 +77,13 @@ def check_columns(columns: list[str], required: set[str], optional: set[str]) ->
                       details={"missing": missing, "unknown": unknown, "known": sorted(required | optional)})
 
 
+# The export also guards a formula after a ';' (a spreadsheet splitting on ';' starts a cell there): ";'=" → ";=".
+_GUARDED_AFTER_SEMICOLON = re.compile(";'(?=[" + re.escape("".join(FORMULA_START)) + "])")
+
+
 def _unescape(cell: str) -> str:
+    """The export's formula guards taken off again, so that an exported name imports back as it was."""
+    cell = _GUARDED_AFTER_SEMICOLON.sub(";", cell) if ";'" in cell else cell
     return cell[1:] if cell[:1] == "'" and cell[1:2] in FORMULA_START else cell
 
 
