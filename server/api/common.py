@@ -11,6 +11,7 @@ from marshmallow import Schema, fields, missing, validate
 
 from server.api.security import role
 from server.domain.days import EARLIEST, LATEST, OUT_OF_RANGE_EN as OUT_OF_RANGE
+from server.domain.master import KEY_PATTERN, KEY_RULE_EN
 from server.domain.movements import check_occurred_at
 from server.models.base import utcnow
 from server.queries.paging import paginate, search
@@ -21,8 +22,7 @@ from server.services.stamp import Stamp
 # past 2**63. Route ids use the same bound: <int(max=2147483647):…>.
 ROW_ID = validate.Range(min=0, max=2**31 - 1)
 PAGE = validate.Range(min=1, max=1_000_000)
-CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$",
-                       error="1-64 letters, digits, '.', '_' or '-', starting with a letter or digit.")
+CODE = validate.Regexp(KEY_PATTERN, error=KEY_RULE_EN)  # the CSV imports keep the same (server/domain/master.py)
 
 
 class Blueprint(flask_smorest.Blueprint):

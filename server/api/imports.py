@@ -1,4 +1,5 @@
-"""CSV imports (supervisor): ``POST /api/v1/imports/<products|barcodes|opening-stock>`` with a ``file`` part.
+"""CSV imports (supervisor): ``POST /api/v1/imports/<products|barcodes|opening-stock|suppliers|customers>`` with a
+``file`` part.
 
 The answer is a report: how many rows were imported or already there, each refused row with its line
 and reason, and whether anything was applied. 200 when applied; 422, with the same report and an
@@ -80,6 +81,7 @@ class Import(MethodView):
     @blp.response(200, ImportReport)
     @blp.alt_response(422, schema=ImportReport, description="Rows refused: nothing was imported")
     def post(self, args, files, kind):
-        """Import products (by SKU, with barcodes), barcodes, or opening stock, row by row with a report."""
+        """Import products (by SKU, with barcodes), barcodes, opening stock, suppliers or customers (by code), row by
+        row with a report. Suppliers and customers take the columns of their export."""
         report = imports.run(kind, files["file"].read(), partial=args["partial"], user_id=g.user.id)
         return render(report), 200 if report.applied else 422

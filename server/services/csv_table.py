@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -76,13 +77,20 @@ def check_columns(columns: list[str], required: set[str], optional: set[str]) ->
                       details={"missing": missing, "unknown": unknown, "known": sorted(required | optional)})
 
 
+# The export also guards a formula after a ';' (a spreadsheet splitting on ';' starts a cell there): ";'=" → ";=".
+_GUARDED_AFTER_SEMICOLON = re.compile(";'(?=[" + re.escape("".join(FORMULA_START)) + "])")
+
+
 def _unescape(cell: str) -> str:
+    """The export's formula guards taken off again, so that an exported name imports back as it was."""
+    cell = _GUARDED_AFTER_SEMICOLON.sub(";", cell) if ";'" in cell else cell
     return cell[1:] if cell[:1] == "'" and cell[1:2] in FORMULA_START else cell
 
 
 def decimal(cells: dict, name: str, *, default=None, minimum=Decimal(0), positive=False, maximum=10 ** 9,
-            places: int = 3) -> Decimal | None:
-    """A number cell; ``places``: the decimals its column keeps (more would be stored rounded, 0.0004 as 0)."""
+            places: int | None = 3) -> Decimal | None:
+    """A number cell; ``places``: the decimals its column keeps (more would be stored rounded, 0.0004 as 0); None
+    for a floating-point column, which keeps what it is given."""
     raw = cells.get(name, "").replace("\u00a0", "").replace(" ", "")
     if not raw:
         if default is None:
@@ -99,10 +107,20 @@ def decimal(cells: dict, name: str, *, default=None, minimum=Decimal(0), positiv
         raise _invalid(name, "out_of_range", f"{raw} must be {rule} and at most {maximum:,}",
                        f"{raw} doit être {'supérieur à 0' if positive else f'au moins {minimum}'} "
                        f"et au plus {maximum:,}".replace(",", " "))
-    if value != value.quantize(Decimal(1).scaleb(-places)):
+    if places is not None and value != value.quantize(Decimal(1).scaleb(-places)):
         raise _invalid(name, "too_many_decimals", f"{raw} has more than {places} decimals",
                        f"{raw} a plus de {places} décimales")
     return value
+
+
+def integer(cells: dict, name: str, *, minimum: int, maximum: int) -> int:
+    """A whole-number cell (``7`` or ``7,0``), required."""
+    value = decimal(cells, name, minimum=Decimal(minimum), maximum=maximum, places=None)
+    if value != value.to_integral_value():
+        raw = cells[name]
+        raise _invalid(name, "not_a_whole_number", f"{raw} is not a whole number",
+                       f"{raw} n'est pas un nombre entier")
+    return int(value)
 
 
 def boolean(cells: dict, name: str, default: bool) -> bool:

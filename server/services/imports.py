@@ -1,9 +1,12 @@
-"""CSV imports of products, barcodes and opening stock: every row checked, then applied in one transaction.
+"""CSV imports of products, barcodes, opening stock, suppliers and customers: every row checked, then applied in one
+transaction.
 
 Rows are checked first (their cells, then their references, against the database and against the rows
 above them in the file). By default one refused row means nothing is written; with ``partial`` the good
 rows are. Checks and writes share one write transaction, so what was checked is what gets written. An
-empty cell leaves an existing product's field as it is.
+empty cell leaves an existing product's, supplier's or customer's field as it is. Products, suppliers and
+customers are created or updated by their key (SKU, code); keys differing only in case are refused, as the API
+does. Their cells keep the API's rules (server/domain/master.py).
 
 Opening stock books one OPENING movement per row, whose client_event_id is derived from the row's values
 and how many identical rows precede it: importing the same file again books nothing, and so does
@@ -16,23 +19,27 @@ import re
 import uuid
 from collections import Counter
 from dataclasses import dataclass
+from decimal import Decimal
 
+from marshmallow import ValidationError
+from marshmallow.validate import Email
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from server.database import write_transaction
+from server.domain import master as rules
 from server.domain.errors import Conflict, DomainError, Invalid
 from server.domain.movements import MAX_QTY, check_quantity
-from server.models import Barcode, Location, Movement, MovementKind, Product, Supplier
+from server.models import Barcode, Customer, Location, Movement, MovementKind, Product, Supplier
 from server.models.base import utcnow
 from server.services import csv_table, ledger
 from server.services.codes import normalise_code
-from server.services.csv_table import Row, boolean, day, decimal, text
+from server.services.csv_table import Row, boolean, day, decimal, integer, text
 from server.services.locks import lock_products
 from server.services.stamp import Stamp
 
-SKU = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$")
+KEY = re.compile(rules.KEY_PATTERN)  # the API's CODE
 OPENING_IDS = uuid.UUID("6f0b8d2e-4a51-4c1e-9a7e-0c6d1f3b2a90")  # namespace of opening-stock event ids
 
 
@@ -76,11 +83,14 @@ def run(kind: str, data: bytes, *, partial: bool, user_id: int | None, on_progre
 
 
 def _sku(cells: dict) -> str:
-    sku = text(cells, "sku", max_length=64, required=True)
-    if not SKU.match(sku):
-        raise Invalid("bad_sku", "sku: 1-64 letters, digits, '.', '_' or '-'.",
-                      "sku : 1 à 64 lettres, chiffres, « . », « _ » ou « - ».", field="sku")
-    return sku
+    return _key(cells, "sku", "bad_sku")
+
+
+def _key(cells: dict, field: str, code: str) -> str:
+    key = text(cells, field, max_length=64, required=True)
+    if not KEY.match(key):
+        raise Invalid(code, f"{field}: {rules.KEY_RULE_EN}", f"{field} : {rules.KEY_RULE_FR}", field=field)
+    return key
 
 
 def _refuse_extra(row: Row) -> None:
@@ -281,4 +291,101 @@ class OpeningStock:
         return len(fresh)
 
 
-IMPORTERS = {"products": Products, "barcodes": Barcodes, "opening-stock": OpeningStock}
+class Partners:
+    """Suppliers or customers, by code, in the columns their export writes: an export imports back unchanged."""
+    model: type
+    noun: tuple[str, str]  # English, French
+    required = {"code"}
+    optional = {"name", "email", "active"}
+
+    def __init__(self, session, _user_id):
+        self.s = session
+        self.rows = {p.code: p for p in session.scalars(select(self.model))}
+        self.by_upper = {code.upper(): code for code in self.rows}
+        self.in_file: set[str] = set()
+        self.parsers = self.fields()
+
+    def fields(self) -> dict:
+        """column → its cell's parser (a cell left empty is not parsed: the field stays as it is)."""
+        return {"name": lambda c: text(c, "name", max_length=rules.NAME_MAX),
+                "email": _email,
+                "active": lambda c: boolean(c, "active", True)}
+
+    def check(self, row: Row):
+        _refuse_extra(row)
+        cells = row.cells
+        code = _key(cells, "code", "bad_code")
+        en, fr = self.noun
+        twin = self.by_upper.get(code.upper(), code)
+        if code in self.in_file or twin in self.in_file:
+            raise Invalid("duplicate_in_file", f"code: {en} {twin} is on an earlier line already.",
+                          f"code : le {fr} {twin} figure déjà plus haut.", field="code")
+        if twin != code:
+            raise Conflict("duplicate", f"code: {en} {twin} exists already; codes differing only in case are "
+                           "refused.", f"code : le {fr} {twin} existe déjà ; des codes qui ne diffèrent que par la "
+                           "casse sont refusés.", field="code", details={"existing": twin})
+        values = {column: parse(cells) for column, parse in self.parsers.items() if cells.get(column)}
+        if code not in self.rows and "name" not in values:
+            text(cells, "name", max_length=rules.NAME_MAX, required=True)
+        self.in_file.add(code)
+        self.by_upper.setdefault(code.upper(), code)
+        return code, values
+
+    def apply(self, accepted) -> int:
+        changed = 0
+        for code, values in accepted:
+            partner = self.rows.get(code)
+            if partner is None:
+                self.s.add(self.model(code=code, **{**self.defaults(), **values}))
+            elif any(getattr(partner, k) != v for k, v in values.items()):
+                for name, value in values.items():
+                    setattr(partner, name, value)
+            else:
+                continue
+            changed += 1
+        return changed
+
+    def defaults(self) -> dict:
+        return {"active": True}
+
+
+class Customers(Partners):
+    model = Customer
+    noun = ("customer", "client")
+
+
+class Suppliers(Partners):
+    model = Supplier
+    noun = ("supplier", "fournisseur")
+    optional = Partners.optional | {"declared_lead_time_days", "review_period_days", "ordering_cost"}
+
+    def fields(self) -> dict:
+        low, high = rules.LEAD_TIME_DAYS
+        first, last = rules.REVIEW_PERIOD_DAYS
+        cheapest, dearest = rules.ORDERING_COST
+        return {**super().fields(),
+                "declared_lead_time_days": lambda c: float(decimal(c, "declared_lead_time_days", minimum=Decimal(low),
+                                                                   maximum=high, places=None)),
+                "review_period_days": lambda c: integer(c, "review_period_days", minimum=first, maximum=last),
+                "ordering_cost": lambda c: decimal(c, "ordering_cost", minimum=cheapest, maximum=dearest,
+                                                   places=rules.ORDERING_COST_PLACES)}
+
+    def defaults(self) -> dict:
+        return {**super().defaults(), "declared_lead_time_days": rules.DEFAULT_LEAD_TIME_DAYS}
+
+
+_EMAIL = Email()  # the check of the API's email fields (marshmallow's fields.Email)
+
+
+def _email(cells: dict) -> str:
+    value = text(cells, "email", max_length=rules.EMAIL_MAX)
+    try:
+        _EMAIL(value)
+    except ValidationError:
+        raise Invalid("not_an_email", f"email: {value!r} is not an email address.",
+                      f"email : « {value} » n'est pas une adresse e-mail.", field="email") from None
+    return value
+
+
+IMPORTERS = {"products": Products, "barcodes": Barcodes, "opening-stock": OpeningStock, "suppliers": Suppliers,
+             "customers": Customers}

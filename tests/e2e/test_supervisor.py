@@ -565,6 +565,49 @@ def test_an_import_the_server_refuses_says_so_in_its_words(desk, desk_server, tm
     assert report.startswith("Not done: Columns missing: sku") and "Could not load" not in report, report
 
 
+def test_a_suppliers_file_imports_through_the_data_view(desk, desk_server, tmp_path):
+    """A new warehouse's suppliers, from a French Excel file: a bad cell stops it whole, named by line and column;
+    fixed, it imports; the help and the empty file to fill in follow the kind chosen."""
+    tag = uuid.uuid4().hex[:6].upper()
+    rows = ["code;name;email;declared_lead_time_days;review_period_days;ordering_cost;active",
+            f"S1-{tag};Visserie du Nord;achats@visserie.example;4,5;7;25,5;oui",
+            f"S2-{tag};Boulons SA;;12;0;;"]
+    suppliers = tmp_path / "suppliers.csv"
+    suppliers.write_text("\ufeff" + "\r\n".join(rows) + "\r\n", encoding="utf-8")
+    desk.goto("/#/sv/data")
+    desk.wait_for_selector("#import-help code")
+    assert desk.text_content("#import-columns").startswith("Required columns: sku.")
+    desk.select_option("#import-kind", "suppliers")
+    columns = desk.text_content("#import-columns")
+    assert columns == ("Required columns: code. Optional columns: name, email, declared_lead_time_days, "
+                       "review_period_days, ordering_cost, active."), columns
+    assert "before the products that name them" in desk.text_content("#import-kind-note")
+    with desk.expect_download() as download:
+        desk.click("#import-template")
+    assert download.value.suggested_filename == "tendu-suppliers.csv"
+    assert Path(download.value.path()).read_bytes() == (rows[0].replace(";", ",") + "\r\n").encode()
+
+    desk.set_input_files("#import-file", str(suppliers))
+    desk.click("#import-form button[type=submit]")
+    desk.wait_for_selector("#import-summary.error")
+    assert desk.text_content("#import-summary").startswith("Nothing imported: 1 row refused.")
+    refused = desk.locator("#import-refused tbody tr")
+    assert refused.count() == 1 and refused.first.locator("td").first.inner_text() == "3"
+    assert "review_period_days: 0 must be at least 1 and at most 365" in refused.first.inner_text()
+    assert desk_server.request("GET", f"/api/v1/suppliers/S1-{tag}")[0] == 404
+
+    rows[2] = rows[2].replace(";0;", ";14;")
+    suppliers.write_text("\ufeff" + "\r\n".join(rows) + "\r\n", encoding="utf-8")
+    desk.set_input_files("#import-file", str(suppliers))
+    desk.click("#import-form button[type=submit]")
+    desk.wait_for_selector("#import-summary.ok")
+    assert desk.text_content("#import-summary") == "2 rows imported, 0 refused."
+    status, first = desk_server.request("GET", f"/api/v1/suppliers/S1-{tag}")
+    assert status == 200 and (first["name"], first["declared_lead_time_days"], first["review_period_days"],
+                              first["ordering_cost"], first["active"]) == ("Visserie du Nord", 4.5, 7, 25.5, True)
+    assert desk_server.request("GET", f"/api/v1/suppliers/S2-{tag}")[1]["review_period_days"] == 14
+
+
 def test_the_sales_orders_and_decisions_views_say_when_they_show_only_part_of_the_list(desk, desk_server):
     """Both views showed at most 500 rows without saying so: when the API counts more, "500 of N shown"."""
     desk.goto("/#/sv/sales-orders")

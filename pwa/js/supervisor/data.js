@@ -1,5 +1,5 @@
 // Exports and import: every table as CSV (downloaded with the bearer token, so no token in a URL), and a
-// CSV import of products, barcodes or opening stock with the server's row-by-row report.
+// CSV import of suppliers, customers, products, barcodes or opening stock with the server's row-by-row report.
 import { h, replaceChildren } from "../dom.js";
 import { language, t } from "../i18n.js";
 import { session } from "../session.js";
@@ -7,7 +7,17 @@ import { card, layout, num, table } from "./common.js";
 
 const TABLES = ["products", "locations", "suppliers", "customers", "stock", "movements", "purchase-orders",
   "sales-orders", "purchase-order-events", "sales-order-events", "scans"];
-const KINDS = [["products", "import_products"], ["barcodes", "import_barcodes"], ["opening-stock", "import_opening_stock"]];
+// kind, its label, the columns the server requires, then the others it reads (server/services/imports.py), in the
+// order of the matching export: the help under the form and the empty file to fill in.
+const KINDS = [
+  ["products", "import_products", ["sku"],
+    ["name", "unit", "unit_cost", "supplier", "moq", "pack_multiple", "critical", "active", "barcodes"]],
+  ["barcodes", "import_barcodes", ["sku", "code"], ["pack_qty"]],
+  ["opening-stock", "import_opening_stock", ["sku", "location", "qty"], ["lot", "expiry", "unit_cost"]],
+  ["suppliers", "import_suppliers", ["code"],
+    ["name", "email", "declared_lead_time_days", "review_period_days", "ordering_cost", "active"]],
+  ["customers", "import_customers", ["code"], ["name", "email", "active"]],
+];
 
 export default {
   title: "sv_data",
@@ -48,7 +58,11 @@ function exportsList() {
 }
 
 function importForm() {
-  const kind = h("select", { name: "kind", id: "import-kind" }, KINDS.map(([value, key]) => h("option", { value }, t(key))));
+  const help = h("div", { id: "import-help", class: "note" });
+  const kind = h("select", { name: "kind", id: "import-kind",
+    onChange: () => replaceChildren(help, kindHelp(KINDS.find(([value]) => value === kind.value))) },
+  KINDS.map(([value, key]) => h("option", { value }, t(key))));
+  replaceChildren(help, kindHelp(KINDS[0]));
   const file = h("input", { type: "file", name: "file", id: "import-file", accept: ".csv,text/csv", required: true });
   const partial = h("input", { type: "checkbox", name: "partial", id: "import-partial" });
   const submit = h("button", { type: "submit", class: "primary" }, t("import_run"));
@@ -72,10 +86,30 @@ function importForm() {
     }
   } },
   h("label", { class: "field" }, t("import_kind"), kind),
+  help,
   h("label", { class: "field" }, t("import_file"), file),
   h("label", { class: "check" }, partial, h("span", {}, t("import_partial"))),
   h("p", { class: "note" }, t("import_partial_help")),
   submit, report);
+}
+
+// What a file of this kind holds, and an empty one with its header to fill in.
+function kindHelp([value, , required, optional]) {
+  const names = (columns) => columns.flatMap((column, i) => [i ? ", " : "", h("code", {}, column)]);
+  const header = [...required, ...optional].join(",") + "\r\n";
+  return [
+    h("p", { id: "import-columns" }, t("import_required_columns"), " ", names(required), ". ",
+      t("import_other_columns"), " ", names(optional), "."),
+    h("p", { id: "import-kind-note" }, t(`import_note_${value.replace("-", "_")}`)),
+    h("p", {}, h("button", { type: "button", class: "link", id: "import-template", onClick() {
+      const url = URL.createObjectURL(new Blob([header], { type: "text/csv" }));
+      const link = h("a", { href: url, download: `tendu-${value}.csv` });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10000);
+    } }, t("import_template"))),
+  ];
 }
 
 function renderReport(status, body) {
