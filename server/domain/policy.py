@@ -198,7 +198,11 @@ def _forced_inputs(p: PolicyInput, steps: list[Step]) -> tuple[PolicyInput, list
                           f"La valeur forcée {name} doit être un nombre, plus que zéro pour un délai.", field=name)
     d = forced.get("demand_mean", p.demand_mean)
     lt, lt_sd = forced.get("lead_time_mean", p.lead_time_mean), forced.get("lead_time_sd", p.lead_time_sd)
-    d_sd = p.demand_sd * d / p.demand_mean if p.demand_mean > 0 else p.demand_sd
+    # σ_d keeps its CV; the history's d̄ and E[D³] it was measured with scale alike (the undershoot mixes them)
+    scale = d / p.demand_mean if p.demand_mean > 0 else 1.0
+    d_sd = p.demand_sd * scale
+    history = {"demand_history_mean": None if p.demand_history_mean is None else p.demand_history_mean * scale,
+               "demand_m3": None if p.demand_m3 is None else p.demand_m3 * scale ** 3}
     formula_mu = p.demand_mean * p.lead_time_mean
     formula_sd = float(sigma_dl(p.demand_mean, p.demand_sd, p.lead_time_mean, p.lead_time_sd))
     ltd_mean = ltd_sd = None
@@ -213,7 +217,7 @@ def _forced_inputs(p: PolicyInput, steps: list[Step]) -> tuple[PolicyInput, list
         steps.append(Step(name, value, "", OVERRIDE, (f"forced by the buyer (measured: {_fmt(was)})",
                                                       f"forcé par l'acheteur (mesuré : {_fmt(was)})")))
     lead_time_forced = "lead_time_mean" in forced or "lead_time_sd" in forced
-    return replace(p, demand_mean=d, demand_sd=d_sd, lead_time_mean=lt, lead_time_sd=lt_sd,
+    return replace(p, demand_mean=d, demand_sd=d_sd, **history, lead_time_mean=lt, lead_time_sd=lt_sd,
                    lead_time_demand_mean=ltd_mean, lead_time_demand_sd=ltd_sd, demand_var_rl=None, demand_var_l=None,
                    lead_time_source="forced" if lead_time_forced else p.lead_time_source), applied
 

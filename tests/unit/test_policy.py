@@ -501,6 +501,20 @@ def test_a_forced_lead_time_or_demand_plans_as_if_measured_so():
         plan_policy(PolicyInput(**BASE, overrides={"lead_time_mean": 0}))
 
 
+def test_a_forced_demand_scales_the_history_the_undershoot_is_measured_on():
+    """The app gives the history's d̄ and E[D³] with the forecast: forcing the demand scales them with σ_d. Mixing
+    σ_d scaled eleven times with the history's own d̄ made the undershoot (σ_d² + d̄²)/(2·d̄) 120 times larger:
+    a battery forced from 0.18 to 2 a day got a reorder point of 1,850."""
+    history = dict(demand_history_mean=8.0, demand_m3=900.0)
+    busier = plan_policy(PolicyInput(**BASE, **history, overrides={"demand_mean": 20}))
+    same = plan_policy(PolicyInput(**{**BASE, "demand_mean": 20, "demand_sd": 8},
+                                   demand_history_mean=16.0, demand_m3=900.0 * 8))
+    assert busier.undershoot == pytest.approx(same.undershoot, **TIGHT)
+    assert busier.reorder_point == pytest.approx(same.reorder_point, **TIGHT)
+    idle = plan_policy(PolicyInput(**BASE, **history, overrides={"demand_mean": 0}))
+    assert idle.undershoot == 0 and idle.safety_stock >= 0 and idle.reorder_point == 0
+
+
 def test_plan_needs_a_way_to_size_orders():
     with pytest.raises(Invalid) as err:
         plan_policy(PolicyInput(10, 4, 9, 2, "smooth", "A"))
