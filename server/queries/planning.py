@@ -184,6 +184,12 @@ def _order_sizing(product: Product, supplier: Supplier | None) -> dict:
     return {"order_cover_weeks": float(ORDER_COVER_WEEKS)}
 
 
+def forced_lead_time(product: Product, estimate):
+    """The estimate, or the buyer's lead time where the product's overrides force one (the dates follow the plan)."""
+    forced = product.policy_overrides or {}
+    return leadtime.with_forced(estimate, forced.get("lead_time_mean"), forced.get("lead_time_sd"))
+
+
 def _measured(value) -> float | None:
     return None if np.isnan(value) else float(value)
 
@@ -346,7 +352,7 @@ def suggestions(today: date) -> list[dict]:
         # The inventory position: customer demand nobody's stock is reserved for (a backorder) counts against it.
         projected = float(pos["on_hand"] + pos["on_order"] - pos["reserved"] - pos["unreserved_demand"])
         s, q, up_to = float(result.reorder_point[i]), float(result.order_qty[i]), float(result.order_up_to[i])
-        lt, supplier = data.estimates[i], data.suppliers[i]
+        lt, supplier = forced_lead_time(product, data.estimates[i]), data.suppliers[i]
         review = next_review(supplier, reviews, today)
         moq, pack = float(product.moq), float(product.pack_multiple)
         if result.mode[i] == policies.PUSH and review is None and projected <= s:
