@@ -221,8 +221,9 @@ class Explained:
             v_rl, v_l = planning.window_variances(self.daily, i.demand_mean, i.demand_sd, declared,
                                                   i.review_period_days)
             periodic = {"demand_var_rl": float(v_rl[0]), "demand_var_l": float(v_l[0])}
+        kept = {k: v for k, v in i.overrides.items() if k not in ("lead_time_mean", "lead_time_sd")}  # the promise's
         return policies.plan_policy(replace(
-            i, lead_time_mean=declared, lead_time_sd=declared_sd, lead_time_n=None, lead_time_source="declared",
+            i, overrides=kept, lead_time_mean=declared, lead_time_sd=declared_sd, lead_time_n=None, lead_time_source="declared",
             lead_time_demand_mean=mean_ratio * i.demand_mean * declared,
             lead_time_demand_sd=sd_ratio * sigma_dl(i.demand_mean, i.demand_sd, declared, declared_sd), **periodic))
 

@@ -194,3 +194,15 @@ def test_a_forced_lead_time_is_the_one_a_customer_is_promised(app, client, wareh
     forced = ask()
     assert forced["days"] - declared["days"] == math.ceil(21 + 1.2815515655446004 * 3 + 1) - math.ceil(
         7 + 1.2815515655446004 * 7 * 0.25 + 1), (declared, forced)                      # p90 + a day of handling
+
+
+def test_the_page_compares_a_forced_lead_time_with_the_declared_one(app, client, warehouse):
+    """The page's "with the declared lead time instead" column repeated the forced policy (the override was applied to
+    it too): it is the policy on the supplier's promise, whatever the buyer forced about the lead time."""
+    sup = warehouse["supervisor"]
+    smooth_history(app)
+    declared = policy(client, sup)["if_declared"]
+    overrides(client, sup, policy_overrides={"lead_time_mean": 21, "lead_time_sd": 3})
+    page = policy(client, sup)
+    assert page["if_declared"]["reorder_point"] == pytest.approx(declared["reorder_point"])
+    assert page["policy"]["reorder_point"] > declared["reorder_point"] + 2 * 10
