@@ -235,8 +235,8 @@ def _forced_target(p: PolicyInput, steps: list[Step]) -> tuple[str, float, Appli
                       f"La valeur forcée {name} doit être strictement entre 0 et 1.", field=name)
     default = default_fill_rate(p.abc_class, p.critical)
     steps.append(Step(name, value, "", OVERRIDE, (f"forced by the buyer (default: a fill rate of {_fmt(default)})",
-                                                  f"forcé par l'acheteur (par défaut : un taux de service de "
-                                                  f"{_fmt(default)})")))
+                                                  f"forcé par l'acheteur (par défaut : un taux de satisfaction de "
+                                                  f"{_fmt(default).replace('.', ',')})")))
     kind = "fill_rate" if name == "fill_rate_target" else "cycle_service"
     return kind, value, AppliedOverride(name, default, value)
 

@@ -206,3 +206,18 @@ def test_the_page_compares_a_forced_lead_time_with_the_declared_one(app, client,
     page = policy(client, sup)
     assert page["if_declared"]["reorder_point"] == pytest.approx(declared["reorder_point"])
     assert page["policy"]["reorder_point"] > declared["reorder_point"] + 2 * 10
+
+
+def test_the_french_refusals_and_notes_of_forced_targets_use_the_pages_words(app, client, warehouse):
+    """The page asks for a 'Taux de satisfaction visé' or a 'Taux de service cycle visé'; the server said 'un taux de
+    service ou un niveau de service par cycle', its note 'un taux de service de 0.98', and NaN was refused in English."""
+    sup = {**warehouse["supervisor"], "Accept-Language": "fr"}
+    both = client.patch("/api/v1/products/PAD", headers=sup, json={"policy_overrides": {
+        "fill_rate_target": 0.95, "cycle_service_target": 0.9}}).json["error"]["message"]
+    assert "taux de satisfaction visé" in both and "taux de service cycle visé" in both, both
+    nan = client.patch("/api/v1/products/PAD", headers=sup, json={"policy_overrides": {"demand_mean": "NaN"}})
+    assert nan.status_code == 422 and "Special numeric" not in nan.json["error"]["message"], nan.json
+    smooth_history(app)
+    overrides(client, sup, policy_overrides={"cycle_service_target": 0.95})
+    step = next(s for s in policy(client, sup)["steps"] if s["name"] == "cycle_service_target")
+    assert step["note"] == "forcé par l'acheteur (par défaut : un taux de satisfaction de 0,98)", step
