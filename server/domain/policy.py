@@ -264,12 +264,16 @@ def _order_quantity(p: PolicyInput, steps: list[Step]) -> tuple[float, float | N
         steps.append(Step("order_quantity_given", raw, "", INPUT))
     elif (p.ordering_cost is None or p.holding_cost_per_unit_year is None) and p.order_cover_weeks is not None:
         raw, eoq_value = p.demand_mean * 7 * p.order_cover_weeks, None
-        steps.append(Step("order_quantity_cover", raw, f"d̄·7·{_fmt(p.order_cover_weeks)} = {_fmt(p.demand_mean)}·7·"
-                          f"{_fmt(p.order_cover_weeks)}", ("forecast", "prévision"),
-                          (f"{_fmt(p.order_cover_weeks)} weeks of demand: no cost of an order is set for the "
-                           f"supplier, so there is nothing to weigh against the cost of holding stock",
-                           f"{_fmt(p.order_cover_weeks)} semaines de demande : aucun coût de commande n'est "
-                           f"renseigné pour le fournisseur, rien à mettre en balance avec le coût de possession")))
+        weeks = _fmt(p.order_cover_weeks)
+        why = (("no cost of an order is set for the supplier, so there is nothing to weigh against the cost of "
+                "holding stock", "aucun coût de commande n'est renseigné pour le fournisseur, rien à mettre en balance "
+                "avec le coût de possession") if p.ordering_cost is None else
+               ("the product has no unit cost, so holding it has no cost to weigh against the supplier's cost of an "
+                "order", "le produit n'a pas de coût unitaire, sa possession n'a pas de coût à mettre en balance avec "
+                "le coût d'une commande chez le fournisseur"))
+        steps.append(Step("order_quantity_cover", raw, f"d̄·7·{weeks} = {_fmt(p.demand_mean)}·7·{weeks}",
+                          ("forecast", "prévision"),
+                          (f"{weeks} weeks of demand: {why[0]}", f"{weeks} semaines de demande : {why[1]}")))
     else:
         if p.ordering_cost is None or p.holding_cost_per_unit_year is None:
             raise Invalid("order_quantity_unknown", "Give an order quantity, or the ordering and holding costs.",

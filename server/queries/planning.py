@@ -181,7 +181,7 @@ def _order_sizing(product: Product, supplier: Supplier | None) -> dict:
     cost = _ordering_cost(supplier)
     if cost and product.unit_cost > 0:
         return {"ordering_cost": cost, "holding_cost_per_unit_year": holding_rate() * float(product.unit_cost)}
-    return {"order_cover_weeks": float(ORDER_COVER_WEEKS)}
+    return {"ordering_cost": cost, "order_cover_weeks": float(ORDER_COVER_WEEKS)}   # (the cost: to say why)
 
 
 def forced_lead_time(product: Product, estimate):
