@@ -215,7 +215,7 @@ def _forced_inputs(p: PolicyInput, steps: list[Step]) -> tuple[PolicyInput, list
         was = getattr(p, name)
         applied.append(AppliedOverride(name, was, value))
         steps.append(Step(name, value, "", OVERRIDE, (f"forced by the buyer (measured: {_fmt(was)})",
-                                                      f"forcé par l'acheteur (mesuré : {_fmt(was)})")))
+                                                      f"forcé par l'acheteur (mesuré : {_fmt(was).replace('.', ',')})")))
     lead_time_forced = "lead_time_mean" in forced or "lead_time_sd" in forced
     return replace(p, demand_mean=d, demand_sd=d_sd, **history, lead_time_mean=lt, lead_time_sd=lt_sd,
                    lead_time_demand_mean=ltd_mean, lead_time_demand_sd=ltd_sd, demand_var_rl=None, demand_var_l=None,
@@ -455,7 +455,8 @@ def _apply_overrides(p: PolicyInput, values: dict, covered: float, steps: list[S
                                f"forcé par l'acheteur, non utilisé : {name} n'existe pas pour ce type de revue")))
             continue
         computed = values.get(name)
-        note = (f"forced by the buyer (computed: {computed})", f"forcé par l'acheteur (calculé : {computed})")
+        shown = (_fmt(computed), _fmt(computed).replace(".", ",")) if isinstance(computed, float) else (computed,) * 2
+        note = (f"forced by the buyer (computed: {shown[0]})", f"forcé par l'acheteur (calculé : {shown[1]})")
         if name == "order_quantity":
             value = float(pull_purchase_quantity(value, p.moq, p.pack_multiple))
             if value != float(overrides[name]):

@@ -559,3 +559,14 @@ def test_promise_explanations_say_durations_as_people_do():
 def test_fill_rate_k_property(beta, q, sigma):
     k = k_for_fill_rate(beta, q, sigma)
     assert normal_loss(k) - normal_loss(k + q / sigma) == pytest.approx(q * (1 - beta) / sigma, rel=1e-7, abs=1e-12)
+
+
+def test_a_forced_value_says_the_computed_one_as_people_read_it():
+    """The page read 'forced by the buyer (computed: 45.79315121182883)' and 'calculé : 45.79315121182883'."""
+    r = plan_policy(PolicyInput(**BASE, overrides={"reorder_point": 40, "mode": "pull"}))
+    computed = next(o.computed for o in r.overrides if o.name == "reorder_point")
+    note = next(s.note for s in r.steps if s.name == "reorder_point" and s.source[0] == "buyer override")
+    assert note == (f"forced by the buyer (computed: {computed:.4g})",
+                    f"forcé par l'acheteur (calculé : {computed:.4g})".replace(".", ","))
+    assert next(s.note for s in r.steps if s.name == "mode" and s.source[0] == "buyer override")[0] == \
+        "forced by the buyer (computed: push)"
