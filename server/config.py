@@ -29,6 +29,14 @@ def _positive(name: str, default: float) -> float:
     return value
 
 
+def _share(name: str, default: float) -> float:
+    """A yearly share of a value: more than 0, at most 1 (a figure in percent is refused, not taken as 2,500 %)."""
+    value = _positive(name, default)
+    if not value <= 1:
+        raise ValueError(f"TENDU_{name} is a share, more than 0 and at most 1 (0.25 for 25 %), not {value!r}.")
+    return value
+
+
 def from_environment() -> dict:
     instance = Path(_env("INSTANCE_PATH", ROOT / "instance"))
     return {
@@ -44,7 +52,7 @@ def from_environment() -> dict:
         "TENDU_COUNT_VARIANCE_SHARE": float(_env("COUNT_VARIANCE_SHARE", 0.10)),
         # Holding stock costs this share of its unit cost a year (capital, space, insurance, obsolescence);
         # weighed against a supplier's cost of an order for the economic order quantity.
-        "TENDU_HOLDING_RATE": _positive("HOLDING_RATE", 0.25),
+        "TENDU_HOLDING_RATE": _share("HOLDING_RATE", 0.25),
         "TENDU_SQL_ECHO": _bool(_env("SQL_ECHO", "0")),
         # Request and error logs on stderr: "text" for people, "json" (one object per line) for a log shipper.
         "TENDU_LOG_FORMAT": _choice("LOG_FORMAT", "text", ("text", "json")),

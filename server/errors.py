@@ -65,7 +65,8 @@ FIELD_MESSAGES_FR = {
     "Invalid input type.": "Type de donnée invalide.",
     OUT_OF_RANGE_EN: OUT_OF_RANGE_FR,
     "Force a fill-rate target or a cycle service level, not both.":
-        "Forcez un taux de service ou un niveau de service par cycle, pas les deux.",
+        "Forcez un taux de satisfaction visé ou un taux de service cycle visé, pas les deux.",
+    "Special numeric values (nan or infinity) are not permitted.": "Un nombre est attendu (ni NaN ni infini).",
 }
 
 

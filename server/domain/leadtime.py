@@ -11,7 +11,7 @@ interpolated linearly between x⌊h⌋ and x⌈h⌉.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Iterable, Sequence
 
@@ -40,6 +40,7 @@ Z90 = 1.2815515655446004  # Φ⁻¹(0.90), for a p90 when only a mean and sd are
 SOURCE_MEASURED = "measured"
 SOURCE_SHRUNK = "shrunk_to_supplier"
 SOURCE_DECLARED = "declared"
+SOURCE_FORCED = "forced"          # by the buyer (a product's policy_overrides)
 
 STAGES = ("order_delay", "supplier_delay", "transport_delay", "reception_delay")
 SECONDS_PER_DAY = 86_400.0
@@ -171,6 +172,23 @@ def _measured(product: DurationStats, pool: DurationStats, declared: float | Non
         f"Measured on {product.n} {en_word(product.n, 'reception', 'receptions')} of this product.",
         f"Mesuré sur {product.n} {fr_word(product.n, 'réception', 'réceptions')} de ce produit.",
     )
+
+
+def with_forced(estimate: LeadTimeEstimate, mean: float | None = None, sd: float | None = None) -> LeadTimeEstimate:
+    """The buyer's lead time (a product's ``policy_overrides`` ``lead_time_mean``, ``lead_time_sd``) in place of the
+    estimate: the plan uses it, so do the dates the goods are expected by. Its p50 is the mean and its p90 the mean
+    + z₉₀·sd, as for a promise; a forced sd alone keeps the estimate's mean."""
+    if mean is None and sd is None:
+        return estimate
+    mean = estimate.mean if mean is None else float(mean)
+    sd = estimate.sd if sd is None else float(sd)
+    return replace(estimate, source=SOURCE_FORCED, mean=mean, sd=sd, p50=mean, p90=mean + Z90 * sd,
+                   note_en=f"Forced by the buyer: {mean:.3g} days, spread {sd:.3g}.",
+                   note_fr=f"Forcé par l'acheteur : {_fr(mean)} jours, dispersion {_fr(sd)}.")
+
+
+def _fr(x: float) -> str:
+    return f"{x:.3g}".replace(".", ",")
 
 
 def estimate_lead_time(product_durations: Iterable[float], supplier_durations: Iterable[float] = (),

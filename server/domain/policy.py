@@ -200,7 +200,11 @@ def _forced_inputs(p: PolicyInput, steps: list[Step]) -> tuple[PolicyInput, list
                           f"La valeur forcée {name} doit être un nombre, plus que zéro pour un délai.", field=name)
     d = forced.get("demand_mean", p.demand_mean)
     lt, lt_sd = forced.get("lead_time_mean", p.lead_time_mean), forced.get("lead_time_sd", p.lead_time_sd)
-    d_sd = p.demand_sd * d / p.demand_mean if p.demand_mean > 0 else p.demand_sd
+    # σ_d keeps its CV; the history's d̄ and E[D³] it was measured with scale alike (the undershoot mixes them)
+    scale = d / p.demand_mean if p.demand_mean > 0 else 1.0
+    d_sd = p.demand_sd * scale
+    history = {"demand_history_mean": None if p.demand_history_mean is None else p.demand_history_mean * scale,
+               "demand_m3": None if p.demand_m3 is None else p.demand_m3 * scale ** 3}
     formula_mu = p.demand_mean * p.lead_time_mean
     formula_sd = float(sigma_dl(p.demand_mean, p.demand_sd, p.lead_time_mean, p.lead_time_sd))
     ltd_mean = ltd_sd = None
@@ -213,9 +217,9 @@ def _forced_inputs(p: PolicyInput, steps: list[Step]) -> tuple[PolicyInput, list
         was = getattr(p, name)
         applied.append(AppliedOverride(name, was, value))
         steps.append(Step(name, value, "", OVERRIDE, (f"forced by the buyer (measured: {_fmt(was)})",
-                                                      f"forcé par l'acheteur (mesuré : {_fmt(was)})")))
+                                                      f"forcé par l'acheteur (mesuré : {_fmt(was).replace('.', ',')})")))
     lead_time_forced = "lead_time_mean" in forced or "lead_time_sd" in forced
-    return replace(p, demand_mean=d, demand_sd=d_sd, lead_time_mean=lt, lead_time_sd=lt_sd,
+    return replace(p, demand_mean=d, demand_sd=d_sd, **history, lead_time_mean=lt, lead_time_sd=lt_sd,
                    lead_time_demand_mean=ltd_mean, lead_time_demand_sd=ltd_sd, demand_var_rl=None, demand_var_l=None,
                    lead_time_source="forced" if lead_time_forced else p.lead_time_source), applied
 
@@ -233,8 +237,8 @@ def _forced_target(p: PolicyInput, steps: list[Step]) -> tuple[str, float, Appli
                       f"La valeur forcée {name} doit être strictement entre 0 et 1.", field=name)
     default = default_fill_rate(p.abc_class, p.critical)
     steps.append(Step(name, value, "", OVERRIDE, (f"forced by the buyer (default: a fill rate of {_fmt(default)})",
-                                                  f"forcé par l'acheteur (par défaut : un taux de service de "
-                                                  f"{_fmt(default)})")))
+                                                  f"forcé par l'acheteur (par défaut : un taux de satisfaction de "
+                                                  f"{_fmt(default).replace('.', ',')})")))
     kind = "fill_rate" if name == "fill_rate_target" else "cycle_service"
     return kind, value, AppliedOverride(name, default, value)
 
@@ -266,12 +270,16 @@ def _order_quantity(p: PolicyInput, steps: list[Step]) -> tuple[float, float | N
         steps.append(Step("order_quantity_given", raw, "", INPUT))
     elif (p.ordering_cost is None or holding is None) and p.order_cover_weeks is not None:
         raw, eoq_value = p.demand_mean * 7 * p.order_cover_weeks, None
-        steps.append(Step("order_quantity_cover", raw, f"d̄·7·{_fmt(p.order_cover_weeks)} = {_fmt(p.demand_mean)}·7·"
-                          f"{_fmt(p.order_cover_weeks)}", ("forecast", "prévision"),
-                          (f"{_fmt(p.order_cover_weeks)} weeks of demand: no cost of an order is set for the "
-                           f"supplier, so there is nothing to weigh against the cost of holding stock",
-                           f"{_fmt(p.order_cover_weeks)} semaines de demande : aucun coût de commande n'est "
-                           f"renseigné pour le fournisseur, rien à mettre en balance avec le coût de possession")))
+        weeks = _fmt(p.order_cover_weeks)
+        why = (("no cost of an order is set for the supplier, so there is nothing to weigh against the cost of "
+                "holding stock", "aucun coût de commande n'est renseigné pour le fournisseur, rien à mettre en balance "
+                "avec le coût de possession") if p.ordering_cost is None else
+               ("the product has no unit cost, so holding it has no cost to weigh against the supplier's cost of an "
+                "order", "le produit n'a pas de coût unitaire, sa possession n'a pas de coût à mettre en balance avec "
+                "le coût d'une commande chez le fournisseur"))
+        steps.append(Step("order_quantity_cover", raw, f"d̄·7·{weeks} = {_fmt(p.demand_mean)}·7·{weeks}",
+                          ("forecast", "prévision"),
+                          (f"{weeks} weeks of demand: {why[0]}", f"{weeks} semaines de demande : {why[1]}")))
     else:
         if p.ordering_cost is None or holding is None:
             raise Invalid("order_quantity_unknown", "Give an order quantity, or the ordering and holding costs.",
@@ -453,7 +461,8 @@ def _apply_overrides(p: PolicyInput, values: dict, covered: float, steps: list[S
                                f"forcé par l'acheteur, non utilisé : {name} n'existe pas pour ce type de revue")))
             continue
         computed = values.get(name)
-        note = (f"forced by the buyer (computed: {computed})", f"forcé par l'acheteur (calculé : {computed})")
+        shown = (_fmt(computed), _fmt(computed).replace(".", ",")) if isinstance(computed, float) else (computed,) * 2
+        note = (f"forced by the buyer (computed: {shown[0]})", f"forcé par l'acheteur (calculé : {shown[1]})")
         if name == "order_quantity":
             value = float(pull_purchase_quantity(value, p.moq, p.pack_multiple))
             if value != float(overrides[name]):

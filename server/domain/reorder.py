@@ -96,7 +96,7 @@ class ReorderPoints:
 def one_target(fill_rate, cycle_service):
     if (fill_rate is None) == (cycle_service is None):
         raise Invalid("service_target_ambiguous", "Give either a fill-rate target or a cycle service level.",
-                      "Indiquez soit un taux de service, soit un niveau de service par cycle.",
+                      "Indiquez soit un taux de satisfaction visé, soit un taux de service cycle visé.",
                       field="service_target")
 
 

@@ -179,5 +179,8 @@ def estimate_for(product: Product) -> leadtime.LeadTimeEstimate:
     histories = line_histories(supplier_id=supplier.id) if supplier else line_histories(product_id=product.id)
     pool = [h.breakdown().total for h in histories if h.available]
     own = [h.breakdown().total for h in histories if h.available and h.product_id == product.id]
-    return leadtime.estimate_lead_time([t for t in own if t is not None], [t for t in pool if t is not None],
-                                       supplier.declared_lead_time_days if supplier else None)
+    forced = product.policy_overrides or {}
+    return leadtime.with_forced(
+        leadtime.estimate_lead_time([t for t in own if t is not None], [t for t in pool if t is not None],
+                                    supplier.declared_lead_time_days if supplier else None),
+        forced.get("lead_time_mean"), forced.get("lead_time_sd"))

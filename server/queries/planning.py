@@ -181,7 +181,13 @@ def _order_sizing(product: Product, supplier: Supplier | None) -> dict:
     cost = _ordering_cost(supplier)
     if cost and product.unit_cost > 0:
         return {"ordering_cost": cost, "holding_rate": holding_rate(), "unit_cost": float(product.unit_cost)}
-    return {"order_cover_weeks": float(ORDER_COVER_WEEKS)}
+    return {"ordering_cost": cost, "order_cover_weeks": float(ORDER_COVER_WEEKS)}   # (the cost: to say why)
+
+
+def forced_lead_time(product: Product, estimate):
+    """The estimate, or the buyer's lead time where the product's overrides force one (the dates follow the plan)."""
+    forced = product.policy_overrides or {}
+    return leadtime.with_forced(estimate, forced.get("lead_time_mean"), forced.get("lead_time_sd"))
 
 
 def _measured(value) -> float | None:
@@ -215,8 +221,9 @@ class Explained:
             v_rl, v_l = planning.window_variances(self.daily, i.demand_mean, i.demand_sd, declared,
                                                   i.review_period_days)
             periodic = {"demand_var_rl": float(v_rl[0]), "demand_var_l": float(v_l[0])}
+        kept = {k: v for k, v in i.overrides.items() if k not in ("lead_time_mean", "lead_time_sd")}  # the promise's
         return policies.plan_policy(replace(
-            i, lead_time_mean=declared, lead_time_sd=declared_sd, lead_time_n=None, lead_time_source="declared",
+            i, overrides=kept, lead_time_mean=declared, lead_time_sd=declared_sd, lead_time_n=None, lead_time_source="declared",
             lead_time_demand_mean=mean_ratio * i.demand_mean * declared,
             lead_time_demand_sd=sd_ratio * sigma_dl(i.demand_mean, i.demand_sd, declared, declared_sd), **periodic))
 
@@ -346,7 +353,7 @@ def suggestions(today: date) -> list[dict]:
         # The inventory position: customer demand nobody's stock is reserved for (a backorder) counts against it.
         projected = float(pos["on_hand"] + pos["on_order"] - pos["reserved"] - pos["unreserved_demand"])
         s, q, up_to = float(result.reorder_point[i]), float(result.order_qty[i]), float(result.order_up_to[i])
-        lt, supplier = data.estimates[i], data.suppliers[i]
+        lt, supplier = forced_lead_time(product, data.estimates[i]), data.suppliers[i]
         review = next_review(supplier, reviews, today)
         moq, pack = float(product.moq), float(product.pack_multiple)
         if result.mode[i] == policies.PUSH and review is None and projected <= s:

@@ -134,6 +134,7 @@ def test_an_admin_manages_users_from_the_supervision_tabs(open_page, admin_serve
     # Role, password, deactivation, reactivation: each as the server then holds it.
     card = '#users li[data-user="e2e-new"]'
     page.select_option(f"{card} select.user-role", "supervisor")
+    page.click(f"{card} .user-confirm button.danger")
     page.wait_for_function("document.getElementById('users-message')?.textContent.includes('now supervisor')")
     assert {u["username"]: u["role"] for u in call(admin_server, admin, "GET", "/api/v1/users")[1]}["e2e-new"] == "supervisor"
 
@@ -144,11 +145,39 @@ def test_an_admin_manages_users_from_the_supervision_tabs(open_page, admin_serve
     assert (signs_in(admin_server, "e2e-new", "second-pass-2"), signs_in(admin_server, "e2e-new", "first-pass-1")) == (201, 401)
 
     page.click(f"{card} button.user-deactivate")
+    page.click(f"{card} .user-confirm button.danger")
     page.wait_for_selector(f"{card}.user-inactive")
     assert signs_in(admin_server, "e2e-new", "second-pass-2") == 401
     page.click(f"{card} button.user-reactivate")
     page.wait_for_selector(f"{card}:not(.user-inactive) button.user-deactivate")
     assert signs_in(admin_server, "e2e-new", "second-pass-2") == 201
+
+
+def test_a_role_or_a_deactivation_waits_for_the_admin_to_confirm_it(open_page, admin_server):
+    """One arrow key on a focused role list made an operator a supervisor (and signed them out), one click on
+    Deactivate threw a user out: each now says what it will do and waits for a second click."""
+    admin = admin_server.seed["admin"]
+    status, _ = call(admin_server, admin, "POST", "/api/v1/users",
+                     {"username": "e2e-careful", "role": "operator", "password": "careful-pass-1"})
+    assert status == 201
+    page = open_page(admin)
+    page.goto("/#/sv/users")
+    card = '#users li[data-user="e2e-careful"]'
+    page.wait_for_selector(f"{card} select.user-role")
+    roles = lambda: {u["username"]: (u["role"], u["active"]) for u in call(admin_server, admin, "GET", "/api/v1/users")[1]}  # noqa: E731
+    page.focus(f"{card} select.user-role")
+    page.keyboard.press("ArrowDown")
+    page.wait_for_selector(f"{card} .user-confirm")
+    assert "e2e-careful" in page.text_content(f"{card} .user-confirm") and roles()["e2e-careful"] == ("operator", True)
+    page.click(f"{card} .user-confirm button:not(.danger)")               # keep: nothing changed, the list says so
+    page.wait_for_selector(f"{card} .user-confirm", state="detached")
+    assert page.eval_on_selector(f"{card} select.user-role", "s => s.value") == "operator"
+    page.click(f"{card} button.user-deactivate")
+    page.wait_for_selector(f"{card} .user-confirm")
+    assert roles()["e2e-careful"] == ("operator", True) and signs_in(admin_server, "e2e-careful", "careful-pass-1") == 201
+    page.click(f"{card} .user-confirm button.danger")
+    page.wait_for_selector(f"{card}.user-inactive")
+    assert roles()["e2e-careful"] == ("operator", False)
 
 
 def test_supervisors_and_operators_see_no_users_entry_and_are_told_by_url(open_page, admin_server):

@@ -225,6 +225,12 @@ def test_a_lead_time_forced_on_the_product_page_is_the_one_planned_with(desk, de
         _, after = desk_server.request("GET", f"/api/v1/products/{sku}/policy")
         assert after["policy"]["reorder_point"] > before["policy"]["reorder_point"]
         assert "30" in desk.text_content("#product-lt")
+        # the steps name what was forced in words, and the comparison is the forced lead time against the promise
+        assert desk.text_content("#policy-steps [data-step=lead_time_mean] strong") == "Lead time (days)"
+        header = desk.locator("#if-declared th").all_text_contents()
+        first = desk.locator("#if-declared tbody tr").first.locator("td").all_text_contents()
+        assert header[1] == "forced by the buyer" and "30" in first[1], (header, first)
+        assert after["if_declared"]["reorder_point"] == pytest.approx(before["if_declared"]["reorder_point"])
     finally:
         desk_server.request("PATCH", f"/api/v1/products/{sku}", {"policy_overrides": {}})
 

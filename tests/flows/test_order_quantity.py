@@ -80,3 +80,16 @@ def test_clearing_the_cost_goes_back_to_four_weeks(app, client, warehouse):
     assert cleared.status_code == 200 and cleared.json["ordering_cost"] is None
     page = policy(client, sup)
     assert page["policy"]["eoq"] is None and step(page, "order_quantity_cover")
+
+
+def test_a_product_without_a_cost_says_why_its_orders_cover_four_weeks(app, client, warehouse):
+    """ACME's cost of an order is set, PAD's unit cost is not: the page said 'no cost of an order is set for the
+    supplier' beside the supplier's page showing one; it is the product's cost that is missing (nothing to hold)."""
+    sup = warehouse["supervisor"]
+    smooth_history(app)
+    client.patch("/api/v1/suppliers/ACME", headers=sup, json={"ordering_cost": 40})
+    client.patch("/api/v1/products/PAD", headers=sup, json={"unit_cost": 0})
+    cover = step(policy(client, sup), "order_quantity_cover")
+    assert "unit cost" in cover["note"] and "no cost of an order" not in cover["note"], cover
+    french = step(policy(client, {**sup, "Accept-Language": "fr"}), "order_quantity_cover")
+    assert "coût unitaire" in french["note"], french

@@ -2,11 +2,13 @@
 
 PAD's smooth history makes it a push item (s ≈ 21, Q = 55 on a declared lead time of 7 days); its lumpy
 history makes it a pull item."""
+import math
 from datetime import date, timedelta
 
 import pytest
 
 from tests.conftest import event
+from tests.flows.conftest import EAN
 from tests.flows.histories import NOW, ago, lumpy_history, purchase, sale, smooth_history
 
 
@@ -166,3 +168,56 @@ def test_the_buyer_forces_the_lead_time_and_the_list_follows(app, client, wareho
     assert plan(client, sup)["PAD"]["reorder_point"] == pytest.approx(page["policy"]["reorder_point"])
     wrong = client.patch("/api/v1/products/PAD", headers=sup, json={"policy_overrides": {"lead_time_mean": 0}})
     assert wrong.status_code == 422 and wrong.json["error"]["field"] == "policy_overrides.lead_time_mean"
+
+
+def test_a_forced_lead_time_is_the_one_the_list_expects_the_goods_by(app, client, warehouse):
+    """The buyer forced 21 days (the supplier warned of a new delay): the list ordered for 21 days but still said
+    the goods would come in the measured 7 (p50) — the page said 21."""
+    sup = warehouse["supervisor"]
+    smooth_history(app)
+    overrides(client, sup, policy_overrides={"lead_time_mean": 21, "lead_time_sd": 3})
+    answer = client.get("/api/v1/replenishment", headers=sup).json
+    item = next(i for i in answer["items"] if i["sku"] == "PAD")
+    today = date.fromisoformat(answer["generated_at"][:10])
+    assert item["lead_time_source"] == "forced" and item["lead_time_p50"] == 21
+    assert item["lead_time_p90"] == pytest.approx(21 + 1.2815515655446004 * 3)        # p90 of a mean and an sd
+    assert date.fromisoformat(item["expected_p50"]) == today + timedelta(days=21)
+    assert date.fromisoformat(item["expected_p90"]) == today + timedelta(days=25)
+
+
+def test_a_forced_lead_time_is_the_one_a_customer_is_promised(app, client, warehouse):
+    """Nothing in stock nor on order: a customer is promised the supplier's lead time, the buyer's when forced."""
+    sup = warehouse["supervisor"]
+    ask = lambda: client.get(f"/api/v1/lookup?code={EAN}&promise=true", headers=sup).json["promise"]   # noqa: E731
+    declared = ask()                                           # ACME declares 7 days
+    overrides(client, sup, policy_overrides={"lead_time_mean": 21, "lead_time_sd": 3})
+    forced = ask()
+    assert forced["days"] - declared["days"] == math.ceil(21 + 1.2815515655446004 * 3 + 1) - math.ceil(
+        7 + 1.2815515655446004 * 7 * 0.25 + 1), (declared, forced)                      # p90 + a day of handling
+
+
+def test_the_page_compares_a_forced_lead_time_with_the_declared_one(app, client, warehouse):
+    """The page's "with the declared lead time instead" column repeated the forced policy (the override was applied to
+    it too): it is the policy on the supplier's promise, whatever the buyer forced about the lead time."""
+    sup = warehouse["supervisor"]
+    smooth_history(app)
+    declared = policy(client, sup)["if_declared"]
+    overrides(client, sup, policy_overrides={"lead_time_mean": 21, "lead_time_sd": 3})
+    page = policy(client, sup)
+    assert page["if_declared"]["reorder_point"] == pytest.approx(declared["reorder_point"])
+    assert page["policy"]["reorder_point"] > declared["reorder_point"] + 2 * 10
+
+
+def test_the_french_refusals_and_notes_of_forced_targets_use_the_pages_words(app, client, warehouse):
+    """The page asks for a 'Taux de satisfaction visé' or a 'Taux de service cycle visé'; the server said 'un taux de
+    service ou un niveau de service par cycle', its note 'un taux de service de 0.98', and NaN was refused in English."""
+    sup = {**warehouse["supervisor"], "Accept-Language": "fr"}
+    both = client.patch("/api/v1/products/PAD", headers=sup, json={"policy_overrides": {
+        "fill_rate_target": 0.95, "cycle_service_target": 0.9}}).json["error"]["message"]
+    assert "taux de satisfaction visé" in both and "taux de service cycle visé" in both, both
+    nan = client.patch("/api/v1/products/PAD", headers=sup, json={"policy_overrides": {"demand_mean": "NaN"}})
+    assert nan.status_code == 422 and "Special numeric" not in nan.json["error"]["message"], nan.json
+    smooth_history(app)
+    overrides(client, sup, policy_overrides={"cycle_service_target": 0.95})
+    step = next(s for s in policy(client, sup)["steps"] if s["name"] == "cycle_service_target")
+    assert step["note"] == "forcé par l'acheteur (par défaut : un taux de satisfaction de 0,98)", step

@@ -501,6 +501,20 @@ def test_a_forced_lead_time_or_demand_plans_as_if_measured_so():
         plan_policy(PolicyInput(**BASE, overrides={"lead_time_mean": 0}))
 
 
+def test_a_forced_demand_scales_the_history_the_undershoot_is_measured_on():
+    """The app gives the history's d̄ and E[D³] with the forecast: forcing the demand scales them with σ_d. Mixing
+    σ_d scaled eleven times with the history's own d̄ made the undershoot (σ_d² + d̄²)/(2·d̄) 120 times larger:
+    a battery forced from 0.18 to 2 a day got a reorder point of 1,850."""
+    history = dict(demand_history_mean=8.0, demand_m3=900.0)
+    busier = plan_policy(PolicyInput(**BASE, **history, overrides={"demand_mean": 20}))
+    same = plan_policy(PolicyInput(**{**BASE, "demand_mean": 20, "demand_sd": 8},
+                                   demand_history_mean=16.0, demand_m3=900.0 * 8))
+    assert busier.undershoot == pytest.approx(same.undershoot, **TIGHT)
+    assert busier.reorder_point == pytest.approx(same.reorder_point, **TIGHT)
+    idle = plan_policy(PolicyInput(**BASE, **history, overrides={"demand_mean": 0}))
+    assert idle.undershoot == 0 and idle.safety_stock >= 0 and idle.reorder_point == 0
+
+
 def test_plan_needs_a_way_to_size_orders():
     with pytest.raises(Invalid) as err:
         plan_policy(PolicyInput(10, 4, 9, 2, "smooth", "A"))
@@ -545,3 +559,14 @@ def test_promise_explanations_say_durations_as_people_do():
 def test_fill_rate_k_property(beta, q, sigma):
     k = k_for_fill_rate(beta, q, sigma)
     assert normal_loss(k) - normal_loss(k + q / sigma) == pytest.approx(q * (1 - beta) / sigma, rel=1e-7, abs=1e-12)
+
+
+def test_a_forced_value_says_the_computed_one_as_people_read_it():
+    """The page read 'forced by the buyer (computed: 45.79315121182883)' and 'calculé : 45.79315121182883'."""
+    r = plan_policy(PolicyInput(**BASE, overrides={"reorder_point": 40, "mode": "pull"}))
+    computed = next(o.computed for o in r.overrides if o.name == "reorder_point")
+    note = next(s.note for s in r.steps if s.name == "reorder_point" and s.source[0] == "buyer override")
+    assert note == (f"forced by the buyer (computed: {computed:.4g})",
+                    f"forcé par l'acheteur (calculé : {computed:.4g})".replace(".", ","))
+    assert next(s.note for s in r.steps if s.name == "mode" and s.source[0] == "buyer override")[0] == \
+        "forced by the buyer (computed: push)"

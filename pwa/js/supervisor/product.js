@@ -59,7 +59,8 @@ async function view(sku, notice, reload) {
     header,
     card(t("stock_over_time"), stockChart(movements, p)),
     card(t("demand_history"), demandChart(flows, demand)),
-    card(t("policy_steps"), stepsTable(policy.steps || []), declaredTable(p, policy.if_declared || {}, lt)),
+    card(t("policy_steps"), stepsTable(policy.steps || []), declaredTable(p, policy.if_declared || {}, lt,
+      product.policy_overrides?.lead_time_mean)),
     card(t("overrides"), overridesForm(product, p, notice, reload,
       { demand_mean: demand.daily_mean, lead_time_mean: lt.mean, lead_time_sd: lt.sd })),
   ];
@@ -163,15 +164,17 @@ function stepsTable(steps) {
     step.note ? h("p", { class: "step-note" }, step.note) : null, h("small", {}, step.source))));
 }
 
-function declaredTable(policy, declared, lt) {
+// The policy shown above (on the measured lead time, or the buyer's) against the same on the supplier's promise.
+function declaredTable(policy, declared, lt, forcedLeadTime) {
+  const forced = forcedLeadTime !== undefined && forcedLeadTime !== null;
   const rows = [
-    [t("lead_time_used"), days(lt.mean), days(declared.lead_time_mean)],
+    [t("lead_time_used"), days(forced ? forcedLeadTime : lt.mean), days(declared.lead_time_mean)],
     [t("safety_stock"), num(policy.safety_stock, 1), num(declared.safety_stock, 1)],
     [t("reorder_point"), num(policy.reorder_point, 1), num(declared.reorder_point, 1)],
     [t("order_up_to"), num(policy.order_up_to, 1), num(declared.order_up_to, 1)],
   ];
   return [h("h3", {}, t("if_declared")), table([
-    { label: "", value: (row) => row[0] }, { label: word("source", lt.source), align: "num", value: (row) => row[1] },
+    { label: "", value: (row) => row[0] }, { label: word("source", forced ? "forced" : lt.source), align: "num", value: (row) => row[1] },
     { label: t("declared"), align: "num", value: (row) => row[2] }], rows, { id: "if-declared" })];
 }
 

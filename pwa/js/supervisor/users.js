@@ -60,16 +60,26 @@ async function view(refresh, notice) {
 
 function userCard(user, change, askPassword) {
   const own = user.username === session()?.username;
+  // A new role or a deactivation signs the user out everywhere: one arrow key on the list or one click must not do
+  // it. The card says what will happen and waits for a second click; keeping it puts the list back.
+  const confirmBox = h("div", { class: "user-confirm-box" });
+  const confirm = (question, yes, apply, keep = () => {}) => replaceChildren(confirmBox,
+    h("div", { class: "confirm user-confirm", role: "alertdialog" }, h("p", {}, question),
+      h("div", { class: "row" },
+        h("button", { type: "button", class: "danger", onClick: () => { replaceChildren(confirmBox); apply(); } }, yes),
+        h("button", { type: "button", onClick: () => { replaceChildren(confirmBox); keep(); } }, t("usr_keep")))));
   const role = h("select", { name: "role", class: "user-role", "aria-label": labelled(t("usr_role"), user.username),
-    disabled: own, async onChange() {
+    disabled: own, onChange() {
       const chosen = role.value;
-      if (!await change(user, { role: chosen }, t("usr_role_changed", { user: user.username, role: t(`role_${chosen}`) }))) {
-        role.value = user.role;
-      }
+      const named = { user: user.username, role: t(`role_${chosen}`) };
+      confirm(t("usr_role_confirm", named), t("usr_role_yes", named), async () => {
+        if (!await change(user, { role: chosen }, t("usr_role_changed", named))) role.value = user.role;
+      }, () => { role.value = user.role; });
     } }, ROLES.map((r) => h("option", { value: r, selected: r === user.role }, t(`role_${r}`))));
   const toggle = user.active
     ? h("button", { type: "button", class: "danger user-deactivate", disabled: own,
-      onClick: () => change(user, { active: false }, t("usr_deactivated", { user: user.username })) }, t("usr_deactivate"))
+      onClick: () => confirm(t("usr_deactivate_confirm", { user: user.username }), t("usr_deactivate"),
+        () => change(user, { active: false }, t("usr_deactivated", { user: user.username }))) }, t("usr_deactivate"))
     : h("button", { type: "button", class: "primary user-reactivate",
       onClick: () => change(user, { active: true }, t("usr_reactivated", { user: user.username })) }, t("usr_reactivate"));
   return h("li", { class: `sv-card user${user.active ? "" : " user-inactive"}`, dataset: { user: user.username } },
@@ -80,6 +90,7 @@ function userCard(user, change, askPassword) {
     h("div", { class: "row" },
       h("button", { type: "button", class: "user-password", onClick: () => askPassword(user) }, t("usr_set_password")),
       toggle),
+    confirmBox,
     h("p", { class: "note" }, own ? t("usr_own_help") : labelled(t("usr_since"), dateText(user.created_at))));
 }
 
