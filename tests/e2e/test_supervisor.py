@@ -464,10 +464,8 @@ def test_supervisor_views_run_under_the_policy(browser, desk_server):
     assert blocked == [] and errors == []
 
 
-def test_a_held_count_names_its_item_on_the_decisions_view(desk, desk_server):
-    """A count's hold says only 'differs by …': the card names the item and the quantity scanned."""
-    import uuid
-    from datetime import datetime, timezone
+def hold_a_count(desk_server):
+    """A count of 1 in a shelf bin holding more than 2: held for a supervisor (count_variance)."""
     _, stock = desk_server.request("GET", "/api/v1/stock?per_page=1000")
     level = next(lv for lv in stock["items"] if lv["location"].startswith(("A-", "B-", "C-", "D-")) and lv["qty"] > 2)
     _, product = desk_server.request("GET", f"/api/v1/products/{level['sku']}")
@@ -475,11 +473,17 @@ def test_a_held_count_names_its_item_on_the_decisions_view(desk, desk_server):
         "client_event_id": str(uuid.uuid4()), "occurred_at": datetime.now(timezone.utc).isoformat(),
         "code": product["barcodes"][0]["code"], "action": "count", "device": "e2e",
         "context": {"bin": level["location"], "lot": level["lot"], "qty": 1}})
+    return status, held, product
+
+
+def test_a_held_count_names_its_item_on_the_decisions_view(desk, desk_server):
+    """A count's hold says only 'differs by …': the card names the item and the quantity scanned."""
+    status, held, product = hold_a_count(desk_server)
     assert status == 202 and held["error"]["code"] == "count_variance", held
     desk.goto("/#/sv/decisions")
     card = desk.locator(f".decision[data-client-event-id='{held['client_event_id']}']")
     card.wait_for()
-    assert f"{product['name']} ({level['sku']})" in card.locator(".decision-item").inner_text()
+    assert f"{product['name']} ({product['sku']})" in card.locator(".decision-item").inner_text()
     card.locator("button.danger").click()  # leave the demo as it was
     card.wait_for(state="detached")
 
@@ -632,13 +636,7 @@ def test_the_sales_orders_and_decisions_views_say_when_they_show_only_part_of_th
     assert desk.locator("#so-shown-of").inner_text() == f"{shown} of {total} open orders shown (the newest)."
     desk.unroute("**/api/v1/sales-orders?status=open&per_page=500")
 
-    _, stock = desk_server.request("GET", "/api/v1/stock?per_page=1000")
-    level = next(lv for lv in stock["items"] if lv["location"].startswith(("A-", "B-", "C-", "D-")) and lv["qty"] > 2)
-    _, product = desk_server.request("GET", f"/api/v1/products/{level['sku']}")
-    status, held = desk_server.request("POST", "/api/v1/scans", {
-        "client_event_id": str(uuid.uuid4()), "occurred_at": datetime.now(timezone.utc).isoformat(),
-        "code": product["barcodes"][0]["code"], "action": "count", "device": "e2e",
-        "context": {"bin": level["location"], "lot": level["lot"], "qty": 1}})
+    status, held, product = hold_a_count(desk_server)
     assert status == 202, held
     _, pending = desk_server.request("GET", "/api/v1/scans?outcome=pending&limit=500")
     desk.goto("/#/sv/decisions")
