@@ -5,6 +5,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from sqlalchemy.orm import joinedload, selectinload
 
 from server.api.common import Blueprint, CODE, Money, Number, PageArgs, master_views
+from server.domain import master as rules
 from server.domain.classify import PULL, PUSH
 from server.domain.movements import MAX_QTY
 from server.models import Product, Supplier
@@ -12,12 +13,16 @@ from server.services import catalog
 
 MAX_LEVEL = float(MAX_QTY) * 1000  # a stock level or an order: far past any one movement, still a number
 
+def _range(bounds):
+    return validate.Range(min=bounds[0], max=bounds[1])
+
+
 blp = Blueprint("products", __name__, url_prefix="/api/v1/products", description="Products and barcodes")
 
 
 class BarcodeIn(Schema):
     code = fields.String(required=True, validate=validate.Length(min=1, max=128))
-    pack_qty = Number(load_default=1, validate=validate.Range(min=0.001, max=1_000_000))
+    pack_qty = Number(load_default=1, validate=_range(rules.PACK))
 
 
 TARGET = validate.Range(min=0.5, max=0.9999)     # below one cycle in two is not a target; 1 is no finite stock
@@ -48,14 +53,14 @@ class PolicyOverrides(Schema):
 
 class ProductIn(Schema):
     sku = fields.String(required=True, validate=CODE)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    unit = fields.String(load_default="pce", validate=validate.Length(min=1, max=16))
-    unit_cost = Number(load_default=0, places=4, validate=validate.Range(min=0, max=10_000_000))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=rules.NAME_MAX))
+    unit = fields.String(load_default="pce", validate=validate.Length(min=1, max=rules.UNIT_MAX))
+    unit_cost = Number(load_default=0, places=rules.UNIT_COST_PLACES, validate=_range(rules.UNIT_COST))
     active = fields.Boolean(load_default=True)
     critical = fields.Boolean(load_default=False)
     supplier = fields.String(load_default=None, allow_none=True, validate=CODE)
-    moq = Number(load_default=0, validate=validate.Range(min=0, max=1_000_000))
-    pack_multiple = Number(load_default=1, validate=validate.Range(min=0.001, max=1_000_000))
+    moq = Number(load_default=0, validate=_range(rules.MOQ))
+    pack_multiple = Number(load_default=1, validate=_range(rules.PACK))
     policy_overrides = fields.Nested(PolicyOverrides, load_default=dict)
     barcodes = fields.List(fields.Nested(BarcodeIn), load_default=list, validate=validate.Length(max=50))
 

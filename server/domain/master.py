@@ -17,3 +17,10 @@ DEFAULT_LEAD_TIME_DAYS = 7.0
 REVIEW_PERIOD_DAYS = (1, 365)        # ordered from every R days, a whole number
 ORDERING_COST = (Decimal("0.01"), Decimal(1_000_000))
 ORDERING_COST_PLACES = 4             # the column keeps four decimals (Money)
+
+# Products.
+UNIT_MAX = 16
+UNIT_COST = (Decimal(0), Decimal(10_000_000))
+UNIT_COST_PLACES = 4
+MOQ = (Decimal(0), Decimal(1_000_000))
+PACK = (Decimal("0.001"), Decimal(1_000_000))    # a pack multiple, or the quantity a barcode stands for

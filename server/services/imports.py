@@ -166,7 +166,8 @@ class Products:
             owner = self.owners.get(code)
             if (owner and owner != sku) or code in wanted:
                 raise _taken(code, owner or sku, "barcodes")
-            wanted[code] = decimal({"barcodes": pack}, "barcodes", default=1, positive=True)
+            wanted[code] = decimal({"barcodes": pack}, "barcodes", default=1, minimum=rules.PACK[0],
+                                   maximum=rules.PACK[1])
         return set(wanted.items())
 
     def apply(self, accepted) -> int:
@@ -194,12 +195,13 @@ class Products:
 
 
 FIELDS = {
-    "name": lambda _, c: text(c, "name", max_length=200),
-    "unit": lambda _, c: text(c, "unit", max_length=16),
-    "unit_cost": lambda _, c: decimal(c, "unit_cost", places=4),
+    "name": lambda _, c: text(c, "name", max_length=rules.NAME_MAX),
+    "unit": lambda _, c: text(c, "unit", max_length=rules.UNIT_MAX),
+    "unit_cost": lambda _, c: decimal(c, "unit_cost", places=rules.UNIT_COST_PLACES, minimum=rules.UNIT_COST[0],
+                                      maximum=rules.UNIT_COST[1]),
     "supplier": Products._supplier,
-    "moq": lambda _, c: decimal(c, "moq"),
-    "pack_multiple": lambda _, c: decimal(c, "pack_multiple", positive=True),
+    "moq": lambda _, c: decimal(c, "moq", minimum=rules.MOQ[0], maximum=rules.MOQ[1]),
+    "pack_multiple": lambda _, c: decimal(c, "pack_multiple", minimum=rules.PACK[0], maximum=rules.PACK[1]),
     "critical": lambda _, c: boolean(c, "critical", False),
     "active": lambda _, c: boolean(c, "active", True),
 }
@@ -224,7 +226,7 @@ class Barcodes:
         owner = self.in_file.get(code) or self.existing.get(code, (None,))[0]
         if (owner and owner != sku) or code in self.in_file:
             raise _taken(code, owner, "code")
-        pack = decimal(row.cells, "pack_qty", default=1, positive=True)
+        pack = decimal(row.cells, "pack_qty", default=1, minimum=rules.PACK[0], maximum=rules.PACK[1])
         self.in_file[code] = sku
         return self.product_ids[sku], code, pack
 

@@ -187,10 +187,17 @@ def test_files_that_cannot_be_read_are_refused_whole(client, warehouse):
 
 @pytest.mark.parametrize("kind, data, field, code", [
     # stored with three decimals, 0.0004 became 0: every product's plan then failed on a pack of 0
-    ("products", b"sku,name,pack_multiple\nTINY,x,0.0004\n", "pack_multiple", "too_many_decimals"),
+    ("products", b"sku,name,pack_multiple\nTINY,x,1.0004\n", "pack_multiple", "too_many_decimals"),
+    ("products", b"sku,name,pack_multiple\nTINY,x,0.0004\n", "pack_multiple", "out_of_range"),
     ("products", b"sku,name,unit_cost\nTINY,x,0.00001\n", "unit_cost", "too_many_decimals"),
     # refused while applying before, with no line number, and taking the good rows of a partial import with it
     ("opening-stock", b"sku,location,qty\nPAD,A-01,1\nPAD,A-01,5000000\n", "qty", "out_of_range"),
+    # the API's limits, kept by the import too (it took them all: the plan then bought millions)
+    ("products", b"sku,name,moq\nBIG,x,5000000\n", "moq", "out_of_range"),
+    ("products", b"sku,name,unit_cost\nBIG,x,50000000\n", "unit_cost", "out_of_range"),
+    ("products", b"sku,name,pack_multiple\nBIG,x,2000000\n", "pack_multiple", "out_of_range"),
+    ("products", b"sku,name,barcodes\nBIG,x,9780201379624*2000000\n", "barcodes", "out_of_range"),
+    ("barcodes", b"sku,code,pack_qty\nPAD,9780201379624,2000000\n", "pack_qty", "out_of_range"),
     ("opening-stock", b"sku,location,qty\nPAD,A-01,1\nPAD,A-01,0.0001\n", "qty", "too_many_decimals"),
 ])
 def test_numbers_the_database_or_the_ledger_cannot_keep_are_refused_on_their_line(app, client, warehouse, kind, data,
@@ -260,3 +267,10 @@ def test_an_expiry_outside_the_apis_years_is_refused_by_the_import_too(app, clie
         product="PAD", location="A-01", qty=1, reason="r", expiry="0001-01-01"))
     assert typed.status_code == 422 and typed.json["error"]["field"] == "expiry"
     assert "Entre le 01/01/2000 et le 31/12/2099." in typed.json["error"]["message"]
+
+
+@pytest.mark.parametrize("field, value", [("moq", 5_000_000), ("unit_cost", 50_000_000), ("pack_multiple", 2_000_000)])
+def test_the_api_refuses_what_the_import_refuses(client, warehouse, field, value):
+    answer = client.post("/api/v1/products", headers=warehouse["supervisor"],
+                         json={"sku": "BIG", "name": "x", field: value})
+    assert answer.status_code == 422 and answer.json["error"]["field"] == field
