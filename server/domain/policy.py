@@ -189,8 +189,8 @@ def _predictive_lead_time(p: PolicyInput, steps: list[Step]) -> PolicyInput:
 
 def _forced_inputs(p: PolicyInput, steps: list[Step]) -> tuple[PolicyInput, list[AppliedOverride]]:
     """The buyer's demand level or lead time in place of the measured ones. Lead-time demand measured on the
-    history keeps its ratios to the formula (its clustering), as the page's "if declared" does; σ_d keeps its
-    CV; the measured windows of a periodic review give way to the formula (they were for the measured E[L])."""
+    history keeps its ratios to the formula (its clustering), as the page's "if declared" does; a forced demand is
+    more orders of the same kind (σ_d × √k); the measured windows of a periodic review give way to the formula (they were for the measured E[L])."""
     forced = {name: float(p.overrides[name]) for name in INPUT_OVERRIDES if name in p.overrides}
     if not forced:
         return p, []
@@ -200,11 +200,16 @@ def _forced_inputs(p: PolicyInput, steps: list[Step]) -> tuple[PolicyInput, list
                           f"La valeur forcée {name} doit être un nombre, plus que zéro pour un délai.", field=name)
     d = forced.get("demand_mean", p.demand_mean)
     lt, lt_sd = forced.get("lead_time_mean", p.lead_time_mean), forced.get("lead_time_sd", p.lead_time_sd)
-    # σ_d keeps its CV; the history's d̄ and E[D³] it was measured with scale alike (the undershoot mixes them)
-    scale = d / p.demand_mean if p.demand_mean > 0 else 1.0
-    d_sd = p.demand_sd * scale
-    history = {"demand_history_mean": None if p.demand_history_mean is None else p.demand_history_mean * scale,
-               "demand_m3": None if p.demand_m3 is None else p.demand_m3 * scale ** 3}
+    # More demand is more orders like the history's, not bigger ones (a promotion, a new customer): a day's demand
+    # becomes the sum of k days like those measured, so its cumulants grow k-fold — σ_d by √k, not k — and the
+    # history's d̄ and E[D³] the undershoot is taken on move with it.
+    k = d / p.demand_mean if p.demand_mean > 0 else 1.0
+    d_sd = p.demand_sd * math.sqrt(k)
+    mean_h = p.demand_mean if p.demand_history_mean is None else p.demand_history_mean
+    history = {"demand_history_mean": None if p.demand_history_mean is None else mean_h * k, "demand_m3": None}
+    if p.demand_m3 is not None:
+        kappa3 = p.demand_m3 - 3 * p.demand_sd ** 2 * mean_h - mean_h ** 3
+        history["demand_m3"] = k * kappa3 + 3 * (k * p.demand_sd ** 2) * (k * mean_h) + (k * mean_h) ** 3
     formula_mu = p.demand_mean * p.lead_time_mean
     formula_sd = float(sigma_dl(p.demand_mean, p.demand_sd, p.lead_time_mean, p.lead_time_sd))
     ltd_mean = ltd_sd = None

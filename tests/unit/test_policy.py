@@ -486,9 +486,9 @@ def test_a_forced_lead_time_or_demand_plans_as_if_measured_so():
     as_measured = plan_policy(PolicyInput(**{**BASE, "lead_time_mean": 18}))
     assert longer.reorder_point == pytest.approx(as_measured.reorder_point, **TIGHT)
     assert longer.overrides[0].name == "lead_time_mean" and longer.overrides[0].computed == 9
-    # σ_d keeps its CV (4/10): twice the demand, twice its sd
+    # twice the demand is twice as many orders of the same kind: a day's variance doubles, σ_d = 4·√2
     busier = plan_policy(PolicyInput(**BASE, overrides={"demand_mean": 20}))
-    same = plan_policy(PolicyInput(**{**BASE, "demand_mean": 20, "demand_sd": 8}))
+    same = plan_policy(PolicyInput(**{**BASE, "demand_mean": 20, "demand_sd": 4 * math.sqrt(2)}))
     assert busier.reorder_point == pytest.approx(same.reorder_point, **TIGHT) and busier.eoq == pytest.approx(same.eoq)
     # Lead-time demand measured on the history (100 where d̄·E[L] = 90) keeps its ratio: 100/90 · 10 · 18 = 200;
     # its sd (30 where the formula gives √(9·16 + 100·4) = √544) scales with the formula's: 30/√544 · √(18·16 + 400)
@@ -502,13 +502,16 @@ def test_a_forced_lead_time_or_demand_plans_as_if_measured_so():
 
 
 def test_a_forced_demand_scales_the_history_the_undershoot_is_measured_on():
-    """The app gives the history's d̄ and E[D³] with the forecast: forcing the demand scales them with σ_d. Mixing
+    """The app gives the history's d̄ and E[D³] with the forecast: forcing the demand moves them with σ_d. Mixing
     σ_d scaled eleven times with the history's own d̄ made the undershoot (σ_d² + d̄²)/(2·d̄) 120 times larger:
-    a battery forced from 0.18 to 2 a day got a reorder point of 1,850."""
+    a battery forced from 0.18 to 2 a day got a reorder point of 1,850. Twice the forecast (10 → 20), k = 2: the
+    cumulants of the history double — κ1 = 8 → 16, κ2 = 16 → 32, κ3 = 900 − 3·16·8 − 8³ = 4 → 8 — so
+    E[D³] = κ3 + 3κ2κ1 + κ1³ = 8 + 1,536 + 4,096 = 5,640."""
     history = dict(demand_history_mean=8.0, demand_m3=900.0)
     busier = plan_policy(PolicyInput(**BASE, **history, overrides={"demand_mean": 20}))
-    same = plan_policy(PolicyInput(**{**BASE, "demand_mean": 20, "demand_sd": 8},
-                                   demand_history_mean=16.0, demand_m3=900.0 * 8))
+    same = plan_policy(PolicyInput(**{**BASE, "demand_mean": 20, "demand_sd": 4 * math.sqrt(2)},
+                                   demand_history_mean=16.0, demand_m3=5640.0))
+    assert busier.undershoot == pytest.approx((32 + 16 ** 2) / (2 * 16), **TIGHT)         # (σ_d² + d̄²)/(2d̄) = 9
     assert busier.undershoot == pytest.approx(same.undershoot, **TIGHT)
     assert busier.reorder_point == pytest.approx(same.reorder_point, **TIGHT)
     idle = plan_policy(PolicyInput(**BASE, **history, overrides={"demand_mean": 0}))
