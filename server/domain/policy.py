@@ -190,7 +190,8 @@ def _predictive_lead_time(p: PolicyInput, steps: list[Step]) -> PolicyInput:
 def _forced_inputs(p: PolicyInput, steps: list[Step]) -> tuple[PolicyInput, list[AppliedOverride]]:
     """The buyer's demand level or lead time in place of the measured ones. Lead-time demand measured on the
     history keeps its ratios to the formula (its clustering), as the page's "if declared" does; a forced demand is
-    more orders of the same kind (σ_d × √k); the measured windows of a periodic review give way to the formula (they were for the measured E[L])."""
+    more orders of the same kind (σ_d × √k); the measured windows of a periodic review give way to the formula
+    (they were for the measured E[L])."""
     forced = {name: float(p.overrides[name]) for name in INPUT_OVERRIDES if name in p.overrides}
     if not forced:
         return p, []
@@ -221,8 +222,9 @@ def _forced_inputs(p: PolicyInput, steps: list[Step]) -> tuple[PolicyInput, list
     for name, value in forced.items():
         was = getattr(p, name)
         applied.append(AppliedOverride(name, was, value))
+        was_fr = _fmt(was).replace(".", ",")
         steps.append(Step(name, value, "", OVERRIDE, (f"forced by the buyer (measured: {_fmt(was)})",
-                                                      f"forcé par l'acheteur (mesuré : {_fmt(was).replace('.', ',')})")))
+                                                      f"forcé par l'acheteur (mesuré : {was_fr})")))
     lead_time_forced = "lead_time_mean" in forced or "lead_time_sd" in forced
     return replace(p, demand_mean=d, demand_sd=d_sd, **history, lead_time_mean=lt, lead_time_sd=lt_sd,
                    lead_time_demand_mean=ltd_mean, lead_time_demand_sd=ltd_sd, demand_var_rl=None, demand_var_l=None,
