@@ -203,7 +203,7 @@ class Bench:
         # Q as the plan sizes it (quantities.base_order_quantity): the EOQ of a supplier whose order costs
         # ORDERING_COST; with ``plan_q`` a supplier without that cost, ORDER_COVER_WEEKS of demand whatever the price
         # (the history's mean here, the level the bench plans with by default).
-        lot, _ = base_order_quantity(self.d_mean, self.price, np.nan if plan_q else ORDERING_COST, HOLDING_RATE)
+        lot = base_order_quantity(self.d_mean, self.price, np.nan if plan_q else ORDERING_COST, HOLDING_RATE)
         self.q = np.maximum(round_order_quantity(lot, 0, 1), 1.0)
         old_rule = self.d_mean * lead_draw(rng, MIN_LEAD_SAMPLES).mean(1) + 3.0 * self.d_mean
         self.lt_mean, self.lt_sd, self.lt_n = measured_lead_times(history, lead_draw(rng, history_days), old_rule,

@@ -94,8 +94,8 @@ def replenishment_plan(daily, *, unit_cost, lt_mean, lt_sd, lt_n=None, moq=0.0, 
         widened = predictive_lead_time_sd(lt_sd, np.where(np.isnan(counts), 1, counts))
         lt_sd = np.where(np.isnan(counts), lt_sd, widened)
     pack = np.broadcast_to(np.asarray(pack, dtype=float), (n,))
-    base, _ = base_order_quantity(weekly_level / 7, np.broadcast_to(unit_cost, (n,)),
-                                  np.broadcast_to(np.asarray(ordering_cost, dtype=float), (n,)), holding_rate)
+    base = base_order_quantity(weekly_level / 7, np.broadcast_to(unit_cost, (n,)),
+                               np.broadcast_to(np.asarray(ordering_cost, dtype=float), (n,)), holding_rate)
     q = round_order_quantity(base, moq, pack)
     gamma = np.isin(names, ("intermittent", "lumpy")) | (lt_sd > 0)
     d_fc = weekly_level / 7

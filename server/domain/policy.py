@@ -269,7 +269,7 @@ def _service_target(p: PolicyInput, steps: list[Step]) -> tuple[str, float]:
 
 def _order_quantity(p: PolicyInput, steps: list[Step]) -> tuple[float, float | None]:
     holding, h_text = p.holding_cost_per_unit_year, ""
-    if holding is None and p.holding_rate is not None and p.unit_cost is not None:
+    if holding is None and p.holding_rate is not None and p.unit_cost:     # no unit cost: nothing to hold
         holding = p.holding_rate * p.unit_cost
         h_text = f", H = {_fmt(p.holding_rate)}·{_fmt(p.unit_cost)} (rate × unit cost)"
     if p.order_quantity is not None:

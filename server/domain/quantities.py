@@ -24,18 +24,16 @@ def eoq(annual_demand, ordering_cost, holding_cost_per_unit_year):
 
 
 def base_order_quantity(daily_demand, unit_cost, ordering_cost, holding_rate=HOLDING_RATE):
-    """Q before packs and MOQ, and whether it is the EOQ: √(2·D·S/H) with D = d̄·365 and H = rate × unit
-    cost where the supplier's cost of an order S is known and the product has a cost; four weeks of demand
-    otherwise (no cost to weigh against holding)."""
+    """Q before packs and MOQ: the EOQ with D = d̄·365 and H = rate × unit cost where the supplier's cost of an
+    order S is known and the product has a cost; four weeks of demand otherwise (no cost to weigh against holding)."""
     d, c, s = (np.asarray(a, dtype=float) for a in (daily_demand, unit_cost, ordering_cost))
-    if holding_rate <= 0:
+    if not holding_rate > 0:
         raise Invalid("holding_rate_invalid", "The holding rate must be positive.",
                       "Le taux de possession doit être positif.", field="holding_rate")
+    d = np.maximum(d, 0.0)
     by_eoq = np.isfinite(s) & (s > 0) & np.isfinite(c) & (c > 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        q_eoq = np.sqrt(2.0 * np.maximum(d, 0.0) * DAYS_PER_YEAR * np.where(by_eoq, s, 0.0)
-                        / (holding_rate * np.where(by_eoq, c, 1.0)))
-    return np.where(by_eoq, q_eoq, np.maximum(d, 0.0) * 7 * ORDER_COVER_WEEKS), by_eoq
+    q_eoq = eoq(d * DAYS_PER_YEAR, np.where(by_eoq, s, 0.0), holding_rate * np.where(by_eoq, c, 1.0))
+    return np.where(by_eoq, q_eoq, d * 7 * ORDER_COVER_WEEKS)
 
 
 def round_order_quantity(qty, moq=0.0, pack=1.0):

@@ -179,8 +179,12 @@ def estimate_for(product: Product) -> leadtime.LeadTimeEstimate:
     histories = line_histories(supplier_id=supplier.id) if supplier else line_histories(product_id=product.id)
     pool = [h.breakdown().total for h in histories if h.available]
     own = [h.breakdown().total for h in histories if h.available and h.product_id == product.id]
-    forced = product.policy_overrides or {}
-    return leadtime.with_forced(
-        leadtime.estimate_lead_time([t for t in own if t is not None], [t for t in pool if t is not None],
-                                    supplier.declared_lead_time_days if supplier else None),
-        forced.get("lead_time_mean"), forced.get("lead_time_sd"))
+    return forced(product, leadtime.estimate_lead_time([t for t in own if t is not None],
+                                                       [t for t in pool if t is not None],
+                                                       supplier.declared_lead_time_days if supplier else None))
+
+
+def forced(product: Product, estimate: leadtime.LeadTimeEstimate) -> leadtime.LeadTimeEstimate:
+    """The estimate, or the buyer's lead time where the product's overrides force one (the dates follow the plan)."""
+    overrides = product.policy_overrides or {}
+    return leadtime.with_forced(estimate, overrides.get("lead_time_mean"), overrides.get("lead_time_sd"))

@@ -176,18 +176,10 @@ def _policy_input(product: Product, supplier: Supplier | None, result: planning.
 
 
 def _order_sizing(product: Product, supplier: Supplier | None) -> dict:
-    """The EOQ's two costs where the supplier's cost of an order and the product's cost are known (as the plan
-    decides in ``quantities.base_order_quantity``), else the weeks of demand an order covers."""
-    cost = _ordering_cost(supplier)
-    if cost and product.unit_cost > 0:
-        return {"ordering_cost": cost, "holding_rate": holding_rate(), "unit_cost": float(product.unit_cost)}
-    return {"ordering_cost": cost, "order_cover_weeks": float(ORDER_COVER_WEEKS)}   # (the cost: to say why)
-
-
-def forced_lead_time(product: Product, estimate):
-    """The estimate, or the buyer's lead time where the product's overrides force one (the dates follow the plan)."""
-    forced = product.policy_overrides or {}
-    return leadtime.with_forced(estimate, forced.get("lead_time_mean"), forced.get("lead_time_sd"))
+    """What Q is sized from; ``policy`` takes the EOQ where both costs are known, as ``quantities.base_order_quantity``
+    does for the list, else the weeks of demand (and says which cost is missing)."""
+    return {"ordering_cost": _ordering_cost(supplier), "holding_rate": holding_rate(),
+            "unit_cost": float(product.unit_cost), "order_cover_weeks": float(ORDER_COVER_WEEKS)}
 
 
 def _measured(value) -> float | None:
@@ -223,7 +215,8 @@ class Explained:
             periodic = {"demand_var_rl": float(v_rl[0]), "demand_var_l": float(v_l[0])}
         kept = {k: v for k, v in i.overrides.items() if k not in ("lead_time_mean", "lead_time_sd")}  # the promise's
         return policies.plan_policy(replace(
-            i, overrides=kept, lead_time_mean=declared, lead_time_sd=declared_sd, lead_time_n=None, lead_time_source="declared",
+            i, overrides=kept, lead_time_mean=declared, lead_time_sd=declared_sd, lead_time_n=None,
+            lead_time_source="declared",
             lead_time_demand_mean=mean_ratio * i.demand_mean * declared,
             lead_time_demand_sd=sd_ratio * sigma_dl(i.demand_mean, i.demand_sd, declared, declared_sd), **periodic))
 
@@ -353,7 +346,7 @@ def suggestions(today: date) -> list[dict]:
         # The inventory position: customer demand nobody's stock is reserved for (a backorder) counts against it.
         projected = float(pos["on_hand"] + pos["on_order"] - pos["reserved"] - pos["unreserved_demand"])
         s, q, up_to = float(result.reorder_point[i]), float(result.order_qty[i]), float(result.order_up_to[i])
-        lt, supplier = forced_lead_time(product, data.estimates[i]), data.suppliers[i]
+        lt, supplier = leadtimes.forced(product, data.estimates[i]), data.suppliers[i]
         review = next_review(supplier, reviews, today)
         moq, pack = float(product.moq), float(product.pack_multiple)
         if result.mode[i] == policies.PUSH and review is None and projected <= s:

@@ -185,7 +185,7 @@ def test_a_product_that_stopped_selling_is_not_bought_by_the_thousand_on_review_
     assert plan(client, sup)["PAD"]["qty"] <= 3 * max(daily["reorder_point"], 10.0)
 
 
-def test_the_pages_if_declared_order_up_to_is_over_the_declared_horizon():
+def test_the_pages_if_declared_order_up_to_is_over_the_declared_horizon(app):
     """'What measuring changed': the same product on the declared lead time, its windows R + declared days."""
     rng = np.random.default_rng(4)
     daily = np.vstack([rng.poisson(3.0, 730) * np.repeat(rng.random(73) < 0.4, 10)]).astype(float)
@@ -194,7 +194,8 @@ def test_the_pages_if_declared_order_up_to_is_over_the_declared_horizon():
     product = SimpleNamespace(critical=False, moq=0, pack_multiple=1, unit_cost=20, policy_overrides={}, active=True)
     supplier = SimpleNamespace(review_period_days=7, ordering_cost=None, declared_lead_time_days=declared)
     estimate = SimpleNamespace(mean=measured, sd=0.5, source="declared", n=0)
-    inputs = planning._policy_input(product, supplier, result, 0, estimate)
+    with app.app_context():                                   # (the company's holding rate is a setting)
+        inputs = planning._policy_input(product, supplier, result, 0, estimate)
     page = planning.Explained(product, supplier, result, 0, estimate, inputs, None, daily[0])
     on_declared = replenishment_plan(daily, unit_cost=20.0, lt_mean=declared,
                                      lt_sd=declared * leadtime.DECLARED_CV, review_days=7.0)

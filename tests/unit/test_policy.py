@@ -314,12 +314,12 @@ def test_eoq_and_rounding():
 
 def test_base_order_quantity_is_the_eoq_only_where_both_costs_are_known():
     # 10 a day at 20 each, 25 an order, 25 %/year: D = 3650, H = 5, √(2·3650·25/5) = √36500 = 191.0497
-    q, by_eoq = base_order_quantity([10, 10, 10, 10, 0], [20, 20, 0, 20, 20], [25, np.nan, 25, 0, 25], 0.25)
-    assert q[0] == pytest.approx(math.sqrt(36500), **TIGHT) and list(by_eoq) == [True, False, False, False, True]
+    q = base_order_quantity([10, 10, 10, 10, 0], [20, 20, 0, 20, 20], [25, np.nan, 25, 0, 25], 0.25)
+    assert q[0] == pytest.approx(math.sqrt(36500), **TIGHT)
     assert list(q[1:4]) == [280, 280, 280]          # no cost of an order, no unit cost, a zero cost: 4 weeks
     assert q[4] == 0                                 # no demand: nothing (rounding makes it one pack)
     # a dearer holding halves Q when it quadruples: √(36500/4)
-    assert base_order_quantity(10, 20, 25, 1.0)[0] == pytest.approx(math.sqrt(36500) / 2, **TIGHT)
+    assert base_order_quantity(10, 20, 25, 1.0) == pytest.approx(math.sqrt(36500) / 2, **TIGHT)
     with pytest.raises(Invalid) as err:
         base_order_quantity(10, 20, 25, 0.0)
     assert err.value.code == "holding_rate_invalid"
