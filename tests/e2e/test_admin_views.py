@@ -6,7 +6,7 @@
 * Labels: a supplier's products (all shown) and some bins printed as one A4 PDF sheet, a label previewed as it prints
   on the chosen sheet, and what cannot be labelled (a 64-character SKU in Code 128) said in the server's words.
 
-Both at 1366 px and on a phone (360 px).
+Both at 1366 px and on a phone (360 px; 390 × 844 where the print button must be in reach).
 """
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from tests.e2e.conftest import _missing, running_tendu
 from tests.e2e.helpers import VIEWPORT, new_context, screenshot, watch_csp, watch_errors
 
 DESK = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
 LONG_SKU = "LONG-SKU-" + "ABCDEFGHIJKLMNOPQRSTUVWXYZ-0123456789-abcdefghijklmnopq"  # 64, the most a SKU may have
 
 
@@ -304,6 +305,51 @@ def test_what_cannot_be_labelled_is_said_in_the_servers_words(open_page, admin_s
     assert page.text_content("#lbl-message") == ""
     assert fits(page)
     screenshot(page, "labels-phone")
+
+
+IN_VIEW = """(selector) => {
+    const element = document.querySelector(selector), box = element.getBoundingClientRect();
+    const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+    return box.height > 0 && box.top >= 0 && box.bottom <= window.innerHeight && element.contains(hit);
+}"""
+
+
+def test_on_a_phone_the_print_button_is_in_reach_over_the_whole_list(open_page, admin_server):
+    """On a phone the sheet card came after the list (up to 200 rows): the operator scrolled all the way down to print.
+    The print button now stays at the bottom of the screen, from the first view to the end of the list; on a desk
+    it stays in its card, beside the list."""
+    who = supervisor_of(admin_server)
+    page = open_page(who, viewport=PHONE)
+    page.goto("/#/sv/labels")
+    page.wait_for_selector("#lbl-table tbody tr")
+    rows = page.locator("#lbl-table tbody tr")
+    assert rows.count() > 20
+    assert page.evaluate("window.scrollY") == 0 and page.evaluate(IN_VIEW, "#lbl-print")
+    assert page.is_disabled("#lbl-print")
+    middle = rows.nth(rows.count() // 2)
+    middle.locator("input[type=checkbox]").check()     # (Playwright scrolls it into view: the bar must not cover it)
+    assert page.evaluate("window.scrollY") > 844 and page.evaluate(IN_VIEW, "#lbl-print")
+    assert page.is_enabled("#lbl-print")
+    with page.expect_response("**/api/v1/labels/sheet") as answer:
+        page.click("#lbl-print")
+    assert answer.value.status == 200
+    assert answer.value.request.post_data_json["items"] == [
+        {"kind": "products", "key": middle.get_attribute("data-key"), "copies": 1}]
+    page.wait_for_selector("#lbl-pdf")
+    assert page.evaluate(IN_VIEW, "#lbl-pdf")                # what came of it is in reach too
+    rows.last.scroll_into_view_if_needed()
+    assert page.evaluate(IN_VIEW, "#lbl-print") and page.evaluate(IN_VIEW, "#lbl-pdf")
+    assert fits(page)
+    screenshot(page, "labels-phone-print")
+
+    desk = open_page(who)
+    desk.goto("/#/sv/labels")
+    desk.wait_for_selector("#lbl-table tbody tr")
+    assert desk.locator("#lbl-sheet #lbl-print").count() == 1 and desk.evaluate(IN_VIEW, "#lbl-print")
+    desk_rows = desk.locator("#lbl-table tbody tr")
+    desk_rows.first.locator("input[type=checkbox]").check()
+    box, sheet = desk.locator("#lbl-print").bounding_box(), desk.locator("#lbl-sheet").bounding_box()
+    assert sheet["y"] <= box["y"] and box["y"] + box["height"] <= sheet["y"] + sheet["height"]
 
 
 def test_both_views_run_under_the_policy(browser, admin_server):

@@ -1,11 +1,14 @@
 // Labels: pick products (by search, by supplier, all shown) and bins, then print them as an A4 PDF sheet, or one as
 // a PNG for a label printer, both made by the server (/api/v1/labels). A preview shows one label as it will print on
 // the chosen sheet; what cannot be labelled (a code too long for Code 128 at that size…) is said in the server's words.
+// On a narrow screen (one column: the sheet card after up to 200 rows of the list) the print button, and what came
+// of it, stay in a bar at the bottom of the screen with the selection's count; on a desk they sit in the sheet card.
 import { h, replaceChildren } from "../dom.js";
 import { labelled, t } from "../i18n.js";
 import { ApiError, call, card, fetchFile, layout, num } from "./common.js";
 
 const SHOWN = 200;           // rows a search shows; more: narrow it
+const NARROW = "(max-width: 899.98px)";   // one column: .sv-grid-3-2 has two from 900 px (supervisor.css)
 const MAX_ITEMS = 500;       // items of one sheet request (api/labels.py)
 // The server's A4 sheets (server/labels.py GRIDS): name → label width, height (mm) and labels per sheet.
 const GRIDS = { "3x8": [70, 37, 24], "2x7": [99.1, 38.1, 14], "3x7": [63.5, 38.1, 21], "4x10": [48.5, 25.4, 40] };
@@ -110,7 +113,11 @@ function labelsScreen() {
   const summary = h("p", { id: "lbl-summary" });
   const message = h("p", { id: "lbl-message", role: "status" });
   const pdf = h("p", { id: "lbl-pdf-box" });
-  const print = h("button", { type: "submit", class: "primary", id: "lbl-print" }, t("lbl_print_sheet"));
+  // form=: the button submits the sheet wherever it stands (in the bar on a phone).
+  const print = h("button", { type: "submit", class: "primary", id: "lbl-print", form: "lbl-sheet" }, t("lbl_print_sheet"));
+  const actions = h("div", { class: "lbl-actions" }, print, message, pdf);
+  const barSummary = h("p", { class: "lbl-bar-summary", "aria-hidden": "true" });   // (#lbl-summary says it to all)
+  const bar = h("div", { class: "lbl-bar", id: "lbl-bar" }, barSummary);
   grid.addEventListener("change", () => {
     start.max = GRIDS[grid.value][2];
     if (Number(start.value) > GRIDS[grid.value][2]) start.value = "1";
@@ -123,6 +130,7 @@ function labelsScreen() {
     const products = items.filter((item) => item.kind === "products").length;
     summary.textContent = items.length ? t("lbl_selected", { products: num(products), bins: num(items.length - products) })
       : t("lbl_none_selected");
+    barSummary.textContent = summary.textContent;
     print.disabled = !items.length;
     replaceChildren(selection, items.map((item) => h("li", { dataset: { key: item.key } },
       h("code", {}, item.key), h("span", {}, item.name),
@@ -169,8 +177,7 @@ function labelsScreen() {
     h("label", { class: "field" }, t("lbl_sheet_kind"), grid),
     h("label", { class: "field" }, t("lbl_start_cell"), start, h("small", {}, t("lbl_start_help"))),
     h("label", { class: "field" }, t("lbl_copies"), copies),
-    h("label", { class: "field" }, t("lbl_symbology"), symbology, h("small", {}, t("lbl_symbology_help")))),
-  print, message, pdf);
+    h("label", { class: "field" }, t("lbl_symbology"), symbology, h("small", {}, t("lbl_symbology_help")))));
 
   // --- one label ------------------------------------------------------------------------------------------------
   const previewBox = h("div", { id: "lbl-preview" }, h("p", { class: "note" }, t("lbl_preview_help")));
@@ -206,11 +213,24 @@ function labelsScreen() {
   drawSelection();
   search();
 
-  const element = h("div", { class: "sv-grid sv-grid-3-2" },
+  // The same button and message move between the sheet card and the bar as the screen turns or the window narrows.
+  const narrow = matchMedia(NARROW);
+  const place = () => {
+    (narrow.matches ? bar : sheetForm).append(actions);
+    bar.hidden = !narrow.matches;
+  };
+  narrow.addEventListener("change", place);
+  place();
+
+  // The bar last: sticky at the bottom of the screen while any of the grid above it is in view.
+  const element = h("div", { class: "lbl-screen" }, h("div", { class: "sv-grid sv-grid-3-2" },
     card(t("lbl_choose"),
       h("form", { class: "lbl-search", id: "lbl-search", onSubmit(event) { event.preventDefault(); search(); } },
         kind, supplier, q, h("button", { type: "submit" }, t("lbl_search"))),
       h("div", { class: "sv-actions" }, selectShown, count), results),
-    h("div", {}, card(t("lbl_sheet"), sheetForm), card(t("lbl_preview_title"), previewBox)));
-  return { element, destroy() { for (const url of urls) URL.revokeObjectURL(url); } };
+    h("div", {}, card(t("lbl_sheet"), sheetForm), card(t("lbl_preview_title"), previewBox))), bar);
+  return { element, destroy() {
+    narrow.removeEventListener("change", place);
+    for (const url of urls) URL.revokeObjectURL(url);
+  } };
 }
