@@ -181,6 +181,31 @@ def test_a_role_or_a_deactivation_waits_for_the_admin_to_confirm_it(open_page, a
     assert roles()["e2e-careful"] == ("operator", False)
 
 
+def test_cancel_closes_the_password_card_and_changes_nothing(open_page, admin_server):
+    """The password card had no way out but typing a password: Cancel closes it, sends nothing, and the password typed
+    is gone (the card opens empty again); focus goes back to the user's button."""
+    admin = admin_server.seed["admin"]
+    status, _ = call(admin_server, admin, "POST", "/api/v1/users",
+                     {"username": "e2e-cancel", "role": "operator", "password": "cancel-pass-1"})
+    assert status == 201
+    page = open_page(admin)
+    changes = []
+    page.on("request", lambda request: changes.append(request.url) if request.method != "GET" else None)
+    page.goto("/#/sv/users")
+    card = '#users li[data-user="e2e-cancel"]'
+    page.click(f"{card} button.user-password")
+    page.fill("#user-password input[type=password]", "never-set-1")
+    assert page.text_content("#user-password button.user-password-cancel") == "Cancel"
+    page.click("#user-password button.user-password-cancel")
+    page.wait_for_selector("#user-password form", state="detached")
+    assert page.locator("#user-password input[type=password]").count() == 0
+    assert page.evaluate("document.activeElement.matches('li[data-user=\"e2e-cancel\"] button.user-password')")
+    assert changes == []
+    assert (signs_in(admin_server, "e2e-cancel", "cancel-pass-1"), signs_in(admin_server, "e2e-cancel", "never-set-1")) == (201, 401)
+    page.click(f"{card} button.user-password")
+    assert page.input_value("#user-password input[type=password]") == ""
+
+
 def test_supervisors_and_operators_see_no_users_entry_and_are_told_by_url(open_page, admin_server):
     supervisor = open_page(supervisor_of(admin_server))
     asked = []

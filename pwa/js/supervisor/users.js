@@ -44,8 +44,14 @@ async function view(refresh, notice) {
     }
     return true;
   };
-  const askPassword = (user) => {
-    replaceChildren(passwordBox, card(labelled(t("usr_new_password"), user.username), passwordForm(user, change)));
+  // The card opens above the list; Cancel closes it, sending nothing (the password typed goes with it), and gives
+  // the focus back to the button that opened it.
+  const askPassword = (user, opener) => {
+    const close = () => {
+      replaceChildren(passwordBox);
+      opener?.focus();
+    };
+    replaceChildren(passwordBox, card(labelled(t("usr_new_password"), user.username), passwordForm(user, change, close)));
     passwordBox.querySelector("input").focus();
   };
   return [
@@ -82,14 +88,14 @@ function userCard(user, change, askPassword) {
         () => change(user, { active: false }, t("usr_deactivated", { user: user.username }))) }, t("usr_deactivate"))
     : h("button", { type: "button", class: "primary user-reactivate",
       onClick: () => change(user, { active: true }, t("usr_reactivated", { user: user.username })) }, t("usr_reactivate"));
+  const passwordButton = h("button", { type: "button", class: "user-password",
+    onClick: () => askPassword(user, passwordButton) }, t("usr_set_password"));
   return h("li", { class: `sv-card user${user.active ? "" : " user-inactive"}`, dataset: { user: user.username } },
     h("p", { class: "user-head" }, h("strong", { class: "user-name" }, user.username),
       " ", h("span", { class: `user-state ${user.active ? "ok" : "warn"}` }, t(user.active ? "usr_active" : "usr_inactive")),
       own ? h("span", { class: "note user-you" }, ` · ${t("usr_you")}`) : null),
     h("label", { class: "field" }, t("usr_role"), role),
-    h("div", { class: "row" },
-      h("button", { type: "button", class: "user-password", onClick: () => askPassword(user) }, t("usr_set_password")),
-      toggle),
+    h("div", { class: "row" }, passwordButton, toggle),
     confirmBox,
     h("p", { class: "note" }, own ? t("usr_own_help") : labelled(t("usr_since"), dateText(user.created_at))));
 }
@@ -99,20 +105,24 @@ function passwordInput(name) {
     autocomplete: "new-password" });
 }
 
-function passwordForm(user, change) {
+function passwordForm(user, change, close) {
   const own = user.username === session()?.username;
   const password = passwordInput("password");
   const submit = h("button", { type: "submit", class: "primary" }, t("usr_set_password_now"));
+  const cancel = h("button", { type: "button", class: "user-password-cancel", onClick() {
+    password.value = "";
+    close();
+  } }, t("usr_cancel"));
   return h("form", { class: "user-password-form", async onSubmit(event) {
     event.preventDefault();
-    submit.disabled = true;
+    submit.disabled = cancel.disabled = true;   // once sent, cancelling would not take it back
     const done = await change(user, { password: password.value }, t(own ? "usr_own_password_set" : "usr_password_set",
       { user: user.username }));
-    if (!done) submit.disabled = false;
+    if (!done) submit.disabled = cancel.disabled = false;
   } },
   h("label", { class: "field" }, t("password"), password,
     h("small", {}, t(own ? "usr_own_password_help" : "usr_password_help", { n: MIN_PASSWORD, user: user.username }))),
-  submit);
+  h("div", { class: "row user-password-actions" }, submit, cancel));
 }
 
 function createForm(refresh) {
