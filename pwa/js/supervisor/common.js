@@ -81,9 +81,10 @@ export function num(value, digits = 0) {
   return format(`n${digits}`, { maximumFractionDigits: digits, minimumFractionDigits: 0 }).format(Number(value));
 }
 
-export function pct(share) {
+// A share as a percentage: "95%", "95 %" in French (a narrow no-break space); ``digits`` after the point at most.
+export function pct(share, digits = 0) {
   if (share === null || share === undefined || Number.isNaN(share)) return "–";
-  return format("pct", { style: "percent", maximumFractionDigits: 0 }).format(share);
+  return format(`pct${digits}`, { style: "percent", maximumFractionDigits: digits }).format(share);
 }
 
 export function days(value) {

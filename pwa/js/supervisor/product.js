@@ -2,11 +2,12 @@
 // forecast, the policy explained step by step, push or pull and why, and the buyer's overrides.
 import { h } from "../dom.js";
 import { labelled, language, t } from "../i18n.js";
-import { ApiError, call, card, dateText, days, layout, loading, num, table, tile, word } from "./common.js";
+import { ApiError, call, card, dateText, days, layout, loading, num, pct, table, tile, word } from "./common.js";
 import { chart, COLORS, disposeCharts, seconds } from "./charts.js";
 
 const OVERRIDABLE = ["order_quantity", "safety_stock", "reorder_point", "order_up_to"];
-const TARGETS = ["fill_rate_target", "cycle_service_target"];   // typed in %, stored as shares
+const TARGETS = ["fill_rate_target", "cycle_service_target"];   // typed and shown in %, stored as shares
+const TARGET_DIGITS = 2;    // the form takes up to 99.99 %
 const INPUTS = ["demand_mean", "lead_time_mean", "lead_time_sd"];   // what the computation starts from
 const WEEK = 7 * 86400;
 const FORECAST_WEEKS = 8;
@@ -151,7 +152,9 @@ function demandChart(flows, demand) {
     ], yFormat: (v) => num(v, 1) });
 }
 
-function stepValue(value) {
+// A service target in % as the buyer types it (the API sends a share: 0.95 → "95%", "95 %" in French).
+function stepValue({ name, value }) {
+  if (typeof value === "number" && TARGETS.includes(name)) return pct(value, TARGET_DIGITS);
   if (typeof value === "number") return num(value, Math.abs(value) < 10 ? 3 : 1);
   if (value === null || value === undefined) return "–";
   return String(value);
@@ -159,7 +162,7 @@ function stepValue(value) {
 
 function stepsTable(steps) {
   return h("ol", { class: "steps", id: "policy-steps" }, steps.map((step) => h("li", { dataset: { step: step.name } },
-    h("div", { class: "step-head" }, h("strong", {}, word("step", step.name)), " = ", h("span", { class: "step-value" }, stepValue(step.value))),
+    h("div", { class: "step-head" }, h("strong", {}, word("step", step.name)), " = ", h("span", { class: "step-value" }, stepValue(step))),
     step.formula ? h("code", { class: "step-formula" }, step.formula) : null,
     step.note ? h("p", { class: "step-note" }, step.note) : null, h("small", {}, step.source))));
 }
@@ -189,7 +192,7 @@ function overridesForm(product, policy, notice, reload, measured) {
   const targets = Object.fromEntries(TARGETS.map((name) => [name, h("input", {
     type: "number", min: 50, max: 99.99, step: "any", name, id: `override-${name}`,
     value: current[name] === undefined ? "" : Number((current[name] * 100).toFixed(2)),
-    placeholder: `${policy.service_kind}_target` === name ? labelled(t("computed"), `${num(policy.service_target * 100, 1)} %`) : "" })]));
+    placeholder: `${policy.service_kind}_target` === name ? labelled(t("computed"), pct(policy.service_target, TARGET_DIGITS)) : "" })]));
   const mode = h("select", { name: "mode", id: "override-mode" },
     h("option", { value: "" }, `${t("computed")} (${policy.mode})`),
     ["push", "pull"].map((value) => h("option", { value, selected: current.mode === value }, t(value))));
