@@ -154,6 +154,12 @@ def _fmt(x: float) -> str:
     return f"{x:.4g}"
 
 
+def _percent(share: float) -> tuple[str, str]:
+    """A service target as the buyer types it, in %: 0.995 → "99.5%", "99,5 %" (a narrow no-break space) in French."""
+    text = f"{share * 100:.4g}"
+    return f"{text}%", f"{text.replace('.', ',')}\u202f%"
+
+
 def _check_policy_input(p: PolicyInput) -> None:
     check_classes(p.abc_class, p.variability_class)
     for name in ("demand_mean", "demand_sd", "lead_time_mean", "lead_time_sd"):
@@ -243,9 +249,9 @@ def _forced_target(p: PolicyInput, steps: list[Step]) -> tuple[str, float, Appli
         raise Invalid("override_invalid", f"The forced {name} must be strictly between 0 and 1.",
                       f"La valeur forcée {name} doit être strictement entre 0 et 1.", field=name)
     default = default_fill_rate(p.abc_class, p.critical)
-    steps.append(Step(name, value, "", OVERRIDE, (f"forced by the buyer (default: a fill rate of {_fmt(default)})",
-                                                  f"forcé par l'acheteur (par défaut : un taux de satisfaction de "
-                                                  f"{_fmt(default).replace('.', ',')})")))
+    en, fr = _percent(default)
+    steps.append(Step(name, value, "", OVERRIDE, (f"forced by the buyer (default: a fill rate of {en})",
+                                                  f"forcé par l'acheteur (par défaut : un taux de satisfaction de {fr})")))
     kind = "fill_rate" if name == "fill_rate_target" else "cycle_service"
     return kind, value, AppliedOverride(name, default, value)
 

@@ -244,6 +244,10 @@ def test_the_policy_steps_show_service_targets_in_percent_as_they_are_typed(brow
         shown = page.text_content('#policy-steps li[data-step="cycle_service_target"] .step-value')
         assert shown in ("99,5\u202f%", "99,5\u00a0%"), repr(shown)
         assert page.get_attribute("#override-cycle_service_target", "placeholder").endswith(shown)
+        # The note beside it names the default in % too (the server's words; its figure stays a share).
+        default = next(o["computed"] for o in forced["policy"]["overrides"] if o["name"] == "cycle_service_target")
+        note = page.text_content('#policy-steps li[data-step="cycle_service_target"] .step-note')
+        assert 0 < default < 1 and note.endswith(f"{default * 100:.4g}".replace(".", ",") + "\u202f%)"), note
         assert page.input_value("#override-cycle_service_target") == "99.5"
         assert errors == []
     finally:

@@ -135,7 +135,7 @@ def test_the_buyer_forces_a_service_target_and_the_list_follows(app, client, war
     assert page["policy"]["service_kind"] == "fill_rate" and page["policy"]["service_target"] == 0.9
     assert page["policy"]["reorder_point"] < computed["policy"]["reorder_point"]       # less protection
     step = next(s for s in page["steps"] if s["name"] == "fill_rate_target")
-    assert step["source"] == "buyer override" and "default: a fill rate of 0.98" in step["note"]
+    assert step["source"] == "buyer override" and "default: a fill rate of 98%" in step["note"]
     assert {"name": "fill_rate_target", "computed": 0.98, "value": 0.9} in page["policy"]["overrides"]
     assert plan(client, sup)["PAD"]["reorder_point"] == pytest.approx(page["policy"]["reorder_point"])
     overrides(client, sup, policy_overrides={"cycle_service_target": 0.95})
@@ -220,4 +220,4 @@ def test_the_french_refusals_and_notes_of_forced_targets_use_the_pages_words(app
     smooth_history(app)
     overrides(client, sup, policy_overrides={"cycle_service_target": 0.95})
     step = next(s for s in policy(client, sup)["steps"] if s["name"] == "cycle_service_target")
-    assert step["note"] == "forcé par l'acheteur (par défaut : un taux de satisfaction de 0,98)", step
+    assert step["note"] == "forcé par l'acheteur (par défaut : un taux de satisfaction de 98\u202f%)", step

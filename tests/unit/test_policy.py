@@ -473,6 +473,9 @@ def test_a_forced_service_target_plans_as_that_target_given_as_input():
     assert forced.overrides[0].name == "fill_rate_target" and forced.overrides[0].computed == 0.98   # class A
     step = next(s for s in forced.steps if s.name == "fill_rate_target")
     assert step.source == ("buyer override", "forçage de l'acheteur")
+    # The default in %, as the buyer types a target (the step's value stays a share).
+    assert step.note == ("forced by the buyer (default: a fill rate of 98%)",
+                         "forcé par l'acheteur (par défaut : un taux de satisfaction de 98\u202f%)")
     csl = plan_policy(PolicyInput(**BASE, overrides={"cycle_service_target": 0.95}))
     as_input = plan_policy(PolicyInput(**BASE, cycle_service_target=0.95))
     assert csl.service_kind == "cycle_service" and csl.reorder_point == pytest.approx(as_input.reorder_point, **TIGHT)
