@@ -43,6 +43,9 @@ class LinkOut(Schema):
     code = fields.String()
     product = fields.String()
     pack_qty = Number()
+    warnings = fields.List(fields.String(), metadata={
+        "description": "not_a_gtin: digits whose GS1 check digit is wrong, linked as the company's own code (check "
+                       "it is not a mistyped EAN)"})
 
 
 class Element(Schema):
@@ -166,7 +169,7 @@ class Lookup(MethodView):
     @blp.response(200, LookupOut)
     def get(self, args):
         """The product, location or document a code names, with the stock that matters."""
-        found = lookup.resolve(parse(args["code"]))
+        found = lookup.look_up(args["code"])
         if args["promise"] and found["kind"] == "product":
             found["promise"] = promises.if_ordered_today(found["product"]["sku"], Decimal(found["quantity"] or 1),
                                                          found["stock"], utcnow().date())
@@ -180,8 +183,9 @@ class Link(MethodView):
     @blp.response(201, LinkOut)
     def post(self, data):
         """Link a code (a new GTIN, a supplier's own code) to a product."""
-        barcode = catalog.link_barcode(data["code"], data["product"], data["pack_qty"])
-        return {"code": barcode.code, "product": data["product"], "pack_qty": barcode.pack_qty}
+        barcode, warnings = catalog.link_barcode(data["code"], data["product"], data["pack_qty"])
+        return {"code": barcode.code, "product": data["product"], "pack_qty": barcode.pack_qty,
+                "warnings": list(warnings)}
 
 
 def _symbol(symbol: decoding.Symbol) -> dict:

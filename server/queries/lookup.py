@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from sqlalchemy import bindparam, func, literal, select, type_coerce
 
-from server.domain.barcodes import ParseResult
+from server.domain.barcodes import BarcodeError, ParseResult, own_code_reading, parse, scanned_text
 from server.domain.errors import NotFound
 from server.extensions import db
 from server.models import (Barcode, Location, Movement, MovementKind, Product, PurchaseOrder, PurchaseOrderLine,
@@ -18,13 +18,42 @@ OPEN_PO = ("draft", "need_detected", "ordered", "shipped", "arrived", "received"
 CLOSED_SO = ("shipped", "cancelled")
 
 
+def read_scan(session, code: str) -> ParseResult:
+    """``parse``, and a company's own all-digit code where the parser refuses it for its check digit: scanned
+    without an AIM prefix (a keyboard-wedge scanner, typing), its digits are read as text when this exact text is
+    a code linked to a product or a location's code. Otherwise the check-digit refusal stands (never a guess)."""
+    try:
+        return parse(code)
+    except BarcodeError as refusal:
+        reading = own_code_reading(code, refusal)
+        if reading is None or not is_own_code(session, reading.value):
+            raise
+        return reading
+
+
+def is_own_code(session, text: str) -> bool:
+    """Whether this exact text is a code linked to a product or a location's code."""
+    return (session.execute(PRODUCT_BY_CODE, {"code": text}).first() is not None
+            or master.place_or_none(session, text) is not None)
+
+
+def look_up(code: str) -> dict:
+    """What a scanned code names (``resolve`` of ``read_scan``)."""
+    return resolve(read_scan(db.session, code))
+
+
 def resolve(result: ParseResult) -> dict:
-    """The product, location or document a parsed code names; NotFound ``unknown_code`` otherwise."""
+    """The product, location or document a parsed code names; NotFound ``unknown_code`` otherwise.
+
+    A GTIN no product has, or free text, may be the company's own code: a code linked as text, else a location's
+    code (a bin "10020304" without its Tendu label)."""
     found = None
     if result.kind in ("gtin", "gs1") and result.gtin:
         found = _by_barcode(result.gtin, result)
+        if not found and result.kind == "gtin":
+            found = _own_code(scanned_text(result), result)
     elif result.kind == "text":
-        found = _by_barcode(result.value, result)
+        found = _own_code(result.value, result)
     elif result.kind == "product_ref":
         row = product_by_sku(db.session, result.reference)
         product = row and db.session.get(Product, row.id)
@@ -94,6 +123,14 @@ _OPEN_LINES = (select(_LEFT.label("left"), _PO.c.promised_date)
 _TOTALS = select(_RESERVED.scalar_subquery(),
                  select(func.coalesce(func.sum(_OPEN_LINES.c.left), 0)).scalar_subquery(),
                  select(func.min(_OPEN_LINES.c.promised_date)).scalar_subquery())
+
+
+def _own_code(text: str | None, result: ParseResult) -> dict | None:
+    """A code linked to a product as this text, else the location with this code."""
+    if not text:
+        return None
+    linked = None if text == result.gtin else _by_barcode(text, result)  # (a GTIN-14 as typed: already looked for)
+    return linked or _location(text)
 
 
 def _by_barcode(code: str, result: ParseResult) -> dict | None:

@@ -8,7 +8,7 @@ from server.database import write_transaction
 from server.domain.errors import Conflict
 from server.models import Barcode, Product, Supplier
 from server.services import master
-from server.services.codes import normalise_code
+from server.services.codes import normalise_code, read_code
 
 
 def _resolve(session, product: Product, data: dict) -> None:
@@ -44,9 +44,11 @@ def update(model, sku: str, data: dict) -> Product:
     return master.update(model, sku, data, prepare=_resolve)
 
 
-def link_barcode(code: str, sku: str, pack_qty) -> Barcode:
-    """Add one more code to a product, e.g. a carton GTIN or a supplier's own reference."""
-    normalised = normalise_code(code)
+def link_barcode(code: str, sku: str, pack_qty) -> tuple[Barcode, tuple[str, ...]]:
+    """Add one more code to a product, e.g. a carton GTIN or a supplier's own reference. Returns the link and what
+    the code's reading warns of (``not_a_gtin``: digits with a wrong GS1 check digit, linked as the company's own
+    code; see server/services/codes.py)."""
+    normalised, warnings = read_code(code)
     try:
         with write_transaction() as s:
             product = master.get(Product, sku, s)
@@ -56,7 +58,7 @@ def link_barcode(code: str, sku: str, pack_qty) -> Barcode:
             s.add(barcode)
     except IntegrityError:  # linked concurrently by someone else
         raise _taken(normalised) from None
-    return barcode
+    return barcode, warnings
 
 
 def _taken(code: str) -> Conflict:

@@ -111,7 +111,8 @@ def test_supervisor_links_a_code_operator_cannot(app, client, tokens, catalogue)
     body = {"code": "SUP-REF-778", "product": "PAD-1"}
     assert client.post("/api/v1/barcodes", json=body, headers=tokens["operator"]).status_code == 403
     res = client.post("/api/v1/barcodes", json=body, headers=tokens["supervisor"])
-    assert res.status_code == 201 and res.json == {"code": "SUP-REF-778", "product": "PAD-1", "pack_qty": 1}
+    assert res.status_code == 201
+    assert res.json == {"code": "SUP-REF-778", "product": "PAD-1", "pack_qty": 1, "warnings": []}
     found = client.get("/api/v1/lookup?code=SUP-REF-778", headers=tokens["operator"]).json
     assert found["product"]["sku"] == "PAD-1"
     with app.app_context():

@@ -41,7 +41,8 @@ def products_file() -> bytes:
     rows[8 - 1][0] = "P 8!"
     rows[150 - 1][3] = "NOBODY"
     rows[333 - 1][2] = "douze"
-    rows[600 - 1][4] = gtin13(600)[:-1] + str((int(gtin13(600)[-1]) + 1) % 10)
+    # a GTIN in GS1 form with a wrong check digit (bare digits may be the company's own code, linked as text)
+    rows[600 - 1][4] = "(01)0" + gtin13(600)[:-1] + str((int(gtin13(600)[-1]) + 1) % 10)
     rows[1001 - 1][4] = EAN  # already names PAD
     return csv_bytes(rows, ";", bom=True)
 

@@ -4,6 +4,12 @@ Order of reading: clean the edges; split an AIM prefix; read what the prefix pro
 GS1 element string) or, without one, recognise the content: Tendu label, human-readable GS1,
 all-digit GTIN/SSCC, raw GS1, else free text. Only if that fails or gives free text is the AZERTY
 repair tried, and it is kept only when the repaired scan validates.
+
+A company's own codes may be made of digits only (a bin "10020304", an article code "12345678" printed in
+Code 128). After a prefix that promises no GTIN (]C0, ]d1, ]Q1, an unlisted one), digits whose GS1 check
+digit fails are such a code: free text with the warning "not_a_gtin". Without a prefix nothing says what
+was read: the check digit is refused, and only the caller, who knows the company's codes, may read the
+digits as text (``own_code_reading``) when it has that exact code.
 """
 from __future__ import annotations
 
@@ -21,6 +27,8 @@ from server.domain.barcodes.result import ParseResult
 DEFAULT_FNC1_SUBSTITUTES = (
     "~", "<GS>", "<gs>", "[GS]", "{GS}", "<FNC1>", "\\x1d", "\\x1D", "\\u001d", "^]", "\u241d",
 )
+
+NOT_A_GTIN = "not_a_gtin"  # digits read as a company's own code: their GS1 check digit fails
 
 _EDGES = re.compile(r"^[\s\x00]+|[\s\x00]+$")  # \s: CR, LF, tabs, Unicode spaces, and an edge GS (harmless)
 _UNREADABLE_CATEGORIES = ("Cc", "Cs")  # control characters, lone surrogates
@@ -76,6 +84,8 @@ def _read(text: str, fnc1_substitutes: tuple[str, ...]) -> ParseResult:
 def _read_as_announced(aim: aims.Aim, content: str, fnc1_substitutes: tuple[str, ...]) -> ParseResult:
     if aim.expects == aims.GS1:
         return _read_gs1(content, fnc1_substitutes)
+    if aim.expects == aims.ANY and gtin.is_ascii_digits(content):
+        return _own_digits_or_gs1(content, fnc1_substitutes)
     if aim.expects == aims.GTIN and gtin.is_ascii_digits(content):
         eight_digits = gtin.UPCE if aim.prefix == "]E0" else gtin.EAN8
         result = gtin.read_gtin(content, eight_digits)
@@ -84,6 +94,45 @@ def _read_as_announced(aim: aims.Aim, content: str, fnc1_substitutes: tuple[str,
     if aim.expects == aims.GTIN and result.symbology not in aim.symbologies_allowed:
         return result.with_warnings("aim_prefix_mismatch")
     return result
+
+
+def _own_digits_or_gs1(content: str, fnc1_substitutes: tuple[str, ...]) -> ParseResult:
+    """Digits under a prefix that promises no GTIN: a GTIN, SSCC or GS1 string when their check digit holds, else
+    the company's own code (a bad check digit is 9 times in 10 what any other number has)."""
+    try:
+        return _recognise(content, fnc1_substitutes)
+    except BarcodeError as refusal:
+        if refusal.code != "bad_check_digit":
+            raise
+        return _read_text(content).with_warnings(NOT_A_GTIN)
+
+
+def own_code_reading(code: str, refusal: BarcodeError) -> ParseResult | None:
+    """The scan ``parse`` refused as text, when it may be a company's own all-digit code: no AIM prefix (nothing
+    said which symbol was read), digits only, refused for the check digit alone. None otherwise.
+
+    Not a reading to use blindly: the caller keeps it only if the company has this exact code (a location, a code
+    linked to a product), and gives the original refusal otherwise ("never a silent guess")."""
+    if refusal.code != "bad_check_digit":
+        return None
+    text = _EDGES.sub("", code)
+    aim, content = aims.split_aim(text)
+    if aim is not None or not gtin.is_ascii_digits(content):
+        return None
+    return ParseResult(kind="text", value=content, raw=text, warnings=(NOT_A_GTIN,))
+
+
+def scanned_text(result: ParseResult) -> str | None:
+    """What the scan carried after its AIM prefix, for a look-up of a company's own code: a text's value, or the
+    digits a GTIN was read from (a bin "12345670" has a right EAN-8 check digit by chance, 1 in 10)."""
+    if result.kind == "text":
+        return result.value
+    if result.kind != "gtin":
+        return None
+    content = result.raw[len(result.aim or ""):]
+    if "azerty_repaired" in result.warnings:
+        content = repair_azerty(content)
+    return content if gtin.is_ascii_digits(content) else None
 
 
 def _symbology(aim: aims.Aim, result: ParseResult) -> str:

@@ -16,11 +16,12 @@ from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from server.database import retrying, write_transaction
-from server.domain.barcodes import BarcodeError, parse
+from server.domain.barcodes import BarcodeError
 from server.domain.errors import Conflict, DomainError, NotFound
 from server.extensions import db
 from server.models import ScanEvent
 from server.models.base import utcnow
+from server.queries.lookup import read_scan
 from server.services.scans import counting, picking, reception
 from server.services.scans.common import Outcome, PendingDecision, Scan, prepare, say
 
@@ -50,10 +51,10 @@ def apply(scan: Scan) -> tuple[int, dict]:
     if stored is not None:
         return stored
     try:
-        parsed = parse(scan.code)
+        parsed = read_scan(db.session, scan.code)  # (a company's own all-digit code: see read_scan)
     except BarcodeError as refusal:
         return _record_refusal(scan, None, refusal)
-    prepare(db.session, scan, parsed)  # outside the write lock: see Ready
+    parsed = prepare(db.session, scan, parsed)  # outside the write lock: see Ready
 
     def attempt():
         with write_transaction() as s:
@@ -102,7 +103,7 @@ def decide(client_event_id: str, *, accept: bool, note: str | None, user_id: int
                     event.user_id, event.device, forced=True,
                     held=((event.response or {}).get("error") or {}).get("details") or {})
         if accept:
-            outcome = HANDLERS[scan.action](s, scan, parse(scan.code))
+            outcome = HANDLERS[scan.action](s, scan, read_scan(s, scan.code))
         else:
             outcome = Outcome(200, {"outcome": "rejected", "action": scan.action,
                                     "message": say("Rejected by a supervisor: nothing was booked.",

@@ -1,13 +1,13 @@
 """What every scan handler needs: the scan itself, its outcome, the item a code names, quantities."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import bindparam, select
 
-from server.domain.barcodes import ParseResult
+from server.domain.barcodes import ParseResult, scanned_text
 from server.domain.days import day_in_range
 from server.domain.errors import Conflict, DomainError, Invalid, NotFound
 from server.domain.movements import check_number, check_quantity
@@ -34,6 +34,11 @@ class Ready:
             self._got[key] = load()
         except DomainError as refusal:
             self._got[key] = refusal
+
+    def refusal(self, key) -> DomainError | None:
+        """The refusal read before the lock for ``key``, if that is what was read."""
+        got = self._got.get(key)
+        return got if isinstance(got, DomainError) else None
 
     def get(self, key, load):
         """The value read before the lock, or ``load()`` now if there was none."""
@@ -134,6 +139,8 @@ def item_of(s, parsed: ParseResult) -> ItemScan:
     """The product a code names, with the pack quantity and GS1 count applied."""
     if parsed.kind in ("gtin", "gs1") and (parsed.gtin or parsed.content_gtin):
         product = s.execute(PRODUCT_BY_CODE, {"code": parsed.gtin or parsed.content_gtin}).first()
+        if product is None and parsed.kind == "gtin":
+            product = _linked_as_text(s, parsed)
     elif parsed.kind == "text":
         product = s.execute(PRODUCT_BY_CODE, {"code": parsed.value}).first()
     elif parsed.kind == "product_ref":
@@ -149,6 +156,15 @@ def item_of(s, parsed: ParseResult) -> ItemScan:
     count = Decimal(parsed.count or parsed.content_count or 1)
     # A best-before date (AI 15) is the only date on many food and chemical labels: it orders the lots too.
     return ItemScan(product, Decimal(product.pack_qty) * count, parsed.lot, parsed.expiry or parsed.best_before)
+
+
+def _linked_as_text(s, parsed: ParseResult):
+    """A GTIN no product has may be a company's own code with a right check digit by chance (1 in 10), linked as
+    the digits scanned: the product row, or None."""
+    text = scanned_text(parsed)
+    if not text or text == parsed.gtin:
+        return None
+    return s.execute(PRODUCT_BY_CODE, {"code": text}).first()
 
 
 def context_number(scan: Scan, key: str, *, required: bool = False, default=None) -> Decimal | None:
@@ -218,16 +234,32 @@ ITEM_KINDS = ("gtin", "gs1", "text", "product_ref")
 ITEM_ACTIONS = ("receive", "put_away", "pick", "count", "transfer")  # a look-up reads the item its own way
 
 
-def prepare(s, scan: Scan, parsed: ParseResult) -> None:
-    """Read before the write lock what the scan names (see Ready)."""
+def prepare(s, scan: Scan, parsed: ParseResult) -> ParseResult:
+    """Read before the write lock what the scan names (see Ready). Returns the scan's reading: a code that names no
+    item but a location (a bin "10020304" without its Tendu label) reads as that location, as its label would."""
     if scan.action in ITEM_ACTIONS and parsed.kind in ITEM_KINDS:
         scan.ready.read("item", lambda: item_of(s, parsed))
+        where = _place_instead(s, scan, parsed)
+        if where is not None:
+            parsed = replace(parsed, kind="location", value=scanned_text(parsed), reference=where.code, gtin=None)
+            scan.ready.read("item", lambda: item_of(s, parsed))  # (not an item: the location's refusal)
     for key, kind in PLACES.get(scan.action, {}).items():
         code = scan.context.get(key)
         if kind is not None:
             scan.ready.read(key, lambda kind=kind, code=code: sales.area_of(s, kind, code))
         elif code:
             scan.ready.read(key, lambda code=code: master.place(s, str(code)))
+    return parsed
+
+
+def _place_instead(s, scan: Scan, parsed: ParseResult):
+    """The location a scan names when it names no item: its text (or the digits of a GTIN nobody has) is a
+    location's code. Only looked for once the item was not found, so a known item costs nothing more."""
+    refusal = scan.ready.refusal("item")
+    if refusal is None or refusal.code != "unknown_code" or parsed.kind not in ("gtin", "text"):
+        return None
+    text = scanned_text(parsed)
+    return master.place_or_none(s, text) if text else None
 
 
 _SL = StockLevel.__table__

@@ -1,0 +1,99 @@
+"""Scans of a company's own all-digit codes: an internal article code on a Code 128 label (read with ]C0 by the
+camera, bare by a keyboard-wedge scanner) and bins named by digits. A code of the company is used whatever its check
+digit; a code nobody has keeps the check-digit refusal, and the refusal books nothing."""
+import pytest
+
+from tests.conftest import event, fingerprint
+from tests.flows.conftest import stock
+
+BIN = "10020304"            # as an EAN-8 its check digit would be 2
+ARTICLE = "12345678"        # as an EAN-8: 0
+UNKNOWN = "87654329"        # nobody's code (EAN-8 check digit 5)
+
+
+@pytest.fixture
+def own_codes(client, warehouse):
+    sup = warehouse["supervisor"]
+    assert client.post("/api/v1/locations", json={"code": BIN, "walk_order": 5}, headers=sup).status_code == 201
+    res = client.post("/api/v1/barcodes", json={"code": ARTICLE, "product": "PAD"}, headers=sup)
+    assert res.status_code == 201 and res.json["code"] == ARTICLE, res.json
+    return sup
+
+
+def purchase_order(client, sup, qty=5):
+    po = client.post("/api/v1/purchase-orders", headers=sup,
+                     json={"supplier": "ACME", "lines": [{"product": "PAD", "qty": qty}]}).json
+    client.post(f"/api/v1/purchase-orders/{po['number']}/events", json=event(kind="ordered"), headers=sup)
+    return po["number"]
+
+
+@pytest.mark.parametrize("code", [ARTICLE, f"]C0{ARTICLE}"])
+def test_receive_put_away_and_pick_an_internal_code_into_and_from_a_digit_bin(client, warehouse, scanner, own_codes,
+                                                                              code):
+    number = purchase_order(client, own_codes)
+    status, body = scanner.scan(code, "receive", order=number, qty=5)
+    assert status == 201, body
+    assert body["product"]["sku"] == "PAD" and stock(client, scanner.headers)[("DOCK", "")] == 5
+    status, body = scanner.scan(code, "put_away", bin=BIN, qty=5)
+    assert status == 201 and body["bin"] == BIN, body
+    so = client.post("/api/v1/sales-orders", headers=own_codes,
+                     json=event(customer="GARAGE", lines=[{"product": "PAD", "qty": 2}])).json
+    status, body = scanner.scan(code, "pick", order=so["number"], bin=BIN, qty=2)
+    assert status == 201, body
+    assert stock(client, scanner.headers) == {(BIN, ""): 3, ("DISPATCH", ""): 2}
+    status, body = scanner.scan(code, "count", bin=BIN, qty=3)
+    assert status == 201 and body["variance"] == 0, body
+
+
+@pytest.mark.parametrize("code", [BIN, f"]C0{BIN}"])
+@pytest.mark.parametrize("action", ["put_away", "pick", "count"])
+def test_a_digit_bin_scanned_where_a_bin_label_goes_reads_as_the_bin(scanner, own_codes, action, code):
+    status, body = scanner.scan(code, action)
+    assert (status, body["outcome"], body["bin"]) == (200, "looked_up", BIN), body
+
+
+@pytest.mark.parametrize("code", [BIN, f"]C0{BIN}"])
+def test_a_digit_bin_scanned_as_an_item_is_not_an_item(client, scanner, own_codes, code):
+    number = purchase_order(client, own_codes)
+    status, body = scanner.scan(code, "receive", order=number)
+    assert (status, body["error"]["code"]) == (409, "not_an_item"), body
+
+
+@pytest.mark.parametrize("code, kind", [(BIN, "location"), (ARTICLE, "product"), (f"]C0{ARTICLE}", "product")])
+def test_a_look_up_by_scan_finds_own_codes(scanner, own_codes, code, kind):
+    status, body = scanner.scan(code, "lookup")
+    assert (status, body["kind"]) == (200, kind), body
+
+
+@pytest.mark.parametrize("code, action, status, error", [
+    (UNKNOWN, "receive", 422, "bad_check_digit"),
+    (UNKNOWN, "put_away", 422, "bad_check_digit"),
+    (UNKNOWN, "pick", 422, "bad_check_digit"),
+    (UNKNOWN, "lookup", 422, "bad_check_digit"),
+    (UNKNOWN, "ship", 422, "bad_check_digit"),
+    (f"]E0{ARTICLE}", "receive", 422, "bad_check_digit"),   # announced as an EAN/UPC: a misread
+    (f"]C0{UNKNOWN}", "receive", 404, "unknown_code"),      # a plain Code 128: text nobody linked
+])
+def test_an_unknown_all_digit_code_is_refused_and_books_nothing(app, client, scanner, own_codes, code, action,
+                                                                status, error):
+    number = purchase_order(client, own_codes)
+    context = {"receive": {"order": number}, "put_away": {"bin": BIN}, "pick": {"order": "SO-1", "bin": BIN}}
+    with app.app_context():
+        before = fingerprint()
+    got, body = scanner.scan(code, action, **context.get(action, {}))
+    assert (got, body["outcome"], body["error"]["code"]) == (status, "refused", error), body
+    assert body["message"] and body["error"]["field"] == "code"
+    with app.app_context():
+        after = fingerprint()
+    assert after.pop("scan_events") == before.pop("scan_events") + 1 and after == before
+
+
+def test_an_over_receipt_of_an_own_code_held_then_accepted(client, warehouse, scanner, own_codes):
+    number = purchase_order(client, own_codes, qty=2)
+    body = scanner.body(ARTICLE, "receive", order=number, qty=10)
+    held = client.post("/api/v1/scans", json=body, headers=scanner.headers)
+    assert held.status_code == 202 and held.json["error"]["code"] == "over_receipt", held.json
+    decided = client.post(f"/api/v1/scans/{body['client_event_id']}/decision", json={"accept": True},
+                          headers=warehouse["supervisor"])
+    assert decided.status_code == 201 and decided.json["outcome"] == "applied", decided.json
+    assert stock(client, scanner.headers)[("DOCK", "")] == 10
