@@ -5,10 +5,12 @@ const ZXING_DIR = "/vendor/zxing-wasm";
 const ZXING_FORMATS = ["EANUPC", "ITF", "Code128", "DataBar", "DataMatrix", "QRCode"];
 
 // BarcodeDetector names the symbology but drops the AIM identifier: rebuild it where the format is
-// unambiguous. GS1 symbols are marked by some platforms with a leading GS; without it the server still
-// recognises a GS1 element string by its content.
+// unambiguous. GS1 symbols are marked by some platforms with a leading GS; without it the symbol is sent as
+// a plain one (]C0, ]d1, ]Q1): the server still recognises a GS1 element string by its content, and reads
+// digits whose GTIN check digit fails as the company's own code (a bin "10020304" in Code 128), not a misread.
 const NATIVE_AIM = { ean_13: "]E0", upc_a: "]E0", upc_e: "]E0", ean_8: "]E4", itf: "]I0" };
 const NATIVE_GS1_AIM = { code_128: "]C1", data_matrix: "]d2", qr_code: "]Q3" };
+const NATIVE_PLAIN_AIM = { code_128: "]C0", data_matrix: "]d1", qr_code: "]Q1" };
 
 export async function createDetector() {
   return (await nativeDetector()) || (await zxingDetector());
@@ -25,7 +27,7 @@ async function nativeDetector() {
       return (await detector.detect(canvas)).map(({ rawValue, format }) => {
         if (NATIVE_AIM[format]) return NATIVE_AIM[format] + rawValue;
         if (NATIVE_GS1_AIM[format] && rawValue.startsWith(GS)) return NATIVE_GS1_AIM[format] + rawValue.slice(1);
-        return rawValue;
+        return (NATIVE_PLAIN_AIM[format] || "") + rawValue;
       });
     },
   };

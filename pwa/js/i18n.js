@@ -57,9 +57,10 @@ const STRINGS = {
     orders_saved: "list saved {age}.", orders_not_saved: "no list of orders saved on this device.",
     server_unavailable: "Server unavailable", lines: "Lines", left: "Left",
     // put away
-    put_away_title: "Put-away", put_away_prompt_bin: "Scan the bin label (TL:LOC:…)",
+    put_away_title: "Put-away", put_away_prompt_bin: "Scan the bin label",
     put_away_prompt_items: "Scan the items you put in {bin}", bin: "Bin", dock: "Dock", change_bin: "Change bin",
     need_bin_first: "Scan the bin label first.",
+    need_bin_label_offline: "Offline, a bin is only recognised by its Tendu label (TL:LOC:…): scan that one first.",
     unknown_place: "No place {code}: scan another label.",
     // pick
     pick_title: "Picking", pick_prompt_order: "Scan the sales order label (TL:SO:…)",
@@ -70,7 +71,7 @@ const STRINGS = {
     // ship
     ship_title: "Shipment", ship_prompt: "Scan the sales order label (TL:SO:…) to ship it",
     // count
-    count_title: "Cycle count", count_prompt_bin: "Scan the bin label (TL:LOC:…)",
+    count_title: "Cycle count", count_prompt_bin: "Scan the bin label",
     count_prompt_item: "Type the quantity counted, then scan the item", counted_qty: "Quantity counted",
     need_qty_first: "Type the quantity counted first.",
     count_negative: "A count cannot be negative: type what is in the bin (0 if it is empty).",
@@ -160,9 +161,10 @@ const STRINGS = {
     orders_loading: "Chargement des commandes ouvertes…", no_open_orders: "Aucune commande en attente.",
     orders_saved: "liste enregistrée {age}.", orders_not_saved: "aucune liste de commandes enregistrée sur cet appareil.",
     server_unavailable: "Serveur indisponible", lines: "Lignes", left: "Reste",
-    put_away_title: "Rangement", put_away_prompt_bin: "Scannez l'étiquette de l'emplacement (TL:LOC:…)",
+    put_away_title: "Rangement", put_away_prompt_bin: "Scannez l'étiquette de l'emplacement",
     put_away_prompt_items: "Scannez les articles rangés en {bin}", bin: "Emplacement", dock: "Quai", change_bin: "Changer d'emplacement",
     need_bin_first: "Scannez d'abord l'étiquette de l'emplacement.",
+    need_bin_label_offline: "Hors ligne, un emplacement n'est reconnu que par son étiquette Tendu (TL:LOC:…) : scannez-la d'abord.",
     unknown_place: "Aucun emplacement {code} : scannez une autre étiquette.",
     pick_title: "Préparation", pick_prompt_order: "Scannez l'étiquette de la commande client (TL:SO:…)",
     pick_prompt_bin: "Allez en {bin} et scannez l'emplacement", pick_prompt_item: "Scannez l'article en {bin}",
@@ -170,7 +172,7 @@ const STRINGS = {
     wrong_bin_hint: "Emplacement attendu {expected} ; vous avez scanné {bin}.",
     lot: "Lot", expiry: "DLC", qty: "Qté", item: "Article",
     ship_title: "Expédition", ship_prompt: "Scannez l'étiquette de la commande client (TL:SO:…) pour l'expédier",
-    count_title: "Inventaire tournant", count_prompt_bin: "Scannez l'étiquette de l'emplacement (TL:LOC:…)",
+    count_title: "Inventaire tournant", count_prompt_bin: "Scannez l'étiquette de l'emplacement",
     count_prompt_item: "Tapez la quantité comptée, puis scannez l'article", counted_qty: "Quantité comptée",
     need_qty_first: "Tapez d'abord la quantité comptée.",
     count_negative: "Un comptage ne peut être négatif : tapez ce qu'il y a dans l'emplacement (0 s'il est vide).",

@@ -3,13 +3,14 @@
 
 const LABEL = /^(?:\][A-Za-z][0-9])?TL:(LOC|PO|SO|PRD):([A-Za-z0-9._/-]{1,64})$/i; // 64: as the server
 
-// A UPC-A, EAN-13 or GTIN-14 (plain, or with its scanner's ]E0 / ]I1 prefix), or 8 digits, whose check digit is
-// wrong: a misread the server would refuse anyway, told at once even offline. { expected, read } or null.
-// 8 digits are read as the server reads them (server/domain/barcodes/gtin.py): an EAN-8, or a UPC-E when they
-// start with 0 or 1 — always after ]E0, and without a prefix when only the UPC-E check digit is right; ]E4 says
-// EAN-8. A refusal gives the EAN-8 check digit unless the code was announced as a UPC-E.
-const GTIN = /^(?:\]E0|\]I1)?(\d{12,14})$/;
-const EIGHT = /^(\]E0|\]E4)?(\d{8})$/;
+// A code its scanner announced as a GTIN (]E0 EAN/UPC, ]E4 EAN-8, ]I0/]I1 ITF) whose check digit is wrong: a
+// misread the server would refuse anyway, told at once even offline. { expected, read } or null.
+// Bare digits are not judged here: without a prefix they may be the company's own code (a bin "10020304", an
+// article code in Code 128), which only the server knows; it refuses them unless it has that exact code.
+// 8 digits are read as the server reads them (server/domain/barcodes/gtin.py): after ]E0 a UPC-E when they start
+// with 0 or 1, else an EAN-8; ]E4 says EAN-8.
+const GTIN = /^(?:\]E0|\]I[01])(\d{12,14})$/;
+const EIGHT = /^(\]E0|\]E4)(\d{8})$/;
 
 export function wrongCheckDigit(code) {
   const text = code.trim();
@@ -18,8 +19,7 @@ export function wrongCheckDigit(code) {
   const eight = EIGHT.exec(text);
   if (!eight) return null;
   const [, prefix, short] = eight;
-  const upce = "01".includes(short[0]) && prefix !== "]E4" ? checkDigit(upcABody(short)) : null;
-  if (upce !== null && (prefix === "]E0" || upce === Number(short[7]))) return verdict(upce, short);
+  if (prefix === "]E0" && "01".includes(short[0])) return verdict(checkDigit(upcABody(short)), short);
   return verdict(checkDigit(short.slice(0, 7)), short);
 }
 

@@ -155,17 +155,25 @@ def test_a_refused_label_that_cannot_be_read_is_not_offered_to_send_again(page, 
 
 
 def test_a_wrong_check_digit_is_told_at_once_even_offline_and_nothing_is_queued(context, page, scan_api):
-    """A misread EAN is refused on the device: the server would refuse it too, and the operator is at the shelf now."""
+    """A code the scanner announced as an EAN (]E0) with a wrong check digit is refused on the device: the server
+    would refuse it too, and the operator is at the shelf now. The same digits bare may be the company's own code
+    (a Code 128 label, typed): they are kept for the server, which alone knows its codes."""
     sign_in(page, scan_api)
     open_screen(page, "put-away")
     wedge(page, "TL:LOC:A-01")
     page.wait_for_function("document.querySelector('#current-bin')?.textContent.includes('A-01')")
     context.set_offline(True)
-    wedge(page, "4006381333932")
+    wedge(page, "]E04006381333932")
     page.wait_for_selector("#flash.flash-error:not([hidden])")
     assert "Wrong check digit: 1 expected, 2 read" in page.locator("#flash").inner_text()
     assert outbox(page, "pending") == [] and outbox(page, "refused") == []
+    page.wait_for_selector("#flash", state="hidden")
+    wedge(page, "4006381333932")
+    page.wait_for_selector("#flash.flash-queued:not([hidden])")
+    assert [scan["code"] for scan in outbox(page, "pending")] == ["4006381333932"]
     context.set_offline(False)
+    wait_for_outbox(page, "refused", 1)   # nobody here has that code: the server's refusal, in the queue
+    assert outbox(page, "refused")[0]["answer"]["error"]["code"] == "bad_check_digit"
 
 
 def test_a_wrong_ean8_check_digit_is_told_at_once_but_a_upce_is_not_mistaken_for_one(context, page, scan_api):
@@ -176,19 +184,20 @@ def test_a_wrong_ean8_check_digit_is_told_at_once_but_a_upce_is_not_mistaken_for
     wedge(page, "TL:LOC:A-01")
     page.wait_for_function("document.querySelector('#current-bin')?.textContent.includes('A-01')")
     context.set_offline(True)
-    wedge(page, "96385075")
+    wedge(page, "]E496385075")
     page.wait_for_selector("#flash.flash-error:not([hidden])")
     assert "Wrong check digit: 4 expected, 5 read" in page.locator("#flash").inner_text()
     assert outbox(page, "pending") == [] and outbox(page, "refused") == []
     page.wait_for_selector("#flash", state="hidden")
-    wedge(page, "04252614")
+    wedge(page, "]E004252614")
     page.wait_for_selector("#flash.flash-queued:not([hidden])")                # kept for the server
-    assert [scan["code"] for scan in outbox(page, "pending")] == ["04252614"]
+    assert [scan["code"] for scan in outbox(page, "pending")] == ["]E004252614"]
     context.set_offline(False)
 
 
 def test_the_device_refuses_an_8_digit_code_exactly_when_the_server_does(page, server):
-    """Every kind of 8-digit read (EAN-8, UPC-E, both, neither; no prefix, ]E0, ]E4) against the server's parser."""
+    """Every kind of 8-digit read (EAN-8, UPC-E, both, neither) announced as EAN/UPC (]E0, ]E4) against the server's
+    parser; bare, the device judges none (the server reads them as the company's own code when it has it)."""
     import random
 
     from server.domain.barcodes.parser import parse
@@ -219,7 +228,54 @@ def test_the_device_refuses_an_8_digit_code_exactly_when_the_server_does(page, s
         const { wrongCheckDigit } = await import("/js/labels.js");
         return codes.map((code) => wrongCheckDigit(code));
     }""", codes)
-    server = [server_says(code) for code in codes]
+    server = [None if code[0] != "]" else server_says(code) for code in codes]
     assert [(code, said, told) for code, said, told in zip(codes, device, server) if said != told] == []
-    upce = sum(1 for code, told in zip(codes, server) if told is None and parse(code).symbology == "upce")
+    assert any(server_says(code) for code in codes if code[0] != "]")   # bare ones the server alone refuses
+    upce = sum(1 for code, told in zip(codes, server) if told is None and code[0] == "]" and parse(code).symbology == "upce")
     assert upce > 100 and 0 < server.count(None) < len(codes)
+
+
+def test_a_bin_is_taken_by_its_bare_code_as_by_its_label(context, page, scan_api):
+    """A bin's own code printed before Tendu ("A-02", not "TL:LOC:A-02") sets the bin online, first or to move on;
+    offline only the Tendu label can be recognised, and the device says so."""
+    sign_in(page, scan_api)
+    open_screen(page, "put-away")
+    page.evaluate("localStorage.removeItem('tendu.context.put_away')")
+    page.reload()
+    page.wait_for_selector("#scan-prompt")
+    wedge(page, "A-02")
+    page.wait_for_function("document.querySelector('#current-bin')?.textContent.includes('A-02')")
+    wedge(page, "A-01")                       # with a bin set, the server's answer names the new one
+    page.wait_for_function("document.querySelector('#current-bin')?.textContent.includes('A-01')")
+    assert {outcome for (outcome,) in scan_api.query(
+        "SELECT outcome FROM scan_events WHERE action = 'put_away' AND raw_code = 'A-01'")} == {"looked_up"}
+    page.evaluate("localStorage.removeItem('tendu.context.put_away')")
+    page.reload()
+    page.wait_for_selector("#scan-prompt")
+    context.set_offline(True)
+    wedge(page, "A-02")
+    page.wait_for_selector("#flash.flash-error:not([hidden])")
+    assert "TL:LOC" in page.locator("#flash").inner_text()
+    assert outbox(page, "pending") == []
+    context.set_offline(False)
+
+
+def test_the_browser_detector_marks_a_plain_code_128_as_such(page, server):
+    """BarcodeDetector drops the AIM identifier: a Code 128 without GS1's leading GS is sent as ]C0, so the server
+    reads digits whose GTIN check digit fails as the company's own code, not as a misread EAN."""
+    page.add_init_script("""
+        globalThis.BarcodeDetector = class {
+            static async getSupportedFormats() { return ["code_128", "qr_code", "ean_13"]; }
+            async detect() {
+                return [{ format: "code_128", rawValue: "10020304" }, { format: "code_128", rawValue: "\\x1d0104006381333931" },
+                        { format: "qr_code", rawValue: "TL:LOC:A-01" }, { format: "ean_13", rawValue: "4006381333931" }];
+            }
+        };""")
+    page.goto("/")
+    page.wait_for_selector("#sign-in-form")
+    codes = page.evaluate("""async () => {
+        const { createDetector } = await import("/js/decoders.js");
+        const detector = await createDetector();
+        return [detector.name, await detector.detect(document.createElement("canvas"))];
+    }""")
+    assert codes == ["native", ["]C010020304", "]C10104006381333931", "]Q1TL:LOC:A-01", "]E04006381333931"]]

@@ -30,6 +30,28 @@ export async function placeIsKnown(code) {
   }
 }
 
+// A bin's own code scanned bare, without its TL:LOC: label (codes printed before Tendu: "A-01", "10020304"):
+// the bin's code when the server knows it as a bin, else null. Online only: offline, the bin label is needed.
+export async function bareBin(code) {
+  if (!navigator.onLine) return null;
+  try {
+    const { status, body } = await api(`/api/v1/lookup?code=${encodeURIComponent(code)}`, { timeoutMs: 3000 });
+    return status === 200 && body?.kind === "location" && body.location?.kind === "bin" ? body.location.code : null;
+  } catch {
+    return null;
+  }
+}
+
+// No bin yet, and the code scanned is none: offline, only a Tendu bin label could have been recognised.
+export function needBinFirst() {
+  operatorError(t(navigator.onLine ? "need_bin_first" : "need_bin_label_offline"));
+}
+
+// The bin a scan's answer names: a bin code scanned bare where items go is looked up, not booked (server side).
+export function answeredBin(answer) {
+  return answer.body?.outcome === "looked_up" ? answer.body.bin || null : null;
+}
+
 export function operatorError(message) {
   feedback("error", { title: t("scan_refused"), big: message });
 }

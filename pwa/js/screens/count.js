@@ -5,7 +5,7 @@ import { readLabel } from "../labels.js";
 import { dismiss } from "../outbox.js";
 import { showAnswer, submitScan } from "../scanner.js";
 import { scanPanel } from "../scan-panel.js";
-import { contextBar, loadContext, operatorError, placeIsKnown, recentScans, saveContext } from "./common.js";
+import { answeredBin, bareBin, contextBar, loadContext, needBinFirst, operatorError, placeIsKnown, recentScans, saveContext } from "./common.js";
 
 export default {
   title: "count_title",
@@ -39,20 +39,29 @@ export default {
       const label = readLabel(code);
       if (label?.type === "LOC") {
         if (!(await placeIsKnown(code))) return operatorError(t("unknown_place", { code: label.value }));
-        context.bin = label.value;
-        saveContext("count", context);
-        return showContext();
+        return setBin(label.value);
       }
-      if (!context.bin) return operatorError(t("need_bin_first"));
+      if (!context.bin) {
+        const bin = await bareBin(code);
+        return bin ? setBin(bin) : needBinFirst();
+      }
       const counted = readQty(qty.value);
       if (counted.error) return operatorError(t(counted.error, { value: qty.value.trim() }));
       await send(code, { bin: context.bin, qty: counted.value });
+    }
+
+    function setBin(bin) {
+      context.bin = bin;
+      saveContext("count", context);
+      showContext();
     }
 
     async function send(code, counted) {
       const answer = await submitScan({ code, action: "count", context: counted });
       recent.add(code, answer);
       showAnswer(answer);
+      const bin = answeredBin(answer); // a bin's bare code: nothing was counted, the number typed is kept
+      if (bin) return setBin(bin);
       // The next item needs its own count: never reuse one by accident. A refused count keeps it (fix, scan again).
       if (answer.state !== "refused") qty.value = "";
       if (answer.body?.error?.code === "lot_required") {

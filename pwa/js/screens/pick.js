@@ -7,7 +7,7 @@ import { showAnswer, submitScan } from "../scanner.js";
 import { cacheGet, cachePut } from "../store.js";
 import { api, NetworkError } from "../api.js";
 import { scanPanel } from "../scan-panel.js";
-import { contextBar, loadContext, operatorError, recentScans, saveContext } from "./common.js";
+import { answeredBin, bareBin, contextBar, loadContext, needBinFirst, operatorError, recentScans, saveContext } from "./common.js";
 import { openOrders } from "./open-orders.js";
 
 export default {
@@ -103,18 +103,24 @@ export default {
       const label = readLabel(code);
       if (label?.type === "SO") return choose(label.value);
       if (!context.order) return operatorError(t("pick_prompt_order"));
-      if (label?.type === "LOC") {
-        const expected = nextLine()?.bin;
-        context.bin = label.value;
-        saveContext("pick", context);
-        show();
-        if (expected && expected !== label.value) operatorError(t("wrong_bin_hint", { expected, bin: label.value }));
-        return;
+      if (label?.type === "LOC") return setBin(label.value);
+      if (!context.bin) {
+        const bin = await bareBin(code);
+        return bin ? setBin(bin) : needBinFirst();
       }
-      if (!context.bin) return operatorError(t("need_bin_first"));
       const answer = await submitScan({ code, action: "pick", context: { order: context.order, bin: context.bin } });
       recent.add(code, answer);
       showAnswer(answer);
+      const bin = answeredBin(answer);
+      if (bin) setBin(bin);
+    }
+
+    function setBin(bin) {
+      const expected = nextLine()?.bin;
+      context.bin = bin;
+      saveContext("pick", context);
+      show();
+      if (expected && expected !== bin) operatorError(t("wrong_bin_hint", { expected, bin }));
     }
 
     return {

@@ -4,7 +4,7 @@ import { t } from "../i18n.js";
 import { readLabel } from "../labels.js";
 import { showAnswer, submitScan } from "../scanner.js";
 import { scanPanel } from "../scan-panel.js";
-import { contextBar, loadContext, operatorError, placeIsKnown, recentScans, saveContext } from "./common.js";
+import { answeredBin, bareBin, contextBar, loadContext, needBinFirst, operatorError, placeIsKnown, recentScans, saveContext } from "./common.js";
 
 export default {
   title: "put_away_title",
@@ -21,18 +21,27 @@ export default {
       panel.setPrompt(context.bin ? t("put_away_prompt_items", { bin: context.bin }) : t("put_away_prompt_bin"));
     }
 
+    function setBin(bin) {
+      context.bin = bin;
+      saveContext("put_away", context);
+      showContext();
+    }
+
     async function onCode(code) {
       const label = readLabel(code);
       if (label?.type === "LOC") {
         if (!(await placeIsKnown(code))) return operatorError(t("unknown_place", { code: label.value }));
-        context.bin = label.value;
-        saveContext("put_away", context);
-        return showContext();
+        return setBin(label.value);
       }
-      if (!context.bin) return operatorError(t("need_bin_first"));
+      if (!context.bin) {
+        const bin = await bareBin(code);
+        return bin ? setBin(bin) : needBinFirst();
+      }
       const answer = await submitScan({ code, action: "put_away", context: { bin: context.bin } });
       recent.add(code, answer);
       showAnswer(answer);
+      const bin = answeredBin(answer);
+      if (bin) setBin(bin);
     }
 
     return { onCode, destroy: panel.destroy };
