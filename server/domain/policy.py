@@ -250,8 +250,9 @@ def _forced_target(p: PolicyInput, steps: list[Step]) -> tuple[str, float, Appli
                       f"La valeur forcée {name} doit être strictement entre 0 et 1.", field=name)
     default = default_fill_rate(p.abc_class, p.critical)
     en, fr = _percent(default)
-    steps.append(Step(name, value, "", OVERRIDE, (f"forced by the buyer (default: a fill rate of {en})",
-                                                  f"forcé par l'acheteur (par défaut : un taux de satisfaction de {fr})")))
+    why = (f"forced by the buyer (default: a fill rate of {en})",
+           f"forcé par l'acheteur (par défaut : un taux de satisfaction de {fr})")
+    steps.append(Step(name, value, "", OVERRIDE, why))
     kind = "fill_rate" if name == "fill_rate_target" else "cycle_service"
     return kind, value, AppliedOverride(name, default, value)
 

@@ -201,7 +201,8 @@ def test_cancel_closes_the_password_card_and_changes_nothing(open_page, admin_se
     assert page.locator("#user-password input[type=password]").count() == 0
     assert page.evaluate("document.activeElement.matches('li[data-user=\"e2e-cancel\"] button.user-password')")
     assert changes == []
-    assert (signs_in(admin_server, "e2e-cancel", "cancel-pass-1"), signs_in(admin_server, "e2e-cancel", "never-set-1")) == (201, 401)
+    assert (signs_in(admin_server, "e2e-cancel", "cancel-pass-1"),
+            signs_in(admin_server, "e2e-cancel", "never-set-1")) == (201, 401)
     page.click(f"{card} button.user-password")
     assert page.input_value("#user-password input[type=password]") == ""
 

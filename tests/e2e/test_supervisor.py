@@ -221,10 +221,12 @@ def test_the_policy_steps_show_service_targets_in_percent_as_they_are_typed(brow
     assert 0 < default["value"] < 1
     desk.goto(f"/#/sv/product?sku={sku}")
     desk.wait_for_selector('#policy-steps li[data-step="fill_rate_target"]')
-    assert desk.text_content('#policy-steps li[data-step="fill_rate_target"] .step-value') == f"{default['value'] * 100:g}%"
+    shown = desk.text_content('#policy-steps li[data-step="fill_rate_target"] .step-value')
+    assert shown == f"{default['value'] * 100:g}%"
     assert desk.text_content('#policy-steps li[data-step="safety_factor"] .step-value') != ""   # (others as they were)
 
-    status, _ = desk_server.request("PATCH", f"/api/v1/products/{sku}", {"policy_overrides": {"cycle_service_target": 0.995}})
+    status, _ = desk_server.request("PATCH", f"/api/v1/products/{sku}",
+                                    {"policy_overrides": {"cycle_service_target": 0.995}})
     assert status == 200
     context = new_context(browser, desk_server, viewport=DESK, locale="fr-FR")
     try:
@@ -240,7 +242,8 @@ def test_the_policy_steps_show_service_targets_in_percent_as_they_are_typed(brow
         page.wait_for_selector("#go-supervision")
         page.goto(f"/#/sv/product?sku={sku}")
         page.wait_for_selector('#policy-steps li[data-step="cycle_service_target"]')
-        # The app's percentages (Intl's): a no-break space before "%", narrow (U+202F) or not as the browser's ICU has it.
+        # The app's percentages (Intl's): a no-break space before "%", narrow (U+202F) or not, as the browser's ICU
+        # has it.
         shown = page.text_content('#policy-steps li[data-step="cycle_service_target"] .step-value')
         assert shown in ("99,5\u202f%", "99,5\u00a0%"), repr(shown)
         assert page.get_attribute("#override-cycle_service_target", "placeholder").endswith(shown)

@@ -231,7 +231,8 @@ def test_the_device_refuses_an_8_digit_code_exactly_when_the_server_does(page, s
     server = [None if code[0] != "]" else server_says(code) for code in codes]
     assert [(code, said, told) for code, said, told in zip(codes, device, server) if said != told] == []
     assert any(server_says(code) for code in codes if code[0] != "]")   # bare ones the server alone refuses
-    upce = sum(1 for code, told in zip(codes, server) if told is None and code[0] == "]" and parse(code).symbology == "upce")
+    upce = sum(1 for code, told in zip(codes, server)
+               if told is None and code[0] == "]" and parse(code).symbology == "upce")
     assert upce > 100 and 0 < server.count(None) < len(codes)
 
 
@@ -267,8 +268,10 @@ def test_the_browser_detector_marks_a_plain_code_128_as_such(page, server):
         globalThis.BarcodeDetector = class {
             static async getSupportedFormats() { return ["code_128", "qr_code", "ean_13"]; }
             async detect() {
-                return [{ format: "code_128", rawValue: "10020304" }, { format: "code_128", rawValue: "\\x1d0104006381333931" },
-                        { format: "qr_code", rawValue: "TL:LOC:A-01" }, { format: "ean_13", rawValue: "4006381333931" }];
+                return [{ format: "code_128", rawValue: "10020304" },
+                        { format: "code_128", rawValue: "\\x1d0104006381333931" },
+                        { format: "qr_code", rawValue: "TL:LOC:A-01" },
+                        { format: "ean_13", rawValue: "4006381333931" }];
             }
         };""")
     page.goto("/")
