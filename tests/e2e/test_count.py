@@ -63,3 +63,22 @@ def test_the_quantity_counted_reads_a_decimal_comma_and_refuses_negatives_and_ga
     wedge(page, "4006381333931")
     wait_for_outbox(page, "sent", 1)
     assert [scan["context"] for scan in applied] == [{"bin": "A-01", "qty": 1.5}]
+
+
+def test_a_bin_scanned_by_its_bare_code_switches_bins_before_any_number_and_keeps_the_one_typed(context, page,
+                                                                                                 scan_api):
+    """Moving on to the next bin needs no count typed first; offline too (the device keeps the bins' codes); a number
+    already typed waits for the item it was typed for."""
+    sign_in(page, scan_api)
+    open_screen(page, "count")
+    wedge(page, "TL:LOC:A-01")
+    page.wait_for_function("document.querySelector('#current-bin')?.textContent.includes('A-01')")
+    wedge(page, "A-02")
+    page.wait_for_function("document.querySelector('#current-bin')?.textContent.includes('A-02')")
+    context.set_offline(True)
+    page.fill("#counted-qty", "7")
+    wedge(page, "A-01")
+    page.wait_for_function("document.querySelector('#current-bin')?.textContent.includes('A-01')")
+    assert page.input_value("#counted-qty") == "7"
+    assert outbox(page, "pending") == [] and count_events(scan_api, "A-01") == []
+    context.set_offline(False)

@@ -2,6 +2,7 @@
 // list of the last scans with their outcome.
 import { h, replaceChildren, visibleCode } from "../dom.js";
 import { api, messageOf } from "../api.js";
+import { cacheGet, cachePut } from "../store.js";
 import { labelled, t } from "../i18n.js";
 import { feedback } from "../feedback.js";
 
@@ -30,21 +31,55 @@ export async function placeIsKnown(code) {
   }
 }
 
-// A bin's own code scanned bare, without its TL:LOC: label (codes printed before Tendu: "A-01", "10020304"):
-// the bin's code when the server knows it as a bin, else null. Online only: offline, the bin label is needed.
-export async function bareBin(code) {
-  if (!navigator.onLine) return null;
+// The bins' codes, kept on the device: a bin scanned by its bare code ("A-01", "10020304", printed before Tendu)
+// is told from an item at once, offline too (else, with a bin already set, it would be queued as an item and the
+// next items booked to the old bin). Refreshed whenever a screen that takes bins opens online.
+const BINS_KEY = "bins";
+const BIN_PAGES = 40; // 500 a page: 20,000 bins at most
+let bins = new Map(); // upper-case code → code
+
+export async function loadBins() {
   try {
-    const { status, body } = await api(`/api/v1/lookup?code=${encodeURIComponent(code)}`, { timeoutMs: 3000 });
-    return status === 200 && body?.kind === "location" && body.location?.kind === "bin" ? body.location.code : null;
-  } catch {
-    return null;
-  }
+    bins = new Map((await cacheGet(BINS_KEY))?.value || []);
+  } catch { /* no cache yet */ }
+  if (!navigator.onLine) return;
+  try {
+    const found = [];
+    for (let page = 1; page <= BIN_PAGES; page += 1) {
+      const { status, body } = await api(`/api/v1/locations?active=true&per_page=500&page=${page}`, { timeoutMs: 10000 });
+      if (status !== 200) return;
+      for (const place of body.items) if (place.kind === "bin") found.push([place.code.toUpperCase(), place.code]);
+      if (page * body.per_page >= body.total) break;
+    }
+    bins = new Map(found);
+    await cachePut(BINS_KEY, found);
+  } catch { /* unreachable: the list kept on the device serves */ }
 }
 
-// No bin yet, and the code scanned is none: offline, only a Tendu bin label could have been recognised.
-export function needBinFirst() {
-  operatorError(t(navigator.onLine ? "need_bin_first" : "need_bin_label_offline"));
+// The bin a bare code names among the bins kept on the device, or null.
+export function knownBin(code) {
+  return bins.get(code.trim().toUpperCase()) || null;
+}
+
+// A code scanned where a bin is expected and not among the bins kept on the device (one created since): asked of
+// the server. { bin } or { message } saying why it is no bin; offline, only the Tendu label can be recognised.
+export async function binScanned(code) {
+  const offline = { message: t("need_bin_label_offline") };
+  if (!navigator.onLine) return offline;
+  let answer;
+  try {
+    answer = await api(`/api/v1/lookup?code=${encodeURIComponent(code)}`, { timeoutMs: 3000 });
+  } catch {
+    return offline;
+  }
+  const { status, body } = answer;
+  if (status === 200 && body?.kind === "location") {
+    return body.location?.kind === "bin" ? { bin: body.location.code }
+      : { message: t("not_a_bin_code", { code: body.location.code }) };
+  }
+  if (status === 200) return { message: t("need_bin_first") };           // an item, an order: the bin comes first
+  if (status === 404 || status === 422) return { message: t("unknown_bin_code", { code: visibleCode(code.trim()) }) };
+  return offline;
 }
 
 // The bin a scan's answer names: a bin code scanned bare where items go is looked up, not booked (server side).

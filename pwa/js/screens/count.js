@@ -5,12 +5,13 @@ import { readLabel } from "../labels.js";
 import { dismiss } from "../outbox.js";
 import { showAnswer, submitScan } from "../scanner.js";
 import { scanPanel } from "../scan-panel.js";
-import { answeredBin, bareBin, contextBar, loadContext, needBinFirst, operatorError, placeIsKnown, recentScans, saveContext } from "./common.js";
+import { answeredBin, binScanned, contextBar, knownBin, loadBins, loadContext, operatorError, placeIsKnown, recentScans, saveContext } from "./common.js";
 
 export default {
   title: "count_title",
   render(main) {
     const context = loadContext("count");
+    loadBins(); // (in the background: the bins kept on the device serve meanwhile)
     const panel = scanPanel({ onCode });
     const recent = recentScans();
     const bar = h("div");
@@ -41,9 +42,11 @@ export default {
         if (!(await placeIsKnown(code))) return operatorError(t("unknown_place", { code: label.value }));
         return setBin(label.value);
       }
+      const known = knownBin(code); // a bin by its bare code: switched to here, offline too
+      if (known) return setBin(known);
       if (!context.bin) {
-        const bin = await bareBin(code);
-        return bin ? setBin(bin) : needBinFirst();
+        const { bin, message } = await binScanned(code);
+        return bin ? setBin(bin) : operatorError(message);
       }
       const counted = readQty(qty.value);
       if (counted.error) return operatorError(t(counted.error, { value: qty.value.trim() }));

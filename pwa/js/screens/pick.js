@@ -7,13 +7,15 @@ import { showAnswer, submitScan } from "../scanner.js";
 import { cacheGet, cachePut } from "../store.js";
 import { api, NetworkError } from "../api.js";
 import { scanPanel } from "../scan-panel.js";
-import { answeredBin, bareBin, contextBar, loadContext, needBinFirst, operatorError, recentScans, saveContext } from "./common.js";
+import { feedback } from "../feedback.js";
+import { answeredBin, binScanned, contextBar, knownBin, loadBins, loadContext, operatorError, recentScans, saveContext } from "./common.js";
 import { openOrders } from "./open-orders.js";
 
 export default {
   title: "pick_title",
   render(main) {
     const context = loadContext("pick"); // {order, bin, left: {line_id: qty the server said is left}}
+    loadBins(); // (in the background: the bins kept on the device serve meanwhile)
     context.left ??= {};
     const panel = scanPanel({ onCode });
     const recent = recentScans();
@@ -104,9 +106,11 @@ export default {
       if (label?.type === "SO") return choose(label.value);
       if (!context.order) return operatorError(t("pick_prompt_order"));
       if (label?.type === "LOC") return setBin(label.value);
+      const known = knownBin(code); // a bin by its bare code: switched to here, offline too
+      if (known) return setBin(known);
       if (!context.bin) {
-        const bin = await bareBin(code);
-        return bin ? setBin(bin) : needBinFirst();
+        const { bin, message } = await binScanned(code);
+        return bin ? setBin(bin) : operatorError(message);
       }
       const answer = await submitScan({ code, action: "pick", context: { order: context.order, bin: context.bin } });
       recent.add(code, answer);
@@ -120,7 +124,10 @@ export default {
       context.bin = bin;
       saveContext("pick", context);
       show();
-      if (expected && expected !== bin) operatorError(t("wrong_bin_hint", { expected, bin }));
+      // Taken (the goods may be elsewhere too), but said loudly: the list expected another bin.
+      if (expected && expected !== bin) {
+        feedback("error", { title: t("wrong_bin_title"), big: t("wrong_bin_hint", { expected, bin }) });
+      }
     }
 
     return {

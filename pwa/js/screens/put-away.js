@@ -4,12 +4,13 @@ import { t } from "../i18n.js";
 import { readLabel } from "../labels.js";
 import { showAnswer, submitScan } from "../scanner.js";
 import { scanPanel } from "../scan-panel.js";
-import { answeredBin, bareBin, contextBar, loadContext, needBinFirst, operatorError, placeIsKnown, recentScans, saveContext } from "./common.js";
+import { answeredBin, binScanned, contextBar, knownBin, loadBins, loadContext, operatorError, placeIsKnown, recentScans, saveContext } from "./common.js";
 
 export default {
   title: "put_away_title",
   render(main) {
     const context = loadContext("put_away");
+    loadBins(); // (in the background: the bins kept on the device serve meanwhile)
     const panel = scanPanel({ onCode });
     const recent = recentScans();
     const bar = h("div");
@@ -33,9 +34,11 @@ export default {
         if (!(await placeIsKnown(code))) return operatorError(t("unknown_place", { code: label.value }));
         return setBin(label.value);
       }
+      const known = knownBin(code); // a bin by its bare code: switched to here, offline too
+      if (known) return setBin(known);
       if (!context.bin) {
-        const bin = await bareBin(code);
-        return bin ? setBin(bin) : needBinFirst();
+        const { bin, message } = await binScanned(code);
+        return bin ? setBin(bin) : operatorError(message);
       }
       const answer = await submitScan({ code, action: "put_away", context: { bin: context.bin } });
       recent.add(code, answer);
