@@ -132,6 +132,16 @@ def to_pick(line: SalesOrderLine, picked: dict) -> Decimal:
     return line.qty_ordered - picked[line.id] - line.qty_short
 
 
+def check_left_to_pick(line, qty: Decimal, picked: dict) -> None:
+    """Refused when more is scanned than is left to pick on the line."""
+    left = to_pick(line, picked)
+    if qty > left:
+        raise Conflict("over_pick", f"Only {fmt_qty(left)} left to pick on this line; {fmt_qty(qty)} scanned.",
+                       f"Il ne reste que {fr_qty(left)} à préparer sur cette ligne ; "
+                       f"{fr_qty(qty)} {fr_word(qty, 'scanné', 'scannés')}.",
+                       field="qty", details={"left": fmt_qty(left)})
+
+
 def book_pick(s, order: SalesOrder, line: SalesOrderLine, qty: Decimal, source: Location, dispatch: Location,
               stamp: Stamp, *, lot: str = "", picked: dict | None = None) -> int:
     """``picked``: the order's picked quantities per line, read by the caller under the product's lock.
@@ -139,12 +149,7 @@ def book_pick(s, order: SalesOrder, line: SalesOrderLine, qty: Decimal, source: 
     if picked is None:
         lock_products(s, [line.product_id])
         picked = picked_by_line(s, order)
-    left = to_pick(line, picked)
-    if qty > left:
-        raise Conflict("over_pick", f"Only {fmt_qty(left)} left to pick on this line; {fmt_qty(qty)} scanned.",
-                       f"Il ne reste que {fr_qty(left)} à préparer sur cette ligne ; "
-                       f"{fr_qty(qty)} {fr_word(qty, 'scanné', 'scannés')}.",
-                       field="qty", details={"left": fmt_qty(left)})
+    check_left_to_pick(line, qty, picked)
     check_not_reserved_for_others(s, line, qty)
     movement_id = ledger.append(s, ledger.MovementRequest(
         stamp=stamp, kind=MovementKind.PICK, product_id=line.product_id, qty=qty, from_location_id=source.id,

@@ -131,6 +131,20 @@ def test_wrong_bin_says_where_the_item_is(client, warehouse, scanner, shelf):
     assert over[0] == 409 and over[1]["error"]["code"] == "over_pick"
 
 
+def test_a_line_picked_in_full_is_said_done_not_sent_to_another_bin(client, warehouse, scanner, shelf):
+    """Scanned once more after its line is complete, an item is an over-pick, whatever is left in the bin: not "it is
+    in B-01", which would send the operator to pick one more elsewhere."""
+    sup = warehouse["supervisor"]
+    client.post("/api/v1/adjustments", headers=sup, json=event(product="PAD", location="B-01", qty=5, reason="open"))
+    so = client.post("/api/v1/sales-orders", headers=warehouse["operator"],
+                     json=event(customer="GARAGE", lines=[{"product": "PAD", "qty": 40}])).json
+    assert scanner.scan(EAN, "pick", order=so["number"], bin="A-01", qty=40)[0] == 201   # A-01 is now empty
+    before = stock(client, scanner.headers)
+    status, body = scanner.scan(EAN, "pick", order=so["number"], bin="A-01")
+    assert (status, body["error"]["code"], body["error"]["details"]["left"]) == (409, "over_pick", "0"), body
+    assert "B-01" not in body["message"] and stock(client, scanner.headers) == before
+
+
 def test_a_bin_holding_several_lots_is_named_once(client, warehouse, scanner, shelf):
     sup = warehouse["supervisor"]
     for lot in ("L1", "L2"):

@@ -47,6 +47,7 @@ def pick(s, scan: Scan, parsed) -> Outcome:
     now_picked = order_rows.with_lines(s, order).done()
     line = sales.line_for_product(order, item.product.id, now_picked)
     qty = scanned_units(scan, item)
+    sales.check_left_to_pick(line, qty, now_picked)  # before the bin: a line done is no reason to look elsewhere
     levels = _levels_in_bin(s, item.product, source)
     named = item.lot or str(scan.context.get("lot") or "")
     parts = [(named, qty)] if named or qty > sales.to_pick(line, now_picked) else _lots_to_take(s, item, source,
