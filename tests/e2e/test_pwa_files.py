@@ -73,6 +73,8 @@ def string_keys(text: str) -> dict[str, set[str]]:
                 quote = None if c == quote else quote
             elif c in "\"'`":
                 quote = c
+            elif text.startswith("//", i):      # a comment ("an order's status") opens no string
+                i = text.index("\n", i)
             else:
                 depth += {"{": 1, "}": -1}.get(c, 0)
             i += 1
