@@ -72,7 +72,10 @@ class SupplierPerformance(Schema):
 
 
 class Estimate(Schema):
-    source = fields.String(metadata={"description": "measured, shrunk_to_supplier or declared"})
+    source = fields.String(metadata={"description": "measured (the product's own receipts), shrunk_to_supplier (a few, "
+                                                    "blended with the supplier's pool), supplier_pool (none yet: the "
+                                                    "supplier's measured pool) or declared (nothing measured: "
+                                                    "the supplier's word)"})
     mean = fields.Float()
     sd = fields.Float()
     p50 = fields.Float()
@@ -135,9 +138,15 @@ class LeadTimes(MethodView):
     def get(self, args):
         """Lead times measured from events: per supplier (total and each stage) and per product (to plan with)."""
         histories = _histories(args)
+        # Products never bought from their supplier are planned on its pool: listed too. One product's lines are
+        # not its supplier's pool: the pools are measured on every line of the period then.
+        supplier = master.get(Supplier, args["supplier"]) if args["supplier"] else None
+        product = master.get(Product, args["product"]) if args["product"] else None
+        planned = leadtimes.planned_products(supplier.id if supplier else None, product.id if product else None)
+        pools = leadtimes.line_histories(since=args["since"], until=args["until"]) if product else None
         return {"quantile_method": leadtime.QUANTILE_METHOD_NAME,
                 "suppliers": leadtimes.supplier_summaries(histories, as_of=utcnow()),
-                "products": leadtimes.product_estimates(histories)}
+                "products": leadtimes.product_estimates(histories, planned, pools)}
 
 
 class LineFilters(Filters):

@@ -22,7 +22,7 @@ blp = Blueprint("planning", __name__, url_prefix="/api/v1", description="Policie
 class StepOut(Schema):
     name = fields.String()
     value = fields.Raw()
-    formula = fields.String(metadata={"description": "In symbols, with the figures put in"})
+    formula = fields.String(metadata={"description": "In symbols, with the figures put in (a decimal comma in French)"})
     source = fields.String(metadata={"description": "Where the inputs came from, in the request's language"})
     note = fields.String(metadata={"description": "What the step means, in the request's language (may be empty)"})
 
@@ -99,7 +99,7 @@ class CreatedOrder(Schema):
 
 def _step(step) -> dict:
     fr = language() == "fr"
-    return {"name": step.name, "value": _plain(step.value), "formula": step.formula,
+    return {"name": step.name, "value": _plain(step.value), "formula": step.formula_fr if fr else step.formula,
             "source": step.source[fr], "note": step.note[fr]}
 
 

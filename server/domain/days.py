@@ -14,3 +14,15 @@ OUT_OF_RANGE_FR = "Entre le 01/01/2000 et le 31/12/2099."
 
 def day_in_range(day: date) -> bool:
     return FIRST_DAY <= day <= LAST_DAY
+
+
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+MONTHS_FR = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
+
+
+def day_text(day: date, today: date | None = None) -> tuple[str, str]:
+    """A day as people write it in a sentence (en, fr): "28 Nov", "28 nov." ("1er" in French, as it is said), the
+    year added when it is not ``today``'s: "3 Jan 2027", "3 janv. 2027"."""
+    year = f" {day.year}" if today is not None and day.year != today.year else ""
+    fr_day = "1er" if day.day == 1 else str(day.day)
+    return f"{day.day} {MONTHS_EN[day.month - 1]}{year}", f"{fr_day} {MONTHS_FR[day.month - 1]}{year}"

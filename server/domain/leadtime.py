@@ -40,6 +40,7 @@ Z90 = 1.2815515655446004  # Φ⁻¹(0.90), for a p90 when only a mean and sd are
 SOURCE_MEASURED = "measured"
 SOURCE_SHRUNK = "shrunk_to_supplier"
 SOURCE_DECLARED = "declared"
+SOURCE_POOL = "supplier_pool"     # no reception of the product yet: its supplier's measured pool
 SOURCE_FORCED = "forced"          # by the buyer (a product's policy_overrides)
 
 STAGES = ("order_delay", "supplier_delay", "transport_delay", "reception_delay")
@@ -98,7 +99,7 @@ def describe_durations(durations: Iterable[float], *, field: str = "durations") 
 @dataclass(frozen=True)
 class LeadTimeEstimate:
     """The lead time to plan with, and where it came from."""
-    source: str               # "measured" | "shrunk_to_supplier" | "declared"
+    source: str               # "measured" | "shrunk_to_supplier" | "supplier_pool" | "declared" | "forced"
     mean: float
     sd: float
     p50: float
@@ -126,13 +127,37 @@ def _blend(own: float | None, pool: float | None, w: float) -> float:
 
 
 def _from_declared(declared: float, pool: DurationStats, product: DurationStats) -> LeadTimeEstimate:
-    cv = pool.sd / pool.mean if pool.sd is not None and pool.mean else DECLARED_CV
+    """No reception of this product and no measured pool to lean on (fewer than two lines of the supplier): the
+    supplier's word, with the usual spread of a promise."""
+    cv = DECLARED_CV
     sd = declared * cv
+    none_en, none_fr = (("for this product nor its supplier", "pour ce produit ni pour son fournisseur") if pool.n == 0
+                        else ("for this product and only one for its supplier",
+                              "pour ce produit et une seule pour son fournisseur"))
     return LeadTimeEstimate(
         SOURCE_DECLARED, declared, sd, declared, declared + Z90 * sd, 0, 0.0, product, pool, declared,
-        f"No reception measured yet: supplier's declared {declared:g} days, spread assumed (CV {cv:.2f}).",
-        f"Aucune réception mesurée : délai annoncé par le fournisseur, {declared:g} jours, "
-        f"dispersion supposée (CV {cv:.2f}).",
+        f"No reception measured {none_en}: supplier's declared {declared:g} days, spread assumed "
+        f"(CV {cv:.2f}).",
+        f"Aucune réception mesurée {none_fr} : délai annoncé par le fournisseur, {_fr(declared)} jours, "
+        f"dispersion supposée (CV {_fr2(cv)}).",
+    )
+
+
+def _from_pool(pool: DurationStats, product: DurationStats, declared: float | None, k: float) -> LeadTimeEstimate:
+    """No reception of this product yet: its supplier's measured pool, which is what the credibility blend
+    w·own + (1 − w)·pool gives at n = 0 (w = 0). A product's first reception then moves the estimate by 1/(1 + k)
+    of the way: no jump between a product never bought and one bought once (it jumped to the declared figure)."""
+    # (one line of the supplier and no promise: its spread is assumed, as for a product's single reception)
+    sd = pool.sd if pool.sd is not None else pool.mean * DECLARED_CV
+    said = (f"; it declares {declared:g} days" if declared is not None else "",
+            f" ; il annonce {_fr(declared)} jours" if declared is not None else "")
+    return LeadTimeEstimate(
+        SOURCE_POOL, pool.mean, sd, pool.p50, pool.p90, 0, 0.0, product, pool, declared,
+        f"No reception of this product yet: its supplier's {pool.n} measured "
+        f"{en_word(pool.n, 'reception', 'receptions')} (weight n/(n+{k:g}) = 0 for its own){said[0]}.",
+        f"Aucune réception de ce produit : "
+        f"{fr_word(pool.n, 'la réception mesurée', f'les {pool.n} réceptions mesurées')} de son fournisseur "
+        f"(poids n/(n+{k:g}) = 0 pour les siennes){said[1]}.",
     )
 
 
@@ -148,7 +173,7 @@ def _shrunk(product: DurationStats, pool: DurationStats, k: float, declared: flo
         prior_sd = declared * DECLARED_CV
         mean, var, p50, p90 = declared, prior_sd ** 2, declared, declared + Z90 * prior_sd
         against = (f"the supplier's declared {declared:g} days (spread assumed, CV {DECLARED_CV:.2f})",
-                   f"au délai annoncé de {declared:g} jours (dispersion supposée, CV {DECLARED_CV:.2f})")
+                   f"au délai annoncé de {_fr(declared)} jours (dispersion supposée, CV {_fr2(DECLARED_CV)})")
     else:
         mean, var, p50, p90 = pool.mean, pool.sd ** 2 if pool.sd is not None else 0.0, pool.p50, pool.p90
         against = (f"the supplier's {pool.n} {en_word(pool.n, 'reception', 'receptions')}",
@@ -160,7 +185,7 @@ def _shrunk(product: DurationStats, pool: DurationStats, k: float, declared: flo
         f"{product.n} {en_word(product.n, 'reception', 'receptions')} of this product, weighted {w:.0%} against "
         f"{against[0]} (weight n/(n+{k:g})).",
         f"{product.n} {fr_word(product.n, 'réception de ce produit, pondérée', 'réceptions de ce produit, pondérées')}"
-        f" à {w:.0%} face {against[1]} (poids n/(n+{k:g})).",
+        f" à {_fr_percent(w)} face {against[1]} (poids n/(n+{k:g})).",
     )
 
 
@@ -191,18 +216,31 @@ def _fr(x: float) -> str:
     return f"{x:.3g}".replace(".", ",")
 
 
+def _fr2(x: float) -> str:
+    """Two decimals, French: 0.25 → "0,25"."""
+    return f"{x:.2f}".replace(".", ",")
+
+
+def _fr_percent(share: float) -> str:
+    """62 % with a narrow no-break space, as French writes it."""
+    return f"{share * 100:.0f}\u202f%"
+
+
 def estimate_lead_time(product_durations: Iterable[float], supplier_durations: Iterable[float] = (),
                        declared_days: float | None = None, *, k: float = SHRINKAGE_K,
                        full_credibility_n: int = FULL_CREDIBILITY_N) -> LeadTimeEstimate:
     """Lead time to plan with for one product.
 
-    - n == 0: the supplier's declared lead time (spread from the pool's CV, else ``DECLARED_CV``);
-      without a declared figure, the supplier's pool itself (weight 0, source "shrunk_to_supplier").
+    - n == 0 and a supplier pool of ≥ 2 lines: the pool itself (source "supplier_pool"), which is the blend below
+      at n = 0 (w = 0): a product not bought yet is planned on how its supplier delivers, not on its promise;
+    - n == 0 otherwise: the supplier's declared lead time (spread ``DECLARED_CV``); without a declared figure, the
+      pool's one line; nothing measured nor declared is refused;
     - 1 ≤ n < ``full_credibility_n`` and a supplier pool of ≥ 2 lines: each statistic is the credibility
       blend w·own + (1−w)·pool with w = n/(n+k); the variance uses w = (n−1)/(n−1+k);
     - the same with fewer pool lines: the same blend toward the declared lead time (spread ``DECLARED_CV``).
     - otherwise: the product's own measurements.
-    ``supplier_durations`` is the supplier's pool (all its lines, this product's included).
+    ``supplier_durations`` is the supplier's pool (all its lines, this product's included). The prior a product's
+    few receptions shrink toward is the same at n = 0 and n ≥ 1: the pool when it has ≥ 2 lines, else the promise.
     """
     product = describe_durations(product_durations, field="product_durations")
     pool = describe_durations(supplier_durations, field="supplier_durations")
@@ -210,12 +248,12 @@ def estimate_lead_time(product_durations: Iterable[float], supplier_durations: I
         raise Invalid("declared_lead_time_invalid", "The declared lead time must be zero or more days.",
                       "Le délai annoncé doit être d'au moins zéro jour.", field="declared_days")
     if product.n == 0:
+        if pool.n >= 2 or (pool.n == 1 and declared_days is None):
+            return _from_pool(pool, product, declared_days, k)
         if declared_days is not None:
             return _from_declared(float(declared_days), pool, product)
-        if pool.n == 0:
-            raise Invalid("lead_time_unknown", "No lead time measured nor declared for this supplier.",
-                          "Aucun délai mesuré ni annoncé pour ce fournisseur.", field="declared_days")
-        return _shrunk(product, pool, k, declared_days)
+        raise Invalid("lead_time_unknown", "No lead time measured nor declared for this supplier.",
+                      "Aucun délai mesuré ni annoncé pour ce fournisseur.", field="declared_days")
     if product.n < full_credibility_n and pool.n >= 2:
         return _shrunk(product, pool, k, declared_days)
     if product.n < full_credibility_n and declared_days is not None:

@@ -25,6 +25,7 @@ The maths lives in short modules, all re-exported here (``from server.domain.pol
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
@@ -42,6 +43,7 @@ from .quantities import (DAYS_PER_YEAR, HOLDING_RATE, ORDER_COVER_WEEKS, base_or
                          pull_purchase_quantity, round_order_quantity)
 from .reorder import (GAMMA, GAMMA_MAX_SHAPE, NORMAL, OrderUpToLevels, ReorderPoints, distribution_for_class,  # noqa: F401
                       k_for_fill_rate, one_target, order_up_to_levels, reorder_points, z_for_cycle_service)
+from .words import en_word, fr_word
 
 
 Text = tuple[str, str]  # (English, French)
@@ -57,12 +59,19 @@ class Step:
     source: Text
     note: Text = ("", "")
 
+    @property
+    def formula_fr(self) -> str:
+        """The formula as a French reader writes its numbers (decimal comma); its symbols are the same."""
+        return decimal_comma(self.formula)
+
 
 INPUT, COMPUTED, OVERRIDE = ("input", "saisie"), ("computed", "calculé"), ("buyer override", "forçage de l'acheteur")
 HISTORY = ("demand history", "historique de la demande")
 LEAD_TIME_SOURCES = {"measured": ("measured", "mesuré"),
                      "shrunk_to_supplier": ("measured, shrunk toward the supplier's",
                                             "mesuré, rapproché de celui du fournisseur"),
+                     "supplier_pool": ("measured on the supplier's other products (none of this one received yet)",
+                                       "mesuré sur les autres produits du fournisseur (aucune réception de celui-ci)"),
                      "declared": ("declared by the supplier", "annoncé par le fournisseur"),
                      "forced": ("forced by the buyer", "forcé par l'acheteur")}
 
@@ -154,6 +163,20 @@ def _fmt(x: float) -> str:
     return f"{x:.4g}"
 
 
+def _fr(x: float) -> str:
+    """``_fmt`` with a decimal comma, for French texts: 0.1785 → "0,1785"."""
+    return _fmt(x).replace(".", ",")
+
+
+_DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
+
+
+def decimal_comma(text: str) -> str:
+    """The numbers of a text built with ``_fmt`` with a decimal comma: "0.1785·5.396" → "0,1785·5,396". A point
+    between two digits is a decimal point in these texts (a list separator is a comma and a space, left as is)."""
+    return _DECIMAL_POINT.sub(",", text)
+
+
 def _percent(share: float) -> tuple[str, str]:
     """A service target as the buyer types it, in %: 0.995 → "99.5%", "99,5 %" (a narrow no-break space) in French."""
     text = f"{share * 100:.4g}"
@@ -228,7 +251,7 @@ def _forced_inputs(p: PolicyInput, steps: list[Step]) -> tuple[PolicyInput, list
     for name, value in forced.items():
         was = getattr(p, name)
         applied.append(AppliedOverride(name, was, value))
-        was_fr = _fmt(was).replace(".", ",")
+        was_fr = _fr(was)
         steps.append(Step(name, value, "", OVERRIDE, (f"forced by the buyer (measured: {_fmt(was)})",
                                                       f"forcé par l'acheteur (mesuré : {was_fr})")))
     lead_time_forced = "lead_time_mean" in forced or "lead_time_sd" in forced
@@ -293,7 +316,8 @@ def _order_quantity(p: PolicyInput, steps: list[Step]) -> tuple[float, float | N
                 "le coût d'une commande chez le fournisseur"))
         steps.append(Step("order_quantity_cover", raw, f"d̄·7·{weeks} = {_fmt(p.demand_mean)}·7·{weeks}",
                           ("forecast", "prévision"),
-                          (f"{weeks} weeks of demand: {why[0]}", f"{weeks} semaines de demande : {why[1]}")))
+                          (f"{weeks} weeks of demand: {why[0]}",
+                           f"{_fr(p.order_cover_weeks)} semaines de demande : {why[1]}")))
     else:
         if p.ordering_cost is None or holding is None:
             raise Invalid("order_quantity_unknown", "Give an order quantity, or the ordering and holding costs.",
@@ -325,24 +349,28 @@ def _continuous_review(p: PolicyInput, kind: str, target: float, q: float, gamma
         steps.append(Step("sigma_dl", r.sigma_dl, f"√(E[L]·σ_d² + d̄²·σ_L²) = √({_fmt(p.lead_time_mean)}·"
                           f"{_fmt(p.demand_sd)}² + {_fmt(p.demand_mean)}²·{_fmt(p.lead_time_sd)}²)", lt_src))
     else:
+        formula_mu = p.demand_mean * p.lead_time_mean
+        c = float(r.mean_lead_time_demand) / formula_mu - 1.0 if formula_mu > 0 else 0.0
         steps.append(Step("mean_lead_time_demand", r.mean_lead_time_demand,
-                          f"d̄·E[L]·(1 + c) = {_fmt(p.demand_mean)}·{_fmt(p.lead_time_mean)}·(1 + c)", HISTORY,
-                          ("c: the extra demand in the E[L] days before each unit demanded, measured on the history",
-                           "c : le surcroît de demande dans les E[L] jours précédant chaque unité demandée, mesuré "
-                           "sur l'historique")))
-        steps.append(Step("sigma_dl", r.sigma_dl, "√(V·ν/(ν − 2) + Var μ̂ + (d̄(1 + c)·σ_L)²)", HISTORY,
+                          f"d̄·E[L]·(1 + c) = {_fmt(p.demand_mean)}·{_fmt(p.lead_time_mean)}·(1 + {_fmt(c)})",
+                          HISTORY,
+                          (f"c = {_fmt(c)}: the extra demand in the E[L] days before each unit demanded, measured on "
+                           "the history",
+                           f"c = {_fr(c)} : le surcroît de demande dans les E[L] jours précédant chaque unité "
+                           "demandée, mesuré sur l'historique")))
+        steps.append(Step("sigma_dl", r.sigma_dl, f"√(V·ν/(ν − 2) + Var μ̂ + (d̄(1 + c)·σ_L)²), c = {_fmt(c)}", HISTORY,
                           ("the spread of that demand (clustered), widened by the estimation noise of the history "
                            "(block jackknife)",
                            "la dispersion de cette demande (groupée), élargie du bruit d'estimation de l'historique "
                            "(jackknife par blocs)")))
-    d_u = p.demand_mean if p.demand_history_mean is None else p.demand_history_mean
     history = p.demand_history_mean is not None
-    steps.append(Step("undershoot", r.undershoot, f"E[U] = (σ_d² + d̄²)/(2·d̄) = ({_fmt(p.demand_sd)}² + "
-                      f"{_fmt(d_u)}²)/(2·{_fmt(d_u)})", COMPUTED,
-                      ("daily review: the position goes below s by a day's demand" + (", d̄ of the history" * history),
-                       "revue quotidienne : la position passe sous s d'une journée de demande"
-                       + (", d̄ de l'historique" * history))))
-    spread = "E[D³]/(3·d̄) − E[U]²" if p.demand_m3 is not None else "E[U]²/3"
+    d_u = p.demand_history_mean if history else p.demand_mean
+    d_sym = "d̄_h" if history else "d̄"     # the history's d̄ is not the forecast's: its own symbol
+    steps.append(Step("undershoot", r.undershoot, f"E[U] = (σ_d² + {d_sym}²)/(2·{d_sym}) = ({_fmt(p.demand_sd)}² + "
+                      f"{_fmt(d_u)}²)/(2·{_fmt(d_u)})", COMPUTED, _undershoot_note(p, d_u) if history else
+                      ("daily review: the position goes below s by a day's demand",
+                       "revue quotidienne : la position passe sous s d'une journée de demande")))
+    spread = f"E[D³]/(3·{d_sym}) − E[U]²" if p.demand_m3 is not None else "E[U]²/3"
     steps.append(Step("sigma_x", r.sigma_x, f"√(σ_DL² + Var U) = √({_fmt(r.sigma_dl)}² + {_fmt(r.undershoot_sd)}²),"
                       f" Var U = {spread}", COMPUTED,
                       ("", "") if p.demand_m3 is not None else ("no E[D³] given", "E[D³] non fourni")))
@@ -357,12 +385,80 @@ def _continuous_review(p: PolicyInput, kind: str, target: float, q: float, gamma
     law = ("gamma", "gamma") if distribution == GAMMA else ("normal", "normale")
     steps.append(Step("safety_factor", r.k, formula, (f"{law[0]} lead-time demand",
                                                       f"demande pendant le délai, loi {law[1]}")))
-    steps.append(Step("safety_stock", r.safety_stock, f"k·σ_X = {_fmt(r.k)}·{_fmt(r.sigma_x)}", COMPUTED))
+    steps.append(Step("safety_stock", r.safety_stock, f"k·σ_X = {_fmt(r.k)}·{_fmt(r.sigma_x)}", COMPUTED,
+                      _negative_safety_stock(p, kind, target, float(r.safety_stock), q=q)))
+    floored = float(r.mean_lead_time_demand + r.undershoot + r.safety_stock) < 0
     steps.append(Step("reorder_point", r.reorder_point, f"max(0, d̄·E[L] + E[U] + SS) = {_fmt(r.mean_lead_time_demand)}"
                       f" + {_fmt(r.undershoot)} + {_fmt(r.safety_stock)}", COMPUTED,
-                      ("order Q when the position (on hand + on order − reserved) is at s or below",
-                       "commander Q quand la position (stock + en commande − réservé) est à s ou moins")))
+                      ("order Q when the position (on hand + on order − reserved) is at s or below"
+                       + ("; the sum is below 0, so s is 0: order when nothing is left nor on order" * floored),
+                       "commander Q quand la position (stock + en commande − réservé) est à s ou moins"
+                       + (" ; la somme est sous 0, donc s vaut 0 : commander quand il ne reste rien, ni en stock ni "
+                          "en commande" * floored))))
     return r, distribution
+
+
+def _undershoot_note(p: PolicyInput, d_h: float) -> Text:
+    """The undershoot is taken on the history's own d̄ (its σ_d and E[D³] are the history's): named apart from the
+    forecast's d̄, and said to be scaled when the buyer forced the demand (a figure the history never had)."""
+    forced = "demand_mean" in p.overrides
+    en, fr = ((f"d̄_h = {_fmt(d_h)}: the history's d̄ scaled to the forced demand (d̄ = {_fmt(p.demand_mean)})",
+               f"d̄_h = {_fr(d_h)} : d̄ de l'historique mis à l'échelle de la demande forcée (d̄ = "
+               f"{_fr(p.demand_mean)})") if forced else
+              (f"d̄_h = {_fmt(d_h)}: d̄ of the history, on which σ_d is measured (d̄ = {_fmt(p.demand_mean)} is the "
+               "forecast)",
+               f"d̄_h = {_fr(d_h)} : d̄ de l'historique, sur lequel σ_d est mesuré (d̄ = {_fr(p.demand_mean)} est la "
+               "prévision)"))
+    return (f"daily review: the position goes below s by a day's demand; {en}",
+            f"revue quotidienne : la position passe sous s d'une journée de demande ; {fr}")
+
+
+def _cover(days: float) -> Text:
+    """A span of days as a buyer says it, rounded: "about 7 months", "environ 3 semaines"."""
+    if days >= 61:
+        n = round(days / (365 / 12))
+        return f"about {n} months", f"environ {n} mois"
+    if days >= 14:
+        n = round(days / 7)
+        return f"about {n} weeks", f"environ {n} semaines"
+    n = max(1, round(days))
+    return f"about {n} {'day' if n == 1 else 'days'}", f"environ {n} {'jour' if n == 1 else 'jours'}"
+
+
+def _negative_safety_stock(p: PolicyInput, kind: str, target: float, safety_stock: float, *, q: float | None = None,
+                           review_days: float | None = None) -> Text:
+    """Why a safety stock is below zero, in words (the maths is right; a buyer still needs to know why).
+
+    With a fill-rate target β, each cycle of an order Q may leave Q(1 − β) units unserved (d̄·R·(1 − β) per review
+    period R): when that is more than the lead-time demand's spread calls for, the reorder point (order-up-to level)
+    sits below the mean demand it covers."""
+    if not safety_stock < 0:
+        return "", ""
+    act = ("Force a safety stock or a higher target if that is not acceptable.",
+           "Forcez un stock de sécurité ou une cible plus haute si ce n'est pas acceptable.")
+    share = _percent(target)
+    if kind == "fill_rate":
+        if review_days is None:
+            cover = _cover(q / p.demand_mean) if p.demand_mean > 0 else ("", "")
+            unserved, symbols = q * (1 - target), "Q(1 − β)"
+            covers = (f"one order covers {cover[0]} of demand", f"une commande couvre {cover[1]} de demande")
+            cycle = ("cycle", "cycle")
+        else:
+            unserved, symbols = p.demand_mean * review_days * (1 - target), "d̄·R·(1 − β)"
+            covers = (f"each order covers the {_fmt(review_days)} days to the next review",
+                      f"chaque commande couvre les {_fr(review_days)} jours jusqu'à la revue suivante")
+            cycle = ("period", "période")
+        units = (en_word(unserved, "unit", "units"), fr_word(unserved, "unité", "unités"))
+        return (f"Negative: {covers[0]}, so {share[0]} of demand is served even if the shelf is empty for part of each "
+                f"{cycle[0]} (up to {symbols} = {_fmt(unserved)} {units[0]} per {cycle[0]} may go unserved). {act[0]}",
+                f"Négatif : {covers[1]}, donc {share[1]} de la demande est servie même si le rayon est vide une partie "
+                f"de chaque {cycle[1]} (jusqu'à {symbols} = {_fr(unserved)} {units[1]} par {cycle[1]} peuvent "
+                f"manquer). {act[1]}")
+    level = ("reorder point", "point de commande") if review_days is None else ("order-up-to level", "niveau cible")
+    return (f"Negative: a cycle service level of {share[0]} accepts a stock-out in {_percent(1 - target)[0]} of the "
+            f"cycles, so the {level[0]} is below the mean demand it covers. {act[0]}",
+            f"Négatif : un taux de service cycle de {share[1]} accepte une rupture dans {_percent(1 - target)[1]} des "
+            f"cycles, donc le {level[1]} est sous la demande moyenne qu'il couvre. {act[1]}")
 
 
 def _periodic_review(p: PolicyInput, kind: str, target: float, gamma: bool, steps: list[Step]):
@@ -380,7 +476,7 @@ def _periodic_review(p: PolicyInput, kind: str, target: float, gamma: bool, step
                           f"{_fmt(p.demand_mean)}²·{_fmt(p.lead_time_sd)}²)", HISTORY,
                           (f"V: the variance of {_fmt(horizon)} days of demand, measured on the history (demand in "
                            "spells makes it larger than the days' own)",
-                           f"V : la variance de la demande de {_fmt(horizon)} jours, mesurée sur l'historique (une "
+                           f"V : la variance de la demande de {_fr(horizon)} jours, mesurée sur l'historique (une "
                            "demande groupée la rend plus grande que celle des jours pris un à un)")))
     else:
         steps.append(Step("sigma_dl", r.sigma_rl, f"√((R + E[L])·σ_d² + d̄²·σ_L²) = √({_fmt(horizon)}·"
@@ -393,10 +489,11 @@ def _periodic_review(p: PolicyInput, kind: str, target: float, gamma: bool, step
         formula = f"F⁻¹({_fmt(target)}), D_{{R+L}} {law[0]}"
     steps.append(Step("safety_factor", r.k, formula, (f"{law[0]} demand over the review period and the lead time",
                                                       f"demande sur la période de revue et le délai, loi {law[1]}")))
-    steps.append(Step("safety_stock", r.safety_stock, f"k·σ = {_fmt(r.k)}·{_fmt(r.sigma_rl)}", COMPUTED))
+    steps.append(Step("safety_stock", r.safety_stock, f"k·σ = {_fmt(r.k)}·{_fmt(r.sigma_rl)}", COMPUTED,
+                      _negative_safety_stock(p, kind, target, float(r.safety_stock), review_days=p.review_period_days)))
     steps.append(Step("order_up_to", r.order_up_to, "max(0, d̄·(R + E[L]) + SS)", COMPUTED,
                       (f"every {_fmt(p.review_period_days)} days, order up to S",
-                       f"tous les {_fmt(p.review_period_days)} jours, commander jusqu'à S")))
+                       f"tous les {_fr(p.review_period_days)} jours, commander jusqu'à S")))
     return r
 
 
@@ -475,15 +572,15 @@ def _apply_overrides(p: PolicyInput, values: dict, covered: float, steps: list[S
                                f"forcé par l'acheteur, non utilisé : {name} n'existe pas pour ce type de revue")))
             continue
         computed = values.get(name)
-        shown = (_fmt(computed), _fmt(computed).replace(".", ",")) if isinstance(computed, float) else (computed,) * 2
+        shown = (_fmt(computed), _fr(computed)) if isinstance(computed, float) else (computed,) * 2
         note = (f"forced by the buyer (computed: {shown[0]})", f"forcé par l'acheteur (calculé : {shown[1]})")
         if name == "order_quantity":
             value = float(pull_purchase_quantity(value, p.moq, p.pack_multiple))
             if value != float(overrides[name]):
                 note = (f"{note[0]}; {_fmt(float(overrides[name]))} raised to whole packs of {_fmt(p.pack_multiple)}"
                         f" and the MOQ {_fmt(p.moq)}",
-                        f"{note[1]} ; {_fmt(float(overrides[name]))} porté à des colis entiers de "
-                        f"{_fmt(p.pack_multiple)} et au minimum {_fmt(p.moq)}")
+                        f"{note[1]} ; {_fr(float(overrides[name]))} porté à des colis entiers de "
+                        f"{_fr(p.pack_multiple)} et au minimum {_fr(p.moq)}")
         applied.append(AppliedOverride(name, computed, value))
         values[name] = value
         steps.append(Step(name, value, "", OVERRIDE, note))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .classify import PULL, PUSH
+from .days import day_text
 from .errors import Invalid
 
 
@@ -47,9 +48,10 @@ def promise_date(mode: str, *, today: date, handling_days: float, order_date: da
     if mode == PUSH and next_arrival is not None:
         start = max(next_arrival, today)
         days = math.ceil(handling_days)
+        day_en, day_fr = day_text(start, today)
         return Promise(start + timedelta(days=days), "next_arrival", (start - today).days + days,
-                       f"Out of stock, delivery expected {start.isoformat()}: + {handling_en} of handling.",
-                       f"En rupture, livraison attendue le {start.isoformat()} : + {handling_fr} de préparation.")
+                       f"Out of stock, delivery expected {day_en}: + {handling_en} of handling.",
+                       f"En rupture, livraison attendue le {day_fr} : + {handling_fr} de préparation.")
     lead = lead_time_p90 if quantile == "p90" else lead_time_p50
     if lead is None or not (math.isfinite(lead) and lead >= 0):
         raise Invalid("lead_time_missing", f"The supplier's {quantile} lead time is needed to promise this item.",
@@ -58,11 +60,19 @@ def promise_date(mode: str, *, today: date, handling_days: float, order_date: da
     start = order_date or today
     days = math.ceil(lead + handling_days)
     lead_en, lead_fr = _span(lead)
+    # No purchase order is behind this promise (an order placed would be its next arrival): it holds if the supplier
+    # is ordered from on the start day, and says so; an order date in the past is an order placed then.
+    day_en, day_fr = day_text(start, today)
+    if start == today:
+        when_en = f"If ordered from the supplier today ({day_en})"
+        when_fr = f"Si commandé au fournisseur aujourd'hui ({day_fr})"
+    elif start > today:
+        when_en, when_fr = f"If ordered from the supplier on {day_en}", f"Si commandé au fournisseur le {day_fr}"
+    else:
+        when_en, when_fr = f"Ordered from the supplier on {day_en}", f"Commandé au fournisseur le {day_fr}"
     return Promise(start + timedelta(days=days), "lead_time", days,
-                   f"Ordered from the supplier on {start.isoformat()}: {quantile} lead time {lead_en} + "
-                   f"{handling_en} of handling.",
-                   f"Commandé au fournisseur le {start.isoformat()} : délai {quantile} de {lead_fr} + "
-                   f"{handling_fr} de préparation.")
+                   f"{when_en}: {quantile} lead time {lead_en} + {handling_en} of handling.",
+                   f"{when_fr} : délai {quantile} de {lead_fr} + {handling_fr} de préparation.")
 
 
 def _span(days: float) -> tuple[str, str]:

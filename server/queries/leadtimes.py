@@ -152,16 +152,25 @@ def _date(moment: datetime | None) -> date | None:
     return moment.date() if moment else None
 
 
-def product_estimates(histories: list[LineHistory]) -> list[dict]:
-    """Per product: the lead time to plan with, shrunk toward its supplier's pool when it has few receipts."""
+def product_estimates(histories: list[LineHistory], products: list[Product] = (),
+                      pool_histories: list[LineHistory] | None = None) -> list[dict]:
+    """Per product: the lead time to plan with, shrunk toward its supplier's pool when it has few receipts. Each
+    product of ``products`` not bought from its own supplier in ``histories`` is listed too, with that supplier: it
+    is planned on the supplier's pool (``leadtime.SOURCE_POOL``), or its promise when nothing is measured.
+    ``pool_histories``: the lines the suppliers' pools are measured on (default ``histories``; give the suppliers'
+    whole history when ``histories`` is one product's)."""
     pools: dict[int, list[float]] = defaultdict(list)
     own: dict[tuple[int, int], list[float]] = defaultdict(list)
     for h in histories:
         total = h.breakdown().total if h.available else None
         if total is not None:
-            pools[h.supplier_id].append(total)
             own[(h.supplier_id, h.product_id)].append(total)
+    for h in histories if pool_histories is None else pool_histories:
+        total = h.breakdown().total if h.available else None
+        if total is not None:
+            pools[h.supplier_id].append(total)
     keys = {(h.supplier_id, h.product_id) for h in histories}
+    keys |= {(p.supplier_id, p.id) for p in products if p.supplier_id}
     products = {p.id: p for p in db.session.scalars(select(Product).where(Product.id.in_({k[1] for k in keys})))}
     suppliers = {s.id: s for s in db.session.scalars(select(Supplier).where(Supplier.id.in_({k[0] for k in keys})))}
     out = []
@@ -171,6 +180,16 @@ def product_estimates(histories: list[LineHistory]) -> list[dict]:
                                                supplier.declared_lead_time_days)
         out.append({"sku": products[product_id].sku, "supplier": supplier.code, "estimate": estimate})
     return out
+
+
+def planned_products(supplier_id: int | None = None, product_id: int | None = None) -> list[Product]:
+    """The active products planned with a supplier (their own), optionally one supplier's or one product."""
+    stmt = select(Product).where(Product.active.is_(True), Product.supplier_id.is_not(None))
+    if supplier_id:
+        stmt = stmt.where(Product.supplier_id == supplier_id)
+    if product_id:
+        stmt = stmt.where(Product.id == product_id)
+    return list(db.session.scalars(stmt))
 
 
 def estimate_for(product: Product) -> leadtime.LeadTimeEstimate:

@@ -111,7 +111,8 @@ def _lead_times(products: list[Product], suppliers: dict) -> list:
     for p in products:
         supplier = suppliers.get(p.supplier_id)
         found = estimates.get((supplier.code if supplier else None, p.sku))
-        # Never bought from its supplier yet: the supplier's pool, else its promise.
+        # Never bought from its supplier yet: the supplier's measured pool, else its promise (as the lead-time
+        # analytics list it, and as ``leadtimes.estimate_for`` promises it to a customer).
         out.append(found or leadtime.estimate_lead_time([], pools.get(p.supplier_id, []),
                                                         supplier.declared_lead_time_days if supplier else 7.0))
     return out
@@ -367,6 +368,18 @@ def suggestions(today: date) -> list[dict]:
                     "review_period_days": _review_period(supplier), "on_hand": pos["on_hand"],
                     "on_order": pos["on_order"], "reserved": pos["reserved"], "reason_en": reason[0],
                     "reason_fr": reason[1], "lead_time_p50": lt.p50, "lead_time_p90": lt.p90,
-                    "lead_time_source": lt.source, "expected_p50": today + timedelta(days=math.ceil(lt.p50)),
-                    "expected_p90": today + timedelta(days=math.ceil(lt.p90))})
+                    "lead_time_source": lt.source, **expected_arrivals(today, lt.p50, lt.p90)})
     return out
+
+
+def expected_arrivals(today: date, p50: float, p90: float) -> dict[str, date]:
+    """The days an order placed today is expected by: its median day and the day nine in ten have arrived.
+
+    The p50 is rounded to the nearest day, the p90 up. A median is a central figure: 2.07 days is the day after
+    tomorrow, not the day after that (rounded up, every median moved up to a day later, and p50 and p90 often fell on
+    the same day, hiding their spread). The p90 is a bound: nine deliveries in ten by then, so it is rounded up, as a
+    customer's promise is. Since p50 ≤ p90, round(p50) ≤ ⌈p90⌉: the two days are in order; they are the same day only
+    when less than a day separates them (5.46 and 5.89 days show as 5 and 6 days, 5.6 and 5.9 as 6 and 6), and
+    always differ when a day or more does."""
+    return {"expected_p50": today + timedelta(days=math.floor(p50 + 0.5)),
+            "expected_p90": today + timedelta(days=math.ceil(p90))}

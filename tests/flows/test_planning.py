@@ -1,5 +1,6 @@
 """The JIT engine on the demo year: measured lead times, reliability, policies, replenishment, orders."""
 
+import re
 
 import pytest
 from sqlalchemy import select
@@ -41,7 +42,8 @@ def test_lead_times_policies_and_replenishment(app, client, demo_year):
 
     detail = client.get("/api/v1/analytics/lead-times?supplier=LENTOR", headers=sup).json
     assert detail["quantile_method"].startswith("Hyndman-Fan type 7")
-    assert {p["estimate"]["source"] for p in detail["products"]} <= {"measured", "shrunk_to_supplier", "declared"}
+    assert {p["estimate"]["source"] for p in detail["products"]} <= {"measured", "shrunk_to_supplier", "supplier_pool",
+                                                                     "declared"}
 
     # What measuring changes: the same product's safety stock on the measured lead time against the promise.
     def measured_minus_declared(code):
@@ -62,9 +64,12 @@ def test_lead_times_policies_and_replenishment(app, client, demo_year):
     one = client.get(f"/api/v1/products/{detail['products'][0]['sku']}/policy", headers=sup).json
     names = [s["name"] for s in one["steps"]]
     assert names[0] == "mode" and "sigma_dl" in names and one["reason"]
-    # Formulas are symbols; what they mean and where their inputs came from is in the reader's language.
+    # Formulas are symbols, their numbers written as the reader does (a decimal comma in French); what they mean and
+    # where their inputs came from is in the reader's language.
     french = client.get(f"/api/v1/products/{one['sku']}/policy", headers={**sup, "Accept-Language": "fr"}).json
-    assert [s["formula"] for s in french["steps"]] == [s["formula"] for s in one["steps"]]
+    points = [re.sub(r"(?<=\d),(?=\d)", ".", s["formula"]) for s in french["steps"]]
+    assert points == [s["formula"] for s in one["steps"]]
+    assert not any(re.search(r"\d\.\d", s["formula"] + s["note"] + s["source"]) for s in french["steps"])
     assert (one["steps"][0]["source"], french["steps"][0]["source"]) == ("push/pull rule", "règle flux poussé/tiré")
     assert (one["steps"][0]["note"], french["steps"][0]["note"]) == (one["reason"], french["reason"])
 

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from server.domain.errors import Invalid
 from server.domain.leadtime import (
-    MADN_SCALE, QUANTILE_METHOD, SOURCE_DECLARED, SOURCE_MEASURED, SOURCE_SHRUNK, LineOutcome,
+    MADN_SCALE, QUANTILE_METHOD, SOURCE_DECLARED, SOURCE_MEASURED, SOURCE_POOL, SOURCE_SHRUNK, LineOutcome,
     credibility_weight, describe_durations, estimate_lead_time, stage_breakdown, stage_durations,
     supplier_reliability,
 )
@@ -70,12 +70,40 @@ def test_declared_when_nothing_measured():
     assert "declared" in e.note_en and "annoncé" in e.note_fr
 
 
-def test_declared_takes_the_pools_spread():
-    # pool 8, 10, 12: mean 10, sd 2 → CV 0.2; declared 7 → sd 1.4, p90 = 7 + 1.2815516·1.4 = 8.794172
+def test_a_product_never_received_is_planned_on_its_suppliers_measured_pool_not_its_promise():
+    # pool 8, 10, 12: mean 10, sd 2, p50 10, p90 at h = 2·0.9 + 1 = 2.8: 10 + 0.8·2 = 11.6. Declared 7: not used
+    # (it said 7 days + 1.28·1.4 = 8.79 for p90 when the supplier's deliveries say 11.6).
     e = estimate_lead_time([], [8, 10, 12], declared_days=7)
-    assert e.source == SOURCE_DECLARED
-    assert e.sd == pytest.approx(1.4, **TIGHT)
-    assert e.p90 == pytest.approx(8.7941722, abs=1e-6)
+    assert e.source == SOURCE_POOL and e.n == 0 and e.weight == 0.0
+    assert (e.mean, e.sd, e.p50) == (10, 2, 10) and e.p90 == pytest.approx(11.6, **TIGHT)
+    assert e.declared_days == 7
+    assert e.note_en == ("No reception of this product yet: its supplier's 3 measured receptions (weight n/(n+5) = 0 "
+                         "for its own); it declares 7 days.")
+    assert e.note_fr == ("Aucune réception de ce produit : les 3 réceptions mesurées de son fournisseur (poids "
+                         "n/(n+5) = 0 pour les siennes) ; il annonce 7 jours.")
+
+
+def test_no_jump_between_a_product_never_received_and_one_received_once():
+    """LENTOR: measured far slower than its 7 days. Its first reception moves a product 1/6 of the way from the
+    pool (n/(n+5)); before it, the product sat on the pool, not on the promise (a jump of several days)."""
+    pool = [12, 12, 13, 13, 14]                              # mean 12.8, p90 at h = 4.6: 13 + 0.6·1 = 13.6
+    none = estimate_lead_time([], pool, declared_days=7)
+    once = estimate_lead_time([12], pool + [12], declared_days=7)
+    assert none.mean == pytest.approx(12.8, **TIGHT) and none.p90 == pytest.approx(13.6, **TIGHT)
+    # pool with the 12: mean 76/6 = 12.666667; 1/6·12 + 5/6·12.666667 = 12.555556
+    assert once.mean == pytest.approx(12 / 6 + 5 / 6 * 76 / 6, **TIGHT)
+    assert abs(once.mean - none.mean) < 0.3 and none.p90 > 7 + 1.2815516 * 1.75 + 3
+
+
+def test_declared_only_without_a_measured_pool():
+    # One line of the supplier is no pool (as for a product's few receptions, which then shrink toward the promise).
+    e = estimate_lead_time([], [12], declared_days=7)
+    assert e.source == SOURCE_DECLARED and e.mean == 7 and e.sd == pytest.approx(1.75, **TIGHT)
+    assert e.note_fr == ("Aucune réception mesurée pour ce produit et une seule pour son fournisseur : délai annoncé "
+                         "par le fournisseur, 7 jours, dispersion supposée (CV 0,25).")
+    assert estimate_lead_time([], [], declared_days=7.5).note_fr.startswith(
+        "Aucune réception mesurée pour ce produit ni pour son fournisseur : délai annoncé par le fournisseur, "
+        "7,5 jours")
 
 
 def test_shrunk_to_supplier_pool():
@@ -107,7 +135,7 @@ def test_measured_without_pool_and_with_enough_receptions():
 
 def test_pool_only_without_declared_figure():
     e = estimate_lead_time([], [8, 10, 12])
-    assert e.source == SOURCE_SHRUNK and e.weight == 0.0 and e.mean == 10 and e.sd == 2
+    assert e.source == SOURCE_POOL and e.weight == 0.0 and e.mean == 10 and e.sd == 2
 
 
 def test_nothing_known_is_refused():

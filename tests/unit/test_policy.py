@@ -1,5 +1,6 @@
 """Safety stock, reorder point, EOQ, push/pull and promise dates against hand-worked examples."""
 import math
+import re
 from datetime import date
 
 import numpy as np
@@ -576,3 +577,138 @@ def test_a_forced_value_says_the_computed_one_as_people_read_it():
                     f"forcé par l'acheteur (calculé : {computed:.4g})".replace(".", ","))
     assert next(s.note for s in r.steps if s.name == "mode" and s.source[0] == "buyer override")[0] == \
         "forced by the buyer (computed: push)"
+
+
+# --------------------------------------------------------------------------- the steps in a buyer's words
+def _step(result, name, source=None):
+    return next(s for s in result.steps if s.name == name and (source is None or s.source[0] == source))
+
+
+def test_a_negative_safety_stock_says_why_in_words():
+    """A buyer's review (SPK-0144): 0.73 a day, Q = 156 (about 7 months of demand), β = 0.90 → SS −15.6, s = 0,
+    shown with no word of why. Normal X (smooth, fixed lead time): σ_DL = √(4·1²) = 2, E[U] = (1 + 0.73²)/(2·0.73)
+    = 1.049966, Var U = E[U]²/3 → σ_X = 2.090. G(k) − G(k + Q/σ_X) = Q(1 − β)/σ_X = 15.6/2.090 = 7.46: far below 0,
+    G(k) ≈ −k and G(k + Q/σ_X) ≈ 0, so k·σ_X = SS ≈ −Q(1 − β) = −15.6; s = max(0, 2.92 + 1.05 − 15.6) = 0.
+    156 / 0.73 = 213.7 days = 7.0 months of demand."""
+    r = plan_policy(PolicyInput(demand_mean=0.73, demand_sd=1, lead_time_mean=4, lead_time_sd=0,
+                                variability_class="smooth", abc_class="C", order_quantity=156, pack_multiple=1))
+    assert r.distribution == "normal" and r.service_target == 0.9
+    assert r.safety_stock == pytest.approx(-15.6, abs=1e-6) and r.reorder_point == 0
+    assert _step(r, "safety_stock").note == (
+        "Negative: one order covers about 7 months of demand, so 90% of demand is served even if the shelf is empty "
+        "for part of each cycle (up to Q(1 − β) = 15.6 units per cycle may go unserved). Force a safety stock or a "
+        "higher target if that is not acceptable.",
+        "Négatif : une commande couvre environ 7 mois de demande, donc 90\u202f% de la demande est servie même si le "
+        "rayon est vide une partie de chaque cycle (jusqu'à Q(1 − β) = 15,6 unités par cycle peuvent manquer). "
+        "Forcez un stock de sécurité ou une cible plus haute si ce n'est pas acceptable.")
+    s_note = _step(r, "reorder_point").note
+    assert s_note[0].endswith("; the sum is below 0, so s is 0: order when nothing is left nor on order")
+    assert s_note[1].endswith(" ; la somme est sous 0, donc s vaut 0 : commander quand il ne reste rien, ni en stock "
+                              "ni en commande")
+    # Four weeks of cover (Q = 20 at 0.73 a day: 27.4 days), and a cycle service level under one half.
+    weeks = plan_policy(PolicyInput(0.73, 1, 4, 0, "smooth", "C", order_quantity=20, pack_multiple=1))
+    assert weeks.safety_stock < 0 and "one order covers about 4 weeks of demand" in _step(weeks, "safety_stock").note[0]
+    assert "up to Q(1 − β) = 2 units per cycle" in _step(weeks, "safety_stock").note[0]     # 20·0.1
+    low = plan_policy(PolicyInput(**BASE, cycle_service_target=0.4))
+    assert low.safety_stock < 0 and _step(low, "safety_stock").note[0] == (
+        "Negative: a cycle service level of 40% accepts a stock-out in 60% of the cycles, so the reorder point is "
+        "below the mean demand it covers. Force a safety stock or a higher target if that is not acceptable.")
+    # None where the safety stock is not negative.
+    plain = plan_policy(PolicyInput(**BASE))
+    assert plain.safety_stock > 0 and _step(plain, "safety_stock").note == ("", "")
+    assert "below 0" not in _step(plain, "reorder_point").note[0]
+
+
+def test_a_negative_order_up_to_safety_stock_says_why_in_words():
+    # Reviewed every 30 days at 1 a day, β = 0.9: up to d̄·R·(1 − β) = 1·30·0.1 = 3 units a period may go unserved.
+    r = plan_policy(PolicyInput(1, 0.5, 2, 0, "smooth", "C", review_period_days=30))
+    assert r.safety_stock < 0
+    assert _step(r, "safety_stock").note == (
+        "Negative: each order covers the 30 days to the next review, so 90% of demand is served even if the shelf is "
+        "empty for part of each period (up to d̄·R·(1 − β) = 3 units per period may go unserved). Force a safety stock "
+        "or a higher target if that is not acceptable.",
+        "Négatif : chaque commande couvre les 30 jours jusqu'à la revue suivante, donc 90\u202f% de la demande est "
+        "servie même si le rayon est vide une partie de chaque période (jusqu'à d̄·R·(1 − β) = 3 unités par période "
+        "peuvent manquer). Forcez un stock de sécurité ou une cible plus haute si ce n'est pas acceptable.")
+
+
+def test_the_historys_mean_is_named_apart_from_the_forecasts():
+    """Both were called d̄: 2.5 (the forecast) in one step, 10 (the history) in the undershoot's."""
+    r = plan_policy(PolicyInput(**{**BASE, "demand_mean": 2.5, "order_quantity": 100, "pack_multiple": 1},
+                                demand_history_mean=10.0, demand_m3=300.0))
+    under = _step(r, "undershoot")
+    assert under.formula == "E[U] = (σ_d² + d̄_h²)/(2·d̄_h) = (4² + 10²)/(2·10)"
+    assert under.note == ("daily review: the position goes below s by a day's demand; d̄_h = 10: d̄ of the history, "
+                          "on which σ_d is measured (d̄ = 2.5 is the forecast)",
+                          "revue quotidienne : la position passe sous s d'une journée de demande ; d̄_h = 10 : d̄ de "
+                          "l'historique, sur lequel σ_d est mesuré (d̄ = 2,5 est la prévision)")
+    assert _step(r, "sigma_x").formula.endswith("Var U = E[D³]/(3·d̄_h) − E[U]²")
+    # Forced to twice the forecast (2.5 → 5, k = 2): the history's d̄ becomes 20, a figure it never had: said so.
+    forced = plan_policy(PolicyInput(**{**BASE, "demand_mean": 2.5, "order_quantity": 100, "pack_multiple": 1},
+                                     demand_history_mean=10.0, overrides={"demand_mean": 5}))
+    assert _step(forced, "undershoot").note[0].endswith(
+        "d̄_h = 20: the history's d̄ scaled to the forced demand (d̄ = 5)")
+    assert _step(forced, "undershoot").note[1].endswith(
+        "d̄_h = 20 : d̄ de l'historique mis à l'échelle de la demande forcée (d̄ = 5)")
+    # Without a history's mean, there is one d̄ and it keeps its name.
+    plain = _step(plan_policy(PolicyInput(**BASE)), "undershoot")
+    assert plain.formula == "E[U] = (σ_d² + d̄²)/(2·d̄) = (4² + 10²)/(2·10)" and "d̄_h" not in plain.note[0]
+
+
+def test_the_clustering_c_is_shown_with_its_value():
+    # Lead-time demand measured at 108 where d̄·E[L] = 10·9 = 90: c = 108/90 − 1 = 0.2.
+    r = plan_policy(PolicyInput(**BASE, lead_time_demand_mean=108.0, lead_time_demand_sd=30.0))
+    mean = _step(r, "mean_lead_time_demand")
+    assert mean.formula == "d̄·E[L]·(1 + c) = 10·9·(1 + 0.2)" and mean.formula_fr == "d̄·E[L]·(1 + c) = 10·9·(1 + 0,2)"
+    assert mean.note[0].startswith("c = 0.2: ") and mean.note[1].startswith("c = 0,2 : ")
+    assert _step(r, "sigma_dl").formula.endswith(", c = 0.2")
+
+
+@pytest.mark.parametrize("extra", [
+    dict(demand_mean=0.1785, demand_history_mean=0.3819, demand_m3=2.0, lead_time_mean=5.396, lead_time_sd=1.37),
+    dict(lead_time_demand_mean=97.5, lead_time_demand_sd=31.25, lead_time_mean=9.75),
+    dict(review_period_days=7.5, demand_var_rl=160.3, demand_var_l=90.1, lead_time_mean=7.34),
+    dict(demand_mean=0.73, order_quantity=156.5, pack_multiple=1.5, moq=2.5, ordering_cost=None),
+    dict(holding_cost_per_unit_year=None, holding_rate=0.25, unit_cost=2.78, ordering_cost=30.5),
+    dict(ordering_cost=None, order_cover_weeks=2.5),
+    dict(lead_time_n=4, lead_time_sd=1.25),
+    dict(overrides={"demand_mean": 10.7, "lead_time_mean": 12.5, "order_quantity": 13.5, "safety_stock": 2.5}),
+    dict(overrides={"reorder_point": 40.5, "cycle_service_target": 0.955}),
+])
+def test_french_step_texts_write_numbers_with_a_decimal_comma(extra):
+    """'0.1785·5.396', 'CV 0.13', '14.84 jours' appeared with points in French; the English keeps them."""
+    r = plan_policy(PolicyInput(**{**BASE, **extra}))
+    french = [t for s in r.steps for t in (s.formula_fr, s.source[1], s.note[1])]
+    assert [t for t in french if re.search(r"\d\.\d", t)] == []
+    english = " ".join(s.formula + s.note[0] for s in r.steps)
+    assert re.search(r"\d\.\d", english)
+    assert all(s.formula_fr.replace(",", ".").replace(". ", ", ") == s.formula for s in r.steps
+               if ", " not in s.formula)
+
+
+def test_a_pool_based_lead_time_says_so_in_the_steps_source():
+    r = plan_policy(PolicyInput(**BASE, lead_time_source="supplier_pool"))
+    source = _step(r, "sigma_dl").source
+    assert source == ("lead time: measured on the supplier's other products (none of this one received yet); "
+                      "demand: forecast",
+                      "délai : mesuré sur les autres produits du fournisseur (aucune réception de celui-ci) ; "
+                      "demande : prévision")
+
+
+def test_a_promise_without_a_purchase_order_says_if_ordered_today():
+    """« Commandé au fournisseur le 2026-11-28 » was said where no purchase order exists."""
+    today = date(2026, 11, 28)
+    pull = promise_date("pull", today=today, lead_time_p50=6, lead_time_p90=8, handling_days=1)
+    assert pull.explanation_en == ("If ordered from the supplier today (28 Nov): p90 lead time 8 days + 1 day of "
+                                   "handling.")
+    assert pull.explanation_fr == ("Si commandé au fournisseur aujourd'hui (28 nov.) : délai p90 de 8 jours + 1 jour "
+                                   "de préparation.")
+    assert pull.date == date(2026, 12, 7)
+    later = promise_date("pull", today=today, order_date=date(2027, 1, 4), lead_time_p90=8, handling_days=1)
+    assert later.explanation_en.startswith("If ordered from the supplier on 4 Jan 2027: ")
+    assert later.explanation_fr.startswith("Si commandé au fournisseur le 4 janv. 2027 : ")
+    placed = promise_date("pull", today=today, order_date=date(2026, 11, 20), lead_time_p90=8, handling_days=1)
+    assert placed.explanation_en.startswith("Ordered from the supplier on 20 Nov: ")
+    coming = promise_date("push", today=today, next_arrival=date(2026, 12, 1), handling_days=1)
+    assert coming.explanation_en == "Out of stock, delivery expected 1 Dec: + 1 day of handling."
+    assert coming.explanation_fr == "En rupture, livraison attendue le 1er déc. : + 1 jour de préparation."
