@@ -97,3 +97,79 @@ def test_an_over_receipt_of_an_own_code_held_then_accepted(client, warehouse, sc
                           headers=warehouse["supervisor"])
     assert decided.status_code == 201 and decided.json["outcome"] == "applied", decided.json
     assert stock(client, scanner.headers)[("DOCK", "")] == 10
+
+
+# A handheld set to QWERTY on a French AZERTY keyboard types the digit row unshifted: & é " ' ( - è _ ç à.
+AZERTY_ARTICLE = "&é\"'(-è_"   # 12345678
+AZERTY_BIN = "&ààéà\"à'"       # 10020304
+
+
+@pytest.mark.parametrize("code, kind, value", [(AZERTY_ARTICLE, "product", ARTICLE), (AZERTY_BIN, "location", BIN)])
+def test_an_own_code_typed_through_an_azerty_layout_is_found(scanner, own_codes, code, kind, value):
+    status, body = scanner.scan(code, "lookup")
+    assert (status, body["kind"]) == (200, kind), body
+    assert (body["parse"]["kind"], body["parse"]["value"], body["parse"]["raw"]) == ("text", value, code)
+    assert "azerty_repaired" in body["parse"]["warnings"]
+
+
+def test_an_own_code_typed_through_an_azerty_layout_is_received_and_put_away_in_a_digit_bin(client, scanner,
+                                                                                             own_codes):
+    number = purchase_order(client, own_codes)
+    status, body = scanner.scan(AZERTY_ARTICLE, "receive", order=number, qty=5)
+    assert status == 201 and body["product"]["sku"] == "PAD", body
+    status, body = scanner.scan(AZERTY_BIN, "put_away")
+    assert (status, body["bin"]) == (200, BIN), body
+    status, body = scanner.scan(AZERTY_ARTICLE, "put_away", bin=BIN, qty=5)
+    assert status == 201 and body["bin"] == BIN, body
+    assert stock(client, scanner.headers) == {(BIN, ""): 5}
+
+
+def test_a_code_known_as_typed_is_not_replaced_by_its_azerty_repair(client, warehouse, scanner):
+    sup = warehouse["supervisor"]
+    for code, sku in (("ZQ", "PAD"), ("WA", "WIPER")):  # "ZQ" repaired is "WA", and the other way round
+        assert client.post("/api/v1/barcodes", json={"code": code, "product": sku}, headers=sup).status_code == 201
+    for code, sku in (("ZQ", "PAD"), ("WA", "WIPER")):
+        status, body = scanner.scan(code, "lookup")
+        assert (status, body["product"]["sku"], body["parse"]["warnings"]) == (200, sku, []), body
+
+
+def test_an_azerty_scan_of_no_own_code_is_still_unknown(app, client, scanner, own_codes):
+    with app.app_context():
+        before = fingerprint()
+    status, body = scanner.scan("&é\"'(-è&", "lookup")  # 12345671: nobody's
+    assert (status, body["error"]["code"]) == (404, "unknown_code"), body
+    with app.app_context():
+        after = fingerprint()
+    assert after.pop("scan_events") == before.pop("scan_events") + 1 and after == before
+
+
+@pytest.mark.parametrize("action", ["lookup", "receive", "put_away"])
+def test_bare_digits_with_a_wrong_check_digit_known_nowhere_say_they_may_be_an_own_code_to_link(client, scanner,
+                                                                                                  own_codes, action):
+    context = {"receive": {"order": purchase_order(client, own_codes)}}.get(action, {})
+    status, body = scanner.scan(UNKNOWN, action, **context)
+    assert (status, body["error"]["code"]) == (422, "bad_check_digit"), body
+    assert body["error"]["details"] == {"what": "EAN-8", "value": UNKNOWN, "expected": 5, "got": 9}
+    assert body["message"] == (f"{UNKNOWN} is no valid EAN-8 (check digit 5 expected, 9 read) and no code known "
+                               "here: scan it again; if it is your own code, ask a supervisor to link it.")
+    assert scan_in_french(client, scanner, UNKNOWN, action, **context)["message"] == (
+        f"{UNKNOWN} n'est ni un EAN-8 valide (chiffre de contrôle attendu 5, lu 9) ni un code connu ici : "
+        "scannez-le à nouveau ; si c'est votre propre code, demandez à un responsable de l'associer.")
+
+
+def scan_in_french(client, scanner, code, action, **context) -> dict:
+    return client.post("/api/v1/scans", json=scanner.body(code, action, **context),
+                       headers={**scanner.headers, "Accept-Language": "fr"}).json
+
+
+def test_digits_announced_as_an_ean_keep_the_plain_check_digit_refusal(scanner, own_codes):
+    status, body = scanner.scan(f"]E4{UNKNOWN}", "lookup")
+    assert (status, body["error"]["code"]) == (422, "bad_check_digit"), body
+    assert "supervisor" not in body["message"] and "wrong check digit" in body["message"]
+
+
+def test_an_unknown_code_128_of_digits_is_shown_as_printed_in_the_look_up(client, warehouse):
+    for code in ("]C012345670", "12345670"):  # right EAN-8 digits: read as the GTIN 00000012345670
+        res = client.get("/api/v1/lookup", query_string={"code": code},
+                         headers={**warehouse["operator"], "Accept-Language": "en"})
+        assert res.status_code == 404 and res.json["error"]["message"] == "12345670 is not known here.", res.json

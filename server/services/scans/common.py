@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import bindparam, select
 
 from server.domain.barcodes import ParseResult, scanned_text
+from server.domain.barcodes.gtin import as_printed
 from server.domain.days import day_in_range
 from server.domain.errors import Conflict, DomainError, Invalid, NotFound
 from server.domain.movements import check_number, check_quantity
@@ -116,7 +117,7 @@ def _unknown(parsed: ParseResult) -> NotFound:
     """An item code nobody linked: shown as printed (an EAN-8, UPC-A or EAN-13, not its 14-digit form); free text
     may be a supplier's own code worth linking, or a mis-scan."""
     if parsed.kind != "text":
-        shown = _as_printed(parsed.value) if parsed.kind == "gtin" else parsed.value
+        shown = as_printed(parsed.value) if parsed.kind == "gtin" else parsed.value
         en, fr = (f"{shown} is not known here: ask a supervisor to link it.",
                   f"{shown} n'est pas connu ici : demandez à un responsable de l'associer.")
     else:
@@ -125,14 +126,6 @@ def _unknown(parsed: ParseResult) -> NotFound:
                   f"« {parsed.value} » n'est pas un code connu ici : s'il est imprimé sur l'article, demandez à un "
                   "responsable de l'associer ; sinon scannez le code-barres de l'article.")
     return NotFound("unknown_code", en, fr, field="code", details={"parse": parsed.to_dict()})
-
-
-def _as_printed(gtin14: str) -> str:
-    """A GTIN-14 without the zeros that pad a shorter GTIN to 14 digits (GTIN-8: six, GTIN-12: two, GTIN-13: one)."""
-    for pad in (6, 2, 1):
-        if gtin14.startswith("0" * pad):
-            return gtin14[pad:]
-    return gtin14
 
 
 def item_of(s, parsed: ParseResult) -> ItemScan:
