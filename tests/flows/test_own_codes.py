@@ -168,6 +168,49 @@ def test_digits_announced_as_an_ean_keep_the_plain_check_digit_refusal(scanner, 
     assert "supervisor" not in body["message"] and "wrong check digit" in body["message"]
 
 
+@pytest.mark.parametrize("code", ["TL:LOC:DOCK", "TL:LOC:DISPATCH", "DOCK", "dispatch", "]C0DOCK"])
+@pytest.mark.parametrize("action", ["put_away", "pick", "count"])
+def test_a_location_that_is_not_a_bin_is_refused_where_a_bin_is_scanned(app, client, scanner, own_codes, action,
+                                                                       code):
+    with app.app_context():
+        before = fingerprint()
+    status, body = scanner.scan(code, action)
+    assert (status, body["outcome"], body["error"]["code"]) == (409, "refused", "not_a_bin"), body
+    place = code.rsplit(":", 1)[-1].removeprefix("]C0").upper()
+    assert body["message"] == f"{place} is not a bin."
+    assert scan_in_french(client, scanner, code, action)["message"] == f"{place} n'est pas un emplacement de stockage."
+    assert body["error"]["field"] == "code" and "bin" not in body
+    with app.app_context():
+        after = fingerprint()
+    assert after.pop("scan_events") == before.pop("scan_events") + 2 and after == before
+
+
+@pytest.mark.parametrize("action", ["put_away", "pick", "count"])
+def test_the_label_of_a_location_nobody_has_is_refused_where_a_bin_is_scanned(scanner, own_codes, action):
+    status, body = scanner.scan("TL:LOC:Z-99", action)
+    assert (status, body["error"]["code"], body["error"]["field"]) == (404, "unknown_location", "code"), body
+
+
+@pytest.mark.parametrize("code", ["TL:LOC:a-01", BIN])
+def test_a_bin_scanned_in_another_case_answers_its_own_code(scanner, own_codes, code):
+    status, body = scanner.scan(code, "count")
+    assert (status, body["bin"]) == (200, code.upper().removeprefix("TL:LOC:")), body
+
+
+def test_a_count_is_not_taken_in_the_dock_or_dispatch(app, client, scanner, own_codes):
+    client.post("/api/v1/adjustments", headers=own_codes,
+                json=event(product="PAD", location="DISPATCH", qty=3, reason="open"))
+    with app.app_context():
+        before = fingerprint()
+    for place in ("DISPATCH", "DOCK"):
+        status, body = scanner.scan(ARTICLE, "count", bin=place, qty=7)
+        assert (status, body["error"]["code"], body["error"]["field"]) == (409, "not_a_bin", "context.bin"), body
+    with app.app_context():
+        after = fingerprint()
+    assert after.pop("scan_events") == before.pop("scan_events") + 2 and after == before
+    assert stock(client, scanner.headers) == {("DISPATCH", ""): 3}
+
+
 def test_an_unknown_code_128_of_digits_is_shown_as_printed_in_the_look_up(client, warehouse):
     for code in ("]C012345670", "12345670"):  # right EAN-8 digits: read as the GTIN 00000012345670
         res = client.get("/api/v1/lookup", query_string={"code": code},
