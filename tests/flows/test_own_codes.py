@@ -1,6 +1,8 @@
 """Scans of a company's own all-digit codes: an internal article code on a Code 128 label (read with ]C0 by the
 camera, bare by a keyboard-wedge scanner) and bins named by digits. A code of the company is used whatever its check
 digit; a code nobody has keeps the check-digit refusal, and the refusal books nothing."""
+import io
+
 import pytest
 
 from tests.conftest import event, fingerprint
@@ -216,3 +218,50 @@ def test_an_unknown_code_128_of_digits_is_shown_as_printed_in_the_look_up(client
         res = client.get("/api/v1/lookup", query_string={"code": code},
                          headers={**warehouse["operator"], "Accept-Language": "en"})
         assert res.status_code == 404 and res.json["error"]["message"] == "12345670 is not known here.", res.json
+
+
+def post_import(client, headers, kind, text):
+    return client.post(f"/api/v1/imports/{kind}", headers=headers, content_type="multipart/form-data",
+                       data={"file": (io.BytesIO(text.encode()), f"{kind}.csv")})
+
+
+def test_an_import_of_codes_warns_of_digits_kept_as_an_own_code(client, warehouse, own_codes):
+    fr = {**own_codes, "Accept-Language": "fr"}
+    res = post_import(client, fr, "barcodes", "sku,code\nPAD,20001234\nWIPER,4006381333948\nPAD,12345678\n")
+    assert res.status_code == 200, res.json
+    assert (res.json["imported"], res.json["unchanged"], res.json["refused"]) == (2, 1, [])
+    assert res.json["warnings"] == [  # 12345678 was linked already (and warned of then): not again
+        {"line": 2, "field": "code", "code": "20001234", "warning": "not_a_gtin",
+         "message": "20001234 n'est pas un GTIN valide (son chiffre de contrôle est faux) : gardé comme votre propre "
+                    "code. Si c'est un EAN ou un UPC, corrigez-le."}]
+    res = post_import(client, own_codes, "products", "sku,name,barcodes\nNUT,Nut,4006381333955|30001234*10\n"
+                                                     "PAD,,20001234|12345678\n")
+    assert res.status_code == 200 and res.json["refused"] == [], res.json
+    assert res.json["warnings"] == [
+        {"line": 2, "field": "barcodes", "code": "30001234", "warning": "not_a_gtin",
+         "message": "30001234 is not a valid GTIN (its check digit is wrong): kept as your own code. If it is an EAN "
+                    "or UPC, correct it."}]
+
+
+def test_an_import_refused_still_lists_its_warnings(client, warehouse, own_codes):
+    res = post_import(client, own_codes, "barcodes", "sku,code\nPAD,20001234\nNOBODY,5901234123457\n")
+    assert res.status_code == 422 and res.json["applied"] is False, res.json
+    assert [(w["line"], w["code"]) for w in res.json["warnings"]] == [(2, "20001234")]
+
+
+@pytest.mark.parametrize("kind, text, field", [
+    ("barcodes", f"sku,code\nPAD,{BIN}\n", "code"),
+    ("barcodes", "sku,code\nPAD,a-01\n", "code"),                    # A-01 in another case
+    ("products", f"sku,name,barcodes\nNUT,Nut,{BIN}*6\n", "barcodes"),
+])
+def test_an_import_refuses_a_code_that_is_a_location_s(app, client, warehouse, own_codes, kind, text, field):
+    with app.app_context():
+        before = fingerprint()
+    res = post_import(client, own_codes, kind, text)
+    assert res.status_code == 422 and res.json["applied"] is False, res.json
+    assert [(r["line"], r["field"], r["code"]) for r in res.json["refused"]] == [(2, field, "code_of_a_location")]
+    with app.app_context():
+        after = fingerprint()
+    for state in (before, after):
+        state.pop("audit_log", None)  # (an import refused is recorded)
+    assert after == before
