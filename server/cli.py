@@ -161,6 +161,8 @@ def import_csv(kind, path, partial):
         raise _refused(exc) from None
     for refusal in report.refused[:SHOWN]:
         click.echo(f"line {refusal.line}: {refusal.error.en} / {refusal.error.fr}")
+    for warning in report.warnings[:SHOWN]:
+        click.echo(f"line {warning.line}, warning: {warning.en} / {warning.fr}")
     if not report.applied:
         n = len(report.refused)
         click.echo(f"import: {n} {en_word(n, 'row', 'rows')} refused, nothing imported. / "

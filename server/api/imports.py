@@ -2,7 +2,8 @@
 ``file`` part.
 
 The answer is a report: how many rows were imported or already there, each refused row with its line
-and reason, and whether anything was applied. 200 when applied; 422, with the same report and an
+and reason, each row with a code to check (``warnings``: an all-digit code kept as the company's own, not a
+GTIN), and whether anything was applied. 200 when applied; 422, with the same report and an
 ``error``, when refused rows stopped the whole file (unless ``?partial=true``).
 """
 from __future__ import annotations
@@ -40,10 +41,21 @@ class RefusedRow(Schema):
     message = fields.String()
 
 
+class ImportWarning(Schema):
+    line = fields.Integer(metadata={"description": "Line in the file; the header is line 1"})
+    field = fields.String()
+    code = fields.String(metadata={"description": "The code as it is stored"})
+    warning = fields.String(metadata={"description": "not_a_gtin: digits whose GS1 check digit is wrong, kept as "
+                                                     "the company's own code (check it is not a mistyped EAN)"})
+    message = fields.String()
+
+
 class ImportReport(Schema):
     imported = fields.Integer(metadata={"description": "Rows that created or changed something"})
     unchanged = fields.Integer(metadata={"description": "Good rows already imported (same values)"})
     refused = fields.List(fields.Nested(RefusedRow))
+    warnings = fields.List(fields.Nested(ImportWarning), metadata={"description": "Rows imported, or that would "
+                                                                   "be, with a code to check"})
     applied = fields.Boolean()
     error = fields.Dict(metadata={"description": "Present when nothing was applied"})
 
@@ -52,7 +64,9 @@ def render(report: imports.Report) -> dict:
     lang = language()
     body = {"imported": report.imported, "unchanged": report.unchanged, "applied": report.applied,
             "refused": [{"line": r.line, "field": r.error.field, "code": r.error.code,
-                         "message": r.error.message(lang)} for r in report.refused]}
+                         "message": r.error.message(lang)} for r in report.refused],
+            "warnings": [{"line": w.line, "field": w.field, "code": w.code, "warning": w.warning,
+                          "message": w.message(lang)} for w in report.warnings]}
     if not report.applied:
         n = len(report.refused)
         body["error"] = {"code": "rows_refused",

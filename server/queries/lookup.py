@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import bindparam, func, literal, select, type_coerce
+from sqlalchemy import bindparam, func, literal, select, type_coerce, union_all
 
-from server.domain.barcodes import BarcodeError, ParseResult, own_code_reading, parse, scanned_text
+from server.domain.barcodes import (BarcodeError, ParseResult, azerty_text_reading, own_code_reading, parse,
+                                    refusals, scanned_text)
+from server.domain.barcodes.gtin import as_printed
 from server.domain.errors import NotFound
 from server.extensions import db
 from server.models import (Barcode, Location, Movement, MovementKind, Product, PurchaseOrder, PurchaseOrderLine,
@@ -19,22 +21,61 @@ CLOSED_SO = ("shipped", "cancelled")
 
 
 def read_scan(session, code: str) -> ParseResult:
-    """``parse``, and a company's own all-digit code where the parser refuses it for its check digit: scanned
-    without an AIM prefix (a keyboard-wedge scanner, typing), its digits are read as text when this exact text is
-    a code linked to a product or a location's code. Otherwise the check-digit refusal stands (never a guess)."""
+    """``parse``, and a company's own code where the parser cannot know it is one:
+
+    - all digits refused for their check digit, scanned without an AIM prefix (a keyboard-wedge scanner, typing):
+      read as text when this exact text is a code linked to a product or a location's code; otherwise refused,
+      the refusal saying it is no code known here either (never a guess);
+    - scanned through an AZERTY layout by a scanner set to QWERTY (``&ààéà"à'`` for the bin "10020304"): when the
+      scan reads as text or is refused, and is none of the company's codes as typed, its AZERTY repair read as
+      text is kept if it is one (one more query, only for such scans; warning "azerty_repaired")."""
     try:
-        return parse(code)
+        result = parse(code)
     except BarcodeError as refusal:
         reading = own_code_reading(code, refusal)
-        if reading is None or not is_own_code(session, reading.value):
+        if reading is not None:
+            if is_own_code(session, reading.value):
+                return reading
+            raise refusals.bad_check_digit_nor_known(refusal, reading.value) from None
+        repaired = _azerty_own_code(session, code, None)
+        if repaired is None:
             raise
-        return reading
+        return repaired
+    if result.kind == "text":
+        return _azerty_own_code(session, code, result.value) or result
+    return result
 
 
 def is_own_code(session, text: str) -> bool:
     """Whether this exact text is a code linked to a product or a location's code."""
     return (session.execute(PRODUCT_BY_CODE, {"code": text}).first() is not None
             or master.place_or_none(session, text) is not None)
+
+
+def _azerty_own_code(session, code: str, as_typed: str | None) -> ParseResult | None:
+    """The scan's AZERTY repair as text (``azerty_text_reading``) when it is one of the company's codes and the
+    scan as typed (``as_typed``, its text) is none: one query for both."""
+    reading = azerty_text_reading(code)
+    if reading is None:
+        return None
+    texts = [text for text in (as_typed, reading.value) if text]
+    rows = session.execute(_CODES_AMONG, {"codes": texts, "upper": [text.upper() for text in texts]}).all()
+    known = _known(rows)
+    if as_typed is not None and known(as_typed):
+        return None
+    return reading if known(reading.value) else None
+
+
+def _known(rows):
+    """Whether a text is a code linked to a product or a location's code (``is_own_code``), among ``rows``
+    (source, code) of ``_CODES_AMONG``: a location's code in any case when only one location answers it."""
+    linked = {code for source, code in rows if source == "barcode"}
+    places = [code for source, code in rows if source == "location"]
+
+    def known(text: str) -> bool:
+        return (text in linked or text in places
+                or len([code for code in places if code.upper() == text.upper()]) == 1)
+    return known
 
 
 def look_up(code: str) -> dict:
@@ -66,8 +107,9 @@ def resolve(result: ParseResult) -> dict:
     elif result.kind == "sales_order":
         found = _sales_order(result.reference)
     if not found:
-        raise NotFound("unknown_code", f"{result.value} is not known here.",
-                       f"{result.value} n'est pas connu ici.", field="code", details={"parse": result.to_dict()})
+        shown = as_printed(result.value) if result.kind == "gtin" else result.value  # (not its 14-digit form)
+        raise NotFound("unknown_code", f"{shown} is not known here.",
+                       f"{shown} n'est pas connu ici.", field="code", details={"parse": result.to_dict()})
     return {**found, "parse": result.to_dict()}
 
 
@@ -103,6 +145,11 @@ PRODUCT_BY_CODE = (select(_B.c.pack_qty, *_PRODUCT).select_from(_B.join(_P, _P.c
 PRODUCT_BY_SKU = select(literal(1).label("pack_qty"), *_PRODUCT).where(_P.c.sku == bindparam("sku"))
 _PRODUCT_BY_SKU_ANY_CASE = (select(literal(1).label("pack_qty"), *_PRODUCT)
                             .where(func.upper(_P.c.sku) == bindparam("sku")).limit(2))
+# Which of a few texts are a code linked to a product, or a location's code in any case (read_scan's AZERTY try).
+_CODES_AMONG = union_all(
+    select(literal("barcode").label("source"), _B.c.code).where(_B.c.code.in_(bindparam("codes", expanding=True))),
+    select(literal("location").label("source"), _L.c.code)
+    .where(func.upper(_L.c.code).in_(bindparam("upper", expanding=True))))
 _LEVELS = (select(_L.c.code, _L.c.kind, _SL.c.lot, _SL.c.expiry, _SL.c.qty)
            .select_from(_SL.join(_L, _L.c.id == _SL.c.location_id))
            .where(_SL.c.product_id == bindparam("product_id"), _SL.c.qty > 0)

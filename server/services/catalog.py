@@ -8,7 +8,7 @@ from server.database import write_transaction
 from server.domain.errors import Conflict
 from server.models import Barcode, Product, Supplier
 from server.services import master
-from server.services.codes import normalise_code, read_code
+from server.services.codes import location_clash, location_named, normalise_code, read_code
 
 
 def _resolve(session, product: Product, data: dict) -> None:
@@ -33,6 +33,9 @@ def _replace_barcodes(session, product: Product, wanted: list[dict]) -> None:
     taken = session.scalars(select(Barcode).where(Barcode.code.in_(seen))).first()
     if taken:
         raise _taken(taken.code)
+    for code in seen:
+        if (location := location_named(session, code)) is not None:
+            raise location_clash(code, location, "barcodes")
     product.barcodes = [Barcode(code=code, pack_qty=qty) for code, qty in codes]
 
 
@@ -54,6 +57,8 @@ def link_barcode(code: str, sku: str, pack_qty) -> tuple[Barcode, tuple[str, ...
             product = master.get(Product, sku, s)
             if s.scalar(select(Barcode.id).where(Barcode.code == normalised)):
                 raise _taken(normalised)
+            if (location := location_named(s, normalised)) is not None:
+                raise location_clash(normalised, location)
             barcode = Barcode(code=normalised, product_id=product.id, pack_qty=pack_qty)
             s.add(barcode)
     except IntegrityError:  # linked concurrently by someone else

@@ -12,13 +12,17 @@ Opening stock books one OPENING movement per row, whose client_event_id is deriv
 and how many identical rows precede it: importing the same file again books nothing, and so does
 importing a corrected file after a partial import (its good rows are unchanged, whatever line they
 moved to) — a key on the file's hash would book them twice.
+
+Products and barcodes: a code newly linked that is digits with a wrong GS1 check digit is kept as the company's own
+code, as POST /barcodes does (server/services/codes.py), and the report lists it among its warnings: it may be an
+EAN mistyped. A code that is a location's code is refused, as the API refuses it.
 """
 from __future__ import annotations
 
 import re
 import uuid
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from marshmallow import ValidationError
@@ -28,13 +32,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from server.database import write_transaction
+from server.domain.barcodes import NOT_A_GTIN
 from server.domain import master as rules
 from server.domain.errors import Conflict, DomainError, Invalid
 from server.domain.movements import MAX_QTY, check_quantity
 from server.models import Barcode, Customer, Location, Movement, MovementKind, Product, Supplier
 from server.models.base import utcnow
 from server.services import csv_table, ledger
-from server.services.codes import normalise_code
+from server.services.codes import location_clash, read_code, scanned_forms
 from server.services.csv_table import Row, boolean, day, decimal, integer, text
 from server.services.locks import lock_products
 from server.services.stamp import Stamp
@@ -50,11 +55,34 @@ class Refusal:
 
 
 @dataclass
+class CodeWarning:
+    """A row imported (or that would be) with a code to check: ``warning`` is the parser's (``not_a_gtin``)."""
+    line: int
+    field: str
+    code: str
+    warning: str
+
+    @property
+    def en(self) -> str:
+        return (f"{self.code} is not a valid GTIN (its check digit is wrong): kept as your own code. If it is an "
+                "EAN or UPC, correct it.")
+
+    @property
+    def fr(self) -> str:
+        return (f"{self.code} n'est pas un GTIN valide (son chiffre de contrôle est faux) : gardé comme votre propre "
+                "code. Si c'est un EAN ou un UPC, corrigez-le.")
+
+    def message(self, lang: str = "en") -> str:
+        return self.fr if lang == "fr" else self.en
+
+
+@dataclass
 class Report:
     imported: int
     unchanged: int
     refused: list[Refusal]
     applied: bool
+    warnings: list[CodeWarning] = field(default_factory=list)
 
 
 def run(kind: str, data: bytes, *, partial: bool, user_id: int | None, on_progress=None) -> Report:
@@ -65,21 +93,23 @@ def run(kind: str, data: bytes, *, partial: bool, user_id: int | None, on_progre
     try:
         with write_transaction() as s:
             importer = importer_class(s, user_id)
-            accepted, refused = [], []
+            accepted, refused, warnings = [], [], []
             for n, row in enumerate(table.rows, 1):
+                importer.noted = []
                 try:
                     accepted.append(importer.check(row))
+                    warnings += [CodeWarning(row.line, *noted) for noted in importer.noted]
                 except DomainError as error:
                     refused.append(Refusal(row.line, error))
                 if on_progress:
                     on_progress(n, len(table.rows))
             if refused and not partial:
-                return Report(0, 0, refused, applied=False)
+                return Report(0, 0, refused, applied=False, warnings=warnings)
             changed = importer.apply(accepted)
     except IntegrityError:
         raise Conflict("import_conflict", "Someone changed the same rows meanwhile; nothing was imported, try again.",
                        "Quelqu'un a modifié les mêmes lignes entre-temps ; rien n'a été importé, réessayez.") from None
-    return Report(changed, len(accepted) - changed, refused, applied=True)
+    return Report(changed, len(accepted) - changed, refused, applied=True, warnings=warnings)
 
 
 def _sku(cells: dict) -> str:
@@ -99,12 +129,23 @@ def _refuse_extra(row: Row) -> None:
                       "Cette ligne a plus de cellules que l'en-tête n'a de colonnes.", field=None)
 
 
-def _code(raw: str, field: str) -> str:
+def _code(raw: str, field: str, places: dict[str, str]) -> tuple[str, tuple[str, ...]]:
+    """The code as stored and its reading's warnings; refused when it is a location's (``places``: code in capitals
+    → code)."""
     try:
-        return normalise_code(raw)
+        code, warnings = read_code(raw)
     except DomainError as error:
         error.field = field
         raise
+    for form in scanned_forms(code):
+        if form in places:
+            raise location_clash(code, places[form], field)
+    return code, warnings
+
+
+def _places(session) -> dict[str, str]:
+    """Every location's code, by its capitals (a product code may be none of them, in any case)."""
+    return {code.upper(): code for code in session.scalars(select(Location.code))}
 
 
 def _taken(code: str, owner: str, field: str) -> Conflict:
@@ -127,6 +168,8 @@ class Products:
         self.owners = dict(session.execute(select(Barcode.code, Product.sku).join(Product)).all())
         self.by_upper = {sku.upper(): sku for sku in self.products}  # labels cannot tell 'pad' from 'PAD'
         self.in_file: set[str] = set()
+        self.places = _places(session)
+        self.noted: list[tuple] = []  # (field, code, warning) of the row checked last
 
     def check(self, row: Row):
         _refuse_extra(row)
@@ -162,10 +205,12 @@ class Products:
         wanted = {}
         for item in filter(None, (part.strip() for part in cell.split("|"))):
             raw, _, pack = item.partition("*")
-            code = _code(raw.strip(), "barcodes")
+            code, warnings = _code(raw.strip(), "barcodes", self.places)
             owner = self.owners.get(code)
             if (owner and owner != sku) or code in wanted:
                 raise _taken(code, owner or sku, "barcodes")
+            if owner is None:  # (a code linked already was warned of then)
+                self.noted += [("barcodes", code, warning) for warning in warnings if warning == NOT_A_GTIN]
             wanted[code] = decimal({"barcodes": pack}, "barcodes", default=1, minimum=rules.PACK[0],
                                    maximum=rules.PACK[1])
         return set(wanted.items())
@@ -216,18 +261,22 @@ class Barcodes:
         self.product_ids = dict(session.execute(select(Product.sku, Product.id)).all())
         self.existing = {b.code: (sku, b) for b, sku in session.execute(select(Barcode, Product.sku).join(Product))}
         self.in_file: dict[str, str] = {}
+        self.places = _places(session)
+        self.noted: list[tuple] = []  # (field, code, warning) of the row checked last
 
     def check(self, row: Row):
         _refuse_extra(row)
         sku = _sku(row.cells)
         if sku not in self.product_ids:
             raise _unknown_product(sku)
-        code = _code(text(row.cells, "code", max_length=128, required=True), "code")
+        code, warnings = _code(text(row.cells, "code", max_length=128, required=True), "code", self.places)
         owner = self.in_file.get(code) or self.existing.get(code, (None,))[0]
         if (owner and owner != sku) or code in self.in_file:
             raise _taken(code, owner, "code")
         pack = decimal(row.cells, "pack_qty", default=1, minimum=rules.PACK[0], maximum=rules.PACK[1])
         self.in_file[code] = sku
+        if owner is None:  # (a code linked already was warned of then)
+            self.noted = [("code", code, warning) for warning in warnings if warning == NOT_A_GTIN]
         return self.product_ids[sku], code, pack
 
     def apply(self, accepted) -> int:

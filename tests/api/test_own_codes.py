@@ -110,3 +110,59 @@ def test_plain_text_naming_a_bin_finds_it(client, tokens, company):
     for code in ("A-01", "]C0A-01"):
         res = look_up(client, tokens, code)
         assert res.status_code == 200 and res.json["kind"] == "location" and res.json["location"]["code"] == "A-01"
+
+
+@pytest.mark.parametrize("code, location", [
+    (BIN, BIN), (f"]C0{BIN}", BIN),      # a bin's all-digit code
+    ("rayon-b", "RAYON-B"),               # a bin's code in another case: bins are looked up in any case
+    (LUCKY_BIN, LUCKY_BIN),               # a GTIN whose printed digits are a bin's code
+])
+def test_a_code_that_is_a_location_s_cannot_be_linked_to_a_product(app, client, tokens, company, code, location):
+    sup = tokens["supervisor"]
+    assert client.post("/api/v1/locations", json={"code": "RAYON-B"}, headers=sup).status_code == 201
+    with app.app_context():
+        before = fingerprint()
+    res = link(client, tokens, code)
+    assert res.status_code == 409 and res.json["error"]["code"] == "code_of_a_location", res.json
+    assert res.json["error"]["details"]["location"] == location
+    assert res.json["error"]["message"].startswith(f"{res.json['error']['details']['code']} is the code of location "
+                                                   f"{location}: a product cannot have it too")
+    french = client.post("/api/v1/barcodes", json={"code": code, "product": "PAD-1"},
+                         headers={**sup, "Accept-Language": "fr"})
+    assert f"est le code de l'emplacement {location} : un article ne peut pas l'avoir aussi" in (
+        french.json["error"]["message"])
+    for res in (client.post("/api/v1/products", headers=sup, json={"sku": "NEW-1", "name": "x",
+                                                                   "barcodes": [{"code": code}]}),
+                client.patch("/api/v1/products/PAD-1", headers=sup, json={"barcodes": [{"code": code}]})):
+        assert res.status_code == 409 and res.json["error"]["code"] == "code_of_a_location", res.json
+        assert res.json["error"]["field"] == "barcodes"
+    with app.app_context():
+        assert fingerprint() == before
+
+
+@pytest.mark.parametrize("location, linked", [
+    (ARTICLE, ARTICLE),
+    ("art-7", "ART-7"),                   # a code linked as text, in another case
+    ("96385074", "00000096385074"),       # the digits of a GTIN linked to a product (an EAN-8)
+])
+def test_a_location_cannot_take_a_code_linked_to_a_product(app, client, tokens, company, location, linked):
+    sup = tokens["supervisor"]
+    for code in (ARTICLE, "ART-7", "96385074"):
+        assert link(client, tokens, code).status_code == 201
+    with app.app_context():
+        before = fingerprint()
+    res = client.post("/api/v1/locations", json={"code": location}, headers=sup)
+    assert res.status_code == 409 and res.json["error"]["code"] == "code_of_a_product", res.json
+    assert res.json["error"]["details"] == {"code": linked, "product": "PAD-1"}
+    assert res.json["error"]["message"].startswith(f"{location} is a code of product PAD-1 ({linked}): a location "
+                                                   "cannot have it too")
+    with app.app_context():
+        assert fingerprint() == before
+
+
+def test_a_location_named_like_a_product_s_sku_is_allowed(client, tokens, company):
+    """A product's label carries TL:PRD:<SKU>; a bare SKU scanned names no product, so it cannot clash."""
+    res = client.post("/api/v1/locations", json={"code": "PAD-1"}, headers=tokens["supervisor"])
+    assert res.status_code == 201
+    assert look_up(client, tokens, "PAD-1").json["kind"] == "location"
+    assert look_up(client, tokens, "TL:PRD:PAD-1").json["kind"] == "product"

@@ -664,6 +664,57 @@ def test_a_suppliers_file_imports_through_the_data_view(desk, desk_server, tmp_p
     assert desk_server.request("GET", f"/api/v1/suppliers/S2-{tag}")[1]["review_period_days"] == 14
 
 
+def own_code() -> str:
+    """13 digits whose GS1 check digit is wrong: no GTIN, the company's own code (a new one each run)."""
+    body = f"2{uuid.uuid4().int % 10**11:011d}"
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(body))
+    return body + str((10 - total % 10 + 1) % 10)
+
+
+def test_an_import_lists_the_codes_kept_as_own_codes_to_check(browser, desk, desk_server, tmp_path):
+    """Digits with a wrong check digit were linked as the company's own code with no word ("1 row imported, 0
+    refused"): the report lists them, in English and in French, as codes to check (a mistyped EAN?)."""
+    sku = f"OWN-{uuid.uuid4().hex[:6].upper()}"
+    assert desk_server.request("POST", "/api/v1/products", {"sku": sku, "name": "Own code (e2e)"})[0] == 201
+    codes = tmp_path / "codes.csv"
+
+    def run_import(page, code):
+        codes.write_text(f"sku,code\r\n{sku},{code}\r\n", encoding="utf-8")
+        page.goto("/#/sv/data")
+        page.select_option("#import-kind", "barcodes")
+        page.set_input_files("#import-file", str(codes))
+        page.click("#import-form button[type=submit]")
+        page.wait_for_selector("#import-warnings")
+        rows = page.locator("#import-warnings tbody tr")
+        assert rows.count() == 1 and rows.first.locator("td").first.inner_text() == "2"
+        return page.text_content("#import-summary"), page.text_content("#import-warnings-summary"), \
+            rows.first.inner_text()
+
+    code = own_code()
+    summary, warned, row = run_import(desk, code)
+    assert summary == "1 row imported, 0 refused."
+    assert warned.startswith("1 code to check: no valid GTIN, it is kept as your own code"), warned
+    assert f"{code} is not a valid GTIN (its check digit is wrong): kept as your own code." in row, row
+    context = new_context(browser, desk_server, viewport=DESK, locale="fr-FR")
+    try:
+        page = context.new_page()
+        errors = watch_errors(page)
+        page.goto("/")
+        page.fill("#username", desk_server.seed["username"])
+        page.fill("#password", desk_server.seed["password"])
+        page.click("#sign-in-form button[type=submit]")
+        page.wait_for_selector("#go-supervision")
+        code = own_code()
+        summary, warned, row = run_import(page, code)
+        assert summary == "1 ligne importée, 0 refusée."
+        assert warned.startswith("1 code à vérifier : ce n'est pas un GTIN valide"), warned
+        assert f"{code} n'est pas un GTIN valide (son chiffre de contrôle est faux) : gardé comme votre propre " \
+            "code." in row, row
+        assert errors == []
+    finally:
+        context.close()
+
+
 def test_the_sales_orders_and_decisions_views_say_when_they_show_only_part_of_the_list(desk, desk_server):
     """Both views showed at most 500 rows without saying so: when the API counts more, "500 of N shown"."""
     desk.goto("/#/sv/sales-orders")

@@ -80,7 +80,7 @@ def test_the_feed_query_lists_what_happened_after_a_position(app, client, wareho
     scan, refused = events[1].data, events[2].data
     assert (scan["action"], scan["outcome"], scan["user"]) == ("lookup", "looked_up", "operator")
     assert refused["outcome"] == "refused" and refused["error_code"] == "bad_check_digit"
-    assert "chiffre de contrôle faux" in refused["message"]  # in the language asked for
+    assert "chiffre de contrôle attendu 1, lu 2" in refused["message"]  # in the language asked for
     assert events[-1].position == after.encode()
 
 

@@ -7,7 +7,8 @@ refused: only the caller, who knows the company's codes, may read them as text (
 import pytest
 from biip.checksums import gs1_standard_check_digit
 
-from server.domain.barcodes import NOT_A_GTIN, BarcodeError, own_code_reading, parse, scanned_text
+from server.domain.barcodes import NOT_A_GTIN, BarcodeError, azerty_text_reading, own_code_reading, parse, refusals, \
+    scanned_text
 
 BIN = "10020304"          # EAN-8 check digit 2, not 4
 ARTICLE = "12345678"      # EAN-8 check digit 0, not 8
@@ -86,3 +87,39 @@ def test_own_code_reading_is_none_for_any_other_refusal(code):
 ])
 def test_scanned_text_is_what_a_gtin_or_text_reading_carried(code, text):
     assert scanned_text(parse(code)) == text
+
+
+@pytest.mark.parametrize("code, value, warnings", [
+    ("&é\"'(-è_", ARTICLE, (NOT_A_GTIN, "azerty_repaired")),   # 12345678, the digit row unshifted on AZERTY
+    ("&ààéà\"à'\r\n", BIN, (NOT_A_GTIN, "azerty_repaired")),
+    ("Q)à&", "A-01", ("azerty_repaired",)),                   # a bin's own code with letters
+    ("$Cà&é\"'(-è_", ARTICLE, (NOT_A_GTIN, "azerty_repaired")),  # ]C0 12345678: the AIM prefix typed too
+])
+def test_azerty_text_reading_is_the_repaired_scan_as_text(code, value, warnings):
+    assert parse(code).kind == "text"   # what the parser keeps: the text as typed
+    reading = azerty_text_reading(code)
+    assert (reading.kind, reading.value, reading.raw, reading.warnings) == ("text", value, code.strip(), warnings)
+
+
+@pytest.mark.parametrize("code", [
+    ARTICLE,                 # digits came through no AZERTY digit row
+    "]C0" + ARTICLE,
+    "&é\"'(-èà",             # repaired: a valid EAN-8, which parse itself keeps
+    "TLMLOCMQ)à&",           # repaired: a Tendu label (TL:LOC:A-01), idem
+    "BIN",                   # the repair changes nothing
+])
+def test_azerty_text_reading_is_none_where_it_has_nothing_to_add(code):
+    assert azerty_text_reading(code) is None
+
+
+def test_the_refusal_of_digits_known_nowhere_says_both_and_keeps_the_code_and_details():
+    first = refusal("99999999")
+    both = refusals.bad_check_digit_nor_known(first, "99999999")
+    assert (both.code, both.status, both.field, both.details) == ("bad_check_digit", 422, "code", first.details)
+    assert both.en == ("99999999 is no valid EAN-8 (check digit 5 expected, 9 read) and no code known here: scan it "
+                       "again; if it is your own code, ask a supervisor to link it.")
+    assert both.fr == ("99999999 n'est ni un EAN-8 valide (chiffre de contrôle attendu 5, lu 9) ni un code connu "
+                       "ici : scannez-le à nouveau ; si c'est votre propre code, demandez à un responsable de "
+                       "l'associer.")
+    gs1 = refusals.bad_check_digit_nor_known(refusal("01" + wrong("1234567890123")), "01" + wrong("1234567890123"))
+    assert "no valid GS1 code (its (01) GTIN)" in gs1.en and "un code GS1 valide (son GTIN en (01))" in gs1.fr

@@ -123,9 +123,20 @@ function renderReport(status, body) {
     ? h("p", { class: bad ? "warn" : "ok", id: "import-summary" },
       t("import_done", { imported: counted("import_imported", ok), refused: counted("import_refused", bad) }))
     : h("p", { class: "error", id: "import-summary" }, counted("import_nothing", bad));
-  return [h("h3", {}, t("import_report")), summary,
+  const shown = [h("h3", {}, t("import_report")), summary,
     table([
       { label: t("row"), align: "num", value: (row) => num(row.line) },
       { label: t("problem"), value: (row) => [row.field ? h("code", {}, row.field) : null, " ", row.message] },
     ], body.refused, { id: "import-refused", empty: "" })];
+  // Rows imported (or that would be) with a code to check: digits kept as the company's own code, no valid GTIN.
+  const warnings = Array.isArray(body.warnings) ? body.warnings : [];
+  if (warnings.length) {
+    shown.push(h("p", { class: "warn", id: "import-warnings-summary" }, counted("import_warnings", warnings.length)),
+      table([
+        { label: t("row"), align: "num", value: (row) => num(row.line) },
+        { label: t("import_warning"),
+          value: (row) => [row.field ? h("code", {}, row.field) : null, " ", row.message] },
+      ], warnings, { id: "import-warnings", empty: "" }));
+  }
+  return shown;
 }

@@ -95,6 +95,9 @@ extendStrings({
     import_partial_help: "Unticked: one bad row and nothing is imported.", import_run: "Import",
     import_report: "Report", import_done: "{imported}, {refused}.", import_imported_one: "{count} row imported", import_imported_other: "{count} rows imported", import_refused_one: "{count} refused", import_refused_other: "{count} refused",
     import_nothing_one: "Nothing imported: {count} row refused. Fix it, or tick the box to import the others.", import_nothing_other: "Nothing imported: {count} rows refused. Fix them, or tick the box to import the others.",
+    import_warning: "To check",
+    import_warnings_one: "{count} code to check: no valid GTIN, it is kept as your own code (a mistyped EAN?).",
+    import_warnings_other: "{count} codes to check: no valid GTINs, they are kept as your own codes (mistyped EANs?).",
     row: "Line", problem: "Problem",
   },
   fr: {
@@ -179,6 +182,11 @@ extendStrings({
     import_partial_help: "Non coché : une seule ligne fausse et rien n'est importé.", import_run: "Importer",
     import_report: "Compte rendu", import_done: "{imported}, {refused}.", import_imported_one: "{count} ligne importée", import_imported_other: "{count} lignes importées", import_refused_one: "{count} refusée", import_refused_other: "{count} refusées",
     import_nothing_one: "Rien importé : {count} ligne refusée. Corrigez-la, ou cochez la case pour importer les autres.", import_nothing_other: "Rien importé : {count} lignes refusées. Corrigez-les, ou cochez la case pour importer les autres.",
+    import_warning: "À vérifier",
+    import_warnings_one: "{count} code à vérifier : ce n'est pas un GTIN valide, il est gardé comme votre propre "
+      + "code (un EAN mal saisi ?).",
+    import_warnings_other: "{count} codes à vérifier : ce ne sont pas des GTIN valides, ils sont gardés comme vos "
+      + "propres codes (des EAN mal saisis ?).",
     row: "Ligne", problem: "Problème",
   },
 });

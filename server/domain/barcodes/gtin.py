@@ -26,6 +26,15 @@ def is_ascii_digits(text: str) -> bool:
     return text.isascii() and text.isdigit()
 
 
+def as_printed(gtin14: str) -> str:
+    """A GTIN-14 without the zeros that pad a shorter GTIN to 14 digits (GTIN-8: six, GTIN-12: two, GTIN-13: one):
+    the digits under the barcode, as a person reads them (an EAN-8, UPC-A or EAN-13, not its 14-digit form)."""
+    for pad in (6, 2, 1):
+        if gtin14.startswith("0" * pad):
+            return gtin14[pad:]
+    return gtin14
+
+
 def verify_check_digit(digits: str, what: str, ai: str | None = None) -> None:
     expected = gs1_standard_check_digit(digits[:-1])
     got = int(digits[-1])

@@ -9,7 +9,8 @@ A company's own codes may be made of digits only (a bin "10020304", an article c
 Code 128). After a prefix that promises no GTIN (]C0, ]d1, ]Q1, an unlisted one), digits whose GS1 check
 digit fails are such a code: free text with the warning "not_a_gtin". Without a prefix nothing says what
 was read: the check digit is refused, and only the caller, who knows the company's codes, may read the
-digits as text (``own_code_reading``) when it has that exact code.
+digits as text (``own_code_reading``) when it has that exact code. The same holds for such a code typed through
+an AZERTY layout (``azerty_text_reading``): its repair is text, which ``parse`` does not keep.
 """
 from __future__ import annotations
 
@@ -120,6 +121,28 @@ def own_code_reading(code: str, refusal: BarcodeError) -> ParseResult | None:
     if aim is not None or not gtin.is_ascii_digits(content):
         return None
     return ParseResult(kind="text", value=content, raw=text, warnings=(NOT_A_GTIN,))
+
+
+def azerty_text_reading(code: str) -> ParseResult | None:
+    """The scan read through the AZERTY repair, when that gives text: a company's own code typed by a scanner set
+    to QWERTY on a French keyboard (bin "10020304" arrives as ``&ààéà"à'``). ``parse`` keeps a repair only when it
+    validates as a GTIN, GS1 string or label; text (or digits refused for their check digit alone, read as text
+    as ``own_code_reading`` does) is no proof of anything. None when the repair changes nothing, when digits were
+    typed (they came through no AZERTY digit row) or when the repaired scan reads as no text.
+
+    Not a reading to use blindly: the caller keeps it only if the company has this exact code and the scan as
+    typed is none of its codes."""
+    text = _EDGES.sub("", code)
+    repaired = repair_azerty(text)
+    if repaired == text or gtin.is_ascii_digits(aims.split_aim(text)[1]):
+        return None
+    try:
+        result = _read(repaired, DEFAULT_FNC1_SUBSTITUTES)
+    except BarcodeError as refusal:
+        result = own_code_reading(repaired, refusal)
+    if result is None or result.kind != "text":
+        return None
+    return replace(result, raw=text).with_warnings("azerty_repaired")
 
 
 def scanned_text(result: ParseResult) -> str | None:

@@ -66,6 +66,24 @@ def bad_check_digit(what: str, value: str, expected: int, got: int,
         details=details)
 
 
+def bad_check_digit_nor_known(refusal: BarcodeError, digits: str) -> BarcodeError:
+    """Bare digits (no AIM prefix: nothing said which symbol was read) refused for their check digit, which are no
+    code of the company either: a misread, or the company's own code nobody linked yet. Same code and details as
+    ``refusal``; the words say both, so that typing it by hand is not offered as the only way out."""
+    details = refusal.details or {}
+    what, expected, got = details.get("what", "GTIN"), details.get("expected"), details.get("got")
+    ai = details.get("ai")
+    en_what = f"valid {what}" if ai is None else f"valid GS1 code (its ({ai}) {what})"
+    fr_what = f"un {what} valide" if ai is None else f"un code GS1 valide (son {what} en ({ai}))"
+    return BarcodeError(
+        "bad_check_digit",
+        f"{digits} is no {en_what} (check digit {expected} expected, {got} read) and no code known here: "
+        "scan it again; if it is your own code, ask a supervisor to link it.",
+        f"{digits} n'est ni {fr_what} (chiffre de contrôle attendu {expected}, lu {got}) ni un code connu ici : "
+        "scannez-le à nouveau ; si c'est votre propre code, demandez à un responsable de l'associer.",
+        details=dict(details))
+
+
 def unknown_ai(at: str) -> BarcodeError:
     shown = at[:12]
     return BarcodeError(

@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import bindparam, select
 
 from server.domain.barcodes import ParseResult, scanned_text
+from server.domain.barcodes.gtin import as_printed
 from server.domain.days import day_in_range
 from server.domain.errors import Conflict, DomainError, Invalid, NotFound
 from server.domain.movements import check_number, check_quantity
@@ -34,6 +35,10 @@ class Ready:
             self._got[key] = load()
         except DomainError as refusal:
             self._got[key] = refusal
+
+    def put(self, key, value) -> None:
+        """What was read already for ``key`` (by another way)."""
+        self._got[key] = value
 
     def refusal(self, key) -> DomainError | None:
         """The refusal read before the lock for ``key``, if that is what was read."""
@@ -116,7 +121,7 @@ def _unknown(parsed: ParseResult) -> NotFound:
     """An item code nobody linked: shown as printed (an EAN-8, UPC-A or EAN-13, not its 14-digit form); free text
     may be a supplier's own code worth linking, or a mis-scan."""
     if parsed.kind != "text":
-        shown = _as_printed(parsed.value) if parsed.kind == "gtin" else parsed.value
+        shown = as_printed(parsed.value) if parsed.kind == "gtin" else parsed.value
         en, fr = (f"{shown} is not known here: ask a supervisor to link it.",
                   f"{shown} n'est pas connu ici : demandez à un responsable de l'associer.")
     else:
@@ -125,14 +130,6 @@ def _unknown(parsed: ParseResult) -> NotFound:
                   f"« {parsed.value} » n'est pas un code connu ici : s'il est imprimé sur l'article, demandez à un "
                   "responsable de l'associer ; sinon scannez le code-barres de l'article.")
     return NotFound("unknown_code", en, fr, field="code", details={"parse": parsed.to_dict()})
-
-
-def _as_printed(gtin14: str) -> str:
-    """A GTIN-14 without the zeros that pad a shorter GTIN to 14 digits (GTIN-8: six, GTIN-12: two, GTIN-13: one)."""
-    for pad in (6, 2, 1):
-        if gtin14.startswith("0" * pad):
-            return gtin14[pad:]
-    return gtin14
 
 
 def item_of(s, parsed: ParseResult) -> ItemScan:
@@ -216,9 +213,25 @@ def shelf(s, scan: Scan):
     (a pick off the dock would leave its purchase order line never put away)."""
     where = place(s, scan, "bin", "Scan the bin's label first.", "Scannez d'abord l'étiquette de l'emplacement.")
     if where.kind != "bin":
-        raise Conflict("not_a_bin", f"{where.code} is not a bin.",
-                       f"{where.code} n'est pas un emplacement de stockage.", field="context.bin")
+        raise _not_a_bin(where, "context.bin")
     return where
+
+
+def scanned_bin(s, scan: Scan, parsed: ParseResult):
+    """The bin a scanned location names where a bin is what is scanned before the items (put-away, pick, count): a
+    storage bin, or the device would take the dock or dispatch for one and every item scanned next be refused."""
+    where = scan.ready.get("scanned", lambda: master.place_or_none(s, parsed.reference))
+    if where is None:
+        raise NotFound("unknown_location", f"No location {parsed.reference!r}.",
+                       f"Aucun emplacement « {parsed.reference} ».", field="code", details={"key": parsed.reference})
+    if where.kind != "bin":
+        raise _not_a_bin(where, "code")
+    return where
+
+
+def _not_a_bin(where, field: str) -> Conflict:
+    return Conflict("not_a_bin", f"{where.code} is not a bin.", f"{where.code} n'est pas un emplacement de stockage.",
+                    field=field)
 
 
 def area(s, scan: Scan, kind: str, key: str):
@@ -232,6 +245,7 @@ PLACES = {"receive": {"dock": "dock"}, "put_away": {"bin": None, "from": "dock"}
           "transfer": {"from": None, "to": None}}
 ITEM_KINDS = ("gtin", "gs1", "text", "product_ref")
 ITEM_ACTIONS = ("receive", "put_away", "pick", "count", "transfer")  # a look-up reads the item its own way
+BIN_ACTIONS = ("put_away", "pick", "count")  # a location scanned there is the bin the next items go to or come from
 
 
 def prepare(s, scan: Scan, parsed: ParseResult) -> ParseResult:
@@ -243,6 +257,9 @@ def prepare(s, scan: Scan, parsed: ParseResult) -> ParseResult:
         if where is not None:
             parsed = replace(parsed, kind="location", value=scanned_text(parsed), reference=where.code, gtin=None)
             scan.ready.read("item", lambda: item_of(s, parsed))  # (not an item: the location's refusal)
+            scan.ready.put("scanned", where)
+    elif scan.action in BIN_ACTIONS and parsed.kind == "location":  # (a Tendu label)
+        scan.ready.read("scanned", lambda: master.place_or_none(s, parsed.reference))
     for key, kind in PLACES.get(scan.action, {}).items():
         code = scan.context.get(key)
         if kind is not None:

@@ -16,14 +16,16 @@ from server.queries import lookup as lookups
 from server.services import ledger
 from server.services.locks import lock_products
 from server.services.scans.common import (Outcome, PendingDecision, Scan, applied, brief, context_number, fefo_lot,
-                                          levels_at, looked_up, place, scanned_item, scanned_units)
+                                          levels_at, looked_up, place, scanned_bin, scanned_item, scanned_units,
+                                          shelf)
 
 
 def count(s, scan: Scan, parsed) -> Outcome:
     if parsed.kind == "location":
-        return looked_up({"bin": parsed.reference}, f"Counting {parsed.reference}: scan each item and enter its count.",
-                         f"Inventaire de {parsed.reference} : scannez chaque article et saisissez sa quantité.")
-    where = place(s, scan, "bin", "Scan the bin's label first.", "Scannez d'abord l'étiquette de l'emplacement.")
+        where = scanned_bin(s, scan, parsed)
+        return looked_up({"bin": where.code}, f"Counting {where.code}: scan each item and enter its count.",
+                         f"Inventaire de {where.code} : scannez chaque article et saisissez sa quantité.")
+    where = shelf(s, scan)  # a count is of a storage bin, never of the dock or dispatch
     item = scanned_item(s, scan, parsed)
     counted = context_number(scan, "qty", required=True) * item.units
     if counted < 0:

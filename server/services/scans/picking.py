@@ -13,8 +13,8 @@ from server.queries.picking import pick_list
 from server.services import order_rows, sales
 from server.services.locks import lock_products, order_status_locked
 from server.services.scans.common import (Outcome, PendingDecision, Scan, applied, area, brief, fefo_lot,
-                                          first_expiry_first, levels_at, looked_up, scanned_item, scanned_units,
-                                          shelf)
+                                          first_expiry_first, levels_at, looked_up, scanned_bin, scanned_item,
+                                          scanned_units, shelf)
 
 
 def _order(s, scan: Scan, parsed, *, rows: bool = False):
@@ -38,8 +38,9 @@ def pick(s, scan: Scan, parsed) -> Outcome:
                          f"Picking {order.number}: go to the first bin.",
                          f"Préparation de {order.number} : allez au premier emplacement.")
     if parsed.kind == "location":
-        return looked_up({"bin": parsed.reference}, f"Bin {parsed.reference}: scan the item.",
-                         f"Emplacement {parsed.reference} : scannez l'article.")
+        where = scanned_bin(s, scan, parsed)
+        return looked_up({"bin": where.code}, f"Bin {where.code}: scan the item.",
+                         f"Emplacement {where.code} : scannez l'article.")
     order = _order(s, scan, parsed, rows=True)
     source = shelf(s, scan)
     item = scanned_item(s, scan, parsed)

@@ -13,7 +13,7 @@ from server.services import ledger, order_rows, purchasing
 from server.services.locks import lock_products
 from server.services.order_rows import LineRow, OrderRow
 from server.services.scans.common import (Outcome, PendingDecision, Scan, applied, area, brief, context_day, fefo_lot,
-                                          levels_at, looked_up, scanned_item, scanned_units, shelf)
+                                          levels_at, looked_up, scanned_bin, scanned_item, scanned_units, shelf)
 
 
 
@@ -147,8 +147,9 @@ def _refuse_mis_scan(scan: Scan, order: OrderRow, product, qty: Decimal, ordered
 
 def put_away(s, scan: Scan, parsed) -> Outcome:
     if parsed.kind == "location":
-        return looked_up({"bin": parsed.reference}, f"Bin {parsed.reference}: scan the items to put here.",
-                         f"Emplacement {parsed.reference} : scannez les articles à y ranger.")
+        where = scanned_bin(s, scan, parsed)
+        return looked_up({"bin": where.code}, f"Bin {where.code}: scan the items to put here.",
+                         f"Emplacement {where.code} : scannez les articles à y ranger.")
     target = shelf(s, scan)
     source = area(s, scan, "dock", "from")
     item = scanned_item(s, scan, parsed)
