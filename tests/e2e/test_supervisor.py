@@ -8,6 +8,7 @@ API makes from the same selection; a scan posted by another client must reach an
 from __future__ import annotations
 
 import json
+import re
 import time
 import urllib.error
 import urllib.request
@@ -733,3 +734,36 @@ def test_a_late_purchase_order_says_what_is_still_to_come(desk, desk_server):
     assert "6 units · 1 of 2 lines" in row.inner_text()
     assert desk.locator("#late-table th").nth(3).inner_text() == "Left to receive"
     assert desk_server.request("POST", f"/api/v1/purchase-orders/{number}/close", stamped(reason="e2e"))[0] == 200
+
+
+# --- the desk in French -----------------------------------------------------------------------------------
+
+@pytest.fixture
+def desk_fr(browser, desk_server, request):
+    """``desk``, in French (a French browser)."""
+    context = new_context(browser, desk_server, viewport=DESK, locale="fr-FR")
+    page = context.new_page()
+    errors = watch_errors(page)
+    page.goto("/")
+    page.fill("#username", desk_server.seed["username"])
+    page.fill("#password", desk_server.seed["password"])
+    page.click("#sign-in-form button[type=submit]")
+    page.wait_for_selector("#go-supervision")
+    yield page
+    if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
+        screenshot(page, f"{request.node.name}-failure")
+    context.close()
+    assert not errors, f"uncaught errors in the page: {errors}"
+
+
+def test_the_french_valuation_shows_its_dates_and_percentages_in_french(desk_fr, desk_server):
+    _, kpis = desk_server.request("GET", "/api/v1/analytics/kpis")
+    desk_fr.goto("/#/sv/valuation")
+    wait_for_charts(desk_fr, ["val-abc"])
+    tiles = desk_fr.inner_text("#val-kpis")
+    assert re.findall(r"\d{4}-\d\d-\d\d", tiles) == [], tiles
+    year = kpis["until"][:4]
+    assert year in tiles
+    axis = desk_fr.evaluate("document.getElementById('val-abc')._uplot.axes[1].values("
+                            "document.getElementById('val-abc')._uplot, [80], 0, 1)")
+    assert axis[0] in ("80\u202f%", "80\u00a0%"), axis

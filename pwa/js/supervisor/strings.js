@@ -75,7 +75,7 @@ extendStrings({
     cogs: "Cost of goods sold", value_over_time: "Stock value over time", flows_week: "In and out per week (value)",
     inflows: "In", outflows: "Out", dormant_stock: "Dormant stock", days_since_outflow: "Days since last outflow",
     abc_chart: "ABC: share of the cost of goods sold by share of items", abc_a: "A", abc_b: "B", abc_c: "C",
-    abc_counts: "A: {a} items · B: {b} · C: {c} (80 % / 95 % of the cost of goods sold)", share_items: "% of items",
+    abc_counts: "A: {a} items · B: {b} · C: {c} (80% / 95% of the cost of goods sold)", share_items: "% of items",
     // decisions
     decisions_help: "Scans the server could not apply alone: accept to book them, reject to drop them.",
     accept: "Accept", reject: "Reject", note: "Note", decided: "Decided", no_pending: "Nothing waiting for a decision.", decisions_shown_of: "{shown} of {total} scans waiting shown (the newest): decide these, the next ones follow.",
@@ -162,7 +162,7 @@ extendStrings({
     cogs: "Coût des ventes", value_over_time: "Valeur du stock dans le temps", flows_week: "Entrées et sorties par semaine (valeur)",
     inflows: "Entrées", outflows: "Sorties", dormant_stock: "Stock dormant", days_since_outflow: "Jours depuis la dernière sortie",
     abc_chart: "ABC : part du coût des ventes selon la part des articles", abc_a: "A", abc_b: "B", abc_c: "C",
-    abc_counts: "A : {a} articles · B : {b} · C : {c} (80 % / 95 % du coût des ventes)", share_items: "% des articles",
+    abc_counts: "A : {a} articles · B : {b} · C : {c} (80\u202f% / 95\u202f% du coût des ventes)", share_items: "% des articles",
     decisions_help: "Scans que le serveur n'a pas pu appliquer seul : acceptez pour les enregistrer, rejetez pour les écarter.",
     accept: "Accepter", reject: "Rejeter", note: "Note", decided: "Décidé", no_pending: "Rien en attente de décision.", decisions_shown_of: "{shown} scans en attente affichés sur {total} (les plus récents) : tranchez-les, les suivants viendront.",
     sv_sales_orders: "Commandes clients", open_sales_orders: "Commandes clients ouvertes (ni expédiées ni annulées)",
