@@ -756,6 +756,61 @@ def desk_fr(browser, desk_server, request):
     assert not errors, f"uncaught errors in the page: {errors}"
 
 
+# The server's codes a French buyer met on the product page: modes, demand classes, "none", forecast methods.
+RAW_CODES = re.compile(r"(?<![\w.])(push|pull|smooth|erratic|intermittent|lumpy|critical|none|ses_0\.2|tsb_0\.2|tsb|"
+                       r"adida|imapa|croston|sba)(?![\w.])")
+
+
+def policies(server) -> list[dict]:
+    _, products = server.request("GET", "/api/v1/products?per_page=500")
+    return [server.request("GET", f"/api/v1/products/{p['sku']}/policy")[1] for p in products["items"] if p["active"]]
+
+
+def test_the_french_product_page_names_modes_classes_and_methods_in_words(desk_fr, desk_server):
+    """A buyer reading the desk in French met "push", "lumpy", "ses_0.2", "ABC A × lumpy × critical",
+    "Mise en stock = none" and "38%": every code is in words (the method's code kept in a title), every
+    percentage has its space."""
+    every = policies(desk_server)
+    pulled = next(p for p in every if p["mode"] == "pull" and p["demand"]["class"] == "lumpy")
+    pushed = next(p for p in every if p["mode"] == "push" and p["demand"]["forecast_method"] == "ses_0.2")
+    critical = [p for p in every if p["policy"]["critical"]][:1]
+    weighed = next(p for p in every if p["lead_time"]["source"] == "shrunk_to_supplier")
+    for policy in (pulled, pushed, *critical, weighed):
+        desk_fr.goto(f"/#/sv/product?sku={policy['sku']}")
+        desk_fr.wait_for_selector("#overrides-form")
+        wait_for_charts(desk_fr, ["product-stock", "product-demand"])
+        text = desk_fr.inner_text("main")
+        assert RAW_CODES.findall(text) == [], (policy["sku"], RAW_CODES.findall(text))
+        assert re.findall(r"\d%", text) == [], policy["sku"]
+        method = policy["demand"]["forecast_method"]
+        assert desk_fr.get_attribute("#product-method", "title") == method
+        options = desk_fr.locator("#override-mode option").all_text_contents()
+        assert options[1:] == ["sur stock (flux poussé)", "à la commande (flux tiré)"], options
+    # the last one: its lead time weighed against its supplier's, the weight in French ("38 %")
+    weight = round(weighed["lead_time"]["weight"] * 100)
+    note = desk_fr.text_content("#product-lt-note")
+    assert f"{weight}\u202f%" in note or f"{weight}\u00a0%" in note, note
+
+    desk_fr.goto(f"/#/sv/product?sku={pulled['sku']}")
+    desk_fr.wait_for_selector('#policy-steps li[data-step="stocking"]')
+    assert desk_fr.text_content("#product-mode") == "à la commande (flux tiré)"
+    assert desk_fr.text_content('#policy-steps li[data-step="mode"] .step-value') == "à la commande (flux tiré)"
+    assert "sporadique" in desk_fr.text_content('#policy-steps li[data-step="mode"] .step-formula')
+    assert desk_fr.text_content('#policy-steps li[data-step="stocking"] .step-value') != "none"
+
+
+def test_the_english_product_page_names_the_forecast_method_and_keeps_its_code_in_a_title(desk, desk_server):
+    pushed = next(p for p in policies(desk_server)
+                  if p["mode"] == "push" and p["demand"]["forecast_method"] == "ses_0.2")
+    desk.goto(f"/#/sv/product?sku={pushed['sku']}")
+    desk.wait_for_selector("#product-method")
+    assert desk.text_content("#product-method") == "exponential smoothing (α 0.2)"
+    assert desk.get_attribute("#product-method", "title") == "ses_0.2"
+    assert desk.text_content("#product-mode") == "in stock (push)"
+    assert desk.locator("#override-mode option").all_text_contents() == [
+        "Computed: in stock (push)", "in stock (push)", "to order (pull)"]
+
+
 def test_the_french_valuation_shows_its_dates_and_percentages_in_french(desk_fr, desk_server):
     _, kpis = desk_server.request("GET", "/api/v1/analytics/kpis")
     desk_fr.goto("/#/sv/valuation")

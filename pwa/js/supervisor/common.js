@@ -87,6 +87,24 @@ export function pct(share, digits = 0) {
   return format(`pct${digits}`, { style: "percent", maximumFractionDigits: digits }).format(share);
 }
 
+// A forecasting method's code ("ses_0.2", "tsb", "adida") in words: its smoothing constant written out (α 0,2 in
+// French), the default one when the code names none; the code itself for a method without words yet.
+const DEFAULT_ALPHA = 0.1;    // server/domain/forecast.py: ses, tsb, croston and sba without a suffix
+export function methodText(code) {
+  if (!code) return "–";
+  const [, base, alpha] = /^([a-z]+)(?:_(\d+(?:\.\d+)?))?$/.exec(code) || [];
+  const key = `method_${base}`;
+  const text = base ? t(key, { alpha: num(alpha === undefined ? DEFAULT_ALPHA : Number(alpha), 3) }) : key;
+  return text === key ? code : text;
+}
+
+// A sentence the server wrote in the reader's language, with French typography where it left it out: "38%" is
+// "38 %" (a narrow no-break space, as pct() writes it).
+export function serverText(text) {
+  if (!text || language() !== "fr") return text || "";
+  return text.replace(/(\d)[ \u00a0]?%/g, "$1\u202f%");
+}
+
 export function days(value) {
   return value === null || value === undefined ? "–" : t("sv_days", { n: num(value, 1) });
 }

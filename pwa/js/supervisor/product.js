@@ -2,7 +2,8 @@
 // forecast, the policy explained step by step, push or pull and why, and the buyer's overrides.
 import { h } from "../dom.js";
 import { labelled, language, t } from "../i18n.js";
-import { ApiError, call, card, dateText, days, layout, loading, num, pct, table, tile, word } from "./common.js";
+import { ApiError, call, card, dateText, days, layout, loading, methodText, num, pct, serverText, table, tile,
+  word } from "./common.js";
 import { chart, COLORS, disposeCharts, seconds } from "./charts.js";
 
 const OVERRIDABLE = ["order_quantity", "safety_stock", "reorder_point", "order_up_to"];
@@ -42,7 +43,8 @@ async function view(sku, notice, reload) {
   const header = card(`${product.name} (${product.sku})`,
     h("div", { class: "tiles" },
       tile(t("on_hand_now"), num(onHand, 2), { id: "product-on-hand" }),
-      tile(t("mode"), policy.mode, { id: "product-mode", tone: policy.mode === "push" ? "good" : "warn", detail: t(policy.mode) }),
+      tile(t("mode"), word("mode", policy.mode), { id: "product-mode", tone: policy.mode === "push" ? "good" : "warn",
+        detail: t(policy.mode) }),
       periodic ? tile(t("order_up_to"), num(p.order_up_to, 1), { id: "product-rop" })
         : tile(t("reorder_point"), num(p.reorder_point, 1), { id: "product-rop" }),
       tile(t("safety_stock"), num(p.safety_stock, 1), { id: "product-ss" }),
@@ -51,10 +53,10 @@ async function view(sku, notice, reload) {
         : tile(t("order_quantity"), num(p.order_quantity, 1), { id: "product-q" }),
       tile(t("lead_time_used"), days(product.policy_overrides?.lead_time_mean ?? lt.mean), { id: "product-lt", href: product.supplier ? `#/sv/lead-times?supplier=${encodeURIComponent(product.supplier)}` : null,
         detail: `p50 ${days(lt.p50)} · p90 ${days(lt.p90)} · ${t("declared")} ${days(lt.declared_days)}` }),
-      tile(t("demand_class"), `${demand.class ?? "–"} · ${t("abc_class")} ${demand.abc ?? "–"}`,
-        { tone: "text", detail: `${demand.forecast_method ?? ""} · ${num(demand.daily_mean, 2)} / ${t("day")}` })),
-    h("p", { class: "reason", id: "product-reason" }, h("strong", {}, labelled(t("reason"), "")), policy.reason || ""),
-    h("p", { class: "note" }, language() === "fr" ? lt.note_fr : lt.note_en));
+      tile(t("demand_class"), [classText(demand.class), ` · ${t("abc_class")} ${demand.abc ?? "–"}`],
+        { tone: "text", detail: [methodName(demand.forecast_method), ` · ${num(demand.daily_mean, 2)} / ${t("day")}`] })),
+    h("p", { class: "reason", id: "product-reason" }, h("strong", {}, labelled(t("reason"), "")), serverText(policy.reason)),
+    h("p", { class: "note", id: "product-lt-note" }, serverText(language() === "fr" ? lt.note_fr : lt.note_en)));
 
   return [
     header,
@@ -148,12 +150,34 @@ function demandChart(flows, demand) {
   return chart({ id: "product-demand", label: t("demand_history"), time: true, height: 240, x, yMin: 0,
     series: [
       { label: t("shipped_week"), values: shipped, type: "bars", color: COLORS.blue },
-      { label: `${t("forecast")} (${demand.forecast_method ?? ""})`, values: forecast, color: COLORS.orange, dash: [6, 4], points: true, spanGaps: true },
+      { label: demand.forecast_method ? labelled(t("forecast"), methodText(demand.forecast_method)) : t("forecast"), values: forecast, color: COLORS.orange, dash: [6, 4], points: true, spanGaps: true },
     ], yFormat: (v) => num(v, 1) });
 }
 
-// A service target in % as the buyer types it (the API sends a share: 0.95 → "95%", "95 %" in French).
+// A demand class ("lumpy") in words ("sporadique" in French), what it means in its title.
+function classText(code) {
+  if (!code) return "–";
+  return h("span", { id: "product-class", title: word("variability_help", code) || null, dataset: { code } },
+    word("variability", code));
+}
+
+// A forecasting method in words, its code in the title ("ses_0.2": exponential smoothing, α 0.2).
+function methodName(code) {
+  if (!code) return "–";
+  return h("span", { id: "product-method", title: code }, methodText(code));
+}
+
+// The mode step's rule, "ABC A × lumpy × critical", in the reader's words.
+function ruleText(formula) {
+  return formula.replace(/\b(smooth|erratic|intermittent|lumpy|no_demand)\b/g, (code) => word("variability", code))
+    .replace(/\bcritical\b/g, t("sv_critical"));
+}
+
+// A service target in % as the buyer types it (the API sends a share: 0.95 → "95%", "95 %" in French); the mode
+// and what is stocked in words.
 function stepValue({ name, value }) {
+  if (typeof value === "string" && name === "mode") return word("mode", value);
+  if (typeof value === "string" && name === "stocking") return word("stocking", value);
   if (typeof value === "number" && TARGETS.includes(name)) return pct(value, TARGET_DIGITS);
   if (typeof value === "number") return num(value, Math.abs(value) < 10 ? 3 : 1);
   if (value === null || value === undefined) return "–";
@@ -163,8 +187,8 @@ function stepValue({ name, value }) {
 function stepsTable(steps) {
   return h("ol", { class: "steps", id: "policy-steps" }, steps.map((step) => h("li", { dataset: { step: step.name } },
     h("div", { class: "step-head" }, h("strong", {}, word("step", step.name)), " = ", h("span", { class: "step-value" }, stepValue(step))),
-    step.formula ? h("code", { class: "step-formula" }, step.formula) : null,
-    step.note ? h("p", { class: "step-note" }, step.note) : null, h("small", {}, step.source))));
+    step.formula ? h("code", { class: "step-formula" }, step.name === "mode" ? ruleText(step.formula) : step.formula) : null,
+    step.note ? h("p", { class: "step-note" }, serverText(step.note)) : null, h("small", {}, serverText(step.source)))));
 }
 
 // The policy shown above (on the measured lead time, or the buyer's) against the same on the supplier's promise.
@@ -194,8 +218,8 @@ function overridesForm(product, policy, notice, reload, measured) {
     value: current[name] === undefined ? "" : Number((current[name] * 100).toFixed(2)),
     placeholder: `${policy.service_kind}_target` === name ? labelled(t("computed"), pct(policy.service_target, TARGET_DIGITS)) : "" })]));
   const mode = h("select", { name: "mode", id: "override-mode" },
-    h("option", { value: "" }, `${t("computed")} (${policy.mode})`),
-    ["push", "pull"].map((value) => h("option", { value, selected: current.mode === value }, t(value))));
+    h("option", { value: "" }, labelled(t("computed"), word("mode", policy.mode))),
+    ["push", "pull"].map((value) => h("option", { value, selected: current.mode === value }, word("mode", value))));
   const message = h("p", { id: "override-message", role: "status", class: notice ? "ok" : null }, notice || "");
   const save = h("button", { type: "submit", class: "primary" }, t("save_overrides"));
   return h("form", { class: "overrides", id: "overrides-form", async onSubmit(event) {

@@ -45,7 +45,7 @@ extendStrings({
     need_detected: "Need detected", available_at: "In stock", events: "Events", product: "Product", sku: "SKU",
     name: "Name", lt_drill_hint: "Click a bar, a number or an order to see the lines behind it.",
     // product
-    on_hand_now: "On hand", mode: "Mode", push: "push (kept in stock)", pull: "pull (bought against orders)",
+    on_hand_now: "On hand", mode: "Mode", push: "kept in stock, bought ahead of demand", pull: "bought against customer orders",
     reason: "Reason", stock_over_time: "Stock over time (from the ledger)", stock: "Stock",
     demand_history: "Demand: shipped per week, and the forecast", shipped_week: "Shipped", forecast: "Forecast",
     step_cycle_service_target: "Cycle service level target", step_fill_rate_target: "Fill rate target",
@@ -100,7 +100,7 @@ extendStrings({
   fr: {
     outcome_applied: "fait", outcome_pending: "en attente", outcome_refused: "refusé", outcome_looked_up: "consulté",
     outcome_rejected: "rejeté", outcome_exception: "anomalie", action_transfer: "Transfert",
-    mode_push: "en stock (flux poussé)", mode_pull: "à la commande (flux tiré)",
+    mode_push: "sur stock (flux poussé)", mode_pull: "à la commande (flux tiré)",
     event_need_detected: "Besoin détecté", event_ordered: "Commandé", event_confirmed: "Confirmé par le fournisseur",
     event_shipped: "Expédié par le fournisseur", event_arrived: "Arrivé à quai", event_received: "Reçu",
     event_put_away: "Rangé", event_closed: "Soldé", event_cancelled: "Annulé",
@@ -134,7 +134,7 @@ extendStrings({
     sv_count: "Nombre", mean: "Moyenne", day: "jour", days: "jours", po: "Commande", line: "Ligne", ordered: "Commandé", received: "Reçu",
     need_detected: "Besoin détecté", available_at: "En stock", events: "Événements", product: "Article", sku: "Réf.",
     name: "Nom", lt_drill_hint: "Cliquez une barre, un nombre ou une commande pour voir les lignes correspondantes.",
-    on_hand_now: "En stock", mode: "Mode", push: "flux poussé (tenu en stock)", pull: "flux tiré (acheté à la commande)",
+    on_hand_now: "En stock", mode: "Mode", push: "tenu en stock, acheté avant la demande", pull: "acheté à la commande du client",
     reason: "Raison", stock_over_time: "Stock dans le temps (d'après le journal)", stock: "Stock",
     demand_history: "Demande : expédié par semaine, et la prévision", shipped_week: "Expédié", forecast: "Prévision",
     step_cycle_service_target: "Taux de service cycle visé", step_fill_rate_target: "Taux de satisfaction visé",
@@ -322,5 +322,36 @@ extendStrings({
     import_note_opening_stock: "Un mouvement d'ouverture par ligne, comme stock.csv les exporte ; réimporter le même fichier ne compte rien deux fois.",
     import_note_suppliers: "Une ligne par fournisseur, par code, comme suppliers.csv les exporte : un nouveau code ajoute un fournisseur (son nom est obligatoire), un code connu le met à jour, une cellule vide laisse le champ tel quel. Importez les fournisseurs avant les articles qui les nomment.",
     import_note_customers: "Une ligne par client, par code, comme customers.csv les exporte : un nouveau code ajoute un client (son nom est obligatoire), un code connu le met à jour, une cellule vide laisse le champ tel quel.",
+  },
+});
+
+// The product page's codes in words (supervisor/product.js): demand classes, forecasting methods, "none" stocked.
+// The French classes are the server's own words in its reasons ("sporadique" for lumpy).
+extendStrings({
+  en: {
+    variability_smooth: "smooth", variability_erratic: "erratic", variability_intermittent: "intermittent",
+    variability_lumpy: "lumpy", variability_no_demand: "no demand yet",
+    variability_help_smooth: "frequent demand, of steady size", variability_help_erratic: "frequent demand, of irregular size",
+    variability_help_intermittent: "rare demand, of steady size", variability_help_lumpy: "rare demand, of irregular size",
+    variability_help_no_demand: "no demand in the history",
+    sv_critical: "critical", stocking_none: "none (bought against orders)",
+    method_ses: "exponential smoothing (α {alpha})", method_tsb: "TSB: chance × size of demand (α {alpha})",
+    method_croston: "Croston (α {alpha})", method_sba: "SBA: Croston corrected (α {alpha})",
+    method_adida: "ADIDA (aggregation)", method_imapa: "IMAPA (multiple aggregation)",
+    method_zero: "zero (demand has stopped)", method_naive: "naive (last period again)",
+    forecast_method: "Forecasting method",
+  },
+  fr: {
+    variability_smooth: "régulière", variability_erratic: "erratique", variability_intermittent: "intermittente",
+    variability_lumpy: "sporadique", variability_no_demand: "pas encore de demande",
+    variability_help_smooth: "demande fréquente, de taille régulière", variability_help_erratic: "demande fréquente, de taille irrégulière",
+    variability_help_intermittent: "demande rare, de taille régulière", variability_help_lumpy: "demande rare, de taille irrégulière",
+    variability_help_no_demand: "aucune demande dans l'historique",
+    sv_critical: "critique", stocking_none: "aucune (achat à la commande)",
+    method_ses: "lissage exponentiel (α {alpha})", method_tsb: "TSB : probabilité × taille de la demande (α {alpha})",
+    method_croston: "Croston (α {alpha})", method_sba: "SBA : Croston corrigé (α {alpha})",
+    method_adida: "ADIDA (agrégation)", method_imapa: "IMAPA (agrégations multiples)",
+    method_zero: "zéro (la demande s'est arrêtée)", method_naive: "naïve (la dernière période)",
+    forecast_method: "Méthode de prévision",
   },
 });
