@@ -252,7 +252,7 @@ def test_the_policy_steps_show_service_targets_in_percent_as_they_are_typed(brow
         default = next(o["computed"] for o in forced["policy"]["overrides"] if o["name"] == "cycle_service_target")
         note = page.text_content('#policy-steps li[data-step="cycle_service_target"] .step-note')
         assert 0 < default < 1 and note.endswith(f"{default * 100:.4g}".replace(".", ",") + "\u202f%)"), note
-        assert page.input_value("#override-cycle_service_target") == "99.5"
+        assert page.input_value("#override-cycle_service_target") == "99,5"   # (as a French reader types it)
         assert errors == []
     finally:
         context.close()
@@ -822,3 +822,43 @@ def test_the_french_valuation_shows_its_dates_and_percentages_in_french(desk_fr,
     axis = desk_fr.evaluate("document.getElementById('val-abc')._uplot.axes[1].values("
                             "document.getElementById('val-abc')._uplot, [80], 0, 1)")
     assert axis[0] in ("80\u202f%", "80\u00a0%"), axis
+
+
+@pytest.mark.parametrize("typed", ["92,5", "92.5"])
+def test_a_service_target_typed_with_a_decimal_comma_is_taken(desk_fr, desk_server, typed):
+    """"92,5" typed in the French target field (%) became 925 in Chromium, and the save then said nothing but the
+    browser's own bubble: both "92,5" and "92.5" are 92.5 %."""
+    sku = rich_push_product(desk_server)
+    desk_fr.goto(f"/#/sv/product?sku={sku}")
+    desk_fr.wait_for_selector("#overrides-form")
+    field = desk_fr.locator("#override-fill_rate_target")
+    assert field.get_attribute("inputmode") == "decimal"
+    field.click()
+    field.press_sequentially(typed)
+    desk_fr.click("#overrides-form button[type=submit]")
+    try:
+        desk_fr.wait_for_selector("#override-message.ok")
+        _, product = desk_server.request("GET", f"/api/v1/products/{sku}")
+        assert product["policy_overrides"] == {"fill_rate_target": 0.925}
+        assert desk_fr.input_value("#override-fill_rate_target") == "92,5"
+    finally:
+        desk_server.request("PATCH", f"/api/v1/products/{sku}", {"policy_overrides": {}})
+
+
+def test_a_target_or_a_figure_that_cannot_be_taken_is_said_in_the_apps_words(desk_fr, desk, desk_server):
+    sku = rich_push_product(desk_server)
+    for page, words in ((desk_fr, ("entre 50 et 99,99", "nombre")), (desk, ("between 50 and 99.99", "number"))):
+        page.goto(f"/#/sv/product?sku={sku}")
+        page.wait_for_selector("#overrides-form")
+        page.fill("#override-fill_rate_target", "925")
+        page.click("#overrides-form button[type=submit]")
+        page.wait_for_selector("#override-message.error")
+        assert words[0] in page.text_content("#override-message"), page.text_content("#override-message")
+        page.fill("#override-fill_rate_target", "")
+        page.fill("#override-reorder_point", "douze")
+        page.click("#overrides-form button[type=submit]")
+        page.wait_for_function("document.querySelector('#override-message').textContent.includes('douze')")
+        assert words[1] in page.text_content("#override-message")
+        assert page.evaluate("document.activeElement.id") == "override-reorder_point"
+    _, product = desk_server.request("GET", f"/api/v1/products/{sku}")
+    assert product["policy_overrides"] == {}

@@ -105,6 +105,24 @@ export function serverText(text) {
   return text.replace(/(\d)[ \u00a0]?%/g, "$1\u202f%");
 }
 
+// A number as typed in a text field with a decimal keypad: "92,5" and "92.5" are both 92.5, spaces between
+// thousands ignored (type=number drops a French comma: "92,5" became 925). Answers {value} (null when empty) or
+// {error}: "override_not_number", or "override_ambiguous" for an English "1,000" (a thousand, or one?).
+export function readDecimal(text) {
+  const typed = String(text ?? "").replace(/[\s\u00a0\u202f]/g, "");
+  if (typed === "") return { value: null };
+  if (language() === "en" && /^[+-]?\d+,\d{3}$/.test(typed)) return { error: "override_ambiguous" };
+  const value = typed.replace(",", ".");
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)$/.test(value)) return { error: "override_not_number" };
+  return { value: Number(value) };
+}
+
+// A number as the reader writes it in a field: "92,5" in French, "92.5" in English, no thousands separator.
+export function decimalText(value) {
+  if (value === null || value === undefined || value === "") return "";
+  return format("field", { maximumFractionDigits: 6, useGrouping: false }).format(Number(value));
+}
+
 export function days(value) {
   return value === null || value === undefined ? "–" : t("sv_days", { n: num(value, 1) });
 }
