@@ -804,7 +804,7 @@ def test_the_english_product_page_names_the_forecast_method_and_keeps_its_code_i
                   if p["mode"] == "push" and p["demand"]["forecast_method"] == "ses_0.2")
     desk.goto(f"/#/sv/product?sku={pushed['sku']}")
     desk.wait_for_selector("#product-method")
-    assert desk.text_content("#product-method") == "exponential smoothing (α 0.2)"
+    assert desk.text_content("#product-method") == "exponential smoothing (α\u00a00.2)"
     assert desk.get_attribute("#product-method", "title") == "ses_0.2"
     assert desk.text_content("#product-mode") == "in stock (push)"
     assert desk.locator("#override-mode option").all_text_contents() == [
