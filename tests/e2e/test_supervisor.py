@@ -8,6 +8,7 @@ API makes from the same selection; a scan posted by another client must reach an
 from __future__ import annotations
 
 import json
+import re
 import time
 import urllib.error
 import urllib.request
@@ -251,7 +252,7 @@ def test_the_policy_steps_show_service_targets_in_percent_as_they_are_typed(brow
         default = next(o["computed"] for o in forced["policy"]["overrides"] if o["name"] == "cycle_service_target")
         note = page.text_content('#policy-steps li[data-step="cycle_service_target"] .step-note')
         assert 0 < default < 1 and note.endswith(f"{default * 100:.4g}".replace(".", ",") + "\u202f%)"), note
-        assert page.input_value("#override-cycle_service_target") == "99.5"
+        assert page.input_value("#override-cycle_service_target") == "99,5"   # (as a French reader types it)
         assert errors == []
     finally:
         context.close()
@@ -784,3 +785,131 @@ def test_a_late_purchase_order_says_what_is_still_to_come(desk, desk_server):
     assert "6 units · 1 of 2 lines" in row.inner_text()
     assert desk.locator("#late-table th").nth(3).inner_text() == "Left to receive"
     assert desk_server.request("POST", f"/api/v1/purchase-orders/{number}/close", stamped(reason="e2e"))[0] == 200
+
+
+# --- the desk in French -----------------------------------------------------------------------------------
+
+@pytest.fixture
+def desk_fr(browser, desk_server, request):
+    """``desk``, in French (a French browser)."""
+    context = new_context(browser, desk_server, viewport=DESK, locale="fr-FR")
+    page = context.new_page()
+    errors = watch_errors(page)
+    page.goto("/")
+    page.fill("#username", desk_server.seed["username"])
+    page.fill("#password", desk_server.seed["password"])
+    page.click("#sign-in-form button[type=submit]")
+    page.wait_for_selector("#go-supervision")
+    yield page
+    if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
+        screenshot(page, f"{request.node.name}-failure")
+    context.close()
+    assert not errors, f"uncaught errors in the page: {errors}"
+
+
+# The server's codes a French buyer met on the product page: modes, demand classes, "none", forecast methods.
+RAW_CODES = re.compile(r"(?<![\w.])(push|pull|smooth|erratic|intermittent|lumpy|critical|none|ses_0\.2|tsb_0\.2|tsb|"
+                       r"adida|imapa|croston|sba)(?![\w.])")
+
+
+def policies(server) -> list[dict]:
+    _, products = server.request("GET", "/api/v1/products?per_page=500")
+    return [server.request("GET", f"/api/v1/products/{p['sku']}/policy")[1] for p in products["items"] if p["active"]]
+
+
+def test_the_french_product_page_names_modes_classes_and_methods_in_words(desk_fr, desk_server):
+    """A buyer reading the desk in French met "push", "lumpy", "ses_0.2", "ABC A × lumpy × critical",
+    "Mise en stock = none" and "38%": every code is in words (the method's code kept in a title), every
+    percentage has its space."""
+    every = policies(desk_server)
+    pulled = next(p for p in every if p["mode"] == "pull" and p["demand"]["class"] == "lumpy")
+    pushed = next(p for p in every if p["mode"] == "push" and p["demand"]["forecast_method"] == "ses_0.2")
+    critical = [p for p in every if p["policy"]["critical"]][:1]
+    weighed = next(p for p in every if p["lead_time"]["source"] == "shrunk_to_supplier")
+    for policy in (pulled, pushed, *critical, weighed):
+        desk_fr.goto(f"/#/sv/product?sku={policy['sku']}")
+        desk_fr.wait_for_selector("#overrides-form")
+        wait_for_charts(desk_fr, ["product-stock", "product-demand"])
+        text = desk_fr.inner_text("main")
+        assert RAW_CODES.findall(text) == [], (policy["sku"], RAW_CODES.findall(text))
+        assert re.findall(r"\d%", text) == [], policy["sku"]
+        method = policy["demand"]["forecast_method"]
+        assert desk_fr.get_attribute("#product-method", "title") == method
+        options = desk_fr.locator("#override-mode option").all_text_contents()
+        assert options[1:] == ["sur stock (flux poussé)", "à la commande (flux tiré)"], options
+    # the last one: its lead time weighed against its supplier's, the weight in French ("38 %")
+    weight = round(weighed["lead_time"]["weight"] * 100)
+    note = desk_fr.text_content("#product-lt-note")
+    assert f"{weight}\u202f%" in note or f"{weight}\u00a0%" in note, note
+
+    desk_fr.goto(f"/#/sv/product?sku={pulled['sku']}")
+    desk_fr.wait_for_selector('#policy-steps li[data-step="stocking"]')
+    assert desk_fr.text_content("#product-mode") == "à la commande (flux tiré)"
+    assert desk_fr.text_content('#policy-steps li[data-step="mode"] .step-value') == "à la commande (flux tiré)"
+    assert "sporadique" in desk_fr.text_content('#policy-steps li[data-step="mode"] .step-formula')
+    assert desk_fr.text_content('#policy-steps li[data-step="stocking"] .step-value') != "none"
+
+
+def test_the_english_product_page_names_the_forecast_method_and_keeps_its_code_in_a_title(desk, desk_server):
+    pushed = next(p for p in policies(desk_server)
+                  if p["mode"] == "push" and p["demand"]["forecast_method"] == "ses_0.2")
+    desk.goto(f"/#/sv/product?sku={pushed['sku']}")
+    desk.wait_for_selector("#product-method")
+    assert desk.text_content("#product-method") == "exponential smoothing (α\u00a00.2)"
+    assert desk.get_attribute("#product-method", "title") == "ses_0.2"
+    assert desk.text_content("#product-mode") == "in stock (push)"
+    assert desk.locator("#override-mode option").all_text_contents() == [
+        "Computed: in stock (push)", "in stock (push)", "to order (pull)"]
+
+
+def test_the_french_valuation_shows_its_dates_and_percentages_in_french(desk_fr, desk_server):
+    _, kpis = desk_server.request("GET", "/api/v1/analytics/kpis")
+    desk_fr.goto("/#/sv/valuation")
+    wait_for_charts(desk_fr, ["val-abc"])
+    tiles = desk_fr.inner_text("#val-kpis")
+    assert re.findall(r"\d{4}-\d\d-\d\d", tiles) == [], tiles
+    year = kpis["until"][:4]
+    assert year in tiles
+    axis = desk_fr.evaluate("document.getElementById('val-abc')._uplot.axes[1].values("
+                            "document.getElementById('val-abc')._uplot, [80], 0, 1)")
+    assert axis[0] in ("80\u202f%", "80\u00a0%"), axis
+
+
+@pytest.mark.parametrize("typed", ["92,5", "92.5"])
+def test_a_service_target_typed_with_a_decimal_comma_is_taken(desk_fr, desk_server, typed):
+    """"92,5" typed in the French target field (%) became 925 in Chromium, and the save then said nothing but the
+    browser's own bubble: both "92,5" and "92.5" are 92.5 %."""
+    sku = rich_push_product(desk_server)
+    desk_fr.goto(f"/#/sv/product?sku={sku}")
+    desk_fr.wait_for_selector("#overrides-form")
+    field = desk_fr.locator("#override-fill_rate_target")
+    assert field.get_attribute("inputmode") == "decimal"
+    field.click()
+    field.press_sequentially(typed)
+    desk_fr.click("#overrides-form button[type=submit]")
+    try:
+        desk_fr.wait_for_selector("#override-message.ok")
+        _, product = desk_server.request("GET", f"/api/v1/products/{sku}")
+        assert product["policy_overrides"] == {"fill_rate_target": 0.925}
+        assert desk_fr.input_value("#override-fill_rate_target") == "92,5"
+    finally:
+        desk_server.request("PATCH", f"/api/v1/products/{sku}", {"policy_overrides": {}})
+
+
+def test_a_target_or_a_figure_that_cannot_be_taken_is_said_in_the_apps_words(desk_fr, desk, desk_server):
+    sku = rich_push_product(desk_server)
+    for page, words in ((desk_fr, ("entre 50 et 99,99", "nombre")), (desk, ("between 50 and 99.99", "number"))):
+        page.goto(f"/#/sv/product?sku={sku}")
+        page.wait_for_selector("#overrides-form")
+        page.fill("#override-fill_rate_target", "925")
+        page.click("#overrides-form button[type=submit]")
+        page.wait_for_selector("#override-message.error")
+        assert words[0] in page.text_content("#override-message"), page.text_content("#override-message")
+        page.fill("#override-fill_rate_target", "")
+        page.fill("#override-reorder_point", "douze")
+        page.click("#overrides-form button[type=submit]")
+        page.wait_for_function("document.querySelector('#override-message').textContent.includes('douze')")
+        assert words[1] in page.text_content("#override-message")
+        assert page.evaluate("document.activeElement.id") == "override-reorder_point"
+    _, product = desk_server.request("GET", f"/api/v1/products/{sku}")
+    assert product["policy_overrides"] == {}

@@ -87,6 +87,42 @@ export function pct(share, digits = 0) {
   return format(`pct${digits}`, { style: "percent", maximumFractionDigits: digits }).format(share);
 }
 
+// A forecasting method's code ("ses_0.2", "tsb", "adida") in words: its smoothing constant written out (α 0,2 in
+// French), the default one when the code names none; the code itself for a method without words yet.
+const DEFAULT_ALPHA = 0.1;    // server/domain/forecast.py: ses, tsb, croston and sba without a suffix
+export function methodText(code) {
+  if (!code) return "–";
+  const [, base, alpha] = /^([a-z]+)(?:_(\d+(?:\.\d+)?))?$/.exec(code) || [];
+  const key = `method_${base}`;
+  const text = base ? t(key, { alpha: num(alpha === undefined ? DEFAULT_ALPHA : Number(alpha), 3) }) : key;
+  return text === key ? code : text;
+}
+
+// A sentence the server wrote in the reader's language, with French typography where it left it out: "38%" is
+// "38 %" (a narrow no-break space, as pct() writes it).
+export function serverText(text) {
+  if (!text || language() !== "fr") return text || "";
+  return text.replace(/(\d)[ \u00a0]?%/g, "$1\u202f%");
+}
+
+// A number as typed in a text field with a decimal keypad: "92,5" and "92.5" are both 92.5, spaces between
+// thousands ignored (type=number drops a French comma: "92,5" became 925). Answers {value} (null when empty) or
+// {error}: "override_not_number", or "override_ambiguous" for an English "1,000" (a thousand, or one?).
+export function readDecimal(text) {
+  const typed = String(text ?? "").replace(/[\s\u00a0\u202f]/g, "");
+  if (typed === "") return { value: null };
+  if (language() === "en" && /^[+-]?\d+,\d{3}$/.test(typed)) return { error: "override_ambiguous" };
+  const value = typed.replace(",", ".");
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)$/.test(value)) return { error: "override_not_number" };
+  return { value: Number(value) };
+}
+
+// A number as the reader writes it in a field: "92,5" in French, "92.5" in English, no thousands separator.
+export function decimalText(value) {
+  if (value === null || value === undefined || value === "") return "";
+  return format("field", { maximumFractionDigits: 6, useGrouping: false }).format(Number(value));
+}
+
 export function days(value) {
   return value === null || value === undefined ? "–" : t("sv_days", { n: num(value, 1) });
 }

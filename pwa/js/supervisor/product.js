@@ -2,12 +2,14 @@
 // forecast, the policy explained step by step, push or pull and why, and the buyer's overrides.
 import { h } from "../dom.js";
 import { labelled, language, t } from "../i18n.js";
-import { ApiError, call, card, dateText, days, layout, loading, num, pct, table, tile, word } from "./common.js";
+import { ApiError, call, card, dateText, days, decimalText, layout, loading, methodText, num, pct, readDecimal,
+  serverText, table, tile, word } from "./common.js";
 import { chart, COLORS, disposeCharts, seconds } from "./charts.js";
 
 const OVERRIDABLE = ["order_quantity", "safety_stock", "reorder_point", "order_up_to"];
 const TARGETS = ["fill_rate_target", "cycle_service_target"];   // typed and shown in %, stored as shares
 const TARGET_DIGITS = 2;    // the form takes up to 99.99 %
+const [TARGET_MIN, TARGET_MAX] = [50, 99.99];   // (in %: what the form took as type=number min and max)
 const INPUTS = ["demand_mean", "lead_time_mean", "lead_time_sd"];   // what the computation starts from
 const WEEK = 7 * 86400;
 const FORECAST_WEEKS = 8;
@@ -42,7 +44,8 @@ async function view(sku, notice, reload) {
   const header = card(`${product.name} (${product.sku})`,
     h("div", { class: "tiles" },
       tile(t("on_hand_now"), num(onHand, 2), { id: "product-on-hand" }),
-      tile(t("mode"), policy.mode, { id: "product-mode", tone: policy.mode === "push" ? "good" : "warn", detail: t(policy.mode) }),
+      tile(t("mode"), word("mode", policy.mode), { id: "product-mode", tone: policy.mode === "push" ? "good" : "warn",
+        detail: t(policy.mode) }),
       periodic ? tile(t("order_up_to"), num(p.order_up_to, 1), { id: "product-rop" })
         : tile(t("reorder_point"), num(p.reorder_point, 1), { id: "product-rop" }),
       tile(t("safety_stock"), num(p.safety_stock, 1), { id: "product-ss" }),
@@ -51,10 +54,12 @@ async function view(sku, notice, reload) {
         : tile(t("order_quantity"), num(p.order_quantity, 1), { id: "product-q" }),
       tile(t("lead_time_used"), days(product.policy_overrides?.lead_time_mean ?? lt.mean), { id: "product-lt", href: product.supplier ? `#/sv/lead-times?supplier=${encodeURIComponent(product.supplier)}` : null,
         detail: `p50 ${days(lt.p50)} · p90 ${days(lt.p90)} · ${t("declared")} ${days(lt.declared_days)}` }),
-      tile(t("demand_class"), `${demand.class ?? "–"} · ${t("abc_class")} ${demand.abc ?? "–"}`,
-        { tone: "text", detail: `${demand.forecast_method ?? ""} · ${num(demand.daily_mean, 2)} / ${t("day")}` })),
-    h("p", { class: "reason", id: "product-reason" }, h("strong", {}, labelled(t("reason"), "")), policy.reason || ""),
-    h("p", { class: "note" }, language() === "fr" ? lt.note_fr : lt.note_en));
+      tile(t("demand_class"), [classText(demand.class), ` · ${t("abc_class")} ${demand.abc ?? "–"}`],
+        { tone: "text",
+          detail: [methodName(demand.forecast_method), ` · ${num(demand.daily_mean, 2)} / ${t("day")}`] })),
+    h("p", { class: "reason", id: "product-reason" }, h("strong", {}, labelled(t("reason"), "")),
+      serverText(policy.reason)),
+    h("p", { class: "note", id: "product-lt-note" }, serverText(language() === "fr" ? lt.note_fr : lt.note_en)));
 
   return [
     header,
@@ -148,12 +153,35 @@ function demandChart(flows, demand) {
   return chart({ id: "product-demand", label: t("demand_history"), time: true, height: 240, x, yMin: 0,
     series: [
       { label: t("shipped_week"), values: shipped, type: "bars", color: COLORS.blue },
-      { label: `${t("forecast")} (${demand.forecast_method ?? ""})`, values: forecast, color: COLORS.orange, dash: [6, 4], points: true, spanGaps: true },
+      { label: demand.forecast_method ? labelled(t("forecast"), methodText(demand.forecast_method)) : t("forecast"),
+        values: forecast, color: COLORS.orange, dash: [6, 4], points: true, spanGaps: true },
     ], yFormat: (v) => num(v, 1) });
 }
 
-// A service target in % as the buyer types it (the API sends a share: 0.95 → "95%", "95 %" in French).
+// A demand class ("lumpy") in words ("sporadique" in French), what it means in its title.
+function classText(code) {
+  if (!code) return "–";
+  return h("span", { id: "product-class", title: word("variability_help", code) || null, dataset: { code } },
+    word("variability", code));
+}
+
+// A forecasting method in words, its code in the title ("ses_0.2": exponential smoothing, α 0.2).
+function methodName(code) {
+  if (!code) return "–";
+  return h("span", { id: "product-method", title: code }, methodText(code));
+}
+
+// The mode step's rule, "ABC A × lumpy × critical", in the reader's words.
+function ruleText(formula) {
+  return formula.replace(/\b(smooth|erratic|intermittent|lumpy|no_demand)\b/g, (code) => word("variability", code))
+    .replace(/\bcritical\b/g, t("sv_critical"));
+}
+
+// A service target in % as the buyer types it (the API sends a share: 0.95 → "95%", "95 %" in French); the mode
+// and what is stocked in words.
 function stepValue({ name, value }) {
+  if (typeof value === "string" && name === "mode") return word("mode", value);
+  if (typeof value === "string" && name === "stocking") return word("stocking", value);
   if (typeof value === "number" && TARGETS.includes(name)) return pct(value, TARGET_DIGITS);
   if (typeof value === "number") return num(value, Math.abs(value) < 10 ? 3 : 1);
   if (value === null || value === undefined) return "–";
@@ -163,8 +191,10 @@ function stepValue({ name, value }) {
 function stepsTable(steps) {
   return h("ol", { class: "steps", id: "policy-steps" }, steps.map((step) => h("li", { dataset: { step: step.name } },
     h("div", { class: "step-head" }, h("strong", {}, word("step", step.name)), " = ", h("span", { class: "step-value" }, stepValue(step))),
-    step.formula ? h("code", { class: "step-formula" }, step.formula) : null,
-    step.note ? h("p", { class: "step-note" }, step.note) : null, h("small", {}, step.source))));
+    step.formula
+      ? h("code", { class: "step-formula" }, step.name === "mode" ? ruleText(step.formula) : step.formula) : null,
+    step.note ? h("p", { class: "step-note" }, serverText(step.note)) : null,
+    h("small", {}, serverText(step.source)))));
 }
 
 // The policy shown above (on the measured lead time, or the buyer's) against the same on the supplier's promise.
@@ -181,48 +211,80 @@ function declaredTable(policy, declared, lt, forcedLeadTime) {
     { label: t("declared"), align: "num", value: (row) => row[2] }], rows, { id: "if-declared" })];
 }
 
+// A figure typed in the overrides form: a text field with a decimal keypad, not type=number, which drops the comma
+// of a French "92,5" (→ 925) and refuses in the browser's own bubble; a figure it cannot take is said here.
+function figureInput(name, value, placeholder) {
+  return h("input", { type: "text", inputmode: "decimal", autocomplete: "off", name, id: `override-${name}`,
+    value: decimalText(value), placeholder });
+}
+
+// What the buyer typed, as the API wants it: {overrides} or {error: words, input} for the first figure it cannot take.
+function readOverrides(fields, mode) {
+  const overrides = {};
+  for (const { name, input, label, target } of fields) {
+    const typed = input.value.trim();
+    const read = readDecimal(typed);
+    const refuse = (key) => ({ error: t(key, { field: label, typed }), input });
+    if (read.error) return refuse(read.error);
+    if (read.value === null) continue;
+    if (target) {
+      if (!(read.value >= TARGET_MIN && read.value <= TARGET_MAX)) return refuse("override_target_range");
+      overrides[name] = Number((read.value / 100).toFixed(TARGET_DIGITS + 2));
+    } else {
+      if (read.value < 0) return refuse("override_negative");
+      overrides[name] = read.value;
+    }
+  }
+  if (mode.value) overrides.mode = mode.value;
+  return { overrides };
+}
+
 function overridesForm(product, policy, notice, reload, measured) {
   const current = product.policy_overrides || {};
-  const starts = Object.fromEntries(INPUTS.map((name) => [name, h("input", {
-    type: "number", min: 0, step: "any", name, id: `override-${name}`, value: current[name] ?? "",
-    placeholder: labelled(t("measured"), num(measured[name], 2)) })]));
-  const inputs = Object.fromEntries(OVERRIDABLE.map((name) => [name, h("input", {
-    type: "number", min: 0, step: "any", name, id: `override-${name}`, value: current[name] ?? "",
-    placeholder: labelled(t("computed"), num(policy[name], 1)) })]));
-  const targets = Object.fromEntries(TARGETS.map((name) => [name, h("input", {
-    type: "number", min: 50, max: 99.99, step: "any", name, id: `override-${name}`,
-    value: current[name] === undefined ? "" : Number((current[name] * 100).toFixed(2)),
-    placeholder: `${policy.service_kind}_target` === name ? labelled(t("computed"), pct(policy.service_target, TARGET_DIGITS)) : "" })]));
+  const fields = [
+    ...INPUTS.map((name) => ({ name, label: t(`forced_${name}`),
+      input: figureInput(name, current[name], labelled(t("measured"), num(measured[name], 2))) })),
+    ...OVERRIDABLE.map((name) => ({ name, label: t(name),
+      input: figureInput(name, current[name], labelled(t("computed"), num(policy[name], 1))) })),
+    ...TARGETS.map((name) => ({ name, target: true, label: `${word("step", name)} (%)`,
+      input: figureInput(name,
+        current[name] === undefined ? undefined : Number((current[name] * 100).toFixed(TARGET_DIGITS)),
+        `${policy.service_kind}_target` === name
+          ? labelled(t("computed"), pct(policy.service_target, TARGET_DIGITS)) : "") })),
+  ];
   const mode = h("select", { name: "mode", id: "override-mode" },
-    h("option", { value: "" }, `${t("computed")} (${policy.mode})`),
-    ["push", "pull"].map((value) => h("option", { value, selected: current.mode === value }, t(value))));
+    h("option", { value: "" }, labelled(t("computed"), word("mode", policy.mode))),
+    ["push", "pull"].map((value) => h("option", { value, selected: current.mode === value }, word("mode", value))));
   const message = h("p", { id: "override-message", role: "status", class: notice ? "ok" : null }, notice || "");
   const save = h("button", { type: "submit", class: "primary" }, t("save_overrides"));
-  return h("form", { class: "overrides", id: "overrides-form", async onSubmit(event) {
+  const say = (words) => {
+    message.className = "error";
+    message.textContent = words;
+  };
+  return h("form", { class: "overrides", id: "overrides-form", noValidate: true, async onSubmit(event) {
     event.preventDefault();
-    const overrides = {};
-    for (const [name, input] of Object.entries(inputs)) if (input.value !== "") overrides[name] = Number(input.value);
-    for (const [name, input] of Object.entries(starts)) if (input.value !== "") overrides[name] = Number(input.value);
-    for (const [name, input] of Object.entries(targets)) if (input.value !== "") overrides[name] = Number(input.value) / 100;
-    if (mode.value) overrides.mode = mode.value;
-    save.disabled = true;
     message.className = "";      // the last save's "Saved" must not stand for this one
     message.textContent = "";
+    for (const { input } of fields) input.removeAttribute("aria-invalid");
+    const { overrides, error, input } = readOverrides(fields, mode);
+    if (error) {
+      input.setAttribute("aria-invalid", "true");
+      say(error);
+      input.focus();
+      return;
+    }
+    save.disabled = true;
     try {
       await call(`/api/v1/products/${encodeURIComponent(product.sku)}`, { method: "PATCH", body: { policy_overrides: overrides } });
       reload(t("overrides_saved"));
     } catch (error) {
-      message.className = "error";
-      message.textContent = error instanceof ApiError ? error.message : t("sv_failed", { reason: error.message });
+      say(error instanceof ApiError ? error.message : t("sv_failed", { reason: error.message }));
       save.disabled = false;
     }
   } },
   h("p", { class: "note" }, t("override_help")),
   h("div", { class: "override-grid" },
-    INPUTS.map((name) => h("label", { class: "field" }, t(`forced_${name}`), starts[name])),
-    OVERRIDABLE.map((name) => h("label", { class: "field" }, t(name), inputs[name])),
-    TARGETS.map((name) => h("label", { class: "field" }, `${word("step", name)} (%)`, targets[name])),
+    fields.map(({ label, input }) => h("label", { class: "field" }, label, input)),
     h("label", { class: "field" }, t("mode"), mode)),
   save, message);
 }
-

@@ -2,7 +2,7 @@
 // the purchase orders, one per supplier, through the same call an API client would use.
 import { h } from "../dom.js";
 import { age, t } from "../i18n.js";
-import { call, card, dateText, layout, loading, num, productLink, table, word } from "./common.js";
+import { call, card, dateText, layout, loading, num, productLink, serverText, table, word } from "./common.js";
 import { nowWithZone, uuid4 } from "../ids.js";
 import { disposeCharts } from "./charts.js";
 
@@ -83,7 +83,7 @@ async function suggestions(refresh, refreshUnsent) {
       { label: t("name"), value: (row) => row.item.name },
       { label: t("supplier"), value: (row) => row.item.supplier || "–" },
       { label: t("mode"), value: (row) => word("mode", row.item.mode) },
-      { label: t("reason"), value: (row) => row.item.reason },
+      { label: t("reason"), value: (row) => serverText(row.item.reason) },
       { label: t("on_hand_now"), align: "num", value: (row) => num(row.item.on_hand, 1) },
       { label: t("on_order"), align: "num", value: (row) => num(row.item.on_order, 1) },
       { label: t("reserved"), align: "num", value: (row) => num(row.item.reserved, 1) },

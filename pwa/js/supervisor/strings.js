@@ -45,7 +45,8 @@ extendStrings({
     need_detected: "Need detected", available_at: "In stock", events: "Events", product: "Product", sku: "SKU",
     name: "Name", lt_drill_hint: "Click a bar, a number or an order to see the lines behind it.",
     // product
-    on_hand_now: "On hand", mode: "Mode", push: "push (kept in stock)", pull: "pull (bought against orders)",
+    on_hand_now: "On hand", mode: "Mode",
+    push: "kept in stock, bought ahead of demand", pull: "bought against customer orders",
     reason: "Reason", stock_over_time: "Stock over time (from the ledger)", stock: "Stock",
     demand_history: "Demand: shipped per week, and the forecast", shipped_week: "Shipped", forecast: "Forecast",
     step_cycle_service_target: "Cycle service level target", step_fill_rate_target: "Fill rate target",
@@ -75,7 +76,7 @@ extendStrings({
     cogs: "Cost of goods sold", value_over_time: "Stock value over time", flows_week: "In and out per week (value)",
     inflows: "In", outflows: "Out", dormant_stock: "Dormant stock", days_since_outflow: "Days since last outflow",
     abc_chart: "ABC: share of the cost of goods sold by share of items", abc_a: "A", abc_b: "B", abc_c: "C",
-    abc_counts: "A: {a} items · B: {b} · C: {c} (80 % / 95 % of the cost of goods sold)", share_items: "% of items",
+    abc_counts: "A: {a} items · B: {b} · C: {c} (80% / 95% of the cost of goods sold)", share_items: "% of items",
     // decisions
     decisions_help: "Scans the server could not apply alone: accept to book them, reject to drop them.",
     accept: "Accept", reject: "Reject", note: "Note", decided: "Decided", no_pending: "Nothing waiting for a decision.", decisions_shown_of: "{shown} of {total} scans waiting shown (the newest): decide these, the next ones follow.",
@@ -103,7 +104,7 @@ extendStrings({
   fr: {
     outcome_applied: "fait", outcome_pending: "en attente", outcome_refused: "refusé", outcome_looked_up: "consulté",
     outcome_rejected: "rejeté", outcome_exception: "anomalie", action_transfer: "Transfert",
-    mode_push: "en stock (flux poussé)", mode_pull: "à la commande (flux tiré)",
+    mode_push: "sur stock (flux poussé)", mode_pull: "à la commande (flux tiré)",
     event_need_detected: "Besoin détecté", event_ordered: "Commandé", event_confirmed: "Confirmé par le fournisseur",
     event_shipped: "Expédié par le fournisseur", event_arrived: "Arrivé à quai", event_received: "Reçu",
     event_put_away: "Rangé", event_closed: "Soldé", event_cancelled: "Annulé",
@@ -137,7 +138,8 @@ extendStrings({
     sv_count: "Nombre", mean: "Moyenne", day: "jour", days: "jours", po: "Commande", line: "Ligne", ordered: "Commandé", received: "Reçu",
     need_detected: "Besoin détecté", available_at: "En stock", events: "Événements", product: "Article", sku: "Réf.",
     name: "Nom", lt_drill_hint: "Cliquez une barre, un nombre ou une commande pour voir les lignes correspondantes.",
-    on_hand_now: "En stock", mode: "Mode", push: "flux poussé (tenu en stock)", pull: "flux tiré (acheté à la commande)",
+    on_hand_now: "En stock", mode: "Mode",
+    push: "tenu en stock, acheté avant la demande", pull: "acheté à la commande du client",
     reason: "Raison", stock_over_time: "Stock dans le temps (d'après le journal)", stock: "Stock",
     demand_history: "Demande : expédié par semaine, et la prévision", shipped_week: "Expédié", forecast: "Prévision",
     step_cycle_service_target: "Taux de service cycle visé", step_fill_rate_target: "Taux de satisfaction visé",
@@ -165,7 +167,8 @@ extendStrings({
     cogs: "Coût des ventes", value_over_time: "Valeur du stock dans le temps", flows_week: "Entrées et sorties par semaine (valeur)",
     inflows: "Entrées", outflows: "Sorties", dormant_stock: "Stock dormant", days_since_outflow: "Jours depuis la dernière sortie",
     abc_chart: "ABC : part du coût des ventes selon la part des articles", abc_a: "A", abc_b: "B", abc_c: "C",
-    abc_counts: "A : {a} articles · B : {b} · C : {c} (80 % / 95 % du coût des ventes)", share_items: "% des articles",
+    abc_counts: "A : {a} articles · B : {b} · C : {c} (80\u202f% / 95\u202f% du coût des ventes)",
+    share_items: "% des articles",
     decisions_help: "Scans que le serveur n'a pas pu appliquer seul : acceptez pour les enregistrer, rejetez pour les écarter.",
     accept: "Accepter", reject: "Rejeter", note: "Note", decided: "Décidé", no_pending: "Rien en attente de décision.", decisions_shown_of: "{shown} scans en attente affichés sur {total} (les plus récents) : tranchez-les, les suivants viendront.",
     sv_sales_orders: "Commandes clients", open_sales_orders: "Commandes clients ouvertes (ni expédiées ni annulées)",
@@ -330,5 +333,52 @@ extendStrings({
     import_note_opening_stock: "Un mouvement d'ouverture par ligne, comme stock.csv les exporte ; réimporter le même fichier ne compte rien deux fois.",
     import_note_suppliers: "Une ligne par fournisseur, par code, comme suppliers.csv les exporte : un nouveau code ajoute un fournisseur (son nom est obligatoire), un code connu le met à jour, une cellule vide laisse le champ tel quel. Importez les fournisseurs avant les articles qui les nomment.",
     import_note_customers: "Une ligne par client, par code, comme customers.csv les exporte : un nouveau code ajoute un client (son nom est obligatoire), un code connu le met à jour, une cellule vide laisse le champ tel quel.",
+  },
+});
+
+// The product page's codes in words (supervisor/product.js): demand classes, forecasting methods, "none" stocked;
+// and what the overrides form says of a figure it cannot take. The French classes are the server's own words in
+// its reasons ("sporadique" for lumpy).
+extendStrings({
+  en: {
+    variability_smooth: "smooth", variability_erratic: "erratic", variability_intermittent: "intermittent",
+    variability_lumpy: "lumpy", variability_no_demand: "no demand yet",
+    variability_help_smooth: "frequent demand, of steady size",
+    variability_help_erratic: "frequent demand, of irregular size",
+    variability_help_intermittent: "rare demand, of steady size",
+    variability_help_lumpy: "rare demand, of irregular size",
+    variability_help_no_demand: "no demand in the history",
+    sv_critical: "critical", stocking_none: "none (bought against orders)",
+    method_ses: "exponential smoothing (α\u00a0{alpha})", method_tsb: "TSB: chance × size of demand (α\u00a0{alpha})",
+    method_croston: "Croston (α\u00a0{alpha})", method_sba: "SBA: Croston corrected (α\u00a0{alpha})",
+    method_adida: "ADIDA (aggregation)", method_imapa: "IMAPA (multiple aggregation)",
+    method_zero: "zero (demand has stopped)", method_naive: "naive (last period again)",
+    forecast_method: "Forecasting method",
+    override_not_number: "{field}: “{typed}” is not a number. Type digits, with a decimal point if needed (92.5).",
+    override_ambiguous:
+      "{field}: “{typed}” could mean a thousand or one: type it without a comma (1000), or with a point (1.5).",
+    override_negative: "{field}: type zero or more.",
+    override_target_range: "{field}: type a percentage between 50 and 99.99 (92.5 for 92.5%).",
+  },
+  fr: {
+    variability_smooth: "régulière", variability_erratic: "erratique", variability_intermittent: "intermittente",
+    variability_lumpy: "sporadique", variability_no_demand: "pas encore de demande",
+    variability_help_smooth: "demande fréquente, de taille régulière",
+    variability_help_erratic: "demande fréquente, de taille irrégulière",
+    variability_help_intermittent: "demande rare, de taille régulière",
+    variability_help_lumpy: "demande rare, de taille irrégulière",
+    variability_help_no_demand: "aucune demande dans l'historique",
+    sv_critical: "critique", stocking_none: "aucune (achat à la commande)",
+    method_ses: "lissage exponentiel (α\u00a0{alpha})", method_tsb: "TSB : probabilité × taille de la demande (α\u00a0{alpha})",
+    method_croston: "Croston (α\u00a0{alpha})", method_sba: "SBA : Croston corrigé (α\u00a0{alpha})",
+    method_adida: "ADIDA (agrégation)", method_imapa: "IMAPA (agrégations multiples)",
+    method_zero: "zéro (la demande s'est arrêtée)", method_naive: "naïve (la dernière période)",
+    forecast_method: "Méthode de prévision",
+    override_not_number:
+      "{field} : « {typed} » n'est pas un nombre. Tapez des chiffres, avec une virgule au besoin (92,5).",
+    override_ambiguous:
+      "{field} : « {typed} » n'est pas clair : tapez-le sans séparateur (1000), ou avec une virgule décimale (1,5).",
+    override_negative: "{field} : tapez zéro ou plus.",
+    override_target_range: "{field} : tapez un pourcentage entre 50 et 99,99 (92,5 pour 92,5\u202f%).",
   },
 });

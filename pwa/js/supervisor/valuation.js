@@ -2,7 +2,7 @@
 // dormant stock, and the ABC split of the cost of goods sold.
 import { h } from "../dom.js";
 import { t } from "../i18n.js";
-import { call, card, layout, loading, money, num, productLink, table, tile } from "./common.js";
+import { call, card, dateText, layout, loading, money, num, pct, productLink, table, tile } from "./common.js";
 import { chart, COLORS, disposeCharts, seconds } from "./charts.js";
 
 const MAX_POINTS = 27; // weekly points of the value curve (half a year at most)
@@ -31,7 +31,7 @@ async function view() {
   return [
     h("div", { class: "tiles", id: "val-kpis" },
       tile(t("stock_value"), money(kpis.stock_value), { id: "val-stock-value" }),
-      tile(t("cogs"), money(kpis.cogs), { detail: `${kpis.since} → ${kpis.until}` }),
+      tile(t("cogs"), money(kpis.cogs), { detail: `${dateText(kpis.since)} → ${dateText(kpis.until)}` }),
       tile(t("turnover"), t("sv_per_year", { n: num(kpis.turnover, 1) })),
       tile(t("dormant"), num(kpis.dormant), { detail: money(kpis.dormant_value), tone: kpis.dormant ? "warn" : null })),
     h("div", { class: "sv-grid" },
@@ -80,13 +80,13 @@ function abc(products) {
     shares[classes[i]][i - 1] = cumulative[i - 1];
   }
   return [
-    chart({ id: "val-abc", label: t("abc_chart"), height: 260, x, yMin: 0, xFormat: (v) => `${num(v)} %`,
+    chart({ id: "val-abc", label: t("abc_chart"), height: 260, x, yMin: 0, xFormat: (v) => pct(v / 100),
       xAxisLabel: t("share_items"),
       series: [
         { label: t("abc_a"), values: shares.A, type: "area", color: COLORS.brand, fill: "rgba(11,110,79,.25)" },
         { label: t("abc_b"), values: shares.B, type: "area", color: COLORS.blue, fill: "rgba(47,111,186,.25)" },
         { label: t("abc_c"), values: shares.C, type: "area", color: COLORS.grey, fill: "rgba(123,135,148,.25)" },
-      ], yFormat: (v) => `${num(v)} %` }),
+      ], yFormat: (v) => pct(v / 100) }),
     h("p", { class: "note", id: "val-abc-counts" }, t("abc_counts", { a: counts.A, b: counts.B, c: counts.C })),
   ];
 }
