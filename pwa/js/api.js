@@ -40,6 +40,7 @@ export function nextStepOf(status, body, action) {
     not_a_dock: "step_unknown_location", not_a_dispatch: "step_unknown_location",
     nothing_to_ship: "step_order_state", order_closed: "step_order_state", lot_required: "step_choose_lot",
     whole_units_required: "step_whole_units", implausible_quantity: "step_misread_count",
+    bad_check_digit: "step_bad_check_digit", // typing it gives the same refusal: "type it by hand" would lead nowhere
   }[body?.error?.code];
   // A count has no order: its conflicts are about the bin and the item.
   const byAction = action === "count" && status === 409 ? "step_409_count" : null;

@@ -147,7 +147,7 @@ def test_a_suppliers_lead_times_draw_every_stage_and_lead_to_the_lines_behind_th
     events = desk.text_content(f'.po-detail[data-po="{number}"] .events')
     assert "Need detected" in events and "need_detected" not in events and "put_away" not in events
     sources = desk.text_content("#lt-products")
-    assert "measured" in sources and "shrunk_to_supplier" not in sources
+    assert "measured" in sources and "shrunk_to_supplier" not in sources and "supplier_pool" not in sources
     assert desk.locator("#supplier-form input[type=checkbox]").bounding_box()["width"] <= 40  # (it was 300 px)
     desk.evaluate("window.scrollTo(0, 0)")
     screenshot(desk, "supervisor-lead-times")
