@@ -65,6 +65,7 @@ class Step:
         return decimal_comma(self.formula)
 
 
+MODE_FR = {"push": "flux poussé", "pull": "flux tiré"}  # as the page's French says it
 INPUT, COMPUTED, OVERRIDE = ("input", "saisie"), ("computed", "calculé"), ("buyer override", "forçage de l'acheteur")
 HISTORY = ("demand history", "historique de la demande")
 LEAD_TIME_SOURCES = {"measured": ("measured", "mesuré"),
@@ -301,7 +302,7 @@ def _order_quantity(p: PolicyInput, steps: list[Step]) -> tuple[float, float | N
     holding, h_text = p.holding_cost_per_unit_year, ""
     if holding is None and p.holding_rate is not None and p.unit_cost:     # no unit cost: nothing to hold
         holding = p.holding_rate * p.unit_cost
-        h_text = f", H = {_fmt(p.holding_rate)}·{_fmt(p.unit_cost)} (rate × unit cost)"
+        h_text = f", H = r·c = {_fmt(p.holding_rate)}·{_fmt(p.unit_cost)}"   # (the source says what r and c are)
     if p.order_quantity is not None:
         raw, eoq_value = float(p.order_quantity), None
         steps.append(Step("order_quantity_given", raw, "", INPUT))
@@ -327,8 +328,9 @@ def _order_quantity(p: PolicyInput, steps: list[Step]) -> tuple[float, float | N
         raw = eoq_value = float(eoq(annual, p.ordering_cost, holding))
         steps.append(Step("eoq", raw, f"√(2·D·S/H) = √(2·{_fmt(annual)}·{_fmt(p.ordering_cost)}/{_fmt(holding)}), "
                           f"D = d̄·365{h_text}",
-                          ("the supplier's cost of an order; holding: a yearly rate × the unit cost",
-                           "coût d'une commande chez le fournisseur ; possession : un taux annuel × le coût unitaire")))
+                          ("S: the supplier's cost of an order; H = r·c: a yearly holding rate r × the unit cost c",
+                           "S : coût d'une commande chez le fournisseur ; H = r·c : un taux de possession annuel r × "
+                           "le coût unitaire c")))
     q = float(round_order_quantity(raw, p.moq, p.pack_multiple))
     steps.append(Step("order_quantity", q, f"pack {_fmt(p.pack_multiple)}, MOQ {_fmt(p.moq)}", COMPUTED,
                       ("the nearest multiple of the pack (one pack at least), and at least the MOQ in whole packs",
@@ -538,7 +540,7 @@ def plan_policy(p: PolicyInput) -> PolicyResult:
                            "chiffres ci-dessus sont ce qu'il faudrait pour le tenir en stock")))
     if any(a.name == "mode" for a in applied):
         reason_en = f"Buyer override: {values['mode']} (rule said {mode}: {reason_en})"
-        reason_fr = f"Choix de l'acheteur : {values['mode']} (la règle disait {mode} : {reason_fr})"
+        reason_fr = f"Choix de l'acheteur : {MODE_FR[values['mode']]} (la règle disait {MODE_FR[mode]} : {reason_fr})"
     return PolicyResult(
         mode=values["mode"], reason_en=reason_en, reason_fr=reason_fr, abc_class=p.abc_class,
         variability_class=p.variability_class, critical=p.critical, service_kind=kind, service_target=target,

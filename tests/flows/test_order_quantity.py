@@ -45,7 +45,7 @@ def test_a_cost_per_order_sizes_orders_by_the_eoq_on_the_page_and_in_the_list(ap
     expected = math.sqrt(2 * 365 * d * 40 / 2.5)
     assert 140 < expected < 165                                # ≈ 2 a day: ~150, more than 4 weeks' ~55
     assert page["policy"]["eoq"] == pytest.approx(expected, rel=1e-9)
-    assert step(page, "eoq")["formula"].endswith("D = d̄·365, H = 0.25·10 (rate × unit cost)")
+    assert step(page, "eoq")["formula"].endswith("D = d̄·365, H = r·c = 0.25·10")
     assert page["policy"]["order_quantity"] == round(expected)
     assert listed_qty(client, sup) == page["policy"]["order_quantity"]
 

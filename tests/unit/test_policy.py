@@ -419,7 +419,8 @@ def test_overrides_are_applied_last_and_reported():
     assert r.overrides[1].computed == pytest.approx(computed.safety_stock, **TIGHT)
     assert {s.source[0] for s in r.steps[-3:]} == {"buyer override"}
     forced = plan_policy(PolicyInput(**BASE, overrides={"reorder_point": 120, "mode": "pull"}))
-    assert forced.mode == "pull" and forced.reason_en.startswith("Buyer override")
+    assert forced.mode == "pull" and forced.reason_en.startswith("Buyer override: pull (rule said push: ")
+    assert forced.reason_fr.startswith("Choix de l'acheteur : flux tiré (la règle disait flux poussé : ")  # no codes
     lumpy = {**BASE, "variability_class": "lumpy"}                         # the rule says pull
     forced_push = plan_policy(PolicyInput(**lumpy, overrides={"reorder_point": 120, "mode": "push"}))
     covered = forced_push.mean_lead_time_demand + forced_push.undershoot
