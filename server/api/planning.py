@@ -54,6 +54,7 @@ class Suggestion(Schema):
     on_hand = Number()
     on_order = Number()
     reserved = Number()
+    unreserved_demand = Number(metadata={"description": "Open customer demand no stock is reserved for (a backorder)"})
     reason = fields.String()
     lead_time_p50 = fields.Float()
     lead_time_p90 = fields.Float()

@@ -366,7 +366,8 @@ def suggestions(today: date) -> list[dict]:
                     "supplier": supplier.code if supplier else None, "qty": qty, "projected": projected,
                     "reorder_point": None if np.isnan(s) else s, "order_up_to": None if np.isnan(up_to) else up_to,
                     "review_period_days": _review_period(supplier), "on_hand": pos["on_hand"],
-                    "on_order": pos["on_order"], "reserved": pos["reserved"], "reason_en": reason[0],
+                    "on_order": pos["on_order"], "reserved": pos["reserved"],
+                    "unreserved_demand": pos["unreserved_demand"], "reason_en": reason[0],
                     "reason_fr": reason[1], "lead_time_p50": lt.p50, "lead_time_p90": lt.p90,
                     "lead_time_source": lt.source, **expected_arrivals(today, lt.p50, lt.p90)})
     return out

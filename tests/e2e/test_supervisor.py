@@ -385,6 +385,13 @@ def test_the_replenishment_table_and_the_header_fit_a_laptop(desk, desk_server):
                          "return box.scrollWidth <= box.clientWidth; })()"), "the table scrolls sideways at 1366 px"
     assert desk.locator(".sv-find button").bounding_box()["x"] + desk.locator(".sv-find button").bounding_box()["width"] \
         <= desk.viewport_size["width"]
+    # The columns add up to the projected position: the customer demand no stock is reserved for is one of them.
+    heads = desk.locator("#repl-table thead th").all_inner_texts()
+    at = {name: heads.index(name) for name in ("On hand", "On order", "Reserved", "Ordered, not reserved", "Projected")}
+    for row in desk.locator("#repl-table tbody tr").all():
+        cells = row.locator("td").all_inner_texts()
+        on_hand, on_order, reserved, unreserved, projected = (float(cells[at[n]].replace(",", "")) for n in at)
+        assert on_hand + on_order - reserved - unreserved == pytest.approx(projected, abs=0.11), cells
     screenshot(desk, "supervisor-replenishment-1366")
 
 

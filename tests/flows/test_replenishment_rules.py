@@ -88,6 +88,8 @@ def test_a_backorder_counts_against_the_position_of_a_push_item(app, client, war
     item = plan(client, sup)["PAD"]
     q = policy(client, sup)["policy"]["order_quantity"]
     assert item["projected"] == -100
+    # the list's columns add up to it: the backorder is shown, not only subtracted
+    assert (item["on_hand"], item["on_order"], item["reserved"], item["unreserved_demand"]) == (0, 0, 0, 100)
     # whole Qs to get from −100 back above s
     assert item["qty"] == q * (int((item["reorder_point"] + 100) // q) + 1) and item["qty"] > 100
 

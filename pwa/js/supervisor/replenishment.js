@@ -87,6 +87,8 @@ async function suggestions(refresh, refreshUnsent) {
       { label: t("on_hand_now"), align: "num", value: (row) => num(row.item.on_hand, 1) },
       { label: t("on_order"), align: "num", value: (row) => num(row.item.on_order, 1) },
       { label: t("reserved"), align: "num", value: (row) => num(row.item.reserved, 1) },
+      // so that the columns add up: projected = on hand + on order − reserved − demand not reserved
+      { label: t("unreserved_demand"), align: "num", value: (row) => num(row.item.unreserved_demand, 1) },
       { label: t("projected"), align: "num", value: (row) => num(row.item.projected, 1) },
       { label: t("reorder_level"), align: "num", value: (row) => level(row.item) },
       { label: t("qty_to_order"), align: "num", value: (row) => row.qty },

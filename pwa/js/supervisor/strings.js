@@ -71,6 +71,7 @@ extendStrings({
     // replenishment
     repl_generated: "Suggestions computed {when}", include: "Order", qty_to_order: "Qty to order",
     projected: "Projected", sv_expected: "Expected (p50 – p90)",
+    unreserved_demand: "Ordered, not reserved",
     create_orders_one: "Create {n} purchase order", create_orders_other: "Create {n} purchase orders", creating: "Creating…", orders_created: "Purchase orders created",
     nothing_to_order: "Nothing to order now.", lines_n_one: "{n} line", lines_n_other: "{n} lines",
     // valuation
@@ -164,6 +165,7 @@ extendStrings({
     overrides_saved: "Enregistré : la politique ci-dessous est recalculée.", demand_class: "Demande", abc_class: "ABC",
     repl_generated: "Suggestions calculées {when}", include: "Commander", qty_to_order: "Qté à commander",
     projected: "Projeté", sv_expected: "Attendu (p50 – p90)",
+    unreserved_demand: "Commandé, non réservé",
     create_orders_one: "Créer {n} commande fournisseur", create_orders_other: "Créer {n} commandes fournisseur", creating: "Création…", orders_created: "Commandes fournisseur créées",
     nothing_to_order: "Rien à commander pour l'instant.", lines_n_one: "{n} ligne", lines_n_other: "{n} lignes",
     cogs: "Coût des ventes", value_over_time: "Valeur du stock dans le temps", flows_week: "Entrées et sorties par semaine (valeur)",
