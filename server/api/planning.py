@@ -32,7 +32,8 @@ class PolicyOut(Schema):
     name = fields.String()
     mode = fields.String(metadata={"description": "push (kept in stock) or pull (bought against orders)"})
     reason = fields.String()
-    demand = fields.Dict(metadata={"description": "Daily mean (forecast) and sd, forecast method, variability and ABC class"})
+    demand = fields.Dict(metadata={"description": "Daily mean (forecast) and sd, forecast method, variability and ABC "
+                                                  "class; weekly: the history the plan read, units asked for a week"})
     lead_time = fields.Dict(metadata={"description": "Estimate to plan with and where it comes from"})
     policy = fields.Dict(metadata={"description": "Every figure of the policy"})
     steps = fields.List(fields.Nested(StepOut))
@@ -135,7 +136,8 @@ class ProductPolicy(MethodView):
                 "reason": result.reason_fr if language() == "fr" else result.reason_en,
                 "demand": {"daily_mean": p.inputs.demand_mean, "daily_sd": p.inputs.demand_sd,
                            "forecast_method": str(p.plan.method[p.index]), "class": p.inputs.variability_class,
-                           "abc": p.inputs.abc_class, "history_days": planning.HISTORY_DAYS},
+                           "abc": p.inputs.abc_class, "history_days": planning.HISTORY_DAYS,
+                           "weekly": planning.weekly_demand(p.daily, today)},
                 "lead_time": _plain(asdict(p.lead_time)), "policy": _plain(policy),
                 "steps": [_step(step) for step in result.steps],
                 "if_declared": _declared(p),

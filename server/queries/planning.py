@@ -92,6 +92,15 @@ def demand_history(products: list[Product], end: date, days: int = HISTORY_DAYS)
                                       days)
 
 
+def weekly_demand(daily: np.ndarray, today: date) -> list[dict]:
+    """A product's history as the plan reads it (units asked for, at order time), summed by week: what its chart
+    shows, so that the bars are what the figures were computed from (shipments lag and cut the orders)."""
+    start = today - timedelta(days=len(daily))
+    weeks = np.asarray(daily, dtype=float)[len(daily) % 7:].reshape(-1, 7).sum(axis=1)
+    first = start + timedelta(days=len(daily) % 7)
+    return [{"start": (first + timedelta(days=7 * k)).isoformat(), "qty": float(qty)} for k, qty in enumerate(weeks)]
+
+
 def gather(products: list[Product], today: date) -> Inputs:
     suppliers = {s.id: s for s in db.session.scalars(select(Supplier))}
     return Inputs(products, [suppliers.get(p.supplier_id) for p in products], demand_history(products, today),

@@ -161,6 +161,10 @@ def test_a_product_page_draws_its_stock_and_demand_and_explains_its_policy(desk,
     assert stock > 10 and receptions > 0 and shipments > 0, drawn
     assert all(count > 0 for count in drawn["product-demand"]), drawn
     _, policy = desk_server.request("GET", f"/api/v1/products/{sku}/policy")
+    # The demand bars are the history the plan read (units asked for, at order time), week by week.
+    weekly = [week["qty"] for week in policy["demand"]["weekly"]]
+    bars = desk.evaluate("document.getElementById('product-demand')._uplot.data[1]")
+    assert len(weekly) == 52 and sum(weekly) > 0 and bars[:len(weekly)] == pytest.approx(weekly)
     assert desk.locator("#policy-steps li").count() == len(policy["steps"])
     heads = desk.locator("#policy-steps .step-head strong").all_text_contents()
     # Each step is headed by its name in the reader's words, not the server's code for it.

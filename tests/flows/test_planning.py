@@ -1,12 +1,15 @@
 """The JIT engine on the demo year: measured lead times, reliability, policies, replenishment, orders."""
 
 import re
+from datetime import date
 
+import numpy as np
 import pytest
 from sqlalchemy import select
 
 from server.extensions import db
 from server.models import PurchaseOrder, PurchaseOrderEvent, User
+from server.queries.planning import weekly_demand
 from server.services.auth import new_token
 from server.services.demo import generate
 from tests.conftest import event
@@ -111,3 +114,13 @@ def test_replenishment_is_for_supervisors(client, tokens):
 
 def _on_order(client, headers, sku):
     return client.get(f"/api/v1/lookup?code=TL:PRD:{sku}", headers=headers).json["stock"]["on_order"]
+
+
+def test_the_weekly_demand_shown_is_the_daily_history_the_plan_read_summed_by_week():
+    """364 days, the last one the day before today: week k starts today − 364 + 7k; 3 units asked 10 days ago and 5
+    yesterday fall in the 51st and 52nd weeks (days 354 and 363 of 0–363)."""
+    daily = np.zeros(364)
+    daily[-10], daily[-1] = 3, 5
+    weeks = weekly_demand(daily, date(2026, 11, 28))
+    assert len(weeks) == 52 and weeks[0] == {"start": "2025-11-29", "qty": 0.0}
+    assert weeks[-2:] == [{"start": "2026-11-14", "qty": 3.0}, {"start": "2026-11-21", "qty": 5.0}]

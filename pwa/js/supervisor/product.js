@@ -31,9 +31,9 @@ export default {
 async function view(sku, notice, reload) {
   disposeCharts();
   const path = `/api/v1/products/${encodeURIComponent(sku)}`;
-  const [product, policy, stock, movements, flows] = await Promise.all([
+  const [product, policy, stock, movements] = await Promise.all([
     call(path), call(`${path}/policy`), call(`/api/v1/stock?product=${encodeURIComponent(sku)}&per_page=500`),
-    ledger(sku), call(`/api/v1/analytics/flows?bucket=week&product=${encodeURIComponent(sku)}`)]);
+    ledger(sku)]);
   document.getElementById("title").textContent = `${product.sku} · ${product.name}`;
   const onHand = stock.items.reduce((sum, row) => sum + Number(row.qty), 0);
   const p = policy.policy || {};
@@ -64,7 +64,7 @@ async function view(sku, notice, reload) {
   return [
     header,
     card(t("stock_over_time"), stockChart(movements, p)),
-    card(t("demand_history"), demandChart(flows, demand)),
+    card(t("demand_history"), demandChart(demand)),
     card(t("policy_steps"), stepsTable(policy.steps || []), declaredTable(p, policy.if_declared || {}, lt,
       product.policy_overrides?.lead_time_mean)),
     card(t("overrides"), overridesForm(product, p, notice, reload,
@@ -129,30 +129,28 @@ function stockChart(movements, policy) {
     yFormat: (v) => num(v, 1) });
 }
 
-// Shipped per week (every week, zeros included) and the forecast's weekly demand ahead.
-function demandChart(flows, demand) {
-  const byWeek = new Map(flows.map((row) => [seconds(row.period), Number(row.out_qty)]));
-  const now = Date.now() / 1000;
-  let start = flows.length ? Math.min(...byWeek.keys()) : now - 12 * WEEK;
+// Units asked for per week (at order time: the history the plan read, zeros included) and the forecast's weekly
+// demand ahead. Not what was shipped: shipments lag the orders and cut them where stock was short.
+function demandChart(demand) {
   const x = [];
-  const shipped = [];
+  const asked = [];
   const forecast = [];
   const weekly = demand.daily_mean === null || demand.daily_mean === undefined ? null : demand.daily_mean * 7;
-  for (; start <= now; start += WEEK) {
-    const key = [...byWeek.keys()].find((k) => Math.abs(k - start) < 2 * 3600); // a DST change moves midnight by 1 h
-    x.push(start);
-    shipped.push(key === undefined ? 0 : byWeek.get(key));
+  for (const week of demand.weekly || []) {
+    x.push(seconds(week.start));
+    asked.push(week.qty);
     forecast.push(null);
   }
+  const start = x.length ? x[x.length - 1] + WEEK : Date.now() / 1000;
   if (weekly !== null && x.length) forecast[forecast.length - 1] = weekly;
   for (let i = 1; i <= FORECAST_WEEKS; i += 1) {
     x.push(start + (i - 1) * WEEK);
-    shipped.push(null);
+    asked.push(null);
     forecast.push(weekly);
   }
   return chart({ id: "product-demand", label: t("demand_history"), time: true, height: 240, x, yMin: 0,
     series: [
-      { label: t("shipped_week"), values: shipped, type: "bars", color: COLORS.blue },
+      { label: t("asked_week"), values: asked, type: "bars", color: COLORS.blue },
       { label: demand.forecast_method ? labelled(t("forecast"), methodText(demand.forecast_method)) : t("forecast"),
         values: forecast, color: COLORS.orange, dash: [6, 4], points: true, spanGaps: true },
     ], yFormat: (v) => num(v, 1) });
