@@ -6,11 +6,13 @@ from dataclasses import asdict
 from flask import g
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
+from sqlalchemy import select
 
 from server.api.common import Blueprint, CODE, Moment, Money, Number
 from server.api.security import role
 from server.errors import language
-from server.models import Product
+from server.extensions import db
+from server.models import Product, Supplier
 from server.models.base import utcnow
 from server.queries import orders as order_views
 from server.queries import planning
@@ -46,8 +48,12 @@ class Suggestion(Schema):
     sku = fields.String()
     name = fields.String()
     mode = fields.String()
-    supplier = fields.String(allow_none=True)
+    supplier = fields.String(allow_none=True, metadata={"description": "The supplier's code"})
+    supplier_name = fields.String(allow_none=True, metadata={"description": "The supplier's name, as screens show it"})
     qty = Number()
+    unit_cost = Money(metadata={"description": "The product's unit cost: a draft order's lines are priced at it"})
+    moq = Number(metadata={"description": "Minimum order quantity (the list suggests no less; a buyer may type less)"})
+    pack_multiple = Number(metadata={"description": "The supplier sells whole packs of this many (1: any quantity)"})
     projected = Number(metadata={"description": "On hand + on order − reserved − open customer demand not reserved"})
     reorder_point = Number(allow_none=True, metadata={"description": "s, reviewed daily (null under periodic review)"})
     order_up_to = Number(allow_none=True, metadata={"description": "S, when the supplier is reviewed every R days"})
@@ -64,10 +70,20 @@ class Suggestion(Schema):
     expected_p90 = fields.Date()
 
 
+class ReviewOut(Schema):
+    supplier = fields.String(metadata={"description": "The supplier's code"})
+    supplier_name = fields.String()
+    review_period_days = fields.Integer(metadata={"description": "R: the supplier is ordered from every R days"})
+    next_review = fields.Date(metadata={"description": "Its next review day (today when due now): its products are "
+                                                      "suggested on that day only"})
+
+
 class SuggestionsOut(Schema):
     generated_at = fields.AwareDateTime(metadata={"description": "Pass back as suggested_at when ordering (within 24 h: "
                                                                  "older suggestions are refused, stale_suggestions)"})
     items = fields.List(fields.Nested(Suggestion))
+    reviews = fields.List(fields.Nested(ReviewOut), metadata={
+        "description": "Active suppliers ordered from every R days (weekly review…), by code, with their next review"})
 
 
 class OrderItem(Schema):
@@ -155,7 +171,17 @@ class Replenishment(MethodView):
         lang = language()
         for item in items:
             item["reason"] = item.pop("reason_fr") if lang == "fr" else item.pop("reason_en")
-        return {"generated_at": now, "items": items}
+        return {"generated_at": now, "items": items, "reviews": _reviews(now.date())}
+
+
+def _reviews(today) -> list[dict]:
+    """The suppliers reviewed every R days and their next review day, as the suggestions read them."""
+    last = planning.last_reviews()
+    periodic = db.session.scalars(select(Supplier).where(Supplier.active.is_(True),
+                                                         Supplier.review_period_days.is_not(None),
+                                                         Supplier.review_period_days > 0).order_by(Supplier.code))
+    return [{"supplier": s.code, "supplier_name": s.name, "review_period_days": s.review_period_days,
+             "next_review": planning.next_review(s, last, today)} for s in periodic]
 
 
 @blp.route("/replenishment/orders")

@@ -372,7 +372,9 @@ def suggestions(today: date) -> list[dict]:
         else:
             continue
         out.append({"sku": product.sku, "name": product.name, "mode": str(result.mode[i]),
-                    "supplier": supplier.code if supplier else None, "qty": qty, "projected": projected,
+                    "supplier": supplier.code if supplier else None,
+                    "supplier_name": supplier.name if supplier else None, "qty": qty, "projected": projected,
+                    "unit_cost": product.unit_cost, "moq": product.moq, "pack_multiple": product.pack_multiple,
                     "reorder_point": None if np.isnan(s) else s, "order_up_to": None if np.isnan(up_to) else up_to,
                     "review_period_days": _review_period(supplier), "on_hand": pos["on_hand"],
                     "on_order": pos["on_order"], "reserved": pos["reserved"],
