@@ -388,3 +388,37 @@ extendStrings({
     override_target_range: "{field} : tapez un pourcentage entre 50 et 99,99 (92,5 pour 92,5\u202f%).",
   },
 });
+
+// The replenishment view as a buyer reviews it: money, packs and MOQs, review days, what stays suggested.
+extendStrings({
+  en: {
+    repl_unit_cost: "Unit cost", repl_line_value: "Value", repl_summary: "Orders to create, by supplier",
+    repl_total: "Total", repl_lines: "Lines",
+    repl_off_pack: "{qty} is not a whole number of packs of {pack} ({below} or {above}?)",
+    repl_under_pack: "{qty} is less than one pack of {pack} ({above}?)",
+    repl_below_moq: "below the minimum order of {moq}",
+    repl_short_of_need: "does not cover the need: it will still be suggested",
+    repl_warnings: "Ordered as typed, but check:",
+    repl_review: "{supplier} is ordered every {n} days: next on {date}; its products are suggested on that day only.",
+    repl_review_today: "{supplier} is ordered every {n} days: today is its review day.",
+    repl_unsent_note: "Their products count as on order: a product is no longer suggested once what was ordered "
+      + "covers its need; one ordered below its need stays suggested. Send each order to its supplier, then record it here.",
+    repl_still_suggested: "Still suggested after your orders, as the quantity ordered does not cover the need: {skus}.",
+  },
+  fr: {
+    repl_unit_cost: "Coût unitaire", repl_line_value: "Montant", repl_summary: "Commandes à créer, par fournisseur",
+    repl_total: "Total", repl_lines: "Lignes",
+    repl_off_pack: "{qty} n'est pas un nombre entier de colis de {pack} ({below} ou {above} ?)",
+    repl_under_pack: "{qty} est moins d'un colis de {pack} ({above} ?)",
+    repl_below_moq: "en dessous du minimum de commande de {moq}",
+    repl_short_of_need: "ne couvre pas le besoin : l'article restera suggéré",
+    repl_warnings: "Commandé tel que saisi, mais vérifiez :",
+    repl_review: "{supplier} est commandé tous les {n} jours : prochaine fois le {date} ; ses articles ne sont "
+      + "suggérés que ce jour-là.",
+    repl_review_today: "{supplier} est commandé tous les {n} jours : c'est aujourd'hui son jour de revue.",
+    repl_unsent_note: "Leurs articles comptent comme en commande : un article n'est plus suggéré dès que la quantité "
+      + "commandée couvre son besoin ; commandé en dessous, il reste suggéré. Envoyez chaque commande à son "
+      + "fournisseur, puis indiquez-le ici.",
+    repl_still_suggested: "Toujours suggérés après vos commandes, la quantité commandée ne couvrant pas le besoin : {skus}.",
+  },
+});
