@@ -413,6 +413,90 @@ def test_a_quantity_that_cannot_be_ordered_is_said_not_silently_left_out(desk, d
     assert desk.text_content("#repl-message") == ""
 
 
+def euros(value: float) -> str:
+    return f"€{value:,.2f}"
+
+
+def test_the_replenishment_view_warns_of_a_quantity_off_the_pack_or_under_the_moq_without_refusing_it(
+        desk, desk_server):
+    """A buyer typed 13 of a product sold by packs of 6 (MOQ 6): the draft was made with 13 and not a word."""
+    _, suggestions = desk_server.request("GET", "/api/v1/replenishment")
+    sku = suggestions["items"][0]["sku"]
+    _, product = desk_server.request("GET", f"/api/v1/products/{sku}")
+    status, body = desk_server.request("PATCH", f"/api/v1/products/{sku}", {"pack_multiple": 6, "moq": 6})
+    assert status == 200, body
+    try:
+        desk.goto("/#/sv/replenishment")
+        row = desk.locator(f"#repl-table tbody tr[data-sku='{sku}']")
+        row.wait_for()
+        warning = desk.locator(f"#repl-warnings li[data-sku='{sku}']")
+        row.locator(".repl-qty").fill("13")
+        assert "13 is not a whole number of packs of 6 (12 or 18?)" in warning.inner_text()
+        assert "warn" in row.locator(".repl-qty").get_attribute("class")
+        assert desk.is_enabled("#repl-create")                               # said, not refused
+        row.locator(".repl-qty").fill("12")
+        assert warning.count() == 0 or "packs of" not in warning.inner_text()
+        row.locator(".repl-qty").fill("4")
+        assert "4 is less than one pack of 6 (6?)" in warning.inner_text()
+        assert "below the minimum order of 6" in warning.inner_text()
+        row.locator(".repl-include").uncheck()                               # not ordered: nothing to check
+        assert warning.count() == 0
+    finally:
+        desk_server.request("PATCH", f"/api/v1/products/{sku}", {"pack_multiple": product["pack_multiple"],
+                                                                  "moq": product["moq"]})
+
+
+def test_the_replenishment_view_values_the_lines_and_totals_each_supplier_at_the_typed_quantities(desk, desk_server):
+    _, suggestions = desk_server.request("GET", "/api/v1/replenishment")
+    items = suggestions["items"]
+    desk.goto("/#/sv/replenishment")
+    desk.wait_for_selector("#repl-table tbody tr")
+    heads = desk.locator("#repl-table thead th").all_inner_texts()
+    first = items[0]
+    row = desk.locator(f"#repl-table tbody tr[data-sku='{first['sku']}']")
+    cells = row.locator("td").all_inner_texts()
+    assert cells[heads.index("Unit cost")] == euros(first["unit_cost"])
+    assert cells[heads.index("Value")] == euros(first["qty"] * first["unit_cost"])
+    total = sum(i["qty"] * i["unit_cost"] for i in items)
+    assert desk.text_content("#repl-total") == euros(total)
+    row.locator(".repl-qty").fill(f"{first['qty'] + 10:g}")
+    assert row.locator("td").nth(heads.index("Value")).inner_text() == euros((first["qty"] + 10) * first["unit_cost"])
+    assert desk.text_content("#repl-total") == euros(total + 10 * first["unit_cost"])
+    theirs = sum(i["qty"] * i["unit_cost"] for i in items if i["supplier"] == first["supplier"])
+    supplier_total = desk.locator(f"#repl-summary-table tr[data-supplier='{first['supplier']}'] .repl-supplier-total")
+    assert supplier_total.inner_text() == euros(theirs + 10 * first["unit_cost"])
+    row.locator(".repl-include").uncheck()                                   # left out: out of the totals
+    assert desk.text_content("#repl-total") == euros(total - first["qty"] * first["unit_cost"])
+
+
+def test_the_replenishment_view_names_suppliers_and_says_when_a_weekly_one_is_next_reviewed(desk, desk_server):
+    _, suggestions = desk_server.request("GET", "/api/v1/replenishment")
+    item = suggestions["items"][0]
+    _, supplier = desk_server.request("GET", f"/api/v1/suppliers/{item['supplier']}")
+    desk.goto("/#/sv/replenishment")
+    cell = desk.locator(f"#repl-table tbody tr[data-sku='{item['sku']}'] .repl-supplier")
+    cell.wait_for()
+    assert cell.inner_text() == supplier["name"] and cell.get_attribute("title") == supplier["code"]
+    assert desk.locator("#repl-reviews li[data-supplier='FREINEX']").count() == 0       # reviewed daily
+    _, freinex = desk_server.request("GET", "/api/v1/suppliers/FREINEX")
+    status, body = desk_server.request("PATCH", "/api/v1/suppliers/FREINEX", {"review_period_days": 7})
+    assert status == 200, body
+    try:
+        _, answer = desk_server.request("GET", "/api/v1/replenishment")
+        review = next(r for r in answer["reviews"] if r["supplier"] == "FREINEX")
+        desk.reload()
+        said = desk.locator("#repl-reviews li[data-supplier='FREINEX']")
+        said.wait_for()
+        if review["next_review"] == answer["generated_at"][:10]:
+            assert said.inner_text() == f"{freinex['name']} is ordered every 7 days: today is its review day."
+        else:
+            day = datetime.fromisoformat(review["next_review"])
+            sentence = f"{freinex['name']} is ordered every 7 days: next on {day:%b} {day.day}, {day.year}"
+            assert said.inner_text().startswith(sentence), said.inner_text()
+    finally:
+        desk_server.request("PATCH", "/api/v1/suppliers/FREINEX", {"review_period_days": None})
+
+
 def test_purchase_orders_created_from_the_replenishment_view_are_the_ones_the_api_makes(desk, desk_server):
     _, suggestions = desk_server.request("GET", "/api/v1/replenishment")
     items = suggestions["items"]
@@ -452,6 +536,27 @@ def test_purchase_orders_created_from_the_replenishment_view_are_the_ones_the_ap
     desk.wait_for_selector(f"#repl-unsent-table .mark-ordered[data-po='{first}']", state="detached")
     _, order = desk_server.request("GET", f"/api/v1/purchase-orders/{first}")
     assert order["status"] == "ordered" and [e["kind"] for e in order["events"]] == ["need_detected", "ordered"]
+
+
+def test_the_replenishment_view_says_which_ordered_lines_stay_suggested(desk, desk_server):
+    """Created with less than its need, a line is still suggested: the view said every ordered product no longer was."""
+    _, suggestions = desk_server.request("GET", "/api/v1/replenishment")
+    item = next(i for i in suggestions["items"] if i["mode"] == "push" and i["reorder_point"] is not None
+                and i["projected"] + 1 <= i["reorder_point"])
+    desk.goto("/#/sv/replenishment")
+    desk.wait_for_selector("#repl-table tbody tr")
+    for row in desk.locator("#repl-table tbody tr").all():
+        if row.get_attribute("data-sku") != item["sku"]:
+            row.locator(".repl-include").uncheck()
+    row = desk.locator(f"#repl-table tbody tr[data-sku='{item['sku']}']")
+    row.locator(".repl-qty").fill("1")
+    assert "does not cover the need: it will still be suggested" in \
+        desk.locator(f"#repl-warnings li[data-sku='{item['sku']}']").inner_text()
+    desk.click("#repl-create")
+    desk.wait_for_selector("#repl-still")
+    assert f"{item['sku']} (1)" in desk.text_content("#repl-still")
+    assert "one ordered below its need stays suggested" in desk.text_content("#repl-unsent")
+    assert "no longer suggested:" not in desk.text_content("#repl-unsent")
 
 
 # --- the live feed --------------------------------------------------------------------------------------
