@@ -72,9 +72,11 @@ def test_a_large_body_refused_unread_is_answered_with_connection_close(server, f
     try:
         photo = b"\x89PNG" + b"x" * 300_000
         if framing == "chunked":
-            # (one chunk: a client still sending after the answer would meet the closed connection)
-            conn.request("POST", "/api/v1/barcodes/decode", iter([photo]), {"Content-Type": "image/png"},
-                         encode_chunked=True)
+            # One chunk and its terminator in one write, as the length case sends its body: http.client's own
+            # chunking writes the terminator apart, and on a busy machine it met the connection already closed.
+            body = b"%x\r\n%s\r\n0\r\n\r\n" % (len(photo), photo)
+            conn.request("POST", "/api/v1/barcodes/decode", body,
+                         {"Content-Type": "image/png", "Transfer-Encoding": "chunked"})
         else:
             conn.request("POST", "/api/v1/barcodes/decode", photo, {"Content-Type": "image/png"})
         answer = conn.getresponse()
