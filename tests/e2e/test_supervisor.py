@@ -798,6 +798,24 @@ def test_a_late_purchase_order_says_what_is_still_to_come(desk, desk_server):
     assert desk_server.request("POST", f"/api/v1/purchase-orders/{number}/close", stamped(reason="e2e"))[0] == 200
 
 
+def test_the_supplier_screens_say_what_their_rates_and_weights_are(desk, desk_server):
+    """'Fill rate' there is units received / ordered (not a product's customer fill rate target); the share of late
+    lines under the lateness had no label; 'Own weight' was a statistician's word."""
+    from server.domain.leadtime import FULL_CREDIBILITY_N, SHRINKAGE_K
+    desk.goto("/#/sv/lead-times?supplier=ALEA")
+    desk.wait_for_selector("#lt-products")
+    assert desk.locator("#lt-fill-rate").locator("xpath=..").locator(".tile-label").inner_text() == (
+        "Unit fill rate (received / ordered)")
+    assert re.fullmatch(r"\d+% of the lines late", desk.text_content("#lt-late-share"))
+    weight = desk.text_content("#lt-weight-help")
+    assert f"n/(n+{SHRINKAGE_K:g})" in weight and f"from {FULL_CREDIBILITY_N} receptions on" in weight, weight
+    assert "17% for 1 reception" in weight
+    assert desk.locator("#lt-products th span").get_attribute("title") == weight
+    desk.goto("/#/sv")
+    desk.wait_for_selector("#supplier-table tbody tr")
+    assert "Unit fill rate (received / ordered)" in desk.locator("#supplier-table th").all_text_contents()
+
+
 # --- the desk in French -----------------------------------------------------------------------------------
 
 @pytest.fixture
@@ -884,6 +902,15 @@ def test_the_french_valuation_shows_its_dates_and_percentages_in_french(desk_fr,
     axis = desk_fr.evaluate("document.getElementById('val-abc')._uplot.axes[1].values("
                             "document.getElementById('val-abc')._uplot, [80], 0, 1)")
     assert axis[0] in ("80\u202f%", "80\u00a0%"), axis
+
+
+def test_the_french_supplier_screens_name_the_unit_fill_rate_and_the_late_share(desk_fr, desk_server):
+    desk_fr.goto("/#/sv/lead-times?supplier=ALEA")
+    desk_fr.wait_for_selector("#lt-products")
+    assert "Taux de livraison (unités reçues / commandées)" in desk_fr.inner_text("#lt-figures")
+    assert "Taux de service" not in desk_fr.inner_text("#lt-figures")
+    assert desk_fr.text_content("#lt-late-share").endswith("des lignes en retard")
+    assert desk_fr.text_content("#lt-weight-help").startswith("Poids propre : la part des réceptions de ce produit")
 
 
 @pytest.mark.parametrize("typed", ["92,5", "92.5"])

@@ -139,7 +139,7 @@ async function supplierTable() {
   return table([
     { label: t("supplier"), value: (s) => h("a", { href: `#/sv/lead-times?supplier=${encodeURIComponent(s.supplier)}` }, s.name) },
     { label: t("otif"), value: (s) => meter(s.reliability?.otif) },
-    { label: t("fill_rate"), value: (s) => pct(s.reliability?.fill_rate), align: "num" },
+    { label: h("span", { title: t("supplier_fill_rate_help") }, t("supplier_fill_rate")), value: (s) => pct(s.reliability?.fill_rate), align: "num" },
     { label: t("declared"), value: (s) => t("sv_days", { n: num(s.declared_days, 1) }), align: "num" },
     { label: t("measured_p50"), value: (s) => t("sv_days", { n: num(s.lead_time?.p50, 1) }), align: "num" },
     { label: t("measured_p90"), value: (s) => t("sv_days", { n: num(s.lead_time?.p90, 1) }), align: "num" },

@@ -103,6 +103,10 @@ extendStrings({
     import_warnings_one: "{count} code to check: no valid GTIN, it is kept as your own code (a mistyped EAN?).",
     import_warnings_other: "{count} codes to check: no valid GTINs, they are kept as your own codes (mistyped EANs?).",
     row: "Line", problem: "Problem",
+    // suppliers: the unit fill rate (not a customer service level), lateness, the own weight
+    supplier_fill_rate: "Unit fill rate (received / ordered)", supplier_fill_rate_help: "Units received ÷ units ordered, over the supplier's lines. Not the customer fill rate target of a product's policy.",
+    late_share_of_lines: "{share} of the lines late",
+    lt_weight_help: "Own weight: how much this product's own receptions count in the lead time it is planned with, against its supplier's other products (or its promise). With n receptions it is n/(n+{k}): {one} for 1 reception, {five} for 5, {fifteen} for 15; from {full} receptions on, only its own count.",
   },
   fr: {
     outcome_applied: "fait", outcome_pending: "en attente", outcome_refused: "refusé", outcome_looked_up: "consulté",
@@ -386,5 +390,9 @@ extendStrings({
       "{field} : « {typed} » n'est pas clair : tapez-le sans séparateur (1000), ou avec une virgule décimale (1,5).",
     override_negative: "{field} : tapez zéro ou plus.",
     override_target_range: "{field} : tapez un pourcentage entre 50 et 99,99 (92,5 pour 92,5\u202f%).",
+    // fournisseurs : le taux de livraison en unités (pas un taux de service client), le retard, le poids propre
+    supplier_fill_rate: "Taux de livraison (unités reçues / commandées)", supplier_fill_rate_help: "Unités reçues ÷ unités commandées, sur les lignes du fournisseur. Ce n'est pas le taux de satisfaction visé de la politique d'un produit.",
+    late_share_of_lines: "{share} des lignes en retard",
+    lt_weight_help: "Poids propre : la part des réceptions de ce produit dans le délai avec lequel il est planifié, face aux autres produits de son fournisseur (ou au délai annoncé). Avec n réceptions, il vaut n/(n+{k}) : {one} pour 1 réception, {five} pour 5, {fifteen} pour 15 ; à partir de {full} réceptions, seules les siennes comptent.",
   },
 });
