@@ -794,6 +794,10 @@ def test_a_late_purchase_order_says_what_is_still_to_come(desk, desk_server):
     row = desk.locator(f"#late-table tr[data-po='{number}']")
     row.wait_for()
     assert "6 units · 1 of 2 lines" in row.inner_text()
+    # Its state says it is partly received, not the furthest line's step ("received"), which stays in a title.
+    state = row.locator("td").nth(2)
+    assert state.inner_text() == "partly received, 6 to receive"
+    assert state.locator("span").get_attribute("title") == "Furthest step of any line: received"
     assert desk.locator("#late-table th").nth(3).inner_text() == "Left to receive"
     assert desk_server.request("POST", f"/api/v1/purchase-orders/{number}/close", stamped(reason="e2e"))[0] == 200
 

@@ -103,6 +103,8 @@ extendStrings({
     import_warnings_one: "{count} code to check: no valid GTIN, it is kept as your own code (a mistyped EAN?).",
     import_warnings_other: "{count} codes to check: no valid GTINs, they are kept as your own codes (mistyped EANs?).",
     row: "Line", problem: "Problem",
+    // late purchase orders
+    po_partly_received: "partly received, {left} to receive", po_furthest_step: "Furthest step of any line: {step}",
     // suppliers: the unit fill rate (not a customer service level), lateness, the own weight
     supplier_fill_rate: "Unit fill rate (received / ordered)", supplier_fill_rate_help: "Units received ÷ units ordered, over the supplier's lines. Not the customer fill rate target of a product's policy.",
     late_share_of_lines: "{share} of the lines late",
@@ -390,6 +392,8 @@ extendStrings({
       "{field} : « {typed} » n'est pas clair : tapez-le sans séparateur (1000), ou avec une virgule décimale (1,5).",
     override_negative: "{field} : tapez zéro ou plus.",
     override_target_range: "{field} : tapez un pourcentage entre 50 et 99,99 (92,5 pour 92,5\u202f%).",
+    // commandes fournisseur en retard
+    po_partly_received: "reçue en partie, {left} à recevoir", po_furthest_step: "Étape la plus avancée d'une ligne : {step}",
     // fournisseurs : le taux de livraison en unités (pas un taux de service client), le retard, le poids propre
     supplier_fill_rate: "Taux de livraison (unités reçues / commandées)", supplier_fill_rate_help: "Unités reçues ÷ unités commandées, sur les lignes du fournisseur. Ce n'est pas le taux de satisfaction visé de la politique d'un produit.",
     late_share_of_lines: "{share} des lignes en retard",
