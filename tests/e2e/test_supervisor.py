@@ -802,6 +802,20 @@ def test_a_late_purchase_order_says_what_is_still_to_come(desk, desk_server):
     assert desk_server.request("POST", f"/api/v1/purchase-orders/{number}/close", stamped(reason="e2e"))[0] == 200
 
 
+def test_the_valuation_curve_covers_the_flows_year_and_says_so_and_the_dormant_rule(desk, desk_server):
+    """The value curve drew the last 27 weeks beside a 12-month flows chart, with no word of either."""
+    _, history = desk_server.request("GET", "/api/v1/analytics/valuation/history?bucket=week")
+    desk.goto("/#/sv/valuation")
+    wait_for_charts(desk, ["val-value", "val-flows"])
+    points = desk.evaluate("document.getElementById('val-value')._uplot.data[0].length")
+    assert points == len(history) > 27
+    period = desk.text_content("#val-value-period")
+    assert period.startswith("Value at the end of each week, ") and "12 months" in period, period
+    assert re.search(r"Weeks from .*\d{4} to .*\d{4}\.", desk.text_content("#val-flows-period"))
+    assert desk.text_content("#val-dormant-rule").startswith(
+        "Dormant: stock on hand that has not gone out for 90 days or more")
+
+
 def test_the_supplier_screens_say_what_their_rates_and_weights_are(desk, desk_server):
     """'Fill rate' there is units received / ordered (not a product's customer fill rate target); the share of late
     lines under the lateness had no label; 'Own weight' was a statistician's word."""
@@ -906,6 +920,9 @@ def test_the_french_valuation_shows_its_dates_and_percentages_in_french(desk_fr,
     axis = desk_fr.evaluate("document.getElementById('val-abc')._uplot.axes[1].values("
                             "document.getElementById('val-abc')._uplot, [80], 0, 1)")
     assert axis[0] in ("80\u202f%", "80\u00a0%"), axis
+    assert desk_fr.text_content("#val-dormant-rule").startswith(
+        "Dormant : stock en main dont rien n'est sorti depuis 90 jours ou plus")
+    assert desk_fr.text_content("#val-value-period").startswith("Valeur à la fin de chaque semaine, du ")
 
 
 def test_the_french_supplier_screens_name_the_unit_fill_rate_and_the_late_share(desk_fr, desk_server):

@@ -103,6 +103,10 @@ extendStrings({
     import_warnings_one: "{count} code to check: no valid GTIN, it is kept as your own code (a mistyped EAN?).",
     import_warnings_other: "{count} codes to check: no valid GTINs, they are kept as your own codes (mistyped EANs?).",
     row: "Line", problem: "Problem",
+    // valuation: the period the charts cover, and what dormant means
+    value_period: "Value at the end of each week, {since} → {until}: the same 12 months as the flows.",
+    flows_period: "Weeks from {since} to {until}.",
+    dormant_rule: "Dormant: stock on hand that has not gone out for {days} days or more (counted from its first receipt when none of it has ever gone out).",
     // late purchase orders
     po_partly_received: "partly received, {left} to receive", po_furthest_step: "Furthest step of any line: {step}",
     // suppliers: the unit fill rate (not a customer service level), lateness, the own weight
@@ -392,6 +396,10 @@ extendStrings({
       "{field} : « {typed} » n'est pas clair : tapez-le sans séparateur (1000), ou avec une virgule décimale (1,5).",
     override_negative: "{field} : tapez zéro ou plus.",
     override_target_range: "{field} : tapez un pourcentage entre 50 et 99,99 (92,5 pour 92,5\u202f%).",
+    // valorisation : la période des courbes, et ce que « dormant » veut dire
+    value_period: "Valeur à la fin de chaque semaine, du {since} au {until} : les 12 mêmes mois que les flux.",
+    flows_period: "Semaines du {since} au {until}.",
+    dormant_rule: "Dormant : stock en main dont rien n'est sorti depuis {days} jours ou plus (comptés depuis sa première entrée quand rien n'en est jamais sorti).",
     // commandes fournisseur en retard
     po_partly_received: "reçue en partie, {left} à recevoir", po_furthest_step: "Étape la plus avancée d'une ligne : {step}",
     // fournisseurs : le taux de livraison en unités (pas un taux de service client), le retard, le poids propre
