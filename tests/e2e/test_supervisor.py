@@ -802,6 +802,51 @@ def test_a_late_purchase_order_says_what_is_still_to_come(desk, desk_server):
     assert desk_server.request("POST", f"/api/v1/purchase-orders/{number}/close", stamped(reason="e2e"))[0] == 200
 
 
+def _one_decimal(x: float) -> str:
+    """A figure as the desk writes it in English: one decimal at most (10.0 → "10", 10.64 → "10.6")."""
+    text = f"{x:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def test_a_forced_lead_time_tile_shows_the_figures_the_plan_uses_and_the_measured_ones_as_such(desk, desk_server):
+    """Forced to 60 days, the tile said '60 d' over the measured 'p50 2.1 d · p90 2.9 d' while the list planned
+    with p50 60 and its p90."""
+    from server.domain.leadtime import Z90
+    sku = rich_push_product(desk_server)
+    _, policy = desk_server.request("GET", f"/api/v1/products/{sku}/policy")
+    measured = policy["lead_time"]
+    assert desk_server.request("PATCH", f"/api/v1/products/{sku}",
+                               {"policy_overrides": {"lead_time_mean": 60}})[0] == 200
+    try:
+        desk.goto(f"/#/sv/product?sku={sku}")
+        desk.wait_for_selector("#product-lt-planned")
+        p90 = 60 + Z90 * measured["sd"]
+        assert desk.text_content("#product-lt") == "60 d"
+        assert desk.text_content("#product-lt-planned") == f"forced: p50 60 d · p90 {_one_decimal(p90)} d"
+        assert desk.text_content("#product-lt-measured").startswith(
+            f"measured: p50 {_one_decimal(measured['p50'])} d · p90 {_one_decimal(measured['p90'])} d")
+        # the replenishment list plans with the same figures (60 days puts the product at its reorder point)
+        _, listed = desk_server.request("GET", "/api/v1/replenishment")
+        [row] = [item for item in listed["items"] if item["sku"] == sku]
+        assert (row["lead_time_p50"], row["lead_time_p90"]) == (60, pytest.approx(p90))
+    finally:
+        desk_server.request("PATCH", f"/api/v1/products/{sku}", {"policy_overrides": {}})
+    desk.reload()  # not forced: the estimate's figures, unlabelled
+    desk.wait_for_selector("#product-lt-detail")
+    assert desk.locator("#product-lt-planned").count() == 0
+    assert desk.text_content("#product-lt-detail").startswith(f"p50 {_one_decimal(measured['p50'])} d")
+
+
+def test_the_stock_chart_calls_its_reorder_point_and_safety_stock_todays(desk, desk_server):
+    """Today's levels were drawn over the whole past year, as if they had always been so."""
+    sku = rich_push_product(desk_server)
+    desk.goto(f"/#/sv/product?sku={sku}")
+    wait_for_charts(desk, ["product-stock"])
+    labels = desk.evaluate("document.getElementById('product-stock')._uplot.series.slice(1).map((s) => s.label)")
+    assert labels[3:] == ["Reorder point (today's)", "Safety stock (today's)"], labels
+    assert "past values are not kept" in desk.text_content("#product-stock-note")
+
+
 def test_the_valuation_curve_covers_the_flows_year_and_says_so_and_the_dormant_rule(desk, desk_server):
     """The value curve drew the last 27 weeks beside a 12-month flows chart, with no word of either."""
     _, history = desk_server.request("GET", "/api/v1/analytics/valuation/history?bucket=week")

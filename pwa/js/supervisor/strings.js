@@ -103,6 +103,11 @@ extendStrings({
     import_warnings_one: "{count} code to check: no valid GTIN, it is kept as your own code (a mistyped EAN?).",
     import_warnings_other: "{count} codes to check: no valid GTINs, they are kept as your own codes (mistyped EANs?).",
     row: "Line", problem: "Problem",
+    // product page: the lead time the plan uses, today's levels on the stock chart
+    lt_forced_short: "forced", lt_measured_short: "measured", lt_declared_short: "declared",
+    reorder_point_today: "Reorder point (today's)", order_up_to_today: "Order-up-to level (today's)",
+    safety_stock_today: "Safety stock (today's)",
+    stock_levels_today_note: "The dashed lines are today's levels, drawn across the whole period: their past values are not kept.",
     // valuation: the period the charts cover, and what dormant means
     value_period: "Value at the end of each week, {since} → {until}: the same 12 months as the flows.",
     flows_period: "Weeks from {since} to {until}.",
@@ -396,6 +401,11 @@ extendStrings({
       "{field} : « {typed} » n'est pas clair : tapez-le sans séparateur (1000), ou avec une virgule décimale (1,5).",
     override_negative: "{field} : tapez zéro ou plus.",
     override_target_range: "{field} : tapez un pourcentage entre 50 et 99,99 (92,5 pour 92,5\u202f%).",
+    // page produit : le délai avec lequel le plan est calculé, les niveaux actuels sur la courbe de stock
+    lt_forced_short: "forcé", lt_measured_short: "mesuré", lt_declared_short: "annoncé",
+    reorder_point_today: "Point de commande (actuel)", order_up_to_today: "Niveau de recomplètement (actuel)",
+    safety_stock_today: "Stock de sécurité (actuel)",
+    stock_levels_today_note: "Les lignes en pointillés sont les niveaux actuels, tracés sur toute la période : leurs valeurs passées ne sont pas conservées.",
     // valorisation : la période des courbes, et ce que « dormant » veut dire
     value_period: "Valeur à la fin de chaque semaine, du {since} au {until} : les 12 mêmes mois que les flux.",
     flows_period: "Semaines du {since} au {until}.",
