@@ -110,7 +110,8 @@ extendStrings({
     stock_levels_today_note: "The dashed lines are today's levels, drawn across the whole period: their past values are not kept.",
     // valuation: the period the charts cover, and what dormant means
     value_period: "Value at the end of each week, {since} → {until}: the same 12 months as the flows.",
-    flows_period: "Weeks from {since} to {until}.",
+    value_period_from_first: "Value at the end of each week, {first} → {until}: the flows' 12 months (from {since}), but for the weeks before the first stock, worth nothing.",
+    flows_period: "Weeks from {since} to {until} (a week with nothing in or out has no bars).",
     dormant_rule: "Dormant: stock on hand that has not gone out for {days} days or more (counted from its first receipt when none of it has ever gone out).",
     // late purchase orders
     po_partly_received: "partly received, {left} to receive", po_furthest_step: "Furthest step of any line: {step}",
@@ -408,7 +409,8 @@ extendStrings({
     stock_levels_today_note: "Les lignes en pointillés sont les niveaux actuels, tracés sur toute la période : leurs valeurs passées ne sont pas conservées.",
     // valorisation : la période des courbes, et ce que « dormant » veut dire
     value_period: "Valeur à la fin de chaque semaine, du {since} au {until} : les 12 mêmes mois que les flux.",
-    flows_period: "Semaines du {since} au {until}.",
+    value_period_from_first: "Valeur à la fin de chaque semaine, du {first} au {until} : les 12 mois des flux (depuis le {since}), sauf les semaines d'avant le premier stock, qui ne valaient rien.",
+    flows_period: "Semaines du {since} au {until} (une semaine sans entrée ni sortie n'a pas de barre).",
     dormant_rule: "Dormant : stock en main dont rien n'est sorti depuis {days} jours ou plus (comptés depuis sa première entrée quand rien n'en est jamais sorti).",
     // commandes fournisseur en retard
     po_partly_received: "reçue en partie, {left} à recevoir", po_furthest_step: "Étape la plus avancée d'une ligne : {step}",

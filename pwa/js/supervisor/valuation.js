@@ -20,13 +20,16 @@ async function view() {
   const [kpis, flows, history] = await Promise.all([call("/api/v1/analytics/kpis"),
     call("/api/v1/analytics/flows?bucket=week"), call("/api/v1/analytics/valuation/history?bucket=week")]);
   // The value at the end of each week, and today: the whole period, the same 12 months as the flows beside it (the
-  // server folds the year's ledger in one pass whatever is drawn; 53 points are nothing for the chart).
-  const points = history;
+  // server folds the year's ledger in one pass whatever is drawn; 53 points are nothing for the chart). A ledger
+  // younger than that starts at its first week with stock: months of zero before it would say nothing.
+  const first = history.findIndex((point) => point.value !== 0);
+  const points = first > 0 ? history.slice(first - 1) : history;
   const ends = points.map((point) => point.at);
   const values = points.map((point) => point.value);
 
   // Both charts cover the server's default period: a year to today (its last day is the curve's last point).
-  const period = { since: dateText(kpis.since), until: dateText(points.at(-1)?.at ?? kpis.until) };
+  const period = { since: dateText(kpis.since), until: dateText(points.at(-1)?.at ?? kpis.until),
+    first: dateText(points[0]?.at) };
   const products = kpis.products || [];
   const dormant = products.filter((p) => p.dormant).sort((a, b) => b.value - a.value);
   return [
@@ -38,7 +41,7 @@ async function view() {
     h("div", { class: "sv-grid" },
       card(t("value_over_time"), chart({ id: "val-value", label: t("value_over_time"), time: true, height: 260, yMin: 0,
         x: ends.map(seconds), series: [{ label: t("stock_value"), values, type: "area", color: COLORS.brand }],
-        yFormat: money }), h("p", { class: "note", id: "val-value-period" }, t("value_period", period))),
+        yFormat: money }), h("p", { class: "note", id: "val-value-period" }, t(points.length < history.length ? "value_period_from_first" : "value_period", period))),
       card(t("flows_week"), chart({ id: "val-flows", label: t("flows_week"), time: true, height: 260, yMin: 0,
         x: flows.map((row) => seconds(row.period)),
         series: [
