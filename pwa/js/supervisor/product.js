@@ -94,7 +94,7 @@ function plannedLeadTime(lt, overrides) {
 // Under the lead-time tile: the p50 and p90 the plan uses; when the buyer forced them, labelled so, with the
 // estimate's own figures after, labelled as measured (or declared, when nothing was measured).
 function leadTimeDetail(lt, planned) {
-  const declared = `${t("declared")} ${days(lt.declared_days)}`;
+  const declared = `${t("lt_declared_short")} ${days(lt.declared_days)}`;
   if (!planned.forced) return h("span", { id: "product-lt-detail" }, `p50 ${days(lt.p50)} · p90 ${days(lt.p90)} · ${declared}`);
   const estimated = lt.source === "declared" ? t("lt_declared_short") : t("lt_measured_short");
   return h("span", { id: "product-lt-detail" },
