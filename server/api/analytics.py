@@ -235,6 +235,8 @@ class KpisOut(Schema):
     cogs = fields.Float()
     turnover = fields.Float(allow_none=True)
     dormant = fields.Integer()
+    dormant_days = fields.Integer(metadata={"description": "The rule: on hand, nothing out for this many days or "
+                                                           "more (since its first receipt when never out)"})
     dormant_value = fields.Float()
     out_of_stock_now = fields.Integer()
     stockouts = fields.Integer()

@@ -17,6 +17,8 @@ from server.domain import valuation as wac
 from server.extensions import db
 from server.models import Movement, Product
 
+# Dormant: stock on hand with nothing gone out for this many days or more (counted from its first receipt when none
+# ever went out); ``kpis`` says it as ``dormant_days``, for the page to state the rule.
 DORMANT_DAYS = 90
 
 
@@ -144,7 +146,7 @@ def kpis(since: date, until: date, sku: str | None = None) -> dict:
     total_avg = sum(r["average_value"] for r in rows)
     return {"since": since, "until": until, "stock_value": total_value, "cogs": total_cogs,
             "turnover": _finite(wac.turnover(total_cogs, total_avg)),
-            "dormant": sum(r["dormant"] for r in rows),
+            "dormant": sum(r["dormant"] for r in rows), "dormant_days": DORMANT_DAYS,
             "dormant_value": sum(r["value"] for r in rows if r["dormant"]),
             "out_of_stock_now": sum(r["out_of_stock_now"] for r in rows),
             "stockouts": sum(r["stockouts"] for r in rows),

@@ -899,8 +899,93 @@ def test_a_late_purchase_order_says_what_is_still_to_come(desk, desk_server):
     row = desk.locator(f"#late-table tr[data-po='{number}']")
     row.wait_for()
     assert "6 units · 1 of 2 lines" in row.inner_text()
+    # Its state says it is partly received, not the furthest line's step ("received"), which stays in a title.
+    state = row.locator("td").nth(2)
+    assert state.inner_text() == "partly received, 6 to receive"
+    assert state.locator("span").get_attribute("title") == "Furthest step of any line: received"
     assert desk.locator("#late-table th").nth(3).inner_text() == "Left to receive"
     assert desk_server.request("POST", f"/api/v1/purchase-orders/{number}/close", stamped(reason="e2e"))[0] == 200
+
+
+def _one_decimal(x: float) -> str:
+    """A figure as the desk writes it in English: one decimal at most (10.0 → "10", 10.64 → "10.6")."""
+    text = f"{x:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def test_a_forced_lead_time_tile_shows_the_figures_the_plan_uses_and_the_measured_ones_as_such(desk, desk_server):
+    """Forced to 60 days, the tile said '60 d' over the measured 'p50 2.1 d · p90 2.9 d' while the list planned
+    with p50 60 and its p90."""
+    from server.domain.leadtime import Z90
+    sku = rich_push_product(desk_server)
+    _, policy = desk_server.request("GET", f"/api/v1/products/{sku}/policy")
+    measured = policy["lead_time"]
+    assert desk_server.request("PATCH", f"/api/v1/products/{sku}",
+                               {"policy_overrides": {"lead_time_mean": 60}})[0] == 200
+    try:
+        desk.goto(f"/#/sv/product?sku={sku}")
+        desk.wait_for_selector("#product-lt-planned")
+        p90 = 60 + Z90 * measured["sd"]
+        assert desk.text_content("#product-lt") == "60 d"
+        assert desk.text_content("#product-lt-planned") == f"forced: p50 60 d · p90 {_one_decimal(p90)} d"
+        assert desk.text_content("#product-lt-measured").startswith(
+            f"measured: p50 {_one_decimal(measured['p50'])} d · p90 {_one_decimal(measured['p90'])} d")
+        # the replenishment list plans with the same figures (60 days puts the product at its reorder point)
+        _, listed = desk_server.request("GET", "/api/v1/replenishment")
+        [row] = [item for item in listed["items"] if item["sku"] == sku]
+        assert (row["lead_time_p50"], row["lead_time_p90"]) == (60, pytest.approx(p90))
+    finally:
+        desk_server.request("PATCH", f"/api/v1/products/{sku}", {"policy_overrides": {}})
+    desk.reload()  # not forced: the estimate's figures, unlabelled
+    desk.wait_for_selector("#product-lt-detail")
+    assert desk.locator("#product-lt-planned").count() == 0
+    assert desk.text_content("#product-lt-detail").startswith(f"p50 {_one_decimal(measured['p50'])} d")
+
+
+def test_the_stock_chart_calls_its_reorder_point_and_safety_stock_todays(desk, desk_server):
+    """Today's levels were drawn over the whole past year, as if they had always been so."""
+    sku = rich_push_product(desk_server)
+    desk.goto(f"/#/sv/product?sku={sku}")
+    wait_for_charts(desk, ["product-stock"])
+    labels = desk.evaluate("document.getElementById('product-stock')._uplot.series.slice(1).map((s) => s.label)")
+    assert labels[3:] == ["Reorder point (today's)", "Safety stock (today's)"], labels
+    assert "past values are not kept" in desk.text_content("#product-stock-note")
+
+
+def test_the_valuation_curve_covers_the_flows_year_and_says_so_and_the_dormant_rule(desk, desk_server):
+    """The value curve drew the last 27 weeks beside a 12-month flows chart, with no word of either."""
+    _, history = desk_server.request("GET", "/api/v1/analytics/valuation/history?bucket=week")
+    desk.goto("/#/sv/valuation")
+    wait_for_charts(desk, ["val-value", "val-flows"])
+    values = desk.evaluate("document.getElementById('val-value')._uplot.data[1]")
+    # the whole year but for the weeks before the demo's first stock (it is 90 days old): one zero, then its weeks
+    first = next(i for i, point in enumerate(history) if point["value"])
+    assert values == pytest.approx([point["value"] for point in history[first - 1:]])
+    assert first > 1 and len(values) > 13 and values[0] == 0
+    period = desk.text_content("#val-value-period")
+    assert period.startswith("Value at the end of each week, ") and "12 months" in period, period
+    assert "the weeks before the first stock" in period, period
+    assert re.search(r"Weeks from .*\d{4} to .*\d{4} ", desk.text_content("#val-flows-period"))
+    assert desk.text_content("#val-dormant-rule").startswith(
+        "Dormant: stock on hand that has not gone out for 90 days or more")
+
+
+def test_the_supplier_screens_say_what_their_rates_and_weights_are(desk, desk_server):
+    """'Fill rate' there is units received / ordered (not a product's customer fill rate target); the share of late
+    lines under the lateness had no label; 'Own weight' was a statistician's word."""
+    from server.domain.leadtime import FULL_CREDIBILITY_N, SHRINKAGE_K
+    desk.goto("/#/sv/lead-times?supplier=ALEA")
+    desk.wait_for_selector("#lt-products")
+    assert desk.locator("#lt-fill-rate").locator("xpath=..").locator(".tile-label").inner_text() == (
+        "Unit fill rate (received / ordered)")
+    assert re.fullmatch(r"\d+% of the lines late", desk.text_content("#lt-late-share"))
+    weight = desk.text_content("#lt-weight-help")
+    assert f"n/(n+{SHRINKAGE_K:g})" in weight and f"from {FULL_CREDIBILITY_N} receptions on" in weight, weight
+    assert "17% for 1 reception" in weight
+    assert desk.locator("#lt-products th span").get_attribute("title") == weight
+    desk.goto("/#/sv")
+    desk.wait_for_selector("#supplier-table tbody tr")
+    assert "Unit fill rate (received / ordered)" in desk.locator("#supplier-table th").all_text_contents()
 
 
 # --- the desk in French -----------------------------------------------------------------------------------
@@ -989,6 +1074,18 @@ def test_the_french_valuation_shows_its_dates_and_percentages_in_french(desk_fr,
     axis = desk_fr.evaluate("document.getElementById('val-abc')._uplot.axes[1].values("
                             "document.getElementById('val-abc')._uplot, [80], 0, 1)")
     assert axis[0] in ("80\u202f%", "80\u00a0%"), axis
+    assert desk_fr.text_content("#val-dormant-rule").startswith(
+        "Dormant : stock en main dont rien n'est sorti depuis 90 jours ou plus")
+    assert desk_fr.text_content("#val-value-period").startswith("Valeur à la fin de chaque semaine, du ")
+
+
+def test_the_french_supplier_screens_name_the_unit_fill_rate_and_the_late_share(desk_fr, desk_server):
+    desk_fr.goto("/#/sv/lead-times?supplier=ALEA")
+    desk_fr.wait_for_selector("#lt-products")
+    assert "Taux de livraison (unités reçues / commandées)" in desk_fr.inner_text("#lt-figures")
+    assert "Taux de service" not in desk_fr.inner_text("#lt-figures")
+    assert desk_fr.text_content("#lt-late-share").endswith("des lignes en retard")
+    assert desk_fr.text_content("#lt-weight-help").startswith("Poids propre : la part des réceptions de ce produit")
 
 
 @pytest.mark.parametrize("typed", ["92,5", "92.5"])

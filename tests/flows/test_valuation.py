@@ -94,3 +94,11 @@ def test_dormant_means_nothing_went_out_for_90_days_whatever_the_period(client, 
     assert rows["PAD"]["dormant"] is False and rows["PAD"]["days_since_outflow"] == 40
     assert rows["WIPER"]["dormant"] is False and rows["WIPER"]["days_since_outflow"] is None
     assert rows["OLD"]["dormant"] is True                       # in for 200 days, never out
+
+
+def test_the_kpis_say_the_dormant_rule_they_apply(client, warehouse):
+    """The valuation page states the rule: the threshold comes from the server, not a copy in the page."""
+    from server.queries.valuation import DORMANT_DAYS
+    sup = warehouse["supervisor"]
+    kpis = client.get("/api/v1/analytics/kpis", headers=sup).json
+    assert kpis["dormant_days"] == DORMANT_DAYS == 90

@@ -120,12 +120,17 @@ async function latePurchaseOrders() {
   // says why the order is late.
   const leftToReceive = (po) => `${t("n_units", { n: Number(po.left), count: num(po.left, 3) })} · ${
     t("lines_left_of", { n: po.lines, left: num(po.lines_left), lines: num(po.lines) })}`;
+  // Received or put away (a line's step) yet late: some units came, others not; the furthest step in a title.
+  const lateState = (po) => (["received", "put_away"].includes(po.status)
+    ? h("span", { title: t("po_furthest_step", { step: word("status", po.status) }) },
+      t("po_partly_received", { left: num(po.left, 3) }))
+    : word("status", po.status));
   return [
     h("p", { class: "big-figure", id: "late-count" }, num(page.total)),
     table([
       { label: t("po"), value: (po) => h("a", { href: `#/sv/lead-times?po=${encodeURIComponent(po.number)}` }, po.number) },
       { label: t("promised"), value: (po) => dateText(po.promised_date) },
-      { label: t("status"), value: (po) => word("status", po.status) },
+      { label: t("status"), value: lateState },
       { label: t("left_to_receive"), value: leftToReceive, align: "num" },
       { label: "", value: (po) => t("late_by", { n: daysLate(po) }), align: "num" },
     ], late, { id: "late-table", rowProps: (po) => ({ dataset: { po: po.number } }) }),
@@ -139,7 +144,7 @@ async function supplierTable() {
   return table([
     { label: t("supplier"), value: (s) => h("a", { href: `#/sv/lead-times?supplier=${encodeURIComponent(s.supplier)}` }, s.name) },
     { label: t("otif"), value: (s) => meter(s.reliability?.otif) },
-    { label: t("fill_rate"), value: (s) => pct(s.reliability?.fill_rate), align: "num" },
+    { label: h("span", { title: t("supplier_fill_rate_help") }, t("supplier_fill_rate")), value: (s) => pct(s.reliability?.fill_rate), align: "num" },
     { label: t("declared"), value: (s) => t("sv_days", { n: num(s.declared_days, 1) }), align: "num" },
     { label: t("measured_p50"), value: (s) => t("sv_days", { n: num(s.lead_time?.p50, 1) }), align: "num" },
     { label: t("measured_p90"), value: (s) => t("sv_days", { n: num(s.lead_time?.p90, 1) }), align: "num" },

@@ -10,6 +10,10 @@ import { supplierForm } from "./supplier-form.js";
 
 const STAGES = ["order_delay", "supplier_delay", "transport_delay", "reception_delay"];
 const MAX_LINES = 1000;
+// The credibility weight of a product's own receptions, as server/domain/leadtime.py sets it: n / (n + k) with
+// k = SHRINKAGE_K, and its own figures alone from FULL_CREDIBILITY_N receptions on.
+export const SHRINKAGE_K = 5;
+export const FULL_CREDIBILITY_N = 30;
 const details = new Map(); // PO number → detail, for the orders opened from the lines
 
 export default {
@@ -23,6 +27,13 @@ export default {
     return { destroy: disposeCharts };
   },
 };
+
+// "Own weight" and "(weight n/(n+5))" in plain words, with the weight for a few receptions as examples.
+export function ownWeightHelp() {
+  const weight = (n) => pct(n / (n + SHRINKAGE_K));
+  return t("lt_weight_help", { k: SHRINKAGE_K, one: weight(1), five: weight(5), fifteen: weight(15),
+    full: FULL_CREDIBILITY_N });
+}
 
 async function view(chosen, poNumber, notice, reload) {
   const suppliers = await call("/api/v1/analytics/suppliers");
@@ -60,8 +71,10 @@ async function view(chosen, poNumber, notice, reload) {
     h("button", { type: "button", class: "tile tile-button", id: "lt-n", onClick: () => showLines(t("lt_lines"), lines.filter((line) => line.total !== null)) },
       h("span", { class: "tile-label" }, t("receptions_n")), h("strong", { class: "tile-value" }, num(lt.n))),
     tile(t("otif"), pct(r.otif), { id: "lt-otif", tone: r.otif < 0.8 ? "bad" : "good", detail: `${t("on_time")} ${pct(r.on_time)} · ${t("in_full")} ${pct(r.in_full)}` }),
-    tile(t("fill_rate"), pct(r.fill_rate), { id: "lt-fill-rate" }),
-    tile(t("lateness"), days(r.lateness?.mean_days_late_when_late), { id: "lt-lateness", detail: pct(r.lateness?.late_share) }));
+    h("div", { class: "tile", title: t("supplier_fill_rate_help") }, h("span", { class: "tile-label" }, t("supplier_fill_rate")),
+      h("strong", { class: "tile-value", id: "lt-fill-rate" }, pct(r.fill_rate))),
+    tile(t("lateness"), days(r.lateness?.mean_days_late_when_late), { id: "lt-lateness",
+      detail: h("span", { id: "lt-late-share" }, t("late_share_of_lines", { share: pct(r.lateness?.late_share) })) }));
 
   const stageCards = STAGES.map((stage) => stageChart(stage, summary.stages?.[stage] || {}, lines, showLines));
   const measuredLines = lines.filter((line) => line.total !== null);
@@ -84,7 +97,8 @@ async function view(chosen, poNumber, notice, reload) {
     card(`${t("lt_declared_vs_measured")} — ${summary.name || code}`, figures),
     h("div", { class: "sv-grid sv-grid-4" }, stageCards),
     card(t("lt_trend"), trend, h("p", { class: "note" }, t("lt_sample_note", { n: num(lines.length) }))),
-    card(t("lt_products"), productsTable(measured.products, lines, showLines)),
+    card(t("lt_products"), productsTable(measured.products, lines, showLines),
+      h("p", { class: "note", id: "lt-weight-help" }, ownWeightHelp())),
     drillCard,
     card(t("supplier_settings"), supplierForm(settings, notice, reload)),
   ];
@@ -119,7 +133,7 @@ function productsTable(products, lines, showLines) {
     { label: t("receptions_n"), align: "num", value: (p) => h("button", { type: "button", class: "link",
       onClick: () => showLines(p.sku, lines.filter((line) => line.sku === p.sku)) }, num(p.estimate.n)) },
     { label: t("lt_source"), value: (p) => word("source", p.estimate.source) },
-    { label: t("lt_weight"), align: "num", value: (p) => pct(p.estimate.weight) },
+    { label: h("span", { title: ownWeightHelp() }, t("lt_weight")), align: "num", value: (p) => pct(p.estimate.weight) },
     { label: t("mean"), align: "num", value: (p) => days(p.estimate.mean) },
     { label: "p50", align: "num", value: (p) => days(p.estimate.p50) },
     { label: "p90", align: "num", value: (p) => days(p.estimate.p90) },

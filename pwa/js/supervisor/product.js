@@ -5,6 +5,7 @@ import { labelled, language, t } from "../i18n.js";
 import { ApiError, call, card, dateText, days, decimalText, layout, loading, methodText, num, pct, readDecimal,
   serverText, table, tile, word } from "./common.js";
 import { chart, COLORS, disposeCharts, seconds } from "./charts.js";
+import { ownWeightHelp } from "./lead-times.js";
 
 const OVERRIDABLE = ["order_quantity", "safety_stock", "reorder_point", "order_up_to"];
 const TARGETS = ["fill_rate_target", "cycle_service_target"];   // typed and shown in %, stored as shares
@@ -40,6 +41,7 @@ async function view(sku, notice, reload) {
   const lt = policy.lead_time || {};
   const demand = policy.demand || {};
   const periodic = p.review_period_days !== null && p.review_period_days !== undefined;
+  const planned = plannedLeadTime(lt, product.policy_overrides || {});
 
   const header = card(`${product.name} (${product.sku})`,
     h("div", { class: "tiles" },
@@ -52,24 +54,54 @@ async function view(sku, notice, reload) {
       periodic ? tile(t("review_period"), t("sv_days", { n: p.review_period_days }), { id: "product-q",
         detail: t("next_review", { date: dateText(policy.next_review) }) })
         : tile(t("order_quantity"), num(p.order_quantity, 1), { id: "product-q" }),
-      tile(t("lead_time_used"), days(product.policy_overrides?.lead_time_mean ?? lt.mean), { id: "product-lt", href: product.supplier ? `#/sv/lead-times?supplier=${encodeURIComponent(product.supplier)}` : null,
-        detail: `p50 ${days(lt.p50)} · p90 ${days(lt.p90)} · ${t("declared")} ${days(lt.declared_days)}` }),
+      tile(t("lead_time_used"), days(planned.mean), { id: "product-lt", href: product.supplier ? `#/sv/lead-times?supplier=${encodeURIComponent(product.supplier)}` : null,
+        detail: leadTimeDetail(lt, planned) }),
       tile(t("demand_class"), [classText(demand.class), ` · ${t("abc_class")} ${demand.abc ?? "–"}`],
         { tone: "text",
           detail: [methodName(demand.forecast_method), ` · ${num(demand.daily_mean, 2)} / ${t("day")}`] })),
     h("p", { class: "reason", id: "product-reason" }, h("strong", {}, labelled(t("reason"), "")),
       serverText(policy.reason)),
-    h("p", { class: "note", id: "product-lt-note" }, serverText(language() === "fr" ? lt.note_fr : lt.note_en)));
+    h("p", { class: "note", id: "product-lt-note" }, serverText(language() === "fr" ? lt.note_fr : lt.note_en),
+      // (the server's note of a pooled estimate gives its weight as n/(n+5): in plain words too)
+      ["shrunk_to_supplier", "supplier_pool"].includes(lt.source)
+        ? h("small", { class: "help", id: "product-lt-weight-help" }, " ", ownWeightHelp()) : null));
 
   return [
     header,
-    card(t("stock_over_time"), stockChart(movements, p)),
+    card(t("stock_over_time"), ...stockChart(movements, p)),
     card(t("demand_history"), demandChart(demand)),
     card(t("policy_steps"), stepsTable(policy.steps || []), declaredTable(p, policy.if_declared || {}, lt,
       product.policy_overrides?.lead_time_mean)),
     card(t("overrides"), overridesForm(product, p, notice, reload,
       { demand_mean: demand.daily_mean, lead_time_mean: lt.mean, lead_time_sd: lt.sd })),
   ];
+}
+
+// The lead time the plan uses. The policy API sends the estimate (measured, pooled or declared); a buyer's forced
+// lead time replaces it in the plan as server/domain/leadtime.py's with_forced does: p50 = the forced mean,
+// p90 = mean + z90·sd (the forced sd, else the estimate's), as for a promise. The list plans with those figures.
+const Z90 = 1.2815515655446004;   // Φ⁻¹(0.90), leadtime.Z90
+const given = (value) => value !== null && value !== undefined;
+function plannedLeadTime(lt, overrides) {
+  if (!given(overrides.lead_time_mean) && !given(overrides.lead_time_sd)) {
+    return { forced: false, mean: lt.mean, p50: lt.p50, p90: lt.p90 };
+  }
+  const mean = given(overrides.lead_time_mean) ? Number(overrides.lead_time_mean) : lt.mean;
+  const sd = given(overrides.lead_time_sd) ? Number(overrides.lead_time_sd) : lt.sd;
+  return { forced: true, mean, p50: mean, p90: mean + Z90 * sd };
+}
+
+// Under the lead-time tile: the p50 and p90 the plan uses; when the buyer forced them, labelled so, with the
+// estimate's own figures after, labelled as measured (or declared, when nothing was measured).
+function leadTimeDetail(lt, planned) {
+  const declared = `${t("lt_declared_short")} ${days(lt.declared_days)}`;
+  if (!planned.forced) return h("span", { id: "product-lt-detail" }, `p50 ${days(lt.p50)} · p90 ${days(lt.p90)} · ${declared}`);
+  const estimated = lt.source === "declared" ? t("lt_declared_short") : t("lt_measured_short");
+  return h("span", { id: "product-lt-detail" },
+    h("span", { id: "product-lt-planned" }, labelled(t("lt_forced_short"), `p50 ${days(planned.p50)} · p90 ${days(planned.p90)}`)),
+    h("br"),
+    h("span", { id: "product-lt-measured" }, labelled(estimated, `p50 ${days(lt.p50)} · p90 ${days(lt.p90)}`),
+      lt.source === "declared" ? "" : ` · ${declared}`));
 }
 
 // The product's whole ledger, oldest first.
@@ -117,16 +149,19 @@ function stockChart(movements, policy) {
     { label: t("shipments"), values: shipments, type: "points", color: COLORS.orange, size: 7 },
   ];
   if (policy.reorder_point !== null && policy.reorder_point !== undefined) {
-    series.push({ label: t("reorder_point"), values: x.map(() => policy.reorder_point), color: COLORS.red, dash: [6, 4], width: 1.5 });
+    series.push({ label: t("reorder_point_today"), values: x.map(() => policy.reorder_point), color: COLORS.red, dash: [6, 4], width: 1.5 });
   }
   if (policy.order_up_to !== null && policy.order_up_to !== undefined) {
-    series.push({ label: t("order_up_to"), values: x.map(() => policy.order_up_to), color: COLORS.red, dash: [6, 4], width: 1.5 });
+    series.push({ label: t("order_up_to_today"), values: x.map(() => policy.order_up_to), color: COLORS.red, dash: [6, 4], width: 1.5 });
   }
   if (policy.safety_stock !== null && policy.safety_stock !== undefined) {
-    series.push({ label: t("safety_stock"), values: x.map(() => policy.safety_stock), color: COLORS.purple, dash: [2, 4], width: 1.5 });
+    series.push({ label: t("safety_stock_today"), values: x.map(() => policy.safety_stock), color: COLORS.purple, dash: [2, 4], width: 1.5 });
   }
-  return chart({ id: "product-stock", label: t("stock_over_time"), time: true, height: 300, x, series, yMin: 0,
-    yFormat: (v) => num(v, 1) });
+  // Today's levels are drawn across the whole period: their past values are not kept, so the legend and a note
+  // say they are today's, not what they were when the stock moved.
+  const levels = series.length > 3;
+  return [chart({ id: "product-stock", label: t("stock_over_time"), time: true, height: 300, x, series, yMin: 0,
+    yFormat: (v) => num(v, 1) }), levels ? h("p", { class: "note", id: "product-stock-note" }, t("stock_levels_today_note")) : null];
 }
 
 // Units asked for per week (at order time: the history the plan read, zeros included) and the forecast's weekly

@@ -103,6 +103,22 @@ extendStrings({
     import_warnings_one: "{count} code to check: no valid GTIN, it is kept as your own code (a mistyped EAN?).",
     import_warnings_other: "{count} codes to check: no valid GTINs, they are kept as your own codes (mistyped EANs?).",
     row: "Line", problem: "Problem",
+    // product page: the lead time the plan uses, today's levels on the stock chart
+    lt_forced_short: "forced", lt_measured_short: "measured", lt_declared_short: "declared",
+    reorder_point_today: "Reorder point (today's)", order_up_to_today: "Order-up-to level (today's)",
+    safety_stock_today: "Safety stock (today's)",
+    stock_levels_today_note: "The dashed lines are today's levels, drawn across the whole period: their past values are not kept.",
+    // valuation: the period the charts cover, and what dormant means
+    value_period: "Value at the end of each week, {since} → {until}: the same 12 months as the flows.",
+    value_period_from_first: "Value at the end of each week, {first} → {until}: the flows' 12 months (from {since}), but for the weeks before the first stock, worth nothing.",
+    flows_period: "Weeks from {since} to {until} (a week with nothing in or out has no bars).",
+    dormant_rule: "Dormant: stock on hand that has not gone out for {days} days or more (counted from its first receipt when none of it has ever gone out).",
+    // late purchase orders
+    po_partly_received: "partly received, {left} to receive", po_furthest_step: "Furthest step of any line: {step}",
+    // suppliers: the unit fill rate (not a customer service level), lateness, the own weight
+    supplier_fill_rate: "Unit fill rate (received / ordered)", supplier_fill_rate_help: "Units received ÷ units ordered, over the supplier's lines. Not the customer fill rate target of a product's policy.",
+    late_share_of_lines: "{share} of the lines late",
+    lt_weight_help: "Own weight: how much this product's own receptions count in the lead time it is planned with, against its supplier's other products (or its promise). With n receptions it is n/(n+{k}): {one} for 1 reception, {five} for 5, {fifteen} for 15; from {full} receptions on, only its own count.",
   },
   fr: {
     outcome_applied: "fait", outcome_pending: "en attente", outcome_refused: "refusé", outcome_looked_up: "consulté",
@@ -386,6 +402,22 @@ extendStrings({
       "{field} : « {typed} » n'est pas clair : tapez-le sans séparateur (1000), ou avec une virgule décimale (1,5).",
     override_negative: "{field} : tapez zéro ou plus.",
     override_target_range: "{field} : tapez un pourcentage entre 50 et 99,99 (92,5 pour 92,5\u202f%).",
+    // page produit : le délai avec lequel le plan est calculé, les niveaux actuels sur la courbe de stock
+    lt_forced_short: "forcé", lt_measured_short: "mesuré", lt_declared_short: "annoncé",
+    reorder_point_today: "Point de commande (actuel)", order_up_to_today: "Niveau de recomplètement (actuel)",
+    safety_stock_today: "Stock de sécurité (actuel)",
+    stock_levels_today_note: "Les lignes en pointillés sont les niveaux actuels, tracés sur toute la période : leurs valeurs passées ne sont pas conservées.",
+    // valorisation : la période des courbes, et ce que « dormant » veut dire
+    value_period: "Valeur à la fin de chaque semaine, du {since} au {until} : les 12 mêmes mois que les flux.",
+    value_period_from_first: "Valeur à la fin de chaque semaine, du {first} au {until} : les 12 mois des flux (depuis le {since}), sauf les semaines d'avant le premier stock, qui ne valaient rien.",
+    flows_period: "Semaines du {since} au {until} (une semaine sans entrée ni sortie n'a pas de barre).",
+    dormant_rule: "Dormant : stock en main dont rien n'est sorti depuis {days} jours ou plus (comptés depuis sa première entrée quand rien n'en est jamais sorti).",
+    // commandes fournisseur en retard
+    po_partly_received: "reçue en partie, {left} à recevoir", po_furthest_step: "Étape la plus avancée d'une ligne : {step}",
+    // fournisseurs : le taux de livraison en unités (pas un taux de service client), le retard, le poids propre
+    supplier_fill_rate: "Taux de livraison (unités reçues / commandées)", supplier_fill_rate_help: "Unités reçues ÷ unités commandées, sur les lignes du fournisseur. Ce n'est pas le taux de satisfaction visé de la politique d'un produit.",
+    late_share_of_lines: "{share} des lignes en retard",
+    lt_weight_help: "Poids propre : la part des réceptions de ce produit dans le délai avec lequel il est planifié, face aux autres produits de son fournisseur (ou au délai annoncé). Avec n réceptions, il vaut n/(n+{k}) : {one} pour 1 réception, {five} pour 5, {fifteen} pour 15 ; à partir de {full} réceptions, seules les siennes comptent.",
   },
 });
 

@@ -5,8 +5,6 @@ import { t } from "../i18n.js";
 import { call, card, dateText, layout, loading, money, num, pct, productLink, table, tile } from "./common.js";
 import { chart, COLORS, disposeCharts, seconds } from "./charts.js";
 
-const MAX_POINTS = 27; // weekly points of the value curve (half a year at most)
-
 export default {
   title: "sv_valuation",
   back: "#/sv",
@@ -21,11 +19,17 @@ export default {
 async function view() {
   const [kpis, flows, history] = await Promise.all([call("/api/v1/analytics/kpis"),
     call("/api/v1/analytics/flows?bucket=week"), call("/api/v1/analytics/valuation/history?bucket=week")]);
-  // The value at the end of each week, and today.
-  const points = history.slice(-MAX_POINTS);
+  // The value at the end of each week, and today: the whole period, the same 12 months as the flows beside it (the
+  // server folds the year's ledger in one pass whatever is drawn; 53 points are nothing for the chart). A ledger
+  // younger than that starts at its first week with stock: months of zero before it would say nothing.
+  const first = history.findIndex((point) => point.value !== 0);
+  const points = first > 0 ? history.slice(first - 1) : history;
   const ends = points.map((point) => point.at);
   const values = points.map((point) => point.value);
 
+  // Both charts cover the server's default period: a year to today (its last day is the curve's last point).
+  const period = { since: dateText(kpis.since), until: dateText(points.at(-1)?.at ?? kpis.until),
+    first: dateText(points[0]?.at) };
   const products = kpis.products || [];
   const dormant = products.filter((p) => p.dormant).sort((a, b) => b.value - a.value);
   return [
@@ -37,13 +41,13 @@ async function view() {
     h("div", { class: "sv-grid" },
       card(t("value_over_time"), chart({ id: "val-value", label: t("value_over_time"), time: true, height: 260, yMin: 0,
         x: ends.map(seconds), series: [{ label: t("stock_value"), values, type: "area", color: COLORS.brand }],
-        yFormat: money })),
+        yFormat: money }), h("p", { class: "note", id: "val-value-period" }, t(points.length < history.length ? "value_period_from_first" : "value_period", period))),
       card(t("flows_week"), chart({ id: "val-flows", label: t("flows_week"), time: true, height: 260, yMin: 0,
         x: flows.map((row) => seconds(row.period)),
         series: [
           { label: t("inflows"), values: flows.map((row) => row.in_value), type: "bars", color: COLORS.blue, align: -1, size: 0.4 },
           { label: t("outflows"), values: flows.map((row) => row.out_value), type: "bars", color: COLORS.orange, align: 1, size: 0.4 },
-        ], yFormat: money }))),
+        ], yFormat: money }), h("p", { class: "note", id: "val-flows-period" }, t("flows_period", period)))),
     h("div", { class: "sv-grid" },
       card(t("abc_chart"), ...abc(products)),
       card(t("dormant_stock"), table([
@@ -52,7 +56,8 @@ async function view() {
         { label: t("on_hand_now"), align: "num", value: (p) => num(p.on_hand, 1) },
         { label: t("value"), align: "num", value: (p) => money(p.value) },
         { label: t("days_since_outflow"), align: "num", value: (p) => num(p.days_since_outflow) },
-      ], dormant, { id: "val-dormant" }))),
+      ], dormant, { id: "val-dormant" }),
+      h("p", { class: "note", id: "val-dormant-rule" }, t("dormant_rule", { days: num(kpis.dormant_days) })))),
   ];
 }
 
