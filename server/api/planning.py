@@ -14,7 +14,7 @@ from server.errors import language
 from server.extensions import db
 from server.models import Product, Supplier
 from server.models.base import utcnow
-from server.queries import orders as order_views
+from server.queries import leadtimes, orders as order_views
 from server.queries import planning
 from server.services import master, replenishment
 
@@ -37,6 +37,8 @@ class PolicyOut(Schema):
     demand = fields.Dict(metadata={"description": "Daily mean (forecast) and sd, forecast method, variability and ABC "
                                                   "class; weekly: the history the plan read, units asked for a week"})
     lead_time = fields.Dict(metadata={"description": "Estimate to plan with and where it comes from"})
+    lead_time_planned = fields.Dict(metadata={
+        "description": "What the list plans with: the estimate, or the buyer's forced lead time (source forced)"})
     policy = fields.Dict(metadata={"description": "Every figure of the policy"})
     steps = fields.List(fields.Nested(StepOut))
     if_declared = fields.Dict(metadata={"description": "The same policy on the supplier's declared lead time"})
@@ -139,6 +141,11 @@ def _declared(p) -> dict:
             "order_up_to": other.order_up_to}
 
 
+def _planned(estimate) -> dict:
+    return {"source": estimate.source, "mean": estimate.mean, "sd": estimate.sd, "p50": estimate.p50,
+            "p90": estimate.p90}
+
+
 @blp.route("/products/<string:sku>/policy")
 class ProductPolicy(MethodView):
     @blp.response(200, PolicyOut)
@@ -155,6 +162,7 @@ class ProductPolicy(MethodView):
                            "abc": p.inputs.abc_class, "history_days": planning.HISTORY_DAYS,
                            "weekly": planning.weekly_demand(p.daily, today)},
                 "lead_time": _plain(asdict(p.lead_time)), "policy": _plain(policy),
+                "lead_time_planned": _planned(leadtimes.forced(p.product, p.lead_time)),
                 "steps": [_step(step) for step in result.steps],
                 "if_declared": _declared(p),
                 "next_review": planning.next_review(p.supplier, planning.last_reviews(), today)}

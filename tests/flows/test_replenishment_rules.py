@@ -185,6 +185,11 @@ def test_a_forced_lead_time_is_the_one_the_list_expects_the_goods_by(app, client
     assert item["lead_time_p90"] == pytest.approx(21 + 1.2815515655446004 * 3)        # p90 of a mean and an sd
     assert date.fromisoformat(item["expected_p50"]) == today + timedelta(days=21)
     assert date.fromisoformat(item["expected_p90"]) == today + timedelta(days=25)
+    # the product page reads the same figures from the server, next to the measured estimate
+    page = client.get("/api/v1/products/PAD/policy", headers=sup).json
+    planned = page["lead_time_planned"]
+    assert (planned["source"], planned["p50"], planned["p90"]) == ("forced", 21, item["lead_time_p90"])
+    assert page["lead_time"]["source"] != "forced"
 
 
 def test_a_forced_lead_time_is_the_one_a_customer_is_promised(app, client, warehouse):

@@ -41,7 +41,8 @@ async function view(sku, notice, reload) {
   const lt = policy.lead_time || {};
   const demand = policy.demand || {};
   const periodic = p.review_period_days !== null && p.review_period_days !== undefined;
-  const planned = plannedLeadTime(lt, product.policy_overrides || {});
+  // What the list plans with (the server's): the estimate, or the buyer's forced lead time.
+  const planned = { ...lt, ...policy.lead_time_planned, forced: policy.lead_time_planned?.source === "forced" };
 
   const header = card(`${product.name} (${product.sku})`,
     h("div", { class: "tiles" },
@@ -75,20 +76,6 @@ async function view(sku, notice, reload) {
     card(t("overrides"), overridesForm(product, p, notice, reload,
       { demand_mean: demand.daily_mean, lead_time_mean: lt.mean, lead_time_sd: lt.sd })),
   ];
-}
-
-// The lead time the plan uses. The policy API sends the estimate (measured, pooled or declared); a buyer's forced
-// lead time replaces it in the plan as server/domain/leadtime.py's with_forced does: p50 = the forced mean,
-// p90 = mean + z90·sd (the forced sd, else the estimate's), as for a promise. The list plans with those figures.
-const Z90 = 1.2815515655446004;   // Φ⁻¹(0.90), leadtime.Z90
-const given = (value) => value !== null && value !== undefined;
-function plannedLeadTime(lt, overrides) {
-  if (!given(overrides.lead_time_mean) && !given(overrides.lead_time_sd)) {
-    return { forced: false, mean: lt.mean, p50: lt.p50, p90: lt.p90 };
-  }
-  const mean = given(overrides.lead_time_mean) ? Number(overrides.lead_time_mean) : lt.mean;
-  const sd = given(overrides.lead_time_sd) ? Number(overrides.lead_time_sd) : lt.sd;
-  return { forced: true, mean, p50: mean, p90: mean + Z90 * sd };
 }
 
 // Under the lead-time tile: the p50 and p90 the plan uses; when the buyer forced them, labelled so, with the
