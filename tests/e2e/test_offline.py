@@ -85,7 +85,7 @@ def test_twenty_scans_while_the_server_answers_503_are_applied_once_each(page, s
 
     wait_for_outbox(page, "pending", 0, timeout_ms=60000)
     receipts = receipts_of(scan_api, order)
-    assert len(receipts) == SCANS
+    assert len(receipts) == SCANS, [(s["state"], s["status"], s["answer"]) for s in outbox(page, "refused")]
     assert len({event_id for event_id, *_ in receipts}) == SCANS, "a scan was applied twice"
     assert all(qty == 1 for _, qty, _, _ in receipts)
 

@@ -5,6 +5,7 @@ import { api, messageOf } from "../api.js";
 import { cacheGet, cachePut } from "../store.js";
 import { labelled, t } from "../i18n.js";
 import { feedback } from "../feedback.js";
+import { readLabel } from "../labels.js";
 
 export function loadContext(screen) {
   try {
@@ -80,6 +81,27 @@ export async function binScanned(code) {
   if (status === 200) return { message: t("need_bin_first") };           // an item, an order: the bin comes first
   if (status === 404 || status === 422) return { message: t("unknown_bin_code", { code: visibleCode(code.trim()) }) };
   return offline;
+}
+
+// A scan where a bin may be named: true when it set the bin (its TL:LOC label, or a bin's bare code the device
+// knows or, with no bin set yet, the server does) or said why it could not; false when it is the screen's to send.
+export async function tookBin(code, hasBin, setBin) {
+  const label = readLabel(code);
+  if (label?.type === "LOC") {
+    if (await placeIsKnown(code)) setBin(label.value);
+    else operatorError(t("unknown_place", { code: label.value }));
+    return true;
+  }
+  const known = knownBin(code); // a bin by its bare code: switched to here, offline too
+  if (known) {
+    setBin(known);
+    return true;
+  }
+  if (hasBin) return false;
+  const { bin, message } = await binScanned(code);
+  if (bin) setBin(bin);
+  else operatorError(message);
+  return true;
 }
 
 // The bin a scan's answer names: a bin code scanned bare where items go is looked up, not booked (server side).

@@ -1,11 +1,10 @@
 // Cycle count: scan the bin, type how many you counted, scan the item. One count per item and bin.
 import { h, replaceChildren } from "../dom.js";
 import { language, t } from "../i18n.js";
-import { readLabel } from "../labels.js";
 import { dismiss } from "../outbox.js";
 import { showAnswer, submitScan } from "../scanner.js";
 import { scanPanel } from "../scan-panel.js";
-import { answeredBin, binScanned, contextBar, knownBin, loadBins, loadContext, operatorError, placeIsKnown, recentScans, saveContext } from "./common.js";
+import { answeredBin, contextBar, loadBins, loadContext, operatorError, recentScans, saveContext, tookBin } from "./common.js";
 
 export default {
   title: "count_title",
@@ -37,17 +36,7 @@ export default {
 
     async function onCode(code) {
       offerLots(null);
-      const label = readLabel(code);
-      if (label?.type === "LOC") {
-        if (!(await placeIsKnown(code))) return operatorError(t("unknown_place", { code: label.value }));
-        return setBin(label.value);
-      }
-      const known = knownBin(code); // a bin by its bare code: switched to here, offline too
-      if (known) return setBin(known);
-      if (!context.bin) {
-        const { bin, message } = await binScanned(code);
-        return bin ? setBin(bin) : operatorError(message);
-      }
+      if (await tookBin(code, Boolean(context.bin), setBin)) return;
       const counted = readQty(qty.value);
       if (counted.error) return operatorError(t(counted.error, { value: qty.value.trim() }));
       await send(code, { bin: context.bin, qty: counted.value });

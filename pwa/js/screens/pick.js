@@ -8,7 +8,7 @@ import { cacheGet, cachePut } from "../store.js";
 import { api, NetworkError } from "../api.js";
 import { scanPanel } from "../scan-panel.js";
 import { feedback } from "../feedback.js";
-import { answeredBin, binScanned, contextBar, knownBin, loadBins, loadContext, operatorError, recentScans, saveContext } from "./common.js";
+import { answeredBin, contextBar, loadBins, loadContext, operatorError, recentScans, saveContext, tookBin } from "./common.js";
 import { openOrders } from "./open-orders.js";
 
 export default {
@@ -105,13 +105,7 @@ export default {
       const label = readLabel(code);
       if (label?.type === "SO") return choose(label.value);
       if (!context.order) return operatorError(t("pick_prompt_order"));
-      if (label?.type === "LOC") return setBin(label.value);
-      const known = knownBin(code); // a bin by its bare code: switched to here, offline too
-      if (known) return setBin(known);
-      if (!context.bin) {
-        const { bin, message } = await binScanned(code);
-        return bin ? setBin(bin) : operatorError(message);
-      }
+      if (await tookBin(code, Boolean(context.bin), setBin)) return;
       const answer = await submitScan({ code, action: "pick", context: { order: context.order, bin: context.bin } });
       recent.add(code, answer);
       showAnswer(answer);

@@ -1,10 +1,9 @@
 // Put-away: scan the bin label, then each item placed in it (dock → bin).
 import { h, replaceChildren } from "../dom.js";
 import { t } from "../i18n.js";
-import { readLabel } from "../labels.js";
 import { showAnswer, submitScan } from "../scanner.js";
 import { scanPanel } from "../scan-panel.js";
-import { answeredBin, binScanned, contextBar, knownBin, loadBins, loadContext, operatorError, placeIsKnown, recentScans, saveContext } from "./common.js";
+import { answeredBin, contextBar, loadBins, loadContext, recentScans, saveContext, tookBin } from "./common.js";
 
 export default {
   title: "put_away_title",
@@ -29,17 +28,7 @@ export default {
     }
 
     async function onCode(code) {
-      const label = readLabel(code);
-      if (label?.type === "LOC") {
-        if (!(await placeIsKnown(code))) return operatorError(t("unknown_place", { code: label.value }));
-        return setBin(label.value);
-      }
-      const known = knownBin(code); // a bin by its bare code: switched to here, offline too
-      if (known) return setBin(known);
-      if (!context.bin) {
-        const { bin, message } = await binScanned(code);
-        return bin ? setBin(bin) : operatorError(message);
-      }
+      if (await tookBin(code, Boolean(context.bin), setBin)) return;
       const answer = await submitScan({ code, action: "put_away", context: { bin: context.bin } });
       recent.add(code, answer);
       showAnswer(answer);

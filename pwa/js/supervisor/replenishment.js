@@ -60,7 +60,11 @@ async function suggestions(refresh, refreshUnsent, ordered = null) {
     message.className = wrong.length ? "error" : "";
     message.textContent = wrong.length ? t("repl_qty_needed", { skus: wrong.map((row) => row.item.sku).join(", ") }) : "";
     // The money follows the typed quantities; packs and MOQs are pointed out, not enforced (the buyer decides).
-    for (const row of rows) row.value.textContent = lineValue(row) === null ? "–" : cents(lineValue(row));
+    for (const row of rows) {
+      row.value.textContent = lineValue(row) === null ? "–" : cents(lineValue(row));
+      // the unit cost in the title, not a column of its own: the table must fit a laptop
+      row.value.title = `${t("repl_unit_cost")} ${cents(row.item.unit_cost)}`;
+    }
     const flagged = [];
     for (const row of rows) {
       const said = row.include.checked && !wrong.includes(row) ? checks(row.item, Number(row.qty.value)) : [];
@@ -114,7 +118,6 @@ async function suggestions(refresh, refreshUnsent, ordered = null) {
       { label: t("projected"), align: "num", value: (row) => num(row.item.projected, 1) },
       { label: t("reorder_level"), align: "num", value: (row) => level(row.item) },
       { label: t("qty_to_order"), align: "num", value: (row) => row.qty },
-      { label: t("repl_unit_cost"), align: "num", value: (row) => cents(row.item.unit_cost) },
       { label: t("repl_line_value"), align: "num", value: (row) => row.value },
       { label: t("sv_expected"), value: (row) => expected(row.item) },
     ], rows, { id: "repl-table", rowProps: (row) => ({ dataset: { sku: row.item.sku, supplier: row.item.supplier || "" } }) }),
