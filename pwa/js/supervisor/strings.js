@@ -29,7 +29,7 @@ extendStrings({
     stockouts_now: "Out of stock now", late_pos: "Late purchase orders", pending_decisions: "Waiting for a decision",
     dormant: "Dormant items", today: "Today", receptions: "Receptions", picks: "Picks", shipments: "Shipments",
     lines_units: "{lines} · {units}", n_lines_one: "{count} line", n_lines_other: "{count} lines", n_units_one: "{count} unit", n_units_other: "{count} units", supplier_otif: "Suppliers: on time, in full",
-    supplier: "Supplier", otif: "OTIF", on_time: "On time", in_full: "In full", fill_rate: "Fill rate",
+    supplier: "Supplier", otif: "OTIF", on_time: "On time", in_full: "In full",
     declared: "Declared", measured_p50: "Measured p50", measured_p90: "Measured p90",
     live_feed: "Live: scans and exceptions", live_connecting: "Connecting…", live_connected: "Live",
     live_reconnecting: "Reconnecting…", live_waiting: "Waiting for the first event.",
@@ -143,7 +143,7 @@ extendStrings({
     stockouts_now: "En rupture", late_pos: "Commandes fournisseur en retard", pending_decisions: "En attente de décision",
     dormant: "Articles dormants", today: "Aujourd'hui", receptions: "Réceptions", picks: "Prélèvements", shipments: "Expéditions",
     lines_units: "{lines} · {units}", n_lines_one: "{count} ligne", n_lines_other: "{count} lignes", n_units_one: "{count} unité", n_units_other: "{count} unités", supplier_otif: "Fournisseurs : à l'heure, complet",
-    supplier: "Fournisseur", otif: "OTIF", on_time: "À l'heure", in_full: "Complet", fill_rate: "Taux de service",
+    supplier: "Fournisseur", otif: "OTIF", on_time: "À l'heure", in_full: "Complet",
     declared: "Annoncé", measured_p50: "Mesuré p50", measured_p90: "Mesuré p90",
     live_feed: "En direct : scans et anomalies", live_connecting: "Connexion…", live_connected: "En direct",
     live_reconnecting: "Reconnexion…", live_waiting: "En attente du premier événement.",
@@ -221,13 +221,11 @@ extendStrings({
   en: {
     sv_not_done: "Not done: {reason}",
     repl_unsent: "Purchase orders not yet sent to the supplier ({n})",
-    repl_unsent_help: "Their products count as on order, so they are no longer suggested: send each order to its supplier, then record it here.",
     repl_units: "Units", repl_qty_needed: "Type a quantity above 0, or untick: {skus}",
   },
   fr: {
     sv_not_done: "Non fait : {reason}",
     repl_unsent: "Commandes fournisseur pas encore envoyées ({n})",
-    repl_unsent_help: "Leurs articles comptent comme en commande et ne sont donc plus suggérés : envoyez chaque commande à son fournisseur, puis indiquez-le ici.",
     repl_units: "Unités", repl_qty_needed: "Saisissez une quantité supérieure à 0, ou décochez : {skus}",
   },
 });
