@@ -18,7 +18,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from .errors import Invalid
-from .words import en_word, fr_word
+from .words import en_word, fr_number, fr_percent, fr_word
 
 QUANTILE_METHOD = "linear"
 QUANTILE_METHOD_NAME = "Hyndman-Fan type 7 (numpy 'linear')"
@@ -138,8 +138,8 @@ def _from_declared(declared: float, pool: DurationStats, product: DurationStats)
         SOURCE_DECLARED, declared, sd, declared, declared + Z90 * sd, 0, 0.0, product, pool, declared,
         f"No reception measured {none_en}: supplier's declared {declared:g} days, spread assumed "
         f"(CV {cv:.2f}).",
-        f"Aucune réception mesurée {none_fr} : délai annoncé par le fournisseur, {_fr(declared)} jours, "
-        f"dispersion supposée (CV {_fr2(cv)}).",
+        f"Aucune réception mesurée {none_fr} : délai annoncé par le fournisseur, {fr_number(declared)} jours, "
+        f"dispersion supposée (CV {fr_number(cv, '.2f')}).",
     )
 
 
@@ -150,7 +150,7 @@ def _from_pool(pool: DurationStats, product: DurationStats, declared: float | No
     # (one line of the supplier and no promise: its spread is assumed, as for a product's single reception)
     sd = pool.sd if pool.sd is not None else pool.mean * DECLARED_CV
     said = (f"; it declares {declared:g} days" if declared is not None else "",
-            f" ; il annonce {_fr(declared)} jours" if declared is not None else "")
+            f" ; il annonce {fr_number(declared)} jours" if declared is not None else "")
     return LeadTimeEstimate(
         SOURCE_POOL, pool.mean, sd, pool.p50, pool.p90, 0, 0.0, product, pool, declared,
         f"No reception of this product yet: its supplier's {pool.n} measured "
@@ -173,7 +173,8 @@ def _shrunk(product: DurationStats, pool: DurationStats, k: float, declared: flo
         prior_sd = declared * DECLARED_CV
         mean, var, p50, p90 = declared, prior_sd ** 2, declared, declared + Z90 * prior_sd
         against = (f"the supplier's declared {declared:g} days (spread assumed, CV {DECLARED_CV:.2f})",
-                   f"au délai annoncé de {_fr(declared)} jours (dispersion supposée, CV {_fr2(DECLARED_CV)})")
+                   f"au délai annoncé de {fr_number(declared)} jours "
+                   f"(dispersion supposée, CV {fr_number(DECLARED_CV, '.2f')})")
     else:
         mean, var, p50, p90 = pool.mean, pool.sd ** 2 if pool.sd is not None else 0.0, pool.p50, pool.p90
         against = (f"the supplier's {pool.n} {en_word(pool.n, 'reception', 'receptions')}",
@@ -185,7 +186,7 @@ def _shrunk(product: DurationStats, pool: DurationStats, k: float, declared: flo
         f"{product.n} {en_word(product.n, 'reception', 'receptions')} of this product, weighted {w:.0%} against "
         f"{against[0]} (weight n/(n+{k:g})).",
         f"{product.n} {fr_word(product.n, 'réception de ce produit, pondérée', 'réceptions de ce produit, pondérées')}"
-        f" à {_fr_percent(w)} face {against[1]} (poids n/(n+{k:g})).",
+        f" à {fr_percent(w)} face {against[1]} (poids n/(n+{k:g})).",
     )
 
 
@@ -209,21 +210,7 @@ def with_forced(estimate: LeadTimeEstimate, mean: float | None = None, sd: float
     sd = estimate.sd if sd is None else float(sd)
     return replace(estimate, source=SOURCE_FORCED, mean=mean, sd=sd, p50=mean, p90=mean + Z90 * sd,
                    note_en=f"Forced by the buyer: {mean:.3g} days, spread {sd:.3g}.",
-                   note_fr=f"Forcé par l'acheteur : {_fr(mean)} jours, dispersion {_fr(sd)}.")
-
-
-def _fr(x: float) -> str:
-    return f"{x:.3g}".replace(".", ",")
-
-
-def _fr2(x: float) -> str:
-    """Two decimals, French: 0.25 → "0,25"."""
-    return f"{x:.2f}".replace(".", ",")
-
-
-def _fr_percent(share: float) -> str:
-    """62 % with a narrow no-break space, as French writes it."""
-    return f"{share * 100:.0f}\u202f%"
+                   note_fr=f"Forcé par l'acheteur : {fr_number(mean)} jours, dispersion {fr_number(sd)}.")
 
 
 def estimate_lead_time(product_durations: Iterable[float], supplier_durations: Iterable[float] = (),

@@ -43,7 +43,7 @@ from .quantities import (DAYS_PER_YEAR, HOLDING_RATE, ORDER_COVER_WEEKS, base_or
                          pull_purchase_quantity, round_order_quantity)
 from .reorder import (GAMMA, GAMMA_MAX_SHAPE, NORMAL, OrderUpToLevels, ReorderPoints, distribution_for_class,  # noqa: F401
                       k_for_fill_rate, one_target, order_up_to_levels, reorder_points, z_for_cycle_service)
-from .words import en_word, fr_word
+from .words import en_word, fr_number, fr_percent, fr_word
 
 
 Text = tuple[str, str]  # (English, French)
@@ -166,7 +166,7 @@ def _fmt(x: float) -> str:
 
 def _fr(x: float) -> str:
     """``_fmt`` with a decimal comma, for French texts: 0.1785 → "0,1785"."""
-    return _fmt(x).replace(".", ",")
+    return fr_number(x, ".4g")
 
 
 _DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
@@ -180,8 +180,7 @@ def decimal_comma(text: str) -> str:
 
 def _percent(share: float) -> tuple[str, str]:
     """A service target as the buyer types it, in %: 0.995 → "99.5%", "99,5 %" (a narrow no-break space) in French."""
-    text = f"{share * 100:.4g}"
-    return f"{text}%", f"{text.replace('.', ',')}\u202f%"
+    return f"{share * 100:.4g}%", fr_percent(share, ".4g")
 
 
 def _check_policy_input(p: PolicyInput) -> None:
