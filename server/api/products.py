@@ -10,6 +10,7 @@ from server.domain.classify import PULL, PUSH
 from server.domain.movements import MAX_QTY
 from server.models import Product, Supplier
 from server.services import catalog
+from server.services.codes import code_warnings
 
 MAX_LEVEL = float(MAX_QTY) * 1000  # a stock level or an order: far past any one movement, still a number
 
@@ -65,8 +66,15 @@ class ProductIn(Schema):
     barcodes = fields.List(fields.Nested(BarcodeIn), load_default=list, validate=validate.Length(max=50))
 
 
+class BarcodeOut(BarcodeIn):
+    warnings = fields.Function(lambda b: list(code_warnings(b.code)), metadata={
+        "description": "not_a_gtin: digits whose GS1 check digit is wrong, kept as the company's own code (check it "
+                       "is not a mistyped EAN)"})
+
+
 class ProductOut(ProductIn):
     id = fields.Integer()
+    barcodes = fields.List(fields.Nested(BarcodeOut))
     unit_cost = Money()
     policy_overrides = fields.Dict()  # as stored
     supplier = fields.Function(lambda p: p.supplier.code if p.supplier else None)

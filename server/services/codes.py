@@ -50,6 +50,15 @@ def read_code(code: str) -> tuple[str, tuple[str, ...]]:
                   details={"kind": result.kind})
 
 
+def code_warnings(stored: str) -> tuple[str, ...]:
+    """What reading a stored code warns of: ``not_a_gtin`` for the company's own all-digit codes. Said with the
+    product each time it is read, not only when linked, so a mistyped EAN saved once keeps showing as such."""
+    try:
+        return read_code(stored)[1]
+    except DomainError:
+        return ()
+
+
 def scanned_forms(stored: str) -> set[str]:
     """What a scan naming a code stored so may carry, in capitals: the text itself; a GTIN's 14 digits without
     the zeros that pad a GTIN-8, -12 or -13 too (a bin "12345670" reads as the GTIN 00000012345670)."""

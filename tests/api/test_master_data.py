@@ -90,8 +90,8 @@ def test_product_with_supplier_and_barcodes(client, tokens):
     assert res.status_code == 201, res.json
     assert res.json["supplier"] == "ACME"
     # EAN-13 stored as GTIN-14; the carton code counts 12 units
-    assert res.json["barcodes"] == [{"code": "04006381333931", "pack_qty": 1},
-                                    {"code": "14006381333938", "pack_qty": 12}]
+    assert res.json["barcodes"] == [{"code": "04006381333931", "pack_qty": 1, "warnings": []},
+                                    {"code": "14006381333938", "pack_qty": 12, "warnings": []}]
     clash = client.post("/api/v1/products", headers=sup,
                         json={"sku": "BRK-2", "name": "Other", "barcodes": [{"code": "4006381333931"}]})
     assert clash.status_code == 409 and clash.json["error"]["code"] == "duplicate_barcode"

@@ -59,7 +59,8 @@ def test_a_code_linked_through_the_product_itself(client, tokens, company):
     res = client.post("/api/v1/products", headers=tokens["supervisor"], json={
         "sku": "CLIP-2", "name": "Clip", "barcodes": [{"code": "2000000000018"}, {"code": "]C055512345"}]})
     assert res.status_code == 201, res.json
-    assert res.json["barcodes"] == [{"code": "2000000000018", "pack_qty": 1}, {"code": "55512345", "pack_qty": 1}]
+    assert res.json["barcodes"] == [{"code": "2000000000018", "pack_qty": 1, "warnings": ["not_a_gtin"]},
+                                    {"code": "55512345", "pack_qty": 1, "warnings": ["not_a_gtin"]}]
     assert look_up(client, tokens, "2000000000018").json["product"]["sku"] == "CLIP-2"
 
 

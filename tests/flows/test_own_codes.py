@@ -265,3 +265,18 @@ def test_an_import_refuses_a_code_that_is_a_location_s(app, client, warehouse, o
     for state in (before, after):
         state.pop("audit_log", None)  # (an import refused is recorded)
     assert after == before
+
+
+def test_a_product_saved_with_an_own_code_says_so_each_time_it_is_read(client, warehouse):
+    sup = warehouse["supervisor"]
+    res = client.post("/api/v1/products", headers=sup, json={
+        "sku": "CLIP", "name": "Clip", "barcodes": [{"code": "30001234"}, {"code": "9780201379624", "pack_qty": 6}]})
+    assert res.status_code == 201, res.json
+    assert [(b["code"], b["warnings"]) for b in res.json["barcodes"]] == [
+        ("30001234", ["not_a_gtin"]), ("09780201379624", [])]
+    res = client.patch("/api/v1/products/CLIP", headers=sup, json={"barcodes": [{"code": "HX-CLIP"},
+                                                                                {"code": "40001232"}]})
+    assert res.status_code == 200, res.json
+    assert [(b["code"], b["warnings"]) for b in res.json["barcodes"]] == [("HX-CLIP", []), ("40001232", ["not_a_gtin"])]
+    listed = client.get("/api/v1/products?q=CLIP", headers=sup).json["items"]
+    assert [b["warnings"] for b in listed[0]["barcodes"]] == [[], ["not_a_gtin"]]
