@@ -90,6 +90,9 @@ class OrderBrief(Schema):
     lines_left = fields.Integer(metadata={"description": "Lines with units still to receive (purchase) or to pick "
                                                          "(sales): a purchase order's status is its furthest line's "
                                                          "step, 'put_away' while another line waits for its goods"})
+    value = Money(metadata={"description": "What the lines come to as ordered, at their unit cost (purchase) or unit "
+                                           "price (sales); null for an operator"})
+    value_left = Money(metadata={"description": "The same for the units still to receive or to pick"})
     label = fields.String(metadata={"description": "Scan this to work on the order"})
 
 

@@ -28,9 +28,9 @@ STATUSES = {PurchaseOrder: ("open", "draft", *PO_CHAIN, *purchasing.FINISHED),
 # Per kind of order: its partner, its lines, the ledger's link to a line, the movement that works a line off, what
 # else does (a sales line's shortage) and its label's kind.
 _KIND = {PurchaseOrder: (Supplier, PurchaseOrder.supplier_id, PurchaseOrderLine, Movement.po_line_id,
-                         MovementKind.RECEIPT, literal(0), "purchase_order"),
+                         MovementKind.RECEIPT, literal(0), PurchaseOrderLine.unit_cost, "purchase_order"),
          SalesOrder: (Customer, SalesOrder.customer_id, SalesOrderLine, Movement.so_line_id, MovementKind.PICK,
-                      SalesOrderLine.qty_short, "sales_order")}
+                      SalesOrderLine.qty_short, SalesOrderLine.unit_price, "sales_order")}
 
 
 def listing(model, *where, status: str | None, q: str | None, page: int, per_page: int,
@@ -67,25 +67,30 @@ def _still_open(model):
 
 
 def _briefs(model, orders: list) -> list[dict]:
-    """One page's orders with their partner's name, lines count, units left and lines with units left: three queries
-    for the page (four for purchase orders: when each was placed)."""
-    partner, partner_id, line, link, kind, short, label = _KIND[model]
+    """One page's orders with their partner's name, lines count, units left and lines with units left, and their
+    value (ordered and left, at the lines' cost or price): three queries for the page (four for purchase orders:
+    when each was placed)."""
+    partner, partner_id, line, link, kind, short, price, label = _KIND[model]
     ids = [o.id for o in orders]
     done = dict(db.session.execute(select(link, func.sum(Movement.qty)).join(line, line.id == link)
                                    .where(line.order_id.in_(ids), Movement.kind == int(kind)).group_by(link)).all())
     lines, left, lines_left = defaultdict(int), defaultdict(Decimal), defaultdict(int)
-    for line_id, order_id, ordered, shorted in db.session.execute(
-            select(line.id, line.order_id, line.qty_ordered, short).where(line.order_id.in_(ids))):
+    value, value_left = defaultdict(Decimal), defaultdict(Decimal)
+    for line_id, order_id, ordered, shorted, each in db.session.execute(
+            select(line.id, line.order_id, line.qty_ordered, short, price).where(line.order_id.in_(ids))):
         lines[order_id] += 1
         still = max(Decimal(0), ordered - done.get(line_id, 0) - shorted)
         left[order_id] += still
         lines_left[order_id] += still > 0
+        value[order_id] += ordered * (each or 0)
+        value_left[order_id] += still * (each or 0)
     names = dict(db.session.execute(select(model.id, partner.name).join(partner, partner.id == partner_id)
                                     .where(model.id.in_(ids))).all())
     placed = _placed_at(ids) if model is PurchaseOrder else {o.id: o.ordered_at for o in orders}
     return [{"number": o.number, "status": o.status, "promised_date": getattr(o, "promised_date", None),
              "ordered_at": placed.get(o.id), "partner": names[o.id], "lines": lines[o.id],
-             "left": left[o.id], "lines_left": lines_left[o.id], "label": make_label(label, o.number)} for o in orders]
+             "left": left[o.id], "lines_left": lines_left[o.id], "value": value[o.id], "value_left": value_left[o.id],
+             "label": make_label(label, o.number)} for o in orders]
 
 
 def _placed_at(order_ids: list[int]) -> dict:

@@ -338,9 +338,9 @@ def next_review(supplier: Supplier | None, reviews: dict[int, datetime], today: 
     return today if (today - calendar).days <= GRACE_DAYS else calendar + timedelta(days=days)
 
 
-REASONS = {"reorder_point": ("at or below the reorder point", "au point de commande ou en dessous"),
+REASONS = {"reorder_point": ("at or below the reorder point", "point de commande atteint"),
            "order_up_to": ("review day: back up to the order-up-to level",
-                           "jour de revue : recompléter jusqu'au niveau cible"),
+                           "jour de revue : recompléter au niveau cible"),
            "uncovered": ("customer demand not covered", "demande client non couverte")}
 
 

@@ -518,6 +518,9 @@ def test_purchase_orders_created_from_the_replenishment_view_are_the_ones_the_ap
     for number in numbers:
         _, order = desk_server.request("GET", f"/api/v1/purchase-orders/{number}")
         made[order["supplier"]] = {line["sku"]: line["ordered"] for line in order["lines"]}
+        value = sum(line["ordered"] * line["unit_cost"] for line in order["lines"])
+        shown = desk.locator(f"#repl-unsent-table tr[data-po='{number}'] td").nth(4).inner_text()
+        assert shown == f"€{value:,.2f}", (number, shown, value)
         need = [e for e in order["events"] if e["kind"] == "need_detected"]
         assert len(need) == 1 and datetime.fromisoformat(need[0]["occurred_at"]) == datetime.fromisoformat(generated_at)
     assert made == dict(expected)
@@ -863,7 +866,8 @@ def test_a_late_purchase_order_says_what_is_still_to_come(desk, desk_server):
     status, po = desk_server.request("POST", "/api/v1/purchase-orders", {
         "supplier": first["supplier"] or desk_server.request("GET", "/api/v1/suppliers")[1]["items"][0]["code"],
         "promised_date": (date.today() - timedelta(days=3)).isoformat(),
-        "lines": [{"product": first["sku"], "qty": 4}, {"product": second["sku"], "qty": 6}]})
+        "lines": [{"product": first["sku"], "qty": 4, "unit_cost": "2.50"},
+                  {"product": second["sku"], "qty": 6, "unit_cost": "7.25"}]})
     assert status == 201, po
     number = po["number"]
 
@@ -877,7 +881,7 @@ def test_a_late_purchase_order_says_what_is_still_to_come(desk, desk_server):
     assert status == 201, received
     _, late = desk_server.request("GET", f"/api/v1/purchase-orders?overdue_on={date.today().isoformat()}&q={number}")
     [brief] = late["items"]
-    assert (brief["left"], brief["lines"], brief["lines_left"]) == (6, 2, 1)
+    assert (brief["left"], brief["lines"], brief["lines_left"], brief["value_left"]) == (6, 2, 1, 43.5)
     desk.goto("/#/sv")
     row = desk.locator(f"#late-table tr[data-po='{number}']")
     row.wait_for()
@@ -887,6 +891,7 @@ def test_a_late_purchase_order_says_what_is_still_to_come(desk, desk_server):
     assert state.inner_text() == "partly received, 6 to receive"
     assert state.locator("span").get_attribute("title") == "Furthest step of any line: received"
     assert desk.locator("#late-table th").nth(3).inner_text() == "Left to receive"
+    assert row.locator("td").nth(4).inner_text() == "€44"      # 6 × 7.25 still to come, to the euro
     assert desk_server.request("POST", f"/api/v1/purchase-orders/{number}/close", stamped(reason="e2e"))[0] == 200
 
 
@@ -1097,3 +1102,20 @@ def test_a_target_or_a_figure_that_cannot_be_taken_is_said_in_the_apps_words(des
         assert page.evaluate("document.activeElement.id") == "override-reorder_point"
     _, product = desk_server.request("GET", f"/api/v1/products/{sku}")
     assert product["policy_overrides"] == {}
+
+
+@pytest.mark.parametrize("route, ready", [("/#/sv/replenishment", ["#repl-table tbody tr"]),
+                                          ("/#/sv", ["#late-table tbody tr", "#supplier-table tbody tr"]),
+                                          ("/#/sv/valuation", ["main table tbody tr"])])
+def test_the_french_desk_fits_a_laptop(desk_fr, desk_server, route, ready):
+    """French words run longer than English ones ("Commandée, non réservée"): no table of these screens may scroll
+    sideways at 1366 px, nor the page."""
+    desk_fr.goto(route)
+    for selector in ready:
+        desk_fr.wait_for_selector(selector)
+    screenshot(desk_fr, f"supervisor-fr-{route.strip('/#').replace('/', '-') or 'home'}-1366")
+    wide = desk_fr.evaluate("""[...document.querySelectorAll('main table')].filter((table) => {
+        const box = table.parentElement; return box.scrollWidth > box.clientWidth + 1; }).map((t) => t.id || '?')""")
+    assert wide == [], f"tables scrolling sideways in French at 1366 px: {wide}"
+    assert desk_fr.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+

@@ -250,7 +250,8 @@ def test_a_late_order_says_how_many_units_and_lines_are_still_to_come(client, wa
     promised = (date.today() - timedelta(days=3)).isoformat()
     number = client.post("/api/v1/purchase-orders", headers=sup, json={
         "supplier": "ACME", "promised_date": promised,
-        "lines": [{"product": "PAD", "qty": 10}, {"product": "WIPER", "qty": 5}]}).json["number"]
+        "lines": [{"product": "PAD", "qty": 10, "unit_cost": "12.50"},
+                  {"product": "WIPER", "qty": 5, "unit_cost": "4.10"}]}).json["number"]
     assert client.post(f"/api/v1/purchase-orders/{number}/events", json=event(kind="ordered", occurred_at=at(0)),
                        headers=sup).status_code == 201
     assert scanner.scan(EAN, "receive", order=number, qty=10)[0] == 201
@@ -258,6 +259,10 @@ def test_a_late_order_says_how_many_units_and_lines_are_still_to_come(client, wa
     [late] = client.get(f"/api/v1/purchase-orders?overdue_on={date.today().isoformat()}", headers=sup).json["items"]
     assert (late["number"], late["status"]) == (number, "put_away")
     assert (late["left"], late["lines"], late["lines_left"]) == (5, 2, 1)
+    assert (late["value"], late["value_left"]) == (145.5, 20.5)        # 10 × 12.50 + 5 × 4.10; 5 × 4.10 to come
     assert scanner.scan(OTHER_EAN, "receive", order=number, qty=2)[0] == 201
     [late] = client.get(f"/api/v1/purchase-orders?overdue_on={date.today().isoformat()}", headers=sup).json["items"]
-    assert (late["left"], late["lines_left"]) == (3, 1)
+    assert (late["left"], late["lines_left"], late["value_left"]) == (3, 1, 12.3)
+    [seen] = client.get(f"/api/v1/purchase-orders?overdue_on={date.today().isoformat()}",
+                        headers=scanner.headers).json["items"]
+    assert (seen["left"], seen["value"], seen["value_left"]) == (3, None, None)  # what it costs is the desk's

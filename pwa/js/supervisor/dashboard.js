@@ -132,6 +132,7 @@ async function latePurchaseOrders() {
       { label: t("promised"), value: (po) => dateText(po.promised_date) },
       { label: t("status"), value: lateState },
       { label: t("left_to_receive"), value: leftToReceive, align: "num" },
+      { label: t("value_to_come"), value: (po) => money(po.value_left), align: "num" },
       { label: "", value: (po) => t("late_by", { n: daysLate(po) }), align: "num" },
     ], late, { id: "late-table", rowProps: (po) => ({ dataset: { po: po.number } }) }),
   ];

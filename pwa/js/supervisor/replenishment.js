@@ -108,7 +108,8 @@ async function suggestions(refresh, refreshUnsent, ordered = null) {
       { label: t("sku"), value: (row) => productLink(row.item.sku) },
       { label: t("name"), value: (row) => row.item.name },
       { label: t("supplier"), value: (row) => supplierName(row.item) },
-      { label: t("mode"), value: (row) => word("mode", row.item.mode) },
+      // the short word in the table (it must fit a laptop in French), the full one in its title
+      { label: t("mode"), value: (row) => h("span", { title: word("mode", row.item.mode) }, t(`mode_short_${row.item.mode}`)) },
       { label: t("reason"), value: (row) => serverText(row.item.reason) },
       { label: t("on_hand_now"), align: "num", value: (row) => num(row.item.on_hand, 1) },
       { label: t("on_order"), align: "num", value: (row) => num(row.item.on_order, 1) },
@@ -263,6 +264,7 @@ async function unsentOrders(fresh = new Set()) {
     { label: t("supplier"), value: (order) => order.partner },
     { label: t("lines"), align: "num", value: (order) => num(order.lines) },
     { label: t("repl_units"), align: "num", value: (order) => num(order.left, 3) },
+    { label: t("repl_line_value"), align: "num", value: (order) => cents(order.value) },
     { label: t("status"), value: (order) => orderedButton(order) },
   ], orders, { id: "repl-unsent-table",
     rowProps: (order) => ({ dataset: { po: order.number }, class: fresh.has(order.number) ? "created" : null }) }));
