@@ -204,10 +204,14 @@ class ValuePoint(Schema):
 
 class Flow(Schema):
     period = fields.Date(metadata={"description": "First day of the week (Monday) or month"})
-    in_qty = fields.Float()
+    in_qty = fields.Float(metadata={"description": "Received, or opening stock"})
     in_value = fields.Float()
-    out_qty = fields.Float()
+    out_qty = fields.Float(metadata={"description": "Shipped to customers"})
     out_value = fields.Float(metadata={"description": "At weighted average cost: the cost of goods sold"})
+    adjusted_qty = fields.Float(metadata={"description": "Found (+) or written off (−) by counts and adjustments, "
+                                                         "and their reversals: in − out + adjusted = the change "
+                                                         "on hand"})
+    adjusted_value = fields.Float(metadata={"description": "The same at weighted average cost"})
 
 
 class ProductKpis(Schema):
@@ -216,11 +220,15 @@ class ProductKpis(Schema):
     on_hand = fields.Float()
     wac = fields.Float(allow_none=True)
     value = fields.Float()
-    cogs = fields.Float()
+    cogs = fields.Float(metadata={"description": "Cost of what was shipped in the period"})
+    adjusted_qty = fields.Float(metadata={"description": "Found (+) or written off (−) by counts and adjustments in "
+                                                         "the period: not usage"})
+    adjusted_value = fields.Float()
     average_value = fields.Float()
     turnover = fields.Float(allow_none=True)
-    coverage_days = fields.Float(allow_none=True, metadata={"description": "None: stock and no usage"})
-    days_since_outflow = fields.Float(allow_none=True)
+    coverage_days = fields.Float(allow_none=True, metadata={"description": "On hand ÷ units shipped a day over the "
+                                                                          "period; None: stock and nothing shipped"})
+    days_since_outflow = fields.Float(allow_none=True, metadata={"description": "Days since the last shipment"})
     dormant = fields.Boolean()
     stockouts = fields.Integer()
     stockout_days = fields.Integer()
@@ -233,10 +241,12 @@ class KpisOut(Schema):
     until = fields.Date()
     stock_value = fields.Float()
     cogs = fields.Float()
+    adjusted_value = fields.Float(metadata={"description": "Found (+) or written off (−) by counts and "
+                                                           "adjustments in the period, at weighted average cost"})
     turnover = fields.Float(allow_none=True)
     dormant = fields.Integer()
-    dormant_days = fields.Integer(metadata={"description": "The rule: on hand, nothing out for this many days or "
-                                                           "more (since its first receipt when never out)"})
+    dormant_days = fields.Integer(metadata={"description": "The rule: on hand, nothing shipped for this many days "
+                                                           "or more (since its first receipt when never shipped)"})
     dormant_value = fields.Float()
     out_of_stock_now = fields.Integer()
     stockouts = fields.Integer()

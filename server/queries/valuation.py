@@ -3,6 +3,10 @@
 Only movements that cross the warehouse's walls change value: a receipt, an opening or positive
 adjustment comes in (at its unit cost, else at the current average, else at the product's standard
 cost); a shipment or negative adjustment goes out at the current average. Transfers inside change nothing.
+
+What went out to customers (shipments: the cost of goods sold) is kept apart from what a count or an adjustment
+wrote off or found (and their reversals): a unit broken or lost is no sale, so it neither makes a product look
+used (days of cover, dormant stock) nor counts in the turnover; the flows show it as adjustments.
 """
 from __future__ import annotations
 
@@ -15,7 +19,9 @@ from sqlalchemy import or_, select
 
 from server.domain import valuation as wac
 from server.extensions import db
-from server.models import Movement, Product
+from server.models import Movement, MovementKind, Product
+
+IN_KINDS = (MovementKind.OPENING, MovementKind.RECEIPT)     # the rest that crosses the walls, bar shipments: adjusted
 
 # Dormant: stock on hand with nothing gone out for this many days or more (counted from its first receipt when none
 # ever went out); ``kpis`` says it as ``dormant_days``, for the page to state the rule.
@@ -29,13 +35,16 @@ class ProductBook:
     state: wac.ValuationState = wac.EMPTY
     daily_qty: np.ndarray | None = None          # end-of-day on hand, one value per day of the period
     daily_value: np.ndarray | None = None
-    out_qty: float = 0.0                          # in the period
+    out_qty: float = 0.0                          # shipped in the period
     cogs: float = 0.0
-    in_qty: float = 0.0
+    in_qty: float = 0.0                           # received (or opening stock) in the period
     in_value: float = 0.0
-    last_outflow: date | None = None               # over the whole history, not only the period
+    adjusted_qty: float = 0.0                     # found (+) or written off (−) by counts and adjustments
+    adjusted_value: float = 0.0
+    last_outflow: date | None = None               # last shipment, over the whole history, not only the period
     first_inflow: date | None = None
-    flows: dict = field(default_factory=lambda: defaultdict(lambda: [0.0, 0.0, 0.0, 0.0]))  # bucket → in q,v,out q,v
+    # bucket → in q, v, out q, v, adjusted q, v
+    flows: dict = field(default_factory=lambda: defaultdict(lambda: [0.0] * 6))
 
 
 def _external(m: Movement) -> float:
@@ -89,25 +98,30 @@ def _apply(book: ProductBook, m: Movement, day: int, days: int, bucket: str, sin
     if qty > 0 and cost is None and before.wac is None:
         cost = float(book.product.unit_cost)
     book.state = wac.apply_movement(before, wac.Movement(qty, cost))
-    if qty < 0:
+    shipped = m.kind == MovementKind.SHIPMENT
+    if shipped:
         book.last_outflow = m.occurred_at.date()
-    elif book.first_inflow is None:
+    elif qty > 0 and book.first_inflow is None:
         book.first_inflow = m.occurred_at.date()
     if not 0 <= day < days:
         return
     key = _bucket(m.occurred_at.date(), bucket)
-    if qty > 0:
-        value = book.state.value - before.value
+    value = book.state.value - before.value
+    if shipped:
+        book.out_qty += -qty
+        book.cogs += -value
+        book.flows[key][2] += -qty
+        book.flows[key][3] += -value
+    elif m.kind in IN_KINDS:
         book.in_qty += qty
         book.in_value += value
         book.flows[key][0] += qty
         book.flows[key][1] += value
     else:
-        out_value = book.state.cogs - before.cogs
-        book.out_qty += -qty
-        book.cogs += out_value
-        book.flows[key][2] += -qty
-        book.flows[key][3] += out_value
+        book.adjusted_qty += qty
+        book.adjusted_value += value
+        book.flows[key][4] += qty
+        book.flows[key][5] += value
     book.daily_qty[day] = book.state.qty
     book.daily_value[day] = book.state.value
 
@@ -134,6 +148,7 @@ def kpis(since: date, until: date, sku: str | None = None) -> dict:
         idle = wac.days_since([book.last_outflow or book.first_inflow], last_day)[0]
         rows.append({"sku": book.product.sku, "name": book.product.name, "on_hand": on_hand, "wac": book.state.wac,
                      "value": value, "cogs": book.cogs, "average_value": avg_value,
+                     "adjusted_qty": book.adjusted_qty, "adjusted_value": book.adjusted_value,
                      "turnover": _finite(wac.turnover(book.cogs, avg_value)),
                      "coverage_days": _finite(wac.coverage_days(on_hand, usage)),
                      "days_since_outflow": _finite(since_out),
@@ -145,6 +160,7 @@ def kpis(since: date, until: date, sku: str | None = None) -> dict:
     total_cogs = sum(r["cogs"] for r in rows)
     total_avg = sum(r["average_value"] for r in rows)
     return {"since": since, "until": until, "stock_value": total_value, "cogs": total_cogs,
+            "adjusted_value": sum(r["adjusted_value"] for r in rows),
             "turnover": _finite(wac.turnover(total_cogs, total_avg)),
             "dormant": sum(r["dormant"] for r in rows), "dormant_days": DORMANT_DAYS,
             "dormant_value": sum(r["value"] for r in rows if r["dormant"]),
@@ -174,12 +190,12 @@ def value_history(since: date, until: date, bucket: str, sku: str | None = None)
 
 
 def flows(since: date, until: date, bucket: str, sku: str | None = None) -> list[dict]:
-    totals: dict[date, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
+    totals: dict[date, list[float]] = defaultdict(lambda: [0.0] * 6)
     for book in books(since, until, sku=sku, bucket=bucket):
         for key, values in book.flows.items():
             totals[key] = [a + b for a, b in zip(totals[key], values)]
-    return [{"period": key, "in_qty": v[0], "in_value": v[1], "out_qty": v[2], "out_value": v[3]}
-            for key, v in sorted(totals.items())]
+    return [{"period": key, "in_qty": v[0], "in_value": v[1], "out_qty": v[2], "out_value": v[3],
+             "adjusted_qty": v[4], "adjusted_value": v[5]} for key, v in sorted(totals.items())]
 
 
 def _finite(x):

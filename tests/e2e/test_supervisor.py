@@ -955,7 +955,12 @@ def test_the_valuation_curve_covers_the_flows_year_and_says_so_and_the_dormant_r
     assert "the weeks before the first stock" in period, period
     assert re.search(r"Weeks from .*\d{4} to .*\d{4} ", desk.text_content("#val-flows-period"))
     assert desk.text_content("#val-dormant-rule").startswith(
-        "Dormant: stock on hand that has not gone out for 90 days or more")
+        "Dormant: stock on hand of which nothing has been shipped for 90 days or more")
+    # what counts and adjustments found or wrote off, apart from the cost of goods sold, its sign said
+    _, kpis = desk_server.request("GET", "/api/v1/analytics/kpis")
+    euros = f"€{abs(kpis['adjusted_value']):,.0f}"
+    sign = "−" if round(kpis["adjusted_value"]) < 0 else "+" if round(kpis["adjusted_value"]) > 0 else ""
+    assert desk.text_content("#val-adjusted") == sign + euros, kpis["adjusted_value"]
 
 
 def test_the_supplier_screens_say_what_their_rates_and_weights_are(desk, desk_server):
@@ -1051,7 +1056,7 @@ def test_the_french_valuation_shows_its_dates_and_percentages_in_french(desk_fr,
                             "document.getElementById('val-abc')._uplot, [80], 0, 1)")
     assert axis[0] in ("80\u202f%", "80\u00a0%"), axis
     assert desk_fr.text_content("#val-dormant-rule").startswith(
-        "Dormant : stock en main dont rien n'est sorti depuis 90 jours ou plus")
+        "Dormant : stock en main dont rien n'a été expédié depuis 90 jours ou plus")
     assert desk_fr.text_content("#val-value-period").startswith("Valeur à la fin de chaque semaine, du ")
 
 

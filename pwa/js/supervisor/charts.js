@@ -78,7 +78,7 @@ function options(uPlot, spec, width) {
     xRange = [Math.min(...xs) - step * 0.6, Math.max(...xs) + step * 0.6];
   }
   // (uPlot's own words for an unlabelled series are English: "Time", "Value")
-  const series = [{ label: spec.xLabel || (spec.time ? t("sv_date") : "\u00a0"),
+  const series = [{ label: spec.xLabel || spec.xAxisLabel || (spec.time ? t("sv_date") : "\u00a0"),
     value: spec.xFormat ? (u, v) => (v === null ? "–" : spec.xFormat(v)) : spec.time ? (u, v) => dayText(v) : undefined }];
   for (const s of spec.series) {
     const color = s.color || COLORS.brand;

@@ -196,11 +196,11 @@ export function card(title, ...children) {
   return h("section", { class: "sv-card" }, title ? h("h2", {}, title) : null, ...children);
 }
 
-export function tile(label, value, { id, tone, href, detail } = {}) {
+export function tile(label, value, { id, tone, href, detail, title } = {}) {
   const content = [h("span", { class: "tile-label" }, label), h("strong", { class: "tile-value", id }, value),
     detail ? h("small", {}, detail) : null];
-  return href ? h("a", { class: `tile${tone ? ` tile-${tone}` : ""}`, href }, content)
-    : h("div", { class: `tile${tone ? ` tile-${tone}` : ""}` }, content);
+  const props = { class: `tile${tone ? ` tile-${tone}` : ""}`, title: title || null };
+  return href ? h("a", { ...props, href }, content) : h("div", props, content);
 }
 
 // columns: [{label, value(row) → node|text, align: "num"}]

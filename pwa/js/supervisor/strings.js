@@ -77,7 +77,7 @@ extendStrings({
     nothing_to_order: "Nothing to order now.", lines_n_one: "{n} line", lines_n_other: "{n} lines",
     // valuation
     cogs: "Cost of goods sold", value_over_time: "Stock value over time", flows_week: "In and out per week (value)",
-    inflows: "In", outflows: "Out", dormant_stock: "Dormant stock", days_since_outflow: "Days since last outflow",
+    inflows: "In (received)", outflows: "Out (shipped)", dormant_stock: "Dormant stock", days_since_outflow: "Days not shipped", adjusted: "Count and adjustment differences", adjusted_help: "Found (+) or written off (−) by counts and adjustments over the period, at average cost: not sales, so neither in the cost of goods sold nor in the turnover.",
     abc_chart: "ABC: share of the cost of goods sold by share of items", abc_a: "A", abc_b: "B", abc_c: "C",
     abc_counts: "A: {a} items · B: {b} · C: {c} (80% / 95% of the cost of goods sold)", share_items: "% of items",
     // decisions
@@ -112,7 +112,7 @@ extendStrings({
     value_period: "Value at the end of each week, {since} → {until}: the same 12 months as the flows.",
     value_period_from_first: "Value at the end of each week, {first} → {until}: the flows' 12 months (from {since}), but for the weeks before the first stock, worth nothing.",
     flows_period: "Weeks from {since} to {until} (a week with nothing in or out has no bars).",
-    dormant_rule: "Dormant: stock on hand that has not gone out for {days} days or more (counted from its first receipt when none of it has ever gone out).",
+    dormant_rule: "Dormant: stock on hand of which nothing has been shipped for {days} days or more (counted from its first receipt when none of it has ever been shipped; a count or an adjustment is no shipment).",
     // late purchase orders
     po_partly_received: "partly received, {left} to receive", po_furthest_step: "Furthest step of any line: {step}",
     // suppliers: the unit fill rate (not a customer service level), lateness, the own weight
@@ -187,7 +187,7 @@ extendStrings({
     create_orders_one: "Créer {n} commande fournisseur", create_orders_other: "Créer {n} commandes fournisseur", creating: "Création…", orders_created: "Commandes fournisseur créées",
     nothing_to_order: "Rien à commander pour l'instant.", lines_n_one: "{n} ligne", lines_n_other: "{n} lignes",
     cogs: "Coût des ventes", value_over_time: "Valeur du stock dans le temps", flows_week: "Entrées et sorties par semaine (valeur)",
-    inflows: "Entrées", outflows: "Sorties", dormant_stock: "Stock dormant", days_since_outflow: "Jours depuis la dernière sortie",
+    inflows: "Entrées (réceptions)", outflows: "Sorties (expéditions)", dormant_stock: "Stock dormant", days_since_outflow: "Jours sans expédition", adjusted: "Écarts d'inventaire et corrections", adjusted_help: "Trouvé (+) ou sorti du stock (−) par les inventaires et les ajustements sur la période, au coût moyen : ce ne sont pas des ventes, ni dans le coût des ventes ni dans la rotation.",
     abc_chart: "ABC : part du coût des ventes selon la part des articles", abc_a: "A", abc_b: "B", abc_c: "C",
     abc_counts: "A : {a} articles · B : {b} · C : {c} (80\u202f% / 95\u202f% du coût des ventes)",
     share_items: "% des articles",
@@ -409,7 +409,7 @@ extendStrings({
     value_period: "Valeur à la fin de chaque semaine, du {since} au {until} : les 12 mêmes mois que les flux.",
     value_period_from_first: "Valeur à la fin de chaque semaine, du {first} au {until} : les 12 mois des flux (depuis le {since}), sauf les semaines d'avant le premier stock, qui ne valaient rien.",
     flows_period: "Semaines du {since} au {until} (une semaine sans entrée ni sortie n'a pas de barre).",
-    dormant_rule: "Dormant : stock en main dont rien n'est sorti depuis {days} jours ou plus (comptés depuis sa première entrée quand rien n'en est jamais sorti).",
+    dormant_rule: "Dormant : stock en main dont rien n'a été expédié depuis {days} jours ou plus (comptés depuis sa première entrée quand rien n'en a jamais été expédié ; un inventaire ou un ajustement n'est pas une expédition).",
     // commandes fournisseur en retard
     po_partly_received: "reçue en partie, {left} à recevoir", po_furthest_step: "Étape la plus avancée d'une ligne : {step}",
     // fournisseurs : le taux de livraison en unités (pas un taux de service client), le retard, le poids propre

@@ -2,7 +2,7 @@
 // dormant stock, and the ABC split of the cost of goods sold.
 import { h } from "../dom.js";
 import { t } from "../i18n.js";
-import { call, card, dateText, layout, loading, money, num, pct, productLink, table, tile } from "./common.js";
+import { call, card, dateText, isoDay, layout, loading, money, num, pct, productLink, table, tile } from "./common.js";
 import { chart, COLORS, disposeCharts, seconds } from "./charts.js";
 
 export default {
@@ -31,12 +31,18 @@ async function view() {
   const period = { since: dateText(kpis.since), until: dateText(points.at(-1)?.at ?? kpis.until),
     first: dateText(points[0]?.at) };
   const products = kpis.products || [];
+  // The server's period ends before 'until' (tomorrow): say the last day counted, as the charts do.
+  const last = new Date(`${kpis.until}T00:00:00`);
+  last.setDate(last.getDate() - 1);
+  const counted = `${dateText(kpis.since)} → ${dateText(isoDay(last))}`;
   const dormant = products.filter((p) => p.dormant).sort((a, b) => b.value - a.value);
   return [
     h("div", { class: "tiles", id: "val-kpis" },
       tile(t("stock_value"), money(kpis.stock_value), { id: "val-stock-value" }),
-      tile(t("cogs"), money(kpis.cogs), { detail: `${dateText(kpis.since)} → ${dateText(kpis.until)}` }),
+      tile(t("cogs"), money(kpis.cogs), { detail: counted }),
       tile(t("turnover"), t("sv_per_year", { n: num(kpis.turnover, 1) })),
+      tile(t("adjusted"), signedMoney(kpis.adjusted_value), { id: "val-adjusted", title: t("adjusted_help"),
+        detail: counted, tone: kpis.adjusted_value < 0 ? "warn" : null }),
       tile(t("dormant"), num(kpis.dormant), { detail: money(kpis.dormant_value), tone: kpis.dormant ? "warn" : null })),
     h("div", { class: "sv-grid" },
       card(t("value_over_time"), chart({ id: "val-value", label: t("value_over_time"), time: true, height: 260, yMin: 0,
@@ -59,6 +65,13 @@ async function view() {
       ], dormant, { id: "val-dormant" }),
       h("p", { class: "note", id: "val-dormant-rule" }, t("dormant_rule", { days: num(kpis.dormant_days) })))),
   ];
+}
+
+// A difference says its sign: "+120 €" found, "−1 234 €" written off.
+function signedMoney(value) {
+  const euros = Math.round(value ?? 0);
+  const text = money(Math.abs(euros));
+  return euros > 0 ? `+${text}` : euros < 0 ? `\u2212${text}` : text;
 }
 
 // Pareto of the cost of goods sold: items by decreasing COGS; A up to 80 % of the total, B up to 95 %.
