@@ -87,19 +87,18 @@ def resolve(result: ParseResult) -> dict:
     """The product, location or document a parsed code names; NotFound ``unknown_code`` otherwise.
 
     A GTIN no product has, or free text, may be the company's own code: a code linked as text, else a location's
-    code (a bin "10020304" without its Tendu label)."""
+    code (a bin "10020304" without its Tendu label); free text may also be a SKU typed by hand."""
     found = None
     if result.kind in ("gtin", "gs1") and result.gtin:
         found = _by_barcode(result.gtin, result)
         if not found and result.kind == "gtin":
             found = _own_code(scanned_text(result), result)
     elif result.kind == "text":
-        found = _own_code(result.value, result)
+        # A SKU typed where the barcode will not read: the exact reference (in any case when only one product has
+        # it), looked for last, after the codes a scan may carry. A look-up only: nothing is booked on it.
+        found = _own_code(result.value, result) or _by_sku(result.value)
     elif result.kind == "product_ref":
-        row = product_by_sku(db.session, result.reference)
-        product = row and db.session.get(Product, row.id)
-        found = product and {"kind": "product", "product": product_view(product), "pack_qty": 1, "quantity": 1,
-                             "stock": availability(product.id)}
+        found = _by_sku(result.reference)
     elif result.kind == "location":
         found = _location(result.reference)
     elif result.kind == "purchase_order":
@@ -118,6 +117,13 @@ def product_by_sku(session, sku: str):
     Lock on reads the same product): a SKU not found as written is looked for in any case."""
     return session.execute(PRODUCT_BY_SKU, {"sku": sku}).first() or master.only_one(
         session.execute(_PRODUCT_BY_SKU_ANY_CASE, {"sku": sku.upper()}).all())
+
+
+def _by_sku(sku: str) -> dict | None:
+    row = product_by_sku(db.session, sku)
+    product = row and db.session.get(Product, row.id)
+    return product and {"kind": "product", "product": product_view(product), "pack_qty": 1, "quantity": 1,
+                        "stock": availability(product.id)}
 
 
 def product_view(p: Product) -> dict:

@@ -62,6 +62,30 @@ def test_lookup_unit_and_carton(client, tokens, catalogue):
     assert carton["quantity"] == 12 and carton["pack_qty"] == 12
 
 
+@pytest.mark.parametrize("typed", ["PAD-1", "pad-1", " PAD-1 "])
+def test_a_sku_typed_on_the_look_up_names_its_product(client, tokens, catalogue, typed):
+    """An operator typed "DSC-0052" where the label would not scan: "is not known here"."""
+    res = client.get("/api/v1/lookup", query_string={"code": typed}, headers=tokens["operator"])
+    assert res.status_code == 200, res.json
+    assert (res.json["kind"], res.json["product"]["sku"], res.json["stock"]["on_hand"]) == ("product", "PAD-1", 30)
+
+
+def test_a_sku_typed_on_a_movement_scan_books_nothing(app, client, tokens, catalogue):
+    """Booking stays on the item's barcode or Tendu label: a free text equal to a SKU may be a supplier's own
+    reference printed on another item."""
+    from tests.conftest import fingerprint
+    with app.app_context():
+        before = fingerprint()
+    res = client.post("/api/v1/scans", headers=tokens["operator"], json=event(
+        code="PAD-1", action="count", context={"bin": "A-01", "qty": 29}, device="t"))
+    assert (res.status_code, res.json["error"]["code"]) == (404, "unknown_code"), res.json
+    with app.app_context():
+        after = fingerprint()
+    for state in (before, after):
+        state.pop("scan_events", None)  # (a refused scan is recorded as such)
+    assert after == before
+
+
 def test_lookup_location_label_and_purchase_order(client, tokens, catalogue):
     bin_ = client.get("/api/v1/lookup", query_string={"code": "TL:LOC:A-01"}, headers=tokens["operator"]).json
     assert bin_["kind"] == "location" and bin_["contents"][0]["sku"] == "PAD-1"

@@ -702,6 +702,13 @@ def test_the_product_finder_opens_skus_with_lower_case_letters(desk, desk_server
     desk.press("#sv-find", "Enter")
     desk.wait_for_function(f"location.hash.endsWith({json.dumps('sku=' + sku)})")
     desk.wait_for_selector("#product-q")
+    # a product's whole name opens it too (it said « Aucun produit « Huile moteur 5L Clio #149 » »)
+    _, product = desk_server.request("GET", f"/api/v1/products/{sku}")
+    desk.goto("/#/sv/replenishment")
+    desk.fill("#sv-find", product["name"])
+    desk.press("#sv-find", "Enter")
+    desk.wait_for_function(f"location.hash.endsWith({json.dumps('sku=' + sku)})")
+    desk.wait_for_selector("#product-q")
 
 
 def test_a_value_axis_is_wide_enough_for_its_labels(desk, desk_server):

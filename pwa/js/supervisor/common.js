@@ -182,13 +182,20 @@ function productFinder() {
     event.preventDefault();
     const typed = input.value.trim();
     if (!typed) return;
-    // SKUs keep the customer's case ("vis-m6"): the one typed, else the one spelt so in any case, else as typed.
+    // SKUs keep the customer's case ("vis-m6"): the one typed, else the one spelt so in any case; else a name
+    // (the one spelt so, or the only product found); else as typed (the product page then says it is unknown).
     const products = await call(`/api/v1/products?q=${encodeURIComponent(typed)}&per_page=100`)
       .then((page) => page.items).catch(() => []);
     const lower = typed.toLowerCase();
+    const named = products.filter((p) => p.name.toLowerCase() === lower);
     const sku = products.some((p) => p.sku === typed) ? typed
-      : products.find((p) => p.sku.toLowerCase() === lower)?.sku ?? typed;
-    location.hash = `#/sv/product?sku=${encodeURIComponent(sku)}`;
+      : products.find((p) => p.sku.toLowerCase() === lower)?.sku
+      ?? (named.length === 1 ? named[0].sku : products.length === 1 ? products[0].sku : null);
+    if (!sku && products.length > 1) {
+      location.hash = `#/sv/stock?q=${encodeURIComponent(typed)}`;  // several match: the stock list, searched
+      return;
+    }
+    location.hash = `#/sv/product?sku=${encodeURIComponent(sku ?? typed)}`;
   } }, input, options, h("button", { type: "submit" }, t("sv_open")));
 }
 
