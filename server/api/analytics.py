@@ -66,7 +66,10 @@ class SupplierPerformance(Schema):
     name = fields.String()
     declared_days = fields.Float()
     lines = fields.Integer()
-    lead_time = fields.Nested(Durations, metadata={"description": "Need detected → available, measured"})
+    lead_time = fields.Nested(Durations, metadata={"description": "Need detected → available, measured: the lead "
+                                                                 "time the plan uses"})
+    delivery = fields.Nested(Durations, metadata={"description": "Order sent → at the dock (received when no "
+                                                                "arrival was scanned): what declared_days promises"})
     stages = fields.Nested(Stages)
     reliability = fields.Nested(Reliability, allow_none=True)
 

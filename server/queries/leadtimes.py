@@ -124,8 +124,20 @@ def supplier_summaries(histories: list[LineHistory], *, as_of: datetime) -> list
         reliability = leadtime.supplier_reliability(outcomes, as_of=as_of.date()) if outcomes else None
         out.append({"supplier": supplier.code, "name": supplier.name,
                     "declared_days": supplier.declared_lead_time_days, "lines": len(lines),
-                    "lead_time": leadtime.describe_durations(totals, field="lead_time"), "stages": stages,
+                    "lead_time": leadtime.describe_durations(totals, field="lead_time"),
+                    "delivery": leadtime.describe_durations(_deliveries(lines), field="delivery"), "stages": stages,
                     "reliability": reliability})
+    return out
+
+
+def _deliveries(lines: list[LineHistory]) -> list[float]:
+    """Order sent → goods at the dock (their receipt when no arrival was scanned), per line: what a supplier's
+    declared lead time promises. The lead time Tendu plans with also counts the order taking and the put-away."""
+    out = []
+    for h in lines:
+        days = leadtime.days_between(h.times.get("ordered"), h.times.get("arrived") or h.times.get("received"))
+        if days is not None and days >= 0:
+            out.append(days)
     return out
 
 

@@ -120,6 +120,12 @@ def test_dashboard_shows_the_figures_and_connects_to_the_live_feed(desk, desk_se
     assert desk.text_content("#kpi-at-reorder") == str(sum(i["mode"] == "push" for i in suggestions["items"]))
     _, suppliers = desk_server.request("GET", "/api/v1/analytics/suppliers")
     assert desk.locator("#supplier-table tbody tr").count() == len(suppliers)
+    # The declared lead time sits beside the measured delivery (order sent → dock), not the total the plan uses.
+    heads = desk.locator("#supplier-table thead th").all_inner_texts()
+    assert heads[3:6] == ["Declared", "Delivered in p50", "Delivered in p90"], heads
+    for row, supplier in zip(desk.locator("#supplier-table tbody tr").all(), suppliers):
+        cells = row.locator("td").all_inner_texts()
+        assert cells[4] == f"{_one_decimal(supplier['delivery']['p50'])} d", (cells, supplier["delivery"])
     screenshot(desk, "supervisor-dashboard")
 
 

@@ -41,6 +41,9 @@ def test_lines_carry_their_stages_in_days(client, warehouse, scanner):
     # The same line in the supplier's figures: one measured line, of 9 days.
     summary = client.get("/api/v1/analytics/lead-times?supplier=ACME", headers=op).json["suppliers"][0]
     assert summary["lead_time"]["n"] == 1 and summary["lead_time"]["mean"] == pytest.approx(9)
+    # What the supplier's declared lead time is compared with: ordered −9 → arrived −3, for both lines (the
+    # wiper's goods arrived with the order's, unreceived yet).
+    assert summary["delivery"]["n"] == 2 and summary["delivery"]["p50"] == pytest.approx(6)
 
     latest = client.get("/api/v1/analytics/lead-times/lines?supplier=ACME&limit=1", headers=op).json
     assert [row["sku"] for row in latest] == ["PAD"]       # available on day −1; the wiper's order went on day −9
@@ -61,6 +64,7 @@ def test_an_order_typed_by_hand_is_measured_from_the_moment_it_was_placed(client
     assert row["total"] == pytest.approx(4) and row["stages"]["order_delay"] is None
     summary = client.get("/api/v1/analytics/suppliers", headers=op).json[0]
     assert summary["lead_time"]["n"] == 1 and summary["lead_time"]["mean"] == pytest.approx(4)
+    assert summary["delivery"]["n"] == 1 and summary["delivery"]["mean"] == pytest.approx(4)  # no arrival: received
 
 
 def test_one_delivery_scanned_across_midnight_is_in_full(app, client, warehouse):

@@ -66,8 +66,10 @@ async function view(chosen, poNumber, notice, reload) {
   const lt = summary.lead_time || {};
   const figures = h("div", { class: "tiles", id: "lt-figures" },
     tile(t("declared"), days(summary.declared_days), { id: "lt-declared" }),
-    tile(t("measured_p50"), days(lt.p50), { id: "lt-p50", detail: `${t("mean")} ${days(lt.mean)}` }),
-    tile(t("measured_p90"), days(lt.p90), { id: "lt-p90", tone: lt.p90 > summary.declared_days ? "warn" : null }),
+    tile(t("delivery_p50"), days(summary.delivery?.p50), { id: "lt-delivery", title: t("delivery_help"),
+      detail: `p90 ${days(summary.delivery?.p90)}`, tone: summary.delivery?.p50 > summary.declared_days ? "warn" : null }),
+    tile(t("measured_p50"), days(lt.p50), { id: "lt-p50", title: t("total_lead_time_help"), detail: `${t("mean")} ${days(lt.mean)}` }),
+    tile(t("measured_p90"), days(lt.p90), { id: "lt-p90", title: t("total_lead_time_help") }),
     h("button", { type: "button", class: "tile tile-button", id: "lt-n", onClick: () => showLines(t("lt_lines"), lines.filter((line) => line.total !== null)) },
       h("span", { class: "tile-label" }, t("receptions_n")), h("strong", { class: "tile-value" }, num(lt.n))),
     tile(t("otif"), pct(r.otif), { id: "lt-otif", tone: r.otif < 0.8 ? "bad" : "good", detail: `${t("on_time")} ${pct(r.on_time)} · ${t("in_full")} ${pct(r.in_full)}` }),
