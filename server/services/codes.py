@@ -15,6 +15,8 @@ choose it would otherwise name the product (and move its stock), or the product'
 """
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, or_, select
 
 from server.domain.barcodes import BarcodeError, own_code_reading, parse
@@ -30,8 +32,21 @@ def normalise_code(code: str) -> str:
     return read_code(code)[0]
 
 
+# "3,76001E+12": a spreadsheet showed a long number in scientific notation, and saved it so. The code's last digits
+# are gone; kept as text it would name nothing any scan can read, and replace the real code on a products import.
+# (The exponent's sign is required: spreadsheets always write it, and a part number such as "12E45" is no number.)
+_SCIENTIFIC = re.compile(r"\s*[+-]?\d+(?:[.,]\d*)?[eE][+-]\d+\s*")
+
+
 def read_code(code: str) -> tuple[str, tuple[str, ...]]:
     """The code as stored, and the parser's warnings (``not_a_gtin``: digits kept as text, see above)."""
+    if _SCIENTIFIC.fullmatch(code):
+        raise Invalid("scientific_notation",
+                      f"“{code.strip()}” is a number a spreadsheet wrote in scientific notation: the code's last "
+                      "digits are lost. Format the column as text and copy the codes again.",
+                      f"« {code.strip()} » est un nombre qu'un tableur a écrit en notation scientifique : les "
+                      "derniers chiffres du code sont perdus. Mettez la colonne au format Texte et recopiez les codes.",
+                      field="code")
     try:
         result = parse(code)
     except BarcodeError as refusal:

@@ -280,3 +280,32 @@ def test_a_product_saved_with_an_own_code_says_so_each_time_it_is_read(client, w
     assert [(b["code"], b["warnings"]) for b in res.json["barcodes"]] == [("HX-CLIP", []), ("40001232", ["not_a_gtin"])]
     listed = client.get("/api/v1/products?q=CLIP", headers=sup).json["items"]
     assert [b["warnings"] for b in listed[0]["barcodes"]] == [[], ["not_a_gtin"]]
+
+
+@pytest.mark.parametrize("kind, text, field", [
+    ("barcodes", "sku;code\nPAD;3,76001E+12\n", "code"),
+    ("products", "sku,name,barcodes\nPAD,Brake pad,3.16514E+12\n", "barcodes"),
+    ("products", "sku;name;barcodes\nPAD;Brake pad;4006381333931|3,16514e+12\n", "barcodes"),
+])
+def test_a_code_a_spreadsheet_wrote_in_scientific_notation_is_refused(app, client, warehouse, kind, text, field):
+    """Excel shows 03165143007129 as 3,16514E+12 and saves it so: the import took it as the product's code, and the
+    real EAN (replaced) read as unknown at the dock."""
+    sup = warehouse["supervisor"]
+    with app.app_context():
+        before = fingerprint()
+    res = post_import(client, {**sup, "Accept-Language": "fr"}, kind, text)
+    assert res.status_code == 422 and res.json["applied"] is False, res.json
+    [refused] = res.json["refused"]
+    assert (refused["line"], refused["field"], refused["code"]) == (2, field, "scientific_notation"), refused
+    assert "notation scientifique" in refused["message"]
+    with app.app_context():
+        after = fingerprint()
+    for state in (before, after):
+        state.pop("audit_log", None)  # (an import refused is recorded)
+    assert after == before
+    res = client.post("/api/v1/barcodes", headers=sup, json={"code": "3,76001E+12", "product": "PAD"})
+    assert (res.status_code, res.json["error"]["code"]) == (422, "scientific_notation"), res.json
+    pad = client.get("/api/v1/products/PAD", headers=sup).json
+    assert [b["code"] for b in pad["barcodes"]] == ["04006381333931", "14006381333938"]
+    # a part number with an E in it is no number (no exponent sign): linked as text
+    assert client.post("/api/v1/barcodes", headers=sup, json={"code": "12E45", "product": "PAD"}).status_code == 201
