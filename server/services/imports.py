@@ -11,7 +11,9 @@ does. Their cells keep the API's rules (server/domain/master.py).
 Opening stock books one OPENING movement per row, whose client_event_id is derived from the row's values
 and how many identical rows precede it: importing the same file again books nothing, and so does
 importing a corrected file after a partial import (its good rows are unchanged, whatever line they
-moved to) — a key on the file's hash would book them twice.
+moved to) — a key on the file's hash would book them twice. A file that no longer has a quantity an earlier
+import booked at a place (a row corrected from 3 to 5) has its new rows there refused (``refused_in_file``):
+booked, they would add 5 to the 3.
 
 Products and barcodes: a code newly linked that is digits with a wrong GS1 check digit is kept as the company's own
 code, as POST /barcodes does (server/services/codes.py), and the report lists it among its warnings: it may be an
@@ -94,15 +96,24 @@ def run(kind: str, data: bytes, *, partial: bool, user_id: int | None, on_progre
         with write_transaction() as s:
             importer = importer_class(s, user_id)
             accepted, refused, warnings = [], [], []
+            lines = []
             for n, row in enumerate(table.rows, 1):
                 importer.noted = []
                 try:
                     accepted.append(importer.check(row))
+                    lines.append(row.line)
                     warnings += [CodeWarning(row.line, *noted) for noted in importer.noted]
                 except DomainError as error:
                     refused.append(Refusal(row.line, error))
                 if on_progress:
                     on_progress(n, len(table.rows))
+            # Rows refused only once the whole file is read (opening stock: a quantity changed since an import).
+            late = dict(importer.refused_in_file(list(zip(lines, accepted)))) if hasattr(
+                importer, "refused_in_file") else {}
+            if late:
+                accepted = [item for line, item in zip(lines, accepted) if line not in late]
+                refused = sorted(refused + [Refusal(line, error) for line, error in late.items()],
+                                 key=lambda r: r.line)
             if refused and not partial:
                 return Report(0, 0, refused, applied=False, warnings=warnings)
             changed = importer.apply(accepted)
@@ -328,6 +339,42 @@ class OpeningStock:
             stamp=Stamp(event_id, self.now, self.user_id, "csv-import"), kind=MovementKind.OPENING,
             product_id=product_id, qty=qty, to_location_id=self.locations[where], lot=lot, expiry=expiry,
             unit_cost=unit_cost, reason=f"Opening stock (CSV line {row.line})")
+
+    def refused_in_file(self, rows: list[tuple[int, ledger.MovementRequest]]) -> list[tuple[int, DomainError]]:
+        """Rows at a place (product, location, lot, expiry) where an earlier import booked a quantity this file no
+        longer has: the file corrects a row (3 → 5) rather than adding one (a row refused before, now fixed). Such
+        a row would add 5 to the 3 booked; an import does not take back stock that may have moved since either."""
+        def place(m) -> tuple:
+            return m.product_id, m.to_location_id, m.lot or "", m.expiry
+        in_file: dict[tuple, Counter] = {}
+        for _, request in rows:
+            in_file.setdefault(place(request), Counter())[request.qty] += 1
+        booked: dict[tuple, Counter] = {}
+        for m in self.s.execute(select(Movement.product_id, Movement.to_location_id, Movement.lot, Movement.expiry,
+                                       Movement.qty, Movement.recorded_at)
+                                .where(Movement.kind == int(MovementKind.OPENING), Movement.device == "csv-import",
+                                       Movement.product_id.in_({request.product_id for _, request in rows}))):
+            if place(m) in in_file:
+                booked.setdefault(place(m), Counter())[m.qty] += 1
+        skus = {row.id: row.sku for row in self.products.values()}
+        codes = {location_id: code for code, location_id in self.locations.items()}
+        out = []
+        for line, request in rows:
+            key = place(request)
+            gone = booked.get(key, Counter()) - in_file[key]
+            if gone and in_file[key][request.qty] > booked.get(key, Counter())[request.qty]:
+                before = " + ".join(f"{qty.normalize():f}" for qty in sorted(gone.elements()))
+                sku, where = skus[request.product_id], codes[request.to_location_id]
+                out.append((line, Conflict(
+                    "opening_stock_booked",
+                    f"qty: an earlier import booked {before} of {sku} in {where}, which this file no longer has; "
+                    "opening stock once booked is not changed by an import (this row would add to it). To correct "
+                    "the stock, count that location (Count, on the scanner).",
+                    f"qty : un import précédent a enregistré {before} de {sku} en {where}, que ce fichier n'a "
+                    "plus ; un stock d'ouverture enregistré n'est pas modifié par un import (cette ligne s'y "
+                    "ajouterait). Pour corriger le stock, comptez cet emplacement (Inventaire, sur le scanner).",
+                    field="qty", details={"booked": [float(q) for q in sorted(gone.elements())]})))
+        return out
 
     def apply(self, accepted: list[ledger.MovementRequest]) -> int:
         ids = [r.stamp.client_event_id for r in accepted]

@@ -122,6 +122,33 @@ def test_opening_stock_books_once_per_row_even_when_imported_again(app, client, 
     assert stock_total(client, sup) == expected + sum(line % 7 + 1 for line in (10, 20, 30, 40, 50))
 
 
+def test_a_corrected_opening_stock_quantity_is_refused_not_added(app, client, warehouse):
+    """3 imported at A-01, the file corrected to 5 and imported again: the stock read 8, and the report said
+    'imported 1, unchanged 14' with no warning."""
+    sup = {**warehouse["supervisor"], "Accept-Language": "fr"}
+    first = b"sku;location;qty\nPAD;A-01;3\nWIPER;A-01;4\n"
+    assert post_import(client, sup, "opening-stock", first).json["imported"] == 2
+    with app.app_context():
+        before = fingerprint()
+    corrected = post_import(client, sup, "opening-stock", b"sku;location;qty\nPAD;A-01;5\nWIPER;A-01;4\n")
+    assert corrected.status_code == 422 and corrected.json["applied"] is False, corrected.json
+    [refused] = corrected.json["refused"]
+    assert (refused["line"], refused["field"], refused["code"]) == (2, "qty", "opening_stock_booked")
+    assert "3 de PAD en A-01" in refused["message"] and "comptez cet emplacement" in refused["message"]
+    with app.app_context():
+        after = fingerprint()
+    for state in (before, after):
+        state.pop("audit_log", None)  # (an import refused is recorded)
+    assert after == before and stock_total(client, sup) == 7
+    # A row refused before and now fixed, at a place with another row booked, is still added.
+    partial = post_import(client, sup, "opening-stock", b"sku;location;qty\nPAD;B-01;2\nPAD;B-01;x\n",
+                          partial="true").json
+    assert (partial["imported"], len(partial["refused"])) == (1, 1)
+    fixed = post_import(client, sup, "opening-stock", b"sku;location;qty\nPAD;B-01;2\nPAD;B-01;6\n").json
+    assert (fixed["imported"], fixed["unchanged"], fixed["refused"]) == (1, 1, [])
+    assert stock_total(client, sup) == 15
+
+
 def test_barcodes_link_to_existing_products_and_refuse_a_code_taken(client, warehouse):
     sup = warehouse["supervisor"]
     data = csv_bytes([["sku", "code", "pack_qty"], ["WIPER", "05901234123464", "10"], ["WIPER", EAN, ""],
@@ -164,8 +191,14 @@ def test_exports_read_back_as_imports(client, warehouse):
     on_hand = {(i["sku"], i["location"], i["lot"]): i["qty"]
                for i in client.get("/api/v1/stock?per_page=1000", headers=sup).json["items"]}
     assert {(r["sku"], r["location"], r["lot"]): float(r["qty"]) for r in stock} == on_hand
-    # The stock export reads back as opening stock (its name column is ignored).
-    assert post_import(client, sup, "opening-stock", stock_csv).json["imported"] == len(stock)
+    # The stock export reads back as opening stock (its name column is ignored) — into the same database it would
+    # count the stock twice: what the earlier import booked is unchanged, and a place it booked in several rows
+    # (now one row of their sum) is refused, not added.
+    back = post_import(client, sup, "opening-stock", stock_csv, partial="true").json
+    assert back["imported"] == 0 and back["refused"], back
+    assert {r["code"] for r in back["refused"]} == {"opening_stock_booked"}
+    assert back["unchanged"] + len(back["refused"]) == len(stock)
+    assert stock_total(client, sup) == sum(float(r["qty"]) for r in stock)
 
 
 @pytest.mark.parametrize("table", sorted(EXPORTS))
