@@ -112,21 +112,30 @@ function kindHelp([value, , required, optional]) {
   ];
 }
 
+// The column in code, then the server's message without the "column: " it starts with (it read "code code : …").
+function problem(row) {
+  const message = row.field && /^\S+ ?: /.test(row.message) && row.message.startsWith(row.field)
+    ? row.message.replace(/^\S+ ?: /, "") : row.message;
+  return [row.field ? h("code", {}, row.field) : null, " ", message];
+}
+
 function renderReport(status, body) {
   if (!body || !Array.isArray(body.refused)) {
     return h("p", { class: "error", role: "alert" }, t("sv_not_done", { reason: body?.error?.message || `HTTP ${status}` }));
   }
   const bad = body.refused.length;
-  const ok = body.imported + (body.unchanged || 0);
+  const unchanged = body.unchanged || 0;
   const counted = (key, n) => t(key, { n, count: num(n) });
+  // Rows already as the file says are not "imported": a re-import that changed nothing says so.
   const summary = body.applied
     ? h("p", { class: bad ? "warn" : "ok", id: "import-summary" },
-      t("import_done", { imported: counted("import_imported", ok), refused: counted("import_refused", bad) }))
+      t(unchanged ? "import_done_unchanged" : "import_done", { imported: counted("import_imported", body.imported),
+        unchanged: counted("import_unchanged", unchanged), refused: counted("import_refused", bad) }))
     : h("p", { class: "error", id: "import-summary" }, counted("import_nothing", bad));
   const shown = [h("h3", {}, t("import_report")), summary,
     table([
       { label: t("row"), align: "num", value: (row) => num(row.line) },
-      { label: t("problem"), value: (row) => [row.field ? h("code", {}, row.field) : null, " ", row.message] },
+      { label: t("problem"), value: problem },
     ], body.refused, { id: "import-refused", empty: "" })];
   // Rows imported (or that would be) with a code to check: digits kept as the company's own code, no valid GTIN.
   const warnings = Array.isArray(body.warnings) ? body.warnings : [];
@@ -134,8 +143,7 @@ function renderReport(status, body) {
     shown.push(h("p", { class: "warn", id: "import-warnings-summary" }, counted("import_warnings", warnings.length)),
       table([
         { label: t("row"), align: "num", value: (row) => num(row.line) },
-        { label: t("import_warning"),
-          value: (row) => [row.field ? h("code", {}, row.field) : null, " ", row.message] },
+        { label: t("import_warning"), value: problem },
       ], warnings, { id: "import-warnings", empty: "" }));
   }
   return shown;
