@@ -143,16 +143,17 @@ def _from_declared(declared: float, pool: DurationStats, product: DurationStats)
     )
 
 
-def _from_pool(pool: DurationStats, product: DurationStats, declared: float | None, k: float) -> LeadTimeEstimate:
-    """No reception of this product yet: its supplier's measured pool, which is what the credibility blend
-    w·own + (1 − w)·pool gives at n = 0 (w = 0). A product's first reception then moves the estimate by 1/(1 + k)
-    of the way: no jump between a product never bought and one bought once (it jumped to the declared figure)."""
+def _from_pool(pool: DurationStats, product: DurationStats, declared: float | None, k: float,
+               prior: DurationStats, pool_weight: float) -> LeadTimeEstimate:
+    """No reception of this product yet: its supplier's measured pool (``prior``: blended with the promise while
+    the pool is small), which is what the credibility blend w·own + (1 − w)·pool gives at n = 0 (w = 0). A
+    product's first reception then moves the estimate by 1/(1 + k) of the way: no jump between a product never
+    bought and one bought once (it jumped to the declared figure)."""
     # (one line of the supplier and no promise: its spread is assumed, as for a product's single reception)
-    sd = pool.sd if pool.sd is not None else pool.mean * DECLARED_CV
-    said = (f"; it declares {declared:g} days" if declared is not None else "",
-            f" ; il annonce {fr_number(declared)} jours" if declared is not None else "")
+    sd = prior.sd if prior.sd is not None else prior.mean * DECLARED_CV
+    said = _declared_said(declared, pool_weight, k)
     return LeadTimeEstimate(
-        SOURCE_POOL, pool.mean, sd, pool.p50, pool.p90, 0, 0.0, product, pool, declared,
+        SOURCE_POOL, prior.mean, sd, prior.p50, prior.p90, 0, 0.0, product, pool, declared,
         f"No reception of this product yet: its supplier's {pool.n} measured "
         f"{en_word(pool.n, 'reception', 'receptions')} (weight n/(n+{k:g}) = 0 for its own){said[0]}.",
         f"Aucune réception de ce produit : "
@@ -161,8 +162,21 @@ def _from_pool(pool: DurationStats, product: DurationStats, declared: float | No
     )
 
 
+def _declared_said(declared: float | None, pool_weight: float, k: float) -> tuple[str, str]:
+    """What the notes say of the promise: only declared, or weighed against the supplier's few lines."""
+    if declared is None:
+        return "", ""
+    if pool_weight < 1.0:
+        return (f", weighted {pool_weight:.0%} against the {declared:g} days it declares (weight m/(m+{k:g}) for "
+                "its m lines)",
+                f", pondérées à {fr_percent(pool_weight)} face aux {fr_number(declared)} jours qu'il annonce "
+                f"(poids m/(m+{k:g}) pour ses m lignes)")
+    return f"; it declares {declared:g} days", f" ; il annonce {fr_number(declared)} jours"
+
+
 def _shrunk(product: DurationStats, pool: DurationStats, k: float, declared: float | None, *,
-            toward_promise: bool = False) -> LeadTimeEstimate:
+            toward_promise: bool = False, prior: DurationStats | None = None,
+            pool_weight: float = 1.0) -> LeadTimeEstimate:
     """The product's few receptions blended with a prior: the supplier's pool, or with ``toward_promise`` (no
     other line of the supplier) the declared lead time with the usual spread of a promise, so that one on-time
     reception does not make the lead time look certain."""
@@ -176,9 +190,12 @@ def _shrunk(product: DurationStats, pool: DurationStats, k: float, declared: flo
                    f"au délai annoncé de {fr_number(declared)} jours "
                    f"(dispersion supposée, CV {fr_number(DECLARED_CV, '.2f')})")
     else:
-        mean, var, p50, p90 = pool.mean, pool.sd ** 2 if pool.sd is not None else 0.0, pool.p50, pool.p90
-        against = (f"the supplier's {pool.n} {en_word(pool.n, 'reception', 'receptions')}",
-                   f"à {pool.n} réception du fournisseur" if pool.n < 2 else f"aux {pool.n} réceptions du fournisseur")
+        prior = prior or pool
+        mean, var, p50, p90 = prior.mean, prior.sd ** 2 if prior.sd is not None else 0.0, prior.p50, prior.p90
+        said = _declared_said(declared, pool_weight, k) if pool_weight < 1.0 else ("", "")
+        against = (f"the supplier's {pool.n} {en_word(pool.n, 'reception', 'receptions')}{said[0]}",
+                   (f"à {pool.n} réception du fournisseur" if pool.n < 2 else f"aux {pool.n} réceptions du fournisseur")
+                   + said[1])
     own_var = product.sd ** 2 if product.sd is not None else None
     return LeadTimeEstimate(
         SOURCE_SHRUNK, _blend(product.mean, mean, w), math.sqrt(_blend(own_var, var, w_var)),
@@ -213,6 +230,21 @@ def with_forced(estimate: LeadTimeEstimate, mean: float | None = None, sd: float
                    note_fr=f"Forcé par l'acheteur : {fr_number(mean)} jours, dispersion {fr_number(sd)}.")
 
 
+def _pool_prior(pool: DurationStats, declared: float | None, k: float, full_credibility_n: int
+                ) -> tuple[DurationStats, float]:
+    """The supplier's pool as a prior, and its weight: a pool of a few lines (one test order received the same day
+    made every product of its supplier 0 days) is blended with the declared lead time as a product's few receptions
+    are with the pool, w = m/(m+k) for its m lines; from ``full_credibility_n`` lines, or with no promise, alone."""
+    if declared is None or pool.n >= full_credibility_n or pool.n < 2:
+        return pool, 1.0
+    w = credibility_weight(pool.n, k)
+    w_var = credibility_weight(pool.n - 1, k)
+    promise_sd = declared * DECLARED_CV
+    var = _blend(pool.sd ** 2 if pool.sd is not None else None, promise_sd ** 2, w_var)
+    return replace(pool, mean=_blend(pool.mean, declared, w), sd=math.sqrt(var), p50=_blend(pool.p50, declared, w),
+                   p90=_blend(pool.p90, declared + Z90 * promise_sd, w)), w
+
+
 def estimate_lead_time(product_durations: Iterable[float], supplier_durations: Iterable[float] = (),
                        declared_days: float | None = None, *, k: float = SHRINKAGE_K,
                        full_credibility_n: int = FULL_CREDIBILITY_N) -> LeadTimeEstimate:
@@ -234,15 +266,16 @@ def estimate_lead_time(product_durations: Iterable[float], supplier_durations: I
     if declared_days is not None and not (math.isfinite(declared_days) and declared_days >= 0):
         raise Invalid("declared_lead_time_invalid", "The declared lead time must be zero or more days.",
                       "Le délai annoncé doit être d'au moins zéro jour.", field="declared_days")
+    prior, pool_weight = _pool_prior(pool, declared_days, k, full_credibility_n)
     if product.n == 0:
         if pool.n >= 2 or (pool.n == 1 and declared_days is None):
-            return _from_pool(pool, product, declared_days, k)
+            return _from_pool(pool, product, declared_days, k, prior, pool_weight)
         if declared_days is not None:
             return _from_declared(float(declared_days), pool, product)
         raise Invalid("lead_time_unknown", "No lead time measured nor declared for this supplier.",
                       "Aucun délai mesuré ni annoncé pour ce fournisseur.", field="declared_days")
     if product.n < full_credibility_n and pool.n >= 2:
-        return _shrunk(product, pool, k, declared_days)
+        return _shrunk(product, pool, k, declared_days, prior=prior, pool_weight=pool_weight)
     if product.n < full_credibility_n and declared_days is not None:
         return _shrunk(product, pool, k, float(declared_days), toward_promise=True)
     return _measured(product, pool, declared_days)

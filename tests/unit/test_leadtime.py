@@ -71,27 +71,48 @@ def test_declared_when_nothing_measured():
 
 
 def test_a_product_never_received_is_planned_on_its_suppliers_measured_pool_not_its_promise():
-    # pool 8, 10, 12: mean 10, sd 2, p50 10, p90 at h = 2·0.9 + 1 = 2.8: 10 + 0.8·2 = 11.6. Declared 7: not used
-    # (it said 7 days + 1.28·1.4 = 8.79 for p90 when the supplier's deliveries say 11.6).
+    # pool 10 × (8, 10, 12), 30 lines: mean 10, var (10·4 + 10·4)/29 = 80/29, p50 10, p90 at h = 0.9·29 + 1 = 27.1:
+    # the 27th and 28th values are 12. Declared 7: not used (30 lines outweigh a promise).
+    e = estimate_lead_time([], [8, 10, 12] * 10, declared_days=7)
+    assert e.source == SOURCE_POOL and e.n == 0 and e.weight == 0.0
+    assert (e.mean, e.p50, e.p90) == (10, 10, 12) and e.sd == pytest.approx((80 / 29) ** 0.5, **TIGHT)
+    assert e.declared_days == 7
+    assert e.note_en == ("No reception of this product yet: its supplier's 30 measured receptions (weight n/(n+5) = 0 "
+                         "for its own); it declares 7 days.")
+    assert e.note_fr == ("Aucune réception de ce produit : les 30 réceptions mesurées de son fournisseur (poids "
+                         "n/(n+5) = 0 pour les siennes) ; il annonce 7 jours.")
+
+
+def test_a_supplier_measured_a_few_times_is_weighed_against_its_promise():
+    """One test order of three lines, received minutes after it was placed, planned every product of its supplier
+    on 0 days where it declares 5: a few lines of the pool are blended with the promise, m/(m+5)."""
+    # pool 8, 10, 12: mean 10, var 4, p50 10, p90 11.6; promise 7, sd 0.25·7 = 1.75, p90 7 + 1.2815516·1.75.
+    # w = 3/8: mean = p50 = 3/8·10 + 5/8·7 = 8.125; p90 = 3/8·11.6 + 5/8·9.2427153 = 10.1266971;
+    # variance weight (m − 1)/(m − 1 + 5) = 2/7: 2/7·4 + 5/7·3.0625 = 3.3303571.
     e = estimate_lead_time([], [8, 10, 12], declared_days=7)
     assert e.source == SOURCE_POOL and e.n == 0 and e.weight == 0.0
-    assert (e.mean, e.sd, e.p50) == (10, 2, 10) and e.p90 == pytest.approx(11.6, **TIGHT)
-    assert e.declared_days == 7
+    assert e.mean == pytest.approx(8.125, **TIGHT) and e.p50 == pytest.approx(8.125, **TIGHT)
+    assert e.p90 == pytest.approx(3 / 8 * 11.6 + 5 / 8 * (7 + 1.2815515655446004 * 1.75), **TIGHT)
+    assert e.sd == pytest.approx((2 / 7 * 4 + 5 / 7 * 1.75 ** 2) ** 0.5, **TIGHT)
     assert e.note_en == ("No reception of this product yet: its supplier's 3 measured receptions (weight n/(n+5) = 0 "
-                         "for its own); it declares 7 days.")
-    assert e.note_fr == ("Aucune réception de ce produit : les 3 réceptions mesurées de son fournisseur (poids "
-                         "n/(n+5) = 0 pour les siennes) ; il annonce 7 jours.")
+                         "for its own), weighted 38% against the 7 days it declares (weight m/(m+5) for its m lines).")
+    assert e.note_fr.endswith(", pondérées à 38\u202f% face aux 7 jours qu'il annonce (poids m/(m+5) pour ses m lignes).")
+    same_day = estimate_lead_time([], [0.01, 0.01, 0.01], declared_days=5)
+    assert same_day.mean == pytest.approx(3 / 8 * 0.01 + 5 / 8 * 5, **TIGHT)      # 3.13 days, not 0
+    # a product of it received once leans on that blend, not on the three lines alone
+    once = estimate_lead_time([0.01], [0.01] * 4, declared_days=5)
+    assert once.mean == pytest.approx(1 / 6 * 0.01 + 5 / 6 * (4 / 9 * 0.01 + 5 / 9 * 5), **TIGHT)
 
 
 def test_no_jump_between_a_product_never_received_and_one_received_once():
     """LENTOR: measured far slower than its 7 days. Its first reception moves a product 1/6 of the way from the
     pool (n/(n+5)); before it, the product sat on the pool, not on the promise (a jump of several days)."""
-    pool = [12, 12, 13, 13, 14]                              # mean 12.8, p90 at h = 4.6: 13 + 0.6·1 = 13.6
+    pool = [12, 12, 13, 13, 14] * 6                          # mean 12.8; p90 at h = 27.1 of 30: 14
     none = estimate_lead_time([], pool, declared_days=7)
     once = estimate_lead_time([12], pool + [12], declared_days=7)
-    assert none.mean == pytest.approx(12.8, **TIGHT) and none.p90 == pytest.approx(13.6, **TIGHT)
-    # pool with the 12: mean 76/6 = 12.666667; 1/6·12 + 5/6·12.666667 = 12.555556
-    assert once.mean == pytest.approx(12 / 6 + 5 / 6 * 76 / 6, **TIGHT)
+    assert none.mean == pytest.approx(12.8, **TIGHT) and none.p90 == pytest.approx(14, **TIGHT)
+    # pool with the 12: mean 396/31; 1/6·12 + 5/6·396/31
+    assert once.mean == pytest.approx(12 / 6 + 5 / 6 * 396 / 31, **TIGHT)
     assert abs(once.mean - none.mean) < 0.3 and none.p90 > 7 + 1.2815516 * 1.75 + 3
 
 
