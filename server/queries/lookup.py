@@ -20,8 +20,9 @@ OPEN_PO = ("draft", "need_detected", "ordered", "shipped", "arrived", "received"
 CLOSED_SO = ("shipped", "cancelled")
 
 
-def read_scan(session, code: str) -> ParseResult:
-    """``parse``, and a company's own code where the parser cannot know it is one:
+def read_scan(session, code: str, *, skus: bool = False) -> ParseResult:
+    """``parse``, and a company's own code where the parser cannot know it is one (with ``skus``, a look-up's, a
+    product's SKU typed by hand among them: "21032207", whose check digit fails as an EAN-8's):
 
     - all digits refused for their check digit, scanned without an AIM prefix (a keyboard-wedge scanner, typing):
       read as text when this exact text is a code linked to a product or a location's code; otherwise refused,
@@ -34,7 +35,7 @@ def read_scan(session, code: str) -> ParseResult:
     except BarcodeError as refusal:
         reading = own_code_reading(code, refusal)
         if reading is not None:
-            if is_own_code(session, reading.value):
+            if is_own_code(session, reading.value) or (skus and product_by_sku(session, reading.value)):
                 return reading
             raise refusals.bad_check_digit_nor_known(refusal, reading.value) from None
         repaired = _azerty_own_code(session, code, None)
@@ -80,7 +81,7 @@ def _known(rows):
 
 def look_up(code: str) -> dict:
     """What a scanned code names (``resolve`` of ``read_scan``)."""
-    return resolve(read_scan(db.session, code))
+    return resolve(read_scan(db.session, code, skus=True))
 
 
 def resolve(result: ParseResult) -> dict:
@@ -92,11 +93,9 @@ def resolve(result: ParseResult) -> dict:
     if result.kind in ("gtin", "gs1") and result.gtin:
         found = _by_barcode(result.gtin, result)
         if not found and result.kind == "gtin":
-            found = _own_code(scanned_text(result), result)
+            found = _own_code(scanned_text(result), result) or _typed(scanned_text(result))
     elif result.kind == "text":
-        # A SKU typed where the barcode will not read: the exact reference (in any case when only one product has
-        # it), looked for last, after the codes a scan may carry. A look-up only: nothing is booked on it.
-        found = _own_code(result.value, result) or _by_sku(result.value)
+        found = _own_code(result.value, result) or _typed(result.value)
     elif result.kind == "product_ref":
         found = _by_sku(result.reference)
     elif result.kind == "location":
@@ -117,6 +116,14 @@ def product_by_sku(session, sku: str):
     Lock on reads the same product): a SKU not found as written is looked for in any case."""
     return session.execute(PRODUCT_BY_SKU, {"sku": sku}).first() or master.only_one(
         session.execute(_PRODUCT_BY_SKU_ANY_CASE, {"sku": sku.upper()}).all())
+
+
+def _typed(text: str | None) -> dict | None:
+    """What an operator typed where the label would not scan: a SKU (in any case when only one product has it),
+    else an order's number, looked for after the codes a scan may carry. Look-ups only: nothing is booked on it."""
+    if not text:
+        return None
+    return _by_sku(text) or _purchase_order(text.upper()) or _sales_order(text.upper())  # (numbers are capitals)
 
 
 def _by_sku(sku: str) -> dict | None:

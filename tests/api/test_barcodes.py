@@ -70,6 +70,27 @@ def test_a_sku_typed_on_the_look_up_names_its_product(client, tokens, catalogue,
     assert (res.json["kind"], res.json["product"]["sku"], res.json["stock"]["on_hand"]) == ("product", "PAD-1", 30)
 
 
+def test_an_all_digit_sku_and_an_order_number_typed_on_the_look_up(client, tokens, catalogue):
+    """Carparts' references are digits: "21032207" was refused as an EAN-8 with a wrong check digit; the number of
+    a delivery note's order, typed, was "not known here"."""
+    sup, op = tokens["supervisor"], tokens["operator"]
+    assert client.post("/api/v1/products", headers=sup, json={"sku": "21032207", "name": "Disque"}).status_code == 201
+    assert client.post("/api/v1/products", headers=sup, json={"sku": "21032202", "name": "Tambour"}).status_code == 201
+    for typed, sku in (("21032207", "21032207"), ("21032202", "21032202")):   # check digit wrong, then right
+        res = client.get("/api/v1/lookup", query_string={"code": typed}, headers=op)
+        assert (res.status_code, res.json.get("kind"), res.json.get("product", {}).get("sku")) == (200, "product", sku)
+        res = client.post("/api/v1/scans", headers=op, json=event(code=typed, action="lookup", device="t"))
+        assert (res.status_code, res.json["product"]["sku"]) == (200, sku), res.json
+    # a booking scan still refuses digits that are no code of the company (a SKU is not one)
+    res = client.post("/api/v1/scans", headers=op, json=event(code="21032207", action="count",
+                                                              context={"bin": "A-01", "qty": 1}, device="t"))
+    assert (res.status_code, res.json["error"]["code"]) == (422, "bad_check_digit"), res.json
+    number = client.post("/api/v1/purchase-orders", headers=sup, json={
+        "supplier": "ACME", "lines": [{"product": "PAD-1", "qty": 6}]}).json["number"]
+    res = client.get("/api/v1/lookup", query_string={"code": number.lower()}, headers=op)
+    assert (res.status_code, res.json["kind"], res.json["order"]["number"]) == (200, "purchase_order", number)
+
+
 def test_a_sku_typed_on_a_movement_scan_books_nothing(app, client, tokens, catalogue):
     """Booking stays on the item's barcode or Tendu label: a free text equal to a SKU may be a supplier's own
     reference printed on another item."""

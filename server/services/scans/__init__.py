@@ -51,7 +51,8 @@ def apply(scan: Scan) -> tuple[int, dict]:
     if stored is not None:
         return stored
     try:
-        parsed = read_scan(db.session, scan.code)  # (a company's own all-digit code: see read_scan)
+        # (a company's own all-digit code, and on a look-up a SKU typed by hand: see read_scan)
+        parsed = read_scan(db.session, scan.code, skus=scan.action == "lookup")
     except BarcodeError as refusal:
         return _record_refusal(scan, None, refusal)
     parsed = prepare(db.session, scan, parsed)  # outside the write lock: see Ready
