@@ -1,5 +1,5 @@
-"""CSV imports (supervisor): ``POST /api/v1/imports/<products|barcodes|opening-stock|suppliers|customers>`` with a
-``file`` part.
+"""CSV imports (supervisor): ``POST /api/v1/imports/<products|barcodes|opening-stock|suppliers|customers|locations>``
+with a ``file`` part.
 
 The answer is a report: how many rows were imported or already there, each refused row with its line
 and reason, each row with a code to check (``warnings``: an all-digit code kept as the company's own, not a

@@ -1,5 +1,5 @@
-"""CSV imports of products, barcodes, opening stock, suppliers and customers: every row checked, then applied in one
-transaction.
+"""CSV imports of products, barcodes, opening stock, suppliers, customers and locations: every row checked, then
+applied in one transaction.
 
 Rows are checked first (their cells, then their references, against the database and against the rows
 above them in the file). By default one refused row means nothing is written; with ``partial`` the good
@@ -38,10 +38,10 @@ from server.domain.barcodes import NOT_A_GTIN
 from server.domain import master as rules
 from server.domain.errors import Conflict, DomainError, Invalid
 from server.domain.movements import MAX_QTY, check_quantity
-from server.models import Barcode, Customer, Location, Movement, MovementKind, Product, Supplier
+from server.models import LOCATION_KINDS, Barcode, Customer, Location, Movement, MovementKind, Product, Supplier
 from server.models.base import utcnow
 from server.services import csv_table, ledger
-from server.services.codes import location_clash, read_code, scanned_forms
+from server.services.codes import location_clash, product_clash, product_named, read_code, scanned_forms
 from server.services.csv_table import Row, boolean, day, decimal, integer, text
 from server.services.locks import lock_products
 from server.services.stamp import Stamp
@@ -409,6 +409,8 @@ class Partners:
                 "email": _email,
                 "active": lambda c: boolean(c, "active", True)}
 
+    name_required = True  # for a new one
+
     def check(self, row: Row):
         _refuse_extra(row)
         cells = row.cells
@@ -423,7 +425,7 @@ class Partners:
                            "refused.", f"code : le {fr} {twin} existe déjà ; des codes qui ne diffèrent que par la "
                            "casse sont refusés.", field="code", details={"existing": twin})
         values = {column: parse(cells) for column, parse in self.parsers.items() if cells.get(column)}
-        if code not in self.rows and "name" not in values:
+        if code not in self.rows and "name" not in values and self.name_required:
             text(cells, "name", max_length=rules.NAME_MAX, required=True)
         self.in_file.add(code)
         self.by_upper.setdefault(code.upper(), code)
@@ -472,6 +474,69 @@ class Suppliers(Partners):
         return {**super().defaults(), "declared_lead_time_days": rules.DEFAULT_LEAD_TIME_DAYS}
 
 
+class Locations(Partners):
+    """Bins, docks, dispatch areas and zones, by code, in the columns locations.csv exports: a new warehouse's
+    bins before its opening stock. A parent is a location already there or on a line above."""
+    model = Location
+    noun = ("location", "emplacement")
+    optional = {"name", "kind", "parent", "walk_order", "active"}
+    name_required = False
+
+    def fields(self) -> dict:
+        return {"name": lambda c: text(c, "name", max_length=rules.NAME_MAX),
+                "kind": _location_kind,
+                "parent": lambda c: _key(c, "parent", "bad_code"),
+                "walk_order": lambda c: integer(c, "walk_order", minimum=0, maximum=10_000_000),
+                "active": lambda c: boolean(c, "active", True)}
+
+    def check(self, row: Row):
+        code, values = super().check(row)
+        if code not in self.rows and (named := product_named(self.s, code)) is not None:
+            raise product_clash(code, *named)
+        parent = values.get("parent")
+        if parent is not None:
+            known = self.by_upper.get(parent.upper())
+            if known is None or (known not in self.rows and known not in self.in_file):
+                raise Invalid("unknown_location", f"parent: no location {parent!r} (put it on a line above).",
+                              f"parent : aucun emplacement « {parent} » (mettez-le sur une ligne au-dessus).",
+                              field="parent")
+            if known == code:
+                raise Invalid("own_parent", "parent: a location cannot contain itself.",
+                              "parent : un emplacement ne peut se contenir.", field="parent")
+            values["parent"] = known
+        return code, values
+
+    def apply(self, accepted) -> int:
+        changed = 0
+        for code, values in accepted:
+            parent = values.pop("parent", None)
+            location = self.rows.get(code)
+            if parent is not None:
+                values["parent_id"] = self.rows[parent].id
+            if location is None:
+                location = self.rows[code] = Location(code=code, **{**self.defaults(), **values})
+                self.s.add(location)
+                self.s.flush()  # (its id, for the rows below that name it as their parent)
+            elif any(getattr(location, k) != v for k, v in values.items()):
+                for name, value in values.items():
+                    setattr(location, name, value)
+            else:
+                continue
+            changed += 1
+        return changed
+
+    def defaults(self) -> dict:
+        return {"active": True, "name": "", "kind": "bin", "walk_order": 0}
+
+
+def _location_kind(cells: dict) -> str:
+    kind = text(cells, "kind", max_length=16)
+    if kind not in LOCATION_KINDS:
+        raise Invalid("bad_kind", f"kind: {kind!r} is none of {', '.join(LOCATION_KINDS)}.",
+                      f"kind : « {kind} » n'est pas l'un de {', '.join(LOCATION_KINDS)}.", field="kind")
+    return kind
+
+
 _EMAIL = Email()  # the check of the API's email fields (marshmallow's fields.Email)
 
 
@@ -486,4 +551,4 @@ def _email(cells: dict) -> str:
 
 
 IMPORTERS = {"products": Products, "barcodes": Barcodes, "opening-stock": OpeningStock, "suppliers": Suppliers,
-             "customers": Customers}
+             "customers": Customers, "locations": Locations}

@@ -746,7 +746,7 @@ def test_an_import_the_server_refuses_says_so_in_its_words(desk, desk_server, tm
     desk.click("#import-form button[type=submit]")
     desk.wait_for_selector("#import-report .error")
     report = desk.text_content("#import-report")
-    assert report.startswith("Not done: Columns missing: sku") and "Could not load" not in report, report
+    assert report.startswith("Not done: Columns missing: code") and "Could not load" not in report, report
 
 
 def test_a_suppliers_file_imports_through_the_data_view(desk, desk_server, tmp_path):
@@ -760,6 +760,13 @@ def test_a_suppliers_file_imports_through_the_data_view(desk, desk_server, tmp_p
     suppliers.write_text("\ufeff" + "\r\n".join(rows) + "\r\n", encoding="utf-8")
     desk.goto("/#/sv/data")
     desk.wait_for_selector("#import-help code")
+    # in the order a new warehouse imports them: suppliers first, bins before the opening stock
+    assert desk.locator("#import-kind option").evaluate_all("(options) => options.map((o) => o.value)") == [
+        "suppliers", "customers", "locations", "products", "barcodes", "opening-stock"]
+    desk.select_option("#import-kind", "locations")
+    assert desk.text_content("#import-columns") == ("Required columns: code. Optional columns: name, kind, parent, "
+                                                    "walk_order, active.")
+    desk.select_option("#import-kind", "products")
     assert desk.text_content("#import-columns").startswith("Required columns: sku.")
     desk.select_option("#import-kind", "suppliers")
     columns = desk.text_content("#import-columns")

@@ -259,9 +259,9 @@ def test_an_unknown_kind_of_import_is_a_404_naming_the_known_kinds(app, client, 
     sup = warehouse["supervisor"]
     with app.app_context():
         before = fingerprint()
-    known = ["products", "barcodes", "opening-stock", "suppliers", "customers"]
-    for language, words in (("en", "choose one of products, barcodes, opening-stock, suppliers, customers"),
-                            ("fr", "choisissez parmi products, barcodes, opening-stock, suppliers, customers")):
+    known = ["products", "barcodes", "opening-stock", "suppliers", "customers", "locations"]
+    listed = ", ".join(known)
+    for language, words in (("en", f"choose one of {listed}"), ("fr", f"choisissez parmi {listed}")):
         answer = post_import(client, {**sup, "Accept-Language": language}, "stock", b"sku;location;qty\nPAD;A-01;1\n")
         assert answer.status_code == 404, answer.json
         error = answer.json["error"]

@@ -237,3 +237,50 @@ def test_an_operator_cannot_import_partners(client, warehouse):
     data = csv_bytes([["code", "name"], ["SNEAKY", "Sneaky"]])
     assert post_import(client, warehouse["operator"], "suppliers", data).status_code == 403
     assert post_import(client, warehouse["operator"], "customers", data).status_code == 403
+
+
+def test_a_new_warehouse_imports_its_bins_before_its_opening_stock(app, client, warehouse):
+    """There was no way to make bins but the API: the opening stock was refused for every location."""
+    sup = {**warehouse["supervisor"], "Accept-Language": "fr"}
+    data = csv_bytes([["code", "name", "kind", "parent", "walk_order", "active"],
+                      ["QUAI-2", "Quai nord", "dock", "", "", ""],
+                      ["ALLEE-C", "Allée C", "zone", "", "", ""],
+                      ["C-01-01", "", "", "ALLEE-C", "310", ""],
+                      ["C-01-02", "", "bin", "allee-c", "320", "oui"]], ";", bom=True)
+    report = post_import(client, sup, "locations", data)
+    assert report.status_code == 200, report.json
+    assert (report.json["imported"], report.json["unchanged"], report.json["refused"]) == (4, 0, [])
+    made = by_code(client, sup, "locations")
+    assert made["QUAI-2"]["kind"] == "dock" and made["QUAI-2"]["name"] == "Quai nord"
+    assert {k: made["C-01-01"][k] for k in ("kind", "parent", "walk_order", "active", "name")} == {
+        "kind": "bin", "parent": "ALLEE-C", "walk_order": 310, "active": True, "name": ""}
+    assert made["C-01-02"]["parent"] == "ALLEE-C"
+    # its export reads back unchanged; then the opening stock names the new bins
+    exported, _ = read_csv(client, sup, "locations")
+    again = post_import(client, sup, "locations", exported).json
+    assert (again["imported"], again["refused"]) == (0, [])
+    stock = post_import(client, sup, "opening-stock", b"sku;location;qty\nPAD;C-01-01;12\n").json
+    assert (stock["imported"], stock["refused"]) == (1, [])
+
+
+@pytest.mark.parametrize("row, field, code", [
+    (["D-01", "", "shelf", "", "", ""], "kind", "bad_kind"),
+    (["D-01", "", "", "NOWHERE", "", ""], "parent", "unknown_location"),
+    (["D-01", "", "", "D-01", "", ""], "parent", "own_parent"),
+    (["D-01", "", "", "", "-4", ""], "walk_order", "out_of_range"),
+    (["a-01", "", "", "", "", ""], "code", "duplicate"),                 # A-01 in another case
+    (["4006381333931", "", "", "", "", ""], "code", "code_of_a_product"),
+])
+def test_a_bad_location_row_is_refused_and_changes_nothing(app, client, warehouse, row, field, code):
+    sup = warehouse["supervisor"]
+    with app.app_context():
+        before = fingerprint()
+    report = post_import(client, sup, "locations",
+                         csv_bytes([["code", "name", "kind", "parent", "walk_order", "active"], row]))
+    assert report.status_code == 422, report.json
+    assert [(r["line"], r["field"], r["code"]) for r in report.json["refused"]] == [(2, field, code)]
+    with app.app_context():
+        after = fingerprint()
+    for state in (before, after):
+        state.pop("audit_log", None)  # (an import refused is recorded)
+    assert after == before

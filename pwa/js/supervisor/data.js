@@ -1,5 +1,6 @@
 // Exports and import: every table as CSV (downloaded with the bearer token, so no token in a URL), and a
-// CSV import of suppliers, customers, products, barcodes or opening stock with the server's row-by-row report.
+// CSV import of suppliers, customers, locations, products, barcodes or opening stock with the server's row-by-row
+// report.
 import { h, replaceChildren } from "../dom.js";
 import { language, t } from "../i18n.js";
 import { session } from "../session.js";
@@ -9,14 +10,16 @@ const TABLES = ["products", "locations", "suppliers", "customers", "stock", "mov
   "sales-orders", "purchase-order-events", "sales-order-events", "scans"];
 // kind, its label, the columns the server requires, then the others it reads (server/services/imports.py), in the
 // order of the matching export: the help under the form and the empty file to fill in.
+// In the order a new warehouse imports them: suppliers before the products naming them, bins before the stock.
 const KINDS = [
+  ["suppliers", "import_suppliers", ["code"],
+    ["name", "email", "declared_lead_time_days", "review_period_days", "ordering_cost", "active"]],
+  ["customers", "import_customers", ["code"], ["name", "email", "active"]],
+  ["locations", "import_locations", ["code"], ["name", "kind", "parent", "walk_order", "active"]],
   ["products", "import_products", ["sku"],
     ["name", "unit", "unit_cost", "supplier", "moq", "pack_multiple", "critical", "active", "barcodes"]],
   ["barcodes", "import_barcodes", ["sku", "code"], ["pack_qty"]],
   ["opening-stock", "import_opening_stock", ["sku", "location", "qty"], ["lot", "expiry", "unit_cost"]],
-  ["suppliers", "import_suppliers", ["code"],
-    ["name", "email", "declared_lead_time_days", "review_period_days", "ordering_cost", "active"]],
-  ["customers", "import_customers", ["code"], ["name", "email", "active"]],
 ];
 
 export default {

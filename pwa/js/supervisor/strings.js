@@ -335,23 +335,25 @@ extendStrings({
 // The import form's kinds of file, and what each holds (supervisor/data.js).
 extendStrings({
   en: {
-    import_suppliers: "Suppliers", import_customers: "Customers",
+    import_suppliers: "Suppliers", import_customers: "Customers", import_locations: "Locations (bins, dock, dispatch)",
     import_required_columns: "Required columns:", import_other_columns: "Optional columns:",
     import_template: "Download an empty file with these columns",
     import_note_products: "One row per product, by SKU, as products.csv exports them: a new SKU adds a product (its name required), a known one is updated, an empty cell leaves a field as it is. supplier: a supplier's code (import the suppliers first); barcodes: CODE|CODE*PACK.",
     import_note_barcodes: "Adds codes to existing products; pack_qty: the units the code stands for (1 if empty).",
     import_note_opening_stock: "One opening movement per row, as stock.csv exports them; importing the same file again books nothing more.",
     import_note_suppliers: "One row per supplier, by code, as suppliers.csv exports them: a new code adds a supplier (its name required), a known one is updated, an empty cell leaves a field as it is. Import the suppliers before the products that name them.",
+    import_note_locations: "One row per location, by code, as locations.csv exports them, before the opening stock that names them: kind is bin (the default), dock (where receptions arrive), dispatch (where picked goods wait) or zone; parent: a location above it, already there or on a line above; walk_order: the picking route's order. A known code is updated, an empty cell leaves a field as it is.",
     import_note_customers: "One row per customer, by code, as customers.csv exports them: a new code adds a customer (its name required), a known one is updated, an empty cell leaves a field as it is.",
   },
   fr: {
-    import_suppliers: "Fournisseurs", import_customers: "Clients",
+    import_suppliers: "Fournisseurs", import_customers: "Clients", import_locations: "Emplacements (casiers, quai, expédition)",
     import_required_columns: "Colonnes obligatoires :", import_other_columns: "Colonnes facultatives :",
     import_template: "Télécharger un fichier vide avec ces colonnes",
     import_note_products: "Une ligne par article, par référence (sku), comme products.csv les exporte : une nouvelle référence ajoute un article (son nom est obligatoire), une référence connue le met à jour, une cellule vide laisse le champ tel quel. supplier : le code d'un fournisseur (importez d'abord les fournisseurs) ; barcodes : CODE|CODE*COLISAGE.",
     import_note_barcodes: "Ajoute des codes à des articles existants ; pack_qty : les unités que le code représente (1 si vide).",
     import_note_opening_stock: "Un mouvement d'ouverture par ligne, comme stock.csv les exporte ; réimporter le même fichier ne compte rien deux fois.",
     import_note_suppliers: "Une ligne par fournisseur, par code, comme suppliers.csv les exporte : un nouveau code ajoute un fournisseur (son nom est obligatoire), un code connu le met à jour, une cellule vide laisse le champ tel quel. Importez les fournisseurs avant les articles qui les nomment.",
+    import_note_locations: "Une ligne par emplacement, par code, comme locations.csv les exporte, avant le stock d'ouverture qui les nomme : kind vaut bin (casier, par défaut), dock (le quai où arrivent les réceptions), dispatch (où attendent les marchandises préparées) ou zone ; parent : un emplacement qui le contient, déjà là ou sur une ligne au-dessus ; walk_order : son rang sur le parcours de préparation. Un code connu est mis à jour, une cellule vide laisse le champ tel quel.",
     import_note_customers: "Une ligne par client, par code, comme customers.csv les exporte : un nouveau code ajoute un client (son nom est obligatoire), un code connu le met à jour, une cellule vide laisse le champ tel quel.",
   },
 });
