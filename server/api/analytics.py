@@ -273,8 +273,15 @@ class Valuation(MethodView):
     @blp.arguments(AtArgs, location="query")
     @blp.response(200, ValuationOut)
     def get(self, args):
-        """Stock value at weighted average cost, now or at the end of a past day."""
-        return valuation.valuation(args["at"] or utcnow().date())
+        """Stock value at weighted average cost, now or at the end of a past day (a day after today: 422
+        ``future_day``; days end at midnight UTC)."""
+        today = utcnow().date()
+        if args["at"] and args["at"] > today:
+            # (it used to answer today's value for any later day: a figure nobody can know yet, given as known)
+            raise Invalid("future_day", f"'at' is after today ({today.isoformat()}, UTC): no value is known yet.",
+                          f"« at » est après aujourd'hui ({today.isoformat()}, UTC) : aucune valeur n'est encore "
+                          "connue.", field="at")
+        return valuation.valuation(args["at"] or today)
 
 
 @blp.route("/valuation/history")

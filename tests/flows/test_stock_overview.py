@@ -148,3 +148,16 @@ def test_an_empty_catalogue(client, tokens):
     answer = stock(client, tokens["supervisor"])
     assert answer["items"] == [] and answer["totals"] == {"count": 0, "value": 0}
 
+
+def test_a_valuation_after_today_is_refused(client, catalogue):
+    """It answered today's value for any later day, as if it were known."""
+    from datetime import datetime, timedelta, timezone
+    today = datetime.now(timezone.utc).date()
+    for headers, words in ((catalogue, "after today"), ({**catalogue, "Accept-Language": "fr"}, "après aujourd'hui")):
+        res = client.get(f"/api/v1/analytics/valuation?at={today + timedelta(days=1)}", headers=headers)
+        assert res.status_code == 422, res.json
+        assert (res.json["error"]["code"], res.json["error"]["field"]) == ("future_day", "at")
+        assert words in res.json["error"]["message"] and today.isoformat() in res.json["error"]["message"]
+    assert client.get(f"/api/v1/analytics/valuation?at={today}", headers=catalogue).json["value"] == 117
+    assert client.get(f"/api/v1/analytics/valuation?at={today - timedelta(days=15)}",
+                      headers=catalogue).json["value"] == 50 + 6 + 1           # PAD's first 10 @ 5, HORN, OLD
