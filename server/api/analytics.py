@@ -354,8 +354,8 @@ class StockRow(Schema):
     value = fields.Float(metadata={"description": "Everything still owned (dispatch included) at that cost"})
     turnover = fields.Float(allow_none=True, metadata={"description": "Cost of goods sold ÷ average value, over "
                                                                       "the period"})
-    coverage_days = fields.Float(allow_none=True, metadata={"description": "Ledger stock ÷ units shipped a day over "
-                                                                           "the period; None: nothing shipped"})
+    coverage_days = fields.Float(allow_none=True, metadata={"description": "Stock owned ÷ units shipped a day over "
+                                                                           "the period; None: stock, nothing shipped"})
     days_since_outflow = fields.Float(allow_none=True, metadata={"description": "Days since the last shipment"})
     dormant = fields.Boolean()
     stockouts = fields.Integer(metadata={"description": "Stock-outs over the period"})
@@ -374,7 +374,8 @@ class StockOut(Schema):
     page = fields.Integer()
     per_page = fields.Integer()
     totals = fields.Nested(StockTotals)
-    since = fields.Date(metadata={"description": "The period of the health figures: a year to today"})
+    since = fields.Date(metadata={"description": "The period of the health figures: a year to today, from the "
+                                                 "ledger's first day when it is younger"})
     until = fields.Date(metadata={"description": "Exclusive"})
 
 
@@ -385,7 +386,8 @@ class StockOverview(MethodView):
     @blp.response(200, StockOut)
     def get(self, args):
         """Every active product: on hand, reserved, available, on order, its value and health (cover, stock-outs,
-        dormant, turnover over the last year), searched, filtered, sorted and paged."""
+        turnover over the last year, or since the ledger's first day; dormant), searched, filtered, sorted and
+        paged."""
         supplier = master.get(Supplier, args["supplier"]) if args["supplier"] else None
         found = stock_overview.overview(utcnow().date(), q=args["q"], supplier_id=supplier.id if supplier else None,
                                         only=args["only"], sort=args["sort"])

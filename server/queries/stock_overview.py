@@ -2,8 +2,12 @@
 
 Nothing is counted anew here. The position (on hand, reserved, on order) is ``planning.positions``, as the
 replenishment list counts it; value and health (days of cover, stock-outs, dormant, turnover) are the KPI fold of
-``valuation``, as the valuation page and the dashboard count them, over the same default year. Filters, sort and
-pages are applied to those rows, so a figure on this screen is the figure of the screens it sits beside.
+``valuation``, as the valuation page and the dashboard count them. Filters, sort and pages are applied to those rows,
+so a figure on this screen is the figure of the screens it sits beside.
+
+The health is measured over the year to today, or from the ledger's first day when it is younger: a warehouse that
+started with Tendu 90 days ago did not spend the 275 days before out of stock, nor ship nothing then (its cover
+would read four times too long).
 """
 from __future__ import annotations
 
@@ -13,12 +17,12 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from server.extensions import db
-from server.models import Location, Product, StockLevel, Supplier
+from server.models import Location, Movement, Product, StockLevel, Supplier
 from server.queries import valuation
 from server.queries.paging import search
 from server.queries.planning import positions
 
-KPI_DAYS = 365          # the period of the health figures: the year to today, as /analytics/kpis by default
+KPI_DAYS = 365          # the period of the health figures at most: the year to today, as /analytics/kpis by default
 
 # The quick filters a supervisor asks for; the OpenAPI document lists them (api/analytics.py).
 ONLY = {
@@ -42,8 +46,7 @@ def overview(today: date, *, q: str | None = None, supplier_id: int | None = Non
         stmt = stmt.where(Product.supplier_id == supplier_id)
     products = list(db.session.scalars(stmt))
     ids = [p.id for p in products]
-    until = today + timedelta(days=1)
-    since = until - timedelta(days=KPI_DAYS)
+    since, until = period(today)
     health = {row["sku"]: row for row in valuation.product_kpis(since, until, product_ids=ids)}
     state = positions(ids)
     dispatch = _in_dispatch(ids)
@@ -53,6 +56,14 @@ def overview(today: date, *, q: str | None = None, supplier_id: int | None = Non
         rows = [row for row in rows if ONLY[only](row)]
     return {"since": since, "until": until, "rows": sorted_rows(rows, sort),
             "value": sum(row["value"] for row in rows)}
+
+
+def period(today: date) -> tuple[date, date]:
+    """[since, until) of the health figures: the year to today, from the ledger's first day if that is later."""
+    until = today + timedelta(days=1)
+    first = db.session.scalar(select(func.min(Movement.occurred_at)))
+    since = max(until - timedelta(days=KPI_DAYS), first.date() if first else today)
+    return min(since, today), until
 
 
 def _row(product: Product, supplier: Supplier | None, position: dict, in_dispatch, kpis: dict) -> dict:

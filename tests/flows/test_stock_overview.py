@@ -2,7 +2,9 @@
 
 PAD (Acme): 10 @ 5 received 20 days ago, 10 @ 7 ten days ago → WAC 6; 5 shipped 5 days ago; an open order of 4 of
     which 1 is picked (in dispatch); 6 more on order. On hand 14 (not the 1 in dispatch), reserved 3, available 11,
-    on order 6; still owned 15 → value 90; cover 15 ÷ (5 shipped / 365 days) = 1095 days.
+    on order 6; still owned 15 → value 90. The ledger's first day is 200 days ago (HORN): the health is measured
+    over those 201 days (the year but for the days before), so its cover is 15 ÷ (5 shipped / 201 days) = 603 days
+    and it was out of stock for the 180 days before its first receipt.
 WIPER (no supplier): 8 @ 4 found yesterday, an order of 10 reserves those 8, then 3 broken → on hand 5, reserved 8,
     available −3 (over-reserved), value 20; never shipped: no cover.
 HORN (Bosco): 2 @ 3 in 200 days ago, never shipped → dormant, value 6.
@@ -69,15 +71,16 @@ def skus(answer):
 
 def test_each_products_position_value_and_health_worked_by_hand(client, catalogue):
     answer = stock(client, catalogue)
+    assert (answer["since"], answer["until"]) == (days_ago(200)[:10], days_ago(-1)[:10])
     assert skus(answer) == ["PAD", "WIPER", "HORN", "BULB"]                     # by value, largest first
     assert answer["totals"] == {"count": 4, "value": 116} and answer["total"] == 4
     rows = {row["sku"]: row for row in answer["items"]}
     pad = rows["PAD"]
     assert (pad["on_hand"], pad["reserved"], pad["available"], pad["on_order"], pad["in_dispatch"]) == (14, 3, 11, 6, 1)
     assert (pad["wac"], pad["value"], pad["supplier"], pad["supplier_name"]) == (6, 90, "ACME", "Acme")
-    assert pad["coverage_days"] == pytest.approx(1095) and pad["days_since_outflow"] == 5
+    assert pad["coverage_days"] == pytest.approx(603) and pad["days_since_outflow"] == 5
     assert (pad["dormant"], pad["out_of_stock_now"], pad["stockouts"]) == (False, False, 1)
-    assert pad["stockout_days"] == 344                                        # the year's days before the first receipt
+    assert pad["stockout_days"] == 180                                        # the days before its first receipt
     wiper = rows["WIPER"]
     assert (wiper["on_hand"], wiper["reserved"], wiper["available"], wiper["on_order"]) == (5, 8, -3, 0)
     assert (wiper["wac"], wiper["value"], wiper["coverage_days"], wiper["supplier"]) == (4, 20, None, None)
@@ -85,18 +88,20 @@ def test_each_products_position_value_and_health_worked_by_hand(client, catalogu
     bulb = rows["BULB"]
     assert (bulb["on_hand"], bulb["on_order"], bulb["value"], bulb["wac"], bulb["out_of_stock_now"]) == (0, 12, 0, None,
                                                                                                          True)
-    assert bulb["stockout_days"] == 365 and bulb["unit"] == "pce"
+    assert bulb["stockout_days"] == 201 and bulb["unit"] == "pce"
 
 
-def test_the_figures_are_the_ones_the_kpis_and_the_replenishment_list_give(client, catalogue):
-    """One figure, one place: the health is the KPI fold's over the same year, the position the plan's."""
-    kpis = {row["sku"]: row for row in client.get("/api/v1/analytics/kpis", headers=catalogue).json["products"]}
-    for row in stock(client, catalogue)["items"]:
+def test_the_figures_are_the_ones_the_kpis_give(client, catalogue):
+    """One figure, one place: the health is the KPI fold's over the same period."""
+    answer = stock(client, catalogue)
+    kpis = {row["sku"]: row for row in client.get(f"/api/v1/analytics/kpis?since={answer['since']}",
+                                                  headers=catalogue).json["products"]}
+    for row in answer["items"]:
         same = kpis[row["sku"]]
         for key in ("wac", "value", "turnover", "coverage_days", "days_since_outflow", "dormant", "stockouts",
                     "stockout_days", "out_of_stock_now"):
             assert row[key] == same[key], (row["sku"], key)
-    assert stock(client, catalogue)["totals"]["value"] == pytest.approx(
+    assert answer["totals"]["value"] == pytest.approx(
         client.get("/api/v1/analytics/valuation", headers=catalogue).json["value"] - 1)   # OLD's, deactivated
 
 
@@ -147,6 +152,15 @@ def test_the_overview_is_for_the_desk(client, catalogue, warehouse):
 def test_an_empty_catalogue(client, tokens):
     answer = stock(client, tokens["supervisor"])
     assert answer["items"] == [] and answer["totals"] == {"count": 0, "value": 0}
+
+
+def test_the_health_is_measured_over_a_year_at_most(client, warehouse):
+    sup = warehouse["supervisor"]
+    post(client, sup, "/api/v1/adjustments", event(product="PAD", location="A-01", qty=3, unit_cost=2, reason="found",
+                                                   occurred_at=days_ago(400)))
+    answer = stock(client, sup)
+    assert (answer["since"], answer["until"]) == (days_ago(364)[:10], days_ago(-1)[:10])
+    assert answer["items"][0]["stockout_days"] == 0 and answer["items"][0]["dormant"] is True
 
 
 def test_a_valuation_after_today_is_refused(client, catalogue):
