@@ -115,3 +115,19 @@ def test_a_filter_a_search_a_supplier_and_a_sort_change_the_rows(desk, desk_serv
     wait_for_rows(desk, [row["sku"] for row in searched["items"]])
     assert desk.input_value("#stock-q") == word
 
+
+def test_the_dashboards_stock_out_tile_leads_to_those_products(desk, desk_server):
+    _, kpis = desk_server.request("GET", "/api/v1/analytics/kpis")
+    out = api_stock(desk_server, only="out_of_stock")
+    assert kpis["out_of_stock_now"] > 0 and out["total"] == kpis["out_of_stock_now"]
+    desk.goto("/#/sv")
+    desk.wait_for_selector("#kpi-stockouts")
+    assert desk.get_attribute("a.tile:has(#kpi-dormant)", "href") == "#/sv/stock?only=dormant"
+    desk.click("a.tile:has(#kpi-stockouts)")
+    wait_for_rows(desk, [row["sku"] for row in out["items"]])
+    assert desk.evaluate("location.hash") == "#/sv/stock?only=out_of_stock"
+    assert desk.get_attribute('#stock-quick button[data-only="out_of_stock"]', "aria-pressed") == "true"
+    assert desk.text_content("#stock-count") == str(kpis["out_of_stock_now"])
+    assert desk.locator("#stock-table .stock-flag-out").count() == kpis["out_of_stock_now"]
+    assert set(desk_server.seed["written_off"]) <= set(shown_skus(desk))
+
