@@ -131,3 +131,23 @@ def test_the_dashboards_stock_out_tile_leads_to_those_products(desk, desk_server
     assert desk.locator("#stock-table .stock-flag-out").count() == kpis["out_of_stock_now"]
     assert set(desk_server.seed["written_off"]) <= set(shown_skus(desk))
 
+
+def test_the_valuation_at_a_chosen_day_is_the_apis(desk, desk_server):
+    desk.goto("/#/sv/valuation")
+    desk.wait_for_selector("#val-at-value")
+    _, now = desk_server.request("GET", "/api/v1/analytics/valuation")
+    assert desk.text_content("#val-at-value") == euros(now["value"])
+    assert desk.get_attribute("#val-at", "max") == desk.input_value("#val-at")      # today, at most
+    day = (date.today() - timedelta(days=40)).isoformat()
+    _, then = desk_server.request("GET", f"/api/v1/analytics/valuation?at={day}")
+    assert round(then["value"]) != round(now["value"])
+    desk.fill("#val-at", day)
+    desk.wait_for_function("(text) => document.querySelector('#val-at-value')?.textContent === text",
+                           arg=euros(then["value"]))
+    rows = desk.locator("#val-at-table tbody tr")
+    assert rows.count() == len(then["products"])
+    first = then["products"][0]
+    assert rows.first.locator("td").all_inner_texts() == [first["sku"], first["name"], figure(first["qty"]),
+                                                          euros(first["wac"], 2), euros(first["value"])]
+    label = desk.locator("#val-at-value").locator("xpath=..").locator(".tile-label").inner_text()
+    assert label.startswith("Value at the end of ") and label.endswith(str(date.fromisoformat(day).year))
