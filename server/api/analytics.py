@@ -318,7 +318,8 @@ class Kpis(MethodView):
 
 
 _ONLY_HELP = {"out_of_stock": "nothing left in the warehouse now (as the dashboard counts it)",
-              "dormant": "on hand, nothing shipped for 90 days or more", "on_order": "some still to receive",
+              "dormant": f"on hand, nothing shipped for {valuation.DORMANT_DAYS} days or more",
+              "on_order": "some still to receive",
               "over_reserved": "more reserved than on hand: available below zero",
               "critical": "products marked critical"}
 
