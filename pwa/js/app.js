@@ -19,6 +19,7 @@ import lookup from "./screens/lookup.js";
 import queue from "./screens/queue.js";
 import settingsScreen from "./screens/settings.js";
 import svDashboard from "./supervisor/dashboard.js";
+import svStock from "./supervisor/stock.js";
 import svLeadTimes from "./supervisor/lead-times.js";
 import svProduct from "./supervisor/product.js";
 import svReplenishment from "./supervisor/replenishment.js";
@@ -33,7 +34,7 @@ const ROUTES = {
   "#/sign-in": signIn, "#/": home, "#/receive": receive, "#/put-away": putAway, "#/pick": pick,
   "#/ship": ship, "#/count": count, "#/lookup": lookup, "#/queue": queue, "#/settings": settingsScreen,
   // supervisor views (the server checks the role of every call; the views say so to other roles)
-  "#/sv": svDashboard, "#/sv/lead-times": svLeadTimes, "#/sv/product": svProduct,
+  "#/sv": svDashboard, "#/sv/stock": svStock, "#/sv/lead-times": svLeadTimes, "#/sv/product": svProduct,
   "#/sv/replenishment": svReplenishment, "#/sv/sales-orders": svSalesOrders, "#/sv/valuation": svValuation,
   "#/sv/decisions": svDecisions, "#/sv/data": svData, "#/sv/labels": svLabels, "#/sv/users": svUsers,
 };

@@ -6,13 +6,13 @@ from datetime import date, timedelta
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
-from server.api.common import Blueprint, CODE, Day, Moment
+from server.api.common import PAGE, Blueprint, CODE, Day, Moment, Number
 from server.api.security import role
 from server.domain import leadtime
 from server.domain.errors import Invalid
 from server.models import Product, Supplier
 from server.models.base import utcnow
-from server.queries import leadtimes, valuation
+from server.queries import leadtimes, stock_overview, valuation
 from server.services import master
 
 blp = Blueprint("analytics", __name__, url_prefix="/api/v1/analytics", description="Lead times, suppliers, stock KPIs")
@@ -276,8 +276,15 @@ class Valuation(MethodView):
     @blp.arguments(AtArgs, location="query")
     @blp.response(200, ValuationOut)
     def get(self, args):
-        """Stock value at weighted average cost, now or at the end of a past day."""
-        return valuation.valuation(args["at"] or utcnow().date())
+        """Stock value at weighted average cost, now or at the end of a past day (a day after today: 422
+        ``future_day``; days end at midnight UTC)."""
+        today = utcnow().date()
+        if args["at"] and args["at"] > today:
+            # (it used to answer today's value for any later day: a figure nobody can know yet, given as known)
+            raise Invalid("future_day", f"'at' is after today ({today.isoformat()}, UTC): no value is known yet.",
+                          f"« at » est après aujourd'hui ({today.isoformat()}, UTC) : aucune valeur n'est encore "
+                          "connue.", field="at")
+        return valuation.valuation(args["at"] or today)
 
 
 @blp.route("/valuation/history")
@@ -311,3 +318,84 @@ class Kpis(MethodView):
         """Per product and in total: value, turnover, days of cover, dormant stock, stock-outs."""
         since, until = _period(args)
         return valuation.kpis(since, until, args["product"])
+
+
+_ONLY_HELP = {"out_of_stock": "nothing left in the warehouse now (as the dashboard counts it)",
+              "dormant": f"on hand, nothing shipped for {valuation.DORMANT_DAYS} days or more",
+              "on_order": "some still to receive",
+              "over_reserved": "more reserved than on hand: available below zero",
+              "critical": "products marked critical"}
+
+
+class StockArgs(Schema):
+    q = fields.String(load_default=None, validate=validate.Length(max=100),
+                      metadata={"description": "Part of the SKU or of the name, in any case"})
+    supplier = fields.String(load_default=None, validate=CODE, metadata={"description": "A supplier's code: its "
+                                                                                       "products only (404 if none)"})
+    only = fields.String(load_default=None, validate=validate.OneOf(list(stock_overview.ONLY)), metadata={
+        "description": "; ".join(f"{key}: {words}" for key, words in _ONLY_HELP.items())})
+    sort = fields.String(load_default="-value", validate=validate.OneOf(
+        [f"{sign}{column}" for column in stock_overview.SORTABLE for sign in ("", "-")]), metadata={
+        "description": "A column, '-' first for descending (then by SKU; figures that cannot be told last)"})
+    page = fields.Integer(load_default=1, validate=PAGE)
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+class StockRow(Schema):
+    sku = fields.String()
+    name = fields.String()
+    unit = fields.String()
+    critical = fields.Boolean()
+    supplier = fields.String(allow_none=True, metadata={"description": "The supplier's code"})
+    supplier_name = fields.String(allow_none=True)
+    on_hand = Number(metadata={"description": "On the shelves and at the dock, not what is picked and waiting in "
+                                              "dispatch (as the replenishment list counts it)"})
+    reserved = Number(metadata={"description": "Reserved by open customer orders"})
+    available = Number(metadata={"description": "On hand − reserved (below zero: more reserved than on hand)"})
+    on_order = Number(metadata={"description": "Left to receive on open purchase-order lines"})
+    in_dispatch = Number(metadata={"description": "Picked, waiting to be shipped: not on hand, still in the value"})
+    wac = fields.Float(allow_none=True, metadata={"description": "Weighted average cost"})
+    value = fields.Float(metadata={"description": "Everything still owned (dispatch included) at that cost"})
+    turnover = fields.Float(allow_none=True, metadata={"description": "Cost of goods sold ÷ average value, over "
+                                                                      "the period"})
+    coverage_days = fields.Float(allow_none=True, metadata={"description": "Stock owned ÷ units shipped a day over "
+                                                                           "the period; None: stock, nothing shipped"})
+    days_since_outflow = fields.Float(allow_none=True, metadata={"description": "Days since the last shipment"})
+    dormant = fields.Boolean()
+    stockouts = fields.Integer(metadata={"description": "Stock-outs over the period"})
+    stockout_days = fields.Integer(metadata={"description": "Days out of stock over the period"})
+    out_of_stock_now = fields.Boolean()
+
+
+class StockTotals(Schema):
+    count = fields.Integer(metadata={"description": "Products matching, over every page"})
+    value = fields.Float(metadata={"description": "Their value, over every page"})
+
+
+class StockOut(Schema):
+    items = fields.List(fields.Nested(StockRow))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+    totals = fields.Nested(StockTotals)
+    since = fields.Date(metadata={"description": "The period of the health figures: a year to today, from the "
+                                                 "ledger's first day when it is younger"})
+    until = fields.Date(metadata={"description": "Exclusive"})
+
+
+@blp.route("/stock")
+class StockOverview(MethodView):
+    @role("supervisor")
+    @blp.arguments(StockArgs, location="query")
+    @blp.response(200, StockOut)
+    def get(self, args):
+        """Every active product: on hand, reserved, available, on order, its value and health (cover, stock-outs,
+        turnover over the last year, or since the ledger's first day; dormant), searched, filtered, sorted and
+        paged."""
+        supplier = master.get(Supplier, args["supplier"]) if args["supplier"] else None
+        found = stock_overview.overview(utcnow().date(), q=args["q"], supplier_id=supplier.id if supplier else None,
+                                        only=args["only"], sort=args["sort"])
+        rows, page, per_page = found["rows"], args["page"], args["per_page"]
+        return {"items": rows[(page - 1) * per_page:page * per_page], "total": len(rows), "page": page,
+                "per_page": per_page, "totals": {"count": len(rows), "value": found["value"]},
+                "since": found["since"], "until": found["until"]}

@@ -56,10 +56,16 @@ def _external(m: Movement) -> float:
     return 0.0
 
 
-def books(since: date, until: date, *, sku: str | None = None, bucket: str = "week") -> list[ProductBook]:
-    """Fold every product's movements up to ``until``; daily series and flows for [since, until)."""
-    products = {p.id: p for p in db.session.scalars(select(Product).where(Product.sku == sku) if sku
-                                                    else select(Product))}
+def books(since: date, until: date, *, sku: str | None = None, bucket: str = "week",
+          product_ids: list[int] | None = None) -> list[ProductBook]:
+    """Fold every product's movements up to ``until`` (one product's with ``sku``, or these ``product_ids``); daily
+    series and flows for [since, until)."""
+    stmt = select(Product)
+    if sku:
+        stmt = stmt.where(Product.sku == sku)
+    if product_ids is not None:
+        stmt = stmt.where(Product.id.in_(product_ids))
+    products = {p.id: p for p in db.session.scalars(stmt)}
     days = (until - since).days
     result = {pid: ProductBook(p, daily_qty=np.zeros(days), daily_value=np.zeros(days)) for pid, p in products.items()}
     stmt = (select(Movement).where(Movement.product_id.in_(products),
@@ -132,8 +138,9 @@ def _bucket(day: date, bucket: str) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def kpis(since: date, until: date, sku: str | None = None) -> dict:
-    found = books(since, until, sku=sku)
+def product_kpis(since: date, until: date, sku: str | None = None, product_ids: list[int] | None = None) -> list[dict]:
+    """Each product's value and health over [since, until): what ``kpis`` lists and the stock overview shows."""
+    found = books(since, until, sku=sku, product_ids=product_ids)
     days = max(1, (until - since).days)
     rows = []
     for book in found:
@@ -156,6 +163,11 @@ def kpis(since: date, until: date, sku: str | None = None) -> dict:
                      "stockouts": out.count if out else 0, "stockout_days": out.total_days if out else 0,
                      "longest_stockout": out.longest if out else 0,
                      "out_of_stock_now": bool(out.open_at_end) if out else on_hand <= 0})
+    return rows
+
+
+def kpis(since: date, until: date, sku: str | None = None) -> dict:
+    rows = product_kpis(since, until, sku)
     total_value = sum(r["value"] for r in rows)
     total_cogs = sum(r["cogs"] for r in rows)
     total_avg = sum(r["average_value"] for r in rows)

@@ -624,7 +624,8 @@ def test_supervisor_views_run_under_the_policy(browser, desk_server):
     page.wait_for_selector("#go-supervision")
     page.goto("/#/sv")
     page.wait_for_selector("#kpi-stock-value")
-    for view in ("sv/lead-times", "sv/valuation", "sv/replenishment", "sv/sales-orders", "sv/decisions", "sv/data"):
+    for view in ("sv/stock", "sv/lead-times", "sv/valuation", "sv/replenishment", "sv/sales-orders", "sv/decisions",
+                 "sv/data"):
         page.goto(f"/#/{view}")
         page.wait_for_timeout(800)
     context.close()
@@ -1137,7 +1138,8 @@ def test_a_target_or_a_figure_that_cannot_be_taken_is_said_in_the_apps_words(des
 
 @pytest.mark.parametrize("route, ready", [("/#/sv/replenishment", ["#repl-table tbody tr"]),
                                           ("/#/sv", ["#late-table tbody tr", "#supplier-table tbody tr"]),
-                                          ("/#/sv/valuation", ["main table tbody tr"])])
+                                          ("/#/sv/valuation", ["main table tbody tr"]),
+                                          ("/#/sv/stock", ["#stock-table tbody tr"])])
 def test_the_french_desk_fits_a_laptop(desk_fr, desk_server, route, ready):
     """French words run longer than English ones ("Commandée, non réservée"): no table of these screens may scroll
     sideways at 1366 px, nor the page."""

@@ -71,9 +71,11 @@ function format(key, options) {
 
 export { word } from "../i18n.js"; // (the operator's screens name codes the same way)
 
-export function money(value) {
+// Whole euros, or cents with ``digits`` 2 (a unit cost of 0.45 € is not "0 €").
+export function money(value, digits = 0) {
   if (value === null || value === undefined || Number.isNaN(value)) return "–";
-  return format("money", { style: "currency", currency: "EUR", maximumFractionDigits: 0 }).format(value);
+  const decimals = digits ? { minimumFractionDigits: digits, maximumFractionDigits: digits } : { maximumFractionDigits: 0 };
+  return format(`money${digits}`, { style: "currency", currency: "EUR", ...decimals }).format(value);
 }
 
 export function num(value, digits = 0) {
@@ -146,7 +148,7 @@ export function isoDay(date) {
 // --- layout -------------------------------------------------------------------------------------------
 // [words, route, roles that see the tab (all supervision roles when left out)]
 const TABS = [
-  ["sv_dashboard", "#/sv"], ["sv_lead_times", "#/sv/lead-times"], ["sv_replenishment", "#/sv/replenishment"],
+  ["sv_dashboard", "#/sv"], ["sv_stock", "#/sv/stock"], ["sv_lead_times", "#/sv/lead-times"], ["sv_replenishment", "#/sv/replenishment"],
   ["sv_sales_orders", "#/sv/sales-orders"], ["sv_valuation", "#/sv/valuation"], ["sv_decisions", "#/sv/decisions"],
   ["sv_data", "#/sv/data"], ["sv_labels", "#/sv/labels"], ["sv_users", "#/sv/users", ["admin"]],
 ];

@@ -78,8 +78,11 @@ async function kpiTiles() {
     tile(t("turnover"), t("sv_per_year", { n: num(kpis.turnover, 1) }), { id: "kpi-turnover" }),
     tile(t("at_reorder_point"), num(atReorder), { id: "kpi-at-reorder", href: "#/sv/replenishment",
       tone: atReorder ? "warn" : null, detail: t("lines_n", { n: replenishment.items.length }) }),
-    tile(t("stockouts_now"), num(kpis.out_of_stock_now), { id: "kpi-stockouts", tone: kpis.out_of_stock_now ? "bad" : "good" }),
-    tile(t("dormant"), num(kpis.dormant), { id: "kpi-dormant", href: "#/sv/valuation", detail: money(kpis.dormant_value) }),
+    // Both lead to the products behind their figure, on the stock screen.
+    tile(t("stockouts_now"), num(kpis.out_of_stock_now), { id: "kpi-stockouts", href: "#/sv/stock?only=out_of_stock",
+      tone: kpis.out_of_stock_now ? "bad" : "good" }),
+    tile(t("dormant"), num(kpis.dormant), { id: "kpi-dormant", href: "#/sv/stock?only=dormant",
+      detail: money(kpis.dormant_value) }),
     pending ? tile(t("pending_decisions"), num(pending.total), { id: "kpi-pending", href: "#/sv/decisions",
       tone: pending.total ? "warn" : null }) : null,
   ];

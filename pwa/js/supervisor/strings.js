@@ -436,6 +436,19 @@ extendStrings({
     repl_unsent_note: "Their products count as on order: a product is no longer suggested once what was ordered "
       + "covers its need; one ordered below its need stays suggested. Send each order to its supplier, then record it here.",
     repl_still_suggested: "Still suggested after your orders, as the quantity ordered does not cover the need: {skus}.",
+    // stock overview (stock.js) and the valuation at a chosen day
+    sv_stock: "Stock", stock_search: "SKU or name", stock_all_suppliers: "All suppliers", stock_show: "Show",
+    stock_only_all: "All", stock_only_out_of_stock: "Out of stock now", stock_only_dormant: "Dormant",
+    stock_only_on_order: "On order", stock_only_over_reserved: "Reserved beyond stock",
+    stock_products: "Products", stock_wac: "Avg cost", stock_wac_help: "Weighted average cost",
+    stock_cover: "Cover", stock_cover_help: "Days the stock lasts at the year's shipments per day (– when nothing was shipped)",
+    stock_turnover: "Turnover / yr", stock_since_out: "Days not shipped", stock_outs: "Stock-outs",
+    stock_out_days: "Days out", stock_flag_out: "out of stock", stock_flag_dormant: "dormant",
+    stock_period: "Cover, turnover and stock-outs over {since} → {until}; value at weighted average cost, goods picked and waiting in dispatch included.",
+    stock_in_dispatch: "Besides {qty} picked, waiting in dispatch (in the value)",
+    stock_none: "No product matches.", stock_more: "Show {n} more", stock_shown: "{shown} of {total} shown",
+    val_at: "Value at the end of a day", val_at_day: "Day", val_at_value: "Value at the end of {date}",
+    val_at_qty: "Qty", val_at_none: "Nothing in stock at the end of that day.",
   },
   fr: {
     repl_unit_cost: "Coût unitaire", repl_line_value: "Montant", repl_summary: "Commandes à créer, par fournisseur",
@@ -452,5 +465,18 @@ extendStrings({
       + "commandée couvre son besoin ; commandé en dessous, il reste suggéré. Envoyez chaque commande à son "
       + "fournisseur, puis indiquez-le ici.",
     repl_still_suggested: "Toujours suggérés après vos commandes, la quantité commandée ne couvrant pas le besoin : {skus}.",
+    // vue du stock (stock.js) et valorisation à une date choisie
+    sv_stock: "Stock", stock_search: "Réf. ou nom", stock_all_suppliers: "Tous les fournisseurs", stock_show: "Afficher",
+    stock_only_all: "Tous", stock_only_out_of_stock: "En rupture", stock_only_dormant: "Dormants",
+    stock_only_on_order: "En commande", stock_only_over_reserved: "Réservé au-delà du stock",
+    stock_products: "Articles", stock_wac: "CMUP", stock_wac_help: "Coût moyen unitaire pondéré",
+    stock_cover: "Couverture", stock_cover_help: "Jours que dure le stock au rythme des expéditions de l'année (– si rien n'a été expédié)",
+    stock_turnover: "Rotation / an", stock_since_out: "Jours sans expédition", stock_outs: "Ruptures",
+    stock_out_days: "Jours en rupture", stock_flag_out: "en rupture", stock_flag_dormant: "dormant",
+    stock_period: "Couverture, rotation et ruptures du {since} au {until} ; valeur au coût moyen pondéré, marchandise préparée en attente d'expédition comprise.",
+    stock_in_dispatch: "Plus {qty} préparé, en attente d'expédition (compris dans la valeur)",
+    stock_none: "Aucun article ne correspond.", stock_more: "Afficher {n} de plus", stock_shown: "{shown} sur {total} affichés",
+    val_at: "Valeur à la fin d'un jour", val_at_day: "Jour", val_at_value: "Valeur le {date} au soir",
+    val_at_qty: "Qté", val_at_none: "Rien en stock à la fin de ce jour.",
   },
 });

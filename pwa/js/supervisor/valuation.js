@@ -1,5 +1,5 @@
 // Valuation and flows: stock value over time (weighted average cost), value in and out per week, the
-// dormant stock, and the ABC split of the cost of goods sold.
+// dormant stock, the ABC split of the cost of goods sold, and the value at the end of a chosen day, per product.
 import { h } from "../dom.js";
 import { t } from "../i18n.js";
 import { call, card, dateText, isoDay, layout, loading, money, num, pct, productLink, table, tile } from "./common.js";
@@ -64,6 +64,36 @@ async function view() {
         { label: t("days_since_outflow"), align: "num", value: (p) => num(p.days_since_outflow) },
       ], dormant, { id: "val-dormant" }),
       h("p", { class: "note", id: "val-dormant-rule" }, t("dormant_rule", { days: num(kpis.dormant_days) })))),
+    valueAtDay(),
+  ];
+}
+
+// The value at the end of a chosen day (today unless changed), product by product: what hovering the weekly curve
+// cannot say for a day between two week ends, nor for each product.
+function valueAtDay() {
+  const today = isoDay(new Date());
+  const input = h("input", { type: "date", id: "val-at", name: "at", max: today, value: today, required: true });
+  const result = h("div", { id: "val-at-result" });
+  const show = () => loading(result, () => valuedAt(input.value, today));
+  input.addEventListener("change", () => { if (input.value) show(); });
+  show();
+  return card(t("val_at"), h("label", { class: "field val-at-field" }, t("val_at_day"), input), result);
+}
+
+async function valuedAt(day, today) {
+  // Today is asked without a day: the value now, whatever the desk's time zone against the server's days (UTC). A
+  // day after that is the server's to refuse, in its words.
+  const answer = await call(day === today ? "/api/v1/analytics/valuation"
+    : `/api/v1/analytics/valuation?at=${encodeURIComponent(day)}`);
+  return [
+    h("div", { class: "tiles" }, tile(t("val_at_value", { date: dateText(day) }), money(answer.value), { id: "val-at-value" })),
+    table([
+      { label: t("sku"), value: (p) => productLink(p.sku) },
+      { label: t("name"), value: (p) => p.name },
+      { label: t("val_at_qty"), align: "num", value: (p) => num(p.qty, 3) },
+      { label: h("span", { title: t("stock_wac_help") }, t("stock_wac")), align: "num", value: (p) => money(p.wac, 2) },
+      { label: t("value"), align: "num", value: (p) => money(p.value) },
+    ], answer.products, { id: "val-at-table", empty: t("val_at_none") }),
   ];
 }
 
