@@ -23,7 +23,7 @@ const SHELL = [
   "/js/supervisor/decisions.js", "/js/supervisor/lead-times.js", "/js/supervisor/live.js",
   "/js/supervisor/order-form.js", "/js/supervisor/order-lines.js", "/js/supervisor/pickers.js",
   "/js/supervisor/print-labels.js",
-  "/js/supervisor/product.js", "/js/supervisor/replenishment.js",
+  "/js/supervisor/product.js", "/js/supervisor/purchase-order-form.js", "/js/supervisor/replenishment.js",
   "/js/supervisor/sales-order-form.js", "/js/supervisor/sales-orders.js",
   "/js/supervisor/strings.js",
   "/js/supervisor/supplier-form.js", "/js/supervisor/users.js", "/js/supervisor/valuation.js",

@@ -201,3 +201,35 @@ def french_refusal(server, path, body) -> str:
     except urllib.error.HTTPError as error:
         return json.loads(error.read())["error"]["message"]
     raise AssertionError("not refused")
+
+
+def test_a_purchase_order_made_by_hand_waits_in_the_unsent_list_until_sent(desk_fr, desk_server):
+    metre, piece = cable(desk_server), stocked_product(desk_server)
+    _, supplier = desk_server.request("GET", f"/api/v1/suppliers/{metre['supplier']}")
+    desk_fr.goto("/#/sv/replenishment")
+    desk_fr.wait_for_selector("#repl-list .sv-toolbar")
+    desk_fr.click("#po-open")
+    assert desk_fr.evaluate("document.activeElement.id") == "po-supplier"
+    desk_fr.fill("#po-supplier", supplier["code"])
+    desk_fr.press("#po-supplier", "Tab")
+    desk_fr.wait_for_function("(name) => document.querySelector('#po-supplier-name').textContent === name",
+                              arg=f"{supplier['code']} · {supplier['name']}")
+    first = fill_line(desk_fr, "po", 1, "E2E-CABLE", "250,5")
+    desk_fr.wait_for_function("() => document.querySelector('#po-lines tbody tr.ol-line .ol-price').value === '1,2'")
+    first.locator(".ol-info").filter(has_text="En stock").wait_for()      # the product's unit cost filled in
+    fill_line(desk_fr, "po", 2, piece["sku"], "10", "3,5")                    # a cost typed the French way
+    desk_fr.fill("#po-promised", "2030-07-01")
+    assert fits_the_laptop(desk_fr), "the form scrolls sideways at 1366 px in French"
+    screenshot(desk_fr, "order-entry-purchase-order-fr")
+    desk_fr.click("#po-submit")
+    number = made_number(desk_fr, "po")
+    row = desk_fr.locator(f"#repl-unsent-table tr.created[data-po='{number}']")
+    row.wait_for()
+    assert supplier["name"] in row.inner_text()
+    _, order = desk_server.request("GET", f"/api/v1/purchase-orders/{number}")
+    assert order["status"] == "draft" and order["supplier"] == supplier["code"] and order["promised_date"] == "2030-07-01"
+    assert [(ln["sku"], ln["ordered"], ln["unit_cost"]) for ln in order["lines"]] == [
+        ("E2E-CABLE", 250.5, 1.2), (piece["sku"], 10, 3.5)]
+    row.locator(".mark-ordered").click()
+    row.locator(".mark-ordered").wait_for(state="detached")
+    assert desk_server.request("GET", f"/api/v1/purchase-orders/{number}")[1]["status"] == "ordered"
