@@ -132,6 +132,9 @@ def test_a_double_click_or_a_retry_after_a_lost_answer_makes_one_sales_order(des
     def lose_the_answer(route):            # the server makes the order; its answer never reaches the page
         answers.append(route.fetch())
         route.abort()
+    desk.press("#so-lines .ol-qty", "Enter")                                  # Enter in a field sends nothing
+    desk.wait_for_timeout(300)
+    assert posts == [] and desk.locator("#so-message p").count() == 0
     desk.route("**/api/v1/sales-orders", lose_the_answer)
     desk.dblclick("#so-submit")
     desk.wait_for_selector("#so-message p.error")
@@ -184,9 +187,10 @@ def test_a_refused_line_is_said_in_the_servers_words_and_nothing_typed_is_lost(d
     desk_fr.wait_for_selector("#so-message p.error")
     assert f"{piece['sku']} se compte en pièces entières" in desk_fr.text_content("#so-message")
     assert desk_fr.locator("#so-lines tbody tr.ol-line").nth(0).locator(".ol-qty").get_attribute("aria-invalid") == "true"
-    # Corrected, it is made.
+    # Corrected, it is made (the button answers the keyboard).
     desk_fr.locator("#so-lines tbody tr.ol-line").nth(0).locator(".ol-qty").fill("2")
-    desk_fr.click("#so-submit")
+    desk_fr.focus("#so-submit")
+    desk_fr.keyboard.press("Enter")
     number = made_number(desk_fr, "so")
     assert [o["number"] for o in orders_of(desk_server, customer)] == [number]
 

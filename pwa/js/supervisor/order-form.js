@@ -1,7 +1,7 @@
 // What the desk's two order forms share (sales-order-form.js, purchase-order-form.js): a button opening the form
 // (the view stays the list it was until an order is to be typed), one submission at a time (a double click sends
-// once), and the answer said beside the button: a refusal in the server's words with the field it names pointed
-// out, nothing typed lost.
+// once), sent by its button only, and the answer said beside the button: a refusal in the server's words with the
+// field it names pointed out, nothing typed lost.
 import { h, replaceChildren } from "../dom.js";
 import { t } from "../i18n.js";
 import { ApiError, card } from "./common.js";
@@ -12,15 +12,16 @@ export function orderForm({ id, openLabel, title, submitLabel, fields, lines, se
   const open = h("button", { type: "button", class: "primary", id: `${id}-open`, "aria-expanded": "false",
     "aria-controls": `${id}-card` }, openLabel);
   const close = h("button", { type: "button", class: "oe-close", id: `${id}-close` }, t("oe_close"));
-  const submit = h("button", { type: "submit", class: "primary", id: `${id}-submit` }, submitLabel);
+  // A plain button, not a submit one: an Enter typed in a field (to pick a product from the list, to go on to the
+  // next line) must not send an order half typed. The button itself answers Enter and Space.
+  const submit = h("button", { type: "button", class: "primary", id: `${id}-submit` }, submitLabel);
   const message = h("div", { id: `${id}-message`, class: "oe-message" });
   const say = (tone, ...texts) => replaceChildren(message, texts.flat().map((text) =>
     h("p", { class: tone, role: tone === "error" ? "alert" : "status" }, text)));
   let busy = false;
 
-  const form = h("form", { id: `${id}-form`, class: "order-form", novalidate: true, async onSubmit(event) {
-    event.preventDefault();
-    if (busy) return;    // a second click or Enter while the first is on its way
+  submit.addEventListener("click", async () => {
+    if (busy) return;    // a second click while the first is on its way
     busy = true;
     submit.disabled = true;
     submit.textContent = t("creating");
@@ -31,8 +32,12 @@ export function orderForm({ id, openLabel, title, submitLabel, fields, lines, se
       busy = false;
       submit.disabled = false;
       submit.textContent = submitLabel;
+      if (document.activeElement === document.body) submit.focus();  // (disabled, it lost the keyboard's focus)
     }
-  } }, h("div", { class: "oe-fields" }, fields), lines.element, h("div", { class: "sv-actions" }, submit, message));
+  });
+  const form = h("form", { id: `${id}-form`, class: "order-form", novalidate: true,
+    onSubmit: (event) => event.preventDefault() },
+  h("div", { class: "oe-fields" }, fields), lines.element, h("div", { class: "sv-actions" }, submit, message));
 
   const box = card(title, form);
   box.id = `${id}-card`;
