@@ -21,9 +21,11 @@ const SHELL = [
   "/js/screens/settings.js", "/js/screens/ship.js", "/js/screens/sign-in.js",
   "/js/supervisor/charts.js", "/js/supervisor/common.js", "/js/supervisor/dashboard.js", "/js/supervisor/data.js",
   "/js/supervisor/decisions.js", "/js/supervisor/lead-times.js", "/js/supervisor/live.js",
+  "/js/supervisor/order-form.js", "/js/supervisor/order-lines.js", "/js/supervisor/pickers.js",
   "/js/supervisor/print-labels.js",
-  "/js/supervisor/product.js", "/js/supervisor/replenishment.js", "/js/supervisor/sales-orders.js",
-  "/js/supervisor/stock.js", "/js/supervisor/strings.js",
+  "/js/supervisor/product.js", "/js/supervisor/purchase-order-form.js", "/js/supervisor/replenishment.js",
+  "/js/supervisor/sales-order-form.js", "/js/supervisor/sales-orders.js", "/js/supervisor/stock.js",
+  "/js/supervisor/strings.js",
   "/js/supervisor/supplier-form.js", "/js/supervisor/users.js", "/js/supervisor/valuation.js",
 ];
 

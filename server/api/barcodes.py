@@ -31,6 +31,9 @@ class LookupArgs(CodeIn):
     promise = fields.Boolean(load_default=False, metadata={
         "description": "With a product: the date to promise a customer ordering what the scan stands for today "
                        "(DESIGN §5). Off by default: it reads the lead times, and the scanner's look-up is hot."})
+    qty = Number(load_default=None, validate=validate.Range(min=0.001, max=1_000_000), metadata={
+        "description": "With promise=true: the units the customer asks for (an order line being typed); by default "
+                       "what the scan stands for"})
 
 
 class LinkIn(Schema):
@@ -171,8 +174,9 @@ class Lookup(MethodView):
         """The product, location or document a code names, with the stock that matters."""
         found = lookup.look_up(args["code"])
         if args["promise"] and found["kind"] == "product":
-            found["promise"] = promises.if_ordered_today(found["product"]["sku"], Decimal(found["quantity"] or 1),
-                                                         found["stock"], utcnow().date())
+            asked = args["qty"] or Decimal(found["quantity"] or 1)
+            found["promise"] = promises.if_ordered_today(found["product"]["sku"], asked, found["stock"],
+                                                         utcnow().date())
         return found
 
 

@@ -153,6 +153,27 @@ def test_the_look_up_tells_what_to_promise_a_customer_ordering_today(client, war
     assert promise(EAN, asked=False) is None and promise("TL:LOC:A-01") is None and promise(OTHER_EAN) is None
 
 
+def test_the_look_up_promises_the_quantity_asked_for_an_order_line_being_typed(client, warehouse):
+    """The desk's order form asks, per line, what to promise for the units typed, not for one unit."""
+    from datetime import date, timedelta
+    sup = warehouse["supervisor"]
+    today = date.today()
+    client.patch("/api/v1/suppliers/ACME", headers=sup, json={"declared_lead_time_days": 6})
+    client.post("/api/v1/adjustments", headers=sup, json=event(product="PAD", location="A-01", qty=5, reason="open"))
+
+    def promise(qty):
+        answer = client.get(f"/api/v1/lookup?code=TL:PRD:PAD&promise=true&qty={qty}", headers=sup)
+        assert answer.status_code == 200, answer.json
+        return answer.json["stock"]["available"], answer.json["promise"]
+    assert promise(5) == (5, {"basis": "in_stock", "date": str(today + timedelta(days=1)), "days": 1,
+                              "explanation": promise(5)[1]["explanation"]})
+    available, short = promise(6)                            # one more than is free: the supplier's p90
+    assert available == 5 and short["basis"] == "lead_time" and short["date"] == str(today + timedelta(days=9))
+    assert promise("2.5")[1]["basis"] == "in_stock"          # the quantity is the customer's, typed as a number
+    refused = client.get("/api/v1/lookup?code=TL:PRD:PAD&promise=true&qty=0", headers=sup)
+    assert refused.status_code == 422 and refused.json["error"]["field"] == "qty"
+
+
 def test_the_handling_time_promised_is_measured_on_orders_shipped(client, warehouse, scanner):
     from datetime import date, timedelta
     from tests.flows.conftest import EAN

@@ -5,6 +5,8 @@ import { age, language, t } from "../i18n.js";
 import { call, card, dateText, layout, loading, num, productLink, serverText, table, word } from "./common.js";
 import { nowWithZone, uuid4 } from "../ids.js";
 import { disposeCharts } from "./charts.js";
+import { forgetLists } from "./pickers.js";
+import { purchaseOrderForm } from "./purchase-order-form.js";
 
 export default {
   title: "sv_replenishment",
@@ -16,7 +18,13 @@ export default {
     const list = h("div", { id: "repl-list" });
     const refreshUnsent = (fresh) => loading(unsent, () => unsentOrders(fresh));
     const refresh = (ordered) => loading(list, () => suggestions(refresh, refreshUnsent, ordered));
-    body.append(unsent, list);
+    // An order made by hand joins the unsent ones, to be sent from there; the suggestions see it on order.
+    forgetLists();
+    const byHand = purchaseOrderForm({ unsure: () => refreshUnsent(), created: (order) => {
+      refreshUnsent(new Set([order.number]));
+      refresh(new Map(order.lines.map((line) => [line.sku, line.ordered])));
+    } });
+    body.append(byHand, unsent, list);
     refreshUnsent();
     refresh();
     return { destroy: disposeCharts };

@@ -1,9 +1,12 @@
-// Open sales orders (neither shipped nor cancelled), newest first, and the supervisor's way to cancel one the
-// customer withdrew. Goods already picked go back from dispatch to the bins they came from, or to the bin the
-// supervisor names; what the server refuses (a bin that is not one) is shown in its words.
+// Open sales orders (neither shipped nor cancelled), newest first, a new one taken at the desk
+// (sales-order-form.js), and the supervisor's way to cancel one the customer withdrew. Goods already picked go back
+// from dispatch to the bins they came from, or to the bin the supervisor names; what the server refuses (a bin that
+// is not one) is shown in its words.
 import { h, replaceChildren } from "../dom.js";
 import { formatNumber, labelled, t } from "../i18n.js";
 import { call, callList, card, dateText, layout, loading, num, reasonForm, shownOf, table, word } from "./common.js";
+import { forgetLists } from "./pickers.js";
+import { salesOrderForm } from "./sales-order-form.js";
 
 export default {
   title: "sv_sales_orders",
@@ -11,7 +14,11 @@ export default {
   render(main) {
     const body = layout(main, "#/sv/sales-orders");
     if (!body) return {};
-    const refresh = (done) => loading(body, () => view(refresh, done));
+    // The list is refreshed on its own: an order being typed is not lost when another is cancelled.
+    const list = h("div", { id: "so-list" });
+    const refresh = (done, made = null) => loading(list, () => view(refresh, done, made));
+    forgetLists();
+    body.append(salesOrderForm({ created: (order) => refresh(null, order.number) }), list);
     refresh();
     return {};
   },
@@ -26,7 +33,7 @@ function cancelledText(order) {
     : t("so_cancelled", { number: order.number });
 }
 
-async function view(refresh, done) {
+async function view(refresh, done, made) {
   const page = await callList("/api/v1/sales-orders?status=open&per_page=500");
   const cancelling = h("div", { id: "so-cancel" });
   const ask = (order) => {
@@ -50,6 +57,6 @@ async function view(refresh, done) {
       { label: t("left"), align: "num", value: (o) => num(o.left) },
       { label: "", value: (o) => h("button", { type: "button", class: "danger", onClick: () => ask(o) }, t("cancel_so_ask")) },
     ], page.items, { id: "open-sales-orders", empty: t("no_open_sales_orders"),
-      rowProps: (o) => ({ dataset: { so: o.number } }) })),
+      rowProps: (o) => ({ dataset: { so: o.number }, class: o.number === made ? "created" : null }) })),
   ];
 }
