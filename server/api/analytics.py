@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
-from server.api.common import PAGE, Blueprint, CODE, Day, Moment, Number
+from server.api.common import PAGE, Blueprint, CODE, Day, Figure, Moment, Number
 from server.api.security import role
 from server.domain import leadtime
 from server.domain.errors import Invalid
@@ -20,15 +20,15 @@ blp = Blueprint("analytics", __name__, url_prefix="/api/v1/analytics", descripti
 
 class Durations(Schema):
     n = fields.Integer()
-    mean = fields.Float(allow_none=True)
-    sd = fields.Float(allow_none=True)
-    median = fields.Float(allow_none=True)
-    mad = fields.Float(allow_none=True)
-    madn = fields.Float(allow_none=True, metadata={"description": "1.4826 × MAD: a spread robust to outliers"})
-    p50 = fields.Float(allow_none=True)
-    p90 = fields.Float(allow_none=True)
-    min = fields.Float(allow_none=True)
-    max = fields.Float(allow_none=True)
+    mean = Figure(allow_none=True)
+    sd = Figure(allow_none=True)
+    median = Figure(allow_none=True)
+    mad = Figure(allow_none=True)
+    madn = Figure(allow_none=True, metadata={"description": "1.4826 × MAD: a spread robust to outliers"})
+    p50 = Figure(allow_none=True)
+    p90 = Figure(allow_none=True)
+    min = Figure(allow_none=True)
+    max = Figure(allow_none=True)
     quantile_method = fields.String()
 
 
@@ -41,21 +41,21 @@ class Stages(Schema):
 
 class Lateness(Schema):
     n = fields.Integer()
-    mean = fields.Float(allow_none=True)
-    p50 = fields.Float(allow_none=True)
-    p90 = fields.Float(allow_none=True)
-    max = fields.Float(allow_none=True)
-    late_share = fields.Float(allow_none=True)
-    mean_days_late_when_late = fields.Float(allow_none=True)
+    mean = Figure(allow_none=True)
+    p50 = Figure(allow_none=True)
+    p90 = Figure(allow_none=True)
+    max = Figure(allow_none=True)
+    late_share = Figure(allow_none=True)
+    mean_days_late_when_late = Figure(allow_none=True)
 
 
 class Reliability(Schema):
     lines = fields.Integer()
     otif_lines = fields.Integer()
-    otif = fields.Float(allow_none=True, metadata={"description": "On time AND in full at first receipt, per line"})
-    on_time = fields.Float(allow_none=True)
-    in_full = fields.Float(allow_none=True)
-    fill_rate = fields.Float(allow_none=True, metadata={"description": "Units received / units ordered"})
+    otif = Figure(allow_none=True, metadata={"description": "On time AND in full at first receipt, per line"})
+    on_time = Figure(allow_none=True)
+    in_full = Figure(allow_none=True)
+    fill_rate = Figure(allow_none=True, metadata={"description": "Units received / units ordered"})
     overdue_lines = fields.Integer()
     pending_lines = fields.Integer()
     lateness = fields.Nested(Lateness)
@@ -64,7 +64,7 @@ class Reliability(Schema):
 class SupplierPerformance(Schema):
     supplier = fields.String()
     name = fields.String()
-    declared_days = fields.Float()
+    declared_days = Figure()
     lines = fields.Integer()
     lead_time = fields.Nested(Durations, metadata={"description": "Need detected → available, measured: the lead "
                                                                  "time the plan uses"})
@@ -79,13 +79,13 @@ class Estimate(Schema):
                                                     "blended with the supplier's pool), supplier_pool (none yet: the "
                                                     "supplier's measured pool) or declared (nothing measured: "
                                                     "the supplier's word)"})
-    mean = fields.Float()
-    sd = fields.Float()
-    p50 = fields.Float()
-    p90 = fields.Float()
+    mean = Figure()
+    sd = Figure()
+    p50 = Figure()
+    p90 = Figure()
     n = fields.Integer()
-    weight = fields.Float(metadata={"description": "Weight of the product's own receipts (1 = own data only)"})
-    declared_days = fields.Float(allow_none=True)
+    weight = Figure(metadata={"description": "Weight of the product's own receipts (1 = own data only)"})
+    declared_days = Figure(allow_none=True)
     note_en = fields.String()
     note_fr = fields.String()
 
@@ -102,7 +102,7 @@ class LeadTimesOut(Schema):
     products = fields.List(fields.Nested(ProductEstimate))
 
 
-StageDays = Schema.from_dict({stage: fields.Float(allow_none=True) for stage in leadtime.STAGES}, name="StageDays")
+StageDays = Schema.from_dict({stage: Figure(allow_none=True) for stage in leadtime.STAGES}, name="StageDays")
 
 
 class LineMeasured(Schema):
@@ -110,13 +110,13 @@ class LineMeasured(Schema):
     line_id = fields.Integer()
     sku = fields.String()
     name = fields.String()
-    ordered = fields.Float()
-    received = fields.Float()
+    ordered = Figure()
+    received = Figure()
     promised = fields.Date(allow_none=True)
     need_detected = fields.AwareDateTime(allow_none=True)
     available = fields.AwareDateTime(allow_none=True, metadata={"description": "First put-away, else first receipt"})
     stages = fields.Nested(StageDays, metadata={"description": "Days; None where a bounding step is missing"})
-    total = fields.Float(allow_none=True, metadata={"description": "Need detected → available, days"})
+    total = Figure(allow_none=True, metadata={"description": "Need detected → available, days"})
 
 
 class Filters(Schema):
@@ -189,49 +189,49 @@ class AtArgs(Schema):
 class ValuedProduct(Schema):
     sku = fields.String()
     name = fields.String()
-    qty = fields.Float()
-    wac = fields.Float(allow_none=True)
-    value = fields.Float()
+    qty = Figure()
+    wac = Figure(allow_none=True)
+    value = Figure()
 
 
 class ValuationOut(Schema):
     at = fields.Date()
-    value = fields.Float()
+    value = Figure()
     products = fields.List(fields.Nested(ValuedProduct))
 
 
 class ValuePoint(Schema):
     at = fields.Date(metadata={"description": "Last day of the week or month (or of the period)"})
-    value = fields.Float(metadata={"description": "Stock value at the end of that day"})
+    value = Figure(metadata={"description": "Stock value at the end of that day"})
 
 
 class Flow(Schema):
     period = fields.Date(metadata={"description": "First day of the week (Monday) or month"})
-    in_qty = fields.Float(metadata={"description": "Received, or opening stock"})
-    in_value = fields.Float()
-    out_qty = fields.Float(metadata={"description": "Shipped to customers"})
-    out_value = fields.Float(metadata={"description": "At weighted average cost: the cost of goods sold"})
-    adjusted_qty = fields.Float(metadata={"description": "Found (+) or written off (−) by counts and adjustments, "
+    in_qty = Figure(metadata={"description": "Received, or opening stock"})
+    in_value = Figure()
+    out_qty = Figure(metadata={"description": "Shipped to customers"})
+    out_value = Figure(metadata={"description": "At weighted average cost: the cost of goods sold"})
+    adjusted_qty = Figure(metadata={"description": "Found (+) or written off (−) by counts and adjustments, "
                                                          "and their reversals: in − out + adjusted = the change "
                                                          "on hand"})
-    adjusted_value = fields.Float(metadata={"description": "The same at weighted average cost"})
+    adjusted_value = Figure(metadata={"description": "The same at weighted average cost"})
 
 
 class ProductKpis(Schema):
     sku = fields.String()
     name = fields.String()
-    on_hand = fields.Float()
-    wac = fields.Float(allow_none=True)
-    value = fields.Float()
-    cogs = fields.Float(metadata={"description": "Cost of what was shipped in the period"})
-    adjusted_qty = fields.Float(metadata={"description": "Found (+) or written off (−) by counts and adjustments in "
+    on_hand = Figure()
+    wac = Figure(allow_none=True)
+    value = Figure()
+    cogs = Figure(metadata={"description": "Cost of what was shipped in the period"})
+    adjusted_qty = Figure(metadata={"description": "Found (+) or written off (−) by counts and adjustments in "
                                                          "the period: not usage"})
-    adjusted_value = fields.Float()
-    average_value = fields.Float()
-    turnover = fields.Float(allow_none=True)
-    coverage_days = fields.Float(allow_none=True, metadata={"description": "On hand ÷ units shipped a day over the "
+    adjusted_value = Figure()
+    average_value = Figure()
+    turnover = Figure(allow_none=True)
+    coverage_days = Figure(allow_none=True, metadata={"description": "On hand ÷ units shipped a day over the "
                                                                           "period; None: stock and nothing shipped"})
-    days_since_outflow = fields.Float(allow_none=True, metadata={"description": "Days since the last shipment"})
+    days_since_outflow = Figure(allow_none=True, metadata={"description": "Days since the last shipment"})
     dormant = fields.Boolean()
     stockouts = fields.Integer()
     stockout_days = fields.Integer()
@@ -242,15 +242,15 @@ class ProductKpis(Schema):
 class KpisOut(Schema):
     since = fields.Date()
     until = fields.Date()
-    stock_value = fields.Float()
-    cogs = fields.Float()
-    adjusted_value = fields.Float(metadata={"description": "Found (+) or written off (−) by counts and "
+    stock_value = Figure()
+    cogs = Figure()
+    adjusted_value = Figure(metadata={"description": "Found (+) or written off (−) by counts and "
                                                            "adjustments in the period, at weighted average cost"})
-    turnover = fields.Float(allow_none=True)
+    turnover = Figure(allow_none=True)
     dormant = fields.Integer()
     dormant_days = fields.Integer(metadata={"description": "The rule: on hand, nothing shipped for this many days "
                                                            "or more (since its first receipt when never shipped)"})
-    dormant_value = fields.Float()
+    dormant_value = Figure()
     out_of_stock_now = fields.Integer()
     stockouts = fields.Integer()
     products = fields.List(fields.Nested(ProductKpis))
@@ -354,13 +354,13 @@ class StockRow(Schema):
     available = Number(metadata={"description": "On hand − reserved (below zero: more reserved than on hand)"})
     on_order = Number(metadata={"description": "Left to receive on open purchase-order lines"})
     in_dispatch = Number(metadata={"description": "Picked, waiting to be shipped: not on hand, still in the value"})
-    wac = fields.Float(allow_none=True, metadata={"description": "Weighted average cost"})
-    value = fields.Float(metadata={"description": "Everything still owned (dispatch included) at that cost"})
-    turnover = fields.Float(allow_none=True, metadata={"description": "Cost of goods sold ÷ average value, over "
+    wac = Figure(allow_none=True, metadata={"description": "Weighted average cost"})
+    value = Figure(metadata={"description": "Everything still owned (dispatch included) at that cost"})
+    turnover = Figure(allow_none=True, metadata={"description": "Cost of goods sold ÷ average value, over "
                                                                       "the period"})
-    coverage_days = fields.Float(allow_none=True, metadata={"description": "Stock owned ÷ units shipped a day over "
+    coverage_days = Figure(allow_none=True, metadata={"description": "Stock owned ÷ units shipped a day over "
                                                                            "the period; None: stock, nothing shipped"})
-    days_since_outflow = fields.Float(allow_none=True, metadata={"description": "Days since the last shipment"})
+    days_since_outflow = Figure(allow_none=True, metadata={"description": "Days since the last shipment"})
     dormant = fields.Boolean()
     stockouts = fields.Integer(metadata={"description": "Stock-outs over the period"})
     stockout_days = fields.Integer(metadata={"description": "Days out of stock over the period"})
@@ -369,7 +369,7 @@ class StockRow(Schema):
 
 class StockTotals(Schema):
     count = fields.Integer(metadata={"description": "Products matching, over every page"})
-    value = fields.Float(metadata={"description": "Their value, over every page"})
+    value = Figure(metadata={"description": "Their value, over every page"})
 
 
 class StockOut(Schema):

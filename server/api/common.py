@@ -47,6 +47,19 @@ class Number(fields.Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
 
 
+class Figure(fields.Float):
+    """A computed float, rounded for the reader: sums of floats end in …00000000005 (453.20000000000005 €); six
+    decimals keep every figure these answers give (days, units, rates, euros) and drop the noise."""
+
+    def __init__(self, places: int = 6, **kwargs):
+        self.places = places
+        super().__init__(**kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        value = super()._serialize(value, attr, obj, **kwargs)
+        return None if value is None else round(value, self.places)
+
+
 class Money(Number):
     """A cost or a price, in answers: null for an operator. What the company pays its suppliers and charges its
     customers is for the desk (the CSV exports and the valuation are refused to operators already)."""

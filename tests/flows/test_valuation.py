@@ -139,3 +139,14 @@ def test_the_kpis_say_the_dormant_rule_they_apply(client, warehouse):
     sup = warehouse["supervisor"]
     kpis = client.get("/api/v1/analytics/kpis", headers=sup).json
     assert kpis["dormant_days"] == DORMANT_DAYS == 90
+
+
+def test_figures_carry_no_float_noise(client, warehouse):
+    """3 × 1.10 € read 3.3000000000000003 €; a weighted average 9.949999999999996."""
+    sup = warehouse["supervisor"]
+    for qty, cost in ((3, "1.10"), (7, "12.30")):
+        assert client.post("/api/v1/adjustments", headers=sup, json=event(
+            product="PAD", location="A-01", qty=qty, unit_cost=cost, reason="open")).status_code == 201
+    assert 3 * 1.10 != 3.3 and (3 * 1.10 + 7 * 12.30) / 10 != 8.94    # the noise this guards against
+    [pad] = client.get("/api/v1/analytics/valuation", headers=sup).json["products"]
+    assert (pad["qty"], pad["wac"], pad["value"]) == (10, 8.94, 89.4)
