@@ -36,7 +36,8 @@ def check_number(qty: Decimal, *, field: str = "qty") -> Decimal:
 # right. Other units (kg, l, m, …) are measured and may take decimals.
 COUNTED_UNITS = frozenset({"pce", "pc", "pcs", "piece", "pieces", "pièce", "pièces", "u", "un", "unit", "units",
                            "unité", "unités", "ea", "each", "c62", "h87", "box", "boîte", "carton", "pack", "pair",
-                           "paire", "set"})
+                           "paire", "set", "jeu", "jeux", "kit", "kits", "lot", "lots", "sachet", "boite", "bidon",
+                           "flacon", "rouleau", "palette", "pal", "colis"})
 
 
 def check_quantity(qty: Decimal, *, field: str = "qty", allow_negative: bool = False, of=None) -> Decimal:

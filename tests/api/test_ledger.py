@@ -151,3 +151,13 @@ def test_french_messages(client, tokens, warehouse):
     res = client.post("/api/v1/transfers", headers={**tokens["operator"], "Accept-Language": "fr"},
                       json=event(product="P1", from_location="A-01", to_location="B-01", qty=1))
     assert res.json["error"]["message"] == "Seulement 0 en stock en A-01 ; 1 demandé."  # singular below 2
+
+
+@pytest.mark.parametrize("unit", ["jeu", "Kit", "lot", "colis"])
+def test_sets_kits_and_lots_are_counted_whole(client, tokens, warehouse, unit):
+    """TAPIS-SOL, sold by the "jeu" (a set of mats), took 0.5."""
+    assert client.post("/api/v1/products", headers=warehouse, json={"sku": "MAT", "name": "Tapis", "unit": unit}
+                       ).status_code == 201
+    half = client.post("/api/v1/adjustments", headers=warehouse,
+                       json=event(product="MAT", location="A-01", qty="0.5", reason="count"))
+    assert half.status_code == 422 and half.json["error"]["code"] == "whole_units_required", half.json
