@@ -656,6 +656,22 @@ def test_a_held_count_names_its_item_on_the_decisions_view(desk, desk_server):
     card.wait_for(state="detached")
 
 
+def test_the_dashboard_counts_a_held_scan_as_it_comes(desk, desk_server):
+    """The live feed showed 'pending · DSC-0052' within seconds, but the 'waiting for a decision' tile stayed at 0
+    until the page was reloaded."""
+    desk.goto("/#/sv")
+    desk.wait_for_selector("#kpi-pending")
+    desk.wait_for_selector("#live-state.live-connected", timeout=10000)
+    before = int(desk.text_content("#kpi-pending"))
+    status, held, _ = hold_a_count(desk_server)
+    assert status == 202, held
+    desk.wait_for_function(f"document.getElementById('kpi-pending').textContent === '{before + 1}'", timeout=15000)
+    assert "tile-warn" in desk.locator("#kpi-pending").evaluate("(e) => e.closest('.tile').className")
+    status, _ = desk_server.request("POST", f"/api/v1/scans/{held['client_event_id']}/decision",
+                                    {"accept": False, "note": "e2e"})
+    assert status == 200  # leave the demo as it was
+
+
 # --- a buyer's first mornings -------------------------------------------------------------------------
 
 def test_purchase_orders_not_yet_sent_stay_on_the_replenishment_view_until_sent(desk, desk_server):

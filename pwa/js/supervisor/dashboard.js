@@ -40,6 +40,7 @@ export default {
       refreshTimer = setTimeout(() => {
         todayTiles().then((built) => replaceChildren(todayBox, built)).catch(() => {});
         latePurchaseOrders().then((built) => replaceChildren(latePos, built)).catch(() => {});
+        refreshPending();
       }, 3000);
     }
 
@@ -53,6 +54,8 @@ export default {
           feedEmpty.hidden = true;
           feed.prepend(feedItem(event));
           while (feed.children.length > FEED_LENGTH) feed.lastElementChild.remove();
+          // a scan held for a supervisor, or one decided: the waiting count changes (it stayed at 0 till a reload)
+          if (event.outcome === "pending" || event.kind === "exception") refreshPending();
         } else {
           refreshSoon();
         }
@@ -67,6 +70,15 @@ export default {
     };
   },
 };
+
+// The "waiting for a decision" tile, counted again.
+async function refreshPending() {
+  const pending = await callList("/api/v1/scans?outcome=pending&limit=1").catch(() => null);
+  const figure = document.getElementById("kpi-pending");
+  if (!pending || !figure) return;
+  figure.textContent = num(pending.total);
+  figure.closest(".tile")?.classList.toggle("tile-warn", pending.total > 0);
+}
 
 async function kpiTiles() {
   const [kpis, replenishment, pending] = await Promise.all([
@@ -92,7 +104,8 @@ async function kpiTiles() {
 async function todayTiles() {
   const midnight = new Date();
   midnight.setHours(0, 0, 0, 0);
-  const totals = { receptions: [0, 0], picks: [0, 0], shipments: [0, 0] };
+  // Order lines worked on today (a line received in 20 scans is one line), and units.
+  const totals = { receptions: [new Set(), 0], picks: [new Set(), 0], shipments: [new Set(), 0] };
   let after = null;
   for (let page = 0; page < 50; page += 1) {
     const query = new URLSearchParams({ since: midnight.toISOString(), limit: "1000" });
@@ -101,14 +114,14 @@ async function todayTiles() {
     for (const m of answer.items) {
       const key = KIND[m.kind];
       if (key && new Date(m.occurred_at) >= midnight) {
-        totals[key][0] += 1;
+        totals[key][0].add(m.po_line_id ?? m.so_line_id ?? `movement ${m.id}`);
         totals[key][1] += Number(m.qty);
       }
     }
     after = answer.next_after_id;
     if (after === null || after === undefined || !answer.items.length) break;
   }
-  return Object.entries(totals).map(([key, [lines, units]]) =>
+  return Object.entries(totals).map(([key, [worked, units]]) => [key, worked.size, units]).map(([key, lines, units]) =>
     tile(t(key), num(lines), { id: `today-${key}`, detail: t("lines_units", {
       lines: t("n_lines", { n: lines, count: num(lines) }), units: t("n_units", { n: units, count: num(units) }) }) }));
 }
