@@ -106,7 +106,14 @@ def test_unexpected_item_rejected_books_nothing(client, warehouse, scanner, shel
 def test_counts_correct_small_variances_and_hold_large_ones(client, warehouse, scanner, shelf):
     status, body = scanner.scan(EAN, "count", bin="A-01", qty=38)        # 2 short of 40: within 10 %
     assert status == 201 and (body["expected"], body["counted"], body["variance"]) == (40, 38, -2)
+    assert body["message"] == "Brake pad: 38 counted, 40 expected (\u22122); stock corrected."
     assert stock(client, scanner.headers)[("A-01", "")] == 38
+    fr = {**scanner.headers, "Accept-Language": "fr"}
+    res = client.post("/api/v1/scans", json=scanner.body(EAN, "count", bin="A-01", qty=1), headers=fr)
+    status, body = res.status_code, res.json
+    assert status == 202 and body["error"]["code"] == "count_variance"
+    # (it read « Le comptage diffère de -37 des 38 attendus », and « 1 comptés »)
+    assert body["error"]["message"] == "1 compté pour 38 attendus (écart \u221237) : un responsable doit le confirmer."
     status, body = scanner.scan(EAN, "count", bin="A-01", qty=20)
     assert status == 202 and body["error"]["code"] == "count_variance"
     assert body["product"]["sku"] == "PAD" and "qty" not in body         # (a count held is not a quantity moved)

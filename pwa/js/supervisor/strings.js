@@ -139,7 +139,7 @@ extendStrings({
     sv_find_product: "Réf. ou nom", sv_open: "Ouvrir", sv_loading: "Chargement…", sv_refresh: "Actualiser",
     sv_failed: "Chargement impossible : {reason}", sv_not_allowed: "Ces vues sont réservées aux responsables et administrateurs.",
     sv_none: "Rien à afficher.", sv_total: "Total", sv_days: "{n} j", sv_per_year: "{n} fois / an",
-    stock_value: "Valeur du stock", turnover: "Rotation", at_reorder_point: "Articles poussés à commander",
+    stock_value: "Valeur du stock", turnover: "Rotation", at_reorder_point: "Articles sur stock à commander",
     stockouts_now: "En rupture", late_pos: "Commandes fournisseur en retard", pending_decisions: "En attente de décision",
     dormant: "Articles dormants", today: "Aujourd'hui", receptions: "Réceptions", picks: "Prélèvements", shipments: "Expéditions",
     lines_units: "{lines} · {units}", n_lines_one: "{count} ligne", n_lines_other: "{count} lignes", n_units_one: "{count} unité", n_units_other: "{count} unités", supplier_otif: "Fournisseurs : à l'heure, complet",

@@ -9,7 +9,7 @@ from sqlalchemy import case, func, or_, select
 
 from server.domain.errors import Conflict, Invalid
 from server.domain.movements import check_quantity, fmt_qty, fr_qty
-from server.domain.words import fr_word
+from server.domain.words import en_word, fr_word
 from server.models import Movement, MovementKind, StockLevel
 from server.models.base import utcnow
 from server.queries import lookup as lookups
@@ -57,11 +57,15 @@ def count(s, scan: Scan, parsed) -> Outcome:
         stamp=scan.stamp, kind=MovementKind.COUNT, product_id=item.product.id, qty=abs(variance),
         to_location_id=where.id if variance > 0 else None, from_location_id=None if variance > 0 else where.id,
         lot=lot, expiry=item.expiry, reason="cycle count"))
-    sign = "+" if variance > 0 else ""
     return applied(body, f"{named}: {fmt_qty(counted)} counted, {fmt_qty(expected)} expected "
-                   f"({sign}{fmt_qty(variance)}); stock corrected.",
-                   f"{named} : {fr_qty(counted)} comptés, {fr_qty(expected)} attendus "
-                   f"({sign}{fr_qty(variance)}) ; stock corrigé.")
+                   f"({_signed(fmt_qty, variance)}); stock corrected.",
+                   f"{named} : {fr_qty(counted)} {fr_word(counted, 'compté', 'comptés')}, {fr_qty(expected)} "
+                   f"{fr_word(expected, 'attendu', 'attendus')} (écart {_signed(fr_qty, variance)}) ; stock corrigé.")
+
+
+def _signed(written, variance: Decimal) -> str:
+    """+2 or −3, with a real minus sign (a hyphen reads as a dash)."""
+    return f"+{written(variance)}" if variance > 0 else f"\u2212{written(-variance)}"
 
 
 def _lot_counted(s, product, where) -> str:
@@ -96,10 +100,13 @@ def _hold_large_variance(scan: Scan, product, expected: Decimal, variance: Decim
     share = Decimal(str(current_app.config["TENDU_COUNT_VARIANCE_SHARE"]))
     if scan.forced or abs(variance + earlier) <= max(Decimal(1), (expected - earlier) * share):
         return
+    counted = expected + variance
     raise PendingDecision("count_variance",
-                          f"The count differs by {fmt_qty(variance)} from the {fmt_qty(expected)} expected: "
+                          f"Counted {fmt_qty(counted)} where {fmt_qty(expected)} "
+                          f"{en_word(expected, 'was', 'were')} expected ({_signed(fmt_qty, variance)}): "
                           "a supervisor must confirm it.",
-                          f"Le comptage diffère de {fr_qty(variance)} des {fr_qty(expected)} attendus : "
+                          f"{fr_qty(counted)} {fr_word(counted, 'compté', 'comptés')} pour {fr_qty(expected)} "
+                          f"{fr_word(expected, 'attendu', 'attendus')} (écart {_signed(fr_qty, variance)}) : "
                           "un responsable doit le confirmer.",
                           details={"expected": fmt_qty(expected), "variance": fmt_qty(variance)}, product=product)
 
