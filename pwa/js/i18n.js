@@ -46,7 +46,7 @@ const STRINGS = {
     // receive
     receive_title: "Reception", receive_prompt_order: "Scan the purchase order label (TL:PO:…)",
     receive_prompt_items: "Scan the cartons or items of {order}",
-    change_order: "Change order", order: "Order", line_ordered: "ordered", line_received: "received",
+    change_order: "Change order", status_partly: "partly {status}", order: "Order", line_ordered: "ordered", line_received: "received",
     line_picked: "picked", line_short: "short",
     need_order_first: "Scan the purchase order label first.",
     no_lines_yet: "Lines appear after the order label is read by the server.",
@@ -156,7 +156,7 @@ const STRINGS = {
     step_misread_count: "vérifiez la quantité de l'étiquette (ou celle tapée), puis rescannez.",
     receive_title: "Réception", receive_prompt_order: "Scannez l'étiquette de la commande fournisseur (TL:PO:…)",
     receive_prompt_items: "Scannez les colis ou articles de {order}",
-    change_order: "Changer de commande", order: "Commande", line_ordered: "commandé", line_received: "reçu",
+    change_order: "Changer de commande", status_partly: "{status} en partie", order: "Commande", line_ordered: "commandé", line_received: "reçu",
     line_picked: "prélevé", line_short: "manquant",
     need_order_first: "Scannez d'abord l'étiquette de la commande.",
     no_lines_yet: "Les lignes s'affichent quand le serveur a lu l'étiquette de la commande.",

@@ -40,10 +40,14 @@ export function openOrders({ kind, title, onChoose, onRelease, shows = () => tru
         : h("li", { class: "note" }, t("no_open_orders"))) : null);
   }
 
+  // An order's status is its furthest line's step: "received" with 40 of 41 units still to come is received in part.
+  const PARTLY = { "purchase-orders": ["received", "put_away"], "sales-orders": ["picked", "packed"] }[kind] || [];
+  const status = (order) => (Number(order.left) > 0 && PARTLY.includes(order.status)
+    ? t("status_partly", { status: word("status", order.status) }) : word("status", order.status));
   const row = (order) => h("li", {}, h("button", {
     type: "button", class: "open-order", dataset: { number: order.number }, onClick: () => onChoose(order.label),
   }, h("strong", {}, order.number), " ", order.partner, h("small", {},
-    [word("status", order.status), labelled(t("lines"), order.lines), labelled(t("left"), formatNumber(order.left))]
+    [status(order), labelled(t("lines"), order.lines), labelled(t("left"), formatNumber(order.left))]
       .join(" · "))));
 
   return {
