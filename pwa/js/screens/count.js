@@ -19,7 +19,7 @@ export default {
     // A text field with a decimal keypad, not type=number: that one drops the comma of a French "1,5" (→ 15).
     const qty = h("input", {
       id: "counted-qty", type: "text", inputmode: "decimal", autocomplete: "off", enterkeyhint: "done",
-      "data-scan-through": "",
+      "data-scan-through": "number",
       onKeydown: (event) => event.key === "Enter" && qty.blur(),
     });
     const qtyField = h("label", { class: "field big-number" }, t("counted_qty"), qty);
