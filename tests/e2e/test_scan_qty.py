@@ -15,11 +15,25 @@ def wait_for_received(page, sku: str, received: str) -> None:
                            ".received`)?.textContent === received", arg=[sku, received], timeout=15000)
 
 
+def scan_label(page, code: str, shown: str, where: str) -> None:
+    """A label scanned to set the screen's order or bin, again if a loaded machine split the burst (a label scanned
+    twice changes nothing; the scans under test, with their quantities, are never repeated)."""
+    for _ in range(3):
+        wedge(page, code)
+        try:
+            page.wait_for_function("([where, shown]) => document.querySelector(where)?.textContent === shown",
+                                   arg=[where, shown], timeout=5000)
+            return
+        except Exception:  # noqa: BLE001 (a Playwright timeout: scanned again)
+            continue
+    raise AssertionError(f"{code} was not taken: {page.locator(where).inner_text()}")
+
+
 def start_reception(page, server, purpose: str) -> str:
     order = server.seed["orders"][purpose]
     sign_in(page, server)
     open_screen(page, "receive")
-    wedge(page, f"TL:PO:{order}")
+    scan_label(page, f"TL:PO:{order}", order, "#current-order")
     wait_for_received(page, "E2E-Q", "0")
     page.wait_for_selector("#flash", state="hidden")
     return order
@@ -27,8 +41,7 @@ def start_reception(page, server, purpose: str) -> str:
 
 def set_bin(page, screen: str, bin_code: str) -> None:
     open_screen(page, screen)
-    wedge(page, f"TL:LOC:{bin_code}")
-    page.wait_for_function("(bin) => document.querySelector('#current-bin')?.textContent === bin", arg=bin_code)
+    scan_label(page, f"TL:LOC:{bin_code}", bin_code, "#current-bin")
 
 
 def level(server, sku: str, place: str) -> float:
@@ -69,8 +82,9 @@ def test_the_quantity_multiplies_a_cartons_pack_and_goes_back_to_1_after_the_sca
     wedge(page, f"]E0{blade['gtin']}")
     wait_for_received(page, "E2E-Q", "37")
     assert [qty for _, qty, _, _ in receipts_of(scan_api, order)] == [36, 1]
-    contexts = [scan["context"] for scan in outbox(page, "sent") if scan["context"].get("order") == order]
-    assert [context.get("qty") for context in contexts] == [None, None, 3, None]  # label, label, carton × 3, unit
+    sent = [scan for scan in outbox(page, "sent") if scan["context"].get("order") == order]
+    assert [scan["context"].get("qty") for scan in sent if not scan["code"].startswith("TL:")] == [3, None]
+    assert all("qty" not in scan["context"] for scan in sent if scan["code"].startswith("TL:"))
 
 
 def test_put_away_with_a_quantity(page, scan_api):
@@ -93,10 +107,9 @@ def test_pick_with_a_quantity(page, scan_api):
     order = scan_api.seed["sales_orders"]["pick-qty"]
     sign_in(page, scan_api)
     open_screen(page, "pick")
-    wedge(page, f"TL:SO:{order}")
+    scan_label(page, f"TL:SO:{order}", order, "#current-order")
     page.wait_for_selector("#pick-list .pick-line .pick-bin:text('B-01')")
-    wedge(page, "TL:LOC:B-01")
-    page.wait_for_function("document.querySelector('#current-bin')?.textContent === 'B-01'")
+    scan_label(page, "TL:LOC:B-01", "B-01", "#current-bin")
     page.fill("#scan-qty", "5")
     wedge(page, scan_api.seed["products"]["E2E-SO"]["gtin"])
     page.wait_for_selector("#pick-list .pick-line.complete")
