@@ -72,6 +72,14 @@ const STRINGS = {
     wrong_bin_title: "Not the expected bin",
     wrong_bin_hint: "Expected bin {expected}; you scanned {bin}.",
     lot: "Lot", expiry: "Expiry", qty: "Qty", item: "Item",
+    // the quantity of the next scan (reception, put-away, picking)
+    qty_label: "Quantity", qty_for_next_scan: "For the next scan, then back to 1 (3 cartons of 12 = 36).",
+    qty_empty: "Type how many you scan (1 for one).",
+    qty_not_a_number: "“{value}” is not a quantity: type a number, e.g. 20 or 1.5.",
+    qty_ambiguous: "“{value}”: a thousand or a decimal? Type it without the comma (1000) or with a point (1.5).",
+    qty_not_positive: "The quantity must be more than 0: type how many you scan (1 for one).",
+    qty_too_large: "More than {max} at once is refused: check the quantity.",
+    qty_decimals: "“{value}”: at most three decimals.",
     // ship
     ship_title: "Shipment", ship_prompt: "Scan the sales order label (TL:SO:…) to ship it",
     // count
@@ -179,6 +187,13 @@ const STRINGS = {
     wrong_bin_title: "Pas l'emplacement attendu",
     wrong_bin_hint: "Emplacement attendu {expected} ; vous avez scanné {bin}.",
     lot: "Lot", expiry: "DLC", qty: "Qté", item: "Article",
+    qty_label: "Quantité", qty_for_next_scan: "Pour le prochain scan, puis revient à 1 (3 cartons de 12 = 36).",
+    qty_empty: "Tapez combien vous en scannez (1 pour un).",
+    qty_not_a_number: "« {value} » n'est pas une quantité : tapez un nombre, par ex. 20 ou 1,5.",
+    qty_ambiguous: "« {value} » : un millier ou une décimale ? Tapez-le sans virgule (1000) ou avec un point (1.5).",
+    qty_not_positive: "La quantité doit être supérieure à 0 : tapez combien vous en scannez (1 pour un).",
+    qty_too_large: "Plus de {max} d'un coup est refusé : vérifiez la quantité.",
+    qty_decimals: "« {value} » : trois décimales au plus.",
     ship_title: "Expédition", ship_prompt: "Scannez l'étiquette de la commande client (TL:SO:…) pour l'expédier",
     count_title: "Inventaire tournant", count_prompt_bin: "Scannez l'étiquette de l'emplacement",
     count_prompt_item: "Tapez la quantité comptée, puis scannez l'article", counted_qty: "Quantité comptée",

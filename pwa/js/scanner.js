@@ -73,7 +73,9 @@ export function bigLine(body) {
   const product = body?.product;
   if (!product) return body?.order?.number || (typeof body?.order === "string" ? body.order : body?.bin) || "";
   const line = (body.lines || []).find((candidate) => candidate.sku === product.sku);
-  if (line) return `${product.name} — ${formatNumber(line.received)} / ${formatNumber(line.ordered)}`;
+  // a receipt: the units this scan booked, then where the line stands ("+20 × Wiper blade — 20 / 20")
+  const booked = body.qty !== undefined ? `+${formatNumber(body.qty)} × ` : "";
+  if (line) return `${booked}${product.name} — ${formatNumber(line.received)} / ${formatNumber(line.ordered)}`;
   // the quantity this scan moved, written as the server writes it ("2 × name"), not as a running total
   return body.qty !== undefined ? `${formatNumber(body.qty)} × ${product.name}` : product.name;
 }

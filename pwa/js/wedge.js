@@ -3,7 +3,8 @@
 // text field has focus, and hands the code over. Slower, human typing is never swallowed.
 // A field marked data-scan-through (a quantity typed just before scanning the item) lets a burst through
 // too: its keys land in the field as they come, and when a long enough burst ends, the field gets back the
-// value it had before and the code goes to the screen as a scan.
+// value it had before and the code goes to the screen as a scan. In a number's field (data-scan-through="number")
+// a burst with a character no number has (a letter, a colon) is a scan from MIN_LENGTH on: short item codes too.
 import { characterOf, GS } from "./keymap.js";
 
 const MAX_GAP_MS = 60;       // scanners: 1–20 ms between keys; people rarely stay under 60 ms
@@ -28,7 +29,7 @@ export function startWedge({ onScan, layout }) {
     if (!buffer) before = field ? field.value : null;
 
     if (TERMINATORS.has(event.key)) {
-      if (buffer.length >= (field ? MIN_IN_FIELD : MIN_LENGTH)) {
+      if (buffer.length >= (field ? minInField(field, buffer) : MIN_LENGTH)) {
         event.preventDefault(); // an Enter from the scanner must not also press a focused button
         event.stopPropagation();
         if (field) field.value = before;
@@ -69,6 +70,10 @@ export function startWedge({ onScan, layout }) {
     document.removeEventListener("keydown", onKeyDown, true);
     document.removeEventListener("keyup", onKeyUp, true);
   };
+}
+
+function minInField(field, burst) {
+  return field.dataset.scanThrough === "number" && /[^\d.,\s+-]/.test(burst) ? MIN_LENGTH : MIN_IN_FIELD;
 }
 
 function typingInField(target) {

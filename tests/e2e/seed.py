@@ -46,10 +46,13 @@ PRODUCTS = {
     "E2E-DM": ("Batterie E2E datamatrix", gtin("200000000007"), None),
     "E2E-LOTS": ("Liquide E2E par lot", gtin("200000000008"), None),
     "E2E-SO": ("Essuie-glace E2E vendu", gtin("200000000009"), None),
+    "E2E-Q": ("Balai E2E quantité", gtin("200000000010"), 12),   # received many at once (quantity field)
+    "E2E-QP": ("Vis E2E rangée", gtin("200000000011"), 12),      # waits at the dock to be put away by the dozen
 }
 # kept by lot in a bin (lot → qty, expiry): counted lot by lot
 LOTTED_STOCK = ("E2E-LOTS", "A-02", {"LOT-A": (4, date(2028, 12, 31)), "LOT-B": (6, date(2029, 1, 31))})
 SOLD_STOCK = ("E2E-SO", "B-01", 20)  # what the sales orders are picked from
+DOCK_STOCK = ("E2E-QP", "DOCK", 100)  # what put-away takes off the dock
 ORDERS = {  # purpose → lines (sku, qty)
     "wedge": (("E2E-A", 3), ("E2E-B", 12)),
     "offline": (("E2E-C", 100),),
@@ -62,9 +65,13 @@ ORDERS = {  # purpose → lines (sku, qty)
     "chosen": (("E2E-C", 7),),
     "closed": (("E2E-C", 4),),   # closed by the seed: its label is refused
     "decided-later": (("E2E-A", 5),),
+    "qty": (("E2E-Q", 20),),
+    "qty-carton": (("E2E-Q", 40),),
+    "qty-offline": (("E2E-Q", 10),),
 }
 SALES_ORDERS = {  # purpose → (qty of E2E-SO, picked in the seed)
     "pick": (2, 0), "ship": (1, 1), "cancel": (1, 0), "cancel-picked": (1, 1), "pick-again": (3, 0),
+    "pick-qty": (5, 0),
 }
 
 
@@ -93,6 +100,8 @@ def seed() -> dict:
         if purpose == "closed":
             purchasing.close(stamp(), number=order.number, reason="E2E: the supplier stopped the part")
         orders[purpose] = order.number
+    sku, place, qty = DOCK_STOCK
+    ledger.adjust(stamp(), sku=sku, location=place, qty=Decimal(qty), reason="E2E: delivered, to put away")
     sku, bin_code, qty = SOLD_STOCK
     ledger.adjust(stamp(), sku=sku, location=bin_code, qty=Decimal(qty), reason="E2E: stock to sell")
     master.create(Customer, {"code": CUSTOMER, "name": "E2E garage"})

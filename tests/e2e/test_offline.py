@@ -200,3 +200,27 @@ def test_a_decision_reaches_an_operator_who_stays_on_the_reception_screen(page, 
     page.wait_for_selector("#flash.flash-error:not([hidden])")
     assert f"{order}: rejected — Note: “Not ours”" in page.locator("#flash").inner_text()
     assert page.url.endswith("#/receive")
+
+
+def test_offline_the_quantity_typed_is_queued_with_the_scan_and_booked_once_when_back(context, page, scan_api):
+    """Offline, qty 5, one scan: the outbox keeps the 5 (a reload too), and the server books 5 units once."""
+    order = start_reception(page, scan_api, "qty-offline")
+    gtin = scan_api.seed["products"]["E2E-Q"]["gtin"]
+    context.set_offline(True)
+    page.fill("#scan-qty", "5")
+    wedge(page, f"]E0{gtin}")
+    page.wait_for_selector("#flash.flash-queued:not([hidden])")
+    assert page.input_value("#scan-qty") == "1"
+    assert "× 5" in page.locator("#recent-scans li").first.inner_text()
+    [queued] = outbox(page, "pending")
+    assert queued["context"] == {"order": order, "qty": 5}
+    page.reload()
+    page.wait_for_selector("body[data-ready=true] #scan-prompt")
+    assert [scan["context"] for scan in outbox(page, "pending")] == [{"order": order, "qty": 5}]
+    assert receipts_of(scan_api, order) == []
+    context.set_offline(False)
+    wait_for_outbox(page, "pending", 0)
+    [(event_id, qty, _, _)] = receipts_of(scan_api, order)
+    assert (event_id, qty) == (queued["client_event_id"], 5)
+    page.wait_for_function("document.querySelector(`#reception-lines .line[data-sku='E2E-Q'] .received`)"
+                           "?.textContent === '5'")

@@ -110,6 +110,33 @@ def test_a_burst_into_the_focused_count_field_is_a_scan_with_the_typed_quantity(
     assert page.input_value("#counted-qty") == ""  # used once, as always
 
 
+def test_a_burst_into_the_focused_quantity_field_is_a_scan_with_the_quantity_typed(page, server):
+    """Reception, put-away and picking: the quantity typed, then the trigger with the field still focused. The code
+    must not land in the field (nor a short one: "PAD-1" has letters, no quantity has); the quantity goes with it."""
+    applied = []
+    fake_scan_api(page, applied)
+    sign_in(page, server)
+    open_screen(page, "receive")
+    wedge(page, "TL:PO:PO-TEST")
+    wait_for_outbox(page, "sent", 1)
+    for sent, (typed, code, qty) in enumerate((("20", "4006381333931", 20), ("3", "PAD-1", 3)), start=2):
+        page.click("#scan-qty")
+        page.keyboard.type(typed, delay=150)        # a person: the 1 selected on focus is replaced
+        assert page.input_value("#scan-qty") == typed
+        page.keyboard.type(code, delay=SCANNER_KEY_DELAY_MS)  # the trigger, field still focused
+        page.keyboard.press("Enter")
+        wait_for_outbox(page, "sent", sent)
+        item = applied[-1]
+        assert (item["code"], item["action"], item["context"]) == (code, "receive", {"order": "PO-TEST", "qty": qty})
+        assert page.input_value("#scan-qty") == "1"  # used once, and none of the code's characters in it
+    page.click("#scan-qty")
+    page.keyboard.type("12", delay=150)
+    page.keyboard.press("Enter")                    # a person's Enter: leaves the field, sends nothing
+    page.wait_for_timeout(300)
+    assert page.input_value("#scan-qty") == "12" and len(applied) == 3
+    assert page.evaluate("document.activeElement?.id") != "scan-qty"
+
+
 def test_labels_of_an_order_or_a_bin_that_does_not_exist_do_not_become_the_screens(page, scan_api):
     """Every scan after them was refused, with advice to link an unknown product."""
     sign_in(page, scan_api)

@@ -3,7 +3,7 @@
 import { h, replaceChildren, visibleCode } from "../dom.js";
 import { api, messageOf } from "../api.js";
 import { cacheGet, cachePut } from "../store.js";
-import { labelled, t } from "../i18n.js";
+import { formatNumber, labelled, t } from "../i18n.js";
 import { feedback } from "../feedback.js";
 import { readLabel } from "../labels.js";
 
@@ -118,7 +118,7 @@ export function recentScans() {
   const list = h("ol", { class: "recent", id: "recent-scans" });
   return {
     element: list,
-    add(code, answer) {
+    add(code, answer, qty) {
       // A scan held for a supervisor is neither done nor refused: it is shown as waiting.
       const held = answer.status === 202 || answer.body?.outcome === "pending";
       const label = answer.state === "queued" ? t("scan_queued")
@@ -126,7 +126,9 @@ export function recentScans() {
           : held ? labelled(t("scan_pending"), messageOf(answer.body))
             : messageOf(answer.body) || t("scan_applied");
       const kind = held && answer.state !== "refused" ? "pending" : answer.state;
-      items.unshift(h("li", { class: `recent-${kind}` }, h("code", {}, visibleCode(code)), " ", label));
+      // the quantity typed for the scan, with it ("× 20"): saved offline, the device can say nothing else of it
+      items.unshift(h("li", { class: `recent-${kind}` }, h("code", {}, visibleCode(code)),
+        qty === undefined ? null : h("b", { class: "recent-qty" }, ` × ${formatNumber(qty)}`), " ", label));
       items.length = Math.min(items.length, 8);
       replaceChildren(list, items);
     },

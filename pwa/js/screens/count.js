@@ -1,10 +1,11 @@
 // Cycle count: scan the bin, type how many you counted, scan the item. One count per item and bin.
 import { h, replaceChildren } from "../dom.js";
-import { language, t } from "../i18n.js";
+import { t } from "../i18n.js";
 import { dismiss } from "../outbox.js";
 import { showAnswer, submitScan } from "../scanner.js";
 import { scanPanel } from "../scan-panel.js";
 import { answeredBin, contextBar, loadBins, loadContext, operatorError, recentScans, saveContext, tookBin } from "./common.js";
+import { readNumber } from "./qty-field.js";
 
 export default {
   title: "count_title",
@@ -19,7 +20,7 @@ export default {
     // A text field with a decimal keypad, not type=number: that one drops the comma of a French "1,5" (→ 15).
     const qty = h("input", {
       id: "counted-qty", type: "text", inputmode: "decimal", autocomplete: "off", enterkeyhint: "done",
-      "data-scan-through": "",
+      "data-scan-through": "number",
       onKeydown: (event) => event.key === "Enter" && qty.blur(),
     });
     const qtyField = h("label", { class: "field big-number" }, t("counted_qty"), qty);
@@ -80,13 +81,9 @@ export default {
   },
 };
 
-// The quantity as typed: "1,5" and "1.5" are both 1.5 (spaces between thousands ignored); anything else is said.
-// In English "1,000" may mean a thousand: refused rather than read as 1.
+// The quantity as typed, read as the quantity field of the other screens reads it ("1,5" is 1.5); a count may be 0.
 export function readQty(text) {
-  const typed = text.replace(/\s/g, "");
-  if (language() === "en" && /^[+-]?\d+,\d{3}$/.test(typed)) return { error: "count_ambiguous" };
-  const value = typed.replace(",", ".");
-  if (value === "") return { error: "need_qty_first" };
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)$/.test(value)) return { error: "count_not_a_number" };
-  return Number(value) < 0 ? { error: "count_negative" } : { value: Number(value) };
+  const { value, error } = readNumber(text);
+  if (error) return { error: { ambiguous: "count_ambiguous", empty: "need_qty_first", not_a_number: "count_not_a_number" }[error] };
+  return value < 0 ? { error: "count_negative" } : { value };
 }

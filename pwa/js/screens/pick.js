@@ -10,6 +10,7 @@ import { scanPanel } from "../scan-panel.js";
 import { feedback } from "../feedback.js";
 import { answeredBin, contextBar, loadBins, loadContext, operatorError, recentScans, saveContext, tookBin } from "./common.js";
 import { openOrders } from "./open-orders.js";
+import { qtyField } from "./qty-field.js";
 
 export default {
   title: "pick_title",
@@ -17,6 +18,7 @@ export default {
     const context = loadContext("pick"); // {order, bin, left: {line_id: qty the server said is left}}
     loadBins(); // (in the background: the bins kept on the device serve meanwhile)
     context.left ??= {};
+    const qty = qtyField();
     const panel = scanPanel({ onCode });
     const recent = recentScans();
     const bar = h("div");
@@ -24,7 +26,7 @@ export default {
     // (an order all picked waits to be shipped: it is listed on the Ship screen)
     const choices = openOrders({ kind: "sales-orders", title: "orders_to_pick", onChoose: onCode,
       onRelease: () => choose(null), shows: (order) => Number(order.left) > 0 });
-    main.append(bar, panel.element, choices.element, list, recent.element);
+    main.append(bar, qty.element, panel.element, choices.element, list, recent.element);
     let lines = [];
 
     // A line may be split over several bins (rows); the rows are what was left when the list was read, so what was
@@ -106,8 +108,12 @@ export default {
       if (label?.type === "SO") return choose(label.value);
       if (!context.order) return operatorError(t("pick_prompt_order"));
       if (await tookBin(code, Boolean(context.bin), setBin)) return;
-      const answer = await submitScan({ code, action: "pick", context: { order: context.order, bin: context.bin } });
-      recent.add(code, answer);
+      const taken = qty.take();
+      if (!taken) return;
+      const answer = await submitScan({ code, action: "pick",
+        context: { order: context.order, bin: context.bin, qty: taken.qty } });
+      qty.answered(taken, answer);
+      recent.add(code, answer, taken.qty);
       showAnswer(answer);
       const bin = answeredBin(answer);
       if (bin) setBin(bin);

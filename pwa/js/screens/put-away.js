@@ -4,16 +4,18 @@ import { t } from "../i18n.js";
 import { showAnswer, submitScan } from "../scanner.js";
 import { scanPanel } from "../scan-panel.js";
 import { answeredBin, contextBar, loadBins, loadContext, recentScans, saveContext, tookBin } from "./common.js";
+import { qtyField } from "./qty-field.js";
 
 export default {
   title: "put_away_title",
   render(main) {
     const context = loadContext("put_away");
     loadBins(); // (in the background: the bins kept on the device serve meanwhile)
+    const qty = qtyField();
     const panel = scanPanel({ onCode });
     const recent = recentScans();
     const bar = h("div");
-    main.append(bar, panel.element, recent.element);
+    main.append(bar, qty.element, panel.element, recent.element);
     showContext();
 
     function showContext() {
@@ -29,8 +31,11 @@ export default {
 
     async function onCode(code) {
       if (await tookBin(code, Boolean(context.bin), setBin)) return;
-      const answer = await submitScan({ code, action: "put_away", context: { bin: context.bin } });
-      recent.add(code, answer);
+      const taken = qty.take();
+      if (!taken) return;
+      const answer = await submitScan({ code, action: "put_away", context: { bin: context.bin, qty: taken.qty } });
+      qty.answered(taken, answer);
+      recent.add(code, answer, taken.qty);
       showAnswer(answer);
       const bin = answeredBin(answer);
       if (bin) setBin(bin);

@@ -9,11 +9,13 @@ import { cacheGet, cachePut } from "../store.js";
 import { scanPanel } from "../scan-panel.js";
 import { contextBar, loadContext, operatorError, recentScans, saveContext } from "./common.js";
 import { openOrders } from "./open-orders.js";
+import { qtyField } from "./qty-field.js";
 
 export default {
   title: "receive_title",
   render(main) {
     const context = loadContext("receive");
+    const qty = qtyField();
     const panel = scanPanel({ onCode });
     const recent = recentScans();
     const bar = h("div");
@@ -21,7 +23,7 @@ export default {
     // (an order fully received but still at the dock is open for put-away, not for reception)
     const choices = openOrders({ kind: "purchase-orders", title: "orders_to_receive", onChoose: onCode,
       onRelease: () => choose(null), shows: (order) => Number(order.left) > 0 });
-    main.append(bar, panel.element, choices.element, table, recent.element);
+    main.append(bar, qty.element, panel.element, choices.element, table, recent.element);
     let lines = [];
     let answers = 0; // answers with this order's lines, counted so that an older read does not overwrite them
     showContext();
@@ -97,8 +99,13 @@ export default {
       } else if (!label && !context.order) {
         return operatorError(t("need_order_first"));
       }
-      const answer = await submitScan({ code, action: "receive", context: { order: context.order, dock: context.dock } });
-      recent.add(code, answer);
+      const item = label?.type !== "PO"; // (an order's label moves nothing: the quantity waits for the item)
+      const taken = item ? qty.take() : {};
+      if (!taken) return;
+      const answer = await submitScan({ code, action: "receive",
+        context: { order: context.order, dock: context.dock, qty: taken.qty } });
+      if (item) qty.answered(taken, answer);
+      recent.add(code, answer, taken.qty);
       showAnswer(answer);
       if (label?.type === "PO" && ["unknown_purchase_order", "order_closed"].includes(answer.body?.error?.code)) {
         await choose(previous); // an order that does not exist, or is closed, must not become the screen's
