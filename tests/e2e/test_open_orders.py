@@ -35,6 +35,10 @@ def test_reception_lists_the_orders_to_receive_and_a_tap_does_what_scanning_the_
     page.click("#change-order")                                                   # another order, from the list
     page.wait_for_selector(ORDER_BUTTON.format(order))
     assert page.locator("#current-order").inner_text() == "—"
+    # its number typed from the delivery note, in small letters, chooses it ("Scan the order label first")
+    wedge(page, order.lower())
+    page.wait_for_function("(order) => document.querySelector('#current-order')?.textContent === order", arg=order)
+    page.wait_for_selector("#reception-lines .line[data-sku='E2E-C']")
 
 
 def test_picking_lists_the_orders_left_to_pick_and_shipping_the_ones_picked(page, scan_api):

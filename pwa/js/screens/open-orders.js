@@ -15,6 +15,7 @@ const SHOWN = 30;
 export function openOrders({ kind, title, onChoose, onRelease, shows = () => true }) {
   const element = h("section", { class: "open-orders", id: "open-orders" });
   let asked = 0; // the latest update wins over a list still on its way
+  let listed = []; // the orders last shown (fresh or saved): an order's number typed from its paper names one
 
   async function list(mine) {
     replaceChildren(element, h("p", { class: "note" }, t("orders_loading")));
@@ -33,6 +34,7 @@ export function openOrders({ kind, title, onChoose, onRelease, shows = () => tru
     const saved = fresh ? null : await cacheGet(key);
     if (mine !== asked) return;
     const orders = (fresh || saved?.value || []).filter(shows);
+    listed = orders;
     replaceChildren(element, h("h2", {}, t(title)),
       fresh ? null : h("p", { class: "note stale", id: "open-orders-stale" },
         labelled(problem, saved ? t("orders_saved", { age: age(saved.saved_at) }) : t("orders_not_saved"))),
@@ -52,6 +54,11 @@ export function openOrders({ kind, title, onChoose, onRelease, shows = () => tru
 
   return {
     element,
+    // The label of the listed order whose number this is ("po-000001" typed from the delivery note), or null.
+    labelFor(code) {
+      const typed = String(code).trim().toUpperCase();
+      return listed.find((order) => order.number.toUpperCase() === typed)?.label ?? null;
+    },
     // selected: the screen's order, if any; none: the list, fetched again.
     update(selected) {
       const mine = ++asked;

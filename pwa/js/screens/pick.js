@@ -104,6 +104,8 @@ export default {
     window.addEventListener("tendu:answer", onAnswer);
 
     async function onCode(code) {
+      const typed = !readLabel(code) && choices.labelFor(code); // its number, typed from the order's paper
+      if (typed) return onCode(typed);
       const label = readLabel(code);
       if (label?.type === "SO") return choose(label.value);
       if (!context.order) return operatorError(t("pick_prompt_order"));

@@ -87,6 +87,8 @@ export default {
     window.addEventListener("tendu:answer", onAnswer);
 
     async function onCode(code) {
+      const typed = !readLabel(code) && choices.labelFor(code); // its number, typed from the delivery note
+      if (typed) return onCode(typed);
       const label = readLabel(code);
       if (label?.type === "LOC") {
         context.dock = label.value;

@@ -20,6 +20,8 @@ export default {
     choices.update(null);
 
     async function onCode(code) {
+      const typed = !readLabel(code) && choices.labelFor(code); // its number, typed from the order's paper
+      if (typed) return onCode(typed);
       const label = readLabel(code);
       if (label?.type !== "SO") return operatorError(t("ship_prompt"));
       const answer = await submitScan({ code, action: "ship", context: { order: label.value } });
