@@ -43,7 +43,8 @@ def read(data: bytes) -> Table:
     if not first_line.strip():
         raise Invalid("empty_file", "The file is empty or its first line (the header) is blank.",
                       "Le fichier est vide ou sa première ligne (l'en-tête) est vide.", field="file")
-    separator = ";" if first_line.count(";") > first_line.count(",") else ","
+    counts = {mark: first_line.count(mark) for mark in (",", ";", "\t")}  # (a tab: pasted from a spreadsheet)
+    separator = max(counts, key=lambda mark: (counts[mark], mark == ","))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     rows, line = [], 0
     try:
@@ -91,7 +92,9 @@ def decimal(cells: dict, name: str, *, default=None, minimum=Decimal(0), positiv
             places: int | None = 3) -> Decimal | None:
     """A number cell; ``places``: the decimals its column keeps (more would be stored rounded, 0.0004 as 0); None
     for a floating-point column, which keeps what it is given."""
-    raw = cells.get(name, "").replace("\u00a0", "").replace(" ", "")
+    typed = cells.get(name, "").strip()
+    # Thousands as spreadsheets space them (a space, a no-break or a narrow no-break one) and a euro sign go.
+    raw = re.sub(r"[\s\u00a0\u202f\u2009]", "", typed).removesuffix("€")
     if not raw:
         if default is None:
             raise _invalid(name, "required", "is required", "est obligatoire")
@@ -100,8 +103,9 @@ def decimal(cells: dict, name: str, *, default=None, minimum=Decimal(0), positiv
         raw = raw.replace(",", ".")  # a decimal comma
     try:
         value = Decimal(raw)
-    except InvalidOperation:
-        raise _invalid(name, "not_a_number", f"{raw!r} is not a number", f"{raw!r} n'est pas un nombre") from None
+    except InvalidOperation:  # (said as typed: "'1.050.00' is not a number" named a cell nobody wrote)
+        raise _invalid(name, "not_a_number", f"{typed!r} is not a number",
+                       f"« {typed} » n'est pas un nombre") from None
     if not value.is_finite() or value < minimum or (positive and value <= 0) or value > maximum:
         rule = "above 0" if positive else f"at least {minimum}"
         raise _invalid(name, "out_of_range", f"{raw} must be {rule} and at most {maximum:,}",

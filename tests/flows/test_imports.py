@@ -308,3 +308,19 @@ def test_the_api_refuses_what_the_import_refuses(client, warehouse, field, value
     answer = client.post("/api/v1/products", headers=warehouse["supervisor"],
                          json={"sku": "BIG", "name": "x", field: value})
     assert answer.status_code == 422 and answer.json["error"]["field"] == field
+
+
+def test_numbers_as_french_spreadsheets_write_them_and_files_pasted_with_tabs(client, warehouse):
+    """« unit_cost : '1\\u202f050.00' n'est pas un nombre » for a cell written 1 050,00 (a narrow no-break space),
+    '12.50€' for 12,50 €; a tab-separated file read as one unknown column."""
+    sup = {**warehouse["supervisor"], "Accept-Language": "fr"}
+    data = "sku;name;unit_cost\nPAD;Brake pad;1\u202f050,00\nWIPER;Wiper;12,50 €\n".encode()
+    report = post_import(client, sup, "products", data).json
+    assert (report["imported"], report["refused"]) == (2, []), report
+    assert client.get("/api/v1/products/PAD", headers=sup).json["unit_cost"] == 1050
+    assert client.get("/api/v1/products/WIPER", headers=sup).json["unit_cost"] == 12.5
+    bad = post_import(client, sup, "products", "sku;name;unit_cost\nPAD;Brake pad;1.050.00\n".encode()).json
+    assert [(r["code"], r["message"]) for r in bad["refused"]] == [
+        ("not_a_number", "unit_cost : « 1.050.00 » n'est pas un nombre.")]
+    tabs = post_import(client, sup, "products", b"sku\tname\tunit_cost\nPAD\tBrake pad\t9,5\n").json
+    assert (tabs["imported"], tabs["refused"]) == (1, []), tabs
