@@ -313,6 +313,10 @@ class OpeningStock:
         self.products = {row.sku: row for row in session.execute(
             select(Product.id, Product.sku, Product.unit, Product.unit_cost))}
         self.locations = dict(session.execute(select(Location.code, Location.id)).all())
+        spelt: dict[str, list[str]] = {}
+        for code in self.locations:
+            spelt.setdefault(code.upper(), []).append(code)
+        self.locations_upper = {upper: codes[0] for upper, codes in spelt.items() if len(codes) == 1}
         self.seen: Counter = Counter()
         self.now = utcnow()
 
@@ -323,6 +327,7 @@ class OpeningStock:
         if sku not in self.products:
             raise _unknown_product(sku)
         where = text(cells, "location", max_length=64, required=True)
+        where = where if where in self.locations else self.locations_upper.get(where.upper(), where)  # as scans read
         if where not in self.locations:
             raise Invalid("unknown_location", f"location: no location {where!r}.",
                           f"location : aucun emplacement « {where} ».", field="location")

@@ -324,3 +324,11 @@ def test_numbers_as_french_spreadsheets_write_them_and_files_pasted_with_tabs(cl
         ("not_a_number", "unit_cost : « 1.050.00 » n'est pas un nombre.")]
     tabs = post_import(client, sup, "products", b"sku\tname\tunit_cost\nPAD\tBrake pad\t9,5\n").json
     assert (tabs["imported"], tabs["refused"]) == (1, []), tabs
+
+
+def test_opening_stock_names_a_bin_in_any_case_as_a_scan_does(client, warehouse):
+    sup = warehouse["supervisor"]
+    report = post_import(client, sup, "opening-stock", b"sku;location;qty\nPAD;b-01;4\n").json
+    assert (report["imported"], report["refused"]) == (1, []), report
+    assert stock_total(client, sup) == 4
+    assert client.get("/api/v1/stock?location=B-01", headers=sup).json["items"][0]["qty"] == 4
