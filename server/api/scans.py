@@ -10,7 +10,7 @@ from server.api.common import Blueprint, EventIn, ROW_ID
 from server.api.security import role
 from server.errors import language, render_record
 from server.extensions import db
-from server.models import ScanEvent
+from server.models import ScanEvent, User
 from server.observability import metrics
 from server.services import scans
 from server.services.scans.common import Scan
@@ -92,6 +92,8 @@ class ScanRow(Schema):
     occurred_at = fields.AwareDateTime()
     recorded_at = fields.AwareDateTime()
     user_id = fields.Integer(allow_none=True)
+    user = fields.Function(lambda e: getattr(e, "user_name", None), metadata={
+        "description": "Who scanned (the user name), for the supervisor deciding"})
     device = fields.String(allow_none=True)
     message = fields.Function(lambda e: render(e.response).get("message"))
     product = fields.Function(lambda e: (e.response or {}).get("product"), metadata={
@@ -153,6 +155,10 @@ class Scans(MethodView):
                                   .limit(args["limit"])).all()
         total = len(rows) if len(rows) < args["limit"] else \
             db.session.scalar(select(func.count()).select_from(ScanEvent).where(*where))
+        names = dict(db.session.execute(select(User.id, User.username)
+                                        .where(User.id.in_({r.user_id for r in rows if r.user_id}))).all())
+        for row in rows:
+            row.user_name = names.get(row.user_id)  # (read by ScanRow; not a column)
         return rows, 200, {"X-Total-Count": str(total)}
 
 

@@ -652,6 +652,7 @@ def test_a_held_count_names_its_item_on_the_decisions_view(desk, desk_server):
     card = desk.locator(f".decision[data-client-event-id='{held['client_event_id']}']")
     card.wait_for()
     assert f"{product['name']} ({product['sku']})" in card.locator(".decision-item").inner_text()
+    assert card.locator(".decision-who").inner_text().split(" · ")[1:3] == [desk_server.seed["username"], "e2e"]
     card.locator("button.danger").click()  # leave the demo as it was
     card.wait_for(state="detached")
 

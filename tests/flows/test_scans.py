@@ -77,6 +77,7 @@ def test_over_receipt_waits_for_a_supervisor_who_accepts(client, warehouse, scan
     assert stock(client, scanner.headers)[("DOCK", "")] == 24
     pending = client.get("/api/v1/scans?outcome=pending", headers=warehouse["supervisor"]).json
     assert [p["client_event_id"] for p in pending] == [held_body["client_event_id"]]
+    assert (pending[0]["user"], pending[0]["device"]) == ("operator", "tc52")    # who to ask, on what
     url = f"/api/v1/scans/{held_body['client_event_id']}/decision"
     assert client.post(url, json={"accept": True}, headers=warehouse["operator"]).status_code == 403
     decided = client.post(url, json={"accept": True, "note": "supplier sent extra"}, headers=warehouse["supervisor"])

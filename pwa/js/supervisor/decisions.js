@@ -48,6 +48,8 @@ function decision(scan, refresh) {
   return h("li", { class: "sv-card decision", dataset: { clientEventId: scan.client_event_id } },
     h("p", {}, h("strong", {}, word("action", scan.action)), " ", h("code", {}, visibleCode(scan.raw_code || "")), " — ", scan.message || scan.error_code || ""),
     item ? h("p", { class: "decision-item" }, item) : null,
-    h("p", { class: "note" }, `${dateTimeText(scan.occurred_at)} · ${scan.device || ""} ${context ? `· ${context}` : ""}`),
+    // who scanned, then on which device: a supervisor asks the operator, not the handheld
+    h("p", { class: "note decision-who" }, [dateTimeText(scan.occurred_at), scan.user, scan.device, context]
+      .filter(Boolean).join(" · ")),
     h("div", { class: "row" }, note, ...buttons), message);
 }
