@@ -1169,3 +1169,20 @@ def test_the_french_desk_fits_a_laptop(desk_fr, desk_server, route, ready):
     assert wide == [], f"tables scrolling sideways in French at 1366 px: {wide}"
     assert desk_fr.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
+
+
+def test_a_product_never_sold_says_how_to_plan_it(desk, desk_server):
+    """Day one: no sales history, every reorder point 0, and no word of the demand a buyer can force."""
+    sku = f"NEW-{uuid.uuid4().hex[:6].upper()}"
+    _, suppliers = desk_server.request("GET", "/api/v1/suppliers")
+    status, body = desk_server.request("POST", "/api/v1/products", {
+        "sku": sku, "name": "Never sold (e2e)", "unit_cost": 3, "supplier": suppliers["items"][0]["code"]})
+    assert status == 201, body
+    desk.goto(f"/#/sv/product?sku={sku}")
+    desk.wait_for_selector("#product-no-history")
+    assert "Demand per day" in desk.text_content("#product-no-history")
+    assert desk_server.request("PATCH", f"/api/v1/products/{sku}",
+                               {"policy_overrides": {"demand_mean": 2}})[0] == 200
+    desk.reload()
+    desk.wait_for_selector("#product-rop")
+    assert desk.locator("#product-no-history").count() == 0

@@ -62,6 +62,9 @@ async function view(sku, notice, reload) {
           detail: [methodName(demand.forecast_method), ` · ${num(demand.daily_mean, 2)} / ${t("day")}`] })),
     h("p", { class: "reason", id: "product-reason" }, h("strong", {}, labelled(t("reason"), "")),
       serverText(policy.reason)),
+    // Day one: nothing sold yet, so nothing to keep in stock; a buyer who knows the demand says it below.
+    demand.weekly?.length && demand.weekly.every((week) => !week.qty) && !product.policy_overrides?.demand_mean
+      ? h("p", { class: "note warn", id: "product-no-history" }, t("no_demand_history")) : null,
     h("p", { class: "note", id: "product-lt-note" }, serverText(language() === "fr" ? lt.note_fr : lt.note_en),
       // (the server's note of a pooled estimate gives its weight as n/(n+5): in plain words too)
       ["shrunk_to_supplier", "supplier_pool"].includes(lt.source)
