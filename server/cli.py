@@ -149,12 +149,14 @@ def export(directory, fmt):
 @click.argument("kind", type=click.Choice(list(IMPORTERS)))
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--partial", is_flag=True, help="Import the good rows even if some are refused.")
-def import_csv(kind, path, partial):
+@click.option("--dry-run", is_flag=True, help="Check the file and say what it would do; write nothing.")
+def import_csv(kind, path, partial, dry_run):
     """Import a CSV file as the HTTP import does: every row checked, then all applied in one transaction."""
     from server.services import imports
     try:
         with Progress(f"import {kind}", unit="rows") as bar:
-            report = imports.run(kind, path.read_bytes(), partial=partial, user_id=None, on_progress=bar)
+            report = imports.run(kind, path.read_bytes(), partial=partial, user_id=None, on_progress=bar,
+                                 dry_run=dry_run)
     except KeyboardInterrupt:
         _interrupted(f"import {kind}")
     except DomainError as exc:
@@ -163,6 +165,10 @@ def import_csv(kind, path, partial):
         click.echo(f"line {refusal.line}: {refusal.error.en} / {refusal.error.fr}")
     for warning in report.warnings[:SHOWN]:
         click.echo(f"line {warning.line}, warning: {warning.en} / {warning.fr}")
+    if report.dry_run and (partial or not report.refused):
+        click.echo(f"import (dry run, nothing written): {report.imported} {en_word(report.imported, 'row', 'rows')} "
+                   f"would be imported, {report.unchanged} unchanged, {len(report.refused)} refused")
+        return
     if not report.applied:
         n = len(report.refused)
         click.echo(f"import: {n} {en_word(n, 'row', 'rows')} refused, nothing imported. / "

@@ -28,6 +28,8 @@ KINDS = list(imports.IMPORTERS)
 class ImportArgs(Schema):
     partial = fields.Boolean(load_default=False, metadata={"description": "Import the good rows even if some are "
                                                            "refused (default: all or nothing)"})
+    dry_run = fields.Boolean(load_default=False, metadata={"description": "Check the file and say what it would "
+                                                           "import, change or refuse; write nothing"})
 
 
 class ImportFile(Schema):
@@ -57,17 +59,19 @@ class ImportReport(Schema):
     warnings = fields.List(fields.Nested(ImportWarning), metadata={"description": "Rows imported, or that would "
                                                                    "be, with a code to check"})
     applied = fields.Boolean()
-    error = fields.Dict(metadata={"description": "Present when nothing was applied"})
+    dry_run = fields.Boolean(metadata={"description": "A check only: the counts say what the file would do"})
+    error = fields.Dict(metadata={"description": "Present when rows were refused and nothing was applied"})
 
 
 def render(report: imports.Report) -> dict:
     lang = language()
     body = {"imported": report.imported, "unchanged": report.unchanged, "applied": report.applied,
+            "dry_run": report.dry_run,
             "refused": [{"line": r.line, "field": r.error.field, "code": r.error.code,
                          "message": r.error.message(lang)} for r in report.refused],
             "warnings": [{"line": w.line, "field": w.field, "code": w.code, "warning": w.warning,
                           "message": w.message(lang)} for w in report.warnings]}
-    if not report.applied:
+    if not report.applied and report.refused:
         n = len(report.refused)
         body["error"] = {"code": "rows_refused",
                          "message": f"{n} {fr_word(n, 'ligne refusée', 'lignes refusées')} : rien n'a été importé."
@@ -97,5 +101,6 @@ class Import(MethodView):
     def post(self, args, files, kind):
         """Import products (by SKU, with barcodes), barcodes, opening stock, suppliers or customers (by code), row by
         row with a report. Suppliers and customers take the columns of their export."""
-        report = imports.run(kind, files["file"].read(), partial=args["partial"], user_id=g.user.id)
-        return render(report), 200 if report.applied else 422
+        report = imports.run(kind, files["file"].read(), partial=args["partial"], user_id=g.user.id,
+                             dry_run=args["dry_run"])
+        return render(report), 422 if report.refused and not report.applied and not args["partial"] else 200

@@ -85,10 +85,28 @@ class Report:
     refused: list[Refusal]
     applied: bool
     warnings: list[CodeWarning] = field(default_factory=list)
+    dry_run: bool = False
 
 
-def run(kind: str, data: bytes, *, partial: bool, user_id: int | None, on_progress=None) -> Report:
-    """``on_progress(rows checked, rows)``, if given, follows the checks (the command line's progress bar)."""
+class _RolledBack(Exception):
+    """A dry run's end: what it would have written is rolled back, its report kept."""
+
+    def __init__(self, report: Report):
+        self.report = report
+
+
+def run(kind: str, data: bytes, *, partial: bool, user_id: int | None, on_progress=None,
+        dry_run: bool = False) -> Report:
+    """``on_progress(rows checked, rows)``, if given, follows the checks (the command line's progress bar).
+    ``dry_run``: everything is checked and applied as it would be, then rolled back: the report says what the file
+    would do (a products file that would overwrite names and costs), and nothing is written."""
+    try:
+        return _run(kind, data, partial=partial, user_id=user_id, on_progress=on_progress, dry_run=dry_run)
+    except _RolledBack as done:
+        return done.report
+
+
+def _run(kind: str, data: bytes, *, partial: bool, user_id: int | None, on_progress, dry_run: bool) -> Report:
     importer_class = IMPORTERS[kind]
     table = csv_table.read(data)
     csv_table.check_columns(table.columns, importer_class.required, importer_class.optional)
@@ -115,8 +133,11 @@ def run(kind: str, data: bytes, *, partial: bool, user_id: int | None, on_progre
                 refused = sorted(refused + [Refusal(line, error) for line, error in late.items()],
                                  key=lambda r: r.line)
             if refused and not partial:
-                return Report(0, 0, refused, applied=False, warnings=warnings)
+                return Report(0, 0, refused, applied=False, warnings=warnings, dry_run=dry_run)
             changed = importer.apply(accepted)
+            if dry_run:
+                raise _RolledBack(Report(changed, len(accepted) - changed, refused, applied=False,
+                                         warnings=warnings, dry_run=True))
     except IntegrityError:
         raise Conflict("import_conflict", "Someone changed the same rows meanwhile; nothing was imported, try again.",
                        "Quelqu'un a modifié les mêmes lignes entre-temps ; rien n'a été importé, réessayez.") from None

@@ -761,7 +761,7 @@ def test_an_import_the_server_refuses_says_so_in_its_words(desk, desk_server, tm
     wrong.write_text("foo,bar\n1,2\n")
     desk.goto("/#/sv/data")
     desk.set_input_files("#import-file", str(wrong))
-    desk.click("#import-form button[type=submit]")
+    desk.click("#import-form button.primary")
     desk.wait_for_selector("#import-report .error")
     report = desk.text_content("#import-report")
     assert report.startswith("Not done: Columns missing: code") and "Could not load" not in report, report
@@ -797,7 +797,7 @@ def test_a_suppliers_file_imports_through_the_data_view(desk, desk_server, tmp_p
     assert Path(download.value.path()).read_bytes() == (rows[0].replace(";", ",") + "\r\n").encode()
 
     desk.set_input_files("#import-file", str(suppliers))
-    desk.click("#import-form button[type=submit]")
+    desk.click("#import-form button.primary")
     desk.wait_for_selector("#import-summary.error")
     assert desk.text_content("#import-summary").startswith("Nothing imported: 1 row refused.")
     refused = desk.locator("#import-refused tbody tr")
@@ -809,7 +809,13 @@ def test_a_suppliers_file_imports_through_the_data_view(desk, desk_server, tmp_p
     rows[2] = rows[2].replace(";0;", ";14;")
     suppliers.write_text("\ufeff" + "\r\n".join(rows) + "\r\n", encoding="utf-8")
     desk.set_input_files("#import-file", str(suppliers))
-    desk.click("#import-form button[type=submit]")
+    desk.click("#import-check")                                # first what it would do, writing nothing
+    desk.wait_for_function("document.querySelector('#import-summary')?.textContent.startsWith('Checked')")
+    assert desk.text_content("#import-summary") == ("Checked, nothing written. Imported, this file would give: "
+                                                    "2 rows imported, 0 unchanged, 0 refused.")
+    assert desk_server.request("GET", f"/api/v1/suppliers/S1-{tag}")[0] == 404
+    desk.set_input_files("#import-file", str(suppliers))
+    desk.click("#import-form button.primary")
     desk.wait_for_selector("#import-summary.ok")
     assert desk.text_content("#import-summary") == "2 rows imported, 0 refused."
     status, first = desk_server.request("GET", f"/api/v1/suppliers/S1-{tag}")
@@ -818,7 +824,7 @@ def test_a_suppliers_file_imports_through_the_data_view(desk, desk_server, tmp_p
     assert desk_server.request("GET", f"/api/v1/suppliers/S2-{tag}")[1]["review_period_days"] == 14
     # the same file again changes nothing, and says so (it read "2 rows imported")
     desk.set_input_files("#import-file", str(suppliers))
-    desk.click("#import-form button[type=submit]")
+    desk.click("#import-form button.primary")
     desk.wait_for_function("document.querySelector('#import-summary')?.textContent.includes('unchanged')")
     assert desk.text_content("#import-summary") == "0 rows imported, 2 unchanged, 0 refused."
 
@@ -842,7 +848,7 @@ def test_an_import_lists_the_codes_kept_as_own_codes_to_check(desk, desk_fr, des
         page.goto("/#/sv/data")
         page.select_option("#import-kind", "barcodes")
         page.set_input_files("#import-file", str(codes))
-        page.click("#import-form button[type=submit]")
+        page.click("#import-form button.primary")
         page.wait_for_selector("#import-warnings")
         rows = page.locator("#import-warnings tbody tr")
         assert rows.count() == 1 and rows.first.locator("td").first.inner_text() == "2"

@@ -332,3 +332,26 @@ def test_opening_stock_names_a_bin_in_any_case_as_a_scan_does(client, warehouse)
     assert (report["imported"], report["refused"]) == (1, []), report
     assert stock_total(client, sup) == 4
     assert client.get("/api/v1/stock?location=B-01", headers=sup).json["items"][0]["qty"] == 4
+
+
+def test_a_dry_run_says_what_a_file_would_do_and_writes_nothing(app, client, warehouse):
+    """2,674 carparts rows overwrote the names and costs of 20 products with no preview."""
+    sup = warehouse["supervisor"]
+    data = b"sku;name;unit_cost\nPAD;Plaquette AV;11\nWIPER;Wiper blade;\nNEW-1;New part;3\nBAD;;\n"
+    with app.app_context():
+        before = fingerprint()
+    checked = client.post("/api/v1/imports/products?dry_run=true&partial=true", headers=sup,
+                          content_type="multipart/form-data", data={"file": (io.BytesIO(data), "p.csv")})
+    assert checked.status_code == 200, checked.json
+    report = checked.json
+    assert (report["dry_run"], report["applied"], report["imported"], report["unchanged"]) == (True, False, 2, 1)
+    assert [(r["line"], r["code"]) for r in report["refused"]] == [(5, "required")]
+    with app.app_context():
+        after = fingerprint()
+    for state in (before, after):
+        state.pop("audit_log", None)  # (the check is recorded, as imports are)
+    assert after == before
+    assert client.get("/api/v1/products/PAD", headers=sup).json["name"] == "Brake pad"
+    whole = client.post("/api/v1/imports/products?dry_run=true", headers=sup,
+                        content_type="multipart/form-data", data={"file": (io.BytesIO(data), "p.csv")})
+    assert whole.status_code == 422 and whole.json["dry_run"] is True      # all or nothing would refuse it

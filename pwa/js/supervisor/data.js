@@ -69,23 +69,28 @@ function importForm() {
   const file = h("input", { type: "file", name: "file", id: "import-file", accept: ".csv,text/csv", required: true });
   const partial = h("input", { type: "checkbox", name: "partial", id: "import-partial" });
   const submit = h("button", { type: "submit", class: "primary" }, t("import_run"));
+  // What the file would do (names and costs it would overwrite, rows refused), before it does it.
+  const check = h("button", { type: "submit", id: "import-check", value: "check" }, t("import_check"));
   const report = h("div", { id: "import-report", "aria-live": "polite" });
   return h("form", { class: "import", id: "import-form", async onSubmit(event) {
     event.preventDefault();
     if (!file.files.length) return;
     const form = new FormData();
     form.append("file", file.files[0]);
-    submit.disabled = true;
+    const query = new URLSearchParams();
+    if (partial.checked) query.set("partial", "true");
+    if (event.submitter === check) query.set("dry_run", "true");
+    submit.disabled = check.disabled = true;
     replaceChildren(report, h("p", { class: "note" }, t("sv_loading")));
     try {
-      const response = await authorised(`/api/v1/imports/${kind.value}${partial.checked ? "?partial=true" : ""}`,
+      const response = await authorised(`/api/v1/imports/${kind.value}${query.size ? `?${query}` : ""}`,
         { method: "POST", body: form });
       const body = await response.json().catch(() => null);
       replaceChildren(report, renderReport(response.status, body));
     } catch (error) {
       replaceChildren(report, h("p", { class: "error" }, t("sv_not_done", { reason: error.message })));
     } finally {
-      submit.disabled = false;
+      submit.disabled = check.disabled = false;
     }
   } },
   h("label", { class: "field" }, t("import_kind"), kind),
@@ -93,7 +98,7 @@ function importForm() {
   h("label", { class: "field" }, t("import_file"), file),
   h("label", { class: "check" }, partial, h("span", {}, t("import_partial"))),
   h("p", { class: "note" }, t("import_partial_help")),
-  submit, report);
+  h("div", { class: "row" }, submit, check), report);
 }
 
 // What a file of this kind holds, and an empty one with its header to fill in.
@@ -130,7 +135,11 @@ function renderReport(status, body) {
   const unchanged = body.unchanged || 0;
   const counted = (key, n) => t(key, { n, count: num(n) });
   // Rows already as the file says are not "imported": a re-import that changed nothing says so.
-  const summary = body.applied
+  const summary = body.dry_run && status === 200  // (a check the file would fail whole says so as an import does)
+    ? h("p", { class: "note", id: "import-summary" }, t("import_would", {
+      imported: counted("import_imported", body.imported), unchanged: counted("import_unchanged", unchanged),
+      refused: counted("import_refused", bad) }))
+    : body.applied
     ? h("p", { class: bad ? "warn" : "ok", id: "import-summary" },
       t(unchanged ? "import_done_unchanged" : "import_done", { imported: counted("import_imported", body.imported),
         unchanged: counted("import_unchanged", unchanged), refused: counted("import_refused", bad) }))

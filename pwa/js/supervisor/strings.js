@@ -98,7 +98,7 @@ extendStrings({
     import_products: "Products", import_barcodes: "Barcodes", import_opening_stock: "Opening stock",
     import_file: "CSV file", import_partial: "Import the good rows even if some rows are refused",
     import_partial_help: "Unticked: one bad row and nothing is imported.", import_run: "Import",
-    import_report: "Report", import_done: "{imported}, {refused}.", import_imported_one: "{count} row imported", import_imported_other: "{count} rows imported", import_refused_one: "{count} refused", import_refused_other: "{count} refused", import_done_unchanged: "{imported}, {unchanged}, {refused}.", import_unchanged_one: "{count} unchanged", import_unchanged_other: "{count} unchanged",
+    import_report: "Report", import_done: "{imported}, {refused}.", import_imported_one: "{count} row imported", import_imported_other: "{count} rows imported", import_refused_one: "{count} refused", import_refused_other: "{count} refused", import_done_unchanged: "{imported}, {unchanged}, {refused}.", import_unchanged_one: "{count} unchanged", import_check: "Check without importing", import_would: "Checked, nothing written. Imported, this file would give: {imported}, {unchanged}, {refused}.", import_unchanged_other: "{count} unchanged",
     import_nothing_one: "Nothing imported: {count} row refused. Fix it, or tick the box to import the others.", import_nothing_other: "Nothing imported: {count} rows refused. Fix them, or tick the box to import the others.",
     import_warning: "To check",
     import_warnings_one: "{count} code to check: no valid GTIN, it is kept as your own code (a mistyped EAN?).",
@@ -207,7 +207,7 @@ extendStrings({
     import_products: "Articles", import_barcodes: "Codes-barres", import_opening_stock: "Stock d'ouverture",
     import_file: "Fichier CSV", import_partial: "Importer les bonnes lignes même si certaines sont refusées",
     import_partial_help: "Non coché : une seule ligne fausse et rien n'est importé.", import_run: "Importer",
-    import_report: "Compte rendu", import_done: "{imported}, {refused}.", import_imported_one: "{count} ligne importée", import_imported_other: "{count} lignes importées", import_refused_one: "{count} refusée", import_refused_other: "{count} refusées", import_done_unchanged: "{imported}, {unchanged}, {refused}.", import_unchanged_one: "{count} sans changement", import_unchanged_other: "{count} sans changement",
+    import_report: "Compte rendu", import_done: "{imported}, {refused}.", import_imported_one: "{count} ligne importée", import_imported_other: "{count} lignes importées", import_refused_one: "{count} refusée", import_refused_other: "{count} refusées", import_done_unchanged: "{imported}, {unchanged}, {refused}.", import_unchanged_one: "{count} sans changement", import_check: "Vérifier sans importer", import_would: "Vérifié, rien n'a été écrit. Importé, ce fichier donnerait : {imported}, {unchanged}, {refused}.", import_unchanged_other: "{count} sans changement",
     import_nothing_one: "Rien importé : {count} ligne refusée. Corrigez-la, ou cochez la case pour importer les autres.", import_nothing_other: "Rien importé : {count} lignes refusées. Corrigez-les, ou cochez la case pour importer les autres.",
     import_warning: "À vérifier",
     import_warnings_one: "{count} code à vérifier : ce n'est pas un GTIN valide, il est gardé comme votre propre "
