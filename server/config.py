@@ -37,6 +37,26 @@ def _share(name: str, default: float) -> float:
     return value
 
 
+def _zone(name: str) -> str:
+    """An IANA time zone ("Europe/Paris"): where the company's days start. By default the system's own (a server set
+    to its owner's zone), else UTC."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    value = _env(name) or _system_zone()
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"TENDU_{name} must be a time zone such as Europe/Paris, not {value!r}.") from None
+    return value
+
+
+def _system_zone() -> str:
+    try:
+        return Path("/etc/timezone").read_text().strip() or "UTC"
+    except OSError:
+        target = os.path.realpath("/etc/localtime")
+        return target.split("/zoneinfo/", 1)[1] if "/zoneinfo/" in target else "UTC"
+
+
 def from_environment() -> dict:
     instance = Path(_env("INSTANCE_PATH", ROOT / "instance"))
     return {
@@ -53,6 +73,8 @@ def from_environment() -> dict:
         # Holding stock costs this share of its unit cost a year (capital, space, insurance, obsolescence);
         # weighed against a supplier's cost of an order for the economic order quantity.
         "TENDU_HOLDING_RATE": _share("HOLDING_RATE", 0.25),
+        # The company's days (valuation at a date, flows by week, daily demand, stock-outs, "today"): its midnight.
+        "TENDU_TIMEZONE": _zone("TIMEZONE"),
         "TENDU_SQL_ECHO": _bool(_env("SQL_ECHO", "0")),
         # Request and error logs on stderr: "text" for people, "json" (one object per line) for a log shipper.
         "TENDU_LOG_FORMAT": _choice("LOG_FORMAT", "text", ("text", "json")),

@@ -11,6 +11,7 @@ from server.api.security import role
 from server.domain import leadtime
 from server.domain.errors import Invalid
 from server.models import Product, Supplier
+from server import clock
 from server.models.base import utcnow
 from server.queries import leadtimes, stock_overview, valuation
 from server.services import master
@@ -260,7 +261,7 @@ def _period(args) -> tuple[date, date]:
     """The period asked for (a year to today by default), its product checked to exist."""
     if args["product"]:
         master.get(Product, args["product"])
-    until = args["until"] or utcnow().date() + timedelta(days=1)
+    until = args["until"] or clock.today() + timedelta(days=1)
     since = args["since"] or until - timedelta(days=365)
     if since >= until:
         raise Invalid("empty_period", "'since' must come before 'until'.", "« since » doit précéder « until ».",
@@ -277,12 +278,12 @@ class Valuation(MethodView):
     @blp.response(200, ValuationOut)
     def get(self, args):
         """Stock value at weighted average cost, now or at the end of a past day (a day after today: 422
-        ``future_day``; days end at midnight UTC)."""
-        today = utcnow().date()
+        ``future_day``; days end at the company's midnight, ``TENDU_TIMEZONE``)."""
+        today = clock.today()
         if args["at"] and args["at"] > today:
             # (it used to answer today's value for any later day: a figure nobody can know yet, given as known)
-            raise Invalid("future_day", f"'at' is after today ({today.isoformat()}, UTC): no value is known yet.",
-                          f"« at » est après aujourd'hui ({today.isoformat()}, UTC) : aucune valeur n'est encore "
+            raise Invalid("future_day", f"'at' is after today ({today.isoformat()}): no value is known yet.",
+                          f"« at » est après aujourd'hui ({today.isoformat()}) : aucune valeur n'est encore "
                           "connue.", field="at")
         return valuation.valuation(args["at"] or today)
 
@@ -393,7 +394,7 @@ class StockOverview(MethodView):
         turnover over the last year, or since the ledger's first day; dormant), searched, filtered, sorted and
         paged."""
         supplier = master.get(Supplier, args["supplier"]) if args["supplier"] else None
-        found = stock_overview.overview(utcnow().date(), q=args["q"], supplier_id=supplier.id if supplier else None,
+        found = stock_overview.overview(clock.today(), q=args["q"], supplier_id=supplier.id if supplier else None,
                                         only=args["only"], sort=args["sort"])
         rows, page, per_page = found["rows"], args["page"], args["per_page"]
         return {"items": rows[(page - 1) * per_page:page * per_page], "total": len(rows), "page": page,

@@ -13,7 +13,7 @@ from server.api.security import role
 from server.domain.barcodes import parse
 from server.domain.errors import DomainError
 from server.api.orders import PromiseOut
-from server.models.base import utcnow
+from server import clock
 from server.queries import lookup, promises
 from server.services import catalog
 
@@ -176,7 +176,7 @@ class Lookup(MethodView):
         if args["promise"] and found["kind"] == "product":
             asked = args["qty"] or Decimal(found["quantity"] or 1)
             found["promise"] = promises.if_ordered_today(found["product"]["sku"], asked, found["stock"],
-                                                         utcnow().date())
+                                                         clock.today())
         return found
 
 

@@ -13,6 +13,7 @@ from server.api.security import role
 from server.errors import language
 from server.extensions import db
 from server.models import Product, Supplier
+from server import clock
 from server.models.base import utcnow
 from server.queries import leadtimes, orders as order_views
 from server.queries import planning
@@ -151,7 +152,7 @@ class ProductPolicy(MethodView):
     @blp.response(200, PolicyOut)
     def get(self, sku):
         """Safety stock, reorder point, push or pull: every number, its formula and where it came from."""
-        today = utcnow().date()
+        today = clock.today()
         p = planning.explain(master.get(Product, sku), today)
         result = p.policy
         policy = {k: v for k, v in asdict(result).items() if k not in ("steps", "reason_en", "reason_fr")}
@@ -174,12 +175,12 @@ class Replenishment(MethodView):
     @blp.response(200, SuggestionsOut)
     def get(self):
         """What to order now, with quantities, suppliers and expected arrival (p50 and p90 of measured lead time)."""
-        now = utcnow()
-        items = planning.suggestions(now.date())
+        now, today = utcnow(), clock.today()
+        items = planning.suggestions(today)
         lang = language()
         for item in items:
             item["reason"] = item.pop("reason_fr") if lang == "fr" else item.pop("reason_en")
-        return {"generated_at": now, "items": items, "reviews": _reviews(now.date())}
+        return {"generated_at": now, "items": items, "reviews": _reviews(today)}
 
 
 def _reviews(today) -> list[dict]:

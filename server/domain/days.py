@@ -3,7 +3,7 @@ a scan's typed expiry, a CSV cell). Outside them a value is a typo or a device w
 ones (year 1 at +14:00) cannot even be converted to UTC."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timezone, tzinfo
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)   # included
 LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)     # excluded
@@ -14,6 +14,17 @@ OUT_OF_RANGE_FR = "Entre le 01/01/2000 et le 31/12/2099."
 
 def day_in_range(day: date) -> bool:
     return FIRST_DAY <= day <= LAST_DAY
+
+
+# A warehouse's day runs from its own midnight, not UTC's: a shipment at 00:10 in Paris is the new day's.
+def local_day(moment: datetime, zone: tzinfo) -> date:
+    """The company's day a moment (with its zone) falls on."""
+    return moment.astimezone(zone).date()
+
+
+def day_start(day: date, zone: tzinfo) -> datetime:
+    """The company's midnight opening ``day``, in UTC (23:00 the day before in Paris in winter)."""
+    return datetime.combine(day, time(0), zone).astimezone(timezone.utc)
 
 
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from server import clock
 from server.domain import leadtime
 from server.extensions import db
 from server.models import (Movement, MovementKind, Product, PurchaseOrder, PurchaseOrderEvent, PurchaseOrderLine,
@@ -121,7 +122,7 @@ def supplier_summaries(histories: list[LineHistory], *, as_of: datetime) -> list
         outcomes = [leadtime.LineOutcome(h.ordered_qty, h.promised, _date(h.times.get("received")),
                                          h.first_receipt_qty, h.received_qty) for h in lines
                     if h.promised and not (h.status == "cancelled" and "ordered" not in h.times)]  # never sent
-        reliability = leadtime.supplier_reliability(outcomes, as_of=as_of.date()) if outcomes else None
+        reliability = leadtime.supplier_reliability(outcomes, as_of=clock.day_of(as_of)) if outcomes else None
         out.append({"supplier": supplier.code, "name": supplier.name,
                     "declared_days": supplier.declared_lead_time_days, "lines": len(lines),
                     "lead_time": leadtime.describe_durations(totals, field="lead_time"),
@@ -161,7 +162,7 @@ def line_rows(histories: list[LineHistory], limit: int) -> list[dict]:
 
 
 def _date(moment: datetime | None) -> date | None:
-    return moment.date() if moment else None
+    return clock.day_of(moment) if moment else None  # (received on the company's day, as promised)
 
 
 def product_estimates(histories: list[LineHistory], products: list[Product] = (),

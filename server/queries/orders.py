@@ -13,7 +13,7 @@ from server.domain.lifecycle import PO_CHAIN, SO_CHAIN
 from server.extensions import db
 from server.models import (Customer, Movement, MovementKind, PurchaseOrder, PurchaseOrderEvent, PurchaseOrderLine,
                            SalesOrder, SalesOrderLine, Supplier)
-from server.models.base import utcnow
+from server import clock
 from server.queries import promises
 from server.queries.paging import Page, paginate
 from server.queries.picking import picked_by_line, put_back_by_line
@@ -145,7 +145,7 @@ def purchase_order(number: str) -> dict:
 def sales_order(number: str) -> dict:
     order = sales.get_order(number)
     picked, put_back = picked_by_line(db.session, order), put_back_by_line(db.session, order)
-    today = utcnow().date()
+    today = clock.today()
     handling = None if order.status in ("shipped", "cancelled") else promises.handling_days(today)
 
     def promise(line):  # (nothing to promise once the order is closed)

@@ -13,17 +13,19 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import numpy as np
 from flask import current_app
 from sqlalchemy import func, select, type_coerce
 
+from server import clock
 from server.domain import demand as demand_maths
 from server.domain import leadtime
 from server.domain import plan as planning
 from server.domain import policy as policies
+from server.domain.days import local_day
 from server.domain.leadtime_demand import sigma_dl
 from server.domain.quantities import ORDER_COVER_WEEKS
 from server.extensions import db
@@ -71,22 +73,19 @@ def holding_rate() -> float:
     return float(current_app.config["TENDU_HOLDING_RATE"])
 
 
-def _midnight(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
-
-
 def demand_history(products: list[Product], end: date, days: int = HISTORY_DAYS) -> np.ndarray:
     """(products × days) units asked for per day, the last column being the day before ``end``."""
     start = end - timedelta(days=days)
     index = {p.id: i for i, p in enumerate(products)}
     rows = db.session.execute(
         select(SalesOrderLine.product_id, SalesOrder.ordered_at, SalesOrderLine.qty_ordered).join(SalesOrder)
-        .where(SalesOrder.ordered_at >= _midnight(start), SalesOrder.ordered_at < _midnight(end),
+        .where(SalesOrder.ordered_at >= clock.start_of(start), SalesOrder.ordered_at < clock.start_of(end),
                SalesOrder.status != "cancelled", SalesOrderLine.product_id.in_(index))).all()
     if not rows:
         return np.zeros((len(products), days))
     product_idx = np.array([index[r[0]] for r in rows])
-    period = demand_maths.period_index(np.array([r[1].date() for r in rows], dtype="datetime64[D]"),
+    zone = clock.zone()  # (an order taken at 00:10 in Paris is the new day's demand)
+    period = demand_maths.period_index(np.array([local_day(r[1], zone) for r in rows], dtype="datetime64[D]"),
                                        np.datetime64(start), "day")
     return demand_maths.bucket_demand(product_idx, period, np.array([float(r[2]) for r in rows]), len(products),
                                       days)
@@ -314,7 +313,8 @@ def last_reviews() -> dict[int, datetime]:
     out: dict[int, datetime] = {}
     for supplier_id, when in sorted(rows, key=lambda row: row[1]):
         last, period = out.get(supplier_id), periods.get(supplier_id)
-        if last is None or period is None or when.date() >= last.date() + timedelta(days=math.ceil(period)):
+        if last is None or period is None or \
+                clock.day_of(when) >= clock.day_of(last) + timedelta(days=math.ceil(period)):
             out[supplier_id] = when
     return out
 
@@ -330,7 +330,7 @@ def next_review(supplier: Supplier | None, reviews: dict[int, datetime], today: 
     last = reviews.get(supplier.id)
     if last is None:
         return today
-    days, anchor = math.ceil(period), last.date()
+    days, anchor = math.ceil(period), clock.day_of(last)
     elapsed = (today - anchor).days
     if elapsed < days:
         return anchor + timedelta(days=days)

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from server import clock
 from server.extensions import db
 from server.models import Location, Movement, Product, StockLevel, Supplier
 from server.queries import valuation
@@ -62,7 +63,7 @@ def period(today: date) -> tuple[date, date]:
     """[since, until) of the health figures: the year to today, from the ledger's first day if that is later."""
     until = today + timedelta(days=1)
     first = db.session.scalar(select(func.min(Movement.occurred_at)))
-    since = max(until - timedelta(days=KPI_DAYS), first.date() if first else today)
+    since = max(until - timedelta(days=KPI_DAYS), clock.day_of(first) if first else today)
     return min(since, today), until
 
 

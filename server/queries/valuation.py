@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 
 import numpy as np
 from sqlalchemy import or_, select
 
+from server import clock
 from server.domain import valuation as wac
+from server.domain.days import local_day
 from server.extensions import db
 from server.models import Movement, MovementKind, Product
 
@@ -70,22 +72,20 @@ def books(since: date, until: date, *, sku: str | None = None, bucket: str = "we
     result = {pid: ProductBook(p, daily_qty=np.zeros(days), daily_value=np.zeros(days)) for pid, p in products.items()}
     stmt = (select(Movement).where(Movement.product_id.in_(products),
                                    or_(Movement.from_location_id.is_(None), Movement.to_location_id.is_(None)),
-                                   Movement.occurred_at < _start_of(until))
+                                   Movement.occurred_at < clock.start_of(until))
             .order_by(Movement.product_id, Movement.occurred_at, Movement.id).execution_options(yield_per=5000))
     last_day: dict[int, int] = {}
+    zone = clock.zone()
     for m in db.session.scalars(stmt):
         book = result[m.product_id]
-        day = (m.occurred_at.date() - since).days
+        on = local_day(m.occurred_at, zone)  # the company's day, not UTC's
+        day = (on - since).days
         _carry(book, last_day.get(m.product_id, 0), min(max(day, 0), days))
         last_day[m.product_id] = min(max(day, 0), days)
-        _apply(book, m, day, days, bucket, since)
+        _apply(book, m, on, day, days, bucket)
     for pid, book in result.items():
         _carry(book, last_day.get(pid, 0), days)
     return list(result.values())
-
-
-def _start_of(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
 
 
 def _carry(book: ProductBook, start: int, end: int) -> None:
@@ -95,7 +95,7 @@ def _carry(book: ProductBook, start: int, end: int) -> None:
         book.daily_value[start:end] = book.state.value
 
 
-def _apply(book: ProductBook, m: Movement, day: int, days: int, bucket: str, since: date) -> None:
+def _apply(book: ProductBook, m: Movement, on: date, day: int, days: int, bucket: str) -> None:
     qty = _external(m)
     if qty == 0:
         return
@@ -106,12 +106,12 @@ def _apply(book: ProductBook, m: Movement, day: int, days: int, bucket: str, sin
     book.state = wac.apply_movement(before, wac.Movement(qty, cost))
     shipped = m.kind == MovementKind.SHIPMENT
     if shipped:
-        book.last_outflow = m.occurred_at.date()
+        book.last_outflow = on
     elif qty > 0 and book.first_inflow is None:
-        book.first_inflow = m.occurred_at.date()
+        book.first_inflow = on
     if not 0 <= day < days:
         return
-    key = _bucket(m.occurred_at.date(), bucket)
+    key = _bucket(on, bucket)
     value = book.state.value - before.value
     if shipped:
         book.out_qty += -qty

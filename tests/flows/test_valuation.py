@@ -72,7 +72,8 @@ def test_a_loss_found_by_a_count_is_no_sale(client, warehouse):
     what a single lost unit said of its usage, the loss in the cost of goods sold."""
     sup = warehouse["supervisor"]
     assert client.post("/api/v1/adjustments", headers=sup, json=event(
-        product="PAD", location="A-01", qty=39, unit_cost=20, reason="open", occurred_at=days_ago(200))).status_code == 201
+        product="PAD", location="A-01", qty=39, unit_cost=20, reason="open",
+        occurred_at=days_ago(200))).status_code == 201
     scan(client, warehouse["operator"], 1, EAN, "count", bin="A-01", qty=38)
     kpis = client.get(f"/api/v1/analytics/kpis?product=PAD&since={days_ago(30)[:10]}", headers=sup).json
     [pad] = kpis["products"]
@@ -150,3 +151,31 @@ def test_figures_carry_no_float_noise(client, warehouse):
     assert 3 * 1.10 != 3.3 and (3 * 1.10 + 7 * 12.30) / 10 != 8.94    # the noise this guards against
     [pad] = client.get("/api/v1/analytics/valuation", headers=sup).json["products"]
     assert (pad["qty"], pad["wac"], pad["value"]) == (10, 8.94, 89.4)
+
+
+def test_days_are_the_companys_not_utcs(app, client, warehouse, monkeypatch):
+    """A shipment at 00:30 in Paris (23:30 UTC) was counted on the day before: the value at the end of that day,
+    the curve and the stock-outs were a day off for whatever moved after midnight, local time."""
+    sup = warehouse["supervisor"]
+    monkeypatch.setitem(app.config, "TENDU_TIMEZONE", "Europe/Paris")
+    day = datetime.now(timezone.utc).date() - timedelta(days=10)
+    late = datetime(day.year, day.month, day.day, 23, 30, tzinfo=timezone.utc)   # the next day's 00:30 (01:30) in Paris
+    assert client.post("/api/v1/adjustments", headers=sup, json=event(
+        product="PAD", location="A-01", qty=10, unit_cost=5, reason="open",
+        occurred_at=(late - timedelta(days=5)).isoformat())).status_code == 201
+    so = client.post("/api/v1/sales-orders", headers=sup, json=event(
+        customer="GARAGE", lines=[{"product": "PAD", "qty": 4}],
+        occurred_at=(late - timedelta(hours=5)).isoformat())).json
+    op = warehouse["operator"]
+    picked = {"order": so["number"], "bin": "A-01", "qty": 4}
+    for code, action, context, at in ((EAN, "pick", picked, late - timedelta(hours=1)),
+                                      (so["label"], "ship", {}, late)):
+        res = client.post("/api/v1/scans", headers=op, json={
+            "client_event_id": str(uuid.uuid4()), "occurred_at": at.isoformat(), "code": code, "action": action,
+            "context": context, "device": "t"})
+        assert res.status_code == 201, res.json
+    value = client.get(f"/api/v1/analytics/valuation?at={day.isoformat()}", headers=sup).json["value"]
+    after = client.get(f"/api/v1/analytics/valuation?at={(day + timedelta(days=1)).isoformat()}", headers=sup).json
+    assert (value, after["value"]) == (50, 30)             # shipped on the next day, Paris time
+    monkeypatch.setitem(app.config, "TENDU_TIMEZONE", "UTC")
+    assert client.get(f"/api/v1/analytics/valuation?at={day.isoformat()}", headers=sup).json["value"] == 30
