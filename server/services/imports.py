@@ -88,11 +88,17 @@ class EncodingWarning:
     field: str = "file"
     code: str = "windows-1252"
     warning: str = "read_as_windows_1252"
-    en: str = ("The file is not UTF-8 (from this line): it was read as Windows-1252, as Excel writes a 'CSV "
-               "(semicolon delimited)'. Check the accents of the names imported; 'CSV UTF-8' avoids the guess.")
-    fr: str = ("Le fichier n'est pas en UTF-8 (dès cette ligne) : il a été lu en Windows-1252, comme Excel enregistre "
-               "un « CSV (séparateur : point-virgule) ». Vérifiez les accents des noms importés ; « CSV UTF-8 » "
-               "évite de deviner.")
+
+    @property
+    def en(self) -> str:
+        return (f"The file is not UTF-8 (from line {self.line}): it was read as Windows-1252, as Excel writes a 'CSV "
+                "(semicolon delimited)'. Check the accents of the names imported; 'CSV UTF-8' avoids the guess.")
+
+    @property
+    def fr(self) -> str:
+        return (f"Le fichier n'est pas en UTF-8 (dès la ligne {self.line}) : il a été lu en Windows-1252, comme Excel "
+                "enregistre un « CSV (séparateur : point-virgule) ». Vérifiez les accents des noms importés ; "
+                "« CSV UTF-8 » évite de deviner.")
 
     def message(self, lang: str = "en") -> str:
         return self.fr if lang == "fr" else self.en

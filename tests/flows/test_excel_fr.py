@@ -149,14 +149,14 @@ def test_a_windows_1252_file_imports_its_accents_and_says_how_it_was_read(client
     warning, = report.json["warnings"]
     assert {k: warning[k] for k in ("line", "field", "code", "warning")} == {
         "line": 3, "field": "file", "code": "windows-1252", "warning": "read_as_windows_1252"}  # É is on line 3
-    assert warning["message"].startswith("Le fichier n'est pas en UTF-8 (dès cette ligne) : il a été lu en "
+    assert warning["message"].startswith("Le fichier n'est pas en UTF-8 (dès la ligne 3) : il a été lu en "
                                          "Windows-1252"), warning["message"]
     names = {s["code"]: s["name"] for s in client.get("/api/v1/suppliers?per_page=50", headers=sup).json["items"]}
     assert [names[code] for code in ("ETS", "BIERE", "OEUVRE", "EURO")] == NAMES[:4]
     # also when rows are refused (nothing applied): the report says how the file was read, in English here
     bad = post_import(client, warehouse["supervisor"], "suppliers", data.replace(b";12,5", b";cher"))
     assert bad.status_code == 422 and bad.json["refused"][0]["line"] == 3
-    assert bad.json["warnings"][0]["message"].startswith("The file is not UTF-8 (from this line): it was read as "
+    assert bad.json["warnings"][0]["message"].startswith("The file is not UTF-8 (from line 3): it was read as "
                                                          "Windows-1252")
 
 
