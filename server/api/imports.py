@@ -3,8 +3,9 @@ with a ``file`` part.
 
 The answer is a report: how many rows were imported or already there, each refused row with its line
 and reason, each row with a code to check (``warnings``: an all-digit code kept as the company's own, not a
-GTIN), and whether anything was applied. 200 when applied; 422, with the same report and an
-``error``, when refused rows stopped the whole file (unless ``?partial=true``).
+GTIN; first, a file read as Windows-1252 as it was not UTF-8), and whether anything was applied. 200 when
+applied; 422, with the same report and an ``error``, when refused rows stopped the whole file (unless
+``?partial=true``).
 """
 from __future__ import annotations
 
@@ -33,7 +34,8 @@ class ImportArgs(Schema):
 
 
 class ImportFile(Schema):
-    file = Upload(required=True, metadata={"description": "UTF-8 (BOM or not), ';' or ',' separated, header row"})
+    file = Upload(required=True, metadata={"description": "UTF-8 (BOM or not) or else Windows-1252 (a warning says "
+                                                          "so), ';' or ',' separated, header row"})
 
 
 class RefusedRow(Schema):
@@ -45,10 +47,13 @@ class RefusedRow(Schema):
 
 class ImportWarning(Schema):
     line = fields.Integer(metadata={"description": "Line in the file; the header is line 1"})
-    field = fields.String()
-    code = fields.String(metadata={"description": "The code as it is stored"})
+    field = fields.String(metadata={"description": "The column; file for read_as_windows_1252"})
+    code = fields.String(metadata={"description": "The code as it is stored; for read_as_windows_1252, the encoding "
+                                                  "the file was read in (windows-1252)"})
     warning = fields.String(metadata={"description": "not_a_gtin: digits whose GS1 check digit is wrong, kept as "
-                                                     "the company's own code (check it is not a mistyped EAN)"})
+                                                     "the company's own code (check it is not a mistyped EAN). "
+                                                     "read_as_windows_1252: the file is not UTF-8 from this line on "
+                                                     "and was read as Windows-1252 (check its accents)"})
     message = fields.String()
 
 
@@ -57,7 +62,8 @@ class ImportReport(Schema):
     unchanged = fields.Integer(metadata={"description": "Good rows already imported (same values)"})
     refused = fields.List(fields.Nested(RefusedRow))
     warnings = fields.List(fields.Nested(ImportWarning), metadata={"description": "Rows imported, or that would "
-                                                                   "be, with a code to check"})
+                                                                   "be, with a code to check; first, the file's "
+                                                                   "encoding when it was not UTF-8"})
     applied = fields.Boolean()
     dry_run = fields.Boolean(metadata={"description": "A check only: the counts say what the file would do"})
     error = fields.Dict(metadata={"description": "Present when rows were refused and nothing was applied"})

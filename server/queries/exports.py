@@ -2,6 +2,8 @@
 
 Products and stock come out in the columns the imports read back. Text that a spreadsheet would run as
 a formula (``=``, ``+``, ``-``, ``@`` first) is prefixed with ``'``; the importer removes it again.
+``csv_chunks`` writes one of two dialects: ``rfc4180`` (the default: UTF-8, ``,``, decimal points) for programs,
+``excel-fr`` for French Excel, which opens a ``.csv`` by double click only in its own convention (see ``DIALECTS``).
 Users and the audit log are in the whole export (``flask export``) only, not in the supervisors' HTTP API;
 API tokens and password hashes are never exported.
 """
@@ -186,6 +188,38 @@ def cell(value) -> str:
     return str(value)
 
 
+# What Excel turns into a number or a date when it opens a CSV, whatever the column: "03165143007129" becomes
+# 3,16514E+12 (a GTIN's leading 0 lost, and saved back as displayed), "00123" 123, "2024-03" a month, "1/2" a date.
+_EXCEL_WOULD_CONVERT = re.compile(r"[0-9][0-9 .,/:%+\-eE]*")
+
+
+def excel_fr_cell(value) -> str:
+    """A cell as French Excel opens it. Numbers (quantities, costs, prices, days) take a decimal comma: Excel
+    reads "12.5" as text, or as a date (12 May). Codes stay text as ``="03165143007129"``: a leading apostrophe is
+    no text marker in a CSV (Excel would show it, and save it back), while this formula shows the code as it is and
+    Excel saves its value, the bare code, in a CSV. It is safe as the formula guard's one exception: only our own
+    ``="…"`` around digits and punctuation, never a user's text (one starting with ``=`` is guarded by ``cell``).
+    The import takes both ``="…"`` and the bare code (server/services/csv_table.py). Dates stay ISO: Excel reads
+    them as dates and saves them as 31/12/2025, which the import reads."""
+    text = cell(value)
+    if isinstance(value, (Decimal, float)):
+        return text.replace(".", ",")
+    if isinstance(value, str) and _EXCEL_WOULD_CONVERT.fullmatch(text):
+        return f'="{text}"'
+    return text
+
+
+@dataclass(frozen=True)
+class Dialect:
+    delimiter: str
+    bom: str
+    cell: Callable[[object], str]
+
+
+# Both CRLF. Excel (French) reads a CSV as UTF-8 only with a BOM, and splits it on ';' only.
+DIALECTS = {"rfc4180": Dialect(",", "", cell), "excel-fr": Dialect(";", "\ufeff", excel_fr_cell)}
+
+
 def json_cell(value):
     """A cell for JSON: exact decimals as strings, dates in ISO 8601; no spreadsheet formula guard."""
     if isinstance(value, Decimal):
@@ -203,13 +237,15 @@ def row_chunks(name: str):
         yield export.rows(chunk)
 
 
-def csv_chunks(name: str):
-    """The header, then the rows by chunks of about ``CHUNK``, as CSV text."""
+def csv_chunks(name: str, dialect: str = "rfc4180"):
+    """The header, then the rows by chunks of about ``CHUNK``, as CSV text in one of ``DIALECTS``."""
+    style = DIALECTS[dialect]
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    out.write(style.bom)
+    writer = csv.writer(out, delimiter=style.delimiter, lineterminator="\r\n")
     writer.writerow(ALL_EXPORTS[name].columns)
     for rows in row_chunks(name):
-        writer.writerows([cell(v) for v in row] for row in rows)
+        writer.writerows([style.cell(v) for v in row] for row in rows)
         yield out.getvalue()
         out.seek(0)
         out.truncate()

@@ -1,4 +1,5 @@
-"""Reading an uploaded CSV as people make them: Excel in French (``;``, decimal comma, BOM) or not.
+"""Reading an uploaded CSV as people make them: Excel in French (``;``, decimal comma, BOM) or not, in UTF-8 or in
+Windows-1252 (French Excel's "CSV (séparateur : point-virgule)").
 
 Cells come out as trimmed text keyed by lower-cased column name, with the line number a person sees in a
 spreadsheet or editor (the header is line 1). Cell parsers raise ``Invalid`` naming the column.
@@ -31,14 +32,11 @@ class Row:
 class Table:
     columns: list[str]
     rows: list[Row]
+    cp1252_from: int | None = None  # read as Windows-1252: the line of the first byte that is not UTF-8
 
 
 def read(data: bytes) -> Table:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise BadRequest("not_utf8", "The file is not UTF-8: save it as 'CSV UTF-8'.",
-                         "Le fichier n'est pas en UTF-8 : enregistrez-le en « CSV UTF-8 ».", field="file") from None
+    text, cp1252_from = _decode(data)
     first_line = text.split("\n", 1)[0]
     if not first_line.strip():
         raise Invalid("empty_file", "The file is empty or its first line (the header) is blank.",
@@ -63,7 +61,30 @@ def read(data: bytes) -> Table:
         raise Invalid("bad_csv", f"Line {line + 1} cannot be read as CSV ({exc}).",
                       f"La ligne {line + 1} n'est pas lisible en CSV ({exc}).", field="file",
                       details={"line": line + 1}) from None
-    return Table(columns, rows)
+    return Table(columns, rows, cp1252_from)
+
+
+def _not_utf8() -> BadRequest:
+    return BadRequest("not_utf8", "The file is not UTF-8: save it as 'CSV UTF-8'.",
+                      "Le fichier n'est pas en UTF-8 : enregistrez-le en « CSV UTF-8 ».", field="file")
+
+
+def _decode(data: bytes) -> tuple[str, int | None]:
+    """UTF-8 (BOM or not); else Windows-1252, which French Excel's default CSV is written in, saying from which line.
+    Refused: bytes Windows-1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D), UTF-16 (Excel's "Unicode text",
+    read as cp1252 it would be NULs), and a file mixing UTF-8 accents with other bytes, whose UTF-8 accents would
+    come out garbled (« Ã© »)."""
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    some_utf8 = any(c > "\x7f" and c != "\ufffd" for c in data.decode("utf-8", "replace"))
+    if some_utf8 or b"\x00" in data or data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise _not_utf8()
+    try:
+        return data.decode("cp1252"), data.count(b"\n", 0, first_bad) + 1
+    except UnicodeDecodeError:
+        raise _not_utf8() from None
 
 
 def check_columns(columns: list[str], required: set[str], optional: set[str]) -> None:
@@ -82,8 +103,14 @@ def check_columns(columns: list[str], required: set[str], optional: set[str]) ->
 _GUARDED_AFTER_SEMICOLON = re.compile(";'(?=[" + re.escape("".join(FORMULA_START)) + "])")
 
 
+# Excel's way of keeping a code as text (``="00123"``), which the excel-fr export writes (server/queries/exports.py).
+_AS_TEXT = re.compile(r'="([^"]*)"')
+
+
 def _unescape(cell: str) -> str:
-    """The export's formula guards taken off again, so that an exported name imports back as it was."""
+    """The export's formula guards and text marks taken off again, so that an exported name imports back as it was."""
+    if (as_text := _AS_TEXT.fullmatch(cell)) is not None:
+        return as_text[1]
     cell = _GUARDED_AFTER_SEMICOLON.sub(";", cell) if ";'" in cell else cell
     return cell[1:] if cell[:1] == "'" and cell[1:2] in FORMULA_START else cell
 

@@ -17,7 +17,8 @@ booked, they would add 5 to the 3.
 
 Products and barcodes: a code newly linked that is digits with a wrong GS1 check digit is kept as the company's own
 code, as POST /barcodes does (server/services/codes.py), and the report lists it among its warnings: it may be an
-EAN mistyped. A code that is a location's code is refused, as the API refuses it.
+EAN mistyped. A code that is a location's code is refused, as the API refuses it. A file not in UTF-8, read as
+Windows-1252 (server/services/csv_table.py), is said first among the warnings.
 """
 from __future__ import annotations
 
@@ -79,12 +80,37 @@ class CodeWarning:
 
 
 @dataclass
+class EncodingWarning:
+    """The file was not UTF-8 and was read as Windows-1252, what French Excel's "CSV (séparateur : point-virgule)"
+    writes: said, as a file that is neither would import with its accents garbled. In the warnings' shape, on the
+    line of the first byte that is not UTF-8."""
+    line: int
+    field: str = "file"
+    code: str = "windows-1252"
+    warning: str = "read_as_windows_1252"
+
+    @property
+    def en(self) -> str:
+        return (f"The file is not UTF-8 (from line {self.line}): it was read as Windows-1252, as Excel writes a 'CSV "
+                "(semicolon delimited)'. Check the accents of the names imported; 'CSV UTF-8' avoids the guess.")
+
+    @property
+    def fr(self) -> str:
+        return (f"Le fichier n'est pas en UTF-8 (dès la ligne {self.line}) : il a été lu en Windows-1252, comme Excel "
+                "enregistre un « CSV (séparateur : point-virgule) ». Vérifiez les accents des noms importés ; "
+                "« CSV UTF-8 » évite de deviner.")
+
+    def message(self, lang: str = "en") -> str:
+        return self.fr if lang == "fr" else self.en
+
+
+@dataclass
 class Report:
     imported: int
     unchanged: int
     refused: list[Refusal]
     applied: bool
-    warnings: list[CodeWarning] = field(default_factory=list)
+    warnings: list[CodeWarning | EncodingWarning] = field(default_factory=list)
     dry_run: bool = False
 
 
@@ -113,7 +139,8 @@ def _run(kind: str, data: bytes, *, partial: bool, user_id: int | None, on_progr
     try:
         with write_transaction() as s:
             importer = importer_class(s, user_id)
-            accepted, refused, warnings = [], [], []
+            accepted, refused = [], []
+            warnings = [] if table.cp1252_from is None else [EncodingWarning(table.cp1252_from)]
             lines = []
             for n, row in enumerate(table.rows, 1):
                 importer.noted = []

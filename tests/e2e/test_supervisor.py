@@ -829,6 +829,50 @@ def test_a_suppliers_file_imports_through_the_data_view(desk, desk_server, tmp_p
     assert desk.text_content("#import-summary") == "0 rows imported, 2 unchanged, 0 refused."
 
 
+def import_on_the_data_view(page, kind, path) -> str:
+    """The summary of the report of importing ``path`` as ``kind``, once the server has answered."""
+    page.select_option("#import-kind", kind)
+    page.evaluate("document.querySelector('#import-report').replaceChildren()")
+    page.set_input_files("#import-file", str(path))
+    page.click("#import-form button[type=submit]")
+    page.wait_for_selector("#import-summary")
+    return page.text_content("#import-summary")
+
+
+def test_a_table_downloaded_for_french_excel_imports_back_unchanged(desk, desk_server, tmp_path):
+    """French Excel showed the exports in one column with garbled accents: each table also comes "for Excel (FR)"
+    (BOM, ';', decimal commas), which imports back unchanged, and so does the Windows-1252 file Excel saves of it."""
+    desk.goto("/#/sv/data")
+    link = desk.locator('#exports button[data-table="suppliers"][data-dialect="excel-fr"]')
+    assert link.inner_text() == "for Excel (FR)"
+    assert link.get_attribute("aria-label") == "suppliers.csv for French Excel"
+
+    def download() -> tuple[str, bytes]:
+        with desk.expect_download() as downloaded:
+            link.click()
+        return downloaded.value.suggested_filename, Path(downloaded.value.path()).read_bytes()
+    name, data = download()
+    assert re.fullmatch(r"tendu-suppliers-\d{4}-\d\d-\d\d-excel-fr\.csv", name), name
+    assert data.startswith(b"\xef\xbb\xbfcode;name;email;declared_lead_time_days;review_period_days;ordering_cost;"
+                           b"active\r\n")
+    text = data.decode("utf-8-sig")
+    assert "Aléa Pièces" in text and re.search(r";\d+,\d+;", text), text  # the demo's accents, a decimal comma
+    rows = text.count("\r\n") - 1
+    exported = tmp_path / name
+    exported.write_bytes(data)
+    assert import_on_the_data_view(desk, "suppliers", exported) == f"0 rows imported, {rows} unchanged, 0 refused."
+    assert desk.locator("#import-encoding").count() == 0
+
+    # As French Excel saves it ("CSV (séparateur : point-virgule)"): Windows-1252, no BOM, a code kept as text bare.
+    saved = tmp_path / "suppliers-saved-by-excel.csv"
+    saved.write_bytes(re.sub(r'"=""([^"]*)"""', r"\1", text).encode("cp1252"))
+    assert import_on_the_data_view(desk, "suppliers", saved) == f"0 rows imported, {rows} unchanged, 0 refused."
+    first = next(n for n, line in enumerate(text.split("\r\n"), 1) if not line.isascii())
+    assert desk.text_content("#import-encoding").startswith(
+        f"The file is not UTF-8 (from line {first}): it was read as Windows-1252"), desk.text_content("#import-report")
+    assert download()[1] == data
+
+
 def own_code() -> str:
     """13 digits whose GS1 check digit is wrong: no GTIN, the company's own code (a new one each run)."""
     body = f"2{uuid.uuid4().int % 10**11:011d}"

@@ -1,6 +1,6 @@
-// Exports and import: every table as CSV (downloaded with the bearer token, so no token in a URL), and a
-// CSV import of suppliers, customers, locations, products, barcodes or opening stock with the server's row-by-row
-// report.
+// Exports and import: every table as CSV (downloaded with the bearer token, so no token in a URL), each also "for
+// Excel (FR)" (?dialect=excel-fr: what French Excel opens by a double click), and a CSV import of suppliers,
+// customers, locations, products, barcodes or opening stock with the server's row-by-row report.
 import { h, replaceChildren } from "../dom.js";
 import { language, t } from "../i18n.js";
 import { session } from "../session.js";
@@ -38,26 +38,34 @@ async function authorised(path, options = {}) {
     headers: { Authorization: `Bearer ${session()?.token}`, "Accept-Language": language(), ...(options.headers || {}) } });
 }
 
+// Each table twice: as programs read it (the API's default), and as French Excel opens it, beside it rather than
+// behind a switch, so that whoever wants one sees the other is there.
 function exportsList() {
   const status = h("p", { role: "status", id: "export-status" });
+  async function download(name, query) {
+    status.textContent = t("sv_loading");
+    try {
+      const response = await authorised(`/api/v1/exports/${name}.csv${query}`);
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const url = URL.createObjectURL(await response.blob());
+      const filename = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "")?.[1] || `tendu-${name}.csv`;
+      const link = h("a", { href: url, download: filename });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10000);
+      status.textContent = filename;
+    } catch (error) {
+      status.textContent = t("sv_failed", { reason: error.message });
+    }
+  }
   return [h("ul", { class: "exports", id: "exports" }, TABLES.map((name) => h("li", {},
-    h("button", { type: "button", class: "link", dataset: { table: name }, async onClick() {
-      status.textContent = t("sv_loading");
-      try {
-        const response = await authorised(`/api/v1/exports/${name}.csv`);
-        if (!response.ok) throw new Error(`HTTP ${response.status}`);
-        const url = URL.createObjectURL(await response.blob());
-        const filename = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "")?.[1] || `tendu-${name}.csv`;
-        const link = h("a", { href: url, download: filename });
-        document.body.append(link);
-        link.click();
-        link.remove();
-        setTimeout(() => URL.revokeObjectURL(url), 10000);
-        status.textContent = filename;
-      } catch (error) {
-        status.textContent = t("sv_failed", { reason: error.message });
-      }
-    } }, `${name}.csv`)))), status];
+    h("button", { type: "button", class: "link", dataset: { table: name }, onClick: () => download(name, "") },
+      `${name}.csv`),
+    h("button", { type: "button", class: "link excel-fr", dataset: { table: name, dialect: "excel-fr" },
+      "aria-label": t("export_excel_fr_label", { table: `${name}.csv` }),
+      onClick: () => download(name, "?dialect=excel-fr") }, t("export_excel_fr"))))),
+  h("p", { class: "note", id: "export-excel-fr-note" }, t("export_excel_fr_note")), status];
 }
 
 function importForm() {
@@ -149,8 +157,12 @@ function renderReport(status, body) {
       { label: t("row"), align: "num", value: (row) => num(row.line) },
       { label: t("problem"), value: problem },
     ], body.refused, { id: "import-refused", empty: "" })];
+  // A file not in UTF-8 read as Windows-1252 (French Excel's default CSV): said above the rows, it concerns them all.
+  const all = Array.isArray(body.warnings) ? body.warnings : [];
+  shown.splice(2, 0, ...all.filter((w) => w.field === "file").map((w) =>
+    h("p", { class: "warn", id: "import-encoding", dataset: { warning: w.warning } }, w.message)));
   // Rows imported (or that would be) with a code to check: digits kept as the company's own code, no valid GTIN.
-  const warnings = Array.isArray(body.warnings) ? body.warnings : [];
+  const warnings = all.filter((w) => w.field !== "file");
   if (warnings.length) {
     shown.push(h("p", { class: "warn", id: "import-warnings-summary" }, counted("import_warnings", warnings.length)),
       table([

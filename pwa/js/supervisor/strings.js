@@ -383,6 +383,8 @@ extendStrings({
     import_note_suppliers: "One row per supplier, by code, as suppliers.csv exports them: a new code adds a supplier (its name required), a known one is updated, an empty cell leaves a field as it is. Import the suppliers before the products that name them.",
     import_note_locations: "One row per location, by code, as locations.csv exports them, before the opening stock that names them: kind is bin (the default), dock (where receptions arrive), dispatch (where picked goods wait) or zone; parent: a location above it, already there or on a line above; walk_order: the picking route's order. A known code is updated, an empty cell leaves a field as it is.",
     import_note_customers: "One row per customer, by code, as customers.csv exports them: a new code adds a customer (its name required), a known one is updated, an empty cell leaves a field as it is.",
+    export_excel_fr: "for Excel (FR)", export_excel_fr_label: "{table} for French Excel",
+    export_excel_fr_note: "“for Excel (FR)”: the same table as French Excel opens it by a double click (semicolons, decimal commas, accents, codes of digits kept as text). Both import back as they are, and so does the file Excel saves as “CSV (semicolon delimited)”.",
   },
   fr: {
     import_suppliers: "Fournisseurs", import_customers: "Clients", import_locations: "Emplacements (casiers, quai, expédition)",
@@ -394,6 +396,8 @@ extendStrings({
     import_note_suppliers: "Une ligne par fournisseur, par code, comme suppliers.csv les exporte : un nouveau code ajoute un fournisseur (son nom est obligatoire), un code connu le met à jour, une cellule vide laisse le champ tel quel. Importez les fournisseurs avant les articles qui les nomment.",
     import_note_locations: "Une ligne par emplacement, par code, comme locations.csv les exporte, avant le stock d'ouverture qui les nomme : kind vaut bin (casier, par défaut), dock (le quai où arrivent les réceptions), dispatch (où attendent les marchandises préparées) ou zone ; parent : un emplacement qui le contient, déjà là ou sur une ligne au-dessus ; walk_order : son rang sur le parcours de préparation. Un code connu est mis à jour, une cellule vide laisse le champ tel quel.",
     import_note_customers: "Une ligne par client, par code, comme customers.csv les exporte : un nouveau code ajoute un client (son nom est obligatoire), un code connu le met à jour, une cellule vide laisse le champ tel quel.",
+    export_excel_fr: "pour Excel (FR)", export_excel_fr_label: "{table} pour Excel en français",
+    export_excel_fr_note: "« pour Excel (FR) » : la même table telle qu'Excel en français l'ouvre d'un double clic (points-virgules, virgules décimales, accents, codes en chiffres gardés en texte). Les deux se réimportent telles quelles, comme le fichier qu'Excel enregistre en « CSV (séparateur : point-virgule) ».",
   },
 });
 
