@@ -93,12 +93,12 @@ def rebuild():
                else "ledger rebuild: nothing to correct")
 
 
-def _copy(what: str, job, path: Path) -> None:
+def _copy(what: str, job, path: Path, **options) -> None:
     """Run a backup or a restore with its progress; refusals and tool failures end the command cleanly."""
     from server.services import backup as copies
     try:
         with Progress(what, unit=copies.unit()) as bar:
-            job(path, on_progress=bar)
+            job(path, on_progress=bar, **options)
     except KeyboardInterrupt:
         _interrupted(what)
     except DomainError as exc:
@@ -109,10 +109,11 @@ def _copy(what: str, job, path: Path) -> None:
 
 @click.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False, writable=True, path_type=Path))
-def backup(path):
+@click.option("--force", is_flag=True, help="Replace PATH if it exists (refused otherwise).")
+def backup(path, force):
     """Copy the database to PATH while Tendu serves: a SQLite file, or a pg_dump custom archive on PostgreSQL."""
     from server.services import backup as copies
-    _copy("backup", copies.backup, path)
+    _copy("backup", copies.backup, path, overwrite=force)
     click.echo(f"backup: written to {path}")
 
 

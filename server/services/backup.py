@@ -82,18 +82,21 @@ def _run_tool(args: list[str], env: dict, marker: str, total: int, on_progress: 
 
 
 # --- backup --------------------------------------------------------------------------------------
-def backup(target: Path, on_progress: OnProgress = ignore) -> None:
-    """A consistent copy of the database while Tendu keeps serving: a SQLite file, or a pg_dump custom archive."""
+def backup(target: Path, on_progress: OnProgress = ignore, *, overwrite: bool = False) -> None:
+    """A consistent copy of the database while Tendu keeps serving: a SQLite file, or a pg_dump custom archive.
+    An existing file at ``target`` is replaced only with ``overwrite`` (it may be the last good backup)."""
     engine = db.engine
     target = Path(target)
     if not target.parent.resolve().is_dir():
         raise NotFound("backup_no_directory", f"No directory {target.parent}.", f"Pas de dossier {target.parent}.")
+    if engine.dialect.name == "sqlite" and target.resolve() == _sqlite_path(engine).resolve():
+        raise Invalid("backup_onto_itself", "The backup path is the database itself.",
+                      "Le chemin de la sauvegarde est la base elle-même.")
+    if target.exists() and not overwrite:
+        raise Conflict("backup_exists", f"{target} exists already: nothing was written (--force replaces it).",
+                       f"{target} existe déjà : rien n'a été écrit (--force le remplace).")
     if engine.dialect.name == "sqlite":
-        source = _sqlite_path(engine)
-        if target.resolve() == source.resolve():
-            raise Invalid("backup_onto_itself", "The backup path is the database itself.",
-                          "Le chemin de la sauvegarde est la base elle-même.")
-        _sqlite_backup(source, target, on_progress)
+        _sqlite_backup(_sqlite_path(engine), target, on_progress)
     else:
         with engine.connect() as conn:
             tables = conn.scalar(text("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"))

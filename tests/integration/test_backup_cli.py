@@ -50,6 +50,20 @@ def test_backup_into_a_missing_directory_is_refused(app, ctx, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_backup_onto_an_existing_file_is_refused_unless_forced(app, ctx, tmp_path):
+    """The file may be the last good backup: a mistyped or repeated command must not replace it silently."""
+    seed()
+    target = tmp_path / "tendu.backup"
+    target.write_bytes(b"the last good backup")
+    result = app.test_cli_runner().invoke(args=["backup", str(target)])
+    assert result.exit_code == 1 and "exists already" in result.output and "--force" in result.output
+    assert target.read_bytes() == b"the last good backup"
+    assert [p.name for p in tmp_path.iterdir()] == ["tendu.backup"]  # no temporary file left either
+    result = app.test_cli_runner().invoke(args=["backup", "--force", str(target)])
+    assert result.exit_code == 0, result.output
+    assert target.stat().st_size > 1000
+
+
 def test_sqlite_backup_is_one_snapshot_and_ends_while_writers_go_on(tmp_path, monkeypatch):
     """SQLite's backup restarts from page one whenever another connection writes between two steps, unless
     the source keeps one read transaction open: under steady writes it would then never end."""
