@@ -1,6 +1,7 @@
 """Purchase orders and sales orders: create, follow their lifecycle, pick lists, short picks."""
 from __future__ import annotations
 
+from flask import g
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
@@ -24,6 +25,8 @@ class PoLineIn(Schema):
 
 
 class PoIn(Schema):
+    client_event_id = fields.UUID(load_default=None, metadata={
+        "description": "Made by the page (optional): a replay with the same id returns the first order, not a second"})
     supplier = fields.String(required=True, validate=CODE)
     lines = fields.List(fields.Nested(PoLineIn), required=True, validate=validate.Length(min=1, max=500))
     promised_date = Day(load_default=None)
@@ -189,11 +192,18 @@ class PurchaseOrders(MethodView):
     @role("supervisor")
     @purchase.arguments(PoIn)
     @purchase.response(201, OrderOut)
+    @purchase.alt_response(200, schema=OrderOut, description="Replay of a known client_event_id")
     def post(self, data):
         """Create a purchase order (draft until its 'ordered' event)."""
         lines = [{"sku": ln["product"], "qty": ln["qty"], "unit_cost": ln["unit_cost"]} for ln in data["lines"]]
-        order = purchasing.create_order(supplier=data["supplier"], lines=lines, promised_date=data["promised_date"])
-        return queries.purchase_order(order.number)
+        if data["client_event_id"] is None:
+            order = purchasing.create_order(supplier=data["supplier"], lines=lines, promised_date=data["promised_date"],
+                                            user_id=g.user.id)
+            return queries.purchase_order(order.number)
+        order, created = purchasing.create_order_once(str(data["client_event_id"]), supplier=data["supplier"],
+                                                      lines=lines, promised_date=data["promised_date"],
+                                                      user_id=g.user.id)
+        return queries.purchase_order(order.number), 201 if created else 200
 
 
 @purchase.route("/<string:number>")

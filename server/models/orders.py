@@ -42,6 +42,8 @@ class PurchaseOrder(Base):
     promised_date: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The id the page that made it by hand gave it: a retry after a lost answer returns this order.
+    client_event_id: Mapped[str | None] = mapped_column(String(36), unique=True)
 
     lines: Mapped[list[PurchaseOrderLine]] = relationship(back_populates="order", order_by="PurchaseOrderLine.id")
     events: Mapped[list[PurchaseOrderEvent]] = relationship(order_by="PurchaseOrderEvent.occurred_at")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from datetime import datetime, timezone
 
 from tests.e2e.helpers import screenshot
 from tests.e2e.test_supervisor import desk, desk_fr, desk_server  # noqa: F401 (fixtures)
@@ -237,3 +238,38 @@ def test_a_purchase_order_made_by_hand_waits_in_the_unsent_list_until_sent(desk_
     row.locator(".mark-ordered").click()
     row.locator(".mark-ordered").wait_for(state="detached")
     assert desk_server.request("GET", f"/api/v1/purchase-orders/{number}")[1]["status"] == "ordered"
+
+
+def test_a_purchase_order_retried_after_a_lost_answer_is_made_once(desk, desk_server):
+    """The desk could only say 'look in the list before creating it again': the API made an order on every POST."""
+    piece = stocked_product(desk_server)
+    _, suppliers = desk_server.request("GET", "/api/v1/suppliers")
+    code = suppliers["items"][0]["code"]
+    desk.goto("/#/sv/replenishment")
+    desk.wait_for_selector("#repl-list .sv-toolbar")
+    desk.click("#po-open")
+    desk.fill("#po-supplier", code)
+    desk.press("#po-supplier", "Tab")
+    fill_line(desk, "po", 1, piece["sku"], "7", "2.25")
+    posts, answers = [], []
+    desk.on("request", lambda r: posts.append(r.post_data_json) if r.method == "POST" and
+            r.url.endswith("/api/v1/purchase-orders") else None)
+
+    def lose_the_answer(route):            # the server makes the order; its answer never reaches the page
+        answers.append(route.fetch())
+        route.abort()
+    desk.route("**/api/v1/purchase-orders", lose_the_answer)
+    desk.click("#po-submit")
+    desk.wait_for_selector("#po-message p.error")
+    assert "Submit again" in desk.text_content("#po-message")
+    first = answers[0].json()["number"]
+    desk.unroute("**/api/v1/purchase-orders")
+    with desk.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/api/v1/purchase-orders")) as again:
+        desk.click("#po-submit")
+    assert again.value.status == 200 and made_number(desk, "po") == first     # a replay, not a second draft
+    assert posts[0]["client_event_id"] == posts[1]["client_event_id"]
+    _, made = desk_server.request("GET", f"/api/v1/purchase-orders?q={first}")
+    assert [o["number"] for o in made["items"]] == [first]
+    assert desk_server.request("POST", f"/api/v1/purchase-orders/{first}/close", {
+        "client_event_id": str(uuid.uuid4()), "occurred_at": datetime.now(timezone.utc).isoformat(),
+        "reason": "e2e"})[0] == 200   # leave the demo as it was

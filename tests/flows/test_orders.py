@@ -287,3 +287,25 @@ def test_a_late_order_says_how_many_units_and_lines_are_still_to_come(client, wa
     [seen] = client.get(f"/api/v1/purchase-orders?overdue_on={date.today().isoformat()}",
                         headers=scanner.headers).json["items"]
     assert (seen["left"], seen["value"], seen["value_left"]) == (3, None, None)  # what it costs is the desk's
+
+
+def test_a_purchase_order_made_by_hand_is_made_once_whatever_the_retries(app, client, warehouse):
+    """POST /purchase-orders took no id: a retry after a lost answer made a second draft, which could be sent."""
+    import uuid
+    sup = warehouse["supervisor"]
+    body = {"client_event_id": str(uuid.uuid4()), "supplier": "ACME",
+            "lines": [{"product": "PAD", "qty": 12, "unit_cost": "4.50"}]}
+    first = client.post("/api/v1/purchase-orders", headers=sup, json=body)
+    again = client.post("/api/v1/purchase-orders", headers=sup, json=body)
+    assert (first.status_code, again.status_code) == (201, 200), (first.json, again.json)
+    assert again.json["number"] == first.json["number"]
+    listed = client.get("/api/v1/purchase-orders", headers=sup).json
+    assert listed["total"] == 1
+    client.post("/api/v1/suppliers", headers=sup, json={"code": "BOLT", "name": "Bolt"})
+    reused = client.post("/api/v1/purchase-orders", headers=sup, json={**body, "supplier": "BOLT"})
+    assert (reused.status_code, reused.json["error"]["code"]) == (409, "client_event_id_reused"), reused.json
+    assert client.get("/api/v1/purchase-orders", headers=sup).json["total"] == 1
+    # without an id, as before: each call a new order
+    plain = {k: v for k, v in body.items() if k != "client_event_id"}
+    assert client.post("/api/v1/purchase-orders", headers=sup, json=plain).status_code == 201
+    assert client.get("/api/v1/purchase-orders", headers=sup).json["total"] == 2

@@ -4,7 +4,8 @@
 // suggestions' orders are (replenishment.js).
 import { h } from "../dom.js";
 import { t } from "../i18n.js";
-import { call, num } from "./common.js";
+import { uuid4 } from "../ids.js";
+import { ApiError, call, num } from "./common.js";
 import { failure, orderForm, pointOut } from "./order-form.js";
 import { orderLines } from "./order-lines.js";
 import { picker } from "./pickers.js";
@@ -20,6 +21,9 @@ export function purchaseOrderForm({ created, unsure }) {
   const lines = orderLines({ id: "po", priceKey: "unit_cost", priceLabel: t("repl_unit_cost"),
     defaultPrice: (product) => product.unit_cost, describe: stockOf });
 
+  // One id per order being typed, kept until it is made: a retry after a lost answer returns the order made.
+  let made = null;
+
   async function send(say) {
     for (const input of [supplier.input, promised]) input.removeAttribute("aria-invalid");
     lines.unmark();
@@ -30,10 +34,12 @@ export function purchaseOrderForm({ created, unsure }) {
       lines.first().focus();
       return say("error", t("oe_no_lines"));
     }
-    const body = { lines: sent.lines, ...(who ? { supplier: who.code } : {}),
+    made ??= uuid4();
+    const body = { client_event_id: made, lines: sent.lines, ...(who ? { supplier: who.code } : {}),
       ...(promised.value ? { promised_date: promised.value } : {}) };
     try {
       const order = await call("/api/v1/purchase-orders", { method: "POST", body });
+      made = null;
       supplier.input.value = "";
       supplierName.textContent = "";
       promised.value = "";
@@ -42,7 +48,11 @@ export function purchaseOrderForm({ created, unsure }) {
       supplier.input.focus();
       created(order);
     } catch (error) {
-      // The API makes a purchase order on every POST (no event id): without an answer, look before sending again.
+      // Refused: nothing was made under this id, the corrected order gets a new one. Without an answer it may have
+      // been made: sent again, the same id returns it.
+      if (error instanceof ApiError && error.status < 500 && error.body?.error?.code !== "client_event_id_reused") {
+        made = null;
+      }
       say("error", failure(error, t("oe_po_unsure")));
       pointOut(error, sent, { supplier: supplier.input, promised_date: promised }, lines);
       if (!(error.status >= 400 && error.status < 500)) unsure();

@@ -240,7 +240,7 @@ extendStrings({
     oe_so_unsure: "Submit again: the same order is sent, it cannot be made twice.",
     oe_po_created_one: "{number} is created as a draft ({count} line): send it to the supplier, then record it in the list below.",
     oe_po_created_other: "{number} is created as a draft ({count} lines): send it to the supplier, then record it in the list below.",
-    oe_po_unsure: "It may have been made: look in the orders not yet sent below before creating it again.",
+    oe_po_unsure: "Submit again: the same order is sent, it cannot be made twice.",
     oe_stock: "On hand {on_hand} {unit} · on order {on_order} {unit}",
   },
   fr: {
@@ -264,7 +264,7 @@ extendStrings({
     oe_so_unsure: "Envoyez-la à nouveau : c'est la même commande qui part, elle ne peut pas être créée deux fois.",
     oe_po_created_one: "{number} est créée en brouillon ({count} ligne) : envoyez-la au fournisseur, puis indiquez-le dans la liste ci-dessous.",
     oe_po_created_other: "{number} est créée en brouillon ({count} lignes) : envoyez-la au fournisseur, puis indiquez-le dans la liste ci-dessous.",
-    oe_po_unsure: "Elle a peut-être été créée : regardez les commandes pas encore envoyées ci-dessous avant de la créer à nouveau.",
+    oe_po_unsure: "Envoyez-la à nouveau : c'est la même commande qui part, elle ne peut pas être créée deux fois.",
     oe_stock: "En stock {on_hand} {unit} · en commande {on_order} {unit}",
   },
 });
