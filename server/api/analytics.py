@@ -229,7 +229,7 @@ class ProductKpis(Schema):
                                                          "the period: not usage"})
     adjusted_value = Figure()
     average_value = Figure()
-    turnover = Figure(allow_none=True)
+    turnover = Figure(allow_none=True, metadata={"description": "Times a year (see the stock overview's)"})
     coverage_days = Figure(allow_none=True, metadata={"description": "On hand ÷ units shipped a day over the "
                                                                           "period; None: stock and nothing shipped"})
     days_since_outflow = Figure(allow_none=True, metadata={"description": "Days since the last shipment"})
@@ -247,7 +247,7 @@ class KpisOut(Schema):
     cogs = Figure()
     adjusted_value = Figure(metadata={"description": "Found (+) or written off (−) by counts and "
                                                            "adjustments in the period, at weighted average cost"})
-    turnover = Figure(allow_none=True)
+    turnover = Figure(allow_none=True, metadata={"description": "Times a year (see the stock overview's)"})
     dormant = fields.Integer()
     dormant_days = fields.Integer(metadata={"description": "The rule: on hand, nothing shipped for this many days "
                                                            "or more (since its first receipt when never shipped)"})
@@ -258,11 +258,12 @@ class KpisOut(Schema):
 
 
 def _period(args) -> tuple[date, date]:
-    """The period asked for (a year to today by default), its product checked to exist."""
+    """The period asked for (by default the year to today, from the ledger's first day if that is later), its
+    product checked to exist."""
     if args["product"]:
         master.get(Product, args["product"])
     until = args["until"] or clock.today() + timedelta(days=1)
-    since = args["since"] or until - timedelta(days=365)
+    since = args["since"] or max(valuation.ledger_period(until - timedelta(days=1))[0], until - timedelta(days=365))
     if since >= until:
         raise Invalid("empty_period", "'since' must come before 'until'.", "« since » doit précéder « until ».",
                       field="since")
@@ -357,8 +358,9 @@ class StockRow(Schema):
     in_dispatch = Number(metadata={"description": "Picked, waiting to be shipped: not on hand, still in the value"})
     wac = Figure(allow_none=True, metadata={"description": "Weighted average cost"})
     value = Figure(metadata={"description": "Everything still owned (dispatch included) at that cost"})
-    turnover = Figure(allow_none=True, metadata={"description": "Cost of goods sold ÷ average value, over "
-                                                                      "the period"})
+    turnover = Figure(allow_none=True, metadata={"description": "Times a year: cost of goods sold ÷ average value "
+                                                                      "over the period, × 365 / its days (none "
+                                                                      "under 28 days)"})
     coverage_days = Figure(allow_none=True, metadata={"description": "Stock owned ÷ units shipped a day over "
                                                                            "the period; None: stock, nothing shipped"})
     days_since_outflow = Figure(allow_none=True, metadata={"description": "Days since the last shipment"})

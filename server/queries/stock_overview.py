@@ -11,14 +11,13 @@ would read four times too long).
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from server import clock
 from server.extensions import db
-from server.models import Location, Movement, Product, StockLevel, Supplier
+from server.models import Location, Product, StockLevel, Supplier
 from server.queries import valuation
 from server.queries.paging import search
 from server.queries.planning import positions
@@ -61,10 +60,7 @@ def overview(today: date, *, q: str | None = None, supplier_id: int | None = Non
 
 def period(today: date) -> tuple[date, date]:
     """[since, until) of the health figures: the year to today, from the ledger's first day if that is later."""
-    until = today + timedelta(days=1)
-    first = db.session.scalar(select(func.min(Movement.occurred_at)))
-    since = max(until - timedelta(days=KPI_DAYS), clock.day_of(first) if first else today)
-    return min(since, today), until
+    return valuation.ledger_period(today, KPI_DAYS)
 
 
 def _row(product: Product, supplier: Supplier | None, position: dict, in_dispatch, kpis: dict) -> dict:

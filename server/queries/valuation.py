@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import numpy as np
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from server import clock
 from server.domain import valuation as wac
@@ -24,6 +24,10 @@ from server.extensions import db
 from server.models import Movement, MovementKind, Product
 
 IN_KINDS = (MovementKind.OPENING, MovementKind.RECEIPT)     # the rest that crosses the walls, bar shipments: adjusted
+
+# Turnover is said per year: over a shorter period it is scaled up, and under this many days it is not said (one day
+# of a new warehouse read "16.6 times a year").
+TURNOVER_MIN_DAYS = 28
 
 # Dormant: stock on hand with nothing gone out for this many days or more (counted from its first receipt when none
 # ever went out); ``kpis`` says it as ``dormant_days``, for the page to state the rule.
@@ -156,7 +160,7 @@ def product_kpis(since: date, until: date, sku: str | None = None, product_ids: 
         rows.append({"sku": book.product.sku, "name": book.product.name, "on_hand": on_hand, "wac": book.state.wac,
                      "value": value, "cogs": book.cogs, "average_value": avg_value,
                      "adjusted_qty": book.adjusted_qty, "adjusted_value": book.adjusted_value,
-                     "turnover": _finite(wac.turnover(book.cogs, avg_value)),
+                     "turnover": _per_year(book.cogs, avg_value, days),
                      "coverage_days": _finite(wac.coverage_days(on_hand, usage)),
                      "days_since_outflow": _finite(since_out),
                      "dormant": bool(wac.dormant(idle, on_hand, DORMANT_DAYS)),
@@ -173,7 +177,7 @@ def kpis(since: date, until: date, sku: str | None = None) -> dict:
     total_avg = sum(r["average_value"] for r in rows)
     return {"since": since, "until": until, "stock_value": total_value, "cogs": total_cogs,
             "adjusted_value": sum(r["adjusted_value"] for r in rows),
-            "turnover": _finite(wac.turnover(total_cogs, total_avg)),
+            "turnover": _per_year(total_cogs, total_avg, max(1, (until - since).days)),
             "dormant": sum(r["dormant"] for r in rows), "dormant_days": DORMANT_DAYS,
             "dormant_value": sum(r["value"] for r in rows if r["dormant"]),
             "out_of_stock_now": sum(r["out_of_stock_now"] for r in rows),
@@ -208,6 +212,20 @@ def flows(since: date, until: date, bucket: str, sku: str | None = None) -> list
             totals[key] = [a + b for a, b in zip(totals[key], values)]
     return [{"period": key, "in_qty": v[0], "in_value": v[1], "out_qty": v[2], "out_value": v[3],
              "adjusted_qty": v[4], "adjusted_value": v[5]} for key, v in sorted(totals.items())]
+
+
+def _per_year(cogs: float, average_value: float, days: int) -> float | None:
+    """Turns a year: the period's cost of goods sold ÷ its average value, × 365 / its days."""
+    return _finite(wac.turnover(cogs, average_value) * 365 / days) if days >= TURNOVER_MIN_DAYS else None
+
+
+def ledger_period(today: date, longest: int = 365) -> tuple[date, date]:
+    """[since, until) of the health figures by default: the year to today, from the ledger's first day if that is
+    later (a warehouse started a month ago is not judged on eleven months of nothing)."""
+    until = today + timedelta(days=1)
+    first = db.session.scalar(select(func.min(Movement.occurred_at)))
+    since = max(until - timedelta(days=longest), clock.day_of(first) if first else today)
+    return min(since, today), until
 
 
 def _finite(x):

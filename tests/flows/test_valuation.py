@@ -64,7 +64,7 @@ def test_flows_and_kpis(client, history):
     assert pad["average_value"] == pytest.approx(average)
     assert pad["coverage_days"] == pytest.approx(13 / (5 / 31))          # on hand / units shipped a day
     assert pad["stockouts"] == 1 and pad["stockout_days"] == 10           # empty until the first receipt
-    assert pad["turnover"] == pytest.approx(30 / average)
+    assert pad["turnover"] == pytest.approx(30 / average * 365 / 31, abs=1e-6)   # times a year: 31 days scaled
 
 
 def test_a_loss_found_by_a_count_is_no_sale(client, warehouse):
@@ -179,3 +179,13 @@ def test_days_are_the_companys_not_utcs(app, client, warehouse, monkeypatch):
     assert (value, after["value"]) == (50, 30)             # shipped on the next day, Paris time
     monkeypatch.setitem(app.config, "TENDU_TIMEZONE", "UTC")
     assert client.get(f"/api/v1/analytics/valuation?at={day.isoformat()}", headers=sup).json["value"] == 30
+
+
+def test_turnover_is_said_per_year_and_not_on_a_few_days(client, warehouse):
+    """A warehouse started the day before read "16.6 times a year": one day of sales over a year of nothing."""
+    sup = warehouse["supervisor"]
+    assert client.post("/api/v1/adjustments", headers=sup, json=event(
+        product="PAD", location="A-01", qty=10, unit_cost=5, reason="open", occurred_at=days_ago(1))).status_code == 201
+    kpis = client.get("/api/v1/analytics/kpis", headers=sup).json
+    assert kpis["since"] == days_ago(1)[:10]                 # from the ledger's first day, not a year of nothing
+    assert kpis["turnover"] is None and kpis["products"][0]["turnover"] is None
