@@ -110,8 +110,8 @@ extendStrings({
     safety_stock_today: "Safety stock (today's)",
     stock_levels_today_note: "The dashed lines are today's levels, drawn across the whole period: their past values are not kept.",
     // valuation: the period the charts cover, and what dormant means
-    value_period: "Value at the end of each week, {since} → {until}: the same 12 months as the flows.",
-    value_period_from_first: "Value at the end of each week, {first} → {until}: the flows' 12 months (from {since}), but for the weeks before the first stock, worth nothing.",
+    value_period: "Value at the end of each week, {since} → {until}: the same weeks as the flows (the year to today, or since the first movement when the warehouse is younger).",
+    value_period_from_first: "Value at the end of each week, {first} → {until}: the flows' weeks (from {since}), but for the weeks before the first stock, worth nothing.",
     flows_period: "Weeks from {since} to {until} (a week with nothing in or out has no bars).",
     dormant_rule: "Dormant: stock on hand of which nothing has been shipped for {days} days or more (counted from its first receipt when none of it has ever been shipped; a count or an adjustment is no shipment).",
     // late purchase orders
@@ -451,8 +451,8 @@ extendStrings({
     safety_stock_today: "Stock de sécurité (actuel)",
     stock_levels_today_note: "Les lignes en pointillés sont les niveaux actuels, tracés sur toute la période : leurs valeurs passées ne sont pas conservées.",
     // valorisation : la période des courbes, et ce que « dormant » veut dire
-    value_period: "Valeur à la fin de chaque semaine, du {since} au {until} : les 12 mêmes mois que les flux.",
-    value_period_from_first: "Valeur à la fin de chaque semaine, du {first} au {until} : les 12 mois des flux (depuis le {since}), sauf les semaines d'avant le premier stock, qui ne valaient rien.",
+    value_period: "Valeur à la fin de chaque semaine, du {since} au {until} : les mêmes semaines que les flux (l'année écoulée, ou depuis le premier mouvement pour un entrepôt plus jeune).",
+    value_period_from_first: "Valeur à la fin de chaque semaine, du {first} au {until} : les semaines des flux (depuis le {since}), sauf celles d'avant le premier stock, qui ne valaient rien.",
     flows_period: "Semaines du {since} au {until} (une semaine sans entrée ni sortie n'a pas de barre).",
     dormant_rule: "Dormant : stock en main dont rien n'a été expédié depuis {days} jours ou plus (comptés depuis sa première entrée quand rien n'en a jamais été expédié ; un inventaire ou un ajustement n'est pas une expédition).",
     // commandes fournisseur en retard
