@@ -99,7 +99,8 @@ class StockLine(Schema):
 class Availability(Schema):
     on_hand = Number()
     reserved = Number()
-    available = Number(metadata={"description": "On hand minus reserved"})
+    in_dispatch = Number(metadata={"description": "Picked for orders, waiting to be shipped"})
+    available = Number(metadata={"description": "On hand minus what is picked (in dispatch) and reserved"})
     on_order = Number()
     expected_date = fields.Date(allow_none=True)
     by_location = fields.List(fields.Nested(StockLine))

@@ -204,12 +204,17 @@ def _by_barcode(code: str, result: ParseResult) -> dict | None:
 
 
 def availability(product_id: int) -> dict:
-    """On hand by location and lot, reserved, available, and what is on order with its expected date."""
+    """On hand by location and lot, reserved, available, and what is on order with its expected date.
+
+    Goods picked wait in dispatch for their order: on hand, but no longer reserved (the pick consumed the
+    reservation) and no one else's either, so not available (44 read available where 34 could be promised)."""
     params = {"product_id": product_id}
     levels = db.session.execute(_LEVELS, params).all()
     on_hand = sum((row.qty for row in levels), Decimal(0))
+    in_dispatch = sum((row.qty for row in levels if row.kind == "dispatch"), Decimal(0))
     reserved, on_order, expected = db.session.execute(_TOTALS, params).one()
-    return {"on_hand": on_hand, "reserved": reserved, "available": on_hand - reserved, "on_order": on_order,
+    return {"on_hand": on_hand, "reserved": reserved, "in_dispatch": in_dispatch,
+            "available": on_hand - in_dispatch - reserved, "on_order": on_order,
             "expected_date": expected,
             "by_location": [{"location": r.code, "kind": r.kind, "lot": r.lot or None, "expiry": r.expiry,
                              "qty": r.qty} for r in levels]}

@@ -212,3 +212,20 @@ def test_hostile_uploads_are_4xx(client, tokens, data, name, status, code):
 def test_decode_without_image_is_422(client, tokens):
     res = client.post("/api/v1/barcodes/decode", headers=tokens["operator"], data={}, content_type="multipart/form-data")
     assert res.status_code == 422 and res.json["error"]["field"] == "image"
+
+
+def test_what_is_picked_is_not_available_to_anyone_else(client, tokens, catalogue):
+    """10 picked for an order waited in dispatch: the look-up said 44 available where the next order got 34."""
+    sup = tokens["supervisor"]
+    client.post("/api/v1/locations", json={"code": "EXPE", "kind": "dispatch"}, headers=sup)
+    client.post("/api/v1/customers", json={"code": "GARAGE", "name": "Garage"}, headers=sup)
+    so = client.post("/api/v1/sales-orders", headers=sup, json=event(
+        customer="GARAGE", lines=[{"product": "PAD-1", "qty": 10}])).json
+    res = client.post("/api/v1/scans", headers=tokens["operator"], json=event(
+        code=EAN, action="pick", context={"order": so["number"], "bin": "A-01", "qty": 10, "lot": "L7"}, device="t"))
+    assert res.status_code == 201, res.json
+    stock = client.get(f"/api/v1/lookup?code={EAN}", headers=tokens["operator"]).json["stock"]
+    assert (stock["on_hand"], stock["in_dispatch"], stock["reserved"], stock["available"]) == (30, 10, 0, 20)
+    other = client.post("/api/v1/sales-orders", headers=sup, json=event(
+        customer="GARAGE", lines=[{"product": "PAD-1", "qty": 25}])).json
+    assert other["lines"][0]["reserved"] == 20        # what the look-up said could be had
