@@ -168,9 +168,9 @@ def _declared_said(declared: float | None, pool_weight: float, k: float) -> tupl
         return "", ""
     if pool_weight < 1.0:
         return (f", weighted {pool_weight:.0%} against the {declared:g} days it declares (weight m/(m+{k:g}) for "
-                "its m lines)",
+                "its m deliveries)",
                 f", pondérées à {fr_percent(pool_weight)} face aux {fr_number(declared)} jours qu'il annonce "
-                f"(poids m/(m+{k:g}) pour ses m lignes)")
+                f"(poids m/(m+{k:g}) pour ses m livraisons)")
     return f"; it declares {declared:g} days", f" ; il annonce {fr_number(declared)} jours"
 
 
@@ -230,15 +230,18 @@ def with_forced(estimate: LeadTimeEstimate, mean: float | None = None, sd: float
                    note_fr=f"Forcé par l'acheteur : {fr_number(mean)} jours, dispersion {fr_number(sd)}.")
 
 
-def _pool_prior(pool: DurationStats, declared: float | None, k: float, full_credibility_n: int
-                ) -> tuple[DurationStats, float]:
-    """The supplier's pool as a prior, and its weight: a pool of a few lines (one test order received the same day
-    made every product of its supplier 0 days) is blended with the declared lead time as a product's few receptions
-    are with the pool, w = m/(m+k) for its m lines; from ``full_credibility_n`` lines, or with no promise, alone."""
-    if declared is None or pool.n >= full_credibility_n or pool.n < 2:
+def _pool_prior(pool: DurationStats, declared: float | None, k: float, full_credibility_n: int,
+                deliveries: int | None = None) -> tuple[DurationStats, float]:
+    """The supplier's pool as a prior, and its weight: a pool of a few deliveries (one test order received the same
+    day made every product of its supplier 0 days) is blended with the declared lead time as a product's few
+    receptions are with the pool, w = m/(m+k) for its m deliveries (``deliveries``: the orders its lines came on —
+    ten lines of one delivery are one observation of the supplier, not ten; its lines when not given); from
+    ``full_credibility_n``, or with no promise, alone."""
+    m = pool.n if deliveries is None else min(deliveries, pool.n)
+    if declared is None or m >= full_credibility_n or pool.n < 2:
         return pool, 1.0
-    w = credibility_weight(pool.n, k)
-    w_var = credibility_weight(pool.n - 1, k)
+    w = credibility_weight(m, k)
+    w_var = credibility_weight(m - 1, k)
     promise_sd = declared * DECLARED_CV
     var = _blend(pool.sd ** 2 if pool.sd is not None else None, promise_sd ** 2, w_var)
     return replace(pool, mean=_blend(pool.mean, declared, w), sd=math.sqrt(var), p50=_blend(pool.p50, declared, w),
@@ -247,7 +250,8 @@ def _pool_prior(pool: DurationStats, declared: float | None, k: float, full_cred
 
 def estimate_lead_time(product_durations: Iterable[float], supplier_durations: Iterable[float] = (),
                        declared_days: float | None = None, *, k: float = SHRINKAGE_K,
-                       full_credibility_n: int = FULL_CREDIBILITY_N) -> LeadTimeEstimate:
+                       full_credibility_n: int = FULL_CREDIBILITY_N,
+                       pool_deliveries: int | None = None) -> LeadTimeEstimate:
     """Lead time to plan with for one product.
 
     - n == 0 and a supplier pool of ≥ 2 lines: the pool itself (source "supplier_pool"), which is the blend below
@@ -266,7 +270,7 @@ def estimate_lead_time(product_durations: Iterable[float], supplier_durations: I
     if declared_days is not None and not (math.isfinite(declared_days) and declared_days >= 0):
         raise Invalid("declared_lead_time_invalid", "The declared lead time must be zero or more days.",
                       "Le délai annoncé doit être d'au moins zéro jour.", field="declared_days")
-    prior, pool_weight = _pool_prior(pool, declared_days, k, full_credibility_n)
+    prior, pool_weight = _pool_prior(pool, declared_days, k, full_credibility_n, pool_deliveries)
     if product.n == 0:
         if pool.n >= 2 or (pool.n == 1 and declared_days is None):
             return _from_pool(pool, product, declared_days, k, prior, pool_weight)

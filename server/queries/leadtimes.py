@@ -172,16 +172,12 @@ def product_estimates(histories: list[LineHistory], products: list[Product] = ()
     is planned on the supplier's pool (``leadtime.SOURCE_POOL``), or its promise when nothing is measured.
     ``pool_histories``: the lines the suppliers' pools are measured on (default ``histories``; give the suppliers'
     whole history when ``histories`` is one product's)."""
-    pools: dict[int, list[float]] = defaultdict(list)
     own: dict[tuple[int, int], list[float]] = defaultdict(list)
     for h in histories:
         total = h.breakdown().total if h.available else None
         if total is not None:
             own[(h.supplier_id, h.product_id)].append(total)
-    for h in histories if pool_histories is None else pool_histories:
-        total = h.breakdown().total if h.available else None
-        if total is not None:
-            pools[h.supplier_id].append(total)
+    pools = supplier_pools(histories if pool_histories is None else pool_histories)
     keys = {(h.supplier_id, h.product_id) for h in histories}
     keys |= {(p.supplier_id, p.id) for p in products if p.supplier_id}
     products = {p.id: p for p in db.session.scalars(select(Product).where(Product.id.in_({k[1] for k in keys})))}
@@ -189,10 +185,23 @@ def product_estimates(histories: list[LineHistory], products: list[Product] = ()
     out = []
     for supplier_id, product_id in sorted(keys, key=lambda k: (suppliers[k[0]].code, products[k[1]].sku)):
         supplier = suppliers[supplier_id]
-        estimate = leadtime.estimate_lead_time(own[(supplier_id, product_id)], pools[supplier_id],
-                                               supplier.declared_lead_time_days)
+        durations, deliveries = pools.get(supplier_id, ([], 0))
+        estimate = leadtime.estimate_lead_time(own[(supplier_id, product_id)], durations,
+                                               supplier.declared_lead_time_days, pool_deliveries=deliveries)
         out.append({"sku": products[product_id].sku, "supplier": supplier.code, "estimate": estimate})
     return out
+
+
+def supplier_pools(histories: list[LineHistory]) -> dict[int, tuple[list[float], int]]:
+    """Per supplier: every measured line's lead time, and how many deliveries (orders) they came on."""
+    durations: dict[int, list[float]] = defaultdict(list)
+    orders: dict[int, set] = defaultdict(set)
+    for h in histories:
+        total = h.breakdown().total if h.available else None
+        if total is not None:
+            durations[h.supplier_id].append(total)
+            orders[h.supplier_id].add(h.order_number)
+    return {supplier: (found, len(orders[supplier])) for supplier, found in durations.items()}
 
 
 def planned_products(supplier_id: int | None = None, product_id: int | None = None) -> list[Product]:
@@ -209,11 +218,11 @@ def estimate_for(product: Product) -> leadtime.LeadTimeEstimate:
     """The lead time to plan one product with (its preferred supplier's pool and promise)."""
     supplier = db.session.get(Supplier, product.supplier_id) if product.supplier_id else None
     histories = line_histories(supplier_id=supplier.id) if supplier else line_histories(product_id=product.id)
-    pool = [h.breakdown().total for h in histories if h.available]
+    pool, deliveries = supplier_pools(histories).get(supplier.id if supplier else product.supplier_id, ([], 0))
     own = [h.breakdown().total for h in histories if h.available and h.product_id == product.id]
-    return forced(product, leadtime.estimate_lead_time([t for t in own if t is not None],
-                                                       [t for t in pool if t is not None],
-                                                       supplier.declared_lead_time_days if supplier else None))
+    return forced(product, leadtime.estimate_lead_time([t for t in own if t is not None], pool,
+                                                       supplier.declared_lead_time_days if supplier else None,
+                                                       pool_deliveries=deliveries))
 
 
 def forced(product: Product, estimate: leadtime.LeadTimeEstimate) -> leadtime.LeadTimeEstimate:

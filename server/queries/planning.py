@@ -110,19 +110,17 @@ def _lead_times(products: list[Product], suppliers: dict) -> list:
     """Every product's lead-time estimate, from one pass over the purchase history."""
     histories = leadtimes.line_histories()
     estimates = {(row["supplier"], row["sku"]): row["estimate"] for row in leadtimes.product_estimates(histories)}
-    pools: dict[int, list[float]] = {}
-    for h in histories:
-        total = h.breakdown().total if h.available else None
-        if total is not None:
-            pools.setdefault(h.supplier_id, []).append(total)
+    pools = leadtimes.supplier_pools(histories)
     out = []
     for p in products:
         supplier = suppliers.get(p.supplier_id)
         found = estimates.get((supplier.code if supplier else None, p.sku))
         # Never bought from its supplier yet: the supplier's measured pool, else its promise (as the lead-time
         # analytics list it, and as ``leadtimes.estimate_for`` promises it to a customer).
-        out.append(found or leadtime.estimate_lead_time([], pools.get(p.supplier_id, []),
-                                                        supplier.declared_lead_time_days if supplier else 7.0))
+        durations, deliveries = pools.get(p.supplier_id, ([], 0))
+        out.append(found or leadtime.estimate_lead_time([], durations,
+                                                        supplier.declared_lead_time_days if supplier else 7.0,
+                                                        pool_deliveries=deliveries))
     return out
 
 

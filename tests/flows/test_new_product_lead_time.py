@@ -74,3 +74,18 @@ def test_the_look_up_and_the_replenishment_list_promise_the_same_measured_lead_t
     assert line["promise"]["date"] == str(today + timedelta(days=13))
     assert line["promise"]["explanation"] == (f"Si commandé au fournisseur aujourd'hui ({day_text(today)[1]}) : "
                                               "délai p90 de 11,2 jours + 1 jour de préparation.")
+
+
+def test_one_delivery_of_several_lines_weighs_as_one(app, client, warehouse):
+    """A same-day test order of two lines weighed as two of the supplier's observations (2/7) and pulled its
+    products' lead time far below the 7 days declared: one delivery is one observation, 1/6."""
+    sup = warehouse["supervisor"]
+    purchase(app, "ACME", [("PAD", 10), ("WIPER", 5)], ago(2), ordered=ago(2), received=ago(2 - 1 / 24))
+    assert client.post("/api/v1/products", headers=sup, json={
+        "sku": "NEW-0002", "name": "New part", "unit_cost": 5, "supplier": "ACME"}).status_code == 201
+    listed = client.get("/api/v1/analytics/lead-times?supplier=ACME", headers=sup).json["products"]
+    estimate = next(p["estimate"] for p in listed if p["sku"] == "NEW-0002")
+    assert estimate["source"] == "supplier_pool"
+    assert estimate["mean"] == pytest.approx(1 / 6 * (1 / 24) + 5 / 6 * 7, abs=1e-5)   # 5.84 days, not 2.0
+    page = client.get("/api/v1/products/NEW-0002/policy", headers=sup).json
+    assert page["lead_time"]["mean"] == pytest.approx(estimate["mean"], abs=1e-5)

@@ -95,10 +95,14 @@ def test_a_supplier_measured_a_few_times_is_weighed_against_its_promise():
     assert e.p90 == pytest.approx(3 / 8 * 11.6 + 5 / 8 * (7 + 1.2815515655446004 * 1.75), **TIGHT)
     assert e.sd == pytest.approx((2 / 7 * 4 + 5 / 7 * 1.75 ** 2) ** 0.5, **TIGHT)
     assert e.note_en == ("No reception of this product yet: its supplier's 3 measured receptions (weight n/(n+5) = 0 "
-                         "for its own), weighted 38% against the 7 days it declares (weight m/(m+5) for its m lines).")
-    assert e.note_fr.endswith(", pondérées à 38\u202f% face aux 7 jours qu'il annonce (poids m/(m+5) pour ses m lignes).")
+                         "for its own), weighted 38% against the 7 days it declares (weight m/(m+5) for its m deliveries).")
+    assert e.note_fr.endswith(", pondérées à 38\u202f% face aux 7 jours qu'il annonce (poids m/(m+5) pour ses m "
+                              "livraisons).")
     same_day = estimate_lead_time([], [0.01, 0.01, 0.01], declared_days=5)
     assert same_day.mean == pytest.approx(3 / 8 * 0.01 + 5 / 8 * 5, **TIGHT)      # 3.13 days, not 0
+    # three lines of ONE delivery are one observation of the supplier: w = 1/6, not 3/8
+    one_delivery = estimate_lead_time([], [0.01, 0.01, 0.01], declared_days=5, pool_deliveries=1)
+    assert one_delivery.mean == pytest.approx(1 / 6 * 0.01 + 5 / 6 * 5, **TIGHT)        # 4.17 days
     # a product of it received once leans on that blend, not on the three lines alone
     once = estimate_lead_time([0.01], [0.01] * 4, declared_days=5)
     assert once.mean == pytest.approx(1 / 6 * 0.01 + 5 / 6 * (4 / 9 * 0.01 + 5 / 9 * 5), **TIGHT)
