@@ -498,12 +498,22 @@ def _periodic_review(p: PolicyInput, kind: str, target: float, gamma: bool, step
     return r
 
 
+NO_DEMAND_REASON = ("No customer demand in the history yet: planned as rare demand of class C, so bought on customer "
+                    "order and promised with the measured lead time. Force it in stock (push) if it must be held.",
+                    "Aucune demande client dans l'historique pour l'instant : planifiée comme une demande rare de "
+                    "classe C, donc achetée à la commande client et promise avec le délai mesuré. Forcez-la sur "
+                    "stock (flux poussé) s'il faut en tenir.")
+
+
 def plan_policy(p: PolicyInput) -> PolicyResult:
     """Push or pull, safety stock, reorder point (or order-up-to level) and order quantity for one
     product, with every number's formula and source; buyer overrides applied last and reported."""
     _check_policy_input(p)
     steps: list[Step] = []
     mode, reason_en, reason_fr = push_pull(p.abc_class, p.variability_class, p.critical)
+    if p.demand_history_mean == 0 and not p.critical and mode == PULL:
+        # Day one: the class was not measured, it is the rule's default for no demand; say so, not "infrequent".
+        reason_en, reason_fr = NO_DEMAND_REASON
     steps.append(Step("mode", mode, f"ABC {p.abc_class} × {p.variability_class}{' × critical' if p.critical else ''}",
                       ("push/pull rule", "règle flux poussé/tiré"), (reason_en, reason_fr)))
     forced = _forced_target(p, steps)

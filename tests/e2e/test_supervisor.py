@@ -1242,6 +1242,7 @@ def test_a_product_never_sold_says_how_to_plan_it(desk, desk_server):
     desk.goto(f"/#/sv/product?sku={sku}")
     desk.wait_for_selector("#product-no-history")
     assert "Demand per day" in desk.text_content("#product-no-history")
+    assert "No customer demand in the history yet" in desk.text_content("#product-reason")
     assert desk_server.request("PATCH", f"/api/v1/products/{sku}",
                                {"policy_overrides": {"demand_mean": 2}})[0] == 200
     desk.reload()

@@ -713,3 +713,15 @@ def test_a_promise_without_a_purchase_order_says_if_ordered_today():
     coming = promise_date("push", today=today, next_arrival=date(2026, 12, 1), handling_days=1)
     assert coming.explanation_en == "Out of stock, delivery expected 1 Dec: + 1 day of handling."
     assert coming.explanation_fr == "En rupture, livraison attendue le 1er déc. : + 1 jour de préparation."
+
+
+def test_a_product_with_no_demand_yet_says_so_not_that_its_demand_is_infrequent():
+    """Day one: every product read "Infrequent demand and class C…" with no demand at all behind it."""
+    quiet = {**BASE, "demand_mean": 0, "demand_sd": 0, "variability_class": "intermittent", "abc_class": "C"}
+    none = plan_policy(PolicyInput(**quiet, demand_history_mean=0))
+    assert none.mode == "pull" and none.reason_en.startswith("No customer demand in the history yet")
+    assert none.reason_fr.startswith("Aucune demande client dans l'historique")
+    rare = plan_policy(PolicyInput(**{**quiet, "demand_mean": 0.05, "demand_sd": 0.3}, demand_history_mean=0.05))
+    assert rare.mode == "pull" and rare.reason_en.startswith("Infrequent demand")
+    critical = plan_policy(PolicyInput(**quiet, demand_history_mean=0, critical=True))
+    assert critical.mode == "push" and critical.reason_en.startswith("Critical reference")
