@@ -283,9 +283,10 @@ class Valuation(MethodView):
         today = clock.today()
         if args["at"] and args["at"] > today:
             # (it used to answer today's value for any later day: a figure nobody can know yet, given as known)
-            raise Invalid("future_day", f"'at' is after today ({today.isoformat()}): no value is known yet.",
-                          f"« at » est après aujourd'hui ({today.isoformat()}) : aucune valeur n'est encore "
-                          "connue.", field="at")
+            raise Invalid("future_day", f"{args['at']:%d %b %Y} is after today ({today:%d %b %Y}): its value is "
+                          "not known yet.",
+                          f"Le {args['at']:%d/%m/%Y} est après aujourd'hui ({today:%d/%m/%Y}) : sa valeur n'est pas "
+                          "encore connue.", field="at")
         return valuation.valuation(args["at"] or today)
 
 

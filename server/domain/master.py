@@ -6,8 +6,9 @@ from decimal import Decimal
 
 # A business key: a product's SKU, a location's, a supplier's or a customer's code.
 KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$"
-KEY_RULE_EN = "1-64 letters, digits, '.', '_' or '-', starting with a letter or digit."
-KEY_RULE_FR = "1 à 64 lettres, chiffres, « . », « _ » ou « - », commençant par une lettre ou un chiffre."
+KEY_RULE_EN = "1-64 letters without accents (A-Z), digits, '.', '_' or '-', starting with a letter or digit."
+KEY_RULE_FR = ("1 à 64 lettres sans accents (A-Z), chiffres, « . », « _ » ou « - », commençant par une lettre ou un "
+               "chiffre.")
 
 # Suppliers and customers (partners).
 NAME_MAX = 200

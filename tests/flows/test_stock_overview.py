@@ -167,11 +167,12 @@ def test_a_valuation_after_today_is_refused(client, catalogue):
     """It answered today's value for any later day, as if it were known."""
     from datetime import datetime, timedelta, timezone
     today = datetime.now(timezone.utc).date()
-    for headers, words in ((catalogue, "after today"), ({**catalogue, "Accept-Language": "fr"}, "après aujourd'hui")):
+    for headers, words, written in ((catalogue, "after today", f"{today:%d %b %Y}"),
+                                    ({**catalogue, "Accept-Language": "fr"}, "après aujourd'hui", f"{today:%d/%m/%Y}")):
         res = client.get(f"/api/v1/analytics/valuation?at={today + timedelta(days=1)}", headers=headers)
         assert res.status_code == 422, res.json
         assert (res.json["error"]["code"], res.json["error"]["field"]) == ("future_day", "at")
-        assert words in res.json["error"]["message"] and today.isoformat() in res.json["error"]["message"]
+        assert words in res.json["error"]["message"] and written in res.json["error"]["message"]
     assert client.get(f"/api/v1/analytics/valuation?at={today}", headers=catalogue).json["value"] == 117
     assert client.get(f"/api/v1/analytics/valuation?at={today - timedelta(days=15)}",
                       headers=catalogue).json["value"] == 50 + 6 + 1           # PAD's first 10 @ 5, HORN, OLD
