@@ -64,6 +64,12 @@ export function failure(error, unsure) {
     : `${t("sv_not_done", { reason: error.message })} ${unsure}`;
 }
 
+// Whether the order's id is done with: refused, nothing was made under it, so the corrected order gets a new one.
+// Without an answer it may have been made: the same id sent again returns it (the server replays, never twice).
+export function refusedForGood(error) {
+  return error instanceof ApiError && error.status < 500 && error.body?.error?.code !== "client_event_id_reused";
+}
+
 // The field a refusal names, pointed out: the partner or date field ({name: input}), else the line (order-lines.js).
 export function pointOut(error, sent, own, lines) {
   const body = error instanceof ApiError ? error.body?.error : null;

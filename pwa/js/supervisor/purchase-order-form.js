@@ -5,8 +5,8 @@
 import { h } from "../dom.js";
 import { t } from "../i18n.js";
 import { uuid4 } from "../ids.js";
-import { ApiError, call, num } from "./common.js";
-import { failure, orderForm, pointOut } from "./order-form.js";
+import { call, num } from "./common.js";
+import { failure, orderForm, pointOut, refusedForGood } from "./order-form.js";
 import { orderLines } from "./order-lines.js";
 import { picker } from "./pickers.js";
 
@@ -48,11 +48,7 @@ export function purchaseOrderForm({ created, unsure }) {
       supplier.input.focus();
       created(order);
     } catch (error) {
-      // Refused: nothing was made under this id, the corrected order gets a new one. Without an answer it may have
-      // been made: sent again, the same id returns it.
-      if (error instanceof ApiError && error.status < 500 && error.body?.error?.code !== "client_event_id_reused") {
-        made = null;
-      }
+      if (refusedForGood(error)) made = null;
       say("error", failure(error, t("oe_po_unsure")));
       pointOut(error, sent, { supplier: supplier.input, promised_date: promised }, lines);
       if (!(error.status >= 400 && error.status < 500)) unsure();

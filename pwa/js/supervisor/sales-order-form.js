@@ -6,8 +6,8 @@
 import { h } from "../dom.js";
 import { t } from "../i18n.js";
 import { nowWithZone, uuid4 } from "../ids.js";
-import { ApiError, call, dateText, num, serverText } from "./common.js";
-import { failure, orderForm, pointOut } from "./order-form.js";
+import { call, dateText, num, serverText } from "./common.js";
+import { failure, orderForm, pointOut, refusedForGood } from "./order-form.js";
 import { orderLines } from "./order-lines.js";
 import { picker } from "./pickers.js";
 
@@ -46,11 +46,7 @@ export function salesOrderForm({ created }) {
       customer.input.focus();
       created(order);
     } catch (error) {
-      // Refused: nothing was recorded under this id, the corrected order gets a new one (and its own time). Without
-      // an answer it may have been made: the same id again replays it.
-      if (error instanceof ApiError && error.status < 500 && error.body?.error?.code !== "client_event_id_reused") {
-        stamp = null;
-      }
+      if (refusedForGood(error)) stamp = null;   // (and the corrected order its own time)
       say("error", failure(error, t("oe_so_unsure")));
       pointOut(error, sent, { customer: customer.input, requested_date: requested }, lines);
     }
