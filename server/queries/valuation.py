@@ -80,9 +80,10 @@ def books(since: date, until: date, *, sku: str | None = None, bucket: str = "we
             .order_by(Movement.product_id, Movement.occurred_at, Movement.id).execution_options(yield_per=5000))
     last_day: dict[int, int] = {}
     zone = clock.zone()
+    utc = zone.key in ("UTC", "Etc/UTC")  # (no conversion per movement then: a ledger of millions)
     for m in db.session.scalars(stmt):
         book = result[m.product_id]
-        on = local_day(m.occurred_at, zone)  # the company's day, not UTC's
+        on = m.occurred_at.date() if utc else local_day(m.occurred_at, zone)  # the company's day, not UTC's
         day = (on - since).days
         _carry(book, last_day.get(m.product_id, 0), min(max(day, 0), days))
         last_day[m.product_id] = min(max(day, 0), days)

@@ -68,6 +68,8 @@ def read_code(code: str) -> tuple[str, tuple[str, ...]]:
 def code_warnings(stored: str) -> tuple[str, ...]:
     """What reading a stored code warns of: ``not_a_gtin`` for the company's own all-digit codes. Said with the
     product each time it is read, not only when linked, so a mistyped EAN saved once keeps showing as such."""
+    if not (stored.isascii() and stored.isdigit()):
+        return ()  # (only digits can fail as a GTIN: a list of 500 products reads each code, parsing none of these)
     try:
         return read_code(stored)[1]
     except DomainError:
