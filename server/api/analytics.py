@@ -263,7 +263,7 @@ def _period(args) -> tuple[date, date]:
     if args["product"]:
         master.get(Product, args["product"])
     until = args["until"] or clock.today() + timedelta(days=1)
-    since = args["since"] or max(valuation.ledger_period(until - timedelta(days=1))[0], until - timedelta(days=365))
+    since = args["since"] or valuation.ledger_period(until - timedelta(days=1))[0]
     if since >= until:
         raise Invalid("empty_period", "'since' must come before 'until'.", "« since » doit précéder « until ».",
                       field="since")

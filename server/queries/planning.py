@@ -18,7 +18,7 @@ from decimal import Decimal
 
 import numpy as np
 from flask import current_app
-from sqlalchemy import func, select, type_coerce
+from sqlalchemy import case, func, select, type_coerce
 
 from server import clock
 from server.domain import demand as demand_maths
@@ -250,12 +250,17 @@ def explain(product: Product, today: date) -> Explained:
 
 
 def positions(product_ids: list[int]) -> dict[int, dict]:
-    """On hand (not in dispatch), on order (not yet received), reserved and unreserved open demand."""
+    """On hand (not in dispatch), in dispatch, on order (not yet received), reserved and unreserved open demand."""
     # Stock in dispatch is picked for an order already: not available to anyone else.
-    on_hand = dict(db.session.execute(select(StockLevel.product_id, func.sum(StockLevel.qty))
-                                      .join(Location, Location.id == StockLevel.location_id)
-                                      .where(StockLevel.product_id.in_(product_ids), Location.kind != "dispatch")
-                                      .group_by(StockLevel.product_id)).all())
+    dispatch = Location.kind == "dispatch"
+
+    def summed(picked: bool):  # (typed as the column: a bare integer would read its stored thousandths)
+        qty = case((dispatch, StockLevel.qty), else_=0) if picked else case((dispatch, 0), else_=StockLevel.qty)
+        return type_coerce(func.sum(qty), StockLevel.qty.type)
+    held = {pid: (shelves, waiting) for pid, shelves, waiting in db.session.execute(
+        select(StockLevel.product_id, summed(False), summed(True))
+        .join(Location, Location.id == StockLevel.location_id)
+        .where(StockLevel.product_id.in_(product_ids)).group_by(StockLevel.product_id))}
     # What is left to receive, line by line: an over-delivery on one line is not on order on another.
     received = received_on_line()
     left = type_coerce(PurchaseOrderLine.qty_ordered - received, PurchaseOrderLine.qty_ordered.type)
@@ -283,7 +288,8 @@ def positions(product_ids: list[int]) -> dict[int, dict]:
     for pid in product_ids:
         reserved, wanted = demand.get(pid, (zero, zero))
         open_demand = (wanted or zero) - picked.get(pid, zero)
-        out[pid] = {"on_hand": on_hand.get(pid) or zero,
+        shelves, waiting = held.get(pid, (zero, zero))
+        out[pid] = {"on_hand": shelves or zero, "in_dispatch": waiting or zero,
                     "on_order": on_order.get(pid) or zero,
                     "reserved": reserved or zero,
                     "unreserved_demand": max(zero, open_demand - (reserved or zero))}

@@ -12,17 +12,14 @@ would read four times too long).
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from server.extensions import db
-from server.models import Location, Product, StockLevel, Supplier
+from server.models import Product, Supplier
 from server.queries import valuation
 from server.queries.paging import search
 from server.queries.planning import positions
-
-KPI_DAYS = 365          # the period of the health figures at most: the year to today, as /analytics/kpis by default
 
 # The quick filters a supervisor asks for; the OpenAPI document lists them (api/analytics.py).
 ONLY = {
@@ -46,39 +43,25 @@ def overview(today: date, *, q: str | None = None, supplier_id: int | None = Non
         stmt = stmt.where(Product.supplier_id == supplier_id)
     products = list(db.session.scalars(stmt))
     ids = [p.id for p in products]
-    since, until = period(today)
+    since, until = valuation.ledger_period(today)   # (as /analytics/kpis by default)
     health = {row["sku"]: row for row in valuation.product_kpis(since, until, product_ids=ids)}
     state = positions(ids)
-    dispatch = _in_dispatch(ids)
     suppliers = {s.id: s for s in db.session.scalars(select(Supplier))}
-    rows = [_row(p, suppliers.get(p.supplier_id), state[p.id], dispatch.get(p.id), health[p.sku]) for p in products]
+    rows = [_row(p, suppliers.get(p.supplier_id), state[p.id], health[p.sku]) for p in products]
     if only:
         rows = [row for row in rows if ONLY[only](row)]
     return {"since": since, "until": until, "rows": sorted_rows(rows, sort),
             "value": sum(row["value"] for row in rows)}
 
 
-def period(today: date) -> tuple[date, date]:
-    """[since, until) of the health figures: the year to today, from the ledger's first day if that is later."""
-    return valuation.ledger_period(today, KPI_DAYS)
-
-
-def _row(product: Product, supplier: Supplier | None, position: dict, in_dispatch, kpis: dict) -> dict:
+def _row(product: Product, supplier: Supplier | None, position: dict, kpis: dict) -> dict:
     return {"sku": product.sku, "name": product.name, "unit": product.unit, "critical": product.critical,
             "supplier": supplier.code if supplier else None, "supplier_name": supplier.name if supplier else None,
             "on_hand": position["on_hand"], "reserved": position["reserved"],
             "available": position["on_hand"] - position["reserved"], "on_order": position["on_order"],
-            "in_dispatch": in_dispatch or Decimal(0),
+            "in_dispatch": position["in_dispatch"],
             **{key: kpis[key] for key in ("wac", "value", "turnover", "coverage_days", "days_since_outflow",
                                           "dormant", "stockouts", "stockout_days", "out_of_stock_now")}}
-
-
-def _in_dispatch(product_ids: list[int]) -> dict:
-    """Picked and waiting to be shipped: not on hand for anyone (``positions``), still owned and valued."""
-    return dict(db.session.execute(select(StockLevel.product_id, func.sum(StockLevel.qty))
-                                   .join(Location, Location.id == StockLevel.location_id)
-                                   .where(StockLevel.product_id.in_(product_ids), Location.kind == "dispatch")
-                                   .group_by(StockLevel.product_id)).all())
 
 
 def sorted_rows(rows: list[dict], sort: str) -> list[dict]:

@@ -404,7 +404,7 @@ class OpeningStock:
             in_file.setdefault(place(request), Counter())[request.qty] += 1
         booked: dict[tuple, Counter] = {}
         for m in self.s.execute(select(Movement.product_id, Movement.to_location_id, Movement.lot, Movement.expiry,
-                                       Movement.qty, Movement.recorded_at)
+                                       Movement.qty)
                                 .where(Movement.kind == int(MovementKind.OPENING), Movement.device == "csv-import",
                                        Movement.product_id.in_({request.product_id for _, request in rows}))):
             if place(m) in in_file:
@@ -544,6 +544,13 @@ class Locations(Partners):
 
     def check(self, row: Row):
         code, values = super().check(row)
+        try:
+            return code, self._placed(code, values)
+        except DomainError:
+            self.in_file.discard(code)  # refused: no parent of the lines below (a partial import would miss it)
+            raise
+
+    def _placed(self, code: str, values: dict) -> dict:
         if code not in self.rows and (named := product_named(self.s, code)) is not None:
             raise product_clash(code, *named)
         parent = values.get("parent")
@@ -557,7 +564,7 @@ class Locations(Partners):
                 raise Invalid("own_parent", "parent: a location cannot contain itself.",
                               "parent : un emplacement ne peut se contenir.", field="parent")
             values["parent"] = known
-        return code, values
+        return values
 
     def apply(self, accepted) -> int:
         changed = 0

@@ -10,7 +10,6 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import bindparam, case, func, insert, inspect, select
-from sqlalchemy.exc import IntegrityError
 
 from server.database import write_transaction
 from server.domain.errors import Conflict, Invalid, NotFound
@@ -21,7 +20,7 @@ from server.models import (Location, Movement, MovementKind, Product, PurchaseOr
                            PurchaseOrderLine, Supplier)
 from server.models.base import utcnow
 from server.services import ledger, master
-from server.services.idempotency import once, raise_reused
+from server.services.idempotency import once
 from server.services.locks import committed_status, lock_products, order_status_locked
 from server.services.order_rows import OrderRow, assign
 from server.services.stamp import Stamp
@@ -44,22 +43,13 @@ def create_order(*, supplier: str, lines: list[dict], promised_date: date | None
 def create_order_once(client_event_id: str, *, supplier: str, lines: list[dict], promised_date: date | None = None,
                       user_id: int | None = None) -> tuple[PurchaseOrder, bool]:
     """``create_order`` under the id its page made: (the order, created). A replay of the id returns the first
-    order, a reuse of it for another supplier is refused."""
+    order; a reuse of it for another supplier is refused (``idempotency.once``)."""
     def work(s):
         order = _new_order(s, supplier, lines, promised_date, user_id)
         order.client_event_id = client_event_id
         return order
-    try:
-        with write_transaction() as s:
-            return work(s), True
-    except IntegrityError:
-        db.session.rollback()
-        existing = db.session.scalar(select(PurchaseOrder).where(PurchaseOrder.client_event_id == client_event_id))
-        if existing is None:
-            raise
-    if existing.supplier_id != master.get(Supplier, supplier).id:
-        raise_reused(["supplier"])
-    return existing, False
+    vendor = master.referenced(Supplier, supplier, db.session, field="supplier")
+    return once(PurchaseOrder, client_event_id, {"supplier_id": vendor.id}, work)
 
 
 def _new_order(s, supplier: str, lines: list[dict], promised_date, user_id) -> PurchaseOrder:

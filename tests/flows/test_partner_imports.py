@@ -284,3 +284,16 @@ def test_a_bad_location_row_is_refused_and_changes_nothing(app, client, warehous
     for state in (before, after):
         state.pop("audit_log", None)  # (an import refused is recorded)
     assert after == before
+
+
+def test_a_partial_import_refuses_the_children_of_a_refused_location(client, warehouse):
+    """The parent refused (its code is a product's EAN) and its child accepted: applying the child named a location
+    never made."""
+    sup = warehouse["supervisor"]
+    report = post_import(client, sup, "locations", csv_bytes([
+        ["code", "kind", "parent"], ["4006381333931", "zone", ""], ["Z-01", "", "4006381333931"], ["Z-02", "", ""]]),
+        partial="true")
+    assert report.status_code == 200, report.json
+    assert [(r["line"], r["code"]) for r in report.json["refused"]] == [(2, "code_of_a_product"),
+                                                                       (3, "unknown_location")]
+    assert report.json["imported"] == 1 and "Z-02" in by_code(client, sup, "locations")

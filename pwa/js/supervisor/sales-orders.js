@@ -4,7 +4,7 @@
 // is not one) is shown in its words.
 import { h, replaceChildren } from "../dom.js";
 import { formatNumber, labelled, t } from "../i18n.js";
-import { call, callList, card, dateText, layout, loading, num, reasonForm, shownOf, table, word } from "./common.js";
+import { callList, card, dateText, layout, loading, num, reasonForm, shownOf, table, word } from "./common.js";
 import { forgetLists } from "./pickers.js";
 import { salesOrderForm } from "./sales-order-form.js";
 
