@@ -126,6 +126,7 @@ const STRINGS = {
     // time
     just_now: "just now", minutes_ago: "{n} min ago", hours_ago: "{n} h ago", days_ago: "{n} days ago",
     in_seconds: "in {n} s",
+    status_part_shipped: "shipped in part (back-order)",
   },
   fr: {
     app_name: "Tendu",
@@ -235,6 +236,7 @@ const STRINGS = {
     status_shipped: "expédiée", status_arrived: "à quai", status_received: "reçue", status_put_away: "rangée", status_closed: "soldée", status_cancelled: "annulée",
     just_now: "à l'instant", minutes_ago: "il y a {n} min", hours_ago: "il y a {n} h", days_ago: "il y a {n} jours",
     in_seconds: "dans {n} s",
+    status_part_shipped: "expédiée en partie (reliquat)",
   },
 };
 

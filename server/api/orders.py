@@ -47,6 +47,7 @@ class LineOut(Schema):
     received = Number()
     reserved = Number()
     picked = Number()
+    shipped = Number(metadata={"description": "Sales orders: gone to the customer, over one shipment or several"})
     short = Number()
     put_back = Number(metadata={"description": "Sales orders: picked, then taken back to stock when cancelled"})
     left = Number()
@@ -96,6 +97,8 @@ class OrderBrief(Schema):
     value = Money(metadata={"description": "What the lines come to as ordered, at their unit cost (purchase) or unit "
                                            "price (sales); null for an operator"})
     value_left = Money(metadata={"description": "The same for the units still to receive or to pick"})
+    to_ship = Number(metadata={"description": "Sales orders: units picked and waiting in dispatch, what the next "
+                                              "shipment takes"})
     label = fields.String(metadata={"description": "Scan this to work on the order"})
 
 
@@ -111,7 +114,7 @@ class OrderListArgs(PageArgs):
 
 
 class SoArgs(OrderListArgs):
-    status = _status_filter(SalesOrder, "neither shipped nor cancelled")
+    status = _status_filter(SalesOrder, "neither shipped, closed nor cancelled (a back-order is open)")
 
 
 class PoArgs(OrderListArgs):
@@ -297,6 +300,19 @@ class ShortPick(MethodView):
         return queries.sales_order(number)
 
 
+@selling.route("/<string:number>/close")
+class CloseBackOrder(MethodView):
+    @role("supervisor")
+    @selling.arguments(CloseIn)
+    @selling.response(200, OrderOut)
+    def post(self, data, number):
+        """End the back-order of an order shipped in part: what is left to pick is recorded short with the reason,
+        its reservations released, the order ends 'closed'. Refused (409) for an order not shipped in part
+        (no_back_order: cancel it instead) or while units picked for it wait in dispatch (picked_waiting)."""
+        sales.close_rest(stamp_of(data), number=number, reason=data["reason"])
+        return queries.sales_order(number)
+
+
 @selling.route("/<string:number>/cancel")
 class CancelSalesOrder(MethodView):
     @role("supervisor")
@@ -304,7 +320,7 @@ class CancelSalesOrder(MethodView):
     @selling.response(200, OrderOut)
     def post(self, data, number):
         """The customer withdraws the order, picked or not: what was picked goes back from dispatch to stock (each
-        line's `put_back`), reservations are released, its demand no longer counts. A shipped order is refused
-        (409 order_closed)."""
+        line's `put_back`), reservations are released, its demand no longer counts. A shipped or closed order is
+        refused (409 order_closed), as one shipped in part (order_part_shipped: close its back-order instead)."""
         sales.cancel(stamp_of(data), number=number, reason=data["reason"], put_back_to=data["put_back_to"])
         return queries.sales_order(number)

@@ -47,7 +47,7 @@ class BatchIn(Schema):
 # stored as JSON when first given and sent back as stored, so these pass through as they are.
 ANSWER_PARTS = ("product", "qty", "lot", "lots", "expiry", "line_id", "line", "lines", "order", "bin", "status",
                 "units", "expected", "counted", "variance", "from", "to", "kind", "parse", "pack_qty", "quantity",
-                "stock", "location", "contents")
+                "stock", "location", "contents", "back_order")
 
 
 ScanOut = Schema.from_dict({
@@ -106,6 +106,9 @@ class ScanRow(Schema):
 class DecisionIn(Schema):
     accept = fields.Boolean(required=True)
     note = fields.String(load_default=None, validate=validate.Length(max=500))
+    rest = fields.String(load_default="short", validate=validate.OneOf(["short", "back_order"]), metadata={
+        "description": "A shipment held because lines are not all picked: what is left is recorded short (default), "
+                       "or kept on back-order, the order staying open to pick and ship the rest later"})
 
 
 def render(body: dict) -> dict:
@@ -183,5 +186,6 @@ class Decision(MethodView):
     @blp.alt_response(201, schema=ScanOut, description="Accepted and applied")
     def post(self, data, client_event_id):
         """Accept (apply as scanned) or reject a scan held for a decision."""
-        status, body = scans.decide(client_event_id, accept=data["accept"], note=data["note"], user_id=g.user.id)
+        status, body = scans.decide(client_event_id, accept=data["accept"], note=data["note"], user_id=g.user.id,
+                                    rest=data["rest"])
         return render(body), status

@@ -12,12 +12,12 @@ from server.domain.errors import NotFound
 from server.extensions import db
 from server.models import (Barcode, Location, Movement, MovementKind, Product, PurchaseOrder, PurchaseOrderLine,
                            SalesOrder, SalesOrderLine, StockLevel, Supplier)
-from server.services import master
+from server.services import master, sales
 
 # What is left on an order's lines is on order whatever step the order has reached: a put-away can start while
 # the rest of the delivery is still being received (the order's status is the furthest step of any line).
 OPEN_PO = ("draft", "need_detected", "ordered", "shipped", "arrived", "received", "put_away")
-CLOSED_SO = ("shipped", "cancelled")
+CLOSED_SO = sales.ENDED
 
 
 def read_scan(session, code: str, *, skus: bool = False) -> ParseResult:

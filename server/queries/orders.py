@@ -16,7 +16,7 @@ from server.models import (Customer, Movement, MovementKind, PurchaseOrder, Purc
 from server import clock
 from server.queries import promises
 from server.queries.paging import Page, paginate
-from server.queries.picking import picked_by_line, put_back_by_line
+from server.queries.picking import picked_by_line, put_back_by_line, shipped_by_line
 from server.services import purchasing, sales
 
 
@@ -24,7 +24,7 @@ from server.services import purchasing, sales
 # is named after its furthest step, and ends 'closed' (POs only) or 'cancelled'. 'open' is not a status but the
 # orders still to work on (``_still_open``).
 STATUSES = {PurchaseOrder: ("open", "draft", *PO_CHAIN, *purchasing.FINISHED),
-            SalesOrder: ("open", *SO_CHAIN, "cancelled")}
+            SalesOrder: ("open", *SO_CHAIN, sales.PART_SHIPPED, "closed", "cancelled")}
 # Per kind of order: its partner, its lines, the ledger's link to a line, the movement that works a line off, what
 # else does (a sales line's shortage) and its label's kind.
 _KIND = {PurchaseOrder: (Supplier, PurchaseOrder.supplier_id, PurchaseOrderLine, Movement.po_line_id,
@@ -86,11 +86,28 @@ def _briefs(model, orders: list) -> list[dict]:
         value_left[order_id] += still * (each or 0)
     names = dict(db.session.execute(select(model.id, partner.name).join(partner, partner.id == partner_id)
                                     .where(model.id.in_(ids))).all())
+    waiting = _in_dispatch(ids) if model is SalesOrder else {}
     placed = _placed_at(ids) if model is PurchaseOrder else {o.id: o.ordered_at for o in orders}
     return [{"number": o.number, "status": o.status, "promised_date": getattr(o, "promised_date", None),
              "ordered_at": placed.get(o.id), "partner": names[o.id], "lines": lines[o.id],
              "left": left[o.id], "lines_left": lines_left[o.id], "value": value[o.id], "value_left": value_left[o.id],
-             "label": make_label(label, o.number)} for o in orders]
+             "label": make_label(label, o.number),
+             **({"to_ship": waiting.get(o.id, Decimal(0))} if model is SalesOrder else {})} for o in orders]
+
+
+_SIGN_IN_DISPATCH = {MovementKind.PICK: 1, MovementKind.SHIPMENT: -1, MovementKind.PUT_BACK: -1}
+
+
+def _in_dispatch(order_ids: list[int]) -> dict[int, Decimal]:
+    """Units picked for each sales order and not yet shipped (nor put back): what its next shipment takes."""
+    out: dict[int, Decimal] = defaultdict(Decimal)
+    for order_id, kind, qty in db.session.execute(
+            select(SalesOrderLine.order_id, Movement.kind, func.sum(Movement.qty))
+            .join(SalesOrderLine, SalesOrderLine.id == Movement.so_line_id)
+            .where(SalesOrderLine.order_id.in_(order_ids), Movement.kind.in_([int(k) for k in _SIGN_IN_DISPATCH]))
+            .group_by(SalesOrderLine.order_id, Movement.kind)):
+        out[order_id] += _SIGN_IN_DISPATCH[MovementKind(kind)] * qty
+    return out
 
 
 def _placed_at(order_ids: list[int]) -> dict:
@@ -145,8 +162,9 @@ def purchase_order(number: str) -> dict:
 def sales_order(number: str) -> dict:
     order = sales.get_order(number)
     picked, put_back = picked_by_line(db.session, order), put_back_by_line(db.session, order)
+    shipped = shipped_by_line(db.session, order)
     today = clock.today()
-    handling = None if order.status in ("shipped", "cancelled") else promises.handling_days(today)
+    handling = None if order.status in sales.ENDED else promises.handling_days(today)
 
     def promise(line):  # (nothing to promise once the order is closed)
         left = line.qty_ordered - picked[line.id] - line.qty_short
@@ -156,7 +174,8 @@ def sales_order(number: str) -> dict:
             "customer": db.session.get(Customer, order.customer_id).code,
             "label": make_label("sales_order", order.number), "events": _events(order),
             "lines": [{"line_id": ln.id, "sku": ln.product.sku, "name": ln.product.name, "ordered": ln.qty_ordered,
-                       "reserved": ln.qty_reserved, "picked": picked[ln.id], "short": ln.qty_short,
+                       "reserved": ln.qty_reserved, "picked": picked[ln.id], "shipped": shipped[ln.id],
+                       "short": ln.qty_short,
                        "put_back": put_back[ln.id], "left": ln.qty_ordered - picked[ln.id] - ln.qty_short,
                        "unit_price": ln.unit_price, "promise": promise(ln)}
                       for ln in order.lines]}

@@ -22,6 +22,7 @@ def _sum_by_line(kind: MovementKind):
 # Read on every pick scan: built once, on the table.
 _PICKED = _sum_by_line(MovementKind.PICK)
 _PUT_BACK = _sum_by_line(MovementKind.PUT_BACK)
+_SHIPPED = _sum_by_line(MovementKind.SHIPMENT)
 
 
 def picked_by_line(s, order: SalesOrder) -> dict[int, Decimal]:
@@ -32,6 +33,12 @@ def picked_by_line(s, order: SalesOrder) -> dict[int, Decimal]:
 def put_back_by_line(s, order: SalesOrder) -> dict[int, Decimal]:
     """Picked, then taken back from dispatch to stock when the order was cancelled."""
     rows = s.execute(_PUT_BACK, {"lines": [ln.id for ln in order.lines]})
+    return defaultdict(Decimal, {line_id: qty for line_id, qty in rows})
+
+
+def shipped_by_line(s, order: SalesOrder) -> dict[int, Decimal]:
+    """Gone to the customer: all of a line's shipments (several when the order shipped in part)."""
+    rows = s.execute(_SHIPPED, {"lines": [ln.id for ln in order.lines]})
     return defaultdict(Decimal, {line_id: qty for line_id, qty in rows})
 
 

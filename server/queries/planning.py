@@ -33,12 +33,13 @@ from server.models import (Location, Movement, MovementKind, Product, PurchaseOr
                            PurchaseOrderLine, SalesOrder, SalesOrderLine, StockLevel, Supplier)
 from server.queries import leadtimes
 from server.queries.orders import received_on_line
+from server.services import sales
 
 HISTORY_DAYS = 364            # 52 whole weeks
 # What is left on an order's lines is on order whatever step the order has reached: a put-away can start while
 # the rest of the delivery is still being received (the order's status is the furthest step of any line).
 OPEN_PO = ("draft", "need_detected", "ordered", "shipped", "arrived", "received", "put_away")
-OPEN_SO = ("ordered", "picked", "packed")
+OPEN_SO = sales.OPEN
 
 
 @dataclass

@@ -29,7 +29,11 @@ from server.services.order_rows import assign
 from server.services.stamp import Stamp
 
 PICKABLE = ("bin",)
-OPEN = ("ordered", "picked", "packed")
+# Shipped in part with the rest kept for later (a back-order): open until the rest ships or is closed short.
+PART_SHIPPED = "part_shipped"
+OPEN = ("ordered", "picked", "packed", PART_SHIPPED)
+# Nothing more happens on these: shipped in full, closed short after a partial shipment (``close_rest``), cancelled.
+ENDED = ("shipped", "closed", "cancelled")
 
 
 def create_order(stamp: Stamp, *, customer: str, lines: list[dict], requested_date: date | None = None,
@@ -111,7 +115,10 @@ def append_event(session, order: SalesOrder, kind: str, stamp: Stamp, *, line_id
     event_id = add_event(session, order, SalesOrderEvent, dict(
         line_id=line_id, kind=kind, client_event_id=stamp.client_event_id, occurred_at=stamp.occurred_at,
         recorded_at=utcnow(), user_id=stamp.user_id, device=stamp.device, out_of_order=flagged, note=note))
-    assign(session, order, status=stage_reached({k for k, _, _ in summary} | {kind}, purchase=False) or order.status)
+    # A back-order's picks and packing do not move it back: only its next shipment (book_ship) says where it stands.
+    if order.status != PART_SHIPPED or kind == "shipped":
+        reached = stage_reached({k for k, _, _ in summary} | {kind}, purchase=False)
+        assign(session, order, status=reached or order.status)
     return event_id
 
 
@@ -244,12 +251,14 @@ def not_all_picked(order: SalesOrder, left: list[tuple[SalesOrderLine, Decimal]]
              "lines": [{"line_id": line.id, "sku": line.product.sku, "left": qty} for line, qty in left]})
 
 
-def book_ship(s, order: SalesOrder, dispatch: Location, stamp: Stamp, *, short_rest: str | None = None) -> int:
+def book_ship(s, order: SalesOrder, dispatch: Location, stamp: Stamp, *, short_rest: str | None = None,
+              back_order: bool = False) -> int:
     """Everything picked for the order leaves the warehouse; one 'shipped' event for the order. What is picked is
     read with the order's row locked: a second shipment of the order, or a pick, waits and then sees this one.
 
     A line not fully picked is refused (the order would be closed with units neither shipped nor recorded
-    short), unless ``short_rest`` gives the reason to record what is left short first."""
+    short), unless ``short_rest`` gives the reason to record what is left short first, or ``back_order`` keeps
+    it for a later shipment: the order stays open, 'part_shipped', its lines still reserved and to pick."""
     refuse_if_ended(order, lock_with_lines(s, order))
     outgoing = picked_not_shipped(s, order)
     if not outgoing:
@@ -257,19 +266,58 @@ def book_ship(s, order: SalesOrder, dispatch: Location, stamp: Stamp, *, short_r
                        f"Rien n'est préparé pour {order.number} : préparez-la d'abord.", field="order")
     left = left_to_pick(s, order)   # (the order's row is locked: its lines stay as read)
     lock_products(s, sorted({product_id for _, product_id, _ in outgoing} | {ln.product_id for ln, _ in left}))
-    if left and short_rest is None:
+    if left and short_rest is None and not back_order:
         en, fr, details = not_all_picked(order, left, "Pick them, or record them short, then ship.",
                                          "Prélevez-les, ou déclarez-les manquants, puis expédiez.")
         raise Conflict("not_all_picked", en, fr, field="order", details=details)
-    for line, qty in left:
+    for line, qty in [] if back_order else left:
         book_short(s, order, line, qty, stamp.derived("short", line.id), short_rest)
     for (line_id, product_id, lot), qty in sorted(outgoing.items()):
         ledger.append(s, ledger.MovementRequest(
             stamp=stamp.derived(line_id, lot), kind=MovementKind.SHIPMENT, product_id=product_id, qty=qty,
             from_location_id=dispatch.id, lot=lot, so_line_id=line_id))
-    for line in order.lines:
-        line.qty_reserved = Decimal(0)
-    return append_event(s, order, "shipped", stamp)
+    kept = back_order and bool(left)
+    if not kept:
+        for line in order.lines:
+            line.qty_reserved = Decimal(0)
+    what = "; ".join(f"{fmt_qty(qty)} {line.product.sku}" for line, qty in left) if kept else None
+    event_id = append_event(s, order, "shipped", stamp, note=f"back-order: {what}"[:500] if kept else None)
+    if kept:
+        assign(s, order, status=PART_SHIPPED)
+    return event_id
+
+
+def close_rest(stamp: Stamp, *, number: str, reason: str) -> tuple[SalesOrderEvent, bool]:
+    """End a back-order: nothing more will ship (the customer no longer wants it, the supplier cannot deliver).
+    What is left to pick is recorded short with the reason and its reservations released; the order ends 'closed'.
+    Only an order shipped in part has a back-order (another is cancelled, or shipped); goods already picked for it
+    wait in dispatch: they are shipped first (refused, nothing changes)."""
+    def work(s):
+        order = get_order(number, s)
+        status = lock_with_lines(s, order) or order.status
+        refuse_if_ended(order, status)
+        if status != PART_SHIPPED:
+            raise Conflict("no_back_order", f"{order.number} has not shipped in part: it has no back-order to close "
+                           "(cancel it instead).",
+                           f"{order.number} n'a pas été expédiée en partie : elle n'a pas de reliquat à clore "
+                           "(annulez-la plutôt).", field="order", details={"status": status})
+        waiting = sum(picked_not_shipped(s, order).values(), Decimal(0))
+        if waiting:
+            raise Conflict("picked_waiting", f"{fmt_qty(waiting)} picked for {order.number} wait in dispatch: ship "
+                           "them first.",
+                           f"{fr_qty(waiting)} {fr_word(waiting, 'préparé', 'préparés')} pour {order.number} "
+                           f"{fr_word(waiting, 'attend', 'attendent')} en zone d'expédition : expédiez-les d'abord.",
+                           field="order", details={"in_dispatch": fmt_qty(waiting)})
+        left = left_to_pick(s, order)
+        lock_products(s, sorted({line.product_id for line, _ in left}))
+        for line, qty in left:
+            book_short(s, order, line, qty, stamp.derived("short", line.id), reason)
+        event_id = add_event(s, order, SalesOrderEvent, dict(
+            line_id=None, kind="closed", client_event_id=stamp.client_event_id, occurred_at=stamp.occurred_at,
+            recorded_at=utcnow(), user_id=stamp.user_id, device=stamp.device, out_of_order=False, note=reason))
+        assign(s, order, status="closed")
+        return s.get(SalesOrderEvent, event_id)
+    return once(SalesOrderEvent, stamp.client_event_id, {"kind": "closed", "order_id": get_order(number).id}, work)
 
 
 def ship(stamp: Stamp, *, number: str, dispatch: str, short_rest: str | None = None) -> tuple[SalesOrderEvent, bool]:
@@ -281,13 +329,13 @@ def ship(stamp: Stamp, *, number: str, dispatch: str, short_rest: str | None = N
 
 
 def refuse_if_ended(order: SalesOrder, status: str | None, *, field: str = "order") -> None:
-    """Shipped or cancelled, nothing more happens on it. ``status``: read with the order's row locked (None on
-    SQLite, where the ORM's is current)."""
+    """Shipped, closed or cancelled, nothing more happens on it. ``status``: read with the order's row locked (None
+    on SQLite, where the ORM's is current)."""
     status = status or order.status
-    if status in ("shipped", "cancelled"):
-        raise Conflict("order_closed", f"{order.number} is already {status}.",
-                       f"{order.number} est déjà {'expédiée' if status == 'shipped' else 'annulée'}.", field=field,
-                       details={"status": status})
+    if status in ENDED:
+        fr = {"shipped": "expédiée", "closed": "close", "cancelled": "annulée"}[status]
+        raise Conflict("order_closed", f"{order.number} is already {status}.", f"{order.number} est déjà {fr}.",
+                       field=field, details={"status": status})
 
 
 def refuse_if_cancelled(order: SalesOrder, status: str | None) -> None:
@@ -337,7 +385,14 @@ def cancel(stamp: Stamp, *, number: str, reason: str, put_back_to: str | None = 
     def work(s):
         order = get_order(number, s)
         # the order's row first: a pick, a short or a shipment of it waits for the cancel, or is seen by it
-        refuse_if_ended(order, lock_with_lines(s, order))
+        status = lock_with_lines(s, order) or order.status
+        refuse_if_ended(order, status)
+        if status == PART_SHIPPED:   # what left was sold: its demand stays, only the rest can end (close_rest)
+            raise Conflict("order_part_shipped", f"{order.number} has shipped in part: it cannot be cancelled. Close "
+                           "its back-order instead (what is left is recorded short).",
+                           f"{order.number} a été expédiée en partie : elle ne peut plus être annulée. Clôturez "
+                           "plutôt son reliquat (le reste est déclaré manquant).", field="order",
+                           details={"status": status})
         target = _put_back_bin(s, put_back_to) if put_back_to else None
         moves = put_backs(in_dispatch(s, order), target.id if target else None)
         lock_products(s, [move.product_id for move in moves])

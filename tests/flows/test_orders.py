@@ -191,7 +191,7 @@ def test_the_handling_time_promised_is_measured_on_orders_shipped(client, wareho
 
 
 @pytest.mark.parametrize("path, allowed", [
-    ("/api/v1/sales-orders", "open, ordered, picked, packed, shipped, cancelled"),
+    ("/api/v1/sales-orders", "open, ordered, picked, packed, shipped, part_shipped, closed, cancelled"),
     ("/api/v1/purchase-orders", "open, draft, need_detected, ordered, shipped, arrived, received, put_away, closed, "
                                 "cancelled"),
 ])

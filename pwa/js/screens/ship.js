@@ -6,8 +6,9 @@ import { scanPanel } from "../scan-panel.js";
 import { operatorError, recentScans } from "./common.js";
 import { openOrders } from "./open-orders.js";
 
-// Something picked: an order with nothing picked yet has nothing to ship ('picked' is its furthest step so far).
-const SHIPPABLE = ["picked", "packed"];
+// Something picked and waiting in dispatch (a list saved by an older version has no to_ship: its status tells).
+const shippable = (order) => (order.to_ship === undefined ? ["picked", "packed"].includes(order.status)
+  : Number(order.to_ship) > 0);
 
 export default {
   title: "ship_title",
@@ -15,7 +16,7 @@ export default {
     const panel = scanPanel({ onCode, prompt: t("ship_prompt") });
     const recent = recentScans();
     const choices = openOrders({ kind: "sales-orders", title: "orders_to_ship", onChoose: onCode,
-      shows: (order) => SHIPPABLE.includes(order.status) });
+      shows: shippable });
     main.append(panel.element, choices.element, recent.element);
     choices.update(null);
 

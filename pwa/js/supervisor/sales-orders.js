@@ -1,7 +1,7 @@
-// Open sales orders (neither shipped nor cancelled), newest first, a new one taken at the desk
-// (sales-order-form.js), and the supervisor's way to cancel one the customer withdrew. Goods already picked go back
-// from dispatch to the bins they came from, or to the bin the supervisor names; what the server refuses (a bin that
-// is not one) is shown in its words.
+// Open sales orders (to pick or to ship, back-orders included), newest first, a new one taken at the desk
+// (sales-order-form.js), and the supervisor's way to cancel one the customer withdrew (goods already picked go back
+// from dispatch to the bins they came from, or to the bin the supervisor names; what the server refuses, a bin that
+// is not one, is shown in its words) or to close a back-order.
 import { h, replaceChildren } from "../dom.js";
 import { formatNumber, labelled, t } from "../i18n.js";
 import { callList, card, dateText, layout, loading, num, reasonForm, shownOf, table, word } from "./common.js";
@@ -36,7 +36,16 @@ function cancelledText(order) {
 async function view(refresh, done, made) {
   const page = await callList("/api/v1/sales-orders?status=open&per_page=500");
   const cancelling = h("div", { id: "so-cancel" });
+  // An order shipped in part is not cancelled (what left was sold): its back-order is closed, the rest recorded short.
+  const closeRest = (order) => {
+    const form = reasonForm({ path: `/api/v1/sales-orders/${encodeURIComponent(order.number)}/close`,
+      className: "close-so", submitLabel: t("close_bo"), reasonLabel: t("close_bo_reason"), help: t("close_bo_help"),
+      done: (closed) => refresh(t("so_closed", { number: closed.number })) });
+    replaceChildren(cancelling, card(labelled(t("close_bo"), order.number), form));
+    form.querySelector("input").focus();
+  };
   const ask = (order) => {
+    if (order.status === "part_shipped") return closeRest(order);
     const picked = PICKED.includes(order.status);
     const form = reasonForm({ path: `/api/v1/sales-orders/${encodeURIComponent(order.number)}/cancel`,
       className: "cancel-so", submitLabel: t("cancel_so"), reasonLabel: t("cancel_reason"), help: t("cancel_help"),
@@ -55,7 +64,8 @@ async function view(refresh, done, made) {
       { label: t("ordered_on"), value: (o) => dateText(o.ordered_at) },
       { label: t("lines"), align: "num", value: (o) => num(o.lines) },
       { label: t("left"), align: "num", value: (o) => num(o.left) },
-      { label: "", value: (o) => h("button", { type: "button", class: "danger", onClick: () => ask(o) }, t("cancel_so_ask")) },
+      { label: "", value: (o) => h("button", { type: "button", class: "danger", onClick: () => ask(o) },
+        t(o.status === "part_shipped" ? "close_bo_ask" : "cancel_so_ask")) },
     ], page.items, { id: "open-sales-orders", empty: t("no_open_sales_orders"),
       rowProps: (o) => ({ dataset: { so: o.number }, class: o.number === made ? "created" : null }) })),
   ];

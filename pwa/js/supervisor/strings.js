@@ -85,7 +85,7 @@ extendStrings({
     decisions_help: "Scans the server could not apply alone: accept to book them, reject to drop them.",
     accept: "Accept", reject: "Reject", note: "Note", decided: "Decided", no_pending: "Nothing waiting for a decision.", decisions_shown_of: "{shown} of {total} scans waiting shown (the newest): decide these, the next ones follow.",
     // sales orders
-    sv_sales_orders: "Sales orders", open_sales_orders: "Open sales orders (neither shipped nor cancelled)",
+    sv_sales_orders: "Sales orders", open_sales_orders: "Open sales orders (to pick or to ship, back-orders included)",
     no_open_sales_orders: "No open sales order.", customer: "Customer", ordered_on: "Ordered", so_shown_of: "{shown} of {total} open orders shown (the newest).",
     cancel_so_ask: "Cancel…", cancel_so: "Cancel the order", cancel_reason: "Why the order is cancelled",
     cancel_help: "Its reservations are released and its demand no longer counts. Goods already picked go back from dispatch to the shelves. A shipped order cannot be cancelled.",
@@ -120,6 +120,11 @@ extendStrings({
     supplier_fill_rate: "Unit fill rate (received / ordered)", supplier_fill_rate_help: "Units received ÷ units ordered, over the supplier's lines. Not the customer fill rate target of a product's policy.",
     late_share_of_lines: "{share} of the lines late",
     lt_weight_help: "Own weight: how much this product's own receptions count in the lead time it is planned with, against its supplier's other products (or its promise). With n receptions it is n/(n+{k}): {one} for 1 reception, {five} for 5, {fifteen} for 15; from {full} receptions on, only its own count.",
+    accept_back_order: "Ship, keep the rest for later", accept_short: "Ship, record the rest short",
+    back_order_help: "Back-order: the order stays open, the rest stays reserved and counts as demand; it ships once picked. Short: the order ends without the rest.",
+    close_bo_ask: "Close back-order…", close_bo: "Close the back-order", close_bo_reason: "Why nothing more will ship",
+    close_bo_help: "What is left to pick is recorded short and its reservation released; what shipped stays sold. Goods already picked for it must ship first.",
+    so_closed: "{number}: back-order closed.",
   },
   fr: {
     outcome_applied: "fait", outcome_pending: "en attente", outcome_refused: "refusé", outcome_looked_up: "consulté",
@@ -195,7 +200,7 @@ extendStrings({
     share_items: "% des articles",
     decisions_help: "Scans que le serveur n'a pas pu appliquer seul : acceptez pour les enregistrer, rejetez pour les écarter.",
     accept: "Accepter", reject: "Rejeter", note: "Note", decided: "Décidé", no_pending: "Rien en attente de décision.", decisions_shown_of: "{shown} scans en attente affichés sur {total} (les plus récents) : tranchez-les, les suivants viendront.",
-    sv_sales_orders: "Commandes clients", open_sales_orders: "Commandes clients ouvertes (ni expédiées ni annulées)",
+    sv_sales_orders: "Commandes clients", open_sales_orders: "Commandes clients ouvertes (à préparer ou à expédier, reliquats compris)",
     no_open_sales_orders: "Aucune commande client ouverte.", customer: "Client", ordered_on: "Commandée le", so_shown_of: "{shown} commandes ouvertes affichées sur {total} (les plus récentes).",
     cancel_so_ask: "Annuler…", cancel_so: "Annuler la commande", cancel_reason: "Pourquoi la commande est annulée",
     cancel_help: "Ses réservations sont libérées et sa demande ne compte plus. Les articles déjà préparés retournent de l'expédition en rayon. Une commande expédiée ne s'annule pas.",
@@ -215,6 +220,11 @@ extendStrings({
     import_warnings_other: "{count} codes à vérifier : ce ne sont pas des GTIN valides, ils sont gardés comme vos "
       + "propres codes (des EAN mal saisis ?).",
     row: "Ligne", problem: "Problème",
+    accept_back_order: "Expédier, garder le reste en reliquat", accept_short: "Expédier, déclarer le reste manquant",
+    back_order_help: "Reliquat : la commande reste ouverte, le reste reste réservé et compte comme demande ; il partira une fois préparé. Manquant : la commande se termine sans le reste.",
+    close_bo_ask: "Clore le reliquat…", close_bo: "Clore le reliquat", close_bo_reason: "Pourquoi rien de plus ne partira",
+    close_bo_help: "Ce qui reste à préparer est déclaré manquant et sa réservation libérée ; ce qui est parti reste vendu. Des articles déjà préparés doivent partir d'abord.",
+    so_closed: "{number} : reliquat clos.",
   },
 });
 

@@ -89,9 +89,11 @@ def apply_batch(scans: list[Scan]) -> list[tuple[str, int, dict]]:
     return answers
 
 
-def decide(client_event_id: str, *, accept: bool, note: str | None, user_id: int) -> tuple[int, dict]:
+def decide(client_event_id: str, *, accept: bool, note: str | None, user_id: int,
+           rest: str = "short") -> tuple[int, dict]:
     """A supervisor accepts (the scan is applied as it stands) or rejects a pending scan. Read and decided in one
-    transaction, the row locked (SQLite: the write lock), so two supervisors deciding at once cannot both win."""
+    transaction, the row locked (SQLite: the write lock), so two supervisors deciding at once cannot both win.
+    ``rest``: for a shipment held with lines not picked, what they become (``Scan.rest``)."""
     with write_transaction() as s:
         event = s.scalar(select(ScanEvent).where(ScanEvent.client_event_id == client_event_id)
                          .with_for_update().execution_options(populate_existing=True))
@@ -101,7 +103,7 @@ def decide(client_event_id: str, *, accept: bool, note: str | None, user_id: int
             raise Conflict("not_pending", f"This scan is {event.outcome}, not waiting for a decision.",
                            f"Ce scan est « {event.outcome} », il n'attend pas de décision.")
         scan = Scan(event.client_event_id, event.raw_code, event.occurred_at, event.action, dict(event.context),
-                    event.user_id, event.device, forced=True,
+                    event.user_id, event.device, forced=True, rest=rest,
                     held=((event.response or {}).get("error") or {}).get("details") or {})
         if accept:
             outcome = HANDLERS[scan.action](s, scan, read_scan(s, scan.code))

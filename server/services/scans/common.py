@@ -66,6 +66,7 @@ class Scan:
     device: str | None = None
     forced: bool = False  # a supervisor accepted what the rules would have held back
     held: dict = field(default_factory=dict)  # what the scan was held with (a count's variance at the time)
+    rest: str = "short"  # a shipment accepted with lines not picked: what they become ("short" or "back_order")
     ready: Ready = field(default_factory=Ready, repr=False, compare=False)
 
     @property

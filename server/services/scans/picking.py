@@ -109,19 +109,26 @@ def ship(s, scan: Scan, parsed) -> Outcome:
                        "Pour expédier, scannez l'étiquette de la commande.", field="code")
     order = _order(s, scan, parsed)
     left = sales.left_to_pick(s, order)
-    # Shipping closes the order: what is left must be called short, knowingly. (Nothing picked at all is refused
-    # by book_ship: there is nothing to ship.)
+    # A shipment leaving lines behind is a supervisor's call: the rest kept for later (a back-order) or recorded
+    # short. (Nothing picked at all is refused by book_ship: there is nothing to ship.)
     if left and not scan.forced and sales.picked_not_shipped(s, order):
         en, fr, details = sales.not_all_picked(
-            order, left, "A supervisor must confirm shipping without them (they will be recorded short).",
-            "Un responsable doit confirmer l'expédition sans eux (ils seront déclarés manquants).")
+            order, left, "A supervisor must confirm shipping without them (kept for later, or recorded short).",
+            "Un responsable doit confirmer l'expédition sans eux (gardés en reliquat, ou déclarés manquants).")
         raise PendingDecision("not_all_picked", en, fr, details=details)
-    sales.book_ship(s, order, area(s, scan, "dispatch", "dispatch"), scan.stamp,
+    back_order = bool(left) and scan.rest == "back_order"
+    shipping = sales.picked_not_shipped(s, order)
+    sales.book_ship(s, order, area(s, scan, "dispatch", "dispatch"), scan.stamp, back_order=back_order,
                     short_rest="shipped without them: a supervisor's decision" if left else None)
-    shipped = sum((ln for ln in sales.picked_by_line(s, order).values()), Decimal(0))
-    short = sum((qty for _, qty in left), Decimal(0))
-    return applied({"order": order.number, "status": order.status, "units": shipped},
-                   f"{order.number} shipped ({fmt_qty(shipped)} {en_word(shipped, 'unit', 'units')}"
-                   + (f", {fmt_qty(short)} short)." if left else ")."),
-                   f"{order.number} expédiée ({fr_qty(shipped)} {fr_word(shipped, 'unité', 'unités')}"
-                   + (f", {fr_qty(short)} {fr_word(short, 'manquant', 'manquants')})." if left else ")."))
+    shipped = sum(shipping.values(), Decimal(0))
+    rest = sum((qty for _, qty in left), Decimal(0))
+    if not left:
+        tail = (").", ").")
+    elif back_order:
+        tail = (f", {fmt_qty(rest)} kept on back-order).", f", {fr_qty(rest)} en reliquat).")
+    else:
+        tail = (f", {fmt_qty(rest)} short).", f", {fr_qty(rest)} {fr_word(rest, 'manquant', 'manquants')}).")
+    return applied({"order": order.number, "status": order.status, "units": shipped, "back_order": rest if back_order
+                    else Decimal(0)},
+                   f"{order.number} shipped ({fmt_qty(shipped)} {en_word(shipped, 'unit', 'units')}{tail[0]}",
+                   f"{order.number} expédiée ({fr_qty(shipped)} {fr_word(shipped, 'unité', 'unités')}{tail[1]}")
