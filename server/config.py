@@ -99,6 +99,7 @@ def from_environment() -> dict:
         "OPENAPI_URL_PREFIX": "/api",
         "OPENAPI_JSON_PATH": "openapi.json",
         "OPENAPI_SWAGGER_UI_PATH": "docs",
-        "OPENAPI_SWAGGER_UI_URL": _env("SWAGGER_UI_URL", "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/"),
+        # Served from pwa/vendor/ (npm's swagger-ui-dist, pinned): no script from elsewhere on the app's origin.
+        "OPENAPI_SWAGGER_UI_URL": _env("SWAGGER_UI_URL", "/vendor/swagger-ui/"),
         "JSON_SORT_KEYS": False,
     }

@@ -2,7 +2,7 @@
 
 The app (pwa/) has no inline script or style and loads nothing from elsewhere, so its policy is strict;
 WebAssembly (the camera decoder) needs 'wasm-unsafe-eval'. The API documentation page is the one
-exception: Swagger UI is an inline bootstrap plus a CDN bundle, so ``/api/docs`` gets its own policy.
+exception: Swagger UI starts from an inline script, so ``/api/docs`` gets its own policy.
 """
 from __future__ import annotations
 
@@ -24,8 +24,10 @@ APP_POLICY = "; ".join((
 ))
 
 
-def docs_policy(cdn: str) -> str:
-    origin = "/".join(cdn.split("/")[:3])
+def docs_policy(swagger_ui_url: str) -> str:
+    """Swagger UI's files are the app's own by default (a path); a URL elsewhere (TENDU_SWAGGER_UI_URL) adds its
+    origin."""
+    origin = "/".join(swagger_ui_url.split("/")[:3]) if "://" in swagger_ui_url else ""
     return "; ".join((
         "default-src 'self'",
         f"script-src 'self' 'unsafe-inline' {origin}",

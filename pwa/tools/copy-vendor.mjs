@@ -1,5 +1,5 @@
-// Copies the browser files of our npm dependencies (zxing-wasm, uPlot) into pwa/vendor/, so the app serves them from its
-// own origin (never a CDN). Runs after `npm ci`; pwa/vendor/ is generated, hence git-ignored.
+// Copies the browser files of our npm dependencies (zxing-wasm, uPlot, Swagger UI) into pwa/vendor/, so the app
+// serves them from its own origin (never a CDN). Runs after `npm ci`; pwa/vendor/ is generated, hence git-ignored.
 import { cpSync, mkdirSync, rmSync, existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -35,3 +35,18 @@ for (const file of ["dist/uPlot.esm.js", "dist/uPlot.min.css", "LICENSE"]) {
   cpSync(join(uplot, file), join(uplotTarget, file.replace("dist/", "")));
 }
 console.log(`copy-vendor: uPlot copied to ${uplotTarget}`);
+
+// Swagger UI for the API documentation page (/api/docs), served from our own origin like the rest: a CDN script on
+// the app's origin could read the bearer token the app keeps there.
+const swagger = join(root, "node_modules", "swagger-ui-dist");
+const swaggerTarget = join(root, "pwa", "vendor", "swagger-ui");
+if (!existsSync(swagger)) {
+  console.error("copy-vendor: node_modules/swagger-ui-dist is missing; run `npm ci` at the repository root.");
+  process.exit(1);
+}
+rmSync(swaggerTarget, { recursive: true, force: true });
+mkdirSync(swaggerTarget, { recursive: true });
+for (const file of ["swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js", "LICENSE"]) {
+  cpSync(join(swagger, file), join(swaggerTarget, file));
+}
+console.log(`copy-vendor: Swagger UI copied to ${swaggerTarget}`);

@@ -70,6 +70,14 @@ def test_docs_are_served(client):
     assert client.get("/api/docs").status_code == 200
 
 
+def test_the_docs_page_loads_swagger_ui_from_the_apps_own_origin(client):
+    """A CDN script on the app's origin could read the bearer token the app keeps there: Swagger UI is ours."""
+    page = client.get("/api/docs")
+    policy = page.headers["Content-Security-Policy"]
+    assert b'src="/vendor/swagger-ui/swagger-ui-bundle.js"' in page.data and b"https://" not in page.data
+    assert "http" not in policy and "script-src 'self' 'unsafe-inline'" in policy
+
+
 def test_health_needs_no_token(client):
     res = client.get("/healthz")
     assert res.status_code == 200 and res.json["database"] == "ok"
