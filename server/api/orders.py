@@ -6,7 +6,7 @@ from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
 from server.api.common import Blueprint, CODE, Day, EventIn, Money, Number, PageArgs, ROW_ID, page_of, stamp_of
-from server.api.security import role
+from server.api.security import require, role
 from server.errors import language
 from server.extensions import db
 from server.models import PO_EVENTS, PurchaseOrder, SalesOrder
@@ -124,8 +124,15 @@ class PoArgs(OrderListArgs):
         "description": "Only orders promised before this day with a line not fully received"})
 
 
+# Typed by hand: the paperwork and the truck at the dock. Received and put away come with the goods' own movements
+# (the receive and put-away scans): typed alone they would time a reception that moved nothing.
+TYPED_PO_EVENTS = tuple(k for k in PO_EVENTS if k not in ("received", "put_away"))
+# What an operator at the dock may record; the rest is the buyer's (a promised date moves what is late).
+DOCK_PO_EVENTS = ("arrived",)
+
+
 class PoEventIn(EventIn):
-    kind = fields.String(required=True, validate=validate.OneOf(PO_EVENTS))
+    kind = fields.String(required=True, validate=validate.OneOf(TYPED_PO_EVENTS))
     line_id = fields.Integer(load_default=None, validate=ROW_ID)
     promised_date = Day(load_default=None)
     note = fields.String(load_default=None, validate=validate.Length(max=500))
@@ -223,7 +230,10 @@ class PurchaseOrderEvents(MethodView):
     @purchase.response(201, EventOut)
     @purchase.alt_response(200, schema=EventOut, description="Replay of a known client_event_id")
     def post(self, data, number):
-        """Record a lifecycle step (ordered, confirmed with promised date, shipped, arrived…)."""
+        """Record a lifecycle step (ordered, confirmed with promised date, shipped, arrived): supervisors; an operator
+        only 'arrived'. 'received' and 'put_away' are recorded by the receipt and put-away themselves."""
+        if data["kind"] not in DOCK_PO_EVENTS:
+            require("supervisor")
         event, created = purchasing.record_event(stamp_of(data), number=number, kind=data["kind"],
                                                  line_id=data["line_id"], promised_date=data["promised_date"],
                                                  note=data["note"])
@@ -250,6 +260,7 @@ class SalesOrders(MethodView):
         """Sales orders, newest first; ?status=open: the ones still to pick or ship."""
         return _list(SalesOrder, args)
 
+    @role("supervisor")
     @selling.arguments(SoIn)
     @selling.response(201, OrderOut)
     @selling.alt_response(200, schema=OrderOut, description="Replay of a known client_event_id")

@@ -149,9 +149,11 @@ def _planned(estimate) -> dict:
 
 @blp.route("/products/<string:sku>/policy")
 class ProductPolicy(MethodView):
+    @role("supervisor")
     @blp.response(200, PolicyOut)
     def get(self, sku):
-        """Safety stock, reorder point, push or pull: every number, its formula and where it came from."""
+        """Safety stock, reorder point, push or pull: every number, its formula and where it came from (supervisors:
+        its steps show unit costs and the supplier's cost of an order, which operators do not see)."""
         today = clock.today()
         p = planning.explain(master.get(Product, sku), today)
         result = p.policy

@@ -63,6 +63,11 @@ def authorize(needed: str) -> None:
                            "Connectez-vous d'abord : envoyez « Authorization: Bearer <jeton> ».")
     token = auth.authenticate(raw)
     g.token, g.user = token, token.user
+    require(needed)
+
+
+def require(needed: str) -> None:
+    """The signed-in user is at least ``needed``: for what a route open to a lower role keeps to a higher one."""
     if RANK[g.user.role] < RANK[needed]:
         raise Forbidden("forbidden", f"This needs the {needed} role; you are {g.user.role}.",
                         f"Il faut le rôle {ROLE_FR[needed]} ; vous êtes {ROLE_FR[g.user.role]}.",

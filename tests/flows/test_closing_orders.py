@@ -73,7 +73,7 @@ def test_an_unknown_or_bad_close_changes_nothing(app, client, warehouse, shelf):
 def test_a_sales_order_cancelled_before_picking_releases_its_reservation_and_its_demand(app, client, warehouse,
                                                                                          shelf, scanner):
     sup, op = warehouse["supervisor"], warehouse["operator"]
-    so = client.post("/api/v1/sales-orders", headers=op,
+    so = client.post("/api/v1/sales-orders", headers=sup,
                      json=event(customer="GARAGE", lines=[{"product": "PAD", "qty": 15}])).json
     assert lookup(client, op)["reserved"] == 15
     assert client.post(f"/api/v1/sales-orders/{so['number']}/cancel", headers=op,

@@ -19,7 +19,7 @@ def test_full_flow(app, client, warehouse, scanner):
     number = po["number"]
     for kind, extra in (("ordered", {}), ("confirmed", {"promised_date": "2030-01-10"}), ("shipped", {}),
                         ("arrived", {})):
-        res = client.post(f"/api/v1/purchase-orders/{number}/events", json=event(kind=kind, **extra), headers=op)
+        res = client.post(f"/api/v1/purchase-orders/{number}/events", json=event(kind=kind, **extra), headers=sup)
         assert res.status_code == 201, res.json
 
     # Reception: the PO label, then a GS1-128 carton: GTIN of the carton, expiry, lot, and a count of 2 cartons.
@@ -41,7 +41,7 @@ def test_full_flow(app, client, warehouse, scanner):
     assert levels(client, op) == {("A-01", "LOT-7"): 24}
 
     # Sales order: 5 reserved out of 24 available.
-    so = client.post("/api/v1/sales-orders", headers=op,
+    so = client.post("/api/v1/sales-orders", headers=sup,
                      json=event(customer="GARAGE", lines=[{"product": "PAD", "qty": 5}])).json
     assert so["lines"][0]["reserved"] == 5
     stock = client.get(f"/api/v1/lookup?code={EAN}", headers=op).json["stock"]

@@ -19,7 +19,7 @@ def test_lines_carry_their_stages_in_days(client, warehouse, scanner):
         "supplier": "ACME", "promised_date": day(-4)[:10],
         "lines": [{"product": "PAD", "qty": 1}, {"product": "WIPER", "qty": 3}]}).json["number"]
     for kind, at in (("need_detected", -10), ("ordered", -9), ("shipped", -6), ("arrived", -3)):
-        res = client.post(f"/api/v1/purchase-orders/{number}/events", headers=op,
+        res = client.post(f"/api/v1/purchase-orders/{number}/events", headers=sup,
                           json=event(kind=kind, occurred_at=day(at)))
         assert res.status_code == 201, res.json
     for action, context, at in (("receive", {"order": number}, -2.5), ("put_away", {"bin": "A-01"}, -1)):
@@ -57,7 +57,8 @@ def test_an_order_typed_by_hand_is_measured_from_the_moment_it_was_placed(client
     sup, op = warehouse["supervisor"], warehouse["operator"]
     number = client.post("/api/v1/purchase-orders", headers=sup, json={
         "supplier": "ACME", "lines": [{"product": "PAD", "qty": 1}]}).json["number"]
-    client.post(f"/api/v1/purchase-orders/{number}/events", headers=op, json=event(kind="ordered", occurred_at=day(-6)))
+    client.post(f"/api/v1/purchase-orders/{number}/events", headers=sup,
+                json=event(kind="ordered", occurred_at=day(-6)))
     body = {**scanner.body(EAN, "receive", order=number), "occurred_at": day(-2)}
     assert client.post("/api/v1/scans", json=body, headers=op).status_code == 201
     [row] = client.get("/api/v1/analytics/lead-times/lines?supplier=ACME", headers=op).json

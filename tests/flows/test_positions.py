@@ -11,7 +11,7 @@ def test_what_is_left_on_an_order_stays_on_order_after_a_first_put_away(client, 
     sup, op = warehouse["supervisor"], warehouse["operator"]
     number = client.post("/api/v1/purchase-orders", headers=sup, json={
         "supplier": "ACME", "lines": [{"product": "PAD", "qty": 10}, {"product": "WIPER", "qty": 5}]}).json["number"]
-    client.post(f"/api/v1/purchase-orders/{number}/events", json=event(kind="ordered"), headers=op)
+    client.post(f"/api/v1/purchase-orders/{number}/events", json=event(kind="ordered"), headers=sup)
     assert scanner.scan(EAN, "receive", order=number)[0] == 201
     assert availability(client, op, EAN)["on_order"] == 9
     # The first carton goes to its shelf while the rest of the delivery is still on its way (or at the dock).
@@ -50,7 +50,7 @@ def test_an_order_past_its_promise_is_late_until_every_line_is_received(client, 
     draft = order("2026-01-10", ("PAD", 1))                   # never placed: nobody is waiting for it
     later = order("2026-03-01", ("PAD", 1))
     for number in (partial, done, later):
-        client.post(f"/api/v1/purchase-orders/{number}/events", json=event(kind="ordered"), headers=op)
+        client.post(f"/api/v1/purchase-orders/{number}/events", json=event(kind="ordered"), headers=sup)
     assert late("2026-02-01") == (sorted([partial, done]), 2)
     assert scanner.scan(EAN, "receive", order=done)[0] == 201
     assert scanner.scan(EAN, "receive", order=partial)[0] == 201

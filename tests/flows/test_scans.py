@@ -131,7 +131,7 @@ def test_transfer_and_lookup_by_scan(client, scanner, shelf):
 
 
 def test_wrong_bin_says_where_the_item_is(client, warehouse, scanner, shelf):
-    so = client.post("/api/v1/sales-orders", headers=warehouse["operator"],
+    so = client.post("/api/v1/sales-orders", headers=warehouse["supervisor"],
                      json=event(customer="GARAGE", lines=[{"product": "PAD", "qty": 2}])).json
     status, body = scanner.scan(EAN, "pick", order=so["number"], bin="B-01")
     assert status == 409 and body["error"]["code"] == "not_in_bin" and "A-01" in body["message"]
@@ -144,7 +144,7 @@ def test_a_line_picked_in_full_is_said_done_not_sent_to_another_bin(client, ware
     in B-01", which would send the operator to pick one more elsewhere."""
     sup = warehouse["supervisor"]
     client.post("/api/v1/adjustments", headers=sup, json=event(product="PAD", location="B-01", qty=5, reason="open"))
-    so = client.post("/api/v1/sales-orders", headers=warehouse["operator"],
+    so = client.post("/api/v1/sales-orders", headers=sup,
                      json=event(customer="GARAGE", lines=[{"product": "PAD", "qty": 40}])).json
     assert scanner.scan(EAN, "pick", order=so["number"], bin="A-01", qty=40)[0] == 201   # A-01 is now empty
     before = stock(client, scanner.headers)
@@ -168,10 +168,10 @@ def test_a_bin_holding_several_lots_is_named_once(client, warehouse, scanner, sh
 def test_a_pick_takes_its_own_reservation_never_another_orders(client, warehouse, scanner, shelf):
     """40 on the shelf: the first order reserves 30, the second gets the 10 left. The second may pick its 10,
     not an 11th: that one is the first order's."""
-    op = warehouse["operator"]
-    first = client.post("/api/v1/sales-orders", headers=op,
+    sup = warehouse["supervisor"]
+    first = client.post("/api/v1/sales-orders", headers=sup,
                         json=event(customer="GARAGE", lines=[{"product": "PAD", "qty": 30}])).json
-    second = client.post("/api/v1/sales-orders", headers=op,
+    second = client.post("/api/v1/sales-orders", headers=sup,
                          json=event(customer="GARAGE", lines=[{"product": "PAD", "qty": 20}])).json
     assert [o["lines"][0]["reserved"] for o in (first, second)] == [30, 10]
     status, body = scanner.scan(CARTON, "pick", order=second["number"], bin="A-01")  # 12 > its 10 reserved
@@ -187,7 +187,7 @@ def test_a_pick_takes_its_own_reservation_never_another_orders(client, warehouse
 
 def test_short_pick_releases_the_reservation(client, warehouse, shelf):
     op = warehouse["operator"]
-    so = client.post("/api/v1/sales-orders", headers=op,
+    so = client.post("/api/v1/sales-orders", headers=warehouse["supervisor"],
                      json=event(customer="GARAGE", lines=[{"product": "PAD", "qty": 10}])).json
     line = so["lines"][0]["line_id"]
     res = client.post(f"/api/v1/sales-orders/{so['number']}/lines/{line}/short", headers=op,
@@ -362,7 +362,7 @@ def test_a_pick_larger_than_any_lot_in_the_bin_is_taken_first_expiry_first_acros
     for lot, qty, expiry in (("LATE", 6, "2031-01-31"), ("EARLY", 8, "2030-06-30")):
         assert client.post("/api/v1/adjustments", headers=sup, json=event(
             product="PAD", location="A-01", qty=qty, lot=lot, expiry=expiry, reason="count")).status_code == 201
-    so = client.post("/api/v1/sales-orders", headers=op,
+    so = client.post("/api/v1/sales-orders", headers=sup,
                      json=event(customer="GARAGE", lines=[{"product": "PAD", "qty": 13}])).json
     body = scanner.body(CARTON, "pick", order=so["number"], bin="A-01")        # a carton of 12, no lot on it
     answer = client.post("/api/v1/scans", json=body, headers=op)
