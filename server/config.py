@@ -4,6 +4,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from server.domain.days import parse_working_days
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -49,6 +51,18 @@ def _zone(name: str) -> str:
     return value
 
 
+def _working_days(name: str, default: str) -> str:
+    """The company's working weekdays ("mon-fri", "mon-sat", "mon,tue,wed,thu,fri"; "lun-ven" in French): no date
+    promised or expected falls on another day."""
+    value = (_env(name) or default).strip().lower()
+    try:
+        parse_working_days(value)
+    except ValueError:
+        raise ValueError(f"TENDU_{name} must be working days such as mon-fri, mon-sat or mon,tue,wed,thu,fri "
+                         f"(lun-ven in French), not {value!r}.") from None
+    return value
+
+
 def _system_zone() -> str:
     try:
         return Path("/etc/timezone").read_text().strip() or "UTC"
@@ -75,6 +89,8 @@ def from_environment() -> dict:
         "TENDU_HOLDING_RATE": _share("HOLDING_RATE", 0.25),
         # The company's days (valuation at a date, flows by week, daily demand, stock-outs, "today"): its midnight.
         "TENDU_TIMEZONE": _zone("TIMEZONE"),
+        # Days suppliers deliver and the warehouse ships: a promise or an expected arrival on another day moves on.
+        "TENDU_WORKING_DAYS": _working_days("WORKING_DAYS", "mon-fri"),
         "TENDU_SQL_ECHO": _bool(_env("SQL_ECHO", "0")),
         # Request and error logs on stderr: "text" for people, "json" (one object per line) for a log shipper.
         "TENDU_LOG_FORMAT": _choice("LOG_FORMAT", "text", ("text", "json")),

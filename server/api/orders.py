@@ -33,9 +33,10 @@ class PoIn(Schema):
 
 
 class PromiseOut(Schema):
-    date = fields.Date(metadata={"description": "The date to promise the customer for what is left to ship"})
+    date = fields.Date(metadata={"description": "The date to promise the customer for what is left to ship: a working "
+                                                "day (TENDU_WORKING_DAYS)"})
     basis = fields.String(metadata={"description": "in_stock, next_arrival or lead_time (the supplier's p90)"})
-    days = fields.Integer()
+    days = fields.Integer(metadata={"description": "Calendar days from today to the date"})
     explanation = fields.Function(lambda p: p.explanation_fr if language() == "fr" else p.explanation_en)
 
 

@@ -69,8 +69,9 @@ class Suggestion(Schema):
     lead_time_p50 = fields.Float()
     lead_time_p90 = fields.Float()
     lead_time_source = fields.String()
-    expected_p50 = fields.Date()
-    expected_p90 = fields.Date()
+    expected_p50 = fields.Date(metadata={"description": "The median day an order placed today arrives: a working day "
+                                                        "(TENDU_WORKING_DAYS)"})
+    expected_p90 = fields.Date(metadata={"description": "The day nine orders in ten have arrived by: a working day"})
 
 
 class ReviewOut(Schema):

@@ -25,7 +25,7 @@ from server.domain import demand as demand_maths
 from server.domain import leadtime
 from server.domain import plan as planning
 from server.domain import policy as policies
-from server.domain.days import local_day
+from server.domain.days import EVERY_DAY, local_day, working_day_on_or_after
 from server.domain.leadtime_demand import sigma_dl
 from server.domain.quantities import ORDER_COVER_WEEKS
 from server.extensions import db
@@ -355,6 +355,7 @@ def suggestions(today: date) -> list[dict]:
     data, result = plan_all(today)
     state = positions([p.id for p in data.products])
     reviews = last_reviews()
+    working = clock.working_days()
     out = []
     for i, product in enumerate(data.products):
         pos = state[product.id]
@@ -385,11 +386,11 @@ def suggestions(today: date) -> list[dict]:
                     "on_order": pos["on_order"], "reserved": pos["reserved"],
                     "unreserved_demand": pos["unreserved_demand"], "reason_en": reason[0],
                     "reason_fr": reason[1], "lead_time_p50": lt.p50, "lead_time_p90": lt.p90,
-                    "lead_time_source": lt.source, **expected_arrivals(today, lt.p50, lt.p90)})
+                    "lead_time_source": lt.source, **expected_arrivals(today, lt.p50, lt.p90, working)})
     return out
 
 
-def expected_arrivals(today: date, p50: float, p90: float) -> dict[str, date]:
+def expected_arrivals(today: date, p50: float, p90: float, working_days=EVERY_DAY) -> dict[str, date]:
     """The days an order placed today is expected by: its median day and the day nine in ten have arrived.
 
     The p50 is rounded to the nearest day, the p90 up. A median is a central figure: 2.07 days is the day after
@@ -397,6 +398,10 @@ def expected_arrivals(today: date, p50: float, p90: float) -> dict[str, date]:
     the same day, hiding their spread). The p90 is a bound: nine deliveries in ten by then, so it is rounded up, as a
     customer's promise is. Since p50 ≤ p90, round(p50) ≤ ⌈p90⌉: the two days are in order; they are the same day only
     when less than a day separates them (5.46 and 5.89 days show as 5 and 6 days, 5.6 and 5.9 as 6 and 6), and
-    always differ when a day or more does."""
-    return {"expected_p50": today + timedelta(days=math.floor(p50 + 0.5)),
-            "expected_p90": today + timedelta(days=math.ceil(p90))}
+    always differ when a day or more does.
+
+    Then a day that is not one of the company's ``working_days`` moves to the next that is (no supplier delivers on a
+    day the company is closed), so a Saturday and a Sunday may both show as Monday; the order stays. Only the day
+    shown moves: the lead times stay in calendar days."""
+    return {"expected_p50": working_day_on_or_after(today + timedelta(days=math.floor(p50 + 0.5)), working_days),
+            "expected_p90": working_day_on_or_after(today + timedelta(days=math.ceil(p90)), working_days)}

@@ -14,6 +14,7 @@ from server.domain.errors import Invalid
 from server.domain.promise import Promise, promise_date
 from server.extensions import db
 from server.models import Product, SalesOrder, SalesOrderEvent
+from server import clock
 from server.queries import leadtimes
 from server.queries.lookup import availability
 
@@ -39,17 +40,19 @@ def line_promise(product, left: Decimal, reserved: Decimal, today: date, handlin
     ``stock``: the product's ``lookup.availability`` when the caller has it already."""
     if left <= 0:
         return None
+    working = clock.working_days()
     if reserved >= left:
-        return promise_date(PUSH, today=today, handling_days=handling, in_stock=True)
+        return promise_date(PUSH, today=today, handling_days=handling, in_stock=True, working_days=working)
     stock = stock or availability(product.id)
     try:
         if stock["on_order"] > 0 and stock["expected_date"]:
-            return promise_date(PUSH, today=today, handling_days=handling, next_arrival=stock["expected_date"])
+            return promise_date(PUSH, today=today, handling_days=handling, next_arrival=stock["expected_date"],
+                                working_days=working)
         estimate = leadtimes.estimate_for(product)
     except Invalid:
         return None  # no supplier and no measurement: no promise rather than a guess
     return promise_date(PUSH, today=today, handling_days=handling, lead_time_p50=estimate.p50,
-                        lead_time_p90=estimate.p90)
+                        lead_time_p90=estimate.p90, working_days=working)
 
 
 def if_ordered_today(sku: str, qty: Decimal, stock: dict, today: date) -> Promise | None:

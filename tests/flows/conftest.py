@@ -43,6 +43,13 @@ class Scanner:
 
 
 @pytest.fixture
+def every_day_open(app, monkeypatch):
+    """A company open every day: for tests of how a promise or an expected arrival is counted, which must hold on
+    whatever day the suite runs. Moving them off closed days is test_working_days.py's."""
+    monkeypatch.setitem(app.config, "TENDU_WORKING_DAYS", "mon-sun")
+
+
+@pytest.fixture
 def scanner(client, warehouse):
     return Scanner(client, warehouse["operator"])
 

@@ -47,6 +47,7 @@ def test_a_new_product_is_planned_on_its_suppliers_measured_lead_time(client, ne
     assert page["lead_time"]["note_fr"].startswith("Aucune réception de ce produit : les 3 réceptions mesurées")
 
 
+@pytest.mark.usefixtures("every_day_open")
 def test_the_look_up_and_the_replenishment_list_promise_the_same_measured_lead_time(app, client, new_product):
     sup = new_product
     # Nothing on the shelf nor on order: ordered from the supplier today, the p90 11.12 (said 11.2: a promise rounds

@@ -106,6 +106,7 @@ def test_an_event_id_reused_for_another_request_is_refused_not_taken_for_a_repla
     assert client.get(f"/api/v1/purchase-orders/{pos[1]}", headers=op).json["status"] == "draft"
 
 
+@pytest.mark.usefixtures("every_day_open")
 def test_each_open_sales_line_carries_the_date_to_promise_the_customer(client, warehouse):
     from datetime import date, timedelta
     sup = warehouse["supervisor"]
@@ -136,6 +137,7 @@ def test_each_open_sales_line_carries_the_date_to_promise_the_customer(client, w
     assert "préparation" in line["promise"]["explanation"]
 
 
+@pytest.mark.usefixtures("every_day_open")
 def test_the_look_up_tells_what_to_promise_a_customer_ordering_today(client, warehouse):
     from datetime import date, timedelta
     op = warehouse["operator"]
@@ -161,6 +163,7 @@ def test_the_look_up_tells_what_to_promise_a_customer_ordering_today(client, war
     assert promise(EAN, asked=False) is None and promise("TL:LOC:A-01") is None and promise(OTHER_EAN) is None
 
 
+@pytest.mark.usefixtures("every_day_open")
 def test_the_look_up_promises_the_quantity_asked_for_an_order_line_being_typed(client, warehouse):
     """The desk's order form asks, per line, what to promise for the units typed, not for one unit."""
     from datetime import date, timedelta
@@ -182,6 +185,7 @@ def test_the_look_up_promises_the_quantity_asked_for_an_order_line_being_typed(c
     assert refused.status_code == 422 and refused.json["error"]["field"] == "qty"
 
 
+@pytest.mark.usefixtures("every_day_open")
 def test_the_handling_time_promised_is_measured_on_orders_shipped(client, warehouse, scanner):
     from datetime import date, timedelta
     from tests.flows.conftest import EAN

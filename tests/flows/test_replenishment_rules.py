@@ -104,6 +104,7 @@ def test_an_over_delivery_on_one_order_is_not_on_order_on_another(app, client, w
     assert plan(client, sup)["PAD"]["on_order"] == 10
 
 
+@pytest.mark.usefixtures("every_day_open")
 def test_expected_dates_are_not_before_the_lead_time(app, client, warehouse):
     sup = warehouse["supervisor"]
     smooth_history(app)
@@ -172,6 +173,7 @@ def test_the_buyer_forces_the_lead_time_and_the_list_follows(app, client, wareho
     assert wrong.status_code == 422 and wrong.json["error"]["field"] == "policy_overrides.lead_time_mean"
 
 
+@pytest.mark.usefixtures("every_day_open")
 def test_a_forced_lead_time_is_the_one_the_list_expects_the_goods_by(app, client, warehouse):
     """The buyer forced 21 days (the supplier warned of a new delay): the list ordered for 21 days but still said
     the goods would come in the measured 7 (p50) — the page said 21."""

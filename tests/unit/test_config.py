@@ -27,3 +27,18 @@ def test_a_holding_rate_written_in_percent_stops_the_start(monkeypatch, percent)
         from_environment()
     monkeypatch.setenv("TENDU_HOLDING_RATE", "1")
     assert from_environment()["TENDU_HOLDING_RATE"] == 1
+
+
+def test_working_days_default_to_monday_to_friday(monkeypatch):
+    monkeypatch.delenv("TENDU_WORKING_DAYS", raising=False)
+    assert from_environment()["TENDU_WORKING_DAYS"] == "mon-fri"
+    monkeypatch.setenv("TENDU_WORKING_DAYS", "Lun-Sam")
+    assert from_environment()["TENDU_WORKING_DAYS"] == "lun-sam"
+
+
+@pytest.mark.parametrize("wrong", ["weekdays", "mon-fri;sat", "mon-"])
+def test_working_days_that_cannot_be_read_stop_the_start(monkeypatch, wrong):
+    monkeypatch.setenv("TENDU_WORKING_DAYS", wrong)
+    with pytest.raises(ValueError, match=r"TENDU_WORKING_DAYS must be working days such as mon-fri, mon-sat or "
+                                         r"mon,tue,wed,thu,fri \(lun-ven in French\), not '"):
+        from_environment()
