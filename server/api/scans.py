@@ -47,7 +47,7 @@ class BatchIn(Schema):
 # stored as JSON when first given and sent back as stored, so these pass through as they are.
 ANSWER_PARTS = ("product", "qty", "lot", "lots", "expiry", "line_id", "line", "lines", "order", "bin", "status",
                 "units", "expected", "counted", "variance", "from", "to", "kind", "parse", "pack_qty", "quantity",
-                "stock", "location", "contents", "back_order")
+                "stock", "location", "contents", "back_order", "arrived")
 
 
 ScanOut = Schema.from_dict({

@@ -36,8 +36,11 @@ def receive(s, scan: Scan, parsed) -> Outcome:
         order = order_rows.with_lines(s, order_rows.purchase_order(s, parsed.reference))
         if order.status in purchasing.FINISHED:  # said at the label, not at the first item
             raise _closed(order, field="code")
-        return looked_up(reception_state(order), f"Receiving {order.number}: scan the items.",
-                         f"Réception de {order.number} : scannez les articles.")
+        arrived = _arrival(s, scan, order)
+        note = (" Arrival recorded.", " Arrivée enregistrée.") if arrived else ("", "")
+        return looked_up({**reception_state(order), "arrived": arrived},
+                         f"Receiving {order.number}: scan the items.{note[0]}",
+                         f"Réception de {order.number} : scannez les articles.{note[1]}")
     number = scan.context.get("order")
     if not number:
         raise Invalid("order_required", "Scan the purchase order's label first.",
@@ -73,6 +76,21 @@ def receive(s, scan: Scan, parsed) -> Outcome:
                    f"{fmt_qty(qty)} × {name} received on {order.number} ({fmt_qty(got)}/{fmt_qty(ordered)}).",
                    f"{fr_qty(qty)} × {name} {fr_word(qty, 'reçu', 'reçus')} sur {order.number} "
                    f"({fr_qty(got)}/{fr_qty(ordered)}).")
+
+
+def _arrival(s, scan: Scan, order: OrderRow) -> bool:
+    """The delivery's arrival at the dock, timed by the first scan of its order's label there: a placed order
+    with no arrival and nothing received yet gets its 'arrived' event (the scan's id, so a replay adds nothing).
+    Without it, transport and reception cannot be told apart in the measured lead time. An arrival typed before,
+    or a label scanned again once receiving has begun, records nothing."""
+    kinds = {kind for kind, _, _ in order.summary}
+    if "ordered" not in kinds or kinds & {"arrived", "received"}:
+        return False
+    try:
+        purchasing.append_event(s, order, "arrived", scan.stamp)
+    except Conflict:       # checked before anything is written: a step typed for later than this scan stands
+        return False
+    return True
 
 
 def _spread(order: OrderRow, first: LineRow, qty: Decimal, received: dict) -> list[tuple[LineRow, Decimal]]:
