@@ -102,7 +102,7 @@ def issue_token(username: str, password: str, ttl_hours: int, device: str | None
         throttle.failed(username, address)
         raise Unauthorized("bad_credentials", "Wrong user name or password.",
                            "Nom d'utilisateur ou mot de passe incorrect.")
-    throttle.succeeded(username)
+    throttle.succeeded(username, address)
     return new_token(user, ttl_hours, device)
 
 

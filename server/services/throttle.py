@@ -1,4 +1,4 @@
-"""Login throttling: a few wrong passwords per name and per address, then a pause.
+"""Login throttling: a few wrong passwords for a name from an address, then a pause (``LoginThrottle``).
 
 Counts live in Redis when ``TENDU_REDIS_URL`` is set, so every worker and every app server sees the same
 counts; otherwise in this process's memory (fine for one worker, a little more lenient with several).
@@ -77,16 +77,25 @@ class RedisCounts:
 
 
 class LoginThrottle:
+    """Wrong passwords are counted per name *from an address*: that pair pauses after ``attempts``, so nobody can
+    lock a colleague out from their own phone by typing wrong passwords in the colleague's name. An address pauses
+    after 4 × ``attempts`` whatever the names (one device trying many), a name after 10 × ``attempts`` whatever the
+    addresses (guessing spread over many devices)."""
+
+    ADDRESS_FACTOR, NAME_FACTOR = 4, 10
+
     def __init__(self, counts, attempts: int, window_seconds: int):
         self.counts, self.attempts, self.window = counts, attempts, window_seconds
 
-    def keys(self, username: str, address: str | None) -> list[str]:
-        return [f"user:{username.strip().lower()}"] + ([f"addr:{address}"] if address else [])
+    def limits(self, username: str, address: str | None) -> list[tuple[str, int]]:
+        name = username.strip().lower()
+        if not address:     # (no address known: the name alone, at the pair's limit)
+            return [(f"user:{name}", self.attempts)]
+        return [(f"user:{name}@{address}", self.attempts), (f"addr:{address}", self.attempts * self.ADDRESS_FACTOR),
+                (f"user:{name}", self.attempts * self.NAME_FACTOR)]
 
     def check(self, username: str, address: str | None) -> None:
-        # An address may try a few names; a name may be tried from a few places: both are bounded.
-        for key in self.keys(username, address):
-            limit = self.attempts * (4 if key.startswith("addr:") else 1)
+        for key, limit in self.limits(username, address):
             if self.counts.count(key, self.window) >= limit:
                 raise TooManyRequests("too_many_attempts",
                                       f"Too many wrong passwords: wait {self.window // 60} minutes and try again.",
@@ -94,11 +103,14 @@ class LoginThrottle:
                                       details={"retry_after": self.window})
 
     def failed(self, username: str, address: str | None) -> None:
-        for key in self.keys(username, address):
+        for key, _ in self.limits(username, address):
             self.counts.add(key, self.window)
 
-    def succeeded(self, username: str) -> None:
-        self.counts.clear(self.keys(username, None)[0])
+    def succeeded(self, username: str, address: str | None = None) -> None:
+        """The right password: the name's counts start again (the address's stay: it may be trying others)."""
+        for key, _ in self.limits(username, address):
+            if not key.startswith("addr:"):
+                self.counts.clear(key)
 
 
 def from_config(config: dict) -> LoginThrottle:

@@ -259,7 +259,8 @@ def test_login_throttling_is_shared_through_redis(cluster):
         pytest.skip(f"Redis is not reachable at {redis_url()} (set TENDU_TEST_REDIS_URL): login throttling "
                     "is then per process, by design")
     name = f"victim-{uuid.uuid4().hex[:8]}"
-    keys = [f"tendu:throttle:user:{name}", f"tendu:throttle:addr:{cluster.source}"]
+    keys = [f"tendu:throttle:user:{name}@{cluster.source}", f"tendu:throttle:addr:{cluster.source}",
+            f"tendu:throttle:user:{name}"]
     try:
         # The user exists, so the last attempts below, with the right password, would succeed if not throttled.
         _create_user(cluster.url, name, "the-right-password")
