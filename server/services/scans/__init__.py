@@ -94,6 +94,19 @@ def decide(client_event_id: str, *, accept: bool, note: str | None, user_id: int
     """A supervisor accepts (the scan is applied as it stands) or rejects a pending scan. Read and decided in one
     transaction, the row locked (SQLite: the write lock), so two supervisors deciding at once cannot both win.
     ``rest``: for a shipment held with lines not picked, what they become (``Scan.rest``)."""
+    try:
+        return _decide(client_event_id, accept=accept, note=note, user_id=user_id, rest=rest)
+    except IntegrityError:
+        # The scan's id (or one derived from it) was taken by another write meanwhile: applying it again would
+        # fail the same way for ever. Nothing was written; the scan stays pending, to be rejected.
+        db.session.rollback()
+        raise Conflict("client_event_id_reused", "This scan's id has since been used by another write: it cannot "
+                       "be applied. Reject it and scan again.",
+                       "L'identifiant de ce scan a depuis servi à une autre écriture : il ne peut pas être appliqué. "
+                       "Refusez-le et scannez de nouveau.", field="client_event_id") from None
+
+
+def _decide(client_event_id: str, *, accept: bool, note: str | None, user_id: int, rest: str) -> tuple[int, dict]:
     with write_transaction() as s:
         event = s.scalar(select(ScanEvent).where(ScanEvent.client_event_id == client_event_id)
                          .with_for_update().execution_options(populate_existing=True))
