@@ -74,3 +74,27 @@ def test_a_decision_whose_id_was_taken_meanwhile_is_a_409_and_the_scan_stays_pen
         assert db.session.scalar(select(ScanEvent.outcome).where(ScanEvent.client_event_id == cid)) == "pending"
     rejected = client.post(url, json={"accept": False}, headers=sup)
     assert rejected.status_code == 200 and rejected.json["outcome"] == "rejected"
+
+
+def test_another_users_scan_sent_again_is_refused_not_answered(app, client, warehouse, scanner, shelf):  # noqa: F811
+    sup, op = warehouse["supervisor"], warehouse["operator"]
+    theirs = scanner.body(EAN, "count", bin="A-01", qty=40)                    # the supervisor's own count
+    first = client.post("/api/v1/scans", json=theirs, headers=sup)
+    assert first.status_code == 201 and "counted" in first.json, first.json
+    with app.app_context():
+        before = fingerprint()
+    stolen = client.post("/api/v1/scans", json=theirs, headers=op)
+    assert stolen.status_code == 409 and stolen.json["error"]["code"] == "client_event_id_reused", stolen.json
+    assert "counted" not in stolen.json and "expected" not in stolen.json      # nothing of the first answer
+    # The offline queue's way: that one scan is refused, the others still go in.
+    mine = scanner.body(EAN, "lookup")
+    batch = client.post("/api/v1/scans/batch", json={"scans": [theirs, mine]}, headers=op).json["results"]
+    assert [(r["status"], r["body"]["outcome"]) for r in batch] == [(409, "refused"), (200, "looked_up")], batch
+    assert batch[0]["body"]["error"]["code"] == "client_event_id_reused" and "counted" not in batch[0]["body"]
+    with app.app_context():
+        after = fingerprint()
+    assert after.pop("scan_events") == before.pop("scan_events") + 1 and after == before   # only the look-up
+    # Their own replay still gets the first answer, once or in a batch.
+    assert client.post("/api/v1/scans", json=theirs, headers=sup).json == first.json
+    [again] = client.post("/api/v1/scans/batch", json={"scans": [theirs]}, headers=sup).json["results"]
+    assert (again["status"], again["body"]) == (201, first.json)

@@ -40,8 +40,8 @@ MAX_BATCH = 500
 
 # Every scan runs these two: Core statements built once (no ORM objects on the hot path).
 _EVENTS = ScanEvent.__table__
-_STORED = select(_EVENTS.c.raw_code, _EVENTS.c.action, _EVENTS.c.context, _EVENTS.c.status, _EVENTS.c.response).where(
-    _EVENTS.c.client_event_id == bindparam("cid"))
+_STORED = select(_EVENTS.c.raw_code, _EVENTS.c.action, _EVENTS.c.context, _EVENTS.c.user_id, _EVENTS.c.status,
+                 _EVENTS.c.response).where(_EVENTS.c.client_event_id == bindparam("cid"))
 _INSERT = insert(_EVENTS)
 
 
@@ -136,9 +136,11 @@ def _stored(scan: Scan) -> tuple[int, dict] | None:
     row = db.session.execute(_STORED, {"cid": scan.client_event_id}).first()
     if row is None:
         return None
-    # A replay is the same scan sent again; the same id with another code, action or context (another bin, another
-    # quantity) is a device bug whose scan would otherwise be dropped in silence.
-    if (row.raw_code, row.action, row.context or {}) != (scan.code, scan.action, scan.context or {}):
+    # A replay is the same scan sent again by the same user; the same id with another code, action or context
+    # (another bin, another quantity) is a device bug whose scan would otherwise be dropped in silence, and from
+    # another user someone else's scan: its answer is not theirs to read (ids are listed to supervisors).
+    if (row.raw_code, row.action, row.context or {}, row.user_id) != \
+            (scan.code, scan.action, scan.context or {}, scan.user_id):
         raise _reused()
     return row.status, row.response
 
