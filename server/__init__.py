@@ -7,12 +7,14 @@ import logging
 from flask import Flask
 
 from server import config, database, errors, extensions, headers
+from server.json_body import StrictJSONProvider
 
 log = logging.getLogger("tendu")
 
 
 def create_app(overrides: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=config.from_environment()["TENDU_INSTANCE_PATH"])
+    app.json = StrictJSONProvider(app)  # request bodies: no NaN, no endless numbers, no lone surrogates
     app.config.update(config.from_environment())
     app.config.update(overrides or {})
     url = app.config["SQLALCHEMY_DATABASE_URI"]

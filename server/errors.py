@@ -12,6 +12,7 @@ from flask import current_app, jsonify, request
 from marshmallow import INCLUDE, Schema, fields
 from werkzeug.exceptions import HTTPException
 
+from server.json_body import LoneSurrogate
 from server.domain import errors as de
 from server.domain.days import OUT_OF_RANGE_EN, OUT_OF_RANGE_FR
 
@@ -157,15 +158,20 @@ def _http(exc: HTTPException):
     if messages:
         field, first = _first_field(messages)
         if status == 400 and "json" in messages and field is None:
-            return _bad_json()
+            return _bad_json(getattr(exc, "exc", None))
         elif field:
             detail = field_message_fr(first) if lang == "fr" else first
             message = f"{message} {field} : {detail}" if lang == "fr" else f"{message} {field}: {detail}"
     return error_response(status, code, message, field, messages or None)
 
 
-def _bad_json():
+def _bad_json(cause: Exception | None = None):
     fr = language() == "fr"
+    if isinstance(cause, LoneSurrogate):  # valid JSON syntax, but no text: say what to fix
+        return error_response(400, "lone_surrogate", "Le corps JSON contient un demi-caractère (substitut UTF-16 "
+                              "isolé, \\ud800-\\udfff) : envoyez du texte Unicode valide." if fr else
+                              "The JSON body holds half a character (a lone UTF-16 surrogate, \\ud800-\\udfff): "
+                              "send valid Unicode text.")
     return error_response(400, "bad_json", "Le corps JSON est illisible." if fr else "The JSON body could not be read.")
 
 

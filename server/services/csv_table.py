@@ -190,5 +190,23 @@ def text(cells: dict, name: str, *, max_length: int, required: bool = False) -> 
     return value
 
 
+# C0 controls and DEL. NUL is refused by PostgreSQL (a 500) and kept unseen by SQLite, as the JSON routes refuse it;
+# the others are invisible in a spreadsheet, a label or a screen. A tab, CR or LF inside a cell too (at its edges they
+# are trimmed): a spreadsheet's separator or a line end pasted into a name, never typed on purpose.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def refuse_control_characters(row: Row) -> None:
+    """Refuse the row (naming the first column at fault) when a cell holds a control character."""
+    for name, value in row.cells.items():
+        if (found := _CONTROL.search(value)) is not None:
+            char = f"U+{ord(found[0]):04X}"
+            raise Invalid("control_character", f"{name}: holds an invisible control character ({char}, character "
+                          f"{found.start() + 1}): retype the cell.",
+                          f"{name} : contient un caractère de contrôle invisible ({char}, caractère "
+                          f"{found.start() + 1}) : ressaisissez la cellule.", field=name,
+                          details={"character": char})
+
+
 def _invalid(name: str, code: str, en: str, fr: str) -> Invalid:
     return Invalid(code, f"{name}: {en}.", f"{name} : {fr}.", field=name)

@@ -145,6 +145,7 @@ def _run(kind: str, data: bytes, *, partial: bool, user_id: int | None, on_progr
             for n, row in enumerate(table.rows, 1):
                 importer.noted = []
                 try:
+                    csv_table.refuse_control_characters(row)  # (every importer: before any cell is read)
                     accepted.append(importer.check(row))
                     lines.append(row.line)
                     warnings += [CodeWarning(row.line, *noted) for noted in importer.noted]

@@ -1,5 +1,9 @@
 """Requests built to hurt: each gets a clear 4xx (or is refused early) and leaves the service usable."""
+import json
+
 import pytest
+
+from tests.conftest import event, fingerprint
 
 
 def test_the_audit_log_stays_readable_after_a_body_that_is_not_an_object(client, tokens):
@@ -50,3 +54,78 @@ def test_no_cell_of_an_export_starts_a_formula_whichever_separator_the_spreadshe
         cells = [c.strip('"') for line in text.splitlines() for c in line.split(separator)]
         assert not [c for c in cells if c[:1] in ("=", "+", "@")], separator
     assert "Pad;'=HYPERLINK" in text and ",'=1+1," in text
+
+
+def post_raw(client, path, text, headers=None):
+    return client.post(path, data=text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text,
+                       headers={**(headers or {}), "Content-Type": "application/json"})
+
+
+def a_scan(**fields):
+    return {**event(code="4006381333931", action="lookup", device="tc52"), **fields}
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e999", "-1e999", "1" * 101, "1." + "0" * 100])
+def test_numbers_json_has_not_are_unreadable_json_and_change_nothing(app, client, tokens, number):
+    body = json.dumps(a_scan(context={"qty": 0})).replace('"qty": 0', f'"qty": {number}')
+    with app.app_context():
+        before = fingerprint()
+    res = post_raw(client, "/api/v1/scans", body, tokens["operator"])
+    assert res.status_code == 400 and res.json["error"]["code"] == "bad_json", res.json
+    fr = post_raw(client, "/api/v1/scans", body, {**tokens["operator"], "Accept-Language": "fr"})
+    assert fr.json["error"]["message"] == "Le corps JSON est illisible."
+    with app.app_context():
+        assert fingerprint() == before
+    # What supervisors read stays JSON a browser parses (no NaN slipped into a context or the audit log).
+    listed = client.get("/api/v1/scans", headers=tokens["supervisor"])
+    json.loads(listed.get_data(as_text=True), parse_constant=pytest.fail)
+
+
+def test_an_integer_past_pythons_digit_limit_is_unreadable_json_even_signing_in(app, client):
+    with app.app_context():
+        before = fingerprint()
+    res = post_raw(client, "/api/v1/auth/tokens", '{"username": ' + "9" * 5000 + ', "password": "x"}')
+    assert res.status_code == 400 and res.json["error"]["code"] == "bad_json", res.json
+    with app.app_context():
+        assert fingerprint() == before
+
+
+def test_a_body_a_route_ignores_is_read_strictly_for_the_audit_log_too(client, tokens):
+    sup = tokens["supervisor"]
+    assert client.post("/api/v1/products", json={"sku": "P1", "name": "x"}, headers=sup).status_code == 201
+    client.delete("/api/v1/products/P1", data='{"why": NaN}', headers={**sup, "Content-Type": "application/json"})
+    log = client.get("/api/v1/audit", headers=tokens["admin"])
+    assert log.status_code == 200
+    json.loads(log.get_data(as_text=True), parse_constant=pytest.fail)
+
+
+def test_valid_numbers_and_escaped_characters_still_read(client, tokens):
+    sup = tokens["supervisor"]
+    body = json.dumps({"sku": "P1", "name": "Pad \U0001F600 \u00e9", "unit_cost": 1.5e2})  # emoji: a \ud83d\ude00 pair
+    res = post_raw(client, "/api/v1/products", body, sup)
+    assert res.status_code == 201 and res.json["name"] == "Pad \U0001F600 \u00e9", res.json
+
+
+@pytest.mark.parametrize("path, body, who", [
+    ("/api/v1/auth/tokens", {"username": "x\ud800", "password": "y"}, None),
+    ("/api/v1/scans", a_scan(code="40063\udc00"), "operator"),
+    ("/api/v1/scans", a_scan(device="tc\ud83d"), "operator"),
+    ("/api/v1/scans", a_scan(context={"lot\ud800": "L1"}), "operator"),
+    # The good scans before the bad one are not committed: the whole batch is refused before any is applied.
+    ("/api/v1/scans/batch", {"scans": [a_scan(), a_scan(), a_scan(code="x\udfff"), a_scan()]}, "operator"),
+    ("/api/v1/products", {"sku": "P1", "name": "Pad \udbff"}, "supervisor"),
+])
+def test_a_lone_surrogate_anywhere_in_a_body_is_refused_before_anything_is_written(app, client, tokens, path, body,
+                                                                                   who):
+    headers = tokens[who] if who else {}
+    with app.app_context():
+        before = fingerprint()
+    res = post_raw(client, path, json.dumps(body), headers)      # json.dumps escapes it: "\ud800"
+    assert res.status_code == 400 and res.json["error"]["code"] == "lone_surrogate", res.json
+    assert "surrogate" in res.json["error"]["message"]
+    fr = post_raw(client, path, json.dumps(body), {**headers, "Accept-Language": "fr"})
+    assert fr.status_code == 400 and "substitut UTF-16" in fr.json["error"]["message"]
+    raw = post_raw(client, path, json.dumps(body, ensure_ascii=False), headers)   # the bytes ED A0 80: no UTF-8
+    assert raw.status_code == 400 and raw.json["error"]["code"] == "bad_json", raw.json
+    with app.app_context():
+        assert fingerprint() == before

@@ -40,8 +40,8 @@ MAX_BATCH = 500
 
 # Every scan runs these two: Core statements built once (no ORM objects on the hot path).
 _EVENTS = ScanEvent.__table__
-_STORED = select(_EVENTS.c.raw_code, _EVENTS.c.action, _EVENTS.c.context, _EVENTS.c.status, _EVENTS.c.response).where(
-    _EVENTS.c.client_event_id == bindparam("cid"))
+_STORED = select(_EVENTS.c.raw_code, _EVENTS.c.action, _EVENTS.c.context, _EVENTS.c.user_id, _EVENTS.c.status,
+                 _EVENTS.c.response).where(_EVENTS.c.client_event_id == bindparam("cid"))
 _INSERT = insert(_EVENTS)
 
 
@@ -94,6 +94,19 @@ def decide(client_event_id: str, *, accept: bool, note: str | None, user_id: int
     """A supervisor accepts (the scan is applied as it stands) or rejects a pending scan. Read and decided in one
     transaction, the row locked (SQLite: the write lock), so two supervisors deciding at once cannot both win.
     ``rest``: for a shipment held with lines not picked, what they become (``Scan.rest``)."""
+    try:
+        return _decide(client_event_id, accept=accept, note=note, user_id=user_id, rest=rest)
+    except IntegrityError:
+        # The scan's id (or one derived from it) was taken by another write meanwhile: applying it again would
+        # fail the same way for ever. Nothing was written; the scan stays pending, to be rejected.
+        db.session.rollback()
+        raise Conflict("client_event_id_reused", "This scan's id has since been used by another write: it cannot "
+                       "be applied. Reject it and scan again.",
+                       "L'identifiant de ce scan a depuis servi à une autre écriture : il ne peut pas être appliqué. "
+                       "Refusez-le et scannez de nouveau.", field="client_event_id") from None
+
+
+def _decide(client_event_id: str, *, accept: bool, note: str | None, user_id: int, rest: str) -> tuple[int, dict]:
     with write_transaction() as s:
         event = s.scalar(select(ScanEvent).where(ScanEvent.client_event_id == client_event_id)
                          .with_for_update().execution_options(populate_existing=True))
@@ -123,9 +136,11 @@ def _stored(scan: Scan) -> tuple[int, dict] | None:
     row = db.session.execute(_STORED, {"cid": scan.client_event_id}).first()
     if row is None:
         return None
-    # A replay is the same scan sent again; the same id with another code, action or context (another bin, another
-    # quantity) is a device bug whose scan would otherwise be dropped in silence.
-    if (row.raw_code, row.action, row.context or {}) != (scan.code, scan.action, scan.context or {}):
+    # A replay is the same scan sent again by the same user; the same id with another code, action or context
+    # (another bin, another quantity) is a device bug whose scan would otherwise be dropped in silence, and from
+    # another user someone else's scan: its answer is not theirs to read (ids are listed to supervisors).
+    if (row.raw_code, row.action, row.context or {}, row.user_id) != \
+            (scan.code, scan.action, scan.context or {}, scan.user_id):
         raise _reused()
     return row.status, row.response
 
