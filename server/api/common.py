@@ -7,12 +7,12 @@ from decimal import Decimal
 import flask_smorest
 from flask import current_app, g
 from flask.views import MethodView
-from marshmallow import Schema, fields, missing, validate
+from marshmallow import Schema, ValidationError, fields, missing, validate
 
 from server.json_body import StrictParser
 from server.api.security import role
 from server.domain.days import EARLIEST, LATEST, OUT_OF_RANGE_EN as OUT_OF_RANGE
-from server.domain.master import KEY_PATTERN, KEY_RULE_EN
+from server.domain.master import CONTROL_CHARACTERS, KEY_PATTERN, KEY_RULE_EN, PLAIN_TEXT_RULE_EN
 from server.domain.movements import check_occurred_at
 from server.models.base import utcnow
 from server.queries.paging import paginate, search
@@ -24,6 +24,17 @@ from server.services.stamp import Stamp
 ROW_ID = validate.Range(min=0, max=2**31 - 1)
 PAGE = validate.Range(min=1, max=1_000_000)
 CODE = validate.Regexp(KEY_PATTERN, error=KEY_RULE_EN)  # the CSV imports keep the same (server/domain/master.py)
+
+
+def plain_text(*, min: int = 0, max: int) -> validate.And:
+    """A name or a unit: its length, and no control character (as the CSV imports refuse, so an export of what the
+    API took imports back)."""
+    return validate.And(validate.Length(min=min, max=max), _no_control_character)
+
+
+def _no_control_character(value: str) -> None:
+    if CONTROL_CHARACTERS.search(value):
+        raise ValidationError(PLAIN_TEXT_RULE_EN)
 
 
 class Blueprint(flask_smorest.Blueprint):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from server.api.common import Blueprint, CODE, master_views
+from server.api.common import Blueprint, CODE, master_views, plain_text
 from server.models import LOCATION_KINDS, Location
 from server.services import locations as service
 
@@ -12,7 +12,7 @@ blp = Blueprint("locations", __name__, url_prefix="/api/v1/locations", descripti
 
 class LocationIn(Schema):
     code = fields.String(required=True, validate=CODE)
-    name = fields.String(load_default="", validate=validate.Length(max=200))
+    name = fields.String(load_default="", validate=plain_text(max=200))
     kind = fields.String(load_default="bin", validate=validate.OneOf(LOCATION_KINDS))
     parent = fields.String(load_default=None, allow_none=True, validate=CODE)
     walk_order = fields.Integer(load_default=0, validate=validate.Range(min=0, max=10_000_000))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from server.api.common import Blueprint, CODE, Money, Number, master_views
+from server.api.common import Blueprint, CODE, Money, Number, master_views, plain_text
 from server.domain import master as rules
 from server.models import Customer, Supplier
 
@@ -17,7 +17,7 @@ def _range(bounds):
 
 class PartnerIn(Schema):
     code = fields.String(required=True, validate=CODE)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=rules.NAME_MAX))
+    name = fields.String(required=True, validate=plain_text(min=1, max=rules.NAME_MAX))
     email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=rules.EMAIL_MAX))
     active = fields.Boolean(load_default=True)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from sqlalchemy.orm import joinedload, selectinload
 
-from server.api.common import Blueprint, CODE, Money, Number, PageArgs, master_views
+from server.api.common import Blueprint, CODE, Money, Number, PageArgs, master_views, plain_text
 from server.domain import master as rules
 from server.domain.classify import PULL, PUSH
 from server.domain.movements import MAX_QTY
@@ -54,8 +54,8 @@ class PolicyOverrides(Schema):
 
 class ProductIn(Schema):
     sku = fields.String(required=True, validate=CODE)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=rules.NAME_MAX))
-    unit = fields.String(load_default="pce", validate=validate.Length(min=1, max=rules.UNIT_MAX))
+    name = fields.String(required=True, validate=plain_text(min=1, max=rules.NAME_MAX))
+    unit = fields.String(load_default="pce", validate=plain_text(min=1, max=rules.UNIT_MAX))
     unit_cost = Number(load_default=0, places=rules.UNIT_COST_PLACES, validate=_range(rules.UNIT_COST))
     active = fields.Boolean(load_default=True)
     critical = fields.Boolean(load_default=False)

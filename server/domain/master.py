@@ -2,6 +2,7 @@
 (server/services/imports.py) both read their rules here, so a value one of them takes the other takes too."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 # A business key: a product's SKU, a location's, a supplier's or a customer's code.
@@ -9,6 +10,11 @@ KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$"
 KEY_RULE_EN = "1-64 letters without accents (A-Z), digits, '.', '_' or '-', starting with a letter or digit."
 KEY_RULE_FR = ("1 à 64 lettres sans accents (A-Z), chiffres, « . », « _ » ou « - », commençant par une lettre ou un "
                "chiffre.")
+
+# No name or unit may hold a C0 control character or DEL: invisible on a screen, a label or in a spreadsheet (a tab
+# or a line end pasted into a name, never typed on purpose), and PostgreSQL refuses a NUL.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+PLAIN_TEXT_RULE_EN = "No invisible control character (a tab, a line break…): retype it."
 
 # Suppliers and customers (partners).
 NAME_MAX = 200

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from server.domain import master
 from server.domain.days import day_in_range
 from server.domain.errors import BadRequest, Invalid
 
@@ -193,7 +194,7 @@ def text(cells: dict, name: str, *, max_length: int, required: bool = False) -> 
 # C0 controls and DEL. NUL is refused by PostgreSQL (a 500) and kept unseen by SQLite, as the JSON routes refuse it;
 # the others are invisible in a spreadsheet, a label or a screen. A tab, CR or LF inside a cell too (at its edges they
 # are trimmed): a spreadsheet's separator or a line end pasted into a name, never typed on purpose.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL = master.CONTROL_CHARACTERS
 
 
 def refuse_control_characters(row: Row) -> None:

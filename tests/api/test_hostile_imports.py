@@ -45,3 +45,22 @@ def test_spaces_and_line_ends_around_cells_are_still_trimmed_not_refused(client,
     data = b"code,name\r\nGOOD-1,\tGarage \r\n"
     report = post_import(client, tokens["supervisor"], "customers", data)
     assert report.status_code == 200 and report.json["imported"] == 1, report.json
+
+
+@pytest.mark.parametrize("path, body", [
+    ("/api/v1/products", {"sku": "PAD", "name": "Brake\tpad"}),
+    ("/api/v1/products", {"sku": "PAD", "name": "Brake pad", "unit": "pce\n"}),
+    ("/api/v1/customers", {"code": "GARAGE", "name": "\r=1"}),
+    ("/api/v1/suppliers", {"code": "ACME", "name": "Acme\x1b[31m"}),
+    ("/api/v1/locations", {"code": "A-01", "name": "Aisle\nA"}),
+])
+def test_the_json_routes_refuse_in_names_what_an_import_would(app, client, tokens, path, body):
+    """A name the API took with a tab or a line end inside exported fine, then its own export was refused on import."""
+    with app.app_context():
+        before = fingerprint()
+    res = client.post(path, json=body, headers=tokens["supervisor"])
+    assert res.status_code == 422, res.json
+    field = "unit" if "unit" in body else "name"
+    assert res.json["error"]["field"] == field and "control character" in res.json["error"]["message"], res.json
+    with app.app_context():
+        assert fingerprint() == before
