@@ -3,7 +3,8 @@ a scan's typed expiry, a CSV cell). Outside them a value is a typo or a device w
 ones (year 1 at +14:00) cannot even be converted to UTC."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone, tzinfo
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)   # included
 LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)     # excluded
@@ -37,3 +38,16 @@ def day_text(day: date, today: date | None = None) -> tuple[str, str]:
     year = f" {day.year}" if today is not None and day.year != today.year else ""
     fr_day = "1er" if day.day == 1 else str(day.day)
     return f"{day.day} {MONTHS_EN[day.month - 1]}{year}", f"{fr_day} {MONTHS_FR[day.month - 1]}{year}"
+
+
+def calendar_weeks(daily: Iterable[float], first_day: date) -> list[tuple[date, float, int]]:
+    """Daily quantities, the first on ``first_day``, summed by calendar week (ISO: Monday to Sunday), in order: (the
+    week's Monday, its total, how many of its 7 days the series covers). A series that starts after a Monday or ends
+    before a Sunday has a partial first or last week: its days are said, not padded nor dropped."""
+    weeks: dict[date, tuple[float, int]] = {}
+    for offset, qty in enumerate(daily):
+        day = first_day + timedelta(days=offset)
+        monday = day - timedelta(days=day.weekday())
+        total, days = weeks.get(monday, (0.0, 0))
+        weeks[monday] = (total + float(qty), days + 1)
+    return [(monday, total, days) for monday, (total, days) in weeks.items()]
