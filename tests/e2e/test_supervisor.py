@@ -14,7 +14,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections import defaultdict
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -171,10 +171,18 @@ def test_a_product_page_draws_its_stock_and_demand_and_explains_its_policy(desk,
     assert stock > 10 and receptions > 0 and shipments > 0, drawn
     assert all(count > 0 for count in drawn["product-demand"]), drawn
     _, policy = desk_server.request("GET", f"/api/v1/products/{sku}/policy")
-    # The demand bars are the history the plan read (units asked for, at order time), week by week.
-    weekly = [week["qty"] for week in policy["demand"]["weekly"]]
-    bars = desk.evaluate("document.getElementById('product-demand')._uplot.data[1]")
-    assert len(weekly) == 52 and sum(weekly) > 0 and bars[:len(weekly)] == pytest.approx(weekly)
+    # The demand bars are the history the plan read (units asked for, at order time), week by week: calendar weeks,
+    # Monday to Sunday; unless today is a Monday the year cuts its first and last weeks, drawn apart (lighter).
+    weeks = policy["demand"]["weekly"]
+    weekly = [week["qty"] for week in weeks]
+    assert all(date.fromisoformat(week["start"]).weekday() == 0 for week in weeks)
+    data = desk.evaluate("document.getElementById('product-demand')._uplot.data")
+    cut = [i for i, week in enumerate(weeks) if week["days"] < 7]
+    bars = [part if i in cut else whole for i, (whole, part) in enumerate(zip(data[1], data[2] if cut else data[1]))]
+    assert len(weekly) == (53 if cut else 52) and sum(weekly) > 0 and bars[:len(weekly)] == pytest.approx(weekly)
+    assert cut in ([0, 52], []) and all(data[1][i] is None for i in cut)
+    note = desk.text_content("#product-demand-note")
+    assert "Monday to Sunday" in note and ("of 7 days" in note) == bool(cut), note
     assert desk.locator("#policy-steps li").count() == len(policy["steps"])
     heads = desk.locator("#policy-steps .step-head strong").all_text_contents()
     # Each step is headed by its name in the reader's words, not the server's code for it.
@@ -1109,6 +1117,7 @@ def test_the_french_product_page_names_modes_classes_and_methods_in_words(desk_f
         text = desk_fr.inner_text("main")
         assert RAW_CODES.findall(text) == [], (policy["sku"], RAW_CODES.findall(text))
         assert re.findall(r"\d%", text) == [], policy["sku"]
+        assert "Semaines du lundi au dimanche" in desk_fr.text_content("#product-demand-note")
         method = policy["demand"]["forecast_method"]
         assert desk_fr.get_attribute("#product-method", "title") == method
         options = desk_fr.locator("#override-mode option").all_text_contents()
