@@ -741,6 +741,15 @@ def test_the_product_finder_opens_skus_with_lower_case_letters(desk, desk_server
     desk.press("#sv-find", "Enter")
     desk.wait_for_function(f"location.hash.endsWith({json.dumps('sku=' + sku)})")
     desk.wait_for_selector("#product-q")
+    # and its whole name typed without its accents and capitals, as on a phone ("equerre" for "ÉQUERRE"), though the
+    # search finds another product whose name holds it
+    for name in ("ÉQUERRE À 90° (e2e)", "Équerre à 90° (e2e) renforcée"):
+        assert desk_server.request("POST", "/api/v1/products", {"sku": f"EQ-E2E-{len(name)}", "name": name})[0] == 201
+    desk.goto("/#/sv/replenishment")
+    desk.fill("#sv-find", "equerre a 90° (e2e)")
+    desk.press("#sv-find", "Enter")
+    desk.wait_for_function(f"location.hash.endsWith({json.dumps('sku=EQ-E2E-19')})")
+    desk.wait_for_selector("#product-q")
 
 
 def test_a_value_axis_is_wide_enough_for_its_labels(desk, desk_server):
