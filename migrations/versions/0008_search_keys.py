@@ -1,8 +1,8 @@
 """products, suppliers and customers get a search key: code and name folded (no case, no accents)
 
-A search for "frein" missed "FREIN" on PostgreSQL (LIKE there minds case) and "equerre" missed "Équerre" on both
-databases. Each searched row now stores its code and name lower-cased without accents, and a search folds what was
-typed the same way: one plain LIKE on one column, alike on SQLite and PostgreSQL (no unaccent extension to install).
+A search for "equerre" missed "Équerre" on both databases (and "équerre" missed "ÉQUERRE" on SQLite, whose lower()
+knows ASCII only). Each searched row now stores its code and name lower-cased without accents, and a search folds
+what was typed the same way: one plain LIKE on one column, alike on SQLite and PostgreSQL (no unaccent extension).
 Existing rows are keyed here, with the folding as it is today (``server/domain/search.py``) copied below: a
 migration must not change when the application's code does.
 
