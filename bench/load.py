@@ -98,6 +98,7 @@ def seed(url: str, args, key: str) -> None:
     from flask_migrate import upgrade
     from sqlalchemy import func, insert, select, text
 
+    from server.domain.search import search_key
     from server.extensions import db
     from server.models import (Barcode, Customer, Location, Movement, MovementKind, Product, PurchaseOrder,
                                PurchaseOrderEvent, PurchaseOrderLine, SalesOrder, SalesOrderEvent, SalesOrderLine,
@@ -121,8 +122,13 @@ def seed(url: str, args, key: str) -> None:
                                      {"code": "DISPATCH-1", "name": "Dispatch", "kind": "dispatch", "walk_order": 0}]
                   + [{"code": f"B{i:05d}", "name": f"Bin {i}", "kind": "bin", "walk_order": i}
                      for i in range(1, BINS + 1)])
-        s.execute(insert(Supplier), [{"code": f"SUP{i:03d}", "name": f"Supplier {i}"} for i in range(1, SUPPLIERS + 1)])
-        s.execute(insert(Customer), [{"code": f"CUS{i:03d}", "name": f"Customer {i}"} for i in range(1, CUSTOMERS + 1)])
+        # (bulk inserts bypass the ORM's events: they pass the search key themselves)
+        s.execute(insert(Supplier), [{"code": f"SUP{i:03d}", "name": f"Supplier {i}",
+                                      "search_key": search_key(f"SUP{i:03d}", f"Supplier {i}")}
+                                     for i in range(1, SUPPLIERS + 1)])
+        s.execute(insert(Customer), [{"code": f"CUS{i:03d}", "name": f"Customer {i}",
+                                      "search_key": search_key(f"CUS{i:03d}", f"Customer {i}")}
+                                     for i in range(1, CUSTOMERS + 1)])
         s.commit()
         loc = dict(s.execute(select(Location.code, Location.id)).all())
         dock, dispatch = loc["DOCK-1"], loc["DISPATCH-1"]
@@ -133,6 +139,7 @@ def seed(url: str, args, key: str) -> None:
         for lo in range(0, n, 20_000):
             rows = range(lo, min(n, lo + 20_000))
             s.execute(insert(Product), [{"sku": f"P{i + 1:06d}", "name": f"Product {i + 1}",
+                                         "search_key": search_key(f"P{i + 1:06d}", f"Product {i + 1}"),
                                          "unit_cost": (i % 500) / 10 + 1, "supplier_id": sup_ids[i % SUPPLIERS],
                                          "created_at": start, "updated_at": start} for i in rows])
         s.commit()

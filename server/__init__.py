@@ -30,7 +30,8 @@ def create_app(overrides: dict | None = None) -> Flask:
         database.configure(db.engine)
     extensions.migrate.init_app(app, db, directory=str(config.ROOT / "migrations"), render_as_batch=True)
     extensions.api.init_app(app)
-    from server.services import throttle
+    from server.services import search_keys, throttle
+    search_keys.install()
     app.extensions["tendu_login_throttle"] = throttle.from_config(app.config)
 
     from server import api as http, cli, observability, pwa

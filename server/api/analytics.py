@@ -332,7 +332,7 @@ _ONLY_HELP = {"out_of_stock": "nothing left in the warehouse now (as the dashboa
 
 class StockArgs(Schema):
     q = fields.String(load_default=None, validate=validate.Length(max=100),
-                      metadata={"description": "Part of the SKU or of the name, in any case"})
+                      metadata={"description": "Part of the SKU or of the name, in any case, accents or not"})
     supplier = fields.String(load_default=None, validate=CODE, metadata={"description": "A supplier's code: its "
                                                                                        "products only (404 if none)"})
     only = fields.String(load_default=None, validate=validate.OneOf(list(stock_overview.ONLY)), metadata={

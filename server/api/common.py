@@ -126,7 +126,9 @@ def stamp_of(data: dict) -> Stamp:
 
 
 class PageArgs(Schema):
-    q = fields.String(load_default=None, validate=validate.Length(max=100), metadata={"description": "Search text"})
+    q = fields.String(load_default=None, validate=validate.Length(max=100), metadata={
+        "description": "Search text, anywhere in the code or the name; case ignored, and accents too for products, "
+                       "suppliers and customers ('equerre' finds 'Équerre')"})
     active = fields.Boolean(load_default=None)
     page = fields.Integer(load_default=1, validate=PAGE)
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))

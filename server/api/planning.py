@@ -36,7 +36,9 @@ class PolicyOut(Schema):
     mode = fields.String(metadata={"description": "push (kept in stock) or pull (bought against orders)"})
     reason = fields.String()
     demand = fields.Dict(metadata={"description": "Daily mean (forecast) and sd, forecast method, variability and ABC "
-                                                  "class; weekly: the history the plan read, units asked for a week"})
+                                                  "class; weekly: the history the plan read, units asked for per "
+                                                  "calendar week (start: its Monday; days: how many of its 7 days the "
+                                                  "history holds, fewer in a first or last week it cuts)"})
     lead_time = fields.Dict(metadata={"description": "Estimate to plan with and where it comes from"})
     lead_time_planned = fields.Dict(metadata={
         "description": "What the list plans with: the estimate, or the buyer's forced lead time (source forced)"})

@@ -3,7 +3,7 @@ a scan's typed expiry, a CSV cell). Outside them a value is a typo or a device w
 ones (year 1 at +14:00) cannot even be converted to UTC."""
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)   # included
@@ -84,3 +84,16 @@ def weekday_text(day: date, today: date | None = None) -> tuple[str, str]:
     """A day with its weekday name (en, fr): "Sunday 6 Dec", "dimanche 6 déc."."""
     en, fr = day_text(day, today)
     return f"{DAY_NAMES_EN[day.weekday()]} {en}", f"{DAY_NAMES_FR[day.weekday()]} {fr}"
+
+
+def calendar_weeks(daily: Iterable[float], first_day: date) -> list[tuple[date, float, int]]:
+    """Daily quantities, the first on ``first_day``, summed by calendar week (ISO: Monday to Sunday), in order: (the
+    week's Monday, its total, how many of its 7 days the series covers). A series that starts after a Monday or ends
+    before a Sunday has a partial first or last week: its days are said, not padded nor dropped."""
+    weeks: dict[date, tuple[float, int]] = {}
+    for offset, qty in enumerate(daily):
+        day = first_day + timedelta(days=offset)
+        monday = day - timedelta(days=day.weekday())
+        total, days = weeks.get(monday, (0.0, 0))
+        weeks[monday] = (total + float(qty), days + 1)
+    return [(monday, total, days) for monday, (total, days) in weeks.items()]

@@ -16,6 +16,8 @@ class Product(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     sku: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200), index=True)
+    # SKU and name folded (no case, no accents: domain/search.py), what a search compares; kept by services/search_keys.
+    search_key: Mapped[str] = mapped_column(String(400))
     unit: Mapped[str] = mapped_column(String(16), default="pce")
     unit_cost: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
     active: Mapped[bool] = mapped_column(default=True)

@@ -15,6 +15,7 @@ class Supplier(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200), index=True)
+    search_key: Mapped[str] = mapped_column(String(400))  # code and name folded, as a product's
     email: Mapped[str | None] = mapped_column(String(200))
     # The supplier's promise, used until measurements replace it.
     declared_lead_time_days: Mapped[float] = mapped_column(default=7.0)
@@ -32,5 +33,6 @@ class Customer(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200), index=True)
+    search_key: Mapped[str] = mapped_column(String(400))  # code and name folded, as a product's
     email: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from server.domain.search import fold
 from server.extensions import db
 
 
@@ -31,8 +32,18 @@ def search(model, q: str | None, active: bool | None, *columns):
     """A list statement over ``model`` filtered by a text search on ``columns`` and by ``active``."""
     stmt = select(model)
     if q:
-        like = f"%{q.lower()}%"
-        stmt = stmt.where(db.or_(*(func.lower(c).like(like) for c in columns)))
+        stmt = stmt.where(_matches(model, q, columns))
     if active is not None:
         stmt = stmt.where(model.active.is_(active))
     return stmt.order_by(*columns[:1], model.id)
+
+
+def _matches(model, q: str, columns):
+    """``q`` anywhere in the row's stored search key, folded the same way (accents and case ignored, alike on SQLite
+    and PostgreSQL: no per-row function, no database extension); a model without one: in its columns, lower-cased.
+    ``%`` and ``_`` typed are plain characters (autoescape)."""
+    key = getattr(model, "search_key", None)
+    if key is not None:
+        return key.contains(fold(q), autoescape=True)
+    like = f"%{q.lower()}%"
+    return db.or_(*(func.lower(c).like(like) for c in columns))

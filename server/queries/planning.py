@@ -25,7 +25,7 @@ from server.domain import demand as demand_maths
 from server.domain import leadtime
 from server.domain import plan as planning
 from server.domain import policy as policies
-from server.domain.days import EVERY_DAY, local_day, working_day_on_or_after
+from server.domain.days import EVERY_DAY, calendar_weeks, local_day, working_day_on_or_after
 from server.domain.leadtime_demand import sigma_dl
 from server.domain.quantities import ORDER_COVER_WEEKS
 from server.extensions import db
@@ -93,12 +93,14 @@ def demand_history(products: list[Product], end: date, days: int = HISTORY_DAYS)
 
 
 def weekly_demand(daily: np.ndarray, today: date) -> list[dict]:
-    """A product's history as the plan reads it (units asked for, at order time), summed by week: what its chart
-    shows, so that the bars are what the figures were computed from (shipments lag and cut the orders)."""
-    start = today - timedelta(days=len(daily))
-    weeks = np.asarray(daily, dtype=float)[len(daily) % 7:].reshape(-1, 7).sum(axis=1)
-    first = start + timedelta(days=len(daily) % 7)
-    return [{"start": (first + timedelta(days=7 * k)).isoformat(), "qty": float(qty)} for k, qty in enumerate(weeks)]
+    """A product's history as the plan reads it (units asked for, at order time), summed by calendar week, Monday to
+    Sunday: what its chart shows, so that the bars are what the figures were computed from (shipments lag and cut
+    the orders). The history runs from 364 days ago to yesterday: unless today is a Monday, its first and last weeks
+    are partial, and ``days`` says how many of their days it holds. (The chart's weeks only: the forecast's own
+    aggregation, in ``domain.forecast``, does not read these.)"""
+    first = today - timedelta(days=len(daily))
+    return [{"start": monday.isoformat(), "qty": qty, "days": days}
+            for monday, qty, days in calendar_weeks(daily, first)]
 
 
 def gather(products: list[Product], today: date) -> Inputs:

@@ -14,7 +14,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections import defaultdict
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -171,10 +171,18 @@ def test_a_product_page_draws_its_stock_and_demand_and_explains_its_policy(desk,
     assert stock > 10 and receptions > 0 and shipments > 0, drawn
     assert all(count > 0 for count in drawn["product-demand"]), drawn
     _, policy = desk_server.request("GET", f"/api/v1/products/{sku}/policy")
-    # The demand bars are the history the plan read (units asked for, at order time), week by week.
-    weekly = [week["qty"] for week in policy["demand"]["weekly"]]
-    bars = desk.evaluate("document.getElementById('product-demand')._uplot.data[1]")
-    assert len(weekly) == 52 and sum(weekly) > 0 and bars[:len(weekly)] == pytest.approx(weekly)
+    # The demand bars are the history the plan read (units asked for, at order time), week by week: calendar weeks,
+    # Monday to Sunday; unless today is a Monday the year cuts its first and last weeks, drawn apart (lighter).
+    weeks = policy["demand"]["weekly"]
+    weekly = [week["qty"] for week in weeks]
+    assert all(date.fromisoformat(week["start"]).weekday() == 0 for week in weeks)
+    data = desk.evaluate("document.getElementById('product-demand')._uplot.data")
+    cut = [i for i, week in enumerate(weeks) if week["days"] < 7]
+    bars = [part if i in cut else whole for i, (whole, part) in enumerate(zip(data[1], data[2] if cut else data[1]))]
+    assert len(weekly) == (53 if cut else 52) and sum(weekly) > 0 and bars[:len(weekly)] == pytest.approx(weekly)
+    assert cut in ([0, 52], []) and all(data[1][i] is None for i in cut)
+    note = desk.text_content("#product-demand-note")
+    assert "Monday to Sunday" in note and ("of 7 days" in note) == bool(cut), note
     assert desk.locator("#policy-steps li").count() == len(policy["steps"])
     heads = desk.locator("#policy-steps .step-head strong").all_text_contents()
     # Each step is headed by its name in the reader's words, not the server's code for it.
@@ -733,6 +741,15 @@ def test_the_product_finder_opens_skus_with_lower_case_letters(desk, desk_server
     desk.press("#sv-find", "Enter")
     desk.wait_for_function(f"location.hash.endsWith({json.dumps('sku=' + sku)})")
     desk.wait_for_selector("#product-q")
+    # and its whole name typed without its accents and capitals, as on a phone ("equerre" for "ÉQUERRE"), though the
+    # search finds another product whose name holds it
+    for name in ("ÉQUERRE À 90° (e2e)", "Équerre à 90° (e2e) renforcée"):
+        assert desk_server.request("POST", "/api/v1/products", {"sku": f"EQ-E2E-{len(name)}", "name": name})[0] == 201
+    desk.goto("/#/sv/replenishment")
+    desk.fill("#sv-find", "equerre a 90° (e2e)")
+    desk.press("#sv-find", "Enter")
+    desk.wait_for_function(f"location.hash.endsWith({json.dumps('sku=EQ-E2E-19')})")
+    desk.wait_for_selector("#product-q")
 
 
 def test_a_value_axis_is_wide_enough_for_its_labels(desk, desk_server):
@@ -1109,6 +1126,7 @@ def test_the_french_product_page_names_modes_classes_and_methods_in_words(desk_f
         text = desk_fr.inner_text("main")
         assert RAW_CODES.findall(text) == [], (policy["sku"], RAW_CODES.findall(text))
         assert re.findall(r"\d%", text) == [], policy["sku"]
+        assert "Semaines du lundi au dimanche" in desk_fr.text_content("#product-demand-note")
         method = policy["demand"]["forecast_method"]
         assert desk_fr.get_attribute("#product-method", "title") == method
         options = desk_fr.locator("#override-mode option").all_text_contents()

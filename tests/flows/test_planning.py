@@ -67,6 +67,11 @@ def test_lead_times_policies_and_replenishment(app, client, demo_year):
     one = client.get(f"/api/v1/products/{detail['products'][0]['sku']}/policy", headers=sup).json
     names = [s["name"] for s in one["steps"]]
     assert names[0] == "mode" and "sigma_dl" in names and one["reason"]
+    # The chart's weeks are calendar weeks, Monday to Sunday, covering every day of the history the plan read.
+    weeks = one["demand"]["weekly"]
+    assert all(date.fromisoformat(week["start"]).weekday() == 0 for week in weeks)
+    assert sum(week["days"] for week in weeks) == one["demand"]["history_days"] == 364
+    assert all(week["days"] == 7 for week in weeks[1:-1])
     # Formulas are symbols, their numbers written as the reader does (a decimal comma in French); what they mean and
     # where their inputs came from is in the reader's language.
     french = client.get(f"/api/v1/products/{one['sku']}/policy", headers={**sup, "Accept-Language": "fr"}).json
@@ -116,11 +121,24 @@ def _on_order(client, headers, sku):
     return client.get(f"/api/v1/lookup?code=TL:PRD:{sku}", headers=headers).json["stock"]["on_order"]
 
 
-def test_the_weekly_demand_shown_is_the_daily_history_the_plan_read_summed_by_week():
-    """364 days, the last one the day before today: week k starts today − 364 + 7k; 3 units asked 10 days ago and 5
-    yesterday fall in the 51st and 52nd weeks (days 354 and 363 of 0–363)."""
+def test_the_weekly_demand_shown_is_the_daily_history_the_plan_read_summed_by_calendar_week():
+    """Today Saturday 28 Nov 2026: the 364 days run from Sat 29 Nov 2025 to Fri 27 Nov 2026. Weeks are Monday to
+    Sunday, named by their Monday: the first (Mon 24 Nov 2025) holds its Saturday and Sunday only (2 days), then
+    51 whole weeks, the last (Mon 23 Nov 2026) Monday to Friday (5 days): 2 + 51 × 7 + 5 = 364. 3 units asked
+    on Wed 18 Nov (10 days ago) fall in the week of 16 Nov, 5 yesterday in the week of 23 Nov."""
     daily = np.zeros(364)
     daily[-10], daily[-1] = 3, 5
     weeks = weekly_demand(daily, date(2026, 11, 28))
-    assert len(weeks) == 52 and weeks[0] == {"start": "2025-11-29", "qty": 0.0}
-    assert weeks[-2:] == [{"start": "2026-11-14", "qty": 3.0}, {"start": "2026-11-21", "qty": 5.0}]
+    assert len(weeks) == 53 and weeks[0] == {"start": "2025-11-24", "qty": 0.0, "days": 2}
+    assert weeks[1] == {"start": "2025-12-01", "qty": 0.0, "days": 7}
+    assert weeks[-2:] == [{"start": "2026-11-16", "qty": 3.0, "days": 7},
+                          {"start": "2026-11-23", "qty": 5.0, "days": 5}]
+    assert all(date.fromisoformat(week["start"]).weekday() == 0 for week in weeks)
+    assert sum(week["days"] for week in weeks) == 364 and sum(week["qty"] for week in weeks) == 8
+
+
+def test_on_a_monday_the_years_history_is_52_whole_weeks():
+    """Today Monday 30 Nov 2026: from Mon 1 Dec 2025 to Sun 29 Nov 2026."""
+    weeks = weekly_demand(np.ones(364), date(2026, 11, 30))
+    assert len(weeks) == 52 and {week["days"] for week in weeks} == {7} and {week["qty"] for week in weeks} == {7.0}
+    assert (weeks[0]["start"], weeks[-1]["start"]) == ("2025-12-01", "2026-11-23")

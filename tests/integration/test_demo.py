@@ -24,7 +24,12 @@ def digest() -> str:
 
 
 def wipe():
+    from server import database
     from server.models import Base
+    # End the read digest() began and let the WAL fold the demo's writes asked for finish: on SQLite a read turned
+    # into a write while that fold's RESTART holds the writers off fails at once ("database is locked"), no wait.
+    db.session.rollback()
+    database.wait_for_folds()
     for table in reversed(Base.metadata.sorted_tables):
         db.session.execute(table.delete())
     db.session.commit()

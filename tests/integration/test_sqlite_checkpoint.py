@@ -30,7 +30,8 @@ def _writes(app, n: int, prefix: str = "W") -> None:
     with app.app_context():
         for i in range(n):
             with write_transaction() as s:
-                s.execute(text("INSERT INTO suppliers (code, name, declared_lead_time_days, review_period_days, active) VALUES (:c, 'x', 7, 7, 1)"), {"c": f"{prefix}{i}"})
+                s.execute(text("INSERT INTO suppliers (code, name, search_key, declared_lead_time_days, "
+                               "review_period_days, active) VALUES (:c, 'x', 'x', 7, 7, 1)"), {"c": f"{prefix}{i}"})
     database.wait_for_folds()
 
 
@@ -62,8 +63,8 @@ def test_no_write_waits_for_a_fold(app, monkeypatch):
     with app.app_context():
         for i in range(3):  # the first asks for the fold; all three are done while it has not finished
             with write_transaction() as s:
-                s.execute(text("INSERT INTO suppliers (code, name, declared_lead_time_days, active) "
-                               "VALUES (:c, 'x', 7, 1)"), {"c": f"S{i}"})
+                s.execute(text("INSERT INTO suppliers (code, name, search_key, declared_lead_time_days, active) "
+                               "VALUES (:c, 'x', 'x', 7, 1)"), {"c": f"S{i}"})
         assert started.wait(10) and not release.is_set()
         assert db.session.execute(text("SELECT count(*) FROM suppliers WHERE code LIKE 'S_'")).scalar() == 3
     release.set()

@@ -12,7 +12,7 @@ ROWS = [
     "INSERT INTO products (id, sku, name, unit, unit_cost, active, critical, moq, pack_multiple, policy_overrides,"
     " created_at, updated_at) VALUES (1, 'P1', 'Pad', 'pce', 0, 1, 0, 0, 1000, '{}', :now, :now)",
     "INSERT INTO locations (id, code, name, kind, walk_order, active) VALUES (1, 'A', '', 'bin', 0, 1)",
-    "INSERT INTO customers (id, code, name, active) VALUES (1, 'C', 'Garage', 1)",
+    "INSERT INTO customers (id, code, name, active) VALUES (1, 'C', 'Garage', 1), (2, 'C2', 'ÉQUERRE & Cœur', 1)",
     "INSERT INTO sales_orders (id, number, customer_id, status, ordered_at, created_at)"
     " VALUES (1, 'SO-000001', 1, 'ordered', :now, :now)",
     "INSERT INTO sales_order_lines (id, order_id, product_id, qty_ordered, unit_price, qty_reserved)"
@@ -40,6 +40,11 @@ def test_upgrade_from_the_first_migration_keeps_every_row(tmp_path):
             # the default 7 was used by nothing: cleared, the plan stays continuous; a period chosen is kept (0005)
             periods = dict(conn.execute(text("SELECT code, review_period_days FROM suppliers")).all())
             assert periods == {"S": None, "F": 14}
+            # existing rows are given their search key, folded (0008)
+            keys = dict(conn.execute(text("SELECT code, search_key FROM customers")).all())
+            assert keys == {"C": "c garage", "C2": "c2 equerre & coeur"}
+            assert conn.execute(text("SELECT search_key FROM products")).scalar() == "p1 pad"
+            assert conn.execute(text("SELECT search_key FROM suppliers WHERE code = 'F'")).scalar() == "f fortnightly"
         result = app.test_cli_runner().invoke(args=["ledger", "check"])
         assert result.exit_code == 0, result.output
         db.session.remove()

@@ -34,7 +34,8 @@ def _queue_held(path: str) -> bool:
 
 
 def _supplier(code: str) -> dict:
-    return {"code": code, "name": "x", "declared_lead_time_days": 7, "review_period_days": 7, "active": True}
+    return {"code": code, "name": "x", "search_key": f"{code.lower()} x", "declared_lead_time_days": 7,
+            "review_period_days": 7, "active": True}
 
 
 @pytest.fixture

@@ -172,6 +172,13 @@ export function layout(main, active, { roles = SUPERVISOR_ROLES, refusal = "sv_n
 }
 
 let productList = null;
+// Text as the server's search compares it (server/domain/search.py): no case, no accents, œ and æ spelt out, so
+// that "equerre" typed names "Équerre" here as it finds it there.
+export function folded(text) {
+  return text.normalize("NFKD").toLowerCase().replace(/\p{M}/gu, "").replace(/œ/g, "oe").replace(/æ/g, "ae")
+    .replace(/ß/g, "ss");
+}
+
 function productFinder() {
   const input = h("input", { id: "sv-find", list: "sv-products", placeholder: t("sv_find_product"), autocomplete: "off",
     "aria-label": t("sv_find_product") });
@@ -188,10 +195,10 @@ function productFinder() {
     // (the one spelt so, or the only product found); else as typed (the product page then says it is unknown).
     const products = await call(`/api/v1/products?q=${encodeURIComponent(typed)}&per_page=100`)
       .then((page) => page.items).catch(() => []);
-    const lower = typed.toLowerCase();
-    const named = products.filter((p) => p.name.toLowerCase() === lower);
+    const lower = folded(typed);
+    const named = products.filter((p) => folded(p.name) === lower);
     const sku = products.some((p) => p.sku === typed) ? typed
-      : products.find((p) => p.sku.toLowerCase() === lower)?.sku
+      : products.find((p) => folded(p.sku) === lower)?.sku
       ?? (named.length === 1 ? named[0].sku : products.length === 1 ? products[0].sku : null);
     if (!sku && products.length > 1) {
       location.hash = `#/sv/stock?q=${encodeURIComponent(typed)}`;  // several match: the stock list, searched

@@ -2,7 +2,7 @@
 // the list of active ones as suggestions (a datalist: the keyboard and the browser's own filtering, no widget to
 // learn), and what was typed resolved to a code the way the desk's product finder does (common.js).
 import { h, replaceChildren } from "../dom.js";
-import { call } from "./common.js";
+import { call, folded } from "./common.js";
 
 // One load per path and page view: a form of twenty lines asks for the product list once.
 const loaded = new Map();
@@ -22,15 +22,15 @@ export function forgetLists() {
 }
 
 // The one item ``typed`` names: its code as typed, its code in any case, its whole name, else the only item whose
-// name or code contains it; null when none or several.
+// name or code contains it (case and accents ignored, as the server's search does); null when none or several.
 function named(items, typed, key) {
-  const lower = typed.toLowerCase();
+  const lower = folded(typed);
   const exact = items.find((item) => item[key] === typed);
   if (exact) return exact;
   const matches = (test) => items.filter(test);
-  for (const found of [matches((item) => item[key].toLowerCase() === lower),
-    matches((item) => item.name.toLowerCase() === lower),
-    matches((item) => `${item[key]} ${item.name}`.toLowerCase().includes(lower))]) {
+  for (const found of [matches((item) => folded(item[key]) === lower),
+    matches((item) => folded(item.name) === lower),
+    matches((item) => folded(`${item[key]} ${item.name}`).includes(lower))]) {
     if (found.length === 1) return found[0];
     if (found.length > 1) return null;
   }

@@ -14,6 +14,7 @@ const [TARGET_MIN, TARGET_MAX] = [50, 99.99];   // (in %: what the form took as 
 const INPUTS = ["demand_mean", "lead_time_mean", "lead_time_sd"];   // what the computation starts from
 const WEEK = 7 * 86400;
 const FORECAST_WEEKS = 8;
+const PART_WEEK_FILL = "rgba(47, 111, 186, .35)";   // COLORS.blue, lighter: a week the history holds in part
 
 export default {
   title: "sv_product",
@@ -73,7 +74,7 @@ async function view(sku, notice, reload) {
   return [
     header,
     card(t("stock_over_time"), ...stockChart(movements, p)),
-    card(t("demand_history"), demandChart(demand)),
+    card(t("demand_history"), ...demandChart(demand)),
     card(t("policy_steps"), stepsTable(policy.steps || []), declaredTable(p, policy.if_declared || {}, lt,
       product.policy_overrides?.lead_time_mean)),
     card(t("overrides"), overridesForm(product, p, notice, reload,
@@ -154,31 +155,52 @@ function stockChart(movements, policy) {
     yFormat: (v) => num(v, 1) }), levels ? h("p", { class: "note", id: "product-stock-note" }, t("stock_levels_today_note")) : null];
 }
 
-// Units asked for per week (at order time: the history the plan read, zeros included) and the forecast's weekly
-// demand ahead. Not what was shipped: shipments lag the orders and cut them where stock was short.
+// Units asked for per calendar week, Monday to Sunday, each at its Monday (at order time: the history the plan read,
+// zeros included), and the forecast's weekly demand ahead. Not what was shipped: shipments lag the orders and cut
+// them where stock was short. The year of history starts and ends mid-week unless today is a Monday: those weeks
+// hold only some of their days, so they are lighter bars of their own, their days said in the tooltip and the note
+// (a short bar is not a drop in demand).
 function demandChart(demand) {
   const x = [];
-  const asked = [];
+  const whole = [];
+  const part = [];
   const forecast = [];
+  const cut = new Map();   // x of a partial week → its days in the history
   const weekly = demand.daily_mean === null || demand.daily_mean === undefined ? null : demand.daily_mean * 7;
   for (const week of demand.weekly || []) {
-    x.push(seconds(week.start));
-    asked.push(week.qty);
+    const at = seconds(week.start);
+    const partial = week.days < 7;
+    x.push(at);
+    whole.push(partial ? null : week.qty);
+    part.push(partial ? week.qty : null);
     forecast.push(null);
+    if (partial) cut.set(at, week.days);
   }
   const start = x.length ? x[x.length - 1] + WEEK : Date.now() / 1000;
   if (weekly !== null && x.length) forecast[forecast.length - 1] = weekly;
   for (let i = 1; i <= FORECAST_WEEKS; i += 1) {
     x.push(start + (i - 1) * WEEK);
-    asked.push(null);
+    whole.push(null);
+    part.push(null);
     forecast.push(weekly);
   }
-  return chart({ id: "product-demand", label: t("demand_history"), time: true, height: 240, x, yMin: 0,
-    series: [
-      { label: t("asked_week"), values: asked, type: "bars", color: COLORS.blue },
-      { label: demand.forecast_method ? labelled(t("forecast"), methodText(demand.forecast_method)) : t("forecast"),
-        values: forecast, color: COLORS.orange, dash: [6, 4], points: true, spanGaps: true },
-    ], yFormat: (v) => num(v, 1) });
+  const partOf = (at) => t("part_week_days", { n: cut.get(at) });
+  const dayOf = (at) => new Date(at * 1000)
+    .toLocaleDateString(language(), { day: "numeric", month: "short", year: "numeric" });
+  const weekText = (at) => t("week_of", { day: dayOf(at) });
+  const series = [{ label: t("asked_week"), values: whole, type: "bars", color: COLORS.blue }];
+  if (cut.size) {
+    series.push({ label: t("asked_part_week"), values: part, type: "bars", color: COLORS.blue, fill: PART_WEEK_FILL });
+  }
+  series.push({ label: demand.forecast_method ? labelled(t("forecast"), methodText(demand.forecast_method)) : t("forecast"),
+    values: forecast, color: COLORS.orange, dash: [6, 4], points: true, spanGaps: true });
+  const note = t("demand_weeks") + (cut.size
+    ? t("demand_weeks_cut", { weeks: [...cut.keys()].map((at) => t("cut_week", { day: dayOf(at), days: partOf(at) }))
+      .join(" · ") })
+    : "");
+  return [chart({ id: "product-demand", label: t("demand_history"), time: true, height: 240, x, yMin: 0, series,
+    xFormat: (at) => (cut.has(at) ? `${weekText(at)} (${partOf(at)})` : weekText(at)), yFormat: (v) => num(v, 1) }),
+  h("p", { class: "note", id: "product-demand-note" }, note)];
 }
 
 // A demand class ("lumpy") in words ("sporadique" in French), what it means in its title.
