@@ -110,6 +110,11 @@ def _lot_expiry(session, product_id: int, location_id: int, lot: str) -> date | 
 
 
 _INSERT_MOVEMENT = insert(Movement.__table__)
+# Movements that may bring stock into the bins, where orders waiting for it take it first (sales.reserve_waiting).
+# Not a receipt (to the dock) nor a pick (to dispatch); not an opening stock import either: a new warehouse's, read
+# before any order exists (and 100,000 rows would each pay the look-up).
+_MAY_FREE_STOCK = frozenset({MovementKind.PUT_AWAY, MovementKind.PUT_BACK, MovementKind.TRANSFER,
+                             MovementKind.ADJUSTMENT, MovementKind.COUNT, MovementKind.REVERSAL})
 
 
 def append(session, req: MovementRequest) -> int:
@@ -134,6 +139,9 @@ def append(session, req: MovementRequest) -> int:
             _remove_stock(session, req.product_id, location_id, req.lot, -delta)
         else:
             _add_stock(session, req.product_id, location_id, req.lot, req.expiry, delta)
+    if req.to_location_id is not None and req.kind in _MAY_FREE_STOCK:
+        from server.services import sales  # (sales books its own movements here)
+        sales.reserve_waiting(session, [req.product_id])
     return movement_id
 
 

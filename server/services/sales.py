@@ -90,11 +90,43 @@ def available(s, product_id: int) -> Decimal:
 
 
 def reserve(s, order: SalesOrder) -> None:
-    """Reserve what is free for each line. The caller holds the products' locks."""
+    """Reserve what is free for each line, once the orders already waiting for these products have had theirs (a
+    back-order is served before a newer order). The caller holds the products' locks."""
     s.flush()
+    reserve_waiting(s, [line.product_id for line in order.lines], but=order.id)
     for line in order.lines:
         free = available(s, line.product_id)
         line.qty_reserved = max(Decimal(0), min(line.qty_ordered - line.qty_reserved, free)) + line.qty_reserved
+    s.flush()
+
+
+def reserve_waiting(s, product_ids, *, but: int | None = None) -> None:
+    """Free stock goes to the open orders still waiting for it, oldest first: a back-order, an order taken when the
+    shelf was short. Called when stock comes into the bins (``ledger.append``) or a reservation is released, and
+    before a new order (``but``) reserves. The caller holds the products' locks."""
+    s.flush()
+    for product_id in sorted(set(product_ids)):
+        free = available(s, product_id)
+        if free <= 0:
+            continue
+        waiting = s.scalars(
+            select(SalesOrderLine).join(SalesOrder)
+            .where(SalesOrderLine.product_id == product_id, SalesOrder.status.in_(OPEN), SalesOrder.id != (but or 0),
+                   SalesOrderLine.qty_ordered > SalesOrderLine.qty_short + SalesOrderLine.qty_reserved)
+            .order_by(SalesOrder.ordered_at, SalesOrderLine.id).execution_options(populate_existing=True)).all()
+        if not waiting:
+            continue
+        picked = dict(s.execute(select(Movement.so_line_id, func.sum(Movement.qty))
+                                .where(Movement.so_line_id.in_([line.id for line in waiting]),
+                                       Movement.kind == int(MovementKind.PICK))
+                                .group_by(Movement.so_line_id)).all())
+        for line in waiting:
+            take = min(free, line.qty_ordered - line.qty_short - line.qty_reserved - picked.get(line.id, 0))
+            if take > 0:
+                line.qty_reserved += take
+                free -= take
+            if free <= 0:
+                break
     s.flush()
 
 
@@ -199,7 +231,9 @@ def book_short(s, order: SalesOrder, line: SalesOrderLine, qty: Decimal, stamp: 
     check_quantity(qty, field="qty", of=line.product)
     line.qty_short += qty
     line.qty_reserved = max(Decimal(0), min(line.qty_reserved, left - qty))
-    return append_event(s, order, "picked", stamp, line_id=line.id, note=f"short {fmt_qty(qty)}: {reason}"[:500])
+    event_id = append_event(s, order, "picked", stamp, line_id=line.id, note=f"short {fmt_qty(qty)}: {reason}"[:500])
+    reserve_waiting(s, [line.product_id])   # what this line no longer holds, another order may be waiting for
+    return event_id
 
 
 def short(stamp: Stamp, *, number: str, line_id: int, qty: Decimal, reason: str) -> tuple[SalesOrderEvent, bool]:
@@ -395,7 +429,7 @@ def cancel(stamp: Stamp, *, number: str, reason: str, put_back_to: str | None = 
                            details={"status": status})
         target = _put_back_bin(s, put_back_to) if put_back_to else None
         moves = put_backs(in_dispatch(s, order), target.id if target else None)
-        lock_products(s, [move.product_id for move in moves])
+        lock_products(s, [move.product_id for move in moves] + [line.product_id for line in order.lines])
         for i, move in enumerate(moves):
             ledger.append(s, ledger.MovementRequest(
                 stamp=stamp.derived("put_back", i), kind=MovementKind.PUT_BACK, product_id=move.product_id,
@@ -407,6 +441,7 @@ def cancel(stamp: Stamp, *, number: str, reason: str, put_back_to: str | None = 
             line_id=None, kind="cancelled", client_event_id=stamp.client_event_id, occurred_at=stamp.occurred_at,
             recorded_at=utcnow(), user_id=stamp.user_id, device=stamp.device, out_of_order=False, note=reason))
         assign(s, order, status="cancelled")
+        reserve_waiting(s, [line.product_id for line in order.lines])   # what it held or put back, others may need
         return s.get(SalesOrderEvent, event_id)
     return once(SalesOrderEvent, stamp.client_event_id, {"order_id": get_order(number).id, "note": reason}, work)
 

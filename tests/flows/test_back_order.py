@@ -164,3 +164,55 @@ def test_a_decision_names_no_other_rest(client, warehouse, scanner, shelf):
                       headers=sup)
     assert res.status_code == 422
     assert _lines(client, sup, so["number"])[0] == "picked"
+
+
+def test_goods_put_away_go_to_the_back_order_before_a_newer_order(client, warehouse, scanner, shelf):
+    """40 pads on the shelf, 50 ordered: 40 ship, 10 kept. The 24 of the purchase order, once put away, are the
+    back-order's first (10), a newer order gets the 14 left; the back-order closed, its 10 go to the newer one."""
+    sup = warehouse["supervisor"]
+    first = client.post("/api/v1/sales-orders", headers=sup, json=event(
+        customer="GARAGE", lines=[{"product": "PAD", "qty": 50}])).json
+    assert scanner.scan(EAN, "pick", order=first["number"], bin="A-01", qty=40)[0] == 201
+    held = scanner.scan(first["label"], "ship")[1]
+    client.post(f"/api/v1/scans/{held['client_event_id']}/decision", json={"accept": True, "rest": "back_order"},
+                headers=sup)
+    assert _lines(client, sup, first["number"])[1]["PAD"]["reserved"] == 0          # nothing on the shelves
+    assert scanner.scan(EAN, "receive", order=shelf, qty=24)[0] == 201
+    assert _lines(client, sup, first["number"])[1]["PAD"]["reserved"] == 0          # at the dock: not pickable yet
+    assert scanner.scan(EAN, "put_away", bin="A-01", qty=24)[0] == 201
+    assert _lines(client, sup, first["number"])[1]["PAD"]["reserved"] == 10
+    newer = client.post("/api/v1/sales-orders", headers=sup, json=event(
+        customer="GARAGE", lines=[{"product": "PAD", "qty": 20}])).json
+    assert newer["lines"][0]["reserved"] == 14
+    client.post(f"/api/v1/sales-orders/{first['number']}/close", json=event(reason="no longer needed"), headers=sup)
+    assert _lines(client, sup, newer["number"])[1]["PAD"]["reserved"] == 20
+
+
+def test_an_order_taken_short_is_served_by_the_next_count_before_a_newer_order(client, warehouse, scanner, shelf):
+    """The same for an order taken when the shelf was short (no shipment yet): stock found by an adjustment is its."""
+    sup = warehouse["supervisor"]
+    older = client.post("/api/v1/sales-orders", headers=sup, json=event(
+        customer="GARAGE", lines=[{"product": "WIPER", "qty": 3}])).json
+    assert older["lines"][0]["reserved"] == 0
+    client.post("/api/v1/adjustments", json=event(product="WIPER", location="B-01", qty=5, reason="found"),
+                headers=sup)
+    assert _lines(client, sup, older["number"])[1]["WIPER"]["reserved"] == 3
+    newer = client.post("/api/v1/sales-orders", headers=sup, json=event(
+        customer="GARAGE", lines=[{"product": "WIPER", "qty": 3}])).json
+    assert newer["lines"][0]["reserved"] == 2
+    client.post(f"/api/v1/sales-orders/{older['number']}/cancel", json=event(reason="withdrawn"), headers=sup)
+    assert _lines(client, sup, newer["number"])[1]["WIPER"]["reserved"] == 3
+
+
+def test_a_second_ship_scan_while_one_waits_is_refused_not_held_twice(client, warehouse, scanner, shelf):
+    sup = warehouse["supervisor"]
+    client.post("/api/v1/adjustments", json=event(product="WIPER", location="B-01", qty=10, reason="open"),
+                headers=sup)
+    so = client.post("/api/v1/sales-orders", headers=sup, json=event(
+        customer="GARAGE", lines=[{"product": "WIPER", "qty": 3}])).json
+    scanner.scan(OTHER_EAN, "pick", order=so["number"], bin="B-01")
+    assert scanner.scan(so["label"], "ship")[0] == 202
+    status, again = scanner.scan(so["label"], "ship")
+    assert status == 409 and again["error"]["code"] == "shipment_waiting", again
+    pending = client.get("/api/v1/scans?outcome=pending", headers=sup).json
+    assert [p["action"] for p in pending] == ["ship"]
