@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from server.domain.errors import Conflict, Invalid
 from server.domain.movements import fmt_qty, fr_qty
 from server.domain.words import en_word, fr_word
-from server.models import Location, SalesOrder, StockLevel
+from server.models import Location, SalesOrder, ScanEvent, StockLevel
 from server.queries.picking import pick_list
 from server.services import order_rows, sales
 from server.services.locks import lock_products, order_status_locked
@@ -72,6 +72,17 @@ def pick(s, scan: Scan, parsed) -> Outcome:
                    f"({fr_qty(picked)}/{fr_qty(line.qty_ordered)}){lots[1]}.")
 
 
+def _refuse_if_already_held(s, number: str) -> None:
+    """One shipment of an order waits for a supervisor at a time: a second scan of its label (the order still listed
+    to ship) would be a second card, whose decision then fails once the first has shipped everything."""
+    held = s.execute(select(ScanEvent.response).where(ScanEvent.action == "ship", ScanEvent.outcome == "pending",
+                                                      ScanEvent.raw_code.like(f"%{number}%"))).scalars()
+    if any(((answer or {}).get("error") or {}).get("details", {}).get("order") == number for answer in held):
+        raise Conflict("shipment_waiting", f"{number}: its shipment already waits for a supervisor's decision.",
+                       f"{number} : son expédition attend déjà la décision d'un responsable.", field="code",
+                       details={"order": number})
+
+
 def _lots_to_take(s, item, source: Location, qty: Decimal, levels: list) -> list[tuple[str, Decimal]]:
     """A plain barcode says nothing of the lot: one lot if one holds the quantity (first expiry first among
     them), else first expiry first across the bin's lots (a carton of 12 from lots of 8 and 6 is 8 + 4)."""
@@ -112,6 +123,7 @@ def ship(s, scan: Scan, parsed) -> Outcome:
     # A shipment leaving lines behind is a supervisor's call: the rest kept for later (a back-order) or recorded
     # short. (Nothing picked at all is refused by book_ship: there is nothing to ship.)
     if left and not scan.forced and sales.picked_not_shipped(s, order):
+        _refuse_if_already_held(s, order.number)
         en, fr, details = sales.not_all_picked(
             order, left, "A supervisor must confirm shipping without them (kept for later, or recorded short).",
             "Un responsable doit confirmer l'expédition sans eux (gardés en reliquat, ou déclarés manquants).")
