@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timezone
 
+from tests.e2e.helpers import screenshot
 from tests.e2e.test_order_entry import new_customer
 from tests.e2e.test_supervisor import desk, desk_server  # noqa: F401 (fixtures)
 
@@ -53,9 +54,17 @@ def test_a_partial_shipment_is_kept_on_back_order_then_its_back_order_closed(des
     assert [(ln["shipped"], ln["reserved"], ln["left"]) for ln in shipped["lines"]] == [(2, 0, 1)]
 
     desk.goto("/#/sv/sales-orders")
+    desk.select_option("#so-status", "part_shipped")          # the back-orders alone
     row = desk.locator(f"#open-sales-orders tr[data-so='{order['number']}']")
     row.wait_for()
     assert "shipped in part" in row.inner_text()
+    row.locator("button.so-open").click()                        # its lines and steps
+    desk.wait_for_selector("#so-detail-lines")
+    cells = desk.locator("#so-detail-lines tbody tr").first.locator("td").all_inner_texts()
+    assert cells[1:6] == ["3", "2", "2", "0", "1"], cells         # ordered, picked, shipped, short, still to deliver
+    steps = desk.locator("#so-detail-steps li").all_inner_texts()
+    assert any("Shipped" in step and "back-order: 1" in step for step in steps), steps
+    screenshot(desk, "supervisor-back-order-detail")
     row.locator("button.danger").click()
     form = desk.locator("form.close-so")
     form.locator("input.close-reason").fill("the customer bought the last one elsewhere")
@@ -65,3 +74,5 @@ def test_a_partial_shipment_is_kept_on_back_order_then_its_back_order_closed(des
     assert desk.locator(f"#open-sales-orders tr[data-so='{order['number']}']").count() == 0
     _, closed = desk_server.request("GET", f"/api/v1/sales-orders/{order['number']}")
     assert closed["status"] == "closed" and closed["lines"][0]["short"] == 1
+    desk.select_option("#so-status", "closed")                  # an ended order is still found
+    desk.locator(f"#open-sales-orders tr[data-so='{order['number']}']").wait_for()

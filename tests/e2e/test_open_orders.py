@@ -94,7 +94,7 @@ def test_a_supervisor_cancels_sales_orders_picked_or_not_and_reads_a_refusal_in_
     page.goto("/#/sv/sales-orders")
 
     def cancel(number, reason, put_back_to=None):
-        page.click(f"#open-sales-orders tr[data-so='{number}'] button")
+        page.click(f"#open-sales-orders tr[data-so='{number}'] button.danger")
         page.fill("form.cancel-so .close-reason", reason)
         if put_back_to is not None:
             page.fill("form.cancel-so .put-back-to", put_back_to)
@@ -108,7 +108,7 @@ def test_a_supervisor_cancels_sales_orders_picked_or_not_and_reads_a_refusal_in_
     assert order["status"] == "cancelled" and order["events"][-1]["note"] == "E2E: the customer withdrew"
 
     picked = sales["cancel-picked"]           # one unit picked from B-01: it waits in dispatch
-    page.click(f"#open-sales-orders tr[data-so='{picked}'] button")
+    page.click(f"#open-sales-orders tr[data-so='{picked}'] button.danger")
     page.wait_for_selector("form.cancel-so .put-back-to")      # where to put it back: asked of picked orders only
     page.fill("form.cancel-so .close-reason", "E2E: too late, but picked")
     page.fill("form.cancel-so .put-back-to", "DISPATCH")

@@ -4,7 +4,8 @@
 // is not one, is shown in its words) or to close a back-order.
 import { h, replaceChildren } from "../dom.js";
 import { formatNumber, labelled, t } from "../i18n.js";
-import { callList, card, dateText, layout, loading, num, reasonForm, shownOf, table, word } from "./common.js";
+import { call, callList, card, dateText, dateTimeText, layout, loading, num, reasonForm, shownOf, table, word,
+} from "./common.js";
 import { forgetLists } from "./pickers.js";
 import { salesOrderForm } from "./sales-order-form.js";
 
@@ -16,9 +17,11 @@ export default {
     if (!body) return {};
     // The list is refreshed on its own: an order being typed is not lost when another is cancelled.
     const list = h("div", { id: "so-list" });
-    const refresh = (done, made = null) => loading(list, () => view(refresh, done, made));
+    const detail = h("div", { id: "so-detail" });
+    const shown = { status: "open" };
+    const refresh = (done, made = null) => loading(list, () => view(refresh, done, made, shown, detail));
     forgetLists();
-    body.append(salesOrderForm({ created: (order) => refresh(null, order.number) }), list);
+    body.append(salesOrderForm({ created: (order) => refresh(null, order.number) }), detail, list);
     refresh();
     return {};
   },
@@ -33,8 +36,18 @@ function cancelledText(order) {
     : t("so_cancelled", { number: order.number });
 }
 
-async function view(refresh, done, made) {
-  const page = await callList("/api/v1/sales-orders?status=open&per_page=500");
+// Which orders the list shows: the open ones (to pick or to ship), the back-orders alone, or those that ended.
+const SHOWN = ["open", "part_shipped", "shipped", "closed", "cancelled"];
+
+async function view(refresh, done, made, shown, detail) {
+  const page = await callList(`/api/v1/sales-orders?status=${shown.status}&per_page=500`);
+  const filter = h("select", { id: "so-status", "aria-label": t("so_show"), onChange: () => {
+    shown.status = filter.value;
+    refresh();
+  } }, SHOWN.map((status) => h("option", { value: status, selected: status === shown.status },
+    t(`so_show_${status}`))));
+  const open = (order) => loading(detail, () => orderDetail(order.number, () => replaceChildren(detail)))
+    .then(() => detail.scrollIntoView({ block: "start" }));
   const cancelling = h("div", { id: "so-cancel" });
   // An order shipped in part is not cancelled (what left was sold): its back-order is closed, the rest recorded short.
   const closeRest = (order) => {
@@ -57,16 +70,45 @@ async function view(refresh, done, made) {
   return [
     done ? h("p", { class: "note", id: "so-done", role: "status" }, done) : null,
     cancelling,
-    card(t("open_sales_orders"), shownOf("so_shown_of", page, "so-shown-of"), table([
-      { label: t("order"), value: (o) => o.number },
+    card(t(shown.status === "open" ? "open_sales_orders" : `so_show_${shown.status}`),
+      h("label", { class: "field so-filter" }, t("so_show"), filter),
+      shownOf("so_shown_of", page, "so-shown-of"), table([
+      { label: t("order"), value: (o) => h("button", { type: "button", class: "link so-open", onClick: () => open(o) },
+        o.number) },
       { label: t("customer"), value: (o) => o.partner },
       { label: t("status"), value: (o) => word("status", o.status) },
       { label: t("ordered_on"), value: (o) => dateText(o.ordered_at) },
       { label: t("lines"), align: "num", value: (o) => num(o.lines) },
       { label: t("left"), align: "num", value: (o) => num(o.left) },
-      { label: "", value: (o) => h("button", { type: "button", class: "danger", onClick: () => ask(o) },
-        t(o.status === "part_shipped" ? "close_bo_ask" : "cancel_so_ask")) },
-    ], page.items, { id: "open-sales-orders", empty: t("no_open_sales_orders"),
+      { label: "", value: (o) => (ENDED.includes(o.status) ? "" : h("button", { type: "button", class: "danger",
+        onClick: () => ask(o) }, t(o.status === "part_shipped" ? "close_bo_ask" : "cancel_so_ask"))) },
+    ], page.items, { id: "open-sales-orders", empty: t(shown.status === "open" ? "no_open_sales_orders" : "sv_none"),
       rowProps: (o) => ({ dataset: { so: o.number }, class: o.number === made ? "created" : null }) })),
   ];
 }
+
+const ENDED = ["shipped", "closed", "cancelled"];
+
+// One order as the customer's file needs it: each line ordered, picked, shipped, short and still to deliver with the
+// date to promise for it, and the order's steps with their notes (two shipments of a back-order, a closing reason).
+async function orderDetail(number, close) {
+  const order = await call(`/api/v1/sales-orders/${encodeURIComponent(number)}`);
+  const owed = (line) => Math.max(0, Number(line.ordered) - Number(line.shipped) - Number(line.short));
+  const promise = (line) => (line.promise && owed(line) > 0
+    ? h("span", { title: line.promise.explanation || null }, dateText(line.promise.date)) : "–");
+  return card(labelled(t("so_detail"), `${order.number} · ${order.customer} · ${word("status", order.status)}`),
+    table([
+      { label: t("so_product"), value: (line) => `${line.sku} ${line.name}` },
+      { label: t("so_ordered"), align: "num", value: (line) => num(line.ordered, 3) },
+      { label: t("so_picked"), align: "num", value: (line) => num(line.picked, 3) },
+      { label: t("so_shipped"), align: "num", value: (line) => num(line.shipped, 3) },
+      { label: t("so_short"), align: "num", value: (line) => num(line.short, 3) },
+      { label: t("so_owed"), align: "num", value: (line) => num(owed(line), 3) },
+      { label: t("so_promise"), value: promise },
+    ], order.lines, { id: "so-detail-lines" }),
+    h("h3", {}, t("so_steps")),
+    h("ol", { class: "so-steps", id: "so-detail-steps" }, order.events.map((step) => h("li", {},
+      `${dateTimeText(step.occurred_at)} · ${t(`so_step_${step.kind}`)}${step.note ? ` · ${step.note}` : ""}`))),
+    h("button", { type: "button", id: "so-detail-close", onClick: close }, t("so_detail_close")));
+}
+

@@ -539,3 +539,26 @@ extendStrings({
     val_at_qty: "Qté", val_at_none: "Rien en stock à la fin de ce jour.",
   },
 });
+
+// The sales orders view: which orders it lists, and one order's lines and steps (supervisor/sales-orders.js).
+extendStrings({
+  en: {
+    so_show: "Show", so_show_open: "Open (to pick or to ship)", so_show_part_shipped: "Back-orders (shipped in part)",
+    so_show_shipped: "Shipped", so_show_closed: "Back-order closed", so_show_cancelled: "Cancelled",
+    so_detail: "Order", so_product: "Item", so_ordered: "Ordered", so_picked: "Picked", so_shipped: "Shipped",
+    so_short: "Short", so_owed: "Still to deliver", so_promise: "Promised for", so_steps: "Steps",
+    so_detail_close: "Close",
+    so_step_ordered: "Ordered by the customer", so_step_picked: "Picked", so_step_packed: "Packed",
+    so_step_shipped: "Shipped", so_step_closed: "Back-order closed", so_step_cancelled: "Cancelled",
+  },
+  fr: {
+    so_show: "Afficher", so_show_open: "Ouvertes (à préparer ou à expédier)",
+    so_show_part_shipped: "Reliquats (expédiées en partie)", so_show_shipped: "Expédiées",
+    so_show_closed: "Reliquat clos", so_show_cancelled: "Annulées",
+    so_detail: "Commande", so_product: "Article", so_ordered: "Commandé", so_picked: "Prélevé", so_shipped: "Expédié",
+    so_short: "Manquant", so_owed: "Reste à livrer", so_promise: "Promis pour le", so_steps: "Étapes",
+    so_detail_close: "Fermer",
+    so_step_ordered: "Commandée par le client", so_step_picked: "Prélevé", so_step_packed: "Emballée",
+    so_step_shipped: "Expédiée", so_step_closed: "Reliquat clos", so_step_cancelled: "Annulée",
+  },
+});
