@@ -81,9 +81,10 @@ async function refreshPending() {
 }
 
 async function kpiTiles() {
-  const [kpis, replenishment, pending] = await Promise.all([
+  const [kpis, replenishment, pending, backOrders] = await Promise.all([
     call("/api/v1/analytics/kpis"), call("/api/v1/replenishment"),
-    callList("/api/v1/scans?outcome=pending&limit=1").catch(() => null)]);
+    callList("/api/v1/scans?outcome=pending&limit=1").catch(() => null),
+    callList("/api/v1/sales-orders?status=part_shipped&per_page=1").catch(() => null)]);
   const atReorder = replenishment.items.filter((item) => item.mode === "push").length;
   return [
     tile(t("stock_value"), money(kpis.stock_value), { id: "kpi-stock-value" }),
@@ -97,6 +98,9 @@ async function kpiTiles() {
       detail: money(kpis.dormant_value) }),
     pending ? tile(t("pending_decisions"), num(pending.total), { id: "kpi-pending", href: "#/sv/decisions",
       tone: pending.total ? "warn" : null }) : null,
+    // Customers still owed part of an order shipped in part.
+    backOrders ? tile(t("so_show_part_shipped"), num(backOrders.total), { id: "kpi-back-orders",
+      href: "#/sv/sales-orders?status=part_shipped", tone: backOrders.total ? "warn" : null }) : null,
   ];
 }
 

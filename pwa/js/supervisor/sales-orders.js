@@ -12,13 +12,15 @@ import { salesOrderForm } from "./sales-order-form.js";
 export default {
   title: "sv_sales_orders",
   back: "#/sv",
-  render(main) {
+  render(main, { params } = {}) {
     const body = layout(main, "#/sv/sales-orders");
     if (!body) return {};
     // The list is refreshed on its own: an order being typed is not lost when another is cancelled.
     const list = h("div", { id: "so-list" });
     const detail = h("div", { id: "so-detail" });
-    const shown = { status: "open" };
+    // (#/sv/sales-orders?status=part_shipped: the dashboard's back-orders tile)
+    const asked = params?.get("status");
+    const shown = { status: SHOWN.includes(asked) ? asked : "open" };
     const refresh = (done, made = null) => loading(list, () => view(refresh, done, made, shown, detail));
     forgetLists();
     body.append(salesOrderForm({ created: (order) => refresh(null, order.number) }), detail, list);
