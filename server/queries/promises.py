@@ -74,8 +74,8 @@ def arrivals(product_id: int) -> list[Arrival]:
 
 def waiting_before(product_id: int, line: SalesOrderLine | None) -> Decimal:
     """What the open orders placed before ``line`` (all of them for an order taken now) still lack of a product beyond
-    their reservations: the deliveries serve them first, as they were promised first. (A receipt reserves nothing, so
-    a later order could be picked first: the earlier customer's promise is the one kept.)"""
+    their reservations: the deliveries go to them first, the customers served in the order they came. (A receipt
+    reserves nothing and a later order could be picked first: then the earlier customer's promise is the one broken.)"""
     rows = db.session.execute(
         select(SalesOrderLine.id, SalesOrder.ordered_at, SalesOrder.id.label("order_id"), SalesOrderLine.qty_ordered,
                SalesOrderLine.qty_short, SalesOrderLine.qty_reserved)
