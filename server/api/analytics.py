@@ -234,7 +234,8 @@ class ProductKpis(Schema):
                                                                           "period; None: stock and nothing shipped"})
     days_since_outflow = Figure(allow_none=True, metadata={"description": "Days since the last shipment"})
     dormant = fields.Boolean()
-    stockouts = fields.Integer()
+    stockouts = fields.Integer(metadata={"description": "Stock-outs over the period, from the product's first "
+                                                        "receipt (see the stock overview's)"})
     stockout_days = fields.Integer()
     longest_stockout = fields.Integer()
     out_of_stock_now = fields.Boolean()
@@ -366,8 +367,10 @@ class StockRow(Schema):
                                                                            "the period; None: stock, nothing shipped"})
     days_since_outflow = Figure(allow_none=True, metadata={"description": "Days since the last shipment"})
     dormant = fields.Boolean()
-    stockouts = fields.Integer(metadata={"description": "Stock-outs over the period"})
-    stockout_days = fields.Integer(metadata={"description": "Days out of stock over the period"})
+    stockouts = fields.Integer(metadata={"description": "Stock-outs over the period, from the product's first "
+                                                        "receipt: before it, not yet stocked is not out of stock"})
+    stockout_days = fields.Integer(metadata={"description": "Days out of stock over the period, from the product's "
+                                                            "first receipt (a new product's wait is not counted)"})
     out_of_stock_now = fields.Boolean()
 
 

@@ -35,7 +35,10 @@ class PoIn(Schema):
 class PromiseOut(Schema):
     date = fields.Date(metadata={"description": "The date to promise the customer for what is left to ship: a working "
                                                 "day (TENDU_WORKING_DAYS)"})
-    basis = fields.String(metadata={"description": "in_stock, next_arrival or lead_time (the supplier's p90)"})
+    basis = fields.String(metadata={"description": "in_stock; next_arrival: open purchase orders bring all the line "
+                                                 "lacks, after what orders placed before it wait for (a late one "
+                                                 "counted from the next working day); else lead_time (the supplier's "
+                                                 "p90, the explanation saying what is on order)"})
     days = fields.Integer(metadata={"description": "Calendar days from today to the date"})
     explanation = fields.Function(lambda p: p.explanation_fr if language() == "fr" else p.explanation_en)
 

@@ -38,7 +38,7 @@ from .leadtime_demand import (BLOCK_DAYS, MIN_DOF, PREDICTIVE_MIN_N, DemandMomen
                               clustered_variance, daily_demand_moments, expected_undershoot, lead_time_demand,
                               predictive_lead_time_sd, sigma_dl, undershoot_moments, window_sum_variance)
 from .normal import norm_cdf, norm_pdf, norm_ppf, norm_sf, normal_loss, normal_loss_at  # noqa: F401
-from .promise import Promise, promise_date  # noqa: F401
+from .promise import Arrival, Incoming, Promise, expected_day, incoming, promise_date  # noqa: F401
 from .quantities import (DAYS_PER_YEAR, HOLDING_RATE, ORDER_COVER_WEEKS, base_order_quantity, eoq,  # noqa: F401
                          pull_purchase_quantity, round_order_quantity)
 from .reorder import (GAMMA, GAMMA_MAX_SHAPE, NORMAL, OrderUpToLevels, ReorderPoints, distribution_for_class,  # noqa: F401

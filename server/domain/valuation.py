@@ -170,12 +170,15 @@ def _runs(out: np.ndarray):
     return change == 1, change == -1
 
 
-def stockouts(daily_on_hand) -> StockoutSummary:
-    """Stock-outs of one reference from its end-of-day on-hand series (≤ 0 counts as out)."""
+def stockouts(daily_on_hand, stocked_from: int | None = 0) -> StockoutSummary:
+    """Stock-outs of one reference from its end-of-day on-hand series (≤ 0 counts as out), from the day it was first
+    stocked (``stocked_from``, an index into the series; None: never stocked). A reference not stocked yet has not run
+    out: a product created today, or waiting for its first delivery, is not a year or a week of stock-outs."""
     out = np.asarray(daily_on_hand, dtype=float) <= 0
     if out.ndim != 1:
         raise Invalid("series_not_1d", "One daily series is expected; use stockout_counts for many.",
                       "Une seule série journalière est attendue ; stockout_counts en traite plusieurs.")
+    out = out[len(out):] if stocked_from is None else out[max(0, stocked_from):]
     starts, ends = _runs(out)
     durations = tuple(int(d) for d in np.flatnonzero(ends) - np.flatnonzero(starts))
     return StockoutSummary(len(durations), durations, sum(durations), max(durations, default=0),

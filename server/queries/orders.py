@@ -169,7 +169,7 @@ def sales_order(number: str) -> dict:
     def promise(line):  # (nothing to promise once the order is closed)
         left = line.qty_ordered - picked[line.id] - line.qty_short
         return None if handling is None else promises.line_promise(line.product, left, line.qty_reserved, today,
-                                                                   handling)
+                                                                   handling, line)
     return {"number": order.number, "status": order.status, "ordered_at": order.ordered_at,
             "customer": db.session.get(Customer, order.customer_id).code,
             "label": make_label("sales_order", order.number), "events": _events(order),

@@ -152,7 +152,10 @@ def product_kpis(since: date, until: date, sku: str | None = None, product_ids: 
         on_hand, value = book.state.qty, book.state.value
         avg_value = wac.average_stock_value(book.daily_value) if days else 0.0
         usage = book.out_qty / days
-        out = wac.stockouts(book.daily_qty) if book.daily_qty.size else None
+        # Counted from the day it was first stocked: before that a product is not yet stocked, not out of stock
+        # (created today, or waiting for its first delivery: the wait is its purchase order's lead time).
+        stocked_from = None if book.first_inflow is None else (book.first_inflow - since).days
+        out = wac.stockouts(book.daily_qty, stocked_from) if book.daily_qty.size else None
         last_day = until - timedelta(days=1)
         since_out = wac.days_since([book.last_outflow], last_day)[0]
         # Idle since the last outflow, or since the stock first came in when none ever went out (stock received
@@ -167,7 +170,7 @@ def product_kpis(since: date, until: date, sku: str | None = None, product_ids: 
                      "dormant": bool(wac.dormant(idle, on_hand, DORMANT_DAYS)),
                      "stockouts": out.count if out else 0, "stockout_days": out.total_days if out else 0,
                      "longest_stockout": out.longest if out else 0,
-                     "out_of_stock_now": bool(out.open_at_end) if out else on_hand <= 0})
+                     "out_of_stock_now": bool(on_hand <= 0)})   # (never stocked too: nothing on hand)
     return rows
 
 

@@ -131,7 +131,18 @@ def test_each_open_sales_line_carries_the_date_to_promise_the_customer(client, w
         "lines": [{"product": "PAD", "qty": 100}]}).json["number"]
     client.post(f"/api/v1/purchase-orders/{number}/events", json=event(kind="ordered"), headers=sup)
     coming = promises([{"product": "PAD", "qty": 100}])["PAD"]
-    assert coming["basis"] == "next_arrival" and coming["date"] == str(today + timedelta(days=4))
+    # The order before it still waits for 62 of these 100: they cannot bring its 100, the lead time is promised.
+    assert coming["basis"] == "lead_time" and coming["date"] == str(today + timedelta(days=9))
+    assert coming["explanation"].startswith(f"38 of the 100 missing are on order ({number}, expected ")
+    assert "beyond 62 for earlier orders; the rest, if ordered from the supplier today" in coming["explanation"]
+    later = client.post("/api/v1/purchase-orders", headers=sup, json={
+        "supplier": "ACME", "promised_date": str(today + timedelta(days=5)),
+        "lines": [{"product": "PAD", "qty": 100}]}).json["number"]
+    client.post(f"/api/v1/purchase-orders/{later}/events", json=event(kind="ordered"), headers=sup)
+    third = client.get("/api/v1/sales-orders", headers=sup).json["items"][0]["number"]
+    coming = client.get(f"/api/v1/sales-orders/{third}", headers=sup).json["lines"][0]["promise"]
+    assert coming["basis"] == "next_arrival" and coming["date"] == str(today + timedelta(days=6))   # the 2nd + 1
+    assert coming["explanation"].startswith("Out of stock, deliveries expected ")
     french = client.get("/api/v1/sales-orders", headers={**sup, "Accept-Language": "fr"}).json["items"][0]["number"]
     line = client.get(f"/api/v1/sales-orders/{french}", headers={**sup, "Accept-Language": "fr"}).json["lines"][0]
     assert "préparation" in line["promise"]["explanation"]

@@ -3,12 +3,12 @@
 PAD (Acme): 10 @ 5 received 20 days ago, 10 @ 7 ten days ago → WAC 6; 5 shipped 5 days ago; an open order of 4 of
     which 1 is picked (in dispatch); 6 more on order. On hand 14 (not the 1 in dispatch), reserved 3, available 11,
     on order 6; still owned 15 → value 90. The ledger's first day is 200 days ago (HORN): the health is measured
-    over those 201 days (the year but for the days before), so its cover is 15 ÷ (5 shipped / 201 days) = 603 days
-    and it was out of stock for the 180 days before its first receipt.
+    over those 201 days (the year but for the days before), so its cover is 15 ÷ (5 shipped / 201 days) = 603 days;
+    the 180 days before its first receipt it was not stocked yet: no stock-out.
 WIPER (no supplier): 8 @ 4 found yesterday, an order of 10 reserves those 8, then 3 broken → on hand 5, reserved 8,
     available −3 (over-reserved), value 20; never shipped: no cover.
 HORN (Bosco): 2 @ 3 in 200 days ago, never shipped → dormant, value 6.
-BULB (Bosco): never received, 12 on order → out of stock now, value 0.
+BULB (Bosco): never received, 12 on order → out of stock now, value 0, no stock-out (never stocked).
 OLD: deactivated → not listed.
 """
 import pytest
@@ -79,8 +79,8 @@ def test_each_products_position_value_and_health_worked_by_hand(client, catalogu
     assert (pad["on_hand"], pad["reserved"], pad["available"], pad["on_order"], pad["in_dispatch"]) == (14, 3, 11, 6, 1)
     assert (pad["wac"], pad["value"], pad["supplier"], pad["supplier_name"]) == (6, 90, "ACME", "Acme")
     assert pad["coverage_days"] == pytest.approx(603) and pad["days_since_outflow"] == 5
-    assert (pad["dormant"], pad["out_of_stock_now"], pad["stockouts"]) == (False, False, 1)
-    assert pad["stockout_days"] == 180                                        # the days before its first receipt
+    assert (pad["dormant"], pad["out_of_stock_now"], pad["stockouts"]) == (False, False, 0)
+    assert pad["stockout_days"] == 0                   # the 180 days before its first receipt: not stocked yet
     wiper = rows["WIPER"]
     assert (wiper["on_hand"], wiper["reserved"], wiper["available"], wiper["on_order"]) == (5, 8, -3, 0)
     assert (wiper["wac"], wiper["value"], wiper["coverage_days"], wiper["supplier"]) == (4, 20, None, None)
@@ -88,7 +88,7 @@ def test_each_products_position_value_and_health_worked_by_hand(client, catalogu
     bulb = rows["BULB"]
     assert (bulb["on_hand"], bulb["on_order"], bulb["value"], bulb["wac"], bulb["out_of_stock_now"]) == (0, 12, 0, None,
                                                                                                          True)
-    assert bulb["stockout_days"] == 201 and bulb["unit"] == "pce"
+    assert (bulb["stockouts"], bulb["stockout_days"], bulb["unit"]) == (0, 0, "pce")   # never stocked: out now, no run
 
 
 def test_the_figures_are_the_ones_the_kpis_give(client, catalogue):

@@ -104,6 +104,17 @@ def test_stockout_runs():
     assert stockouts([-1, 0]).durations == (2,)                  # backordered counts as out
 
 
+def test_no_stock_out_before_a_reference_was_first_stocked():
+    # Created 10 days ago (day 0), first stocked 3 days after (day 3), never out since: no stock-out.
+    fresh = stockouts([0, 0, 0, 4, 4, 3, 3, 3, 2, 2], stocked_from=3)
+    assert (fresh.count, fresh.total_days, fresh.open_at_end) == (0, 0, False)
+    # Then out on its last two days: one run of 2, still going.
+    assert stockouts([0, 0, 0, 4, 4, 3, 3, 3, 0, 0], stocked_from=3).durations == (2,)
+    # Created today, nothing received (never stocked): nothing to count; stocked before the period: as before.
+    assert stockouts([0], stocked_from=None).count == 0
+    assert stockouts([0, 0, 2, 0], stocked_from=-40).durations == stockouts([0, 0, 2, 0]).durations == (2, 1)
+
+
 def test_stockout_counts_vectorised():
     out = stockout_counts([[3, 0, 0, 2, 0, 1, 0, 0, 0], [1, 1, 1, 1, 1, 1, 1, 1, 1], [0, 0, 1, 1, 1, 1, 1, 1, 1]])
     np.testing.assert_array_equal(out["count"], [3, 0, 1])
