@@ -37,7 +37,7 @@ def _partly_received_po(server) -> str:
 
 
 def test_a_purchase_order_received_in_part_reads_partly_received_and_its_close_form_asks_for_a_reason(
-        desk, desk_server):
+        desk, desk_server):  # noqa: F811 (the fixtures imported above)
     number = _partly_received_po(desk_server)
     try:
         assert desk_server.request("GET", f"/api/v1/purchase-orders/{number}")[1]["status"] == "received"
@@ -61,7 +61,7 @@ def test_a_purchase_order_received_in_part_reads_partly_received_and_its_close_f
         assert desk_server.request("POST", f"/api/v1/purchase-orders/{number}/close", _stamped(reason="e2e"))[0] == 200
 
 
-def test_in_french_partly_received_and_a_refused_decision_says_so(desk_fr, desk_server):
+def test_in_french_partly_received_and_a_refused_decision_says_so(desk_fr, desk_server):  # noqa: F811
     number = _partly_received_po(desk_server)
     try:
         desk_fr.goto(f"/#/sv/lead-times?po={number}")
