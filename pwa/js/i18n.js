@@ -127,6 +127,9 @@ const STRINGS = {
     just_now: "just now", minutes_ago: "{n} min ago", hours_ago: "{n} h ago", days_ago: "{n} days ago",
     in_seconds: "in {n} s",
     status_part_shipped: "shipped in part (back-order)",
+    line_shipped: "shipped", line_left: "left to deliver",
+    not_in_stock: "not in stock", pick_not_in_stock: "{what} not in stock: ship what is picked.",
+    to_ship: "To ship", ship_held: "your shipment waits for a supervisor",
   },
   fr: {
     app_name: "Tendu",
@@ -237,6 +240,9 @@ const STRINGS = {
     just_now: "à l'instant", minutes_ago: "il y a {n} min", hours_ago: "il y a {n} h", days_ago: "il y a {n} jours",
     in_seconds: "dans {n} s",
     status_part_shipped: "expédiée en partie (reliquat)",
+    line_shipped: "expédié", line_left: "reste à livrer",
+    not_in_stock: "pas en stock", pick_not_in_stock: "{what} : pas en stock, expédiez ce qui est prélevé.",
+    to_ship: "À expédier", ship_held: "votre expédition attend un responsable",
   },
 };
 

@@ -121,6 +121,8 @@ class OrderLineBrief(Schema):
     received = Number(metadata={"description": "A purchase order's line"})
     picked = Number(metadata={"description": "A sales order's line"})
     short = Number(metadata={"description": "A sales order's line: found missing on the shelf"})
+    shipped = Number(metadata={"description": "A sales order's line: gone to the customer (all its shipments)"})
+    left = Number(metadata={"description": "A sales order's line: still to deliver (ordered − shipped − short)"})
 
 
 class LookupOut(Schema):

@@ -252,9 +252,12 @@ def _sales_order(number: str) -> dict | None:
     order = db.session.scalar(select(SalesOrder).where(SalesOrder.number == number))
     if order is None:
         return None
-    from server.queries.picking import picked_by_line
-    picked = picked_by_line(db.session, order)
+    from server.queries.picking import picked_by_line, shipped_by_line
+    picked, shipped = picked_by_line(db.session, order), shipped_by_line(db.session, order)
+    # An order may ship in part (a back-order): "left" is what the customer still waits for, not what is to pick.
     return {"kind": "sales_order", "order": {"number": order.number, "status": order.status,
                                              "ordered_at": order.ordered_at},
             "lines": [{"sku": ln.product.sku, "name": ln.product.name, "ordered": ln.qty_ordered,
-                       "picked": picked[ln.id], "short": ln.qty_short} for ln in order.lines]}
+                       "picked": picked[ln.id], "short": ln.qty_short, "shipped": shipped[ln.id],
+                       "left": max(Decimal(0), ln.qty_ordered - shipped[ln.id] - ln.qty_short)}
+                      for ln in order.lines]}

@@ -279,8 +279,9 @@ def not_all_picked(order: SalesOrder, left: list[tuple[SalesOrderLine, Decimal]]
                    then_fr: str) -> tuple[str, str, dict]:
     """What a shipment that would leave lines behind is told (en, fr, details): refused, or for a scan held."""
     what = [", ".join(f"{say(qty)} × {line.product.name}" for line, qty in left) for say in (fmt_qty, fr_qty)]
+    picked_fr = fr_word(sum((qty for _, qty in left), Decimal(0)), "prélevé", "prélevés")  # (3 × …: prélevés)
     return (f"{order.number}: not picked yet: {what[0]}. {then_en}",
-            f"{order.number} : pas encore prélevé : {what[1]}. {then_fr}",
+            f"{order.number} : pas encore {picked_fr} : {what[1]}. {then_fr}",
             {"order": order.number,
              "lines": [{"line_id": line.id, "sku": line.product.sku, "left": qty} for line, qty in left]})
 

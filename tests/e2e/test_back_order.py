@@ -71,6 +71,10 @@ def test_a_partial_shipment_is_kept_on_back_order_then_its_back_order_closed(des
     screenshot(desk, "supervisor-back-order-detail")
     row.locator("button.danger").click()
     form = desk.locator("form.close-so")
+    form.locator("button[type=submit]").click()  # no reason: said in the form, nothing closed (it did nothing visible)
+    form.locator(".close-message.error").wait_for()
+    assert form.locator(".close-message").inner_text() == "A reason is required: type why."
+    assert desk_server.request("GET", f"/api/v1/sales-orders/{order['number']}")[1]["status"] == "part_shipped"
     form.locator("input.close-reason").fill("the customer bought the last one elsewhere")
     form.locator("button[type=submit]").click()
     desk.wait_for_selector("#so-done")

@@ -216,3 +216,28 @@ def test_a_second_ship_scan_while_one_waits_is_refused_not_held_twice(client, wa
     assert status == 409 and again["error"]["code"] == "shipment_waiting", again
     pending = client.get("/api/v1/scans?outcome=pending", headers=sup).json
     assert [p["action"] for p in pending] == ["ship"]
+
+
+def test_a_look_up_of_an_order_shipped_in_part_says_what_shipped_and_what_is_still_owed(
+        client, warehouse, scanner, shelf):
+    so, _ = _part_shipped(client, warehouse["supervisor"], scanner)
+    found = client.get(f"/api/v1/lookup?code={so['label']}", headers=scanner.headers).json
+    assert found["kind"] == "sales_order" and found["order"]["status"] == "part_shipped"
+    assert {ln["sku"]: {k: ln[k] for k in ("ordered", "picked", "short", "shipped", "left")}
+            for ln in found["lines"]} == {
+        "PAD": {"ordered": 5, "picked": 5, "short": 0, "shipped": 5, "left": 0},
+        "WIPER": {"ordered": 3, "picked": 1, "short": 0, "shipped": 1, "left": 2}}
+    # The number typed by hand answers the same.
+    typed = client.get(f"/api/v1/lookup?code={so['number']}", headers=scanner.headers).json
+    assert typed["lines"] == found["lines"]
+
+
+def test_the_operator_reads_what_the_supervisor_decided_for_the_rest(client, warehouse, scanner, shelf):
+    so, shipped = _part_shipped(client, warehouse["supervisor"], scanner)
+    rows = client.get("/api/v1/scans?mine=true&decided=true", headers=scanner.headers).json
+    decided = [row for row in rows if row["action"] == "ship"]
+    assert len(decided) == 1 and decided[0]["outcome"] == "applied"
+    assert decided[0]["message"] == shipped["message"] and "2 kept on back-order" in decided[0]["message"]
+    fr = client.get("/api/v1/scans?mine=true&decided=true",
+                    headers={**scanner.headers, "Accept-Language": "fr"}).json
+    assert "2 en reliquat" in [row for row in fr if row["action"] == "ship"][0]["message"]

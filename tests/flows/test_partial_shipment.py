@@ -93,3 +93,28 @@ def test_a_short_is_whole_for_a_product_counted_in_pieces_and_refused_once_shipp
                        json=event(qty=1, reason="shelf empty"))
     assert late.status_code == 409 and late.json["error"]["code"] == "order_closed"
     assert _lines(client, sup, so["number"]) == ("shipped", {"PAD": (5, 0, 0), "WIPER": (1, 2, 0)})
+
+
+def test_the_french_message_agrees_with_how_many_units_are_not_picked(client, warehouse, scanner, shelf):
+    sup = warehouse["supervisor"]
+    so = _order(client, sup, scanner)  # 2 blades left
+    fr = {**scanner.headers, "Accept-Language": "fr"}
+    body = client.post("/api/v1/scans", json=scanner.body(so["label"], "ship"), headers=fr).json
+    assert "pas encore prélevés : 2 × Wiper blade" in body["message"], body
+    # One unit left: singular.
+    assert scanner.scan(OTHER_EAN, "pick", order=so["number"], bin="B-01")[0] == 201
+    body = client.post("/api/v1/scans", json=scanner.body(so["label"], "ship"), headers=fr).json
+    assert "pas encore prélevé : 1 × Wiper blade" in body["message"], body
+
+
+def test_a_line_nothing_holds_is_listed_last_without_a_bin(client, warehouse, scanner, shelf):
+    """The pick list's stop for what no bin holds has no bin: the phone says it is not in stock (not "go to ")."""
+    sup = warehouse["supervisor"]
+    so = client.post("/api/v1/sales-orders", headers=sup, json=event(
+        customer="GARAGE", lines=[{"product": "WIPER", "qty": 3}, {"product": "PAD", "qty": 2}])).json
+    path = f"/api/v1/sales-orders/{so['number']}/pick-list"
+    stops = client.get(path, headers=scanner.headers).json["lines"]
+    assert [(s["sku"], s["bin"], s["qty"]) for s in stops] == [("PAD", "A-01", 2), ("WIPER", None, 3)]
+    assert scanner.scan(EAN, "pick", order=so["number"], bin="A-01", qty=2)[0] == 201
+    stops = client.get(path, headers=scanner.headers).json["lines"]
+    assert [(s["sku"], s["bin"], s["qty"]) for s in stops] == [("WIPER", None, 3)]

@@ -411,7 +411,8 @@ def test_an_orders_look_up_says_how_far_each_line_is(client, warehouse, scanner,
                      json=event(customer="GARAGE", lines=[{"product": "PAD", "qty": 4}])).json
     assert scanner.scan(EAN, "pick", order=so["number"], bin="A-01", qty=1)[0] == 201
     found = client.get(f"/api/v1/lookup?code={so['label']}", headers=warehouse["operator"]).json
-    assert found["lines"] == [{"sku": "PAD", "name": "Brake pad", "ordered": 4, "picked": 1, "short": 0}]
+    assert found["lines"] == [{"sku": "PAD", "name": "Brake pad", "ordered": 4, "picked": 1, "short": 0,
+                               "shipped": 0, "left": 4}]  # (left: still to deliver, picked or not)
 
 
 def test_a_scans_answer_counts_in_words_by_the_number(client, warehouse, scanner, shelf):

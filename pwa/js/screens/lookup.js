@@ -70,11 +70,26 @@ function view(found, code) {
 
 // An order's lines and how far each is: its status alone is the furthest step of any line.
 function orderLines(found) {
-  const sales = found.kind === "sales_order";
-  const headings = [t("item"), t("line_ordered"), ...(sales ? [t("line_picked"), t("line_short")] : [t("line_received")])];
-  return h("div", { id: "lookup-lines" }, h("h3", {}, t("order")), table(headings, found.lines.map((line) => [
-    `${line.name} (${line.sku})`, formatNumber(line.ordered),
-    ...(sales ? [formatNumber(line.picked), formatNumber(line.short)] : [formatNumber(line.received)])])));
+  if (found.kind === "sales_order") return salesLines(found);
+  return h("div", { id: "lookup-lines" }, h("h3", {}, t("order")),
+    table([t("item"), t("line_ordered"), t("line_received")], found.lines.map((line) => [
+      `${line.name} (${line.sku})`, formatNumber(line.ordered), formatNumber(line.received)])));
+}
+
+// A sales order may ship in part: what shipped, and what the customer still waits for ("left", ordered − shipped −
+// short). Six columns do not fit a 390 px phone: each line's item has its own row above its five figures.
+// (A look-up saved by an older version has no shipped nor left: those cells stay empty.)
+function salesLines(found) {
+  const headings = [t("line_ordered"), t("line_picked"), t("line_short"), t("line_shipped"), t("line_left")];
+  const figures = (line) => [line.ordered, line.picked, line.short, line.shipped, line.left]
+    .map((value) => h("td", {}, value === undefined ? "" : formatNumber(value)));
+  return h("div", { id: "lookup-lines" }, h("h3", {}, t("order")),
+    h("table", { class: "order-lines sales" },
+      h("thead", {}, h("tr", {}, headings.map((heading) => h("th", {}, heading)))),
+      h("tbody", {}, found.lines.flatMap((line) => [
+        h("tr", { class: "line-item", dataset: { sku: line.sku } },
+          h("td", { colspan: headings.length }, `${line.name} (${line.sku})`)),
+        h("tr", { class: "line-figures", dataset: { sku: line.sku } }, figures(line))]))));
 }
 
 function figure(label, value) {

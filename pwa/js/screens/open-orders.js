@@ -12,10 +12,14 @@ const SHOWN = 30;
 
 // kind: "purchase-orders" | "sales-orders"; shows(order): whether this screen can work on it; title: a string key.
 // onRelease: the screen forgets its order (the "Change order" button), and calls update(null).
-export function openOrders({ kind, title, onChoose, onRelease, shows = () => true }) {
+// figure: what a row counts — "left" (units left to pick, or to receive) or "to_ship" (picked, waiting in dispatch:
+// what the Ship screen cares about). note(order): a word more on a row, or null.
+export function openOrders({ kind, title, onChoose, onRelease, shows = () => true, figure = "left",
+  note = () => null }) {
   const element = h("section", { class: "open-orders", id: "open-orders" });
   let asked = 0; // the latest update wins over a list still on its way
   let listed = []; // the orders last shown (fresh or saved): an order's number typed from its paper names one
+  let painted = null; // the list as last painted (orders, and whether fresh): repainted when a row's note changes
 
   async function list(mine) {
     replaceChildren(element, h("p", { class: "note" }, t("orders_loading")));
@@ -35,6 +39,12 @@ export function openOrders({ kind, title, onChoose, onRelease, shows = () => tru
     if (mine !== asked) return;
     const orders = (fresh || saved?.value || []).filter(shows);
     listed = orders;
+    painted = { orders, fresh, saved, problem };
+    paint();
+  }
+
+  function paint() {
+    const { orders, fresh, saved, problem } = painted;
     replaceChildren(element, h("h2", {}, t(title)),
       fresh ? null : h("p", { class: "note stale", id: "open-orders-stale" },
         labelled(problem, saved ? t("orders_saved", { age: age(saved.saved_at) }) : t("orders_not_saved"))),
@@ -49,8 +59,12 @@ export function openOrders({ kind, title, onChoose, onRelease, shows = () => tru
   const row = (order) => h("li", {}, h("button", {
     type: "button", class: "open-order", dataset: { number: order.number }, onClick: () => onChoose(order.label),
   }, h("strong", {}, order.number), " ", order.partner, h("small", {},
-    [status(order), labelled(t("lines"), order.lines), labelled(t("left"), formatNumber(order.left))]
-      .join(" · "))));
+    [status(order), labelled(t("lines"), order.lines), counted(order)].filter(Boolean).join(" · ")),
+  note(order) ? h("small", { class: "order-note" }, note(order)) : null));
+  // (a list saved by an older version has no to_ship: nothing is said rather than a wrong figure)
+  const counted = (order) => (figure === "to_ship"
+    ? (order.to_ship === undefined ? null : labelled(t("to_ship"), formatNumber(order.to_ship)))
+    : labelled(t("left"), formatNumber(order.left)));
 
   return {
     element,
@@ -58,6 +72,10 @@ export function openOrders({ kind, title, onChoose, onRelease, shows = () => tru
     labelFor(code) {
       const typed = String(code).trim().toUpperCase();
       return listed.find((order) => order.number.toUpperCase() === typed)?.label ?? null;
+    },
+    // The rows' notes may have changed (nothing fetched): the list as it is, painted again.
+    repaint() {
+      if (painted && element.querySelector(".open-orders-list")) paint();
     },
     // selected: the screen's order, if any; none: the list, fetched again.
     update(selected) {

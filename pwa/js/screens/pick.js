@@ -44,6 +44,10 @@ export default {
       return 0;
     }
     const nextLine = () => lines.find((line) => remaining(line) > 0);
+    // The server lists what no bin holds as a row without a bin, after every bin (walking order): once it is next,
+    // everything in stock is picked. Said plainly, not "go to <nothing>".
+    const notInStock = () => t("pick_not_in_stock", { what: lines.filter((line) => !line.bin && remaining(line) > 0)
+      .map((line) => `${formatNumber(remaining(line))} × ${line.name}`).join(", ") });
     show();
     choices.update(context.order);
     if (context.order) loadPickList();
@@ -63,12 +67,13 @@ export default {
       const next = nextLine();
       panel.setPrompt(!context.order ? t("pick_prompt_order")
         : !lines.length ? "" : !next ? t("pick_done")
-          : context.bin === next.bin ? t("pick_prompt_item", { bin: next.bin }) : t("pick_prompt_bin", { bin: next.bin }));
+          : !next.bin ? notInStock()
+            : context.bin === next.bin ? t("pick_prompt_item", { bin: next.bin }) : t("pick_prompt_bin", { bin: next.bin }));
       replaceChildren(list, lines.map((line) => h("li", {
         class: `pick-line${line === next ? " current" : ""}${remaining(line) <= 0 ? " complete" : ""}`,
         dataset: { lineId: line.line_id, sku: line.sku },
       },
-      h("div", { class: "pick-bin" }, line.bin),
+      h("div", { class: `pick-bin${line.bin ? "" : " none"}` }, line.bin || t("not_in_stock")),
       h("div", { class: "line-name" }, line.name, " ", h("small", {}, line.sku),
         line.lot ? h("small", {}, ` · ${t("lot")} ${line.lot}`) : null,
         line.expiry ? h("small", {}, ` · ${t("expiry")} ${formatDay(line.expiry)}`) : null),

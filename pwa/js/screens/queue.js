@@ -92,11 +92,15 @@ function unreadable(scan) {
   return scan.status === 422 && scan.answer?.error?.field === "code";
 }
 
-// A held scan's fate once a supervisor decided, with the note left for the operator.
-function decisionText(scan) {
+// A held scan's fate once a supervisor decided, with what was done (accepted: the server's answer, e.g. "SO-1
+// shipped (6 units, 2 kept on back-order).", which says what became of the rest) and the note left for the operator.
+// A rejected scan's answer is shown as its refusal, above this.
+function decisionText(scan, { withAnswer = true } = {}) {
   if (!scan.decision) return "";
-  const said = t(scan.decision.outcome === "rejected" ? "decision_rejected" : "decision_accepted");
-  return scan.decision.note ? `${said} · ${t("supervisor_note", { note: scan.decision.note })}` : said;
+  const rejected = scan.decision.outcome === "rejected";
+  const answer = withAnswer && !rejected ? messageOf(scan.answer) : "";
+  return [t(rejected ? "decision_rejected" : "decision_accepted"), answer,
+    scan.decision.note ? t("supervisor_note", { note: scan.decision.note }) : ""].filter(Boolean).join(" · ");
 }
 
 function refusedItem(scan) {

@@ -231,19 +231,32 @@ export function table(columns, rows, { id, empty = t("sv_none"), rowProps } = {}
 // An order ended for a reason (a purchase order closed, a sales order cancelled): one id per form, so a retry
 // after a lost answer is a replay. A refusal is shown in the server's words; done(order) gets the order ended.
 // ``more``: optional fields sent with the reason when filled in, [{ name, className, label, help }].
+// The reason is required: said in the form itself. The browser's own check (``required`` alone) blocked the submit
+// with a bubble that is gone in seconds or, in some browsers and installed apps, never shown ("nothing happens"),
+// and let a reason of spaces through.
 export function reasonForm({ path, className, submitLabel, reasonLabel, help, done, more = [] }) {
   const stamp = { client_event_id: uuid4(), occurred_at: nowWithZone() };
-  const reason = h("input", { name: "reason", class: "close-reason", required: true, maxlength: 200 });
+  const reason = h("input", { name: "reason", class: "close-reason", required: true, "aria-required": "true",
+    maxlength: 200, onInput: () => reason.removeAttribute("aria-invalid") });
   const extras = more.map((field) => ({ ...field, input: h("input", { name: field.name, class: field.className, maxlength: 64 }) }));
   const message = h("p", { class: "close-message", role: "status" });
   const submit = h("button", { type: "submit" }, submitLabel);
-  return h("form", { class: className, async onSubmit(event) {
+  return h("form", { class: className, noValidate: true, async onSubmit(event) {
     event.preventDefault();
+    if (!reason.value.trim()) {
+      reason.setAttribute("aria-invalid", "true");
+      message.className = "close-message error";
+      message.textContent = t("reason_required");
+      reason.focus();
+      return;
+    }
+    message.className = "close-message";
+    message.textContent = "";
     submit.disabled = true;
     const filled = Object.fromEntries(extras.filter(({ input }) => input.value.trim())
       .map(({ name, input }) => [name, input.value.trim()]));
     try {
-      done(await call(path, { method: "POST", body: { ...stamp, reason: reason.value, ...filled } }));
+      done(await call(path, { method: "POST", body: { ...stamp, reason: reason.value.trim(), ...filled } }));
     } catch (error) {
       message.className = "close-message error";
       message.textContent = error instanceof ApiError ? error.message : t("sv_failed", { reason: error.message });

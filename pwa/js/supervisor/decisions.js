@@ -3,7 +3,7 @@
 // reject drops them with a note the operator will see.
 import { h, visibleCode } from "../dom.js";
 import { formatNumber, labelled, t } from "../i18n.js";
-import { call, callList, dateTimeText, layout, loading, shownOf, word } from "./common.js";
+import { ApiError, call, callList, dateTimeText, layout, loading, shownOf, word } from "./common.js";
 
 export default {
   title: "sv_decisions",
@@ -37,7 +37,8 @@ function decision(scan, refresh) {
       refresh();
     } catch (error) {
       message.className = "error";
-      message.textContent = t("sv_failed", { reason: error.message });
+      // The server's refusal in its words, or no answer: the decision was not taken ("Could not load" misled).
+      message.textContent = t(error instanceof ApiError ? "decision_refused" : "decision_not_sent", { reason: error.message });
       for (const button of buttons) button.disabled = false;
     }
   };

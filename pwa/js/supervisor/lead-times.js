@@ -161,7 +161,7 @@ function linesTable(lines, container) {
 
 function orderView(detail) {
   const view = h("div", { class: "po-detail", dataset: { po: detail.number } },
-    h("p", {}, [labelled(t("supplier"), detail.supplier), labelled(t("status"), word("status", detail.status)),
+    h("p", {}, [labelled(t("supplier"), detail.supplier), labelled(t("status"), poStatus(detail)),
       labelled(t("promised"), dateText(detail.promised_date))].join(" · ")),
     table([
       { label: t("sku"), value: (line) => productLink(line.sku) },
@@ -176,6 +176,15 @@ function orderView(detail) {
       event.note ? ` — ${event.note}` : ""))),
     ["closed", "cancelled"].includes(detail.status) ? null : closeForm(detail, (closed) => view.replaceWith(orderView(closed))));
   return view;
+}
+
+// An order's status is its furthest line's step: "put away" with most of it still to come is put away in part, as
+// the phone's open orders say it (screens/open-orders.js).
+const PARTLY = ["received", "put_away"];
+export function poStatus(detail) {
+  const left = detail.lines.reduce((sum, line) => sum + Math.max(0, Number(line.left ?? line.ordered - line.received)), 0);
+  return left > 0 && PARTLY.includes(detail.status)
+    ? t("status_partly", { status: word("status", detail.status) }) : word("status", detail.status);
 }
 
 // The supplier will not deliver the rest.

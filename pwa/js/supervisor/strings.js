@@ -508,6 +508,8 @@ extendStrings({
     stock_none: "No product matches.", stock_more: "Show {n} more", stock_shown: "{shown} of {total} shown",
     val_at: "Value at the end of a day", val_at_day: "Day", val_at_value: "Value at the end of {date}",
     val_at_qty: "Qty", val_at_none: "Nothing in stock at the end of that day.",
+    decision_refused: "Decision refused: {reason}", reason_required: "A reason is required: type why.",
+    decision_not_sent: "Decision not sent: {reason}",
   },
   fr: {
     repl_unit_cost: "Coût unitaire", repl_line_value: "Montant", repl_summary: "Commandes à créer, par fournisseur",
@@ -537,6 +539,8 @@ extendStrings({
     stock_none: "Aucun article ne correspond.", stock_more: "Afficher {n} de plus", stock_shown: "{shown} sur {total} affichés",
     val_at: "Valeur à la fin d'un jour", val_at_day: "Jour", val_at_value: "Valeur le {date} au soir",
     val_at_qty: "Qté", val_at_none: "Rien en stock à la fin de ce jour.",
+    decision_refused: "Décision refusée : {reason}", reason_required: "Le motif est obligatoire : indiquez pourquoi.",
+    decision_not_sent: "Décision non envoyée : {reason}",
   },
 });
 
