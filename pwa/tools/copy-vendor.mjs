@@ -22,31 +22,24 @@ for (const file of ["es/reader/index.js", "es/share.js", "reader/zxing_reader.wa
 cpSync(join(root, "node_modules", "zxing-wasm", "LICENSE"), join(target, "LICENSE"));
 console.log(`copy-vendor: zxing-wasm reader copied to ${target}`);
 
+// Copies ``files`` of node_modules/<pkg> flat into pwa/vendor/<dir> (a file's own folders dropped).
+function copyFlat(pkg, dir, files, what) {
+  const source = join(root, "node_modules", pkg);
+  const into = join(root, "pwa", "vendor", dir);
+  if (!existsSync(source)) {
+    console.error(`copy-vendor: node_modules/${pkg} is missing; run \`npm ci\` at the repository root.`);
+    process.exit(1);
+  }
+  rmSync(into, { recursive: true, force: true });
+  mkdirSync(into, { recursive: true });
+  for (const file of files) cpSync(join(source, file), join(into, file.split("/").pop()));
+  console.log(`copy-vendor: ${what} copied to ${into}`);
+}
+
 // uPlot draws the supervisor views' charts (canvas, ~50 KB, no dependencies): its ES module and stylesheet.
-const uplot = join(root, "node_modules", "uplot");
-const uplotTarget = join(root, "pwa", "vendor", "uplot");
-if (!existsSync(uplot)) {
-  console.error("copy-vendor: node_modules/uplot is missing; run `npm ci` at the repository root.");
-  process.exit(1);
-}
-rmSync(uplotTarget, { recursive: true, force: true });
-mkdirSync(uplotTarget, { recursive: true });
-for (const file of ["dist/uPlot.esm.js", "dist/uPlot.min.css", "LICENSE"]) {
-  cpSync(join(uplot, file), join(uplotTarget, file.replace("dist/", "")));
-}
-console.log(`copy-vendor: uPlot copied to ${uplotTarget}`);
+copyFlat("uplot", "uplot", ["dist/uPlot.esm.js", "dist/uPlot.min.css", "LICENSE"], "uPlot");
 
 // Swagger UI for the API documentation page (/api/docs), served from our own origin like the rest: a CDN script on
 // the app's origin could read the bearer token the app keeps there.
-const swagger = join(root, "node_modules", "swagger-ui-dist");
-const swaggerTarget = join(root, "pwa", "vendor", "swagger-ui");
-if (!existsSync(swagger)) {
-  console.error("copy-vendor: node_modules/swagger-ui-dist is missing; run `npm ci` at the repository root.");
-  process.exit(1);
-}
-rmSync(swaggerTarget, { recursive: true, force: true });
-mkdirSync(swaggerTarget, { recursive: true });
-for (const file of ["swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js", "LICENSE"]) {
-  cpSync(join(swagger, file), join(swaggerTarget, file));
-}
-console.log(`copy-vendor: Swagger UI copied to ${swaggerTarget}`);
+copyFlat("swagger-ui-dist", "swagger-ui",
+  ["swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js", "LICENSE"], "Swagger UI");

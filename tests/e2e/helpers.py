@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -150,8 +151,8 @@ def fake_scan_api(page, applied: list[dict]) -> None:
     page.route("**/api/v1/scans/batch", answer)
 
 
-def decide_as_supervisor(server, client_event_id: str, accept: bool, note: str) -> int:
-    """A supervisor's decision on a held scan, made from another client (the desk): answers the HTTP status."""
+def as_supervisor(server, method: str, path: str, body=None) -> tuple[int, dict | None]:
+    """A request from another client signed in as the seed's supervisor (the desk): (HTTP status, JSON body)."""
     username, password = server.seed["supervisor"]
     login = urllib.request.Request(server.base_url + "/api/v1/auth/tokens", method="POST",
                                    headers={"Content-Type": "application/json"},
@@ -159,8 +160,17 @@ def decide_as_supervisor(server, client_event_id: str, accept: bool, note: str) 
                                                     "device": "e2e-desk"}).encode())
     with urllib.request.urlopen(login, timeout=10) as response:
         token = json.loads(response.read())["token"]
-    decision = urllib.request.Request(server.base_url + f"/api/v1/scans/{client_event_id}/decision", method="POST",
-                                      headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
-                                      data=json.dumps({"accept": accept, "note": note}).encode())
-    with urllib.request.urlopen(decision, timeout=10) as response:
-        return response.status
+    request = urllib.request.Request(server.base_url + path, method=method,
+                                     data=None if body is None else json.dumps(body).encode(),
+                                     headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
+def decide_as_supervisor(server, client_event_id: str, accept: bool, note: str) -> int:
+    """A supervisor's decision on a held scan, made from another client (the desk): answers the HTTP status."""
+    return as_supervisor(server, "POST", f"/api/v1/scans/{client_event_id}/decision",
+                         {"accept": accept, "note": note})[0]

@@ -6,13 +6,11 @@ The order is the test's own (its own product and customer), and its back-order i
 other tests read is unchanged."""
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.request
 import uuid
 from datetime import datetime, timezone
 
-from tests.e2e.helpers import new_context, open_screen, screenshot, sign_in, wait_for_service_worker, watch_errors
+from tests.e2e.helpers import (as_supervisor, new_context, open_screen, screenshot, sign_in, wait_for_service_worker,
+                               watch_errors)
 
 ORDER_BUTTON = "#open-orders .open-order[data-number='{}']"
 
@@ -21,40 +19,22 @@ def _stamped(**body) -> dict:
     return {"client_event_id": str(uuid.uuid4()), "occurred_at": datetime.now(timezone.utc).isoformat(), **body}
 
 
-def _as_supervisor(server, method: str, path: str, body=None) -> tuple[int, dict | None]:
-    username, password = server.seed["supervisor"]
-    login = urllib.request.Request(server.base_url + "/api/v1/auth/tokens", method="POST",
-                                   headers={"Content-Type": "application/json"},
-                                   data=json.dumps({"username": username, "password": password,
-                                                    "device": "e2e-desk"}).encode())
-    with urllib.request.urlopen(login, timeout=10) as response:
-        token = json.loads(response.read())["token"]
-    request = urllib.request.Request(server.base_url + path, method=method,
-                                     data=None if body is None else json.dumps(body).encode(),
-                                     headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, json.loads(response.read() or b"null")
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"null")
-
-
 def _order_short_of_stock(server, name: str) -> tuple[dict, str, str]:
     """3 units of a new product ordered by a new customer, 2 in a bin, both picked: (order, sku, bin)."""
     sku = f"E2E-PR-{uuid.uuid4().hex[:6].upper()}"
-    _, suppliers = _as_supervisor(server, "GET", "/api/v1/suppliers")
-    status, body = _as_supervisor(server, "POST", "/api/v1/products", {
+    _, suppliers = as_supervisor(server, "GET", "/api/v1/suppliers")
+    status, body = as_supervisor(server, "POST", "/api/v1/products", {
         "sku": sku, "name": name, "unit_cost": 12, "supplier": suppliers["items"][0]["code"]})
     assert status == 201, body
-    _, bins = _as_supervisor(server, "GET", "/api/v1/locations?kind=bin&per_page=1")
+    _, bins = as_supervisor(server, "GET", "/api/v1/locations?kind=bin&per_page=1")
     where = bins["items"][0]["code"]
-    status, body = _as_supervisor(server, "POST", "/api/v1/adjustments",
+    status, body = as_supervisor(server, "POST", "/api/v1/adjustments",
                                   _stamped(product=sku, location=where, qty=2, reason="e2e order progress"))
     assert status == 201, body
-    status, customer = _as_supervisor(server, "POST", "/api/v1/customers",
+    status, customer = as_supervisor(server, "POST", "/api/v1/customers",
                                       {"code": f"E2E-{uuid.uuid4().hex[:8].upper()}", "name": "Garage du reliquat"})
     assert status == 201, customer
-    status, order = _as_supervisor(server, "POST", "/api/v1/sales-orders",
+    status, order = as_supervisor(server, "POST", "/api/v1/sales-orders",
                                    _stamped(customer=customer["code"], lines=[{"product": sku, "qty": 3}]))
     assert status == 201, order
     status, body = server.request("POST", "/api/v1/scans", _stamped(
@@ -93,9 +73,9 @@ def test_an_order_short_of_stock_from_the_pick_list_to_its_back_order(browser, s
         assert button.locator(".order-note").inner_text() == "your shipment waits for a supervisor"
         page.wait_for_selector("#flash", state="hidden", timeout=15000)
         screenshot(page, "ship-held-for-a-supervisor")
-        _, held = _as_supervisor(scan_api, "GET", "/api/v1/scans?outcome=pending&limit=500")
+        _, held = as_supervisor(scan_api, "GET", "/api/v1/scans?outcome=pending&limit=500")
         [scan] = [s for s in held if s["action"] == "ship" and s["context"].get("order") == number]
-        status, decided = _as_supervisor(scan_api, "POST", f"/api/v1/scans/{scan['client_event_id']}/decision",
+        status, decided = as_supervisor(scan_api, "POST", f"/api/v1/scans/{scan['client_event_id']}/decision",
                                          {"accept": True, "rest": "back_order", "note": "the disc comes Monday"})
         assert status == 201, decided
 
@@ -123,7 +103,7 @@ def test_an_order_short_of_stock_from_the_pick_list_to_its_back_order(browser, s
         screenshot(page, "lookup-sales-order-shipped-in-part")
     finally:
         context.close()
-        status, body = _as_supervisor(scan_api, "POST", f"/api/v1/sales-orders/{number}/close",
+        status, body = as_supervisor(scan_api, "POST", f"/api/v1/sales-orders/{number}/close",
                                       _stamped(reason="e2e: leave the demo as it was"))
         assert status == 200, body
     assert not errors, errors
@@ -134,7 +114,7 @@ def test_a_look_up_of_an_order_shipped_in_part_fits_a_390_px_phone_in_french(bro
     number = order["number"]
     status, held = scan_api.request("POST", "/api/v1/scans", _stamped(code=order["label"], action="ship", device="e2e"))
     assert status == 202, held
-    assert _as_supervisor(scan_api, "POST", f"/api/v1/scans/{held['client_event_id']}/decision",
+    assert as_supervisor(scan_api, "POST", f"/api/v1/scans/{held['client_event_id']}/decision",
                           {"accept": True, "rest": "back_order"})[0] == 201
     context = new_context(browser, scan_api, locale="fr-FR", viewport={"width": 390, "height": 844})
     page = context.new_page()
@@ -157,5 +137,5 @@ def test_a_look_up_of_an_order_shipped_in_part_fits_a_390_px_phone_in_french(bro
         screenshot(page, "lookup-sales-order-shipped-in-part-fr")
     finally:
         context.close()
-        assert _as_supervisor(scan_api, "POST", f"/api/v1/sales-orders/{number}/close",
+        assert as_supervisor(scan_api, "POST", f"/api/v1/sales-orders/{number}/close",
                               _stamped(reason="e2e: leave the demo as it was"))[0] == 200

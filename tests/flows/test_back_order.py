@@ -21,6 +21,23 @@ def _part_shipped(client, sup, scanner, *, rest="back_order"):
     return so, res.json
 
 
+def _wipers_ordered(client, sup, qty: int, *, shelved: int = 10) -> dict:
+    """``shelved`` wiper blades put in B-01, then an order for ``qty`` of them."""
+    client.post("/api/v1/adjustments", json=event(product="WIPER", location="B-01", qty=shelved, reason="open"),
+                headers=sup)
+    return client.post("/api/v1/sales-orders", headers=sup, json=event(
+        customer="GARAGE", lines=[{"product": "WIPER", "qty": qty}])).json
+
+
+def _held_shipment(client, sup, scanner, qty: int = 3) -> tuple[dict, dict]:
+    """An order of ``qty`` blades, one picked, its shipment held: (order, held scan)."""
+    so = _wipers_ordered(client, sup, qty)
+    scanner.scan(OTHER_EAN, "pick", order=so["number"], bin="B-01")
+    status, held = scanner.scan(so["label"], "ship")
+    assert status == 202, held
+    return so, held
+
+
 def _lines(client, headers, number):
     detail = client.get(f"/api/v1/sales-orders/{number}", headers=headers).json
     return detail["status"], {ln["sku"]: {k: ln[k] for k in ("picked", "shipped", "short", "reserved", "left")}
@@ -72,10 +89,7 @@ def test_the_back_order_is_picked_and_shipped_later_and_the_order_ends_shipped(c
 
 def test_a_second_partial_shipment_is_held_again(client, warehouse, scanner, shelf):
     sup = warehouse["supervisor"]
-    client.post("/api/v1/adjustments", json=event(product="WIPER", location="B-01", qty=10, reason="open"),
-                headers=sup)
-    so = client.post("/api/v1/sales-orders", headers=sup, json=event(
-        customer="GARAGE", lines=[{"product": "WIPER", "qty": 5}])).json
+    so = _wipers_ordered(client, sup, 5)
     for done in (1, 3):   # 1 shipped, 4 kept; 2 more shipped, 2 kept
         assert scanner.scan(OTHER_EAN, "pick", order=so["number"], bin="B-01", qty=done - (done > 1))[0] == 201
         status, held = scanner.scan(so["label"], "ship")
@@ -154,12 +168,7 @@ def test_a_back_order_out_of_stock_is_demand_the_plan_orders_for(client, warehou
 
 def test_a_decision_names_no_other_rest(client, warehouse, scanner, shelf):
     sup = warehouse["supervisor"]
-    client.post("/api/v1/adjustments", json=event(product="WIPER", location="B-01", qty=10, reason="open"),
-                headers=sup)
-    so = client.post("/api/v1/sales-orders", headers=sup, json=event(
-        customer="GARAGE", lines=[{"product": "WIPER", "qty": 3}])).json
-    scanner.scan(OTHER_EAN, "pick", order=so["number"], bin="B-01")
-    held = scanner.scan(so["label"], "ship")[1]
+    so, held = _held_shipment(client, sup, scanner)
     res = client.post(f"/api/v1/scans/{held['client_event_id']}/decision", json={"accept": True, "rest": "later"},
                       headers=sup)
     assert res.status_code == 422
@@ -206,12 +215,7 @@ def test_an_order_taken_short_is_served_by_the_next_count_before_a_newer_order(c
 
 def test_a_second_ship_scan_while_one_waits_is_refused_not_held_twice(client, warehouse, scanner, shelf):
     sup = warehouse["supervisor"]
-    client.post("/api/v1/adjustments", json=event(product="WIPER", location="B-01", qty=10, reason="open"),
-                headers=sup)
-    so = client.post("/api/v1/sales-orders", headers=sup, json=event(
-        customer="GARAGE", lines=[{"product": "WIPER", "qty": 3}])).json
-    scanner.scan(OTHER_EAN, "pick", order=so["number"], bin="B-01")
-    assert scanner.scan(so["label"], "ship")[0] == 202
+    so, _ = _held_shipment(client, sup, scanner)
     status, again = scanner.scan(so["label"], "ship")
     assert status == 409 and again["error"]["code"] == "shipment_waiting", again
     pending = client.get("/api/v1/scans?outcome=pending", headers=sup).json
