@@ -3,16 +3,12 @@ for the rest (still reserved, still demand the replenishment plan sees), ships a
 closed short by a supervisor. A back-order never ends in a cancel: what left was sold."""
 from tests.conftest import event
 from tests.flows.conftest import EAN, OTHER_EAN, stock
+from tests.flows.test_partial_shipment import _order as partly_picked_order
 
 
 def _part_shipped(client, sup, scanner, *, rest="back_order"):
     """5 pads and 3 wiper blades ordered; 5 pads and 1 blade picked, shipped, the 2 blades left kept for later."""
-    client.post("/api/v1/adjustments", json=event(product="WIPER", location="B-01", qty=10, reason="open"),
-                headers=sup)
-    so = client.post("/api/v1/sales-orders", headers=sup, json=event(
-        customer="GARAGE", lines=[{"product": "PAD", "qty": 5}, {"product": "WIPER", "qty": 3}])).json
-    assert scanner.scan(EAN, "pick", order=so["number"], bin="A-01", qty=5)[0] == 201
-    assert scanner.scan(OTHER_EAN, "pick", order=so["number"], bin="B-01")[0] == 201
+    so = partly_picked_order(client, sup, scanner)
     status, held = scanner.scan(so["label"], "ship")
     assert status == 202 and "kept for later" in held["message"], held
     res = client.post(f"/api/v1/scans/{held['client_event_id']}/decision", json={"accept": True, "rest": rest},

@@ -101,7 +101,8 @@ def test_the_french_message_agrees_with_how_many_units_are_not_picked(client, wa
     fr = {**scanner.headers, "Accept-Language": "fr"}
     body = client.post("/api/v1/scans", json=scanner.body(so["label"], "ship"), headers=fr).json
     assert "pas encore prélevés : 2 × Wiper blade" in body["message"], body
-    # One unit left: singular.
+    # One unit left: singular (the first hold rejected: one shipment of an order waits at a time).
+    client.post(f"/api/v1/scans/{body['client_event_id']}/decision", json={"accept": False}, headers=sup)
     assert scanner.scan(OTHER_EAN, "pick", order=so["number"], bin="B-01")[0] == 201
     body = client.post("/api/v1/scans", json=scanner.body(so["label"], "ship"), headers=fr).json
     assert "pas encore prélevé : 1 × Wiper blade" in body["message"], body
