@@ -1,7 +1,7 @@
 // Service worker: keeps the app shell on the device so Tendu opens without network.
 // VERSION must equal SHELL_VERSION in js/version.js (a test checks): a new value makes browsers install
 // the new shell beside the old one, and switch when the operator accepts the update (or on next start).
-const VERSION = "2026.11.28-40";
+const VERSION = "2026.11.28-41";
 const SHELL_CACHE = `tendu-shell-${VERSION}`;
 // zxing-wasm (about 1 MB) and uPlot: not precached, fetched on first use (camera, first chart), kept until
 // the next release.

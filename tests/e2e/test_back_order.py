@@ -68,6 +68,8 @@ def test_a_partial_shipment_is_kept_on_back_order_then_its_back_order_closed(des
     assert cells[1:6] == ["3", "2", "2", "0", "1"], cells         # ordered, picked, shipped, short, still to deliver
     steps = desk.locator("#so-detail-steps li").all_inner_texts()
     assert any("Shipped" in step and "back-order: 1" in step for step in steps), steps
+    desk.click("#so-label-print")                               # its label, for the phone to scan
+    desk.wait_for_function("document.querySelector('#so-label-png img')?.naturalWidth > 0")
     screenshot(desk, "supervisor-back-order-detail")
     row.locator("button.danger").click()
     form = desk.locator("form.close-so")

@@ -4,8 +4,8 @@
 // is not one, is shown in its words) or to close a back-order.
 import { h, replaceChildren } from "../dom.js";
 import { formatNumber, labelled, t } from "../i18n.js";
-import { call, callList, card, dateText, dateTimeText, layout, loading, num, reasonForm, shownOf, table, word,
-} from "./common.js";
+import { call, callList, card, dateText, dateTimeText, fetchFile, layout, loading, num, reasonForm, shownOf, table,
+  word } from "./common.js";
 import { forgetLists } from "./pickers.js";
 import { salesOrderForm } from "./sales-order-form.js";
 
@@ -111,6 +111,25 @@ async function orderDetail(number, close) {
     h("h3", {}, t("so_steps")),
     h("ol", { class: "so-steps", id: "so-detail-steps" }, order.events.map((step) => h("li", {},
       `${dateTimeText(step.occurred_at)} · ${t(`so_step_${step.kind}`)}${step.note ? ` · ${step.note}` : ""}`))),
-    h("button", { type: "button", id: "so-detail-close", onClick: close }, t("so_detail_close")));
+    h("div", { class: "so-actions" }, labelButton(order),
+      h("button", { type: "button", id: "so-detail-close", onClick: close }, t("so_detail_close"))));
+}
+
+// The order's label (TL:SO:…), what the phone scans to pick and to ship it: a PNG for a label printer, shown too.
+function labelButton(order) {
+  const shown = h("span", { id: "so-label" });
+  const button = h("button", { type: "button", id: "so-label-print", async onClick() {
+    button.disabled = true;
+    try {
+      const url = URL.createObjectURL(await fetchFile(`/api/v1/labels/sales-orders/${encodeURIComponent(order.number)}.png`));
+      replaceChildren(shown, h("a", { href: url, download: `${order.number}.png`, id: "so-label-png" },
+        h("img", { src: url, alt: order.label, class: "so-label-img" })));
+    } catch (error) {
+      replaceChildren(shown, h("span", { class: "error" }, t("sv_not_done", { reason: error.message })));
+    } finally {
+      button.disabled = false;
+    }
+  } }, t("so_label"));
+  return h("span", {}, button, shown);
 }
 

@@ -554,6 +554,7 @@ extendStrings({
     so_detail_close: "Close",
     so_step_ordered: "Ordered by the customer", so_step_picked: "Picked", so_step_packed: "Packed",
     so_step_shipped: "Shipped", so_step_closed: "Back-order closed", so_step_cancelled: "Cancelled",
+    so_label: "The order's label (to scan)",
   },
   fr: {
     so_show: "Afficher", so_show_open: "Ouvertes (à préparer ou à expédier)",
@@ -564,5 +565,6 @@ extendStrings({
     so_detail_close: "Fermer",
     so_step_ordered: "Commandée par le client", so_step_picked: "Prélevé", so_step_packed: "Emballée",
     so_step_shipped: "Expédiée", so_step_closed: "Reliquat clos", so_step_cancelled: "Annulée",
+    so_label: "Étiquette de la commande (à scanner)",
   },
 });
