@@ -115,7 +115,7 @@ class ItemScan:
 
 def scanned_item(s, scan: Scan, parsed: ParseResult) -> ItemScan:
     """The item the scan names (read before the lock when it could be, see Ready)."""
-    return scan.ready.get("item", lambda: item_of(s, parsed))
+    return scan.ready.get("item", lambda: item_of(s, parsed, skus=reads_skus(scan)))
 
 
 def _unknown(parsed: ParseResult) -> NotFound:
@@ -133,14 +133,23 @@ def _unknown(parsed: ParseResult) -> NotFound:
     return NotFound("unknown_code", en, fr, field="code", details={"parse": parsed.to_dict()})
 
 
-def item_of(s, parsed: ParseResult) -> ItemScan:
-    """The product a code names, with the pack quantity and GS1 count applied."""
+def reads_skus(scan: Scan) -> bool:
+    """A SKU typed where a label would not scan names its product when picking or receiving against an order: the
+    product must then be on that order (a pick of another is refused, a receipt of another held for a supervisor), so
+    a typo cannot book the wrong item in silence. Elsewhere (a put-away, a count) nothing would catch it."""
+    return scan.action in ("pick", "receive") and bool(scan.context.get("order"))
+
+
+def item_of(s, parsed: ParseResult, *, skus: bool = False) -> ItemScan:
+    """The product a code names, with the pack quantity and GS1 count applied; with ``skus``, free text may also be
+    a product's SKU (``reads_skus``)."""
     if parsed.kind in ("gtin", "gs1") and (parsed.gtin or parsed.content_gtin):
         product = s.execute(PRODUCT_BY_CODE, {"code": parsed.gtin or parsed.content_gtin}).first()
         if product is None and parsed.kind == "gtin":
             product = _linked_as_text(s, parsed)
     elif parsed.kind == "text":
-        product = s.execute(PRODUCT_BY_CODE, {"code": parsed.value}).first()
+        product = s.execute(PRODUCT_BY_CODE, {"code": parsed.value}).first() or (
+            product_by_sku(s, parsed.value) if skus else None)
     elif parsed.kind == "product_ref":
         product = product_by_sku(s, parsed.reference)
     else:
@@ -253,11 +262,12 @@ def prepare(s, scan: Scan, parsed: ParseResult) -> ParseResult:
     """Read before the write lock what the scan names (see Ready). Returns the scan's reading: a code that names no
     item but a location (a bin "10020304" without its Tendu label) reads as that location, as its label would."""
     if scan.action in ITEM_ACTIONS and parsed.kind in ITEM_KINDS:
-        scan.ready.read("item", lambda: item_of(s, parsed))
+        scan.ready.read("item", lambda: item_of(s, parsed, skus=reads_skus(scan)))
         where = _place_instead(s, scan, parsed)
         if where is not None:
             parsed = replace(parsed, kind="location", value=scanned_text(parsed), reference=where.code, gtin=None)
-            scan.ready.read("item", lambda: item_of(s, parsed))  # (not an item: the location's refusal)
+            # (not an item: the location's refusal)
+            scan.ready.read("item", lambda: item_of(s, parsed, skus=reads_skus(scan)))
             scan.ready.put("scanned", where)
     elif scan.action in BIN_ACTIONS and parsed.kind == "location":  # (a Tendu label)
         scan.ready.read("scanned", lambda: master.place_or_none(s, parsed.reference))
