@@ -95,18 +95,16 @@ def _briefs(model, orders: list) -> list[dict]:
              **({"to_ship": waiting.get(o.id, Decimal(0))} if model is SalesOrder else {})} for o in orders]
 
 
-_SIGN_IN_DISPATCH = {MovementKind.PICK: 1, MovementKind.SHIPMENT: -1, MovementKind.PUT_BACK: -1}
-
-
 def _in_dispatch(order_ids: list[int]) -> dict[int, Decimal]:
     """Units picked for each sales order and not yet shipped (nor put back): what its next shipment takes."""
     out: dict[int, Decimal] = defaultdict(Decimal)
     for order_id, kind, qty in db.session.execute(
             select(SalesOrderLine.order_id, Movement.kind, func.sum(Movement.qty))
             .join(SalesOrderLine, SalesOrderLine.id == Movement.so_line_id)
-            .where(SalesOrderLine.order_id.in_(order_ids), Movement.kind.in_([int(k) for k in _SIGN_IN_DISPATCH]))
+            .where(SalesOrderLine.order_id.in_(order_ids),
+                   Movement.kind.in_([int(k) for k in sales.IN_DISPATCH_SIGN]))
             .group_by(SalesOrderLine.order_id, Movement.kind)):
-        out[order_id] += _SIGN_IN_DISPATCH[MovementKind(kind)] * qty
+        out[order_id] += sales.IN_DISPATCH_SIGN[MovementKind(kind)] * qty
     return out
 
 

@@ -25,21 +25,27 @@ _PUT_BACK = _sum_by_line(MovementKind.PUT_BACK)
 _SHIPPED = _sum_by_line(MovementKind.SHIPMENT)
 
 
+def _on_lines(s, statement, line_ids) -> dict[int, Decimal]:
+    """One of the sums above (_PICKED, _PUT_BACK, _SHIPPED) for these lines: 0 for a line without any."""
+    return defaultdict(Decimal, dict(s.execute(statement, {"lines": list(line_ids)}).all()))
+
+
+def picked_on_lines(s, line_ids) -> dict[int, Decimal]:
+    return _on_lines(s, _PICKED, line_ids)
+
+
 def picked_by_line(s, order: SalesOrder) -> dict[int, Decimal]:
-    rows = s.execute(_PICKED, {"lines": [ln.id for ln in order.lines]})
-    return defaultdict(Decimal, {line_id: qty for line_id, qty in rows})
+    return picked_on_lines(s, [ln.id for ln in order.lines])
 
 
 def put_back_by_line(s, order: SalesOrder) -> dict[int, Decimal]:
     """Picked, then taken back from dispatch to stock when the order was cancelled."""
-    rows = s.execute(_PUT_BACK, {"lines": [ln.id for ln in order.lines]})
-    return defaultdict(Decimal, {line_id: qty for line_id, qty in rows})
+    return _on_lines(s, _PUT_BACK, [ln.id for ln in order.lines])
 
 
 def shipped_by_line(s, order: SalesOrder) -> dict[int, Decimal]:
     """Gone to the customer: all of a line's shipments (several when the order shipped in part)."""
-    rows = s.execute(_SHIPPED, {"lines": [ln.id for ln in order.lines]})
-    return defaultdict(Decimal, {line_id: qty for line_id, qty in rows})
+    return _on_lines(s, _SHIPPED, [ln.id for ln in order.lines])
 
 
 def pick_list(s, order: SalesOrder) -> list[dict]:

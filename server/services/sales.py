@@ -20,7 +20,7 @@ from server.extensions import db
 from server.models import (Customer, Location, Movement, MovementKind, Product, SalesOrder, SalesOrderEvent,
                            SalesOrderLine, StockLevel)
 from server.models.base import utcnow
-from server.queries.picking import picked_by_line
+from server.queries.picking import picked_by_line, picked_on_lines
 from server.services import ledger, master
 from server.services.purchasing import add_event, event_summary
 from server.services.idempotency import once, raise_reused
@@ -34,6 +34,8 @@ PART_SHIPPED = "part_shipped"
 OPEN = ("ordered", "picked", "packed", PART_SHIPPED)
 # Nothing more happens on these: shipped in full, closed short after a partial shipment (``close_rest``), cancelled.
 ENDED = ("shipped", "closed", "cancelled")
+# What a sales line's movements do to the units waiting in dispatch for it.
+IN_DISPATCH_SIGN = {MovementKind.PICK: 1, MovementKind.SHIPMENT: -1, MovementKind.PUT_BACK: -1}
 
 
 def create_order(stamp: Stamp, *, customer: str, lines: list[dict], requested_date: date | None = None,
@@ -116,12 +118,9 @@ def reserve_waiting(s, product_ids, *, but: int | None = None) -> None:
             .order_by(SalesOrder.ordered_at, SalesOrderLine.id).execution_options(populate_existing=True)).all()
         if not waiting:
             continue
-        picked = dict(s.execute(select(Movement.so_line_id, func.sum(Movement.qty))
-                                .where(Movement.so_line_id.in_([line.id for line in waiting]),
-                                       Movement.kind == int(MovementKind.PICK))
-                                .group_by(Movement.so_line_id)).all())
+        picked = picked_on_lines(s, [line.id for line in waiting])
         for line in waiting:
-            take = min(free, line.qty_ordered - line.qty_short - line.qty_reserved - picked.get(line.id, 0))
+            take = min(free, line.qty_ordered - line.qty_short - line.qty_reserved - picked[line.id])
             if take > 0:
                 line.qty_reserved += take
                 free -= take
@@ -264,8 +263,7 @@ def picked_not_shipped(session, order: SalesOrder) -> dict[tuple[int, int, str],
     rows = session.execute(select(Movement.so_line_id, Movement.product_id, Movement.lot, Movement.kind,
                                   Movement.qty).where(Movement.so_line_id.in_([ln.id for ln in order.lines])))
     for line_id, product_id, lot, kind, qty in rows:
-        sign = {MovementKind.PICK: 1, MovementKind.SHIPMENT: -1, MovementKind.PUT_BACK: -1}.get(kind, 0)
-        balance[(line_id, product_id, lot)] += sign * qty
+        balance[(line_id, product_id, lot)] += IN_DISPATCH_SIGN.get(kind, 0) * qty
     return {k: v for k, v in balance.items() if v > 0}
 
 

@@ -75,8 +75,8 @@ def pick(s, scan: Scan, parsed) -> Outcome:
 def _refuse_if_already_held(s, number: str) -> None:
     """One shipment of an order waits for a supervisor at a time: a second scan of its label (the order still listed
     to ship) would be a second card, whose decision then fails once the first has shipped everything."""
-    held = s.execute(select(ScanEvent.response).where(ScanEvent.action == "ship", ScanEvent.outcome == "pending",
-                                                      ScanEvent.raw_code.like(f"%{number}%"))).scalars()
+    held = s.scalars(select(ScanEvent.response).where(ScanEvent.outcome == "pending", ScanEvent.action == "ship",
+                                                      ScanEvent.error_code == "not_all_picked"))
     if any(((answer or {}).get("error") or {}).get("details", {}).get("order") == number for answer in held):
         raise Conflict("shipment_waiting", f"{number}: its shipment already waits for a supervisor's decision.",
                        f"{number} : son expédition attend déjà la décision d'un responsable.", field="code",
